@@ -1,0 +1,62 @@
+/**
+ * Named errors are the retry contract (style.md §4). Decided by class, in one place: `isRetryable`.
+ *
+ * - Retryable: the record fails (partial batch response) and SQS redelivers it after the visibility timeout;
+ *   after maxReceiveCount it lands in the DLQ.
+ * - Fatal for the ops request: the step ends the ops request `Failed` with a precise condition and goes through resume.
+ * - Poison: the message itself is unusable (invalid, unknown cluster); it is failed every time so that it reaches
+ *   the DLQ with its reason logged, never silently deleted.
+ */
+export class TransientError extends Error {
+  override name = 'TransientError';
+}
+
+/** The Kubernetes API answered 409 Conflict (stale resourceVersion): re-read and retry. */
+export class ConflictError extends TransientError {
+  override name = 'ConflictError';
+}
+
+/** Redis or the API could not be reached right now. */
+export class UnavailableError extends TransientError {
+  override name = 'UnavailableError';
+}
+
+/** The message body failed validation: it can never succeed. */
+export class InvalidMessageError extends Error {
+  override name = 'InvalidMessageError';
+}
+
+/** The message names a cluster this deployment has no credentials for. */
+export class UnknownClusterError extends Error {
+  override name = 'UnknownClusterError';
+}
+
+/**
+ * The ops request cannot succeed (bad config, missing secret, missing Redis, timeout). Carries the condition
+ * reason and the message the user will read on the ops request.
+ */
+export class OpsRequestFailedError extends Error {
+  override name = 'OpsRequestFailedError';
+  readonly reason: string;
+  constructor(reason: string, message: string) {
+    super(message);
+    this.reason = reason;
+  }
+}
+
+/** Configuration validation failed: names the line and the reason. */
+export class InvalidConfigError extends OpsRequestFailedError {
+  override name = 'InvalidConfigError';
+  constructor(message: string) {
+    super('InvalidConfiguration', message);
+  }
+}
+
+export type ErrorClass = 'retry' | 'fail-ops-request' | 'poison';
+
+/** The single place that decides what an error means for the record. Unknown errors are retried (then DLQ). */
+export function classifyError(err: unknown): ErrorClass {
+  if (err instanceof OpsRequestFailedError) return 'fail-ops-request';
+  if (err instanceof InvalidMessageError || err instanceof UnknownClusterError) return 'poison';
+  return 'retry';
+}

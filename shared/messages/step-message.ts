@@ -1,0 +1,97 @@
+/**
+ * The one schema for every message on every queue (design.md "Contracts").
+ *
+ * Every message is a CloudEvents 1.0 structured-mode JSON envelope, so the same events can be forwarded to an event
+ * bus unchanged. `data` carries references only (cluster id, namespace, ops request name + uid, step, pod), never a
+ * secret value. The handlers re-read the cluster for everything else: the message says "look at this", the cluster's
+ * status says what is due.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+
+export const STEP_MESSAGE_VERSION = 1 as const;
+
+export const STEPS = ['halt', 'apply-config', 'restart-pod', 'resume'] as const;
+export type Step = (typeof STEPS)[number];
+
+/** CloudEvents `type` per step; versioned so a consumer can tell v1 from a later shape. */
+export const eventTypeFor = (step: Step): string => `io.redis-reconfigure.step.${step}.v${STEP_MESSAGE_VERSION}`;
+
+const dnsLabel = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a lowercase DNS name');
+
+export const stepDataSchema = z
+  .object({
+    version: z.literal(STEP_MESSAGE_VERSION),
+    clusterId: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be letters, digits, ".", "_" or "-"'),
+    namespace: dnsLabel,
+    opsRequest: z.object({ name: dnsLabel, uid: z.string().min(1).max(64) }).strict(),
+    step: z.enum(STEPS),
+    /** restart-pod only: the pod this message is about. */
+    pod: dnsLabel.optional(),
+    /** restart-pod only: "evict" the pod, or "check" that it came back. */
+    phase: z.enum(['evict', 'check']).optional(),
+    /** How many times this step has re-enqueued itself (delayed checks); drives the backoff. */
+    attempt: z.number().int().min(0).max(100_000).default(0),
+    /** Why the resume step runs: the run succeeded, or the reason it failed. */
+    outcome: z
+      .object({ status: z.enum(['Successful', 'Failed']), reason: z.string().max(256), message: z.string().max(4096) })
+      .strict()
+      .optional(),
+    traceId: z.string().min(1).max(128),
+  })
+  .strict()
+  .superRefine((data, ctx) => {
+    if (data.step === 'restart-pod' && data.pod === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['pod'], message: 'is required when step is restart-pod' });
+    }
+  });
+
+export type StepData = z.output<typeof stepDataSchema>;
+export type StepDataInput = z.input<typeof stepDataSchema>;
+
+export const stepMessageSchema = z
+  .object({
+    specversion: z.literal('1.0'),
+    id: z.string().min(1),
+    source: z.string().min(1),
+    type: z.string().min(1),
+    subject: z.string().min(1),
+    time: z.string().datetime({ offset: true }),
+    datacontenttype: z.literal('application/json'),
+    data: stepDataSchema,
+  })
+  .strict()
+  .superRefine((msg, ctx) => {
+    if (msg.type !== eventTypeFor(msg.data.step)) {
+      ctx.addIssue({ code: 'custom', path: ['type'], message: `must be ${eventTypeFor(msg.data.step)}` });
+    }
+  });
+
+export type StepMessage = z.output<typeof stepMessageSchema>;
+
+/** `subject` names the object across the fleet: cluster/namespace/name. */
+export const subjectOf = (d: Pick<StepData, 'clusterId' | 'namespace' | 'opsRequest'>): string =>
+  `${d.clusterId}/${d.namespace}/${d.opsRequest.name}`;
+
+/** Build a validated message; throws InvalidMessageError (via parse) if the data is not valid. */
+export function newStepMessage(data: StepDataInput, source: string, now: Date = new Date()): StepMessage {
+  const parsed = stepDataSchema.parse(data);
+  return stepMessageSchema.parse({
+    specversion: '1.0',
+    id: randomUUID(),
+    source,
+    type: eventTypeFor(parsed.step),
+    subject: subjectOf(parsed),
+    time: now.toISOString(),
+    datacontenttype: 'application/json',
+    data: parsed,
+  });
+}
