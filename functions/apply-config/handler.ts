@@ -1,0 +1,8 @@
+/** Lambda entry for the apply-config step: middy wiring and real adapters around the pure step in shared/steps/. */
+import { createStepHandler } from '../../shared/handler/step-handler.ts';
+import { runtimeDeps } from '../../shared/handler/runtime-deps.ts';
+import { runApplyConfig } from '../../shared/steps/apply-config/apply-config-step.ts';
+
+const { depsFor, log } = runtimeDeps('apply-config');
+
+export const handler = createStepHandler({ step: 'apply-config', run: runApplyConfig, depsFor, log });

@@ -1,0 +1,44 @@
+/** Map the Kubernetes client's ApiException onto the project's named errors (the retry contract). */
+import { ApiException } from '@kubernetes/client-node';
+import { ConflictError, UnavailableError } from '../../errors.ts';
+
+export const statusCodeOf = (err: unknown): number | undefined => (err instanceof ApiException ? err.code : undefined);
+
+export const isNotFound = (err: unknown): boolean => statusCodeOf(err) === 404;
+export const isAlreadyExists = (err: unknown): boolean => statusCodeOf(err) === 409 && /AlreadyExists/.test(messageOf(err));
+
+function messageOf(err: unknown): string {
+  if (err instanceof ApiException) {
+    const body: unknown = err.body;
+    return typeof body === 'string' ? body : JSON.stringify(body);
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** 409 Conflict → ConflictError; 429/5xx/network → UnavailableError; anything else is rethrown as it is. */
+export function translateApiError(err: unknown, what: string): Error {
+  const code = statusCodeOf(err);
+  if (code === 409) return new ConflictError(`${what}: ${messageOf(err)}`);
+  if (code === 429 || (code !== undefined && code >= 500) || code === undefined) {
+    return new UnavailableError(`${what}: ${code ?? 'no response'} ${messageOf(err)}`, { cause: err });
+  }
+  return new Error(`${what}: HTTP ${code} ${messageOf(err)}`, { cause: err });
+}
+
+/** Run a read; 404 becomes undefined, other failures become named errors. */
+export async function readOrUndefined<T>(what: string, read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw translateApiError(err, what);
+  }
+}
+
+export async function write<T>(what: string, op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (err) {
+    throw translateApiError(err, what);
+  }
+}

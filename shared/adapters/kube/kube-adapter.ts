@@ -1,0 +1,138 @@
+/**
+ * KubePort over @kubernetes/client-node. Every write that must not lose a concurrent update carries the object's
+ * resourceVersion (merge patch with metadata.resourceVersion, or a JSON patch `test`), so the API answers 409.
+ */
+import { createHash } from 'node:crypto';
+import { CoreV1Api, CustomObjectsApi, type KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import * as k from '../../kubedb/constants.ts';
+import type { Condition, Redis, RedisOpsRequest } from '../../kubedb/types.ts';
+import type { EventInput, KubePort, OwnerRef, PodView, RedisVersionView, SecretView } from '../../steps/ports.ts';
+import { isAlreadyExists, readOrUndefined, translateApiError, write } from './api-errors.ts';
+import { encodeData, podView, secretView } from './views.ts';
+
+const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+const jsonPatch = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch);
+const ops = { group: k.OPS_GROUP, version: k.OPS_VERSION, plural: k.OPS_PLURAL };
+const redises = { group: k.KUBEDB_GROUP, version: k.KUBEDB_VERSION, plural: k.REDIS_PLURAL };
+const petsets = { group: k.PETSET_GROUP, version: k.PETSET_VERSION, plural: k.PETSET_PLURAL };
+const selectorOf = (name: string) => `app.kubernetes.io/instance=${name},app.kubernetes.io/name=redises.kubedb.com`;
+
+export class KubeAdapter implements KubePort {
+  readonly #core: CoreV1Api;
+  readonly #custom: CustomObjectsApi;
+
+  constructor(kc: KubeConfig) {
+    this.#core = kc.makeApiClient(CoreV1Api);
+    this.#custom = kc.makeApiClient(CustomObjectsApi);
+  }
+
+  getOpsRequest(namespace: string, name: string): Promise<RedisOpsRequest | undefined> {
+    return readOrUndefined(`get rdops ${namespace}/${name}`, async () => (await this.#custom.getNamespacedCustomObject({ ...ops, namespace, name })) as RedisOpsRequest);
+  }
+
+  async listOpsRequests(namespace: string): Promise<RedisOpsRequest[]> {
+    const list = await write(`list rdops in ${namespace}`, () => this.#custom.listNamespacedCustomObject({ ...ops, namespace }));
+    return (list as { items: RedisOpsRequest[] }).items;
+  }
+
+  async writeOpsStatus(o: RedisOpsRequest, status: NonNullable<RedisOpsRequest['status']>): Promise<RedisOpsRequest> {
+    const body = { metadata: { resourceVersion: o.metadata.resourceVersion }, status };
+    const what = `update status of rdops ${o.metadata.namespace}/${o.metadata.name}`;
+    return (await write(what, () => this.#custom.patchNamespacedCustomObjectStatus({ ...ops, namespace: o.metadata.namespace ?? '', name: o.metadata.name, body }, mergePatch))) as RedisOpsRequest;
+  }
+
+  async writeOpsAnnotations(o: RedisOpsRequest, annotations: Record<string, string | null>): Promise<RedisOpsRequest> {
+    const body = { metadata: { resourceVersion: o.metadata.resourceVersion, annotations } };
+    const what = `annotate rdops ${o.metadata.namespace}/${o.metadata.name}`;
+    return (await write(what, () => this.#custom.patchNamespacedCustomObject({ ...ops, namespace: o.metadata.namespace ?? '', name: o.metadata.name, body }, mergePatch))) as RedisOpsRequest;
+  }
+
+  getRedis(namespace: string, name: string): Promise<Redis | undefined> {
+    return readOrUndefined(`get redis ${namespace}/${name}`, async () => (await this.#custom.getNamespacedCustomObject({ ...redises, namespace, name })) as Redis);
+  }
+
+  async writeRedisConditions(redis: Redis, conditions: Condition[]): Promise<Redis> {
+    const body = { metadata: { resourceVersion: redis.metadata.resourceVersion }, status: { conditions } };
+    const what = `update conditions of redis ${redis.metadata.namespace}/${redis.metadata.name}`;
+    return (await write(what, () => this.#custom.patchNamespacedCustomObjectStatus({ ...redises, namespace: redis.metadata.namespace ?? '', name: redis.metadata.name, body }, mergePatch))) as Redis;
+  }
+
+  async writeRedisConfiguration(redis: Redis, configuration: { secretName?: string; inline?: Record<string, string> }): Promise<Redis> {
+    // A JSON patch replaces spec.configuration whole: a merge patch would keep inline keys that were removed.
+    const { secretName: _s, inline: _i, ...rest } = redis.spec.configuration ?? {};
+    const body: object[] = [{ op: 'add', path: '/spec/configuration', value: { ...rest, ...configuration } }];
+    if (redis.spec.configSecret !== undefined) body.push({ op: 'remove', path: '/spec/configSecret' });
+    const what = `update spec.configuration of redis ${redis.metadata.namespace}/${redis.metadata.name}`;
+    return (await write(what, () => this.#custom.patchNamespacedCustomObject({ ...redises, namespace: redis.metadata.namespace ?? '', name: redis.metadata.name, body }, jsonPatch))) as Redis;
+  }
+
+  async getRedisVersion(name: string): Promise<RedisVersionView | undefined> {
+    const rv = await readOrUndefined(`get redisversion ${name}`, () =>
+      this.#custom.getClusterCustomObject({ group: k.CATALOG_GROUP, version: k.CATALOG_VERSION, plural: k.REDIS_VERSION_PLURAL, name }),
+    );
+    if (rv === undefined) return undefined;
+    const distribution = (rv as { spec?: { distribution?: string } }).spec?.distribution === 'Valkey' ? 'Valkey' : 'Official';
+    return { name, distribution };
+  }
+
+  async getSecret(namespace: string, name: string): Promise<SecretView | undefined> {
+    const secret = await readOrUndefined(`get secret ${namespace}/${name}`, () => this.#core.readNamespacedSecret({ namespace, name }));
+    return secret === undefined ? undefined : secretView(secret);
+  }
+
+  async putSecret(namespace: string, name: string, data: Record<string, string>, meta: { annotations?: Record<string, string>; labels?: Record<string, string>; owner?: OwnerRef }): Promise<void> {
+    const existing = await readOrUndefined(`get secret ${namespace}/${name}`, () => this.#core.readNamespacedSecret({ namespace, name }));
+    const what = `write secret ${namespace}/${name}`;
+    if (existing === undefined) {
+      const metadata = { name, namespace, annotations: meta.annotations, labels: meta.labels, ownerReferences: meta.owner ? [{ ...meta.owner, controller: false, blockOwnerDeletion: false }] : undefined };
+      await write(what, () => this.#core.createNamespacedSecret({ namespace, body: { apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata, data: encodeData(data) } }));
+      return;
+    }
+    const body = { metadata: { resourceVersion: existing.metadata?.resourceVersion, annotations: meta.annotations, labels: meta.labels }, data: encodeData(data) };
+    await write(what, () => this.#core.patchNamespacedSecret({ namespace, name, body }, mergePatch));
+  }
+
+  async annotatePetSetTemplates(namespace: string, redisName: string, annotations: Record<string, string>): Promise<string[]> {
+    const list = (await write(`list petsets of ${namespace}/${redisName}`, () => this.#custom.listNamespacedCustomObject({ ...petsets, namespace, labelSelector: selectorOf(redisName) }))) as { items: Array<{ metadata: { name: string } }> };
+    const body = { spec: { template: { metadata: { annotations } } } };
+    for (const ps of list.items) {
+      await write(`annotate petset ${namespace}/${ps.metadata.name}`, () => this.#custom.patchNamespacedCustomObject({ ...petsets, namespace, name: ps.metadata.name, body }, mergePatch));
+    }
+    return list.items.map((ps) => ps.metadata.name);
+  }
+
+  async listDatabasePods(namespace: string, redisName: string): Promise<PodView[]> {
+    const list = await write(`list pods of ${namespace}/${redisName}`, () => this.#core.listNamespacedPod({ namespace, labelSelector: selectorOf(redisName) }));
+    return list.items.map(podView);
+  }
+
+  async getPod(namespace: string, name: string): Promise<PodView | undefined> {
+    const pod = await readOrUndefined(`get pod ${namespace}/${name}`, () => this.#core.readNamespacedPod({ namespace, name }));
+    return pod === undefined ? undefined : podView(pod);
+  }
+
+  async evictPod(namespace: string, name: string): Promise<void> {
+    await readOrUndefined(`evict pod ${namespace}/${name}`, () =>
+      this.#core.createNamespacedPodEviction({ namespace, name, body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace } } }),
+    );
+  }
+
+  async recordEvent(o: RedisOpsRequest, event: EventInput): Promise<void> {
+    const namespace = o.metadata.namespace ?? '';
+    // A deterministic name makes a replayed step record the event once (AlreadyExists is the idempotent outcome).
+    const name = `${o.metadata.name}.${createHash('sha256').update(`${o.metadata.uid ?? ''}|${event.reason}|${event.message}`).digest('hex').slice(0, 12)}`;
+    const now = new Date();
+    const body = {
+      apiVersion: 'v1', kind: 'Event', metadata: { name, namespace },
+      involvedObject: { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace, uid: o.metadata.uid, resourceVersion: o.metadata.resourceVersion },
+      reason: event.reason, message: event.message, type: event.type,
+      source: { component: k.EVENT_SOURCE_COMPONENT }, reportingComponent: 'redis-reconfigure', reportingInstance: 'redis-reconfigure',
+      firstTimestamp: now, lastTimestamp: now, count: 1,
+    };
+    try {
+      await this.#core.createNamespacedEvent({ namespace, body });
+    } catch (err) {
+      if (!isAlreadyExists(err)) throw translateApiError(err, `record event ${event.reason} on rdops ${namespace}/${o.metadata.name}`);
+    }
+  }
+}

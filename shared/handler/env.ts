@@ -1,0 +1,24 @@
+/** Function configuration from the environment, validated once at cold start; errors name the variable. */
+import { z } from 'zod';
+import { describeIssues } from '../messages/parse.ts';
+
+const envSchema = z.object({
+  QUEUE_URL_HALT: z.string().url(),
+  QUEUE_URL_APPLY_CONFIG: z.string().url(),
+  QUEUE_URL_RESTART_POD: z.string().url(),
+  QUEUE_URL_RESUME: z.string().url(),
+  CLUSTER_ACCESS: z.enum(['kubeconfig-dir']).default('kubeconfig-dir'),
+  KUBECONFIG_DIR: z.string().min(1).default('/opt/kubeconfigs'),
+  STALL_SECONDS: z.coerce.number().int().positive().default(60),
+});
+export type FunctionEnv = z.infer<typeof envSchema>;
+
+export class ConfigurationError extends Error {
+  override name = 'ConfigurationError';
+}
+
+export function readFunctionEnv(env: NodeJS.ProcessEnv = process.env): FunctionEnv {
+  const result = envSchema.safeParse(env);
+  if (!result.success) throw new ConfigurationError(`invalid function environment: ${describeIssues(result.error)}`);
+  return result.data;
+}

@@ -1,0 +1,35 @@
+/**
+ * Progress markers that do not fit in conditions live in annotations on the ops request (metadata, so writing them
+ * does not touch `spec`, which KubeDB treats as immutable, nor bump `generation`).
+ */
+import { z } from 'zod';
+
+export const ANNOTATION_PREFIX = 'redis-reconfigure.io';
+/** The restart plan written by apply-config: which pods, in which order, and what CONFIG GET must show. */
+export const PLAN_ANNOTATION = `${ANNOTATION_PREFIX}/plan`;
+/** `evicted.<pod>` = uid of the pod that was evicted: a redelivered evict never evicts its replacement. */
+export const evictedAnnotation = (pod: string): string => `${ANNOTATION_PREFIX}/evicted.${pod}`;
+/** Set when a pod failed with the new config and the previous config was restored. */
+export const ROLLBACK_ANNOTATION = `${ANNOTATION_PREFIX}/rolled-back`;
+/** On the PetSet pod template: which effective config the pods should run (KubeDB's UpdatePetSets step). */
+export const CONFIG_HASH_ANNOTATION = `${ANNOTATION_PREFIX}/config-hash`;
+
+export const restartPlanSchema = z
+  .object({
+    version: z.literal(1),
+    restart: z.boolean(),
+    restartReason: z.string(),
+    pods: z.array(z.string()),
+    expected: z.array(z.object({ parameter: z.string(), expected: z.string() }).strict()),
+    /** What CONFIG GET must show again after a rollback (the previous values of the changed directives). */
+    previous: z.array(z.object({ parameter: z.string(), expected: z.string() }).strict()),
+    configHash: z.string(),
+  })
+  .strict();
+export type RestartPlan = z.infer<typeof restartPlanSchema>;
+
+export function readPlan(annotations: Record<string, string> | undefined): RestartPlan | undefined {
+  const raw = annotations?.[PLAN_ANNOTATION];
+  if (raw === undefined) return undefined;
+  return restartPlanSchema.parse(JSON.parse(raw));
+}

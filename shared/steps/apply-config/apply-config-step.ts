@@ -1,0 +1,105 @@
+/**
+ * apply-config: build the new configuration (replace / merge / remove), validate it before touching anything, then
+ * write it where the pods read it at start (the operator-managed secret's default.conf), point the Redis at it
+ * (spec.configuration, so a resumed provisioner regenerates the very same file), stamp the PetSet pod template,
+ * and plan the restart.
+ */
+import { createHash } from 'node:crypto';
+import { OpsRequestFailedError } from '../../errors.ts';
+import { ConfigKey, managedConfigSecretName, OpsCondition, OpsMessage } from '../../kubedb/constants.ts';
+import type { Redis, RedisOpsRequest } from '../../kubedb/types.ts';
+import { planReconfigure, type ReconfigurePlan, type ReconfigureRequest } from '../../config/plan-reconfigure.ts';
+import { expectedRuntimeValues } from '../../config/verify.ts';
+import type { StepData } from '../../messages/step-message.ts';
+import type { StepDeps } from '../ports.ts';
+import { CONFIG_HASH_ANNOTATION, PLAN_ANNOTATION, type RestartPlan } from '../annotations.ts';
+import { dueStep } from '../progress.ts';
+import { loadOpsRequest } from '../load.ts';
+import { updateOpsStatus, withConditions } from '../ops-status.ts';
+import { loadOrTakeSnapshot } from './rollback-snapshot.ts';
+import { restartOrder } from './restart-order.ts';
+
+export async function runApplyConfig(data: StepData, deps: StepDeps): Promise<void> {
+  const loaded = await loadOpsRequest(data, deps);
+  if (loaded === undefined || dueStep(loaded).step !== 'apply-config') return;
+  let ops = loaded;
+  const ns = data.namespace;
+  const redis = await deps.kube.getRedis(ns, ops.spec.databaseRef.name);
+  if (redis === undefined) {
+    throw new OpsRequestFailedError('DatabaseNotFound', `spec.databaseRef ${ns}/${ops.spec.databaseRef.name}, is invalid or not found`);
+  }
+  const distribution = (await deps.kube.getRedisVersion(redis.spec.version))?.distribution ?? 'Official';
+  const configKey = distribution === 'Valkey' ? ConfigKey.Valkey : ConfigKey.Redis;
+  const mode = redis.spec.mode ?? 'Standalone';
+  const managedName = managedConfigSecretName(redis.metadata.name, redis.metadata.uid ?? '');
+
+  const snapshot = await loadOrTakeSnapshot(ops, redis, configKey, managedName, deps);
+  const request = await readRequest(ops, configKey, deps);
+  const plan = planReconfigure({ current: snapshot.current, request, configKey, mode, distribution });
+
+  await deps.kube.putSecret(ns, managedName, { [ConfigKey.Default]: plan.effectiveConfig }, { owner: ownerOf(redis) });
+  await deps.kube.writeRedisConfiguration(redis, plan.next);
+  ops = await addConditions(ops, [{ type: OpsCondition.PatchedSecret, message: OpsMessage.PatchedSecret }], deps);
+
+  const configHash = createHash('sha256').update(plan.effectiveConfig).digest('hex').slice(0, 16);
+  await deps.kube.annotatePetSetTemplates(ns, redis.metadata.name, { [CONFIG_HASH_ANNOTATION]: configHash });
+  const restartPlan = await buildRestartPlan(plan, snapshot.effectiveConfig, configHash, redis, deps);
+  ops = await deps.kube.writeOpsAnnotations(ops, { [PLAN_ANNOTATION]: JSON.stringify(restartPlan) });
+  const updated: Array<{ type: string; message: string }> = [{ type: OpsCondition.UpdatePetSets, message: OpsMessage.UpdatePetSets }];
+  if (!restartPlan.restart) updated.push({ type: OpsCondition.RestartSkipped, message: restartPlan.restartReason });
+  await addConditions(ops, updated, deps);
+
+  const first = restartPlan.pods[0];
+  if (restartPlan.restart && first !== undefined) {
+    await deps.queue.send('restart-pod', { ...data, step: 'restart-pod', pod: first, phase: 'evict', attempt: 0 });
+  } else {
+    await deps.queue.send('resume', {
+      ...data,
+      step: 'resume',
+      attempt: 0,
+      outcome: { status: 'Successful', reason: OpsCondition.Successful, message: OpsMessage.Successful },
+    });
+  }
+}
+
+async function readRequest(ops: RedisOpsRequest, configKey: string, deps: StepDeps): Promise<ReconfigureRequest> {
+  const cfg = ops.spec.configuration ?? {};
+  const request: ReconfigureRequest = {
+    ...(cfg.applyConfig !== undefined ? { applyConfig: cfg.applyConfig } : {}),
+    ...(cfg.removeCustomConfig !== undefined ? { removeCustomConfig: cfg.removeCustomConfig } : {}),
+    ...(cfg.restart !== undefined ? { restart: cfg.restart } : {}),
+  };
+  if (cfg.configSecret === undefined) return request;
+  const ns = ops.metadata.namespace ?? '';
+  const secret = await deps.kube.getSecret(ns, cfg.configSecret.name);
+  if (secret === undefined) {
+    throw new OpsRequestFailedError('ConfigSecretNotFound', `spec.configuration.configSecret: secret ${ns}/${cfg.configSecret.name} not found`);
+  }
+  return { ...request, configSecret: { name: cfg.configSecret.name, conf: secret.data[configKey] } };
+}
+
+async function buildRestartPlan(
+  plan: ReconfigurePlan,
+  previousEffective: string,
+  configHash: string,
+  redis: Redis,
+  deps: StepDeps,
+): Promise<RestartPlan> {
+  const pods = plan.restart.needed ? await restartOrder(redis, deps) : [];
+  const reversed = plan.changed.map((c) => ({ ...c, before: c.after, after: c.before }));
+  return {
+    version: 1,
+    restart: plan.restart.needed,
+    restartReason: plan.restart.reason,
+    pods,
+    expected: expectedRuntimeValues(plan.changed, plan.effectiveConfig),
+    previous: expectedRuntimeValues(reversed, previousEffective),
+    configHash,
+  };
+}
+
+async function addConditions(ops: RedisOpsRequest, conditions: Array<{ type: string; message: string }>, deps: StepDeps): Promise<RedisOpsRequest> {
+  return updateOpsStatus(deps.kube, ops, (status, current) => withConditions(status, conditions, current.metadata.generation, deps.now()));
+}
+
+const ownerOf = (redis: Redis) => ({ apiVersion: redis.apiVersion, kind: redis.kind, name: redis.metadata.name, uid: redis.metadata.uid ?? '' });

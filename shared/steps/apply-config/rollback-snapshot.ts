@@ -1,0 +1,62 @@
+/**
+ * Before anything is written, the database's configuration as it was is saved in a Secret owned by the ops request.
+ * It serves twice: rollback restores it when a pod cannot start with the new config, and a redelivered apply-config
+ * plans from it (not from the already-updated Redis), so replaying the step gives the same plan byte for byte.
+ */
+import type { Redis, RedisOpsRequest } from '../../kubedb/types.ts';
+import type { CurrentConfig } from '../../config/plan-reconfigure.ts';
+import type { StepDeps } from '../ports.ts';
+import { ANNOTATION_PREFIX } from '../annotations.ts';
+
+export const OPS_UID_ANNOTATION = `${ANNOTATION_PREFIX}/ops-request-uid`;
+
+export interface Snapshot {
+  current: CurrentConfig;
+  effectiveConfig: string;
+}
+
+export const rollbackSecretName = (ops: RedisOpsRequest): string => `${ops.metadata.name}-rollback`.slice(0, 253);
+
+export async function loadOrTakeSnapshot(
+  ops: RedisOpsRequest,
+  redis: Redis,
+  configKey: string,
+  managedSecretName: string,
+  deps: StepDeps,
+): Promise<Snapshot> {
+  const ns = ops.metadata.namespace ?? '';
+  const name = rollbackSecretName(ops);
+  const existing = await deps.kube.getSecret(ns, name);
+  if (existing !== undefined && existing.annotations[OPS_UID_ANNOTATION] === ops.metadata.uid) {
+    return decode(existing.data);
+  }
+  const configuration = redis.spec.configuration ?? {};
+  const secretName = configuration.secretName ?? redis.spec.configSecret?.name;
+  const userSecret = secretName === undefined ? undefined : await deps.kube.getSecret(ns, secretName);
+  const managed = await deps.kube.getSecret(ns, managedSecretName);
+  const snapshot: Snapshot = {
+    current: {
+      ...(secretName !== undefined ? { secretName } : {}),
+      ...(userSecret?.data[configKey] !== undefined ? { secretConf: userSecret.data[configKey] } : {}),
+      ...(configuration.inline !== undefined ? { inline: configuration.inline } : {}),
+    },
+    effectiveConfig: managed?.data['default.conf'] ?? '',
+  };
+  await deps.kube.putSecret(ns, name, encode(snapshot), {
+    annotations: { [OPS_UID_ANNOTATION]: ops.metadata.uid ?? '' },
+    labels: { 'app.kubernetes.io/instance': redis.metadata.name, 'ops.kubedb.com/name': ops.metadata.name },
+    owner: { apiVersion: ops.apiVersion, kind: ops.kind, name: ops.metadata.name, uid: ops.metadata.uid ?? '' },
+  });
+  return snapshot;
+}
+
+function encode(s: Snapshot): Record<string, string> {
+  return { 'configuration.json': JSON.stringify(s.current), 'default.conf': s.effectiveConfig };
+}
+
+function decode(data: Record<string, string>): Snapshot {
+  return {
+    current: JSON.parse(data['configuration.json'] ?? '{}') as CurrentConfig,
+    effectiveConfig: data['default.conf'] ?? '',
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * halt: validate, serialize per database, pause the Redis (status condition Paused=True — never spec.halted, which
+ * deletes the workload), mark the ops request Progressing, hand over to apply-config.
+ * Also the recovery entry point: the forwarder re-announces every unfinished ops request, and a Progressing one whose
+ * progress has stalled gets the message of its due step again (steps are idempotent, so this is always safe).
+ */
+import { OpsRequestFailedError } from '../../errors.ts';
+import { DbCondition, OpsCondition, OpsEventReason, OpsMessage, OpsPhase } from '../../kubedb/constants.ts';
+import { findCondition, setCondition } from '../../kubedb/conditions.ts';
+import type { Redis, RedisOpsRequest } from '../../kubedb/types.ts';
+import type { StepData } from '../../messages/step-message.ts';
+import type { StepDeps } from '../ports.ts';
+import { currentStepStartedAt, dueStep, type Due } from '../progress.ts';
+import { loadOpsRequest } from '../load.ts';
+import { backoffDelaySeconds } from '../timeouts.ts';
+import { updateOpsStatus, withConditions } from '../ops-status.ts';
+import { decideHalt, isPausedBy, pausedBy } from './decide-halt.ts';
+
+const WAIT_CAP_SECONDS = 30;
+
+export async function runHalt(data: StepData, deps: StepDeps): Promise<void> {
+  const ops = await loadOpsRequest(data, deps);
+  if (ops === undefined) return;
+  const due = dueStep(ops);
+  if (due.step === 'none') return;
+  if (due.step !== 'halt') return redriveIfStalled(ops, due, data, deps);
+
+  const ns = data.namespace;
+  const redis = await deps.kube.getRedis(ns, ops.spec.databaseRef.name);
+  const decision = decideHalt({ ops, redis, siblings: await deps.kube.listOpsRequests(ns) });
+  if (decision.kind === 'fail') throw new OpsRequestFailedError(decision.reason, decision.message);
+  if (decision.kind === 'wait') {
+    await markWaiting(ops, decision.reason, decision.message, deps);
+    await deps.queue.send('halt', { ...data, attempt: data.attempt + 1 }, backoffDelaySeconds(data.attempt, WAIT_CAP_SECONDS));
+    return;
+  }
+  await pauseDatabase(redis as Redis, ops, deps);
+  await deps.kube.recordEvent(ops, { type: 'Normal', reason: OpsEventReason.PauseDatabase, message: `Pausing Redis ${ns}/${ops.spec.databaseRef.name}` });
+  await updateOpsStatus(deps.kube, ops, (status, current) =>
+    withConditions(
+      { ...status, phase: OpsPhase.Progressing },
+      [
+        { type: OpsCondition.Reconfigure, message: OpsMessage.Reconfigure },
+        { type: OpsCondition.DatabasePauseSucceeded, message: OpsMessage.DatabasePauseSucceeded },
+      ],
+      current.metadata.generation,
+      deps.now(),
+    ),
+  );
+  await deps.queue.send('apply-config', { ...data, step: 'apply-config', attempt: 0 });
+}
+
+/** Paused=True on the Redis, written with its resourceVersion: of two racing ops requests only one wins. */
+async function pauseDatabase(redis: Redis, ops: RedisOpsRequest, deps: StepDeps): Promise<void> {
+  if (isPausedBy(redis, ops)) return;
+  const conditions = setCondition(
+    redis.status?.conditions,
+    { type: DbCondition.Paused, status: 'True', reason: 'PausedByOpsRequest', message: pausedBy(ops) },
+    deps.now(),
+  );
+  await deps.kube.writeRedisConditions(redis, conditions);
+}
+
+async function markWaiting(ops: RedisOpsRequest, reason: string, message: string, deps: StepDeps): Promise<void> {
+  const existing = findCondition(ops.status?.conditions, OpsCondition.WaitingForOtherOpsRequest);
+  if (ops.status?.phase === OpsPhase.Pending && existing?.message === message) return;
+  await updateOpsStatus(deps.kube, ops, (status, current) =>
+    withConditions(
+      { ...status, phase: OpsPhase.Pending },
+      [{ type: OpsCondition.WaitingForOtherOpsRequest, reason, message, status: 'True' }],
+      current.metadata.generation,
+      deps.now(),
+    ),
+  );
+}
+
+async function redriveIfStalled(ops: RedisOpsRequest, due: Exclude<Due, { step: 'none' | 'halt' }>, data: StepData, deps: StepDeps): Promise<void> {
+  const startedAt = currentStepStartedAt(ops);
+  const stalledFor = startedAt === undefined ? Infinity : deps.now().getTime() - startedAt.getTime();
+  if (stalledFor < deps.settings.stallSeconds * 1000) return;
+  deps.log.warn('ops request stalled; re-sending its due step', { subject: `${data.namespace}/${data.opsRequest.name}`, due: due.step, stalledMs: stalledFor });
+  const base = { ...data, attempt: 0 };
+  if (due.step === 'apply-config') await deps.queue.send('apply-config', { ...base, step: 'apply-config' });
+  else if (due.step === 'restart-pod') await deps.queue.send('restart-pod', { ...base, step: 'restart-pod', pod: due.pod, phase: due.phase });
+  else if (due.step === 'rolling-back') await deps.queue.send('restart-pod', { ...base, step: 'restart-pod', pod: due.plan.pods[0] ?? '', phase: 'check' });
+  else await deps.queue.send('resume', { ...base, step: 'resume', outcome: { status: 'Successful', reason: OpsCondition.Successful, message: OpsMessage.Successful } });
+}

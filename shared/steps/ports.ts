@@ -1,0 +1,107 @@
+/**
+ * The ports the step logic needs. Adapters (shared/adapters/**) are the only code that touches Kubernetes, Redis or
+ * AWS; steps receive these through parameters so tests can run them against the local stack or in-memory fakes.
+ */
+import type { Step, StepDataInput } from '../messages/step-message.ts';
+import type { Condition, Redis, RedisOpsRequest } from '../kubedb/types.ts';
+
+export interface PodView {
+  name: string;
+  uid: string;
+  deleting: boolean;
+  ready: boolean;
+  podIP?: string;
+  restartCount: number;
+  /** The container's own words when it is not running (CrashLoopBackOff message, last termination message). */
+  problem?: string;
+  creationTimestamp?: string;
+}
+
+export interface SecretView {
+  name: string;
+  data: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+export interface RedisVersionView {
+  name: string;
+  distribution: 'Official' | 'Valkey';
+}
+
+export interface EventInput {
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+}
+
+export interface OwnerRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+}
+
+export interface KubePort {
+  getOpsRequest(namespace: string, name: string): Promise<RedisOpsRequest | undefined>;
+  listOpsRequests(namespace: string): Promise<RedisOpsRequest[]>;
+  /** Replace status.conditions/phase/observedGeneration, guarded by the object's resourceVersion (409 → ConflictError). */
+  writeOpsStatus(ops: RedisOpsRequest, status: NonNullable<RedisOpsRequest['status']>): Promise<RedisOpsRequest>;
+  /** Merge annotations (null deletes), guarded by resourceVersion. */
+  writeOpsAnnotations(ops: RedisOpsRequest, annotations: Record<string, string | null>): Promise<RedisOpsRequest>;
+  getRedis(namespace: string, name: string): Promise<Redis | undefined>;
+  /** Replace the Redis's status.conditions, guarded by resourceVersion: the Paused condition doubles as the DB lock. */
+  writeRedisConditions(redis: Redis, conditions: Condition[]): Promise<Redis>;
+  /** Write spec.configuration (undefined fields are removed) and drop the deprecated spec.configSecret. */
+  writeRedisConfiguration(redis: Redis, configuration: { secretName?: string; inline?: Record<string, string> }): Promise<Redis>;
+  getRedisVersion(name: string): Promise<RedisVersionView | undefined>;
+  getSecret(namespace: string, name: string): Promise<SecretView | undefined>;
+  /** Create or update a secret's data (whole data replaced) and annotations. */
+  putSecret(
+    namespace: string,
+    name: string,
+    data: Record<string, string>,
+    meta: { annotations?: Record<string, string>; labels?: Record<string, string>; owner?: OwnerRef },
+  ): Promise<void>;
+  /** Set annotations on the pod template of the database's PetSets (KubeDB's UpdatePetSets step). */
+  annotatePetSetTemplates(namespace: string, redisName: string, annotations: Record<string, string>): Promise<string[]>;
+  listDatabasePods(namespace: string, redisName: string): Promise<PodView[]>;
+  getPod(namespace: string, name: string): Promise<PodView | undefined>;
+  /** Eviction API (policy/v1): honours PodDisruptionBudgets like KubeDB's restart does. */
+  evictPod(namespace: string, name: string): Promise<void>;
+  recordEvent(ops: RedisOpsRequest, event: EventInput): Promise<void>;
+}
+
+export interface RedisTarget {
+  host: string;
+  port: number;
+  username?: string;
+  password?: string;
+}
+
+export interface RedisPort {
+  configGet(target: RedisTarget, parameters: string[]): Promise<Record<string, string>>;
+}
+
+export interface QueuePort {
+  send(step: Step, data: StepDataInput, delaySeconds?: number): Promise<void>;
+}
+
+export interface Logger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export interface StepSettings {
+  /** A Progressing ops request with no condition transition for this long gets its due step re-sent. */
+  stallSeconds: number;
+}
+
+export interface StepDeps {
+  settings: StepSettings;
+  kube: KubePort;
+  redis: RedisPort;
+  queue: QueuePort;
+  now: () => Date;
+  log: Logger;
+}

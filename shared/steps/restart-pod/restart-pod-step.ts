@@ -1,0 +1,98 @@
+/**
+ * restart-pod: one pod per message. "evict" evicts it (Eviction API) once — the evicted pod's uid is recorded first,
+ * so a redelivered message never evicts its replacement — then "check" messages, delayed with backoff, look until
+ * the new pod is Ready AND its Redis reports the new value of every changed directive. No sleeps: waiting is a
+ * delayed message.
+ */
+import { OpsRequestFailedError } from '../../errors.ts';
+import { evictPodCondition, isPodReadyCondition, OpsCondition, OpsEventReason, OpsMessage } from '../../kubedb/constants.ts';
+import { findCondition } from '../../kubedb/conditions.ts';
+import type { RedisOpsRequest } from '../../kubedb/types.ts';
+import { compareWithConfigGet } from '../../config/verify.ts';
+import type { StepData } from '../../messages/step-message.ts';
+import type { StepDeps } from '../ports.ts';
+import { evictedAnnotation, type RestartPlan } from '../annotations.ts';
+import { dueStep } from '../progress.ts';
+import { loadOpsRequest } from '../load.ts';
+import { backoffDelaySeconds, stepTimeoutMs } from '../timeouts.ts';
+import { updateOpsStatus, withConditions } from '../ops-status.ts';
+import { decideCheck } from './decide-check.ts';
+import { redisTarget } from './redis-target.ts';
+import { checkRollback, startRollback } from './rollback.ts';
+
+const CHECK_CAP_SECONDS = 10;
+
+export async function runRestartPod(data: StepData, deps: StepDeps): Promise<void> {
+  const ops = await loadOpsRequest(data, deps);
+  if (ops === undefined) return;
+  const due = dueStep(ops);
+  if (due.step === 'rolling-back') return checkRollback(ops, due.plan, data, deps);
+  if (due.step !== 'restart-pod' || due.pod !== data.pod) return;
+  if (due.phase === 'evict') return evict(ops, due.pod, data, deps);
+  // An "evict" message that arrives after the eviction is a duplicate: the check chain already runs.
+  if (data.phase !== 'check') return;
+  return check(ops, due.pod, due.plan, data, deps);
+}
+
+async function evict(ops: RedisOpsRequest, podName: string, data: StepData, deps: StepDeps): Promise<void> {
+  const ns = data.namespace;
+  const pod = await deps.kube.getPod(ns, podName);
+  let current = ops;
+  let recorded = ops.metadata.annotations?.[evictedAnnotation(podName)];
+  if (recorded === undefined) {
+    recorded = pod?.uid ?? 'absent';
+    current = await deps.kube.writeOpsAnnotations(ops, { [evictedAnnotation(podName)]: recorded });
+  }
+  if (pod !== undefined && pod.uid === recorded && !pod.deleting) await deps.kube.evictPod(ns, podName);
+  await updateOpsStatus(deps.kube, current, (status, o) =>
+    withConditions(status, [{ type: evictPodCondition(podName), message: `evict pod; ConditionStatus:True; PodName:${podName}` }], o.metadata.generation, deps.now()),
+  );
+  await deps.queue.send('restart-pod', { ...data, phase: 'check', attempt: 0 }, 1);
+}
+
+async function check(ops: RedisOpsRequest, podName: string, plan: RestartPlan, data: StepData, deps: StepDeps): Promise<void> {
+  const ns = data.namespace;
+  const evictedAt = Date.parse(findCondition(ops.status?.conditions, evictPodCondition(podName))?.lastTransitionTime ?? '');
+  const deadline = new Date((Number.isFinite(evictedAt) ? evictedAt : deps.now().getTime()) + stepTimeoutMs(ops));
+  const pod = await deps.kube.getPod(ns, podName);
+  const decision = decideCheck({ pod, evictedUid: ops.metadata.annotations?.[evictedAnnotation(podName)], now: deps.now(), deadline });
+  if (decision.kind === 'crash-looping') return startRollback(ops, podName, decision.problem, data, deps);
+  if (decision.kind === 'timeout') {
+    throw new OpsRequestFailedError('RestartPodsFailed', `pod ${ns}/${podName} did not come back Ready with the new configuration within ${ops.spec.timeout ?? '10m'}: ${decision.why}`);
+  }
+  if (decision.kind === 'wait') return recheck(data, deps);
+
+  const redis = await deps.kube.getRedis(ns, ops.spec.databaseRef.name);
+  if (redis === undefined) throw new OpsRequestFailedError('DatabaseNotFound', `Redis ${ns}/${ops.spec.databaseRef.name} disappeared during the restart`);
+  const actual = await deps.redis.configGet(await redisTarget(redis, decision.podIP, deps), plan.expected.map((e) => e.parameter));
+  const mismatches = compareWithConfigGet(plan.expected, actual);
+  if (mismatches.length > 0) {
+    const detail = mismatches.map((m) => `${m.parameter}: expected "${m.expected}", got "${m.actual ?? '(none)'}"`).join('; ');
+    if (deps.now() > deadline) throw new OpsRequestFailedError('RestartPodsFailed', `pod ${ns}/${podName} is Ready but runs another configuration: ${detail}`);
+    deps.log.info('pod Ready but the new config is not in effect yet', { pod: podName, detail });
+    return recheck(data, deps);
+  }
+  await podVerified(ops, podName, plan, data, deps);
+}
+
+async function podVerified(ops: RedisOpsRequest, podName: string, plan: RestartPlan, data: StepData, deps: StepDeps): Promise<void> {
+  const next = plan.pods[plan.pods.indexOf(podName) + 1];
+  const conditions = [{ type: isPodReadyCondition(podName), message: `is pod ready; ConditionStatus:True; PodName:${podName}` }];
+  if (next === undefined) conditions.push({ type: OpsCondition.RestartPods, message: OpsMessage.RestartPods });
+  await updateOpsStatus(deps.kube, ops, (status, o) => withConditions(status, conditions, o.metadata.generation, deps.now()));
+  if (next !== undefined) {
+    await deps.queue.send('restart-pod', { ...data, pod: next, phase: 'evict', attempt: 0 });
+    return;
+  }
+  await deps.kube.recordEvent(ops, { type: 'Normal', reason: OpsEventReason.RestartPods, message: OpsMessage.RestartPods });
+  await deps.queue.send('resume', {
+    ...data,
+    step: 'resume',
+    attempt: 0,
+    outcome: { status: 'Successful', reason: OpsCondition.Successful, message: OpsMessage.Successful },
+  });
+}
+
+function recheck(data: StepData, deps: StepDeps): Promise<void> {
+  return deps.queue.send('restart-pod', { ...data, phase: 'check', attempt: data.attempt + 1 }, backoffDelaySeconds(data.attempt, CHECK_CAP_SECONDS));
+}

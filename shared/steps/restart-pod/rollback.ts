@@ -1,0 +1,67 @@
+/**
+ * Automatic rollback: a pod that cannot start with the new configuration gets the previous one back (from the
+ * snapshot apply-config took before writing anything), the ops request is marked RolledBack, and once the pod is
+ * Ready again with the previous values the run ends Failed with the pod's own error — the database keeps working.
+ */
+import { OpsRequestFailedError } from '../../errors.ts';
+import { ConfigKey, managedConfigSecretName, OpsCondition } from '../../kubedb/constants.ts';
+import { findCondition } from '../../kubedb/conditions.ts';
+import type { RedisOpsRequest } from '../../kubedb/types.ts';
+import { compareWithConfigGet } from '../../config/verify.ts';
+import type { StepData } from '../../messages/step-message.ts';
+import type { StepDeps } from '../ports.ts';
+import { evictedAnnotation, ROLLBACK_ANNOTATION, type RestartPlan } from '../annotations.ts';
+import { backoffDelaySeconds, stepTimeoutMs } from '../timeouts.ts';
+import { updateOpsStatus, withConditions } from '../ops-status.ts';
+import { rollbackSecretName } from '../apply-config/rollback-snapshot.ts';
+import { decideCheck } from './decide-check.ts';
+import { redisTarget } from './redis-target.ts';
+
+export async function startRollback(ops: RedisOpsRequest, podName: string, problem: string, data: StepData, deps: StepDeps): Promise<void> {
+  const ns = data.namespace;
+  const redis = await deps.kube.getRedis(ns, ops.spec.databaseRef.name);
+  const snapshot = await deps.kube.getSecret(ns, rollbackSecretName(ops));
+  if (redis === undefined || snapshot === undefined) {
+    throw new OpsRequestFailedError('RollbackFailed', `pod ${ns}/${podName} failed with the new configuration (${problem}) and the previous configuration could not be restored: ${redis === undefined ? 'Redis not found' : 'rollback snapshot missing'}`);
+  }
+  const previous = JSON.parse(snapshot.data['configuration.json'] ?? '{}') as { secretName?: string; inline?: Record<string, string> };
+  await deps.kube.putSecret(ns, managedConfigSecretName(redis.metadata.name, redis.metadata.uid ?? ''), { [ConfigKey.Default]: snapshot.data['default.conf'] ?? '' }, {});
+  await deps.kube.writeRedisConfiguration(redis, { ...(previous.secretName !== undefined ? { secretName: previous.secretName } : {}), ...(previous.inline !== undefined ? { inline: previous.inline } : {}) });
+  const message = `pod ${ns}/${podName} failed to start with the new configuration: ${problem}; the previous configuration was restored`;
+  let current = ops;
+  if (ops.metadata.annotations?.[ROLLBACK_ANNOTATION] === undefined) {
+    const pod = await deps.kube.getPod(ns, podName);
+    current = await deps.kube.writeOpsAnnotations(ops, { [ROLLBACK_ANNOTATION]: message, [evictedAnnotation(podName)]: pod?.uid ?? 'absent' });
+    // The crash-looping pod serves nothing; replacing it now makes it start from the restored config at once.
+    if (pod !== undefined && !pod.deleting) await deps.kube.evictPod(ns, podName);
+  }
+  await updateOpsStatus(deps.kube, current, (status, o) =>
+    withConditions(status, [{ type: OpsCondition.RolledBack, message, status: 'True' }], o.metadata.generation, deps.now()),
+  );
+  await deps.queue.send('restart-pod', { ...data, phase: 'check', attempt: 0 }, 1);
+}
+
+/** After a rollback: wait for every restarted pod to be Ready with the previous values, then end Failed. */
+export async function checkRollback(ops: RedisOpsRequest, plan: RestartPlan, data: StepData, deps: StepDeps): Promise<void> {
+  const ns = data.namespace;
+  const reason = ops.metadata.annotations?.[ROLLBACK_ANNOTATION] ?? 'rolled back to the previous configuration';
+  const rolledBackAt = Date.parse(findCondition(ops.status?.conditions, OpsCondition.RolledBack)?.lastTransitionTime ?? '');
+  const deadline = new Date((Number.isFinite(rolledBackAt) ? rolledBackAt : deps.now().getTime()) + stepTimeoutMs(ops));
+  const redis = await deps.kube.getRedis(ns, ops.spec.databaseRef.name);
+  for (const podName of plan.pods) {
+    if (ops.metadata.annotations?.[evictedAnnotation(podName)] === undefined) continue;
+    const pod = await deps.kube.getPod(ns, podName);
+    const decision = decideCheck({ pod, evictedUid: ops.metadata.annotations[evictedAnnotation(podName)], now: deps.now(), deadline });
+    if (decision.kind === 'timeout' || decision.kind === 'crash-looping') {
+      throw new OpsRequestFailedError('RollbackFailed', `${reason}; but pod ${ns}/${podName} is still not healthy after the rollback: ${decision.kind === 'timeout' ? decision.why : decision.problem}`);
+    }
+    if (decision.kind === 'wait' || redis === undefined) {
+      return deps.queue.send('restart-pod', { ...data, phase: 'check', attempt: data.attempt + 1 }, backoffDelaySeconds(data.attempt, 10));
+    }
+    const actual = await deps.redis.configGet(await redisTarget(redis, decision.podIP, deps), plan.previous.map((e) => e.parameter));
+    if (compareWithConfigGet(plan.previous, actual).length > 0) {
+      return deps.queue.send('restart-pod', { ...data, phase: 'check', attempt: data.attempt + 1 }, backoffDelaySeconds(data.attempt, 10));
+    }
+  }
+  throw new OpsRequestFailedError('RolledBack', reason);
+}

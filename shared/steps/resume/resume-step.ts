@@ -1,0 +1,56 @@
+/**
+ * resume: the compensation path every run ends in (temporal saga style). It removes Paused from the Redis — only if
+ * this ops request set it — and then finishes the ops request Successful or Failed with KubeDB's conditions and
+ * events. Resuming first means a crash in between leaves a finished database and a retryable status write, never a
+ * database paused forever (KubeDB's own bug #1 in the domain report).
+ */
+import { DbCondition, isTerminalPhase, OpsCondition, OpsEventReason, OpsPhase } from '../../kubedb/constants.ts';
+import { removeCondition } from '../../kubedb/conditions.ts';
+import type { RedisOpsRequest } from '../../kubedb/types.ts';
+import type { StepData } from '../../messages/step-message.ts';
+import type { StepDeps } from '../ports.ts';
+import { isPausedBy } from '../halt/decide-halt.ts';
+import { loadOpsRequest } from '../load.ts';
+import { dueStep } from '../progress.ts';
+import { updateOpsStatus, withConditions } from '../ops-status.ts';
+
+export async function runResume(data: StepData, deps: StepDeps): Promise<void> {
+  const ops = await loadOpsRequest(data, deps);
+  if (ops === undefined) return;
+  await resumeDatabase(ops, deps);
+  if (isTerminalPhase(ops.status?.phase)) return;
+  const outcome = data.outcome;
+  if (outcome === undefined || outcome.status === 'Successful') {
+    // A success message is honoured only when the status agrees that every step is done.
+    if (dueStep(ops).step !== 'resume') return;
+    await finish(ops, 'Successful', OpsCondition.Successful, 'Successfully completed the modification process.', deps);
+    await deps.kube.recordEvent(ops, { type: 'Normal', reason: OpsEventReason.Successful, message: 'Successfully Reconfigured Database' });
+    return;
+  }
+  await finish(ops, 'Failed', outcome.reason, outcome.message, deps);
+  await deps.kube.recordEvent(ops, { type: 'Warning', reason: OpsEventReason.Failed, message: `${outcome.reason}: ${outcome.message}` });
+}
+
+async function resumeDatabase(ops: RedisOpsRequest, deps: StepDeps): Promise<void> {
+  const ns = ops.metadata.namespace ?? '';
+  const redis = await deps.kube.getRedis(ns, ops.spec.databaseRef.name);
+  if (redis === undefined || !isPausedBy(redis, ops)) return;
+  const target = `${ns}/${redis.metadata.name}`;
+  await deps.kube.recordEvent(ops, { type: 'Normal', reason: OpsEventReason.ResumeDatabase, message: `Resuming Redis ${target}` });
+  await deps.kube.writeRedisConditions(redis, removeCondition(redis.status?.conditions, DbCondition.Paused));
+  await deps.kube.recordEvent(ops, { type: 'Normal', reason: OpsEventReason.ResumeDatabase, message: `Successfully resumed Redis ${target}` });
+}
+
+async function finish(ops: RedisOpsRequest, phase: 'Successful' | 'Failed', reason: string, message: string, deps: StepDeps): Promise<void> {
+  await updateOpsStatus(deps.kube, ops, (status, current) => {
+    if (isTerminalPhase(status.phase)) return undefined;
+    const type = phase === 'Successful' ? OpsCondition.Successful : OpsCondition.Failed;
+    const withOutcome = withConditions(
+      status,
+      [{ type, reason, message, status: phase === 'Successful' ? 'True' : 'False' }],
+      current.metadata.generation,
+      deps.now(),
+    );
+    return { ...withOutcome, phase: phase === 'Successful' ? OpsPhase.Successful : OpsPhase.Failed, observedGeneration: current.metadata.generation ?? 1 };
+  });
+}
