@@ -1,0 +1,127 @@
+/**
+ * The whole local system on one machine, no cloud account: a Kubernetes API server (HTTPS, real protocol), the
+ * KubeDB-like controllers and a kubelet running real redis-server pods, SQS (fauxqs) with the queues of
+ * serverless.yml, the Lambda runner invoking the built bundles, and the forwarder as its own process.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { startKubeApiServer, type KubeApiServer } from './kube-apiserver/index.ts';
+import { startKubelet } from './controllers/kubelet/index.ts';
+import { startPetSetController } from './controllers/petset/index.ts';
+import { defaultRedisVersions, startProvisioner } from './controllers/provisioner/index.ts';
+import { startLocalSqs, type LocalSqs } from './sqs/index.ts';
+import { startLambdaRunner, type LambdaRunner } from './lambda-runner/index.ts';
+import { ForwarderProcess } from './forwarder-process.ts';
+import { isAlreadyExists } from '../../shared/adapters/kube/api-errors.ts';
+
+export interface LocalStackOptions {
+  /** Where state lives (objects, pod data, logs, kubeconfig). */
+  stateDir: string;
+  /** Wipe the state first. */
+  fresh?: boolean;
+  clusterId?: string;
+  /** Start the runner and the forwarder (false: only Kubernetes, as the local-Kubernetes issue needs). */
+  pipeline?: boolean;
+  /** Forwarder resync period (re-announcing unfinished ops requests). */
+  resyncSeconds?: number;
+  /** Halt re-sends a due step when an ops request made no progress for this long. */
+  stallSeconds?: number;
+  /** Print function output to the console (else to <stateDir>/logs). */
+  verbose?: boolean;
+  concurrency?: number;
+}
+
+export interface LocalStack {
+  api: KubeApiServer;
+  kubeconfigPath: string;
+  kubeConfig: KubeConfig;
+  sqs?: LocalSqs;
+  runner?: LambdaRunner;
+  forwarder?: ForwarderProcess;
+  /** Restart the Lambda runner (e.g. after a simulated crash). */
+  restartRunner(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
+  const clusterId = opts.clusterId ?? 'local';
+  if (opts.fresh === true) await rm(opts.stateDir, { recursive: true, force: true });
+  const logDir = join(opts.stateDir, 'logs');
+  const clustersDir = join(opts.stateDir, 'clusters');
+  await mkdir(logDir, { recursive: true });
+  await mkdir(clustersDir, { recursive: true });
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stops.reverse()) await stop();
+  };
+  try {
+    const api = await startKubeApiServer({ stateDir: join(opts.stateDir, 'apiserver') });
+    stops.push(() => api.stop());
+    const kubeconfigPath = join(opts.stateDir, 'kubeconfig');
+    await api.writeKubeconfig(kubeconfigPath);
+    await writeFile(join(clustersDir, `${clusterId}.kubeconfig`), api.kubeconfig(), { mode: 0o600 });
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromString(api.kubeconfig());
+    await seedRedisVersions(kubeConfig);
+
+    const kubelet = await startKubelet(kubeConfig, { stateDir: join(opts.stateDir, 'kubelet') });
+    stops.push(() => kubelet.stop());
+    const petsets = await startPetSetController(kubeConfig);
+    stops.push(() => petsets.stop());
+    const provisioner = await startProvisioner(kubeConfig);
+    stops.push(() => provisioner.stop());
+
+    const stack: LocalStack = { api, kubeconfigPath, kubeConfig, restartRunner: async () => undefined, stop: stopAll };
+    if (opts.pipeline === false) return stack;
+
+    const sqs = await startLocalSqs({ stage: 'local' });
+    stops.push(() => sqs.stop());
+    const runnerOptions = {
+      stage: 'local',
+      sqs,
+      quiet: opts.verbose !== true,
+      ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
+      env: { KUBECONFIG_DIR: clustersDir, STALL_SECONDS: String(opts.stallSeconds ?? 60) },
+    };
+    stack.sqs = sqs;
+    stack.runner = startLambdaRunner(runnerOptions);
+    stops.push(() => stack.runner?.stop() ?? Promise.resolve());
+    stack.restartRunner = async () => {
+      await stack.runner?.stop();
+      stack.runner = startLambdaRunner(runnerOptions);
+    };
+    const haltQueueUrl = sqs.queueUrls['HaltQueue'];
+    if (haltQueueUrl === undefined) throw new Error('serverless.yml declares no HaltQueue');
+    const forwarder = new ForwarderProcess({
+      clusterId,
+      kubeconfigPath,
+      haltQueueUrl,
+      sqsEndpoint: sqs.endpoint,
+      region: sqs.region,
+      resyncSeconds: opts.resyncSeconds ?? 30,
+      ...(opts.verbose === true ? {} : { logFile: join(logDir, 'forwarder.log') }),
+    });
+    forwarder.start();
+    stops.push(() => forwarder.stop());
+    stack.forwarder = forwarder;
+    return stack;
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+/** The RedisVersion catalog KubeDB's installer ships (the parts the provisioner reads). */
+async function seedRedisVersions(kc: KubeConfig): Promise<void> {
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  for (const version of defaultRedisVersions()) {
+    const name = (version as { metadata: { name: string } }).metadata.name;
+    try {
+      await custom.createClusterCustomObject({ group: 'catalog.kubedb.com', version: 'v1alpha1', plural: 'redisversions', body: version });
+    } catch (err) {
+      // Already there from an earlier run of the same state dir: that is the desired state.
+      if (!isAlreadyExists(err)) throw err;
+    }
+  }
+}
