@@ -30,6 +30,8 @@ export interface LocalStackOptions {
   /** Print function output to the console (else to <stateDir>/logs). */
   verbose?: boolean;
   concurrency?: number;
+  /** Fault injection: the SQS endpoint the functions and the forwarder use, given the emulator's (e.g. a proxy). */
+  sqsEndpointFor?: (emulatorEndpoint: string) => Promise<string>;
 }
 
 export interface LocalStack {
@@ -77,12 +79,13 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
 
     const sqs = await startLocalSqs({ stage: 'local' });
     stops.push(() => sqs.stop());
+    const clientEndpoint = opts.sqsEndpointFor !== undefined ? await opts.sqsEndpointFor(sqs.endpoint) : sqs.endpoint;
     const runnerOptions = {
       stage: 'local',
       sqs,
       quiet: opts.verbose !== true,
       ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
-      env: { KUBECONFIG_DIR: clustersDir, STALL_SECONDS: String(opts.stallSeconds ?? 60) },
+      env: { KUBECONFIG_DIR: clustersDir, STALL_SECONDS: String(opts.stallSeconds ?? 60), AWS_ENDPOINT_URL_SQS: clientEndpoint },
     };
     stack.sqs = sqs;
     stack.runner = startLambdaRunner(runnerOptions);
@@ -97,7 +100,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       clusterId,
       kubeconfigPath,
       haltQueueUrl,
-      sqsEndpoint: sqs.endpoint,
+      sqsEndpoint: clientEndpoint,
       region: sqs.region,
       resyncSeconds: opts.resyncSeconds ?? 30,
       ...(opts.verbose === true ? {} : { logFile: join(logDir, 'forwarder.log') }),

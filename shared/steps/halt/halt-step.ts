@@ -12,7 +12,7 @@ import type { StepData } from '../../messages/step-message.ts';
 import type { StepDeps } from '../ports.ts';
 import { currentStepStartedAt, dueStep, type Due } from '../progress.ts';
 import { loadOpsRequest } from '../load.ts';
-import { backoffDelaySeconds } from '../timeouts.ts';
+import { backoffDelaySeconds, stepTimeoutMs } from '../timeouts.ts';
 import { updateOpsStatus, withConditions } from '../ops-status.ts';
 import { decideHalt, isPausedBy, pausedBy } from './decide-halt.ts';
 
@@ -30,6 +30,7 @@ export async function runHalt(data: StepData, deps: StepDeps): Promise<void> {
   const decision = decideHalt({ ops, redis, siblings: await deps.kube.listOpsRequests(ns) });
   if (decision.kind === 'fail') throw new OpsRequestFailedError(decision.reason, decision.message);
   if (decision.kind === 'wait') {
+    failIfWaitedPastTimeout(ops, decision.message, deps.now());
     await markWaiting(ops, decision.reason, decision.message, deps);
     await deps.queue.send('halt', { ...data, attempt: data.attempt + 1 }, backoffDelaySeconds(data.attempt, WAIT_CAP_SECONDS));
     return;
@@ -48,6 +49,17 @@ export async function runHalt(data: StepData, deps: StepDeps): Promise<void> {
     ),
   );
   await deps.queue.send('apply-config', { ...data, step: 'apply-config', attempt: 0 });
+}
+
+/**
+ * Waiting (for IfReady or for another ops request) is bounded by spec.timeout when the user set one; without it we
+ * wait as KubeDB does, since the default per-step timeout would fail requests queued behind a long run.
+ */
+function failIfWaitedPastTimeout(ops: RedisOpsRequest, why: string, now: Date): void {
+  if (ops.spec.timeout === undefined || ops.spec.timeout === '') return;
+  const created = Date.parse(ops.metadata.creationTimestamp ?? '');
+  if (!Number.isFinite(created) || now.getTime() - created <= stepTimeoutMs(ops)) return;
+  throw new OpsRequestFailedError('Timeout', `waited longer than spec.timeout (${ops.spec.timeout}) to start: ${why}`);
 }
 
 /** Paused=True on the Redis, written with its resourceVersion: of two racing ops requests only one wins. */

@@ -1,0 +1,75 @@
+/**
+ * Bad input gets a precise Failed condition, and nothing is lost: the database stays Ready, is not left Paused, and
+ * keeps its old, working configuration. A config that passes validation but makes redis-server fail is rolled back.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { applyObjects } from '../../infra/local/manifests.ts';
+import { configSecret, createDatabase, getRedis, isPaused, maxclients, podUid, reconfigure, runOpsRequest, startTestStack, waitDatabaseReady } from './harness.ts';
+
+describe('bad input ends Failed with a precise message; the database is untouched', { timeout: 600_000 }, () => {
+  let stack: Awaited<ReturnType<typeof startTestStack>>;
+  const ns = 'bad';
+  const db = 'rd';
+  before(async () => {
+    stack = await startTestStack();
+    await createDatabase(stack.kubeConfig, ns, db, 'maxclients 500\n');
+    await waitDatabaseReady(stack.kubeConfig, ns, db);
+    await applyObjects(stack.kubeConfig, [configSecret(ns, 'wrong-key', 'maxclients 700\n', 'config.txt')] as never);
+  });
+  after(async () => stack?.cleanup());
+
+  const cases: Array<{ name: string; configuration: Record<string, unknown>; databaseRef?: string; message: RegExp }> = [
+    { name: 'unknown-directive', configuration: { applyConfig: { 'redis.conf': 'maxclients 600\nmaxclientz 700' } }, message: /line 2.*maxclientz/i },
+    { name: 'bad-value', configuration: { applyConfig: { 'redis.conf': 'maxclients lots' } }, message: /maxclients.*lots|lots.*maxclients/i },
+    { name: 'owned-directive', configuration: { applyConfig: { 'redis.conf': 'dir /tmp' } }, message: /\bdir\b/ },
+    { name: 'dangerous-directive', configuration: { applyConfig: { 'redis.conf': 'loadmodule /tmp/evil.so' } }, message: /loadmodule/ },
+    { name: 'newline-injection', configuration: { applyConfig: { 'redis.conf': 'maxclients "600\\nloadmodule /tmp/evil.so"' } }, message: /maxclients/ },
+    { name: 'quote-injection', configuration: { applyConfig: { 'redis.conf': 'maxclients "600" loadmodule' } }, message: /maxclients/ },
+    { name: 'missing-secret', configuration: { configSecret: { name: 'does-not-exist' } }, message: /secret bad\/does-not-exist not found/ },
+    { name: 'secret-without-key', configuration: { configSecret: { name: 'wrong-key' } }, message: /wrong-key.*redis\.conf/ },
+    { name: 'missing-redis', configuration: { applyConfig: { 'redis.conf': 'maxclients 600' } }, databaseRef: 'nope', message: /spec\.databaseRef bad\/nope, is invalid or not found/ },
+  ];
+
+  for (const c of cases) {
+    it(`${c.name} → Failed, naming the problem`, async () => {
+      const kc = stack.kubeConfig;
+      const uidBefore = await podUid(kc, ns, `${db}-0`);
+      const ops = await runOpsRequest(kc, reconfigure(ns, c.name, c.databaseRef ?? db, c.configuration));
+      assert.equal(ops.status?.phase, 'Failed', JSON.stringify(ops.status));
+      const failed = ops.status?.conditions?.find((cond) => cond.type === 'Failed');
+      assert.equal(failed?.status, 'False');
+      assert.match(failed?.message ?? '', c.message);
+      const redis = await getRedis(kc, ns, db);
+      assert.equal(redis.status?.phase, 'Ready');
+      assert.equal(isPaused(redis), false, 'database resumed');
+      assert.equal(redis.spec.configuration?.secretName, `${db}-user-config`);
+      assert.equal(await podUid(kc, ns, `${db}-0`), uidBefore, 'pod not restarted');
+      assert.equal(await maxclients(kc, ns, db), '500');
+    });
+  }
+
+  it('a config redis-server refuses at start is rolled back: Failed with the server\'s own error, database healthy', async () => {
+    const kc = stack.kubeConfig;
+    // locale-collate is a valid Redis 7.2 directive (the declared version), but this machine's redis-server 7.0
+    // does not know it: validation passes, the process fails to start — exactly the case rollback exists for.
+    const ops = await runOpsRequest(kc, reconfigure(ns, 'fails-at-start', db, { applyConfig: { 'redis.conf': 'maxclients 800\nlocale-collate C' } }));
+    assert.equal(ops.status?.phase, 'Failed', JSON.stringify(ops.status));
+    assert.ok(ops.status?.conditions?.some((c) => c.type === 'RolledBack'));
+    assert.match(ops.status?.conditions?.find((c) => c.type === 'Failed')?.message ?? '', /locale-collate|Bad directive/i);
+    await waitDatabaseReady(kc, ns, db);
+    const redis = await getRedis(kc, ns, db);
+    assert.equal(isPaused(redis), false);
+    assert.equal(redis.spec.configuration?.inline, undefined, 'spec.configuration restored');
+    assert.equal(await maxclients(kc, ns, db), '500');
+  });
+
+  it('spec.timeout bounds waiting: IfReady on a database that never gets Ready → Failed, not Paused', async () => {
+    const kc = stack.kubeConfig;
+    await createDatabase(kc, 'broken', 'rd', 'maxclients notanumber\n');
+    const ops = await runOpsRequest(kc, reconfigure('broken', 'times-out', 'rd', { applyConfig: { 'redis.conf': 'maxclients 600' } }, { timeout: '3s' }));
+    assert.equal(ops.status?.phase, 'Failed', JSON.stringify(ops.status));
+    assert.match(ops.status?.conditions?.find((c) => c.type === 'Failed')?.message ?? '', /spec\.timeout \(3s\)/);
+    assert.equal(isPaused(await getRedis(kc, 'broken', 'rd')), false);
+  });
+});
