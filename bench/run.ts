@@ -1,0 +1,11 @@
+/** `npm run bench`: every benchmark, each printed as a table. Bounded in time; loopback only. */
+const benches: Array<{ title: string; load: () => Promise<{ run: () => Promise<object[]> }> }> = [
+  { title: 'Kubernetes API server (local)', load: () => import('./kube-apiserver.bench.ts') },
+  { title: 'Reconfigure end to end: 1 and 50 databases at once', load: () => import('./reconfigure.bench.ts') },
+];
+
+for (const bench of benches) {
+  console.log(`\n## ${bench.title}`);
+  const mod = await bench.load();
+  console.table(await mod.run());
+}

@@ -1,0 +1,87 @@
+/**
+ * The build reads its function list from serverless.yml, keeps the Lambda runtime's SDK out of Lambda bundles but
+ * inside the forwarder's, and fails loudly. Runs on a throwaway project (node_modules linked from this one).
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { PROJECT_ROOT } from '../infra/local/serverless-config.ts';
+import { buildBundles, BuildError, formatSizeTable } from './build.ts';
+
+const SERVERLESS_YML = `service: tiny
+provider: { name: aws, runtime: nodejs24.x }
+functions:
+  alpha: { handler: dist/alpha/index.handler }
+  beta-two: { handler: dist/beta-two/index.handler }
+`;
+
+const USES_SDK = `import { SQSClient } from '@aws-sdk/client-sqs';
+const client = new SQSClient({});
+export async function handler(): Promise<string> { return typeof client.send; }
+`;
+
+function writeProject(root: string, files: Record<string, string>): void {
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(root, 'node_modules'));
+}
+
+void describe('scripts/build.ts', () => {
+  const root = mkdtempSync(join(tmpdir(), 'build-test-'));
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  void describe('a valid project', () => {
+    let table: string;
+    before(async () => {
+      writeProject(root, {
+        'serverless.yml': SERVERLESS_YML,
+        'functions/alpha/handler.ts': USES_SDK,
+        'functions/beta-two/handler.ts': "export const handler = async (): Promise<number> => 2;\n",
+        'functions/forwarder/main.ts': USES_SDK,
+      });
+      table = formatSizeTable(await buildBundles({ root }));
+    });
+
+    void it('builds one ESM bundle with a source map per serverless.yml function, plus the forwarder', () => {
+      for (const name of ['alpha', 'beta-two', 'forwarder']) {
+        assert.ok(existsSync(join(root, 'dist', name, 'index.mjs')), `${name}/index.mjs`);
+        assert.ok(existsSync(join(root, 'dist', name, 'index.mjs.map')), `${name}/index.mjs.map`);
+        assert.match(table, new RegExp(`^${name} `, 'm'));
+      }
+    });
+
+    void it('leaves the AWS SDK to the Lambda runtime, but bundles it into the forwarder', () => {
+      const alpha = readFileSync(join(root, 'dist', 'alpha', 'index.mjs'), 'utf8');
+      const forwarder = readFileSync(join(root, 'dist', 'forwarder', 'index.mjs'), 'utf8');
+      assert.match(alpha, /from\s*"@aws-sdk\/client-sqs"/);
+      assert.doesNotMatch(forwarder, /from\s*"@aws-sdk\//);
+      assert.ok(forwarder.length > alpha.length * 10, 'the forwarder carries the SDK');
+      assert.ok(alpha.startsWith("import { createRequire } from 'node:module';"), 'CommonJS deps get a real require');
+    });
+
+    void it('produces bundles Node can import and call', async () => {
+      const beta = (await import(join(root, 'dist', 'beta-two', 'index.mjs'))) as { handler: () => Promise<number> };
+      assert.equal(await beta.handler(), 2);
+    });
+  });
+
+  void it('rejects with every error when a handler does not compile or is missing', async () => {
+    const broken = mkdtempSync(join(tmpdir(), 'build-test-broken-'));
+    after(() => rmSync(broken, { recursive: true, force: true }));
+    writeProject(broken, {
+      'serverless.yml': SERVERLESS_YML,
+      'functions/alpha/handler.ts': 'export const handler = (;\n',
+      'functions/forwarder/main.ts': 'export {};\n',
+    });
+    await assert.rejects(buildBundles({ root: broken }), (error: unknown) => {
+      assert.ok(error instanceof BuildError);
+      assert.match(error.message, /alpha\/handler\.ts/);
+      assert.match(error.message, /beta-two\/handler\.ts/);
+      return true;
+    });
+  });
+});

@@ -1,0 +1,108 @@
+/**
+ * `npm run build`: one esbuild bundle per Lambda function declared in serverless.yml, plus the forwarder.
+ *
+ * - Lambdas: `functions/<name>/handler.ts` → `dist/<name>/index.mjs`. The Node.js Lambda runtime ships the AWS SDK
+ *   v3, so `@aws-sdk/*` and `@smithy/*` stay external (smaller bundle, faster cold start).
+ * - Forwarder: `functions/forwarder/main.ts` → `dist/forwarder/index.mjs`, self-contained (SDK bundled in) because
+ *   it runs in a container image, not on the Lambda runtime.
+ * ESM bundles that inline CommonJS dependencies need a real `require`: the banner provides one.
+ */
+import { readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import * as esbuild from 'esbuild';
+import { loadServerlessConfig, PROJECT_ROOT } from '../infra/local/serverless-config.ts';
+
+export class BuildError extends Error {
+  override name = 'BuildError';
+}
+
+const REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+
+export interface BuildOptions {
+  root?: string;
+  outDir?: string;
+  serverlessYml?: string;
+  /** Skip the forwarder (it is not a Lambda). Default: built. */
+  forwarder?: boolean;
+}
+
+export interface BundleReport {
+  bundle: string;
+  file: string;
+  bytes: number;
+  gzipBytes: number;
+}
+
+const COMMON: esbuild.BuildOptions = {
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node24',
+  minify: true,
+  sourcemap: true,
+  outExtension: { '.js': '.mjs' },
+  banner: { js: REQUIRE_BANNER },
+  logLevel: 'silent',
+  metafile: true,
+};
+
+/** Builds every bundle in parallel; rejects with esbuild's error (which lists every failure) if any fails. */
+export async function buildBundles(options: BuildOptions = {}): Promise<BundleReport[]> {
+  const root = options.root ?? PROJECT_ROOT;
+  const outdir = options.outDir ?? resolve(root, 'dist');
+  const config = loadServerlessConfig({ path: options.serverlessYml ?? resolve(root, 'serverless.yml') });
+  const lambdaEntries = Object.fromEntries(
+    config.functions.map((fn) => [`${fn.bundleName}/index`, resolve(root, 'functions', fn.bundleName, 'handler.ts')]),
+  );
+  const builds: Promise<esbuild.BuildResult>[] = [
+    esbuild.build({ ...COMMON, absWorkingDir: root, entryPoints: lambdaEntries, outdir, external: ['@aws-sdk/*', '@smithy/*'] }),
+  ];
+  if (options.forwarder !== false) {
+    const forwarderEntry = { 'forwarder/index': resolve(root, 'functions', 'forwarder', 'main.ts') };
+    builds.push(esbuild.build({ ...COMMON, absWorkingDir: root, entryPoints: forwarderEntry, outdir }));
+  }
+  // allSettled: report the errors of every failing build, not only the first.
+  const settled = await Promise.allSettled(builds);
+  const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason instanceof Error ? s.reason.message : String(s.reason)] : []));
+  if (failures.length > 0) throw new BuildError(failures.join('\n'));
+  return settled.flatMap((s) => (s.status === 'fulfilled' ? reportsFrom(s.value, root) : []));
+}
+
+function reportsFrom(result: esbuild.BuildResult, root: string): BundleReport[] {
+  return Object.entries(result.metafile?.outputs ?? {})
+    .filter(([file]) => file.endsWith('.mjs'))
+    .map(([file, output]) => {
+      const absolute = resolve(root, file);
+      return {
+        bundle: relative(resolve(root, 'dist'), absolute).replace(/\/index\.mjs$/, ''),
+        file: absolute,
+        bytes: output.bytes,
+        gzipBytes: gzipSync(readFileSync(absolute)).length,
+      };
+    })
+    .sort((a, b) => a.bundle.localeCompare(b.bundle));
+}
+
+export function formatSizeTable(reports: BundleReport[]): string {
+  const kb = (bytes: number): string => (bytes / 1024).toFixed(1);
+  const rows = [['bundle', 'bytes', 'KB', 'gzip KB'], ...reports.map((r) => [r.bundle, String(r.bytes), kb(r.bytes), kb(r.gzipBytes)])];
+  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
+  return rows.map((row) => row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  ')).join('\n');
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  try {
+    const reports = await buildBundles();
+    console.log(formatSizeTable(reports));
+    console.log(`built ${reports.length} bundles in ${Math.round(performance.now() - started)} ms`);
+  } catch (error) {
+    // esbuild's BuildFailure message already lists each error with file:line.
+    console.error('build failed:', error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
