@@ -1,0 +1,100 @@
+/**
+ * A kubelet (and scheduler) for one local node that runs every pod as a real redis-server process.
+ *
+ * How the pod spec is interpreted:
+ * - generic (any pod): binding to this node (pods/binding, falling back to a spec.nodeName patch for API servers
+ *   without the binding subresource); secret / emptyDir / persistentVolumeClaim volumes and volumeMounts
+ *   (volumes.ts); env with value, secretKeyRef, fieldRef and $(VAR) expansion (container-env.ts); status with
+ *   podIP from 127.10.0.0/16, conditions and containerStatuses (pod-status.ts); graceful deletion.
+ * - KubeDB-specific: the database container (named `redis`, else the first) runs KubeDB's standalone start script
+ *   (kubedb-redis-start.ts) — whatever its image and command say. Other containers (exporter, coordinator) are not run.
+ *
+ * Deletion follows the API server contract: a pod with metadata.deletionTimestamp is stopped (SIGTERM, up to
+ * min(deletionGracePeriodSeconds, maxGraceMs), SIGKILL), its IP released, then deleted with gracePeriodSeconds 0.
+ */
+import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
+import { runController, source } from '../runtime/controller.ts';
+import { isNotFound, keyOf, makeApis, type KubeApis } from '../runtime/kube.ts';
+import { makeLogger, type Logger } from '../runtime/log.ts';
+import type { SecretReader } from './container-env.ts';
+import { PodIpAllocator } from './ip-allocator.ts';
+import { PodSync } from './pod-sync.ts';
+import { killStaleProcesses } from './stale-processes.ts';
+
+export const DEFAULT_NODE_NAME = 'local-node-0';
+
+export interface KubeletOptions {
+  stateDir: string;
+  nodeName?: string;
+  log?: Logger;
+  /** Crash-loop backoff; Kubernetes uses 10s doubling to 5min, far too slow for a laptop. */
+  backoff?: { initialMs: number; maxMs: number };
+  readiness?: { intervalMs: number; fastDeadlineMs: number; slowIntervalMs: number };
+  /** Cap on a pod's termination grace period. */
+  maxGraceMs?: number;
+  ipStartIndex?: number;
+}
+
+export interface Kubelet {
+  stop(): Promise<void>;
+  /** PIDs of the redis-server processes this kubelet is running now. */
+  pids(): number[];
+}
+
+function secretReader(apis: KubeApis): SecretReader {
+  return async (namespace, name) => {
+    try {
+      const secret = await apis.core.readNamespacedSecret({ name, namespace });
+      const data: Record<string, string> = {};
+      for (const [k, v] of Object.entries(secret.data ?? {})) data[k] = Buffer.from(v, 'base64').toString('utf8');
+      return data;
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  };
+}
+
+export async function startKubelet(kc: KubeConfig, opts: KubeletOptions): Promise<Kubelet> {
+  const apis = makeApis(kc);
+  const nodeName = opts.nodeName ?? DEFAULT_NODE_NAME;
+  const log = opts.log ?? makeLogger(`kubelet/${nodeName}`);
+  const maxGraceMs = opts.maxGraceMs ?? 10_000;
+  await killStaleProcesses(opts.stateDir, log);
+  const pods = new PodSync({
+    apis,
+    nodeName,
+    stateDir: opts.stateDir,
+    log,
+    ips: new PodIpAllocator(opts.ipStartIndex !== undefined ? { startIndex: opts.ipStartIndex } : {}),
+    readSecret: secretReader(apis),
+    maxGraceMs,
+    backoff: opts.backoff ?? { initialMs: 500, maxMs: 10_000 },
+    readiness: opts.readiness ?? { intervalMs: 20, fastDeadlineMs: 5000, slowIntervalMs: 500 },
+    requeue: (key) => controller.queue.add(key),
+  });
+  const controller = runController({
+    name: 'kubelet',
+    apis,
+    log,
+    concurrency: 16,
+    reconcile: (key) => pods.sync(key, controller.watches[0]!.get(key)),
+    sources: [
+      source<V1Pod>({
+        name: 'pods',
+        path: '/api/v1/pods',
+        list: () => apis.core.listPodForAllNamespaces(),
+        keysFor: (pod) => [keyOf(pod.metadata)],
+      }),
+    ],
+  });
+  await controller.synced;
+
+  return {
+    pids: () => [...pods.runtimes.values()].map((rt) => rt.pid).filter((p): p is number => p !== undefined),
+    async stop() {
+      await controller.stop();
+      await pods.stopAll(Math.min(2000, maxGraceMs));
+    },
+  };
+}

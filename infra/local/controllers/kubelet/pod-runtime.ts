@@ -1,0 +1,216 @@
+/**
+ * The life of one pod's database container on this node, as the kubelet's sync loop runs it:
+ * prepare (volumes, env) → start redis-server → Ready on the first authenticated PONG → on exit: record
+ * lastState.terminated, state.waiting CrashLoopBackOff with the process's own last words, restart after an
+ * exponential backoff (capped low for local use). Each start re-reads the pod's secrets, so a fixed config heals
+ * the pod at its next restart. Every change calls onChange so the kubelet patches the pod status.
+ */
+import { writeFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { V1Container, V1Pod } from '@kubernetes/client-node';
+import { ContainerConfigError, expandVars, resolveEnv, type SecretReader } from './container-env.ts';
+import { planRedisStart, REDIS_PORT } from './kubedb-redis-start.ts';
+import { RedisProcess, type ProcessExit } from './redis-process.ts';
+import { mountTable, prepareVolumes } from './volumes.ts';
+import type { Logger } from '../runtime/log.ts';
+import { nowRfc3339, toRfc3339 } from '../runtime/stable-json.ts';
+
+export interface Terminated {
+  exitCode: number;
+  signal?: number;
+  reason: string;
+  message: string;
+  startedAt: string;
+  finishedAt: string;
+  containerID?: string;
+}
+
+export type ContainerState =
+  | { waiting: { reason: string; message?: string } }
+  | { running: { startedAt: string } }
+  | { terminated: Terminated };
+
+export interface ContainerSnapshot {
+  name: string;
+  image: string;
+  ready: boolean;
+  started: boolean;
+  restartCount: number;
+  state: ContainerState;
+  lastState: { terminated?: Terminated };
+  containerID?: string;
+  /** Something the user should know about how the container runs (e.g. redis-server standing in for valkey). */
+  note?: string;
+}
+
+export interface PodRuntimeOptions {
+  pod: V1Pod;
+  podIP: string;
+  stateDir: string;
+  podRoot: string;
+  readSecret: SecretReader;
+  onChange: () => void;
+  log: Logger;
+  backoff: { initialMs: number; maxMs: number };
+  readiness: { intervalMs: number; fastDeadlineMs: number; slowIntervalMs: number };
+  onValkeySubstituted: () => void;
+}
+
+/** Pick the database container: KubeDB names it `redis`; otherwise the first container. */
+export function mainContainer(pod: V1Pod): V1Container | undefined {
+  const containers = pod.spec?.containers ?? [];
+  return containers.find((c) => c.name === 'redis') ?? containers[0];
+}
+
+const signalNumber: Record<string, number> = { SIGTERM: 15, SIGKILL: 9, SIGINT: 2, SIGABRT: 6, SIGSEGV: 11 };
+
+export class PodRuntime {
+  readonly uid: string;
+  readonly podIP: string;
+  readonly startTime = nowRfc3339();
+  private readonly opts: PodRuntimeOptions;
+  private readonly container: V1Container;
+  private proc: RedisProcess | undefined;
+  private restartCount = 0;
+  private ready = false;
+  private state: ContainerState = { waiting: { reason: 'ContainerCreating' } };
+  private lastTerminated: Terminated | undefined;
+  private note = '';
+  private password: string | undefined;
+  private stopping = false;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+
+  constructor(opts: PodRuntimeOptions) {
+    this.opts = opts;
+    this.uid = opts.pod.metadata?.uid ?? '';
+    this.podIP = opts.podIP;
+    const container = mainContainer(opts.pod);
+    if (!container) throw new ContainerConfigError('pod has no containers');
+    this.container = container;
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  get pid(): number | undefined {
+    return this.proc?.running ? this.proc.pid : undefined;
+  }
+
+  snapshot(): ContainerSnapshot {
+    const containerID = this.proc ? `local://${this.proc.pid}` : undefined;
+    return {
+      name: this.container.name,
+      image: this.container.image ?? '',
+      ready: this.ready,
+      started: 'running' in this.state,
+      restartCount: this.restartCount,
+      state: this.state,
+      lastState: this.lastTerminated ? { terminated: this.lastTerminated } : {},
+      ...(containerID ? { containerID } : {}),
+      ...(this.note ? { note: this.note } : {}),
+    };
+  }
+
+  /** SIGTERM, wait up to graceMs, SIGKILL; resolves when the process is gone and the loop has ended. */
+  async terminate(graceMs: number): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.proc?.stop(graceMs);
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    let delay = this.opts.backoff.initialMs;
+    while (!this.stopping) {
+      const exit = await this.runOnce();
+      if (this.stopping) break;
+      this.setState({ waiting: { reason: 'CrashLoopBackOff', message: exit } });
+      await this.sleep(delay);
+      delay = Math.min(delay * 2, this.opts.backoff.maxMs);
+    }
+  }
+
+  /** One container start. Returns the message to show while backing off. */
+  private async runOnce(): Promise<string> {
+    let proc: RedisProcess;
+    try {
+      proc = await this.startProcess();
+    } catch (err) {
+      if (!(err instanceof ContainerConfigError)) this.opts.log.error('container start failed', { pod: this.opts.pod.metadata?.name, err });
+      const message = err instanceof Error ? err.message : String(err);
+      this.setState({ waiting: { reason: 'CreateContainerConfigError', message } });
+      return message;
+    }
+    this.proc = proc;
+    if (this.stopping) await proc.stop(0); // terminate() raced the start: it must not leave a process behind
+    this.setState({ running: { startedAt: toRfc3339(proc.startedAt) } });
+    this.watchReadiness(proc).catch((err: unknown) => this.opts.log.error('readiness check failed', { err }));
+    const exit = await proc.exited;
+    this.ready = false;
+    this.recordExit(exit, proc.pid);
+    return this.lastTerminated?.message ?? '';
+  }
+
+  private async startProcess(): Promise<RedisProcess> {
+    const { pod, podRoot, stateDir, readSecret, podIP } = this.opts;
+    const volumeDirs = await prepareVolumes(pod, { stateDir, podRoot }, readSecret);
+    const mounts = await mountTable(this.container, volumeDirs);
+    const env = await resolveEnv(pod, this.container, podIP, readSecret);
+    const containerArgs = (this.container.args ?? []).map((a) => expandVars(a, env));
+    const plan = await planRedisStart({ image: this.container.image ?? '', mounts, env, containerArgs, podIP, podRoot });
+    if (plan.substitutedValkey) {
+      this.note = 'valkey-server is not installed locally; running redis-server instead';
+      this.opts.onValkeySubstituted();
+    }
+    const proc = RedisProcess.start({ configFile: plan.configFile, args: plan.args, cwd: plan.dataDir, logFile: join(podRoot, 'container.log') });
+    await writeFile(join(podRoot, 'redis.pid'), String(proc.pid));
+    this.password = plan.password;
+    return proc;
+  }
+
+  private async watchReadiness(proc: RedisProcess): Promise<void> {
+    const { intervalMs, fastDeadlineMs, slowIntervalMs } = this.opts.readiness;
+    let ok = await proc.waitReady(this.podIP, REDIS_PORT, this.password, { deadlineMs: fastDeadlineMs, intervalMs });
+    while (!ok && proc.running && !this.stopping) {
+      ok = await proc.waitReady(this.podIP, REDIS_PORT, this.password, { deadlineMs: 60_000, intervalMs: slowIntervalMs });
+    }
+    if (ok && proc.running && !this.stopping && this.proc === proc) {
+      this.ready = true;
+      this.opts.onChange();
+    }
+  }
+
+  private recordExit(exit: ProcessExit, pid: number): void {
+    const exitCode = exit.code ?? 128 + (signalNumber[exit.signal ?? ''] ?? 0);
+    const message = [exit.output, this.note].filter(Boolean).join('\n');
+    this.lastTerminated = {
+      exitCode,
+      ...(exit.signal ? { signal: signalNumber[exit.signal] ?? 0 } : {}),
+      reason: exitCode === 0 ? 'Completed' : 'Error',
+      message,
+      startedAt: toRfc3339(exit.startedAt),
+      finishedAt: toRfc3339(exit.finishedAt),
+      containerID: `local://${pid}`,
+    };
+    if (!this.stopping) this.restartCount++;
+    this.opts.log.info('container exited', { pod: this.opts.pod.metadata?.name, exitCode, message: exit.output.slice(-300) });
+    void rm(join(this.opts.podRoot, 'redis.pid'), { force: true }).catch((err: unknown) => this.opts.log.warn('pid file cleanup', { err }));
+  }
+
+  private setState(state: ContainerState): void {
+    this.state = state;
+    this.opts.onChange();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * Pure builders of the objects KubeDB's provisioner creates for a Redis (kubedb-reconfigure.md §2.6, §3):
+ * auth secret, operator-managed config secret, primary + governing services, and the PetSet. Standalone now;
+ * Cluster (one PetSet per shard, `<name>-shard<i>`) and Sentinel plug in through `petSetPlan`.
+ */
+import { randomBytes } from 'node:crypto';
+import { ConfigKey, REDIS_PORT, authSecretName, managedConfigSecretName, offshootSelectors } from '../../../../shared/kubedb/constants.ts';
+import type { Redis } from '../../../../shared/kubedb/types.ts';
+import type { Distribution } from './versions.ts';
+
+export const PETSET_API_VERSION = 'apps.k8s.appscode.com/v1';
+/** Lets the provisioner tell "template changed" from "the server normalised something" without deep diffs. */
+export const TEMPLATE_HASH_ANNOTATION = 'local.kubedb.dev/petset-spec-hash';
+
+export function ownerRef(redis: Redis): Record<string, unknown> {
+  return {
+    apiVersion: redis.apiVersion ?? 'kubedb.com/v1',
+    kind: 'Redis',
+    name: redis.metadata.name,
+    uid: redis.metadata.uid ?? '',
+    controller: true,
+    blockOwnerDeletion: true,
+  };
+}
+
+function meta(redis: Redis, name: string, labels: Record<string, string> = offshootSelectors(redis.metadata.name)): Record<string, unknown> {
+  return { name, namespace: redis.metadata.namespace, labels, ownerReferences: [ownerRef(redis)] };
+}
+
+const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
+
+export function buildAuthSecret(redis: Redis): Record<string, unknown> {
+  // 24 random bytes in base64url: 32 chars, no characters that need quoting in redis.conf or a shell.
+  const password = randomBytes(24).toString('base64url');
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: meta(redis, authSecretName(redis.metadata.name)),
+    type: 'kubernetes.io/basic-auth',
+    data: { username: b64('default'), password: b64(password) },
+  };
+}
+
+export function buildConfigSecret(redis: Redis, effectiveConfig: string): Record<string, unknown> {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: meta(redis, managedConfigSecretName(redis.metadata.name, redis.metadata.uid ?? '')),
+    type: 'Opaque',
+    data: { [ConfigKey.Default]: b64(effectiveConfig) },
+  };
+}
+
+export function buildServices(redis: Redis): Record<string, unknown>[] {
+  const name = redis.metadata.name;
+  const selector = offshootSelectors(name);
+  const port = { name: 'db', port: REDIS_PORT, targetPort: 'db', protocol: 'TCP' };
+  return [
+    { apiVersion: 'v1', kind: 'Service', metadata: meta(redis, name), spec: { selector, ports: [port], type: 'ClusterIP' } },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: meta(redis, governingServiceName(name)),
+      // Headless governing service: gives each PetSet pod a stable DNS name <pod>.<name>-pods.
+      spec: { selector, ports: [port], clusterIP: 'None', publishNotReadyAddresses: true },
+    },
+  ];
+}
+
+export const governingServiceName = (name: string): string => `${name}-pods`;
+
+export interface PetSetInput {
+  redis: Redis;
+  distribution: Distribution;
+  image: string;
+  authSecret: string;
+  configSecret: string;
+}
+
+function podTemplate(input: PetSetInput, labels: Record<string, string>): Record<string, unknown> {
+  const valkey = input.distribution === 'Valkey';
+  const configVolume = valkey ? 'valkey-config' : 'redis-config';
+  const configPath = valkey ? '/usr/local/etc/valkey/' : '/usr/local/etc/redis/';
+  return {
+    metadata: { labels },
+    spec: {
+      containers: [
+        {
+          name: 'redis',
+          image: input.image,
+          ports: [{ name: 'db', containerPort: REDIS_PORT, protocol: 'TCP' }],
+          env: [
+            { name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: input.authSecret, key: 'password' } } },
+            { name: 'DISTRIBUTION', value: input.distribution },
+            { name: 'REDIS_MODE', value: input.redis.spec.mode ?? 'Standalone' },
+          ],
+          volumeMounts: [
+            { name: 'data', mountPath: '/data' },
+            { name: configVolume, mountPath: configPath },
+          ],
+          readinessProbe: {
+            exec: { command: ['sh', '-c', 'redis-cli -a "$REDIS_PASSWORD" --no-auth-warning ping | grep PONG'] },
+            periodSeconds: 10,
+            timeoutSeconds: 5,
+          },
+        },
+      ],
+      volumes: [{ name: configVolume, secret: { secretName: input.configSecret, defaultMode: 0o400 } }],
+      terminationGracePeriodSeconds: 30,
+    },
+  };
+}
+
+function storageRequest(redis: Redis): Record<string, unknown> {
+  const storage = redis.spec['storage'] as Record<string, unknown> | undefined;
+  return storage ?? { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } };
+}
+
+/** The PetSets a Redis needs. Standalone: one PetSet `<name>` with 1 replica. */
+export function petSetPlan(input: PetSetInput): Record<string, unknown>[] {
+  const mode = input.redis.spec.mode ?? 'Standalone';
+  if (mode !== 'Standalone') throw new UnsupportedModeError(mode);
+  const name = input.redis.metadata.name;
+  const selector = offshootSelectors(name);
+  const labels = { ...selector, 'app.kubernetes.io/component': 'database' };
+  const spec = {
+    replicas: 1,
+    selector: { matchLabels: selector },
+    serviceName: governingServiceName(name),
+    podManagementPolicy: 'OrderedReady',
+    // OnDelete: a template change never restarts a pod by itself (the ops-manager restarts pods one by one);
+    // a pod recreated for any reason picks up the current template.
+    updateStrategy: { type: 'OnDelete' },
+    template: podTemplate(input, labels),
+    volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: storageRequest(input.redis) }],
+  };
+  return [{ apiVersion: PETSET_API_VERSION, kind: 'PetSet', metadata: meta(input.redis, name, labels), spec }];
+}
+
+export class UnsupportedModeError extends Error {
+  override name = 'UnsupportedModeError';
+  constructor(mode: string) {
+    super(`mode ${mode} is not provisioned by the local provisioner yet (Standalone only)`);
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * One Redis reconcile, as an ordered list of named steps: auth secret → managed config secret → services →
+ * PetSets → status. Reads come from the ListWatch caches; writes are idempotent (create-if-absent, rewrite only
+ * on difference, PetSet replace guarded by resourceVersion), so re-running it changes nothing the second time.
+ * A Redis with condition Paused=True is skipped entirely, as KubeDB's work queue does
+ * (kubedb/redis pkg/controller/workqueue.go: "the operator will ignore the change events from the DB object").
+ */
+import type { V1Pod, V1Secret, V1Service } from '@kubernetes/client-node';
+import {
+  ConfigKey,
+  DbCondition,
+  KUBEDB_GROUP,
+  KUBEDB_VERSION,
+  PETSET_GROUP,
+  PETSET_PLURAL,
+  PETSET_VERSION,
+  REDIS_PLURAL,
+  authSecretName,
+  managedConfigSecretName,
+} from '../../../../shared/kubedb/constants.ts';
+import type { Redis } from '../../../../shared/kubedb/types.ts';
+import { createIfAbsent, mergePatch, type KubeApis } from '../runtime/kube.ts';
+import { nowRfc3339, sameJson, stableStringify } from '../runtime/stable-json.ts';
+import { TEMPLATE_HASH_ANNOTATION, UnsupportedModeError, buildAuthSecret, buildConfigSecret, buildServices, petSetPlan } from './builders.ts';
+import { buildEffectiveConfig } from './effective-config.ts';
+import { desiredStatus, type Problem } from './status.ts';
+import { versionInfo, type VersionInfo } from './versions.ts';
+import { createHash } from 'node:crypto';
+
+export interface ProvisionerCaches {
+  redis(key: string): Redis | undefined;
+  redisVersion(name: string): { spec?: { distribution?: string; db?: { image?: string } } } | undefined;
+  secret(namespace: string, name: string): V1Secret | undefined;
+  service(namespace: string, name: string): V1Service | undefined;
+  petSet(namespace: string, name: string): PetSetObject | undefined;
+  pods(namespace: string, instance: string): V1Pod[];
+}
+
+export interface PetSetObject {
+  metadata: { name: string; namespace: string; resourceVersion?: string; annotations?: Record<string, string>; [k: string]: unknown };
+  spec?: Record<string, unknown>;
+  [k: string]: unknown;
+}
+
+export const isPaused = (redis: Redis): boolean =>
+  (redis.status?.conditions ?? []).some((c) => c.type === DbCondition.Paused && c.status === 'True');
+
+const decode = (s: V1Secret | undefined, key: string): string | undefined => {
+  const v = s?.data?.[key];
+  return v === undefined ? undefined : Buffer.from(v, 'base64').toString('utf8');
+};
+
+/** The user config inputs: spec.configuration.secretName (or deprecated spec.configSecret.name) and inline. */
+export function userConfig(redis: Redis, info: VersionInfo, caches: ProvisionerCaches): { secretConf?: string; inlineConf?: string; problem?: Problem } {
+  const key = info.distribution === 'Valkey' ? ConfigKey.Valkey : ConfigKey.Redis;
+  const ns = redis.metadata.namespace ?? 'default';
+  const inlineConf = redis.spec.configuration?.inline?.[key];
+  const secretName = redis.spec.configuration?.secretName ?? redis.spec.configSecret?.name;
+  const inline = inlineConf !== undefined ? { inlineConf } : {};
+  if (!secretName) return inline;
+  const secret = caches.secret(ns, secretName);
+  if (!secret) return { ...inline, problem: { reason: 'ConfigSecretNotFound', message: `config secret ${ns}/${secretName} not found` } };
+  const secretConf = decode(secret, key);
+  if (secretConf === undefined) {
+    return { ...inline, problem: { reason: 'ConfigSecretKeyNotFound', message: `config secret ${ns}/${secretName} has no key ${key}` } };
+  }
+  return { ...inline, secretConf };
+}
+
+export class ProvisionerReconciler {
+  private readonly apis: KubeApis;
+  private readonly caches: ProvisionerCaches;
+
+  constructor(apis: KubeApis, caches: ProvisionerCaches) {
+    this.apis = apis;
+    this.caches = caches;
+  }
+
+  async reconcile(key: string): Promise<void> {
+    const redis = this.caches.redis(key);
+    if (!redis || redis.metadata.deletionTimestamp || isPaused(redis)) return;
+    const info = versionInfo(this.caches.redisVersion(redis.spec.version));
+    const authSecret = await this.ensureAuthSecret(redis);
+    const config = await this.ensureConfigSecret(redis, info);
+    await this.ensureServices(redis);
+    let problem = authSecret.problem ?? config.problem;
+    if (!info.found) problem ??= { reason: 'VersionNotFound', message: `RedisVersion ${redis.spec.version} not found` };
+    if (authSecret.name && config.exists) {
+      try {
+        await this.ensurePetSets(redis, info, authSecret.name, config.name);
+      } catch (err) {
+        // Cluster/Sentinel are not provisioned yet: say so on the Redis instead of retrying forever.
+        if (!(err instanceof UnsupportedModeError)) throw err;
+        problem ??= { reason: 'UnsupportedMode', message: err.message };
+      }
+    }
+    await this.writeStatus(redis, problem);
+  }
+
+  private async ensureAuthSecret(redis: Redis): Promise<{ name?: string; problem?: Problem }> {
+    const ns = redis.metadata.namespace ?? 'default';
+    const name = redis.spec.authSecret?.name ?? authSecretName(redis.metadata.name);
+    if (this.caches.secret(ns, name)) return { name };
+    if (name !== authSecretName(redis.metadata.name)) {
+      return { problem: { reason: 'AuthSecretNotFound', message: `auth secret ${ns}/${name} not found` } };
+    }
+    await createIfAbsent(() => this.apis.core.createNamespacedSecret({ namespace: ns, body: buildAuthSecret(redis) }));
+    return { name };
+  }
+
+  private async ensureConfigSecret(redis: Redis, info: VersionInfo): Promise<{ name: string; exists: boolean; problem?: Problem }> {
+    const ns = redis.metadata.namespace ?? 'default';
+    const name = managedConfigSecretName(redis.metadata.name, redis.metadata.uid ?? '');
+    const current = this.caches.secret(ns, name);
+    const user = userConfig(redis, info, this.caches);
+    if (user.problem) return { name, exists: current !== undefined, problem: user.problem };
+    const mode = redis.spec.mode ?? 'Standalone';
+    const built = buildEffectiveConfig({ mode, distribution: info.distribution, ...stripUndefined(user) });
+    if ('problem' in built) return { name, exists: current !== undefined, problem: built.problem };
+    const effective = built.config;
+    const body = buildConfigSecret(redis, effective);
+    if (!current) {
+      await createIfAbsent(() => this.apis.core.createNamespacedSecret({ namespace: ns, body }));
+    } else if (decode(current, ConfigKey.Default) !== effective && !(await this.pausedNow(redis))) {
+      // The managed secret must always equal what spec.configuration builds: a drifted secret is rewritten.
+      // Re-checked against a fresh read: the ops-manager may have paused the Redis since our cache saw it.
+      await this.apis.core.patchNamespacedSecret({ name, namespace: ns, body: { data: body['data'] } }, mergePatch);
+    }
+    return { name, exists: true };
+  }
+
+  private async pausedNow(redis: Redis): Promise<boolean> {
+    const fresh = (await this.apis.custom.getNamespacedCustomObject({
+      group: KUBEDB_GROUP,
+      version: KUBEDB_VERSION,
+      namespace: redis.metadata.namespace ?? 'default',
+      plural: REDIS_PLURAL,
+      name: redis.metadata.name,
+    })) as Redis;
+    return isPaused(fresh);
+  }
+
+  private async ensureServices(redis: Redis): Promise<void> {
+    const ns = redis.metadata.namespace ?? 'default';
+    for (const svc of buildServices(redis)) {
+      const name = (svc['metadata'] as { name: string }).name;
+      if (!this.caches.service(ns, name)) await createIfAbsent(() => this.apis.core.createNamespacedService({ namespace: ns, body: svc }));
+    }
+  }
+
+  private async ensurePetSets(redis: Redis, info: VersionInfo, authSecret: string, configSecret: string): Promise<void> {
+    const ns = redis.metadata.namespace ?? 'default';
+    const base = { group: PETSET_GROUP, version: PETSET_VERSION, namespace: ns, plural: PETSET_PLURAL };
+    for (const desired of petSetPlan({ redis, distribution: info.distribution, image: info.image, authSecret, configSecret })) {
+      const dmeta = desired['metadata'] as PetSetObject['metadata'];
+      const hash = createHash('sha256').update(stableStringify(desired['spec'])).digest('hex').slice(0, 16);
+      dmeta.annotations = { ...dmeta.annotations, [TEMPLATE_HASH_ANNOTATION]: hash };
+      const existing = this.caches.petSet(ns, dmeta.name);
+      if (!existing) {
+        await createIfAbsent(() => this.apis.custom.createNamespacedCustomObject({ ...base, body: desired }));
+      } else if (existing.metadata.annotations?.[TEMPLATE_HASH_ANNOTATION] !== hash) {
+        // PUT guarded by resourceVersion: a concurrent writer makes this 409, and the work queue retries.
+        const body = { ...existing, metadata: { ...existing.metadata, labels: dmeta['labels'], annotations: { ...existing.metadata.annotations, ...dmeta.annotations } }, spec: desired['spec'] };
+        await this.apis.custom.replaceNamespacedCustomObject({ ...base, name: dmeta.name, body });
+      }
+    }
+  }
+
+  private async writeStatus(redis: Redis, problem: Problem | undefined): Promise<void> {
+    const ns = redis.metadata.namespace ?? 'default';
+    const pods = this.caches.pods(ns, redis.metadata.name).filter((p) => !p.metadata?.deletionTimestamp);
+    const readyPods = pods.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
+    const generation = redis.metadata.generation ?? 0;
+    const existing = redis.status?.conditions ?? [];
+    const next = desiredStatus(existing, { generation, expectedPods: expectedPods(redis), readyPods, problem }, nowRfc3339());
+    const current = { phase: redis.status?.phase, observedGeneration: redis.status?.observedGeneration, conditions: existing };
+    const desired = { phase: next.phase, observedGeneration: generation, conditions: next.conditions };
+    if (sameJson(current, desired)) return;
+    // resourceVersion in a merge patch is a precondition: if the ops-manager wrote Paused since our read, this is
+    // a 409 and we re-read instead of dropping its condition (conditions is replaced as a whole by a merge patch).
+    const body = { metadata: { resourceVersion: redis.metadata.resourceVersion }, status: desired };
+    await this.apis.custom.patchNamespacedCustomObjectStatus(
+      { group: KUBEDB_GROUP, version: KUBEDB_VERSION, namespace: ns, plural: REDIS_PLURAL, name: redis.metadata.name, body },
+      mergePatch,
+    );
+  }
+}
+
+function expectedPods(redis: Redis): number {
+  if ((redis.spec.mode ?? 'Standalone') === 'Cluster') return (redis.spec.cluster?.shards ?? 3) * (redis.spec.cluster?.replicas ?? 2);
+  return redis.spec.mode === 'Sentinel' ? (redis.spec.replicas ?? 1) : 1;
+}
+
+function stripUndefined<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([k, v]) => v !== undefined && k !== 'problem')) as Partial<T>;
+}

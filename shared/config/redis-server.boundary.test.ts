@@ -1,0 +1,224 @@
+/**
+ * Boundary test on a real redis-server (7.0.x on PATH): the config we build is accepted, CONFIG GET reports what
+ * expectedRuntimeValues predicts, and values the validator rejects as wrong type are also refused by the server.
+ * The rule under test: the validator never accepts what redis-server refuses (for these samples).
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
+import { InvalidConfigError } from '../errors.ts';
+import { defaultRuntimeValue, lookupFlag } from './flags.ts';
+import { normaliseReported } from './normalise.ts';
+import { parseRedisConf, quoteArg } from './parse.ts';
+import { planReconfigure } from './plan-reconfigure.ts';
+import { configProblems } from './validate.ts';
+import { compareWithConfigGet, expectedRuntimeValues } from './verify.ts';
+
+const HOST = '127.10.250.1';
+const DEADLINE_MS = 10_000;
+
+/** Valid for the validator and for redis-server 7.0 (7.2-only directives are deliberately absent). */
+const ACCEPTED = `
+maxmemory 100mb
+maxmemory-policy ALLKEYS-LRU
+maxmemory-samples 7
+maxmemory-clients 10%
+appendonly no
+appendfsync always
+loglevel warning
+save 900 1
+save 300 10
+client-output-buffer-limit pubsub 64mb 16mb 90
+client-output-buffer-limit replica 512mb 128mb 120 normal 1gb 512mb 0
+hash-max-listpack-value 1kb
+hash-max-ziplist-entries 256
+zset-max-listpack-value 128
+proto-max-bulk-len 64mb
+client-query-buffer-limit 2gb
+repl-backlog-size 10m
+active-defrag-ignore-bytes 200mb
+auto-aof-rewrite-min-size 32mb
+stream-node-max-bytes 8kb
+lazyfree-lazy-eviction YES
+activerehashing no
+stop-writes-on-bgsave-error no
+notify-keyspace-events Ex
+oom-score-adj-values 0 100 900
+latency-tracking-info-percentiles 50 99.9
+hz 20
+timeout 300
+tcp-keepalive 60
+databases 32
+repl-diskless-load on-empty-db
+acl-pubsub-default allchannels
+sanitize-dump-payload clients
+propagation-error-behavior panic-on-replicas
+shutdown-on-sigterm nosave now
+slowlog-log-slower-than -1
+slowlog-max-len 256
+list-max-listpack-size -3
+maxclients 500
+lua-time-limit 4000
+slave-priority 50
+min-replicas-max-lag 20
+cluster-node-timeout 7000
+tls-auth-clients optional
+rename-command FLUSHALL ""
+ignore-warnings ARM64-COW-BUG
+proc-title-template "{title} {listen-addr} {server-mode} {port}"
+`;
+
+/** Wrong-type values: the validator and redis-server 7.0 must both refuse each one. */
+const REJECTED = [
+  'maxmemory 1tb', 'maxmemory -1', 'maxmemory 1.5gb', 'maxclients 0', 'appendonly maybe', 'maxmemory-policy lru',
+  'hz 10.5', 'timeout 007', 'tcp-keepalive 1k', 'active-expire-effort 11', 'save 0 1', 'save 900',
+  'client-output-buffer-limit master 0 0 0', 'client-output-buffer-limit normal 1tb 0 0', 'repl-diskless-load yes',
+  'client-query-buffer-limit 1000', 'notify-keyspace-events Q', 'latency-tracking-info-percentiles 101',
+  'maxmemory-clients 101%', 'oom-score-adj-values 0 200 3000', 'proc-title-template "{title} {nope}"',
+  'shutdown-on-sigint save nosave', 'appendonly "yes"no', 'maxclients 1 2', 'maxmemmory 1gb',
+];
+
+interface Exit {
+  code: number | null;
+  output: string;
+}
+
+function runToExit(args: string[], cwd: string): Promise<Exit> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn('redis-server', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    proc.stdout.on('data', (b: Buffer) => (output += b.toString()));
+    proc.stderr.on('data', (b: Buffer) => (output += b.toString()));
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`redis-server ${args.join(' ')} did not exit within ${DEADLINE_MS} ms:\n${output}`));
+    }, DEADLINE_MS);
+    proc.on('error', reject);
+    // 'close', not 'exit': only then has all of stdout/stderr been read.
+    proc.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+/** Resolves once a TCP connection to host:port succeeds, or rejects at the deadline (bounded polling, no sleeps for timing). */
+async function waitForPort(port: number, proc: ChildProcess, deadline: number): Promise<'ready' | 'exited' | 'timeout'> {
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) return 'exited';
+    const up = await new Promise<boolean>((resolve) => {
+      const sock = connect({ host: HOST, port }, () => {
+        sock.destroy();
+        resolve(true);
+      });
+      sock.on('error', () => resolve(false));
+    });
+    if (up) return 'ready';
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return proc.exitCode !== null ? 'exited' : 'timeout';
+}
+
+/** Starts redis-server on a random port; retries when the port is taken (redis needs a fixed port number). */
+async function startServer(conf: (port: number) => string, dir: string, started: ChildProcess[]): Promise<number> {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 40000);
+    const path = join(dir, `redis-${port}.conf`);
+    writeFileSync(path, conf(port));
+    const proc = spawn('redis-server', [path], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    started.push(proc); // killed in after(), whatever happens here
+    let output = '';
+    proc.stdout.on('data', (b: Buffer) => (output += b.toString()));
+    proc.stderr.on('data', (b: Buffer) => (output += b.toString()));
+    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+    const state = await waitForPort(port, proc, Date.now() + DEADLINE_MS);
+    if (state === 'ready') return port;
+    if (state === 'timeout') throw new Error(`redis-server not reachable within ${DEADLINE_MS} ms:\n${output}`);
+    await exited;
+    if (!/Address already in use/.test(output)) throw new Error(`redis-server refused the config:\n${output}`);
+  }
+  throw new Error('no free port found after 8 attempts');
+}
+
+void describe('boundary: real redis-server', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'config-boundary-'));
+  const started: ChildProcess[] = [];
+  let client: Redis | undefined;
+  const actual: Record<string, string> = {};
+  const plan = planReconfigure({
+    current: {},
+    request: { configSecret: { name: 'boundary', conf: ACCEPTED } },
+    configKey: 'redis.conf',
+    mode: 'Standalone',
+    distribution: 'Official',
+  });
+
+  before(async () => {
+    // The pods run from /data; here the data dir is a temp dir. Replaced in place: redis chdir()s while reading.
+    const conf = (port: number): string =>
+      `${plan.effectiveConfig.replace(/^dir \/data$/m, `dir ${quoteArg(dir)}`)}port ${port}\nbind ${HOST}\ndaemonize no\n`;
+    const port = await startServer(conf, dir, started);
+    client = new Redis({ host: HOST, port, lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+    await client.connect();
+    const flat = (await client.call('CONFIG', 'GET', '*')) as string[];
+    for (let i = 0; i + 1 < flat.length; i += 2) actual[flat[i] ?? ''] = flat[i + 1] ?? '';
+  });
+
+  after(async () => {
+    if (client) await client.quit().catch((err: unknown) => console.error('closing the boundary client failed', err));
+    for (const proc of started) {
+      if (proc.exitCode !== null || proc.signalCode !== null) continue;
+      const exited = new Promise((resolve) => proc.once('exit', resolve));
+      proc.kill('SIGKILL');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  void it('the validator accepts the sample config', () => {
+    assert.deepEqual(configProblems(parseRedisConf(ACCEPTED, 'sample'), { distribution: 'Official' }), []);
+  });
+
+  void it('CONFIG GET reports every changed directive as expectedRuntimeValues predicts', () => {
+    const expected = expectedRuntimeValues(plan.changed, plan.effectiveConfig);
+    assert.ok(expected.length >= 40, `expected many parameters, got ${expected.length}`);
+    assert.deepEqual(compareWithConfigGet(expected, actual), []);
+  });
+
+  void it('the flags table defaults match the server for parameters the config does not set', () => {
+    const set = new Set(parseRedisConf(plan.effectiveConfig, 'e').map((d) => d.name));
+    const processDependent = new Set(['port', 'bind', 'dir', 'daemonize', 'appendonly', 'protected-mode']);
+    const mismatches = Object.entries(actual).flatMap(([param, value]) => {
+      const flag = lookupFlag(param, 'Official');
+      const def = defaultRuntimeValue(param);
+      if (!flag || def === undefined || set.has(flag.name) || processDependent.has(flag.name)) return [];
+      return normaliseReported(param, value) === normaliseReported(param, def) ? [] : [{ param, value, def }];
+    });
+    assert.deepEqual(mismatches, []);
+  });
+
+  void it('redis-server refuses (FATAL CONFIG FILE ERROR) every wrong-type sample the validator rejects', async () => {
+    const results = await Promise.all(
+      REJECTED.map(async (line, i) => {
+        let validatorRejects: boolean;
+        try {
+          validatorRejects = configProblems(parseRedisConf(line, 'sample'), { distribution: 'Official' }).length > 0;
+        } catch (err) {
+          if (!(err instanceof InvalidConfigError)) throw err;
+          validatorRejects = true;
+        }
+        // port 0 + loopback bind first: should a sample be accepted, the server must not listen anywhere real.
+        const path = join(dir, `reject-${i}.conf`);
+        writeFileSync(path, `port 0\nbind ${HOST}\ndir ${quoteArg(dir)}\n${line}\n`);
+        const exit = await runToExit([path], dir);
+        return { line, validatorRejects, serverRefuses: exit.code !== 0 && exit.output.includes('FATAL CONFIG FILE ERROR') };
+      }),
+    );
+    assert.deepEqual(results.filter((r) => !r.validatorRejects || !r.serverRefuses), []);
+  });
+});

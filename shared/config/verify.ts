@@ -1,0 +1,64 @@
+/**
+ * Is the new config in effect on a pod? Compares what CONFIG GET reports with what the effective config says,
+ * both normalised the way redis-server prints values (normalise.ts).
+ */
+import { canonicalDirectiveName, defaultRuntimeValue, hasFlag, lookupAnyFlag } from './flags.ts';
+import { keyedSettings } from './merge.ts';
+import { normaliseReported, obufRuntimeValue, runtimeValue } from './normalise.ts';
+import { parseRedisConf } from './parse.ts';
+
+export interface ChangedDirective {
+  name: string;
+  key: string;
+  before: string[] | undefined;
+  after: string[] | undefined;
+}
+
+/**
+ * Whether CONFIG SET can change the directive on a running server: in the flags table and neither IMMUTABLE nor
+ * PROTECTED (PROTECTED needs enable-protected-configs, which we keep at `no`). Directives outside the table
+ * (rename-command, user, ...) are file-only.
+ */
+export function runtimeMutable(name: string): boolean {
+  const flag = lookupAnyFlag(name);
+  return flag !== undefined && !hasFlag(flag, 'IMMUTABLE_CONFIG') && !hasFlag(flag, 'PROTECTED_CONFIG');
+}
+
+/** Parameters CONFIG GET cannot show faithfully (not config parameters, or values that depend on the process). */
+const NOT_VERIFIABLE = new Set(['rename-command', 'user', 'include', 'loadmodule', 'sentinel', 'dir']);
+
+/**
+ * For each changed directive, the CONFIG GET parameter and the value redis should report given the effective
+ * config. A removed directive expects its built-in default where the flags table knows it (otherwise it is skipped).
+ */
+export function expectedRuntimeValues(changed: ChangedDirective[], effectiveConfig: string): Array<{ parameter: string; expected: string }> {
+  const settings = keyedSettings(parseRedisConf(effectiveConfig, 'effective config'));
+  const byName = new Map<string, string[]>();
+  for (const s of settings.values()) byName.set(s.name, s.args);
+  const out: Array<{ parameter: string; expected: string }> = [];
+  const seen = new Set<string>();
+  for (const c of changed) {
+    const parameter = canonicalDirectiveName(c.name);
+    if (seen.has(parameter) || NOT_VERIFIABLE.has(parameter) || !lookupAnyFlag(parameter)) continue;
+    seen.add(parameter);
+    let expected: string | undefined;
+    if (parameter === 'client-output-buffer-limit') expected = obufRuntimeValue(settings.values());
+    else {
+      const args = byName.get(parameter);
+      expected = args ? runtimeValue(parameter, args) : defaultRuntimeValue(parameter);
+    }
+    if (expected !== undefined) out.push({ parameter, expected });
+  }
+  return out;
+}
+
+/** Mismatches only; both sides normalised, so `1gb` equals `1073741824` and `ALLKEYS-LRU` equals `allkeys-lru`. */
+export function compareWithConfigGet(
+  expected: Array<{ parameter: string; expected: string }>,
+  actual: Record<string, string>,
+): Array<{ parameter: string; expected: string; actual: string | undefined }> {
+  return expected.filter((e) => {
+    const got = actual[e.parameter];
+    return got === undefined || normaliseReported(e.parameter, got) !== normaliseReported(e.parameter, e.expected);
+  }).map((e) => ({ parameter: e.parameter, expected: e.expected, actual: actual[e.parameter] }));
+}
