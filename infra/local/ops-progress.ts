@@ -46,7 +46,7 @@ export async function followOpsRequest(
             void request.then((r) => r.abort());
           }
         },
-        (err: unknown) => (finished !== undefined || err === null || err === undefined || isAbort(err) ? resolvePromise(finished) : reject(err instanceof Error ? err : new Error(String(err)))),
+        (err: unknown) => (finished !== undefined || err === null || err === undefined || isAbort(err) ? resolvePromise(finished) : reject(err instanceof Error ? err : new Error(JSON.stringify(err)))),
       );
       request.catch(reject);
     }).catch((err: unknown) => {

@@ -5,15 +5,12 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 import { startKubeApiServer, type KubeApiServer } from './kube-apiserver/index.ts';
-import { startKubelet } from './controllers/kubelet/index.ts';
-import { startPetSetController } from './controllers/petset/index.ts';
-import { defaultRedisVersions, startProvisioner } from './controllers/provisioner/index.ts';
+import { applyDefaultRedisVersions, startControllers } from './controllers/index.ts';
 import { startLocalSqs, type LocalSqs } from './sqs/index.ts';
 import { startLambdaRunner, type LambdaRunner } from './lambda-runner/index.ts';
 import { ForwarderProcess } from './forwarder-process.ts';
-import { isAlreadyExists } from '../../shared/adapters/kube/api-errors.ts';
 
 export interface LocalStackOptions {
   /** Where state lives (objects, pod data, logs, kubeconfig). */
@@ -65,14 +62,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     await writeFile(join(clustersDir, `${clusterId}.kubeconfig`), api.kubeconfig(), { mode: 0o600 });
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromString(api.kubeconfig());
-    await seedRedisVersions(kubeConfig);
-
-    const kubelet = await startKubelet(kubeConfig, { stateDir: join(opts.stateDir, 'kubelet') });
-    stops.push(() => kubelet.stop());
-    const petsets = await startPetSetController(kubeConfig);
-    stops.push(() => petsets.stop());
-    const provisioner = await startProvisioner(kubeConfig);
-    stops.push(() => provisioner.stop());
+    // The RedisVersion catalog KubeDB's installer ships (the parts the provisioner reads).
+    await applyDefaultRedisVersions(kubeConfig);
+    const controllers = await startControllers(kubeConfig, { stateDir: join(opts.stateDir, 'kubelet') });
+    stops.push(() => controllers.stop());
 
     const stack: LocalStack = { api, kubeconfigPath, kubeConfig, restartRunner: async () => undefined, stop: stopAll };
     if (opts.pipeline === false) return stack;
@@ -112,19 +105,5 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   } catch (err) {
     await stopAll();
     throw err;
-  }
-}
-
-/** The RedisVersion catalog KubeDB's installer ships (the parts the provisioner reads). */
-async function seedRedisVersions(kc: KubeConfig): Promise<void> {
-  const custom = kc.makeApiClient(CustomObjectsApi);
-  for (const version of defaultRedisVersions()) {
-    const name = (version as { metadata: { name: string } }).metadata.name;
-    try {
-      await custom.createClusterCustomObject({ group: 'catalog.kubedb.com', version: 'v1alpha1', plural: 'redisversions', body: version });
-    } catch (err) {
-      // Already there from an earlier run of the same state dir: that is the desired state.
-      if (!isAlreadyExists(err)) throw err;
-    }
   }
 }

@@ -38,7 +38,7 @@ describe('step handler error contract', () => {
     });
     const msg = (name: string, attempt: number) => JSON.stringify(newStepMessage({ ...data, opsRequest: { name, uid: name }, attempt }, 'urn:t'));
     const event = { Records: [record(msg('a', 0), 'a0'), record(msg('bad', 0), 'b0'), record(msg('a', 1), 'a1'), record('nope', 'x')] };
-    const response = await handler(event, { awsRequestId: 'r', functionName: 'f', getRemainingTimeInMillis: () => 1000 } as never);
+    const response = await handler(event, { awsRequestId: 'r', functionName: 'f', getRemainingTimeInMillis: () => 1000 });
     assert.deepEqual(response.batchItemFailures.map((f) => f.itemIdentifier).sort(), ['b0', 'x']);
     assert.ok(order.indexOf('a:0') < order.indexOf('a:1'));
   });

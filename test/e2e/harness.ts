@@ -34,7 +34,7 @@ export async function createDatabase(kc: KubeConfig, ns: string, name: string, c
       ...extraSpec,
     },
   });
-  await applyObjects(kc, objects as never);
+  await applyObjects(kc, objects);
 }
 
 export const configSecret = (ns: string, name: string, conf: string, key = 'redis.conf') => ({

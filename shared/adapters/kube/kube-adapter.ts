@@ -31,8 +31,8 @@ export class KubeAdapter implements KubePort {
   }
 
   async listOpsRequests(namespace: string): Promise<RedisOpsRequest[]> {
-    const list = await write(`list rdops in ${namespace}`, () => this.#custom.listNamespacedCustomObject({ ...ops, namespace }));
-    return (list as { items: RedisOpsRequest[] }).items;
+    const list = (await write(`list rdops in ${namespace}`, () => this.#custom.listNamespacedCustomObject({ ...ops, namespace }))) as { items: RedisOpsRequest[] };
+    return list.items;
   }
 
   async writeOpsStatus(o: RedisOpsRequest, status: NonNullable<RedisOpsRequest['status']>): Promise<RedisOpsRequest> {
@@ -67,11 +67,11 @@ export class KubeAdapter implements KubePort {
   }
 
   async getRedisVersion(name: string): Promise<RedisVersionView | undefined> {
-    const rv = await readOrUndefined(`get redisversion ${name}`, () =>
+    const rv = (await readOrUndefined(`get redisversion ${name}`, () =>
       this.#custom.getClusterCustomObject({ group: k.CATALOG_GROUP, version: k.CATALOG_VERSION, plural: k.REDIS_VERSION_PLURAL, name }),
-    );
+    )) as { spec?: { distribution?: string } } | undefined;
     if (rv === undefined) return undefined;
-    const distribution = (rv as { spec?: { distribution?: string } }).spec?.distribution === 'Valkey' ? 'Valkey' : 'Official';
+    const distribution = rv.spec?.distribution === 'Valkey' ? 'Valkey' : 'Official';
     return { name, distribution };
   }
 

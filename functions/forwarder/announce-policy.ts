@@ -1,0 +1,88 @@
+/**
+ * What the forwarder announces to the halt queue (pure; no I/O).
+ *
+ * The forwarder does not decide what is due: the handlers re-read the ops request and act only if its status says
+ * their step is still due, so an announcement is a hint and a duplicate is a no-op (design.md "Source of truth is the
+ * cluster"). What matters here is that every live Reconfigure ops request is announced often enough that a lost or
+ * dead-lettered message never strands it, and not so often that the forwarder floods the queue.
+ */
+import { z } from 'zod';
+import { isTerminalPhase, OPS_GROUP, OPS_KIND, OPS_VERSION } from '../../shared/kubedb/constants.ts';
+import { describeIssues } from '../../shared/messages/parse.ts';
+
+/** The parts of a RedisOpsRequest the forwarder reads, validated at the edge (style.md §3). */
+export const watchedOpsRequestSchema = z.object({
+  apiVersion: z.literal(`${OPS_GROUP}/${OPS_VERSION}`).optional(),
+  kind: z.literal(OPS_KIND).optional(),
+  metadata: z.object({
+    name: z.string().min(1),
+    namespace: z.string().min(1),
+    uid: z.string().min(1),
+    resourceVersion: z.string().optional(),
+    generation: z.number().int().optional(),
+  }),
+  spec: z.object({ type: z.string() }),
+  status: z.object({ phase: z.string().optional() }).optional(),
+});
+
+export type WatchedOpsRequest = z.output<typeof watchedOpsRequestSchema>;
+
+export type ReadResult = { ok: true; opsRequest: WatchedOpsRequest } | { ok: false; error: string };
+
+/** Validates an object from the API; the error names every bad path. */
+export function readOpsRequest(object: unknown): ReadResult {
+  const result = watchedOpsRequestSchema.safeParse(object);
+  return result.success ? { ok: true, opsRequest: result.data } : { ok: false, error: describeIssues(result.error) };
+}
+
+export const RECONFIGURE = 'Reconfigure';
+
+export type Decision =
+  | { announce: true; reason: 'added' | 'reopened' | 'generation-changed' | 'resync' }
+  | { announce: false; reason: 'not-reconfigure' | 'terminal' | 'status-update' };
+
+export const isReconfigure = (o: WatchedOpsRequest): boolean => o.spec.type === RECONFIGURE;
+
+/** A Reconfigure ops request that has not finished: the only kind the forwarder ever announces. */
+export const isLive = (o: WatchedOpsRequest): boolean => isReconfigure(o) && !isTerminalPhase(o.status?.phase);
+
+function gate(o: WatchedOpsRequest): Decision | undefined {
+  if (!isReconfigure(o)) return { announce: false, reason: 'not-reconfigure' };
+  if (isTerminalPhase(o.status?.phase)) return { announce: false, reason: 'terminal' };
+  return undefined;
+}
+
+/** ADDED, including every object of the initial list (a forwarder restart re-announces all live ones). */
+export function decideOnAdded(o: WatchedOpsRequest): Decision {
+  return gate(o) ?? { announce: true, reason: 'added' };
+}
+
+/**
+ * MODIFIED is announced only when the object became live again (terminal → non-terminal, e.g. a status reset) or
+ * its spec changed (`metadata.generation` moves on spec writes only). Every other update is a status or metadata
+ * write — almost always by our own step functions (conditions, phase Progressing) — and announcing those would make
+ * each step's write trigger a new halt message: a message storm that grows with every condition written. The
+ * periodic resync covers anything a MODIFIED might have meant.
+ */
+export function decideOnModified(old: WatchedOpsRequest, o: WatchedOpsRequest): Decision {
+  const gated = gate(o);
+  if (gated !== undefined) return gated;
+  if (isTerminalPhase(old.status?.phase)) return { announce: true, reason: 'reopened' };
+  if (!isReconfigure(old)) return { announce: true, reason: 'added' };
+  if (old.metadata.generation !== o.metadata.generation) return { announce: true, reason: 'generation-changed' };
+  return { announce: false, reason: 'status-update' };
+}
+
+/** Each resync period, every live ops request is announced again: the handlers decide whether anything is due. */
+export function decideOnResync(o: WatchedOpsRequest): Decision {
+  return gate(o) ?? { announce: true, reason: 'resync' };
+}
+
+/**
+ * All messages of one run share a trace id derived from the ops request's uid. A Kubernetes uid is a UUID, whose
+ * 32 hex digits are exactly a W3C trace-id; any other uid is used as is (bounded to the schema's 128 characters).
+ */
+export function traceIdFor(uid: string): string {
+  const hex = uid.toLowerCase().replace(/-/g, '');
+  return /^[0-9a-f]{32}$/.test(hex) ? hex : uid.slice(0, 128);
+}

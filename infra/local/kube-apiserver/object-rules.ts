@@ -1,0 +1,124 @@
+/** Per-kind rules the real server's registry strategies apply on create/update (defaults, derived fields, checks). */
+import { randomInt } from 'node:crypto';
+import type { KubeObject, ResourceType, ValidationCause } from './types.ts';
+
+const NAME_RE = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+const LABEL_NAME_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** The alphabet of k8s.io/apiserver's names.SimpleNameGenerator (no vowels, no confusable characters). */
+const GENERATE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+export function generateName(prefix: string): string {
+  let s = prefix;
+  for (let i = 0; i < 5; i++) s += GENERATE_ALPHABET[randomInt(GENERATE_ALPHABET.length)];
+  return s;
+}
+
+export function nowIso(): string {
+  // metav1.Time is serialised with second precision (RFC 3339).
+  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+export function validateName(t: ResourceType, name: string | undefined): ValidationCause[] {
+  if (!name) return [{ field: 'metadata.name', message: 'Required value: name or generateName is required', reason: 'FieldValueRequired' }];
+  // Namespaces, services and pods' hostnames are DNS labels; the rest DNS subdomains.
+  const label = t.kind === 'Namespace' || t.kind === 'Service';
+  const ok = label ? LABEL_NAME_RE.test(name) && name.length <= 63 : NAME_RE.test(name) && name.length <= 253;
+  if (ok) return [];
+  const what = label ? 'RFC 1123 label' : 'RFC 1123 subdomain';
+  return [
+    {
+      field: 'metadata.name',
+      message: `Invalid value: "${name}": a lowercase ${what} must consist of lower case alphanumeric characters, '-'${label ? '' : " or '.'"}, and must start and end with an alphanumeric character`,
+      reason: 'FieldValueInvalid',
+    },
+  ];
+}
+
+type Obj = Record<string, unknown>;
+
+function secretRules(obj: KubeObject): ValidationCause[] {
+  // stringData is a write-only convenience: the server merges it into base64 `data` and never stores it.
+  const stringData = obj.stringData as Record<string, string> | undefined;
+  if (stringData) {
+    const data = { ...((obj.data as Record<string, string> | undefined) ?? {}) };
+    for (const [k, v] of Object.entries(stringData)) data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+    obj.data = data;
+    delete obj.stringData;
+  }
+  obj.type ??= 'Opaque';
+  const causes: ValidationCause[] = [];
+  for (const [k, v] of Object.entries((obj.data as Obj | undefined) ?? {})) {
+    if (typeof v !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v)) {
+      causes.push({ field: `data[${k}]`, message: 'Invalid value: illegal base64 data', reason: 'FieldValueInvalid' });
+    }
+  }
+  return causes;
+}
+
+function podRules(obj: KubeObject, isCreate: boolean): ValidationCause[] {
+  const spec = (obj.spec ?? {}) as Obj;
+  obj.spec = spec;
+  spec.restartPolicy ??= 'Always';
+  spec.terminationGracePeriodSeconds ??= 30;
+  spec.dnsPolicy ??= 'ClusterFirst';
+  spec.schedulerName ??= 'default-scheduler';
+  // A new pod always starts Pending: the kubelet owns status (registry/core/pod strategy PrepareForCreate).
+  if (isCreate) obj.status = { phase: 'Pending', qosClass: 'BestEffort' };
+  const containers = spec.containers;
+  if (!Array.isArray(containers) || containers.length === 0) {
+    return [{ field: 'spec.containers', message: 'Required value', reason: 'FieldValueRequired' }];
+  }
+  return containers.flatMap((c: Obj, i) =>
+    typeof c.name === 'string' && c.name ? [] : [{ field: `spec.containers[${i}].name`, message: 'Required value', reason: 'FieldValueRequired' }],
+  );
+}
+
+let nextClusterIp = 1;
+
+function serviceRules(obj: KubeObject): ValidationCause[] {
+  const spec = (obj.spec ?? {}) as Obj;
+  obj.spec = spec;
+  spec.type ??= 'ClusterIP';
+  if (spec.clusterIP === undefined) {
+    const n = nextClusterIp++;
+    spec.clusterIP = `10.96.${(n >> 8) & 255}.${n & 255}`;
+  }
+  if (spec.clusterIP !== 'None') spec.clusterIPs ??= [spec.clusterIP];
+  spec.sessionAffinity ??= 'None';
+  for (const p of (spec.ports as Obj[] | undefined) ?? []) {
+    p.protocol ??= 'TCP';
+    p.targetPort ??= p.port;
+  }
+  return [];
+}
+
+/** Applies defaults/derived fields in place and returns validation causes. */
+export function applyKindRules(t: ResourceType, obj: KubeObject, isCreate: boolean): ValidationCause[] {
+  if (t.isCustom || t.group !== '') return [];
+  switch (t.kind) {
+    case 'Secret':
+      return secretRules(obj);
+    case 'Pod':
+      return podRules(obj, isCreate);
+    case 'Service':
+      return serviceRules(obj);
+    case 'Namespace':
+      obj.spec = { finalizers: ['kubernetes'], ...(obj.spec ?? {}) };
+      if (isCreate) obj.status = { phase: 'Active' };
+      obj.metadata.labels = { ...obj.metadata.labels, 'kubernetes.io/metadata.name': obj.metadata.name ?? '' };
+      return [];
+    default:
+      return [];
+  }
+}
+
+/** Everything except metadata and status: what `metadata.generation` tracks. */
+export function specPart(obj: KubeObject): string {
+  const { metadata: _m, status: _s, ...rest } = obj;
+  return JSON.stringify(rest);
+}
+
+/** Types whose deletion returns the deleted object (ReturnDeletedObject in their registry) instead of a Status. */
+export function returnsDeletedObject(t: ResourceType): boolean {
+  return !t.isCustom && (t.kind === 'Pod' || t.kind === 'Service' || t.kind === 'Namespace');
+}

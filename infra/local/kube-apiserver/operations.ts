@@ -1,0 +1,255 @@
+/**
+ * The write/read semantics of the real API server's generic registry, independent of HTTP: create/update/patch/delete
+ * with resourceVersion preconditions, generation, status subresource isolation, schema admission, graceful pod
+ * deletion and finalizers. Every check runs on a copy before anything is committed (no partial writes).
+ */
+import { randomUUID } from 'node:crypto';
+import { ApiError, alreadyExists, badRequest, conflict, forbidden, invalid, namespaceNotFound, notFound, unprocessable } from './errors.ts';
+import { applyKindRules, generateName, nowIso, returnsDeletedObject, specPart, validateName } from './object-rules.ts';
+import type { Registry } from './registry.ts';
+import type { ObjectStore } from './store.ts';
+import { type KubeObject, type ResourceType, apiVersionOf } from './types.ts';
+
+export interface WriteOptions {
+  dryRun?: boolean;
+  subresource?: string;
+}
+
+export interface DeleteOptions {
+  gracePeriodSeconds?: number;
+  propagationPolicy?: string;
+  preconditions?: { uid?: string; resourceVersion?: string };
+  dryRun?: boolean;
+}
+
+/** Present an object in the requested version (CRD versions share storage; conversion strategy None = relabel). */
+export function present(t: ResourceType, obj: KubeObject): KubeObject {
+  const apiVersion = apiVersionOf(t);
+  return obj.apiVersion === apiVersion && obj.kind === t.kind ? obj : { ...obj, apiVersion, kind: t.kind };
+}
+
+export function namespaceType(registry: Registry): ResourceType {
+  return registry.find('', 'v1', 'namespaces')!;
+}
+
+export function tracksGeneration(t: ResourceType): boolean {
+  return t.isCustom || (t.group === '' && t.kind === 'Pod');
+}
+
+export class Operations {
+  readonly store: ObjectStore;
+  readonly registry: Registry;
+  /** Hook for PodDisruptionBudget-like checks: return an error to refuse an eviction (the real server answers 429). */
+  evictionGuard: ((pod: KubeObject) => ApiError | undefined) | undefined;
+
+  constructor(store: ObjectStore, registry: Registry) {
+    this.store = store;
+    this.registry = registry;
+  }
+
+  get(t: ResourceType, ns: string, name: string): KubeObject {
+    const obj = this.store.get(t.storageKey, t.namespaced ? ns : '', name);
+    if (!obj) throw notFound(t, name);
+    return present(t, obj);
+  }
+
+  private checkNamespace(t: ResourceType, ns: string, name: string | undefined): void {
+    if (!t.namespaced) return;
+    const nsObj = this.store.get(namespaceType(this.registry).storageKey, '', ns);
+    if (!nsObj) throw namespaceNotFound(ns);
+    if (name !== undefined && nsObj.metadata.deletionTimestamp) {
+      throw forbidden(`${t.plural} "${name}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`, {
+        name,
+        kind: t.plural,
+      });
+    }
+  }
+
+  private admit(t: ResourceType, obj: KubeObject, isCreate: boolean): void {
+    const causes = [...(isCreate ? validateName(t, obj.metadata.name) : []), ...applyKindRules(t, obj, isCreate), ...(t.admit?.(obj) ?? [])];
+    if (causes.length > 0) throw invalid(t, obj.metadata.name ?? '', causes);
+  }
+
+  private checkTypeMeta(t: ResourceType, body: KubeObject): void {
+    if (body.kind !== undefined && body.kind !== t.kind) {
+      throw badRequest(`the kind in the data (${String(body.kind)}) does not match the expected kind (${t.kind})`);
+    }
+    const [group] = (body.apiVersion ?? '').includes('/') ? (body.apiVersion ?? '').split('/') : [''];
+    if (body.apiVersion !== undefined && group !== t.group) {
+      throw badRequest(`the API version in the data (${body.apiVersion}) does not match the expected API version (${apiVersionOf(t)})`);
+    }
+  }
+
+  create(t: ResourceType, ns: string, input: KubeObject, opts: WriteOptions = {}): KubeObject {
+    if (!input || typeof input !== 'object' || typeof input.metadata !== 'object' || input.metadata === null) {
+      throw badRequest('Object metadata is missing or malformed');
+    }
+    this.checkTypeMeta(t, input);
+    const obj: KubeObject = structuredClone(input);
+    if (t.namespaced) {
+      if (obj.metadata.namespace && obj.metadata.namespace !== ns) {
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+      obj.metadata.namespace = ns;
+    } else delete obj.metadata.namespace;
+    if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = generateName(obj.metadata.generateName);
+    this.checkNamespace(t, ns, obj.metadata.name ?? '');
+    obj.apiVersion = apiVersionOf(t);
+    obj.kind = t.kind;
+    if (t.statusSubresource && t.isCustom) delete obj.status; // status is set only through /status
+    for (const k of ['uid', 'resourceVersion', 'deletionTimestamp', 'deletionGracePeriodSeconds'] as const) delete obj.metadata[k];
+    Object.assign(obj.metadata, { uid: randomUUID(), creationTimestamp: nowIso() });
+    // Built-in kinds without a spec/status split (Secret, ConfigMap...) have no generation on a real server.
+    if (tracksGeneration(t)) obj.metadata.generation = 1;
+    else delete obj.metadata.generation;
+    this.admit(t, obj, true);
+    if (this.store.get(t.storageKey, t.namespaced ? ns : '', obj.metadata.name!)) throw alreadyExists(t, obj.metadata.name!);
+    if (opts.dryRun) return obj;
+    return present(t, this.store.commit(t.storageKey, obj, 'ADDED'));
+  }
+
+  /** PUT semantics; `requireResourceVersion` is false for patches (they are unconditional unless they carry one). */
+  update(t: ResourceType, ns: string, name: string, input: KubeObject, opts: WriteOptions = {}, requireResourceVersion = true): KubeObject {
+    if (!input || typeof input !== 'object' || typeof input.metadata !== 'object' || input.metadata === null) {
+      throw badRequest('Object metadata is missing or malformed');
+    }
+    this.checkTypeMeta(t, input);
+    const existing = this.store.get(t.storageKey, t.namespaced ? ns : '', name);
+    if (!existing) throw notFound(t, name);
+    if (input.metadata.name !== undefined && input.metadata.name !== name) {
+      throw badRequest(`the name of the object (${input.metadata.name}) does not match the name on the URL (${name})`);
+    }
+    const rv = input.metadata.resourceVersion;
+    if (rv === undefined || rv === '') {
+      // Custom resources do not allow unconditional update (AllowUnconditionalUpdate=false), built-ins do.
+      if (requireResourceVersion && t.isCustom) {
+        throw invalid(t, name, [{ field: 'metadata.resourceVersion', message: 'Invalid value: 0x0: must be specified for an update', reason: 'FieldValueInvalid' }]);
+      }
+    } else if (rv !== existing.metadata.resourceVersion) throw conflict(t, name);
+    const next = this.buildUpdate(t, existing, structuredClone(input), opts.subresource);
+    this.admit(t, next, false);
+    return this.commitUpdate(t, existing, next, opts);
+  }
+
+  private buildUpdate(t: ResourceType, existing: KubeObject, obj: KubeObject, subresource: string | undefined): KubeObject {
+    let next: KubeObject;
+    if (subresource === 'status') {
+      next = { ...structuredClone(existing), status: obj.status };
+      if (obj.status === undefined) delete next.status;
+    } else {
+      next = obj;
+      if (t.statusSubresource) {
+        if (existing.status === undefined) delete next.status;
+        else next.status = structuredClone(existing.status);
+      }
+      const m = existing.metadata;
+      Object.assign(next.metadata, { name: m.name, uid: m.uid, creationTimestamp: m.creationTimestamp });
+      if (t.namespaced) next.metadata.namespace = m.namespace;
+      else delete next.metadata.namespace;
+      for (const k of ['deletionTimestamp', 'deletionGracePeriodSeconds'] as const) {
+        if (m[k] === undefined) delete next.metadata[k];
+        else (next.metadata as Record<string, unknown>)[k] = m[k];
+      }
+      if (next.metadata.managedFields === undefined && m.managedFields) next.metadata.managedFields = m.managedFields;
+    }
+    next.apiVersion = existing.apiVersion ?? apiVersionOf(t);
+    next.kind = t.kind;
+    if (tracksGeneration(t)) next.metadata.generation = existing.metadata.generation ?? 1;
+    else delete next.metadata.generation;
+    return next;
+  }
+
+  private commitUpdate(t: ResourceType, existing: KubeObject, next: KubeObject, opts: WriteOptions): KubeObject {
+    if (tracksGeneration(t) && specPart(next) !== specPart(existing)) next.metadata.generation = (existing.metadata.generation ?? 0) + 1;
+    next.metadata.resourceVersion = existing.metadata.resourceVersion;
+    // A write that changes nothing is not persisted: no new resourceVersion, no watch event (like the real server).
+    if (JSON.stringify(next) === JSON.stringify(existing)) return present(t, existing);
+    if (opts.dryRun) return present(t, next);
+    if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0 && !this.awaitsKubelet(t, next)) {
+      return present(t, this.store.remove(t.storageKey, next));
+    }
+    return present(t, this.store.commit(t.storageKey, next, 'MODIFIED'));
+  }
+
+  /** A pod bound to a node is removed by its kubelet (delete with grace 0), not by finalizer removal. */
+  private awaitsKubelet(t: ResourceType, obj: KubeObject): boolean {
+    return t.kind === 'Pod' && !t.isCustom && Boolean((obj.spec as { nodeName?: string } | undefined)?.nodeName) && (obj.metadata.deletionGracePeriodSeconds ?? 0) > 0;
+  }
+
+  /** Returns the response body: the object while deletion is pending, else the deleted object or a Success Status. */
+  delete(t: ResourceType, ns: string, name: string, opts: DeleteOptions = {}): { body: KubeObject | Record<string, unknown>; pending: boolean } {
+    const existing = this.store.get(t.storageKey, t.namespaced ? ns : '', name);
+    if (!existing) throw notFound(t, name);
+    const pre = opts.preconditions;
+    if (pre?.uid && pre.uid !== existing.metadata.uid) {
+      throw new ApiError(409, 'Conflict', `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${existing.metadata.uid}`, { name, kind: t.plural });
+    }
+    if (pre?.resourceVersion && pre.resourceVersion !== existing.metadata.resourceVersion) {
+      throw new ApiError(409, 'Conflict', `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${existing.metadata.resourceVersion}`, { name, kind: t.plural });
+    }
+    const pending = this.pendingDeletion(t, existing, opts);
+    if (pending) {
+      if (opts.dryRun) return { body: present(t, pending), pending: true };
+      const stored = pending === existing ? existing : this.store.commit(t.storageKey, pending, 'MODIFIED');
+      return { body: present(t, stored), pending: true };
+    }
+    if (opts.dryRun) return { body: present(t, existing), pending: false };
+    const gone = this.store.remove(t.storageKey, existing);
+    if (returnsDeletedObject(t)) return { body: present(t, gone), pending: false };
+    return {
+      body: {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Success',
+        details: { name, ...(t.group ? { group: t.group } : {}), kind: t.plural, uid: existing.metadata.uid },
+      },
+      pending: false,
+    };
+  }
+
+  /** The object to store when deletion must wait (graceful pod, finalizers, namespace), or undefined to remove now. */
+  private pendingDeletion(t: ResourceType, existing: KubeObject, opts: DeleteOptions): KubeObject | undefined {
+    const m = existing.metadata;
+    const finalizers = m.finalizers ?? [];
+    const isPod = t.kind === 'Pod' && !t.isCustom;
+    const isNamespace = t.kind === 'Namespace' && !t.isCustom;
+    const spec = (existing.spec ?? {}) as { nodeName?: string; terminationGracePeriodSeconds?: number };
+    let grace = 0;
+    if (isPod && spec.nodeName) grace = opts.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
+    if (grace === 0 && finalizers.length === 0 && !isNamespace) return undefined;
+    if (grace === 0 && finalizers.length === 0 && isNamespace && this.store.countInNamespace(m.name!) === 0) return undefined;
+    if (m.deletionTimestamp) {
+      // A repeated delete may only shorten a pending grace period; grace 0 (the kubelet's) completes it.
+      if (grace < (m.deletionGracePeriodSeconds ?? 0)) {
+        if (grace === 0 && finalizers.length === 0) return undefined;
+        const deletionTimestamp = new Date(Date.now() + grace * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+        return { ...existing, metadata: { ...m, deletionGracePeriodSeconds: grace, deletionTimestamp } };
+      }
+      return existing;
+    }
+    const next: KubeObject = structuredClone(existing);
+    next.metadata.deletionTimestamp = new Date(Date.now() + grace * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+    next.metadata.deletionGracePeriodSeconds = grace;
+    if (isNamespace) next.status = { ...(next.status as object), phase: 'Terminating' };
+    if (next.metadata.generation !== undefined) next.metadata.generation += 1; // the real server bumps it on graceful deletion
+    return next;
+  }
+
+  /** policy/v1 Eviction: a graceful delete of the pod, after the (pluggable) disruption-budget check. */
+  evict(podType: ResourceType, ns: string, name: string, body: KubeObject): Record<string, unknown> {
+    const pod = this.get(podType, ns, name);
+    if (body?.metadata?.name !== undefined && body.metadata.name !== name) {
+      throw badRequest(`name in URL does not match name in Eviction object`);
+    }
+    const refused = this.evictionGuard?.(pod);
+    if (refused) throw refused;
+    const deleteOptions = (body as { deleteOptions?: DeleteOptions }).deleteOptions ?? {};
+    this.delete(podType, ns, name, deleteOptions);
+    return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 };
+  }
+
+  invalidPatch(message: string): ApiError {
+    return unprocessable(message);
+  }
+}

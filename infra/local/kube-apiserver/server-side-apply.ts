@@ -1,0 +1,134 @@
+/**
+ * Server-side apply, simplified: the applied configuration is merged into the live object (strategic merge for
+ * built-in kinds, recursive merge with atomic lists for custom resources), each Apply manager's field set is recorded
+ * in `managedFields` (FieldsV1, lists atomic), fields a manager applied before but no longer applies are removed when
+ * no other Apply manager owns them, and conflicts are detected only between Apply managers on leaf fields whose value
+ * would change (the real server also counts Update managers). `force=true` takes ownership.
+ */
+import { ApiError } from './errors.ts';
+import { isObject } from './json-patch.ts';
+import { strategicMerge } from './strategic-merge.ts';
+import type { KubeObject } from './types.ts';
+
+type FieldSet = Record<string, unknown>;
+interface ManagedEntry {
+  manager: string;
+  operation: string;
+  apiVersion?: string;
+  time?: string;
+  fieldsType?: string;
+  fieldsV1?: FieldSet;
+}
+
+const IDENTITY = new Set(['name', 'namespace', 'resourceVersion', 'uid', 'creationTimestamp', 'generation', 'managedFields']);
+
+function fieldSetOf(v: unknown, top = true): FieldSet {
+  const out: FieldSet = {};
+  if (!isObject(v)) return out;
+  for (const [k, x] of Object.entries(v)) {
+    if (top && (k === 'apiVersion' || k === 'kind')) continue;
+    out[`f:${k}`] = isObject(x) && Object.keys(x).length > 0 ? fieldSetOf(x, false) : {};
+  }
+  if (top && isObject(out['f:metadata'])) {
+    const md = out['f:metadata'];
+    for (const k of IDENTITY) delete md[`f:${k}`];
+    if (Object.keys(md).length === 0) delete out['f:metadata'];
+  }
+  return out;
+}
+
+function leaves(set: FieldSet, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const [k, sub] of Object.entries(set)) {
+    const path = `${prefix}.${k.slice(2)}`;
+    if (isObject(sub) && Object.keys(sub).length > 0) out.push(...leaves(sub, path));
+    else out.push(path);
+  }
+  return out;
+}
+
+function at(obj: unknown, path: string): unknown {
+  let cur = obj;
+  for (const p of path.split('.').slice(1)) cur = isObject(cur) ? cur[p] : undefined;
+  return cur;
+}
+
+function removePath(obj: unknown, path: string): void {
+  const parts = path.split('.').slice(1);
+  let cur = obj;
+  for (const p of parts.slice(0, -1)) cur = isObject(cur) ? cur[p] : undefined;
+  if (isObject(cur)) delete cur[parts[parts.length - 1]!];
+}
+
+function removeFromSet(set: FieldSet, path: string): void {
+  const parts = path.split('.').slice(1);
+  let cur: unknown = set;
+  for (const p of parts.slice(0, -1)) cur = isObject(cur) ? cur[`f:${p}`] : undefined;
+  if (isObject(cur)) delete cur[`f:${parts[parts.length - 1]!}`];
+}
+
+/** Recursive merge where lists are atomic (custom resources have no merge keys unless x-kubernetes-list-type: map). */
+function mergeAtomicLists(base: unknown, applied: unknown): unknown {
+  if (!isObject(applied) || !isObject(base)) return structuredClone(applied);
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(applied)) out[k] = v === null ? null : mergeAtomicLists(out[k], v);
+  return out;
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+export interface ApplyRequest {
+  live: KubeObject | undefined;
+  applied: KubeObject;
+  manager: string;
+  force: boolean;
+  isCustom: boolean;
+  apiVersion: string;
+}
+
+export function serverSideApply(req: ApplyRequest): KubeObject {
+  const { live, applied, manager } = req;
+  const entries = ((live?.metadata.managedFields ?? []) as ManagedEntry[]).map((e) => structuredClone(e));
+  const newSet = fieldSetOf(applied);
+  const newLeaves = leaves(newSet);
+  const others = entries.filter((e) => e.manager !== manager && e.operation === 'Apply');
+  const conflicts: { field: string; owner: string }[] = [];
+  for (const other of others) {
+    for (const leaf of leaves(other.fieldsV1 ?? {})) {
+      if (newLeaves.includes(leaf) && !same(at(live, leaf), at(applied, leaf))) conflicts.push({ field: leaf, owner: other.manager });
+    }
+  }
+  if (conflicts.length > 0 && !req.force) {
+    const causes = conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.owner}"`, field: c.field }));
+    const list = conflicts.map((c) => `conflict with "${c.owner}": ${c.field}`).join('\n- ');
+    throw new ApiError(409, 'Conflict', `Apply failed with ${conflicts.length} conflict${conflicts.length > 1 ? 's' : ''}: ${list}`, {
+      ...(applied.metadata.name ? { name: applied.metadata.name } : {}),
+      causes,
+    });
+  }
+  for (const c of conflicts) {
+    const owner = others.find((o) => o.manager === c.owner);
+    if (owner?.fieldsV1) removeFromSet(owner.fieldsV1, c.field);
+  }
+  const base: KubeObject = structuredClone(live ?? { metadata: {} });
+  const mine = entries.find((e) => e.manager === manager && e.operation === 'Apply');
+  const ownedByOthers = new Set(others.flatMap((o) => leaves(o.fieldsV1 ?? {})));
+  for (const leaf of leaves(mine?.fieldsV1 ?? {})) {
+    if (!newLeaves.includes(leaf) && !ownedByOthers.has(leaf)) removePath(base, leaf);
+  }
+  const body = structuredClone(applied) as Record<string, unknown>;
+  const merged = (req.isCustom ? mergeAtomicLists(base, body) : strategicMerge(applied.kind ?? '', base, body)) as KubeObject;
+  const entry: ManagedEntry = {
+    manager,
+    operation: 'Apply',
+    apiVersion: req.apiVersion,
+    time: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    fieldsType: 'FieldsV1',
+    fieldsV1: newSet,
+  };
+  const rest = entries.filter((e) => !(e.manager === manager && e.operation === 'Apply'));
+  merged.metadata = { ...merged.metadata, managedFields: [...rest, entry] };
+  return merged;
+}

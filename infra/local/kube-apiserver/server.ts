@@ -1,0 +1,116 @@
+/** The HTTP(S) request pipeline: authentication → routing → authorization → fault injection → handler. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type Authorizer, type RequestAttributes, authenticate } from './auth.ts';
+import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.ts';
+import { ApiError, forbidden, pageNotFound } from './errors.ts';
+import { sendError, sendJson } from './http-util.ts';
+import { openApiV3GroupVersion, openApiV3Root } from './openapi.ts';
+import type { Registry } from './registry.ts';
+import { type HandlerDeps, type ResourceRoute, handleResource, verbOf } from './resource-handlers.ts';
+
+export interface ServerDeps extends HandlerDeps {
+  registry: Registry;
+  tokens: Record<string, string>;
+  authorizer: Authorizer;
+  onError: (err: unknown, what: string) => void;
+}
+
+function parseResourcePath(registry: Registry, group: string, version: string, rest: string[]): ResourceRoute | undefined {
+  let segs = rest;
+  let watchPath = false;
+  if (segs[0] === 'watch') {
+    watchPath = true; // deprecated /watch/ prefix form
+    segs = segs.slice(1);
+  }
+  if (segs[0] === 'namespaces' && segs.length >= 3) {
+    const t = registry.find(group, version, segs[2]!);
+    if (t?.namespaced && segs.length <= 5) {
+      return { type: t, namespace: segs[1], name: segs[3], subresource: segs[4], watchPath };
+    }
+  }
+  if (segs.length === 0 || segs.length > 3) return undefined;
+  const t = registry.find(group, version, segs[0]!);
+  if (!t) return undefined;
+  return { type: t, namespace: undefined, name: segs[1], subresource: segs[2], watchPath };
+}
+
+function nonResource(deps: ServerDeps, segs: string[]): unknown {
+  const [a, b, c, d] = segs;
+  if (segs.length === 1 && (a === 'healthz' || a === 'readyz' || a === 'livez')) return 'ok';
+  if (segs.length === 1 && a === 'version') return versionInfo();
+  if (a === 'api' && segs.length === 1) return apiVersions();
+  if (a === 'api' && b === 'v1' && segs.length === 2) return apiResourceList(deps.registry, '', 'v1');
+  if (a === 'apis' && segs.length === 1) return apiGroupList(deps.registry);
+  if (a === 'apis' && segs.length === 2) return apiGroup(deps.registry, b!);
+  if (a === 'apis' && segs.length === 3) return apiResourceList(deps.registry, b!, c!);
+  if (a === 'openapi' && b === 'v3') {
+    if (segs.length === 2) return openApiV3Root(deps.registry);
+    if (c === 'api' && segs.length === 4) return openApiV3GroupVersion(deps.registry, '', d!);
+    if (c === 'apis' && segs.length === 5) return openApiV3GroupVersion(deps.registry, d!, segs[4]!);
+  }
+  return undefined;
+}
+
+function authorize(deps: ServerDeps, attrs: RequestAttributes): void {
+  const decision = deps.authorizer(attrs);
+  if (decision.allowed) return;
+  const who = `User "${attrs.user.username}"`;
+  const what = attrs.resourceRequest
+    ? `cannot ${attrs.verb} resource "${attrs.resource}${attrs.subresource ? `/${attrs.subresource}` : ''}" in API group "${attrs.apiGroup}"${attrs.namespace ? ` in the namespace "${attrs.namespace}"` : ' at the cluster scope'}`
+    : `cannot ${attrs.verb} path "${attrs.path}"`;
+  throw forbidden(`${attrs.resourceRequest ? `${attrs.resource} "${attrs.name}" is forbidden: ` : 'forbidden: '}${who} ${what}${decision.reason ? `: ${decision.reason}` : ''}`);
+}
+
+async function route(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'https://local');
+  const segs = url.pathname.split('/').filter((s) => s.length > 0).map(decodeURIComponent);
+  const isHealth = segs.length === 1 && ['healthz', 'readyz', 'livez'].includes(segs[0]!);
+  const user = authenticate(req, deps.tokens);
+  if (!user && !isHealth) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
+  let route: ResourceRoute | undefined;
+  if (segs[0] === 'api' && segs[1] === 'v1' && segs.length > 2) route = parseResourcePath(deps.registry, '', 'v1', segs.slice(2));
+  else if (segs[0] === 'apis' && segs.length > 3) route = parseResourcePath(deps.registry, segs[1]!, segs[2]!, segs.slice(3));
+  if (!route) {
+    const doc = nonResource(deps, segs);
+    if (doc === undefined) throw pageNotFound();
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    if (user) authorize(deps, { user, verb: 'get', resourceRequest: false, apiGroup: '', resource: '', subresource: '', namespace: '', name: '', path: url.pathname });
+    if (typeof doc === 'string') {
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': doc.length });
+      res.end(doc);
+    } else sendJson(res, 200, doc);
+    return;
+  }
+  const verb = verbOf(req.method ?? 'GET', route, url.searchParams);
+  authorize(deps, {
+    user: user!,
+    verb,
+    resourceRequest: true,
+    apiGroup: route.type.group,
+    resource: route.type.plural,
+    subresource: route.subresource ?? '',
+    namespace: route.namespace ?? '',
+    name: route.name ?? '',
+    path: url.pathname,
+  });
+  if (verb !== 'deletecollection') await deps.faults.before(verb);
+  await handleResource(deps, req, res, route, url.searchParams, verb);
+}
+
+export function requestListener(deps: ServerDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    route(deps, req, res).catch((err: unknown) => {
+      if (res.headersSent) {
+        deps.onError(err, `${req.method} ${req.url} after response started`);
+        res.destroy();
+        return;
+      }
+      if (err instanceof ApiError) {
+        sendError(res, err);
+        return;
+      }
+      deps.onError(err, `${req.method} ${req.url}`);
+      sendError(res, new ApiError(500, 'InternalError', `Internal error occurred: ${err instanceof Error ? err.message : String(err)}`));
+    });
+  };
+}
