@@ -5,7 +5,7 @@
  */
 import { InvalidConfigError } from '../errors.ts';
 import { hasFlag, lookupFlag, type Distribution } from './flags.ts';
-import type { ConfigDirective } from './parse.ts';
+import { quoteArg, type ConfigDirective } from './parse.ts';
 import { HIDDEN_REASON, policyProblem } from './policy.ts';
 import { checkValue } from './value-check.ts';
 
@@ -53,7 +53,9 @@ function directiveProblems(d: ConfigDirective, distribution: Distribution): stri
 
 /** Every problem of the directives, formatted; empty when valid. */
 export function configProblems(directives: ConfigDirective[], ctx: { distribution: Distribution }): string[] {
-  return directives.flatMap((d) => directiveProblems(d, ctx.distribution).map((p) => `${d.source} line ${d.line}: ${d.name}: ${p}`));
+  // The directive is shown as written (quoted and escaped, so a control character is visible, never acted on).
+  const shown = (d: ConfigDirective): string => truncate([d.name, ...d.args.map(quoteArg)].join(' '), 120);
+  return directives.flatMap((d) => directiveProblems(d, ctx.distribution).map((p) => `${d.source} line ${d.line}: "${shown(d)}": ${p}`));
 }
 
 /** Throws one InvalidConfigError listing every problem. */
@@ -61,6 +63,8 @@ export function validateUserConfig(directives: ConfigDirective[], ctx: { distrib
   const problems = configProblems(directives, ctx);
   if (problems.length > 0) throw new InvalidConfigError(formatProblems(problems));
 }
+
+const truncate = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 
 export function formatProblems(problems: string[]): string {
   if (problems.length === 1) return `invalid configuration: ${problems[0] ?? ''}`;

@@ -59,7 +59,9 @@ export async function checkRollback(ops: RedisOpsRequest, plan: RestartPlan, dat
       return deps.queue.send('restart-pod', { ...data, phase: 'check', attempt: data.attempt + 1 }, backoffDelaySeconds(data.attempt, 10));
     }
     const actual = await deps.redis.configGet(await redisTarget(redis, decision.podIP, deps), plan.previous.map((e) => e.parameter));
-    if (compareWithConfigGet(plan.previous, actual).length > 0) {
+    // A directive the server does not report (unknown to this version) cannot have been set by the previous
+    // config either — it is often the very directive that made the new config fail — so it does not block.
+    if (compareWithConfigGet(plan.previous, actual).some((m) => m.actual !== undefined)) {
       return deps.queue.send('restart-pod', { ...data, phase: 'check', attempt: data.attempt + 1 }, backoffDelaySeconds(data.attempt, 10));
     }
   }
