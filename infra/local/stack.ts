@@ -11,6 +11,7 @@ import { applyDefaultRedisVersions, startControllers } from './controllers/index
 import { startLocalSqs, type LocalSqs } from './sqs/index.ts';
 import { startLambdaRunner, type LambdaRunner } from './lambda-runner/index.ts';
 import { ForwarderProcess } from './forwarder-process.ts';
+import { loadServerlessConfig } from './serverless-config.ts';
 
 export interface LocalStackOptions {
   /** Where state lives (objects, pod data, logs, kubeconfig). */
@@ -78,7 +79,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       sqs,
       quiet: opts.verbose !== true,
       ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
-      env: { KUBECONFIG_DIR: clustersDir, STALL_SECONDS: String(opts.stallSeconds ?? 60), AWS_ENDPOINT_URL_SQS: clientEndpoint },
+      env: {
+        KUBECONFIG_DIR: clustersDir,
+        STALL_SECONDS: String(opts.stallSeconds ?? 60),
+        AWS_ENDPOINT_URL_SQS: clientEndpoint,
+        ...queueUrlEnvVia(sqs, clientEndpoint),
+      },
     };
     stack.sqs = sqs;
     stack.runner = startLambdaRunner(runnerOptions);
@@ -87,7 +93,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       await stack.runner?.stop();
       stack.runner = startLambdaRunner(runnerOptions);
     };
-    const haltQueueUrl = sqs.queueUrls['HaltQueue'];
+    const haltQueueUrl = sqs.queueUrls['HaltQueue']?.replace(sqs.endpoint, clientEndpoint);
     if (haltQueueUrl === undefined) throw new Error('serverless.yml declares no HaltQueue');
     const forwarder = new ForwarderProcess({
       clusterId,
@@ -106,4 +112,21 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     await stopAll();
     throw err;
   }
+}
+
+/**
+ * The SDK sends to a queue URL's own host, so pointing the functions at another SQS endpoint (a fault-injecting
+ * proxy) means rewriting the queue URLs serverless.yml gives them (`!Ref <Queue>` environment values).
+ */
+function queueUrlEnvVia(sqs: LocalSqs, endpoint: string): Record<string, string> {
+  if (endpoint === sqs.endpoint) return {};
+  const env: Record<string, string> = {};
+  for (const fn of loadServerlessConfig({ stage: 'local' }).functions) {
+    for (const [name, value] of Object.entries(fn.environment)) {
+      const ref = typeof value === 'object' && value !== null && 'Ref' in value ? value.Ref : undefined;
+      const url = typeof ref === 'string' ? sqs.queueUrls[ref] : undefined;
+      if (url !== undefined) env[name] = url.replace(sqs.endpoint, endpoint);
+    }
+  }
+  return env;
 }
