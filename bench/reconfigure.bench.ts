@@ -60,7 +60,7 @@ export async function runOnce(databases: number): Promise<Row> {
     const floors = await Promise.all(names.map((n) => evictionToReady(kc, ns, `${n}-0`)));
     await Promise.all(names.map((n) => waitDatabaseReady(kc, ns, n)));
     const requests = names.map((n) => reconfigure(ns, `${n}-ops`, n, { applyConfig: { 'redis.conf': 'maxclients 900' } }));
-    await applyObjects(kc, requests as never);
+    await applyObjects(kc, requests);
     const results = await Promise.all(requests.map((r) => followOpsRequest(kc, ns, r.metadata.name, () => undefined, { timeoutMs: 600_000 })));
     const failed = results.filter((r) => r.status?.phase !== 'Successful').length;
     const d = results.map(stepDurations);
