@@ -61,6 +61,14 @@ export interface QueueConfig {
   redrive?: { deadLetterLogicalId: string; maxReceiveCount: number };
 }
 
+/** An `AWS::SNS::Topic` the stack declares (the local stack creates it on the same emulator as the queues). */
+export interface TopicConfig {
+  logicalId: string;
+  topicName: string;
+  fifo: boolean;
+  contentBasedDeduplication: boolean;
+}
+
 export interface ServerlessConfig {
   path: string;
   service: string;
@@ -68,6 +76,7 @@ export interface ServerlessConfig {
   region: string;
   functions: FunctionConfig[];
   queues: QueueConfig[];
+  topics: TopicConfig[];
   /** The whole document with variables resolved and tags as intrinsic objects. */
   document: Record<string, unknown>;
 }
@@ -234,6 +243,7 @@ export function loadServerlessConfig(options: LoadServerlessConfigOptions = {}):
       toFunctionConfig(name, record(fn), provider, `${service}-${stage}`),
     ),
     queues: toQueueConfigs(record(record(document.resources).Resources)),
+    topics: toTopicConfigs(record(record(document.resources).Resources)),
     document,
   };
 }
@@ -299,6 +309,21 @@ function toQueueConfigs(resources: Record<string, unknown>): QueueConfig[] {
   });
 }
 
+function toTopicConfigs(resources: Record<string, unknown>): TopicConfig[] {
+  return Object.entries(resources).flatMap(([logicalId, resource]): TopicConfig[] => {
+    if (!isRecord(resource) || resource.Type !== 'AWS::SNS::Topic') return [];
+    const props = record(resource.Properties ?? {});
+    return [
+      {
+        logicalId,
+        topicName: stringOf(props.TopicName ?? logicalId, `${logicalId}.TopicName`),
+        fifo: props.FifoTopic === true || props.FifoTopic === 'true',
+        contentBasedDeduplication: props.ContentBasedDeduplication === true || props.ContentBasedDeduplication === 'true',
+      },
+    ];
+  });
+}
+
 /** `{ 'Fn::GetAtt': ['HaltQueue', 'Arn'] }` → `HaltQueue`. */
 export function getAttResource(value: unknown): string | undefined {
   if (!isRecord(value)) return undefined;
@@ -311,9 +336,14 @@ export function getAttResource(value: unknown): string | undefined {
 export interface QueueRefs {
   queueUrls: Record<string, string>;
   queueArns: Record<string, string>;
+  /** SNS topics by logical id: `!Ref Topic` is the topic ARN in CloudFormation. */
+  topicArns?: Record<string, string>;
 }
 
-/** Environment with `!Ref Queue` → local queue URL and `!GetAtt Queue.Arn` → local ARN (what CloudFormation does). */
+/**
+ * Environment with `!Ref Queue` → local queue URL, `!GetAtt Queue.Arn` → local ARN and `!Ref Topic` → local topic
+ * ARN (what CloudFormation does).
+ */
 export function resolveEnvironment(environment: Record<string, EnvValue>, refs: QueueRefs): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(environment)) {
@@ -323,7 +353,8 @@ export function resolveEnvironment(environment: Record<string, EnvValue>, refs: 
     }
     const ref = value.Ref;
     const arnOf = getAttResource(value);
-    const resolved = typeof ref === 'string' ? refs.queueUrls[ref] : arnOf !== undefined ? refs.queueArns[arnOf] : undefined;
+    const resolved =
+      typeof ref === 'string' ? (refs.queueUrls[ref] ?? refs.topicArns?.[ref]) : arnOf !== undefined ? refs.queueArns[arnOf] : undefined;
     if (resolved === undefined) throw new ServerlessConfigError(`environment ${key}: cannot resolve ${JSON.stringify(value)} locally`);
     out[key] = resolved;
   }

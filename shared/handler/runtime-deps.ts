@@ -6,6 +6,7 @@ import { KubeconfigDirAccess } from '../adapters/kube/cluster-access.ts';
 import { KubeAdapter } from '../adapters/kube/kube-adapter.ts';
 import { RedisAdapter } from '../adapters/redis/redis-adapter.ts';
 import { SqsQueue } from '../adapters/queue/sqs-queue.ts';
+import { publisherFromEnv } from '../adapters/events/index.ts';
 import { jsonLogger } from '../logging.ts';
 import type { Step } from '../messages/step-message.ts';
 import type { Logger, StepDeps } from '../steps/ports.ts';
@@ -21,6 +22,7 @@ export function runtimeDeps(step: Step): { depsFor: (clusterId: string) => Promi
     `urn:redis-reconfigure:function:${step}`,
   );
   const redis = new RedisAdapter();
+  const events = publisherFromEnv();
   const kubeByCluster = new Map<string, KubeAdapter>();
   const depsFor = async (clusterId: string): Promise<StepDeps> => {
     let kube = kubeByCluster.get(clusterId);
@@ -28,7 +30,7 @@ export function runtimeDeps(step: Step): { depsFor: (clusterId: string) => Promi
       kube = new KubeAdapter(await access.kubeConfigFor(clusterId));
       kubeByCluster.set(clusterId, kube);
     }
-    return { settings: { stallSeconds: env.STALL_SECONDS }, kube, redis, queue, now: () => new Date(), log: jsonLogger({ fn: step, clusterId }) };
+    return { settings: { stallSeconds: env.STALL_SECONDS }, kube, redis, events, queue, now: () => new Date(), log: jsonLogger({ fn: step, clusterId }) };
   };
   return { depsFor, log };
 }

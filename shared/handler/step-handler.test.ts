@@ -11,7 +11,7 @@ const data = { version: 1 as const, clusterId: 'local', namespace: 'demo', opsRe
 const record = (body: string, id = 'm1'): SQSRecord => ({ messageId: id, receiptHandle: 'r', body, attributes: { ApproximateReceiveCount: '1' }, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn', awsRegion: 'us-east-1' });
 
 function depsWithQueue(sent: Array<{ step: Step; data: StepDataInput }>): StepDeps {
-  return { settings: { stallSeconds: 60 }, kube: {} as StepDeps['kube'], redis: {} as StepDeps['redis'], queue: { send: async (step, d) => void sent.push({ step, data: d }) }, now: () => new Date(), log: silent };
+  return { settings: { stallSeconds: 60 }, kube: {} as StepDeps['kube'], redis: {} as StepDeps['redis'], events: { publish: async () => undefined }, queue: { send: async (step, d) => void sent.push({ step, data: d }) }, now: () => new Date(), log: silent };
 }
 
 describe('step handler error contract', () => {

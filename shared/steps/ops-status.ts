@@ -5,23 +5,29 @@
 import { ConflictError } from '../errors.ts';
 import type { Condition, RedisOpsRequest } from '../kubedb/types.ts';
 import { kubedbCondition, setCondition } from '../kubedb/conditions.ts';
-import type { KubePort } from './ports.ts';
+import type { StepData } from '../messages/step-message.ts';
+import type { StepDeps } from './ports.ts';
+import { publishTransitions } from './transitions.ts';
 
 const MAX_CONFLICT_RETRIES = 5;
 
 export type OpsStatus = NonNullable<RedisOpsRequest['status']>;
 
 export async function updateOpsStatus(
-  kube: KubePort,
+  deps: StepDeps,
+  data: StepData,
   ops: RedisOpsRequest,
   mutate: (status: OpsStatus, current: RedisOpsRequest) => OpsStatus | undefined,
 ): Promise<RedisOpsRequest> {
+  const kube = deps.kube;
   let current = ops;
   for (let attempt = 0; ; attempt++) {
     const next = mutate(structuredClone(current.status ?? {}), current);
     if (next === undefined) return current;
     try {
-      return await kube.writeOpsStatus(current, next);
+      const written = await kube.writeOpsStatus(current, next);
+      await publishTransitions(deps, data, current, written);
+      return written;
     } catch (err) {
       if (!(err instanceof ConflictError) || attempt >= MAX_CONFLICT_RETRIES) throw err;
       const fresh = await kube.getOpsRequest(ops.metadata.namespace ?? '', ops.metadata.name);

@@ -3,6 +3,7 @@
  * AWS; steps receive these through parameters so tests can run them against the local stack or in-memory fakes.
  */
 import type { Step, StepDataInput } from '../messages/step-message.ts';
+import type { TransitionEvent } from '../messages/transition-event.ts';
 import type { Condition, Redis, RedisOpsRequest } from '../kubedb/types.ts';
 
 export interface PodView {
@@ -80,10 +81,24 @@ export interface RedisTarget {
 
 export interface RedisPort {
   configGet(target: RedisTarget, parameters: string[]): Promise<Record<string, string>>;
+  info(target: RedisTarget, section: 'replication' | 'cluster' | 'server'): Promise<string>;
+  /** Raw `CLUSTER NODES` text (parsed by shared/kubedb/topology.ts). */
+  clusterNodes(target: RedisTarget): Promise<string>;
+  clusterInfo(target: RedisTarget): Promise<string>;
+  /** `CLUSTER FAILOVER`, sent to the replica that is to take over. */
+  clusterFailover(target: RedisTarget): Promise<void>;
+  sentinelPrimary(target: RedisTarget, masterName: string): Promise<{ host: string; port: number } | undefined>;
+  sentinelFailover(target: RedisTarget, masterName: string): Promise<void>;
 }
 
 export interface QueuePort {
   send(step: Step, data: StepDataInput, delaySeconds?: number): Promise<void>;
+}
+
+/** Where step transitions are published for other teams (SNS fan-out, EventBridge). Best effort by contract: see
+ * docs/adr/0006 — a publish failure is logged and counted, never allowed to fail or repeat a cluster write. */
+export interface EventPort {
+  publish(event: TransitionEvent): Promise<void>;
 }
 
 export interface Logger {
@@ -101,6 +116,7 @@ export interface StepDeps {
   settings: StepSettings;
   kube: KubePort;
   redis: RedisPort;
+  events: EventPort;
   queue: QueuePort;
   now: () => Date;
   log: Logger;

@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument -- API JSON is checked by the assertions */
 /** Shared test helpers: a started server, raw HTTPS requests that verify the generated CA, bounded polling. */
+import { execFile, spawnSync } from 'node:child_process';
 import { request } from 'node:https';
 import { type KubeApiServer, type KubeApiServerOptions, startKubeApiServer } from '../../infra/local/kube-apiserver/index.ts';
 
@@ -107,4 +108,25 @@ export async function openWatch(server: KubeApiServer, path: string, accept?: st
     });
     req.end();
   });
+}
+
+export interface KubectlResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real kubectl; HOME is a per-test temp dir so its discovery cache never leaks between runs. */
+export async function runKubectl(kubeconfig: string, home: string, args: string[], input?: string): Promise<KubectlResult> {
+  return new Promise((resolve) => {
+    const child = execFile('kubectl', ['--kubeconfig', kubeconfig, ...args], { env: { ...process.env, HOME: home }, timeout: 30_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+    if (input !== undefined) child.stdin!.end(input);
+  });
+}
+
+export function requireKubectl(): void {
+  const probe = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) throw new Error('kubectl is required for these tests but was not found on PATH');
 }

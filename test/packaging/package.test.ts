@@ -1,120 +1,311 @@
 /**
- * `npm run package` produces the CloudFormation template AWS would deploy: these assertions pin the wiring that
- * the retry contract depends on (partial batch responses, DLQ redrive) and least-privilege IAM per function.
+ * `npm run package` produces the CloudFormation template AWS would deploy: these assertions pin the wiring the retry
+ * contract depends on (partial batch responses, DLQ redrive), the fleet limits, the VPC, least-privilege IAM per
+ * function, the events topic, alarms and logs. Two osls runs, shared by every assertion: the defaults (stage dev:
+ * every optional feature off) and a stage with every optional parameter given.
  */
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { loadServerlessConfig, PROJECT_ROOT } from '../../infra/local/serverless-config.ts';
-import { packageService, type PackageResult } from '../../scripts/package.ts';
+import { packageService } from '../../scripts/package.ts';
+import {
+  getAtt,
+  ofType,
+  policySummary,
+  resolveTemplate,
+  resourcesOf,
+  statementsOf,
+  actionsOf,
+  type Resource,
+  type Template,
+} from './cfn.ts';
 
-type Resource = PackageResult['template']['Resources'][string];
+const FUNCTIONS = {
+  halt: {
+    logical: 'Halt',
+    role: 'HaltRole',
+    input: 'HaltQueue',
+    sends: ['ApplyConfigQueue', 'HaltQueue', 'ResumeQueue'],
+    memory: 512,
+    timeout: 30,
+  },
+  'apply-config': {
+    logical: 'ApplyDashconfig',
+    role: 'ApplyConfigRole',
+    input: 'ApplyConfigQueue',
+    sends: ['RestartPodQueue', 'ResumeQueue'],
+    memory: 1024,
+    timeout: 30,
+  },
+  'restart-pod': {
+    logical: 'RestartDashpod',
+    role: 'RestartPodRole',
+    input: 'RestartPodQueue',
+    sends: ['RestartPodQueue', 'ResumeQueue'],
+    memory: 512,
+    timeout: 30,
+  },
+  resume: { logical: 'Resume', role: 'ResumeRole', input: 'ResumeQueue', sends: [], memory: 512, timeout: 30 },
+} as const;
+type FunctionName = keyof typeof FUNCTIONS;
+const NAMES = Object.keys(FUNCTIONS) as FunctionName[];
 
-/** Function → the queues (logical ids) it may SendMessage to. */
-const SENDS: Record<string, string[]> = {
-  halt: ['HaltQueue', 'ApplyConfigQueue', 'ResumeQueue'],
-  'apply-config': ['RestartPodQueue', 'ResumeQueue'],
-  'restart-pod': ['RestartPodQueue', 'ResumeQueue'],
-  resume: [],
+const VARIANT_PARAMS = {
+  subnetIds: 'subnet-0aa,subnet-0bb',
+  securityGroupIds: 'sg-0cc',
+  clusterAccess: 'secrets-manager',
+  kubeconfigSecretPrefix: 'fleet/kube/',
+  clustersConfig: '{"eu-prod-1":{"region":"eu-west-1"}}',
+  eventBusName: 'ops-bus',
+  alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops-alarms',
+  maximumConcurrency: '25',
+  logRetentionInDays: '30',
+  stallSeconds: '90',
 };
 
-const INPUT: Record<string, string> = {
-  halt: 'HaltQueue',
-  'apply-config': 'ApplyConfigQueue',
-  'restart-pod': 'RestartPodQueue',
-  resume: 'ResumeQueue',
-};
+const ACCOUNT = 'arn:${AWS::Partition}:%s:${AWS::Region}:${AWS::AccountId}';
+const arnIn = (service: string, rest: string): string => `${ACCOUNT.replace('%s', service)}:${rest}`;
+const RECEIVE = 'sqs:ChangeMessageVisibility,sqs:DeleteMessage,sqs:GetQueueAttributes,sqs:ReceiveMessage';
+const EC2 =
+  'ec2:AssignPrivateIpAddresses,ec2:CreateNetworkInterface,ec2:DeleteNetworkInterface,ec2:DescribeNetworkInterfaces,ec2:DescribeSubnets,ec2:UnassignPrivateIpAddresses';
 
-function ofType(resources: Record<string, Resource>, type: string): [string, Resource][] {
-  return Object.entries(resources).filter(([, r]) => r.Type === type);
+/** The statements every role must have, and nothing else. */
+function basePolicy(name: FunctionName, stage: string): string[] {
+  const fn = FUNCTIONS[name];
+  return [
+    `logs:CreateLogStream,logs:PutLogEvents → ${arnIn('logs', `log-group:/aws/lambda/redis-reconfigure-${stage}-${name}:*`)}`,
+    `${RECEIVE} → ${fn.input}`,
+    ...(fn.sends.length > 0 ? [`sqs:SendMessage → ${[...fn.sends].sort().join(',')}`] : []),
+    'sns:Publish → ref:EventsTopic',
+  ];
 }
 
-function getAtt(value: unknown): string | undefined {
-  const att = (value as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt'];
-  return att?.[1] === 'Arn' ? att[0] : undefined;
-}
-
-interface Statement {
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-}
-
-function statementsOf(role: Resource): Statement[] {
-  const policies = (role.Properties?.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[];
-  return policies.flatMap((p) => p.PolicyDocument.Statement);
-}
-
-function actionsOf(statement: Statement): string[] {
-  return Array.isArray(statement.Action) ? statement.Action : [statement.Action];
-}
-
-function resourcesOf(statement: Statement): unknown[] {
-  return Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
-}
+const functionOf = (t: Template, name: FunctionName): Resource =>
+  t.Resources[`${FUNCTIONS[name].logical}LambdaFunction`]!;
+const roleOf = (t: Template, name: FunctionName): Resource => t.Resources[FUNCTIONS[name].role]!;
 
 void describe('serverless package (osls, offline)', () => {
-  let resources: Record<string, Resource>;
-  const config = loadServerlessConfig();
+  const config = loadServerlessConfig({ stage: 'dev' });
+  const outDirs: string[] = [];
+  let raw: Template;
+  let dev: Template;
+  let variant: Template;
 
   before(async () => {
     // `npm test` builds first; rebuilding here would rewrite dist/ under other suites that run the bundles.
     const built = config.functions.every((fn) => existsSync(resolve(PROJECT_ROOT, 'dist', fn.bundleName, 'index.mjs')));
-    resources = (await packageService({ stage: 'dev', skipBuild: built })).template.Resources;
+    const out = (): string => {
+      outDirs.push(mkdtempSync(join(tmpdir(), 'sls-package-')));
+      return outDirs.at(-1)!;
+    };
+    // One after the other: osls stages every run in `.serverless` before moving it to the output directory.
+    raw = (await packageService({ stage: 'dev', skipBuild: built, outDir: out() })).template;
+    variant = resolveTemplate(
+      (await packageService({ stage: 'prod', skipBuild: true, outDir: out(), params: VARIANT_PARAMS })).template,
+    );
+    dev = resolveTemplate(raw);
+  });
+  after(() => {
+    for (const dir of outDirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  void it('declares four Lambda functions on nodejs24.x, each with its own role', () => {
-    const functions = ofType(resources, 'AWS::Lambda::Function');
-    assert.equal(functions.length, 4);
-    for (const [, fn] of functions) {
-      assert.equal(fn.Properties?.Runtime, 'nodejs24.x');
-      const role = getAtt(fn.Properties?.Role);
-      assert.ok(role, 'role is a !GetAtt of a role in this template');
-      assert.equal(resources[role]?.Type, 'AWS::IAM::Role');
+  void it('declares four Lambda functions on nodejs24.x with their own memory, timeout and role', () => {
+    assert.equal(ofType(dev.Resources, 'AWS::Lambda::Function').length, 4);
+    assert.equal(dev.Resources.IamRoleLambdaExecution, undefined, 'no shared default role');
+    for (const name of NAMES) {
+      const props = functionOf(dev, name).Properties!;
+      assert.equal(props.Runtime, 'nodejs24.x');
+      assert.equal(props.FunctionName, `redis-reconfigure-dev-${name}`);
+      assert.deepEqual([props.MemorySize, props.Timeout], [FUNCTIONS[name].memory, FUNCTIONS[name].timeout], name);
+      assert.equal(getAtt(props.Role), FUNCTIONS[name].role);
+      // AWS refuses an event-source mapping whose queue's visibility timeout is shorter than the function timeout.
+      const visibility = Number(dev.Resources[FUNCTIONS[name].input]!.Properties!.VisibilityTimeout);
+      assert.ok(visibility >= 6 * FUNCTIONS[name].timeout, `${name}: visibility ${visibility} ≥ 6 × timeout`);
     }
-    assert.equal(resources.IamRoleLambdaExecution, undefined, 'no shared default role');
   });
 
-  void it('maps each work queue to its function with ReportBatchItemFailures and the batch size from serverless.yml', () => {
-    const mappings = ofType(resources, 'AWS::Lambda::EventSourceMapping');
-    assert.equal(mappings.length, 4);
-    for (const fn of config.functions) {
-      const event = fn.sqsEvents[0]!;
-      const mapping = mappings.find(([, m]) => getAtt(m.Properties?.EventSourceArn) === event.queueLogicalId);
-      assert.ok(mapping, `mapping for ${fn.name}`);
-      assert.deepEqual(mapping[1].Properties?.FunctionResponseTypes, ['ReportBatchItemFailures']);
-      assert.equal(mapping[1].Properties?.BatchSize, event.batchSize);
-      assert.equal(event.queueLogicalId, INPUT[fn.name]);
+  void it('maps each work queue to its function: ReportBatchItemFailures, batch size, MaximumConcurrency from the parameter', () => {
+    for (const [template, concurrency] of [
+      [dev, 10],
+      [variant, 25],
+    ] as const) {
+      const mappings = ofType(template.Resources, 'AWS::Lambda::EventSourceMapping');
+      assert.equal(mappings.length, 4);
+      for (const fn of config.functions) {
+        const name = fn.name as FunctionName;
+        const mapping = mappings.find(([, m]) => getAtt(m.Properties?.EventSourceArn) === FUNCTIONS[name].input);
+        assert.ok(mapping, `mapping for ${name}`);
+        assert.equal(getAtt(mapping[1].Properties?.FunctionName), `${FUNCTIONS[name].logical}LambdaFunction`);
+        assert.deepEqual(mapping[1].Properties?.FunctionResponseTypes, ['ReportBatchItemFailures']);
+        assert.equal(mapping[1].Properties?.BatchSize, fn.sqsEvents[0]!.batchSize);
+        assert.deepEqual(mapping[1].Properties?.ScalingConfig, { MaximumConcurrency: concurrency });
+      }
     }
   });
 
   void it('gives every work queue a redrive policy to its own DLQ', () => {
     const maxReceiveCount = (config.document.custom as { maxReceiveCount: number }).maxReceiveCount;
-    for (const queue of Object.values(INPUT)) {
-      const policy = resources[queue]?.Properties?.RedrivePolicy as { deadLetterTargetArn: unknown; maxReceiveCount: number };
-      assert.ok(policy, `${queue} has a RedrivePolicy`);
-      assert.equal(getAtt(policy.deadLetterTargetArn), queue.replace(/Queue$/, 'DLQ'));
-      assert.equal(resources[queue.replace(/Queue$/, 'DLQ')]?.Type, 'AWS::SQS::Queue');
+    for (const name of NAMES) {
+      const queue = FUNCTIONS[name].input;
+      const dlq = queue.replace(/Queue$/, 'DLQ');
+      const policy = dev.Resources[queue]?.Properties?.RedrivePolicy as {
+        deadLetterTargetArn: unknown;
+        maxReceiveCount: number;
+      };
+      assert.equal(getAtt(policy.deadLetterTargetArn), dlq);
+      assert.equal(dev.Resources[dlq]?.Type, 'AWS::SQS::Queue');
       assert.equal(policy.maxReceiveCount, maxReceiveCount);
     }
   });
 
-  void it('lets each function consume only its own queue and send only to the queues it feeds', () => {
-    const functions = ofType(resources, 'AWS::Lambda::Function');
-    for (const [, fn] of functions) {
-      const name = String(fn.Properties?.FunctionName).replace(/^redis-reconfigure-dev-/, '');
-      const statements = statementsOf(resources[getAtt(fn.Properties?.Role)!]!);
-      const sqsTargets = (action: string): string[] =>
-        statements
-          .filter((s) => s.Effect === 'Allow' && actionsOf(s).some((a) => a === action || a === 'sqs:*' || a === '*'))
-          .flatMap((s) => resourcesOf(s).map((r) => getAtt(r) ?? JSON.stringify(r)))
-          .sort();
-      assert.deepEqual(sqsTargets('sqs:SendMessage'), [...SENDS[name]!].sort(), `${name} SendMessage`);
-      for (const action of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility']) {
-        assert.deepEqual(sqsTargets(action), [INPUT[name]], `${name} ${action}`);
-      }
-      assert.ok(statements.some((s) => actionsOf(s).includes('logs:PutLogEvents')), `${name} can write its logs`);
+  void it('grants each role exactly its own log group, input queue, the queues it feeds and Publish on the topic', () => {
+    for (const name of NAMES)
+      assert.deepEqual(policySummary(roleOf(dev, name)), [...basePolicy(name, 'dev')].sort(), name);
+  });
+
+  void it('adds only what the given parameters need: PutEvents on the bus, the kubeconfig secrets, VPC interfaces', () => {
+    for (const name of NAMES) {
+      const expected = [
+        ...basePolicy(name, 'prod'),
+        `events:PutEvents → ${arnIn('events', 'event-bus/ops-bus')}`,
+        `secretsmanager:GetSecretValue → ${arnIn('secretsmanager', 'secret:fleet/kube/*')}`,
+        `${EC2} → *`,
+      ];
+      assert.deepEqual(policySummary(roleOf(variant, name)), expected.sort(), name);
     }
+  });
+
+  void it('allows eks:DescribeCluster only when CLUSTER_ACCESS is eks', () => {
+    const eks = resolveTemplate(raw, { UsesEksAccess: true });
+    for (const name of NAMES) {
+      const extra = policySummary(roleOf(eks, name)).filter((s) => !basePolicy(name, 'dev').includes(s));
+      assert.deepEqual(extra, [`eks:DescribeCluster → split:,:${arnIn('eks', 'cluster/*')}`], name);
+    }
+  });
+
+  void it('uses `*` only for the EC2 interface actions AWS requires it for, and no wildcard action anywhere', () => {
+    for (const template of [dev, variant]) {
+      for (const [roleId, role] of ofType(template.Resources, 'AWS::IAM::Role')) {
+        for (const s of statementsOf(role)) {
+          assert.ok(
+            actionsOf(s).every((a) => !a.includes('*')),
+            `${roleId}: ${actionsOf(s).join(',')}`,
+          );
+          if (resourcesOf(s).includes('*'))
+            assert.ok(
+              actionsOf(s).every((a) => a.startsWith('ec2:')),
+              `${roleId}: * on ${actionsOf(s).join(',')}`,
+            );
+        }
+      }
+    }
+  });
+
+  void it('puts the functions in the VPC only when subnet and security group ids are given, and hard-codes none', () => {
+    for (const name of NAMES) {
+      assert.equal(functionOf(dev, name).Properties!.VpcConfig, undefined, name);
+      assert.deepEqual(functionOf(variant, name).Properties!.VpcConfig, {
+        SubnetIds: { 'Fn::Split': [',', 'subnet-0aa,subnet-0bb'] },
+        SecurityGroupIds: { 'Fn::Split': [',', 'sg-0cc'] },
+      });
+    }
+    assert.doesNotMatch(
+      readFileSync(resolve(PROJECT_ROOT, 'serverless.yml'), 'utf8'),
+      /\b(subnet|sg|vpc)-[0-9a-f]{3,}/,
+    );
+  });
+
+  void it('alarms on every DLQ holding a message, notifying the alarm topic when one is given', () => {
+    for (const [template, actions] of [
+      [dev, undefined],
+      [variant, [VARIANT_PARAMS.alarmTopicArn]],
+    ] as const) {
+      const alarms = ofType(template.Resources, 'AWS::CloudWatch::Alarm');
+      assert.equal(alarms.length, 4);
+      for (const name of NAMES) {
+        const dlq = FUNCTIONS[name].input.replace(/Queue$/, 'DLQ');
+        const alarm = alarms.find(
+          ([, a]) => getAtt((a.Properties?.Dimensions as { Value: unknown }[])[0]?.Value, 'QueueName') === dlq,
+        );
+        assert.ok(alarm, `alarm on ${dlq}`);
+        const p = alarm[1].Properties!;
+        assert.deepEqual(
+          [p.Namespace, p.MetricName, p.ComparisonOperator, p.Threshold, p.TreatMissingData],
+          ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'GreaterThanThreshold', 0, 'notBreaching'],
+        );
+        assert.deepEqual(p.AlarmActions, actions);
+        assert.deepEqual(p.OKActions, actions);
+      }
+    }
+  });
+
+  void it('creates one log group per function, with the retention parameter', () => {
+    for (const [template, stage, days] of [
+      [dev, 'dev', 14],
+      [variant, 'prod', 30],
+    ] as const) {
+      const groups = ofType(template.Resources, 'AWS::Logs::LogGroup').map(([, g]) => g.Properties!);
+      assert.deepEqual(
+        groups.map((g) => g.LogGroupName).sort(),
+        NAMES.map((n) => `/aws/lambda/redis-reconfigure-${stage}-${n}`).sort(),
+      );
+      assert.ok(groups.every((g) => g.RetentionInDays === days));
+    }
+  });
+
+  void it('gives every function the same environment: cluster access, stall threshold, events topic, bus, queues', () => {
+    const keys = [
+      'CLUSTERS_CONFIG',
+      'CLUSTER_ACCESS',
+      'EVENTS_TOPIC_ARN',
+      'EVENT_BUS_NAME',
+      'KUBECONFIG_DIR',
+      'KUBECONFIG_SECRET_PREFIX',
+      'NODE_OPTIONS',
+      'QUEUE_URL_APPLY_CONFIG',
+      'QUEUE_URL_HALT',
+      'QUEUE_URL_RESTART_POD',
+      'QUEUE_URL_RESUME',
+      'STALL_SECONDS',
+    ];
+    const envOf = (t: Template, name: FunctionName): Record<string, unknown> =>
+      (functionOf(t, name).Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+    for (const name of NAMES) {
+      const env = envOf(dev, name);
+      assert.deepEqual(Object.keys(env).sort(), keys, name);
+      assert.deepEqual(env.EVENTS_TOPIC_ARN, { Ref: 'EventsTopic' });
+      assert.deepEqual(env.QUEUE_URL_RESUME, { Ref: 'ResumeQueue' });
+      assert.deepEqual(
+        [env.CLUSTER_ACCESS, env.CLUSTERS_CONFIG, env.EVENT_BUS_NAME, String(env.STALL_SECONDS)],
+        ['kubeconfig-dir', '{}', '', '60'],
+      );
+      const prod = envOf(variant, name);
+      assert.deepEqual(
+        [prod.CLUSTER_ACCESS, prod.KUBECONFIG_SECRET_PREFIX, prod.EVENT_BUS_NAME, String(prod.STALL_SECONDS)],
+        ['secrets-manager', 'fleet/kube/', 'ops-bus', '90'],
+      );
+      assert.deepEqual(JSON.parse(String(prod.CLUSTERS_CONFIG)), { 'eu-prod-1': { region: 'eu-west-1' } });
+    }
+  });
+
+  void it('declares the FIFO events topic and outputs what a deployer needs (topic ARN, role ARNs)', () => {
+    assert.deepEqual(dev.Resources.EventsTopic, {
+      Type: 'AWS::SNS::Topic',
+      Properties: { TopicName: 'redis-reconfigure-dev-events.fifo', FifoTopic: true, ContentBasedDeduplication: false },
+    });
+    assert.deepEqual(dev.Outputs?.EventsTopicArn?.Value, { Ref: 'EventsTopic' });
+    for (const name of NAMES)
+      assert.equal(getAtt(dev.Outputs?.[`${FUNCTIONS[name].role}Arn`]?.Value), FUNCTIONS[name].role);
+    assert.deepEqual(dev.Outputs?.HaltQueueUrl?.Value, { Ref: 'HaltQueue' });
+  });
+
+  void it('offers the forwarders a managed policy that can only send to the halt queue', () => {
+    const policy = dev.Resources.ForwarderSendPolicy!;
+    assert.equal(policy.Type, 'AWS::IAM::ManagedPolicy');
+    assert.deepEqual(policySummary(policy), ['sqs:SendMessage → HaltQueue']);
+    assert.deepEqual(dev.Outputs?.ForwarderSendPolicyArn?.Value, { Ref: 'ForwarderSendPolicy' });
   });
 });

@@ -1,4 +1,4 @@
-/** Bearer-token authentication and the pluggable authorization hook (RBAC can be added behind `Authorizer`). */
+/** Bearer-token authentication (static tokens, ServiceAccount tokens) and the pluggable authorization hook. */
 import type { IncomingMessage } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 
@@ -25,16 +25,47 @@ export type Authorizer = (attrs: RequestAttributes) => { allowed: boolean; reaso
 
 export const allowAll: Authorizer = () => ({ allowed: true });
 
-export function authenticate(req: IncomingMessage, tokens: Record<string, string>): UserInfo | undefined {
+/** A static token's identity; every authenticated user is also in `system:authenticated`. */
+export interface StaticIdentity {
+  username: string;
+  groups?: string[];
+}
+
+/** Maps a presented bearer token to a user, or undefined when the token is unknown. */
+export type TokenAuthenticator = (token: string) => UserInfo | undefined;
+
+export function bearerToken(req: IncomingMessage): string | undefined {
   const header = req.headers.authorization;
   const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-  if (!m) return undefined;
-  const presented = Buffer.from(m[1]!);
-  for (const [token, username] of Object.entries(tokens)) {
-    const known = Buffer.from(token);
-    if (known.length === presented.length && timingSafeEqual(known, presented)) {
-      return { username, groups: ['system:authenticated'] };
+  return m ? m[1] : undefined;
+}
+
+export function staticTokens(tokens: Record<string, string | StaticIdentity>): TokenAuthenticator {
+  const entries = Object.entries(tokens).map(([token, who]) => {
+    const id = typeof who === 'string' ? { username: who } : who;
+    const groups = [...new Set([...(id.groups ?? []), 'system:authenticated'])];
+    return { token: Buffer.from(token), user: { username: id.username, groups } };
+  });
+  return (token) => {
+    const presented = Buffer.from(token);
+    // Constant-time comparison against every known token (no early exit that would leak which prefix matched).
+    let found: UserInfo | undefined;
+    for (const e of entries) {
+      if (e.token.length === presented.length && timingSafeEqual(e.token, presented)) found = e.user;
     }
-  }
-  return undefined;
+    return found;
+  };
+}
+
+/** Tries each authenticator in order (static tokens first, like the real server's union authenticator). */
+export function unionAuthenticator(list: TokenAuthenticator[]): (req: IncomingMessage) => UserInfo | undefined {
+  return (req) => {
+    const token = bearerToken(req);
+    if (!token) return undefined;
+    for (const a of list) {
+      const user = a(token);
+      if (user) return user;
+    }
+    return undefined;
+  };
 }

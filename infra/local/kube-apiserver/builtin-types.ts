@@ -1,4 +1,5 @@
 /** The core and built-in API resources this server serves (a subset of a real cluster's, enough for the stack). */
+import { RBAC_GROUP, validateRbacObject } from './rbac-rules.ts';
 import type { ResourceType } from './types.ts';
 
 const CRUD = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -13,6 +14,7 @@ interface BuiltinSpec {
   categories?: string[];
   subresources?: string[];
   statusSubresource?: boolean;
+  admit?: ResourceType['admit'];
 }
 
 function builtin(s: BuiltinSpec): ResourceType {
@@ -32,6 +34,7 @@ function builtin(s: BuiltinSpec): ResourceType {
     storageKey: `${group}/${s.plural}`,
     statusSubresource: s.statusSubresource ?? false,
     isCustom: false,
+    ...(s.admit ? { admit: s.admit } : {}),
   };
 }
 
@@ -49,9 +52,19 @@ export const BUILTIN_TYPES: ResourceType[] = [
   builtin({ kind: 'ConfigMap', plural: 'configmaps', shortNames: ['cm'] }),
   builtin({ kind: 'Service', plural: 'services', shortNames: ['svc'], categories: ['all'], subresources: ['status'], statusSubresource: true }),
   builtin({ kind: 'Event', plural: 'events', shortNames: ['ev'] }),
-  builtin({ kind: 'ServiceAccount', plural: 'serviceaccounts', shortNames: ['sa'] }),
+  // serviceaccounts/token is the TokenRequest subresource (service-account-tokens.ts).
+  builtin({ kind: 'ServiceAccount', plural: 'serviceaccounts', shortNames: ['sa'], subresources: ['token'] }),
   builtin({ group: 'events.k8s.io', kind: 'Event', plural: 'events', shortNames: ['ev'] }),
   builtin({ group: 'coordination.k8s.io', kind: 'Lease', plural: 'leases' }),
+  ...(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'] as const).map((kind) =>
+    builtin({
+      group: RBAC_GROUP,
+      kind,
+      plural: `${kind.toLowerCase()}s`,
+      namespaced: !kind.startsWith('Cluster'),
+      admit: (obj) => validateRbacObject(kind, obj),
+    }),
+  ),
 ];
 
 /** Kinds whose objects live at /api/v1 (the legacy core group). */

@@ -42,7 +42,28 @@ function servicePorts(spec: Obj): string {
   return ports.map((p) => `${p.port as number}${p.nodePort ? `:${p.nodePort as number}` : ''}/${(p.protocol as string | undefined) ?? 'TCP'}`).join(',');
 }
 
+/** RoleBinding/ClusterRoleBinding: ROLE, AGE, and with -o wide USERS, GROUPS, SERVICEACCOUNTS. */
+const bindingPrinter: Printer = {
+  columns: [col('Role'), col('Age'), col('Users', 'string', 1), col('Groups', 'string', 1), col('ServiceAccounts', 'string', 1)],
+  cells: (o) => {
+    const ref = (o.roleRef ?? {}) as Obj;
+    const subjects = (o.subjects as Obj[] | undefined) ?? [];
+    const of = (kind: string) =>
+      subjects
+        .filter((s) => s.kind === kind)
+        .map((s) => (kind === 'ServiceAccount' ? `${(s.namespace as string | undefined) ?? ''}/${s.name as string}` : (s.name as string)))
+        .join(', ');
+    return [`${ref.kind as string}/${ref.name as string}`, age(o.metadata.creationTimestamp), of('User'), of('Group'), of('ServiceAccount')];
+  },
+};
+
+const rolePrinter: Printer = { columns: [col('Created At', 'date')], cells: (o) => [o.metadata.creationTimestamp] };
+
 const PRINTERS: Record<string, Printer> = {
+  'rbac.authorization.k8s.io/Role': rolePrinter,
+  'rbac.authorization.k8s.io/ClusterRole': rolePrinter,
+  'rbac.authorization.k8s.io/RoleBinding': bindingPrinter,
+  'rbac.authorization.k8s.io/ClusterRoleBinding': bindingPrinter,
   '/Pod': {
     columns: [col('Ready'), col('Status'), col('Restarts', 'string'), col('Age'), col('IP', 'string', 1), col('Node', 'string', 1), col('Nominated Node', 'string', 1), col('Readiness Gates', 'string', 1)],
     cells: podCells,

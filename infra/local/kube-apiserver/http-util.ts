@@ -6,6 +6,10 @@ import { ApiError, badRequest } from './errors.ts';
 const MAX_BODY = 3 * 1024 * 1024; // the real server's default request size limit is 3 MiB
 
 export async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readBodyBytes(req)).toString('utf8');
+}
+
+export async function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -13,7 +17,7 @@ export async function readBody(req: IncomingMessage): Promise<string> {
     if (size > MAX_BODY) throw new ApiError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728');
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 export function mediaType(header: string | undefined): string {
@@ -22,7 +26,7 @@ export function mediaType(header: string | undefined): string {
 
 /** Parses a JSON body; YAML too when the content type says so (kubectl sends JSON, SSA sends YAML or JSON). */
 export function parseBody(text: string, contentType: string): unknown {
-  // Protobuf is not served: client-go (>= 1.31) switches a client to JSON after a 415 on a protobuf request.
+  // Protobuf bodies are decoded by decodeBody (protobuf.ts) before reaching here, for the kinds it knows.
   if (contentType.includes('protobuf')) throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
   if (text.trim() === '') throw badRequest('the request body is empty');
   const yaml = contentType.includes('yaml');

@@ -2,11 +2,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { badRequest, methodNotAllowed, notFound, unsupportedMediaType } from './errors.ts';
 import type { FaultInjector } from './faults.ts';
-import { boolParam, intParam, mediaType, parseBody, readBody, sendJson, wantsTable } from './http-util.ts';
+import { boolParam, intParam, mediaType, parseBody, readBody, readBodyBytes, sendJson, wantsTable } from './http-util.ts';
 import { isObject, jsonPatch, mergePatch } from './json-patch.ts';
 import { type DeleteOptions, type Operations, present } from './operations.ts';
+import { decodeProtobufBody, isProtobuf } from './protobuf.ts';
 import { combine, parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import { serverSideApply } from './server-side-apply.ts';
+import type { ServiceAccountTokens } from './service-account-tokens.ts';
 import { strategicMerge } from './strategic-merge.ts';
 import { toTable } from './table.ts';
 import { type KubeObject, type ResourceType, type Verb, apiVersionOf } from './types.ts';
@@ -24,6 +26,7 @@ export interface HandlerDeps {
   ops: Operations;
   faults: FaultInjector;
   bookmarkIntervalMs: number;
+  serviceAccountTokens: ServiceAccountTokens;
 }
 
 export function verbOf(method: string, r: ResourceRoute, q: URLSearchParams): Verb {
@@ -84,8 +87,12 @@ function list(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, r: R
   sendJson(res, 200, { kind: t.listKind, apiVersion: apiVersionOf(t), metadata: meta, items: items.map((o) => present(t, o)) });
 }
 
+/** A create/update/delete body: JSON or YAML, or protobuf for the kinds protobuf.ts decodes (kubectl's typed clients). */
 async function body(req: IncomingMessage): Promise<unknown> {
-  return parseBody(await readBody(req), mediaType(req.headers['content-type']));
+  const ct = mediaType(req.headers['content-type']);
+  const bytes = await readBodyBytes(req);
+  if (isProtobuf(ct) && bytes.length > 0) return decodeProtobufBody(bytes);
+  return parseBody(bytes.toString('utf8'), ct);
 }
 
 function asObject(v: unknown): KubeObject {
@@ -129,8 +136,11 @@ async function patch(deps: HandlerDeps, req: IncomingMessage, r: ResourceRoute, 
 }
 
 async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<DeleteOptions> {
-  const text = await readBody(req);
-  const fromBody = text.trim() ? (asObject(parseBody(text, 'json')) as unknown as DeleteOptions) : {};
+  const bytes = await readBodyBytes(req);
+  const ct = mediaType(req.headers['content-type']);
+  let fromBody: DeleteOptions = {};
+  if (isProtobuf(ct) && bytes.length > 0) fromBody = decodeProtobufBody(bytes) as unknown as DeleteOptions;
+  else if (bytes.toString('utf8').trim()) fromBody = asObject(parseBody(bytes.toString('utf8'), 'json')) as unknown as DeleteOptions;
   const grace = intParam(q.get('gracePeriodSeconds'), 'gracePeriodSeconds');
   return {
     ...fromBody,
@@ -145,7 +155,13 @@ export async function handleResource(deps: HandlerDeps, req: IncomingMessage, re
   const t = r.type;
   const ns = r.namespace ?? '';
   const sub = r.subresource;
-  if (sub && !['status', 'eviction'].includes(sub)) throw notFound(t, r.name ?? '');
+  if (sub && (!t.subresources.includes(sub) || !['status', 'eviction', 'token'].includes(sub))) throw notFound(t, r.name ?? '');
+  if (sub === 'token') {
+    if (verb !== 'create') throw methodNotAllowed();
+    const tokenRequest = deps.serviceAccountTokens.tokenRequest(ns, r.name!, asObject(await body(req)));
+    sendJson(res, 201, tokenRequest);
+    return;
+  }
   if (sub === 'eviction' && verb !== 'create') throw methodNotAllowed();
   if (verb === 'create' && r.name && sub !== 'eviction') throw methodNotAllowed();
   if ((verb === 'update' || verb === 'patch') && !r.name) throw methodNotAllowed();

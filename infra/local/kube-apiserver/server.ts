@@ -1,6 +1,6 @@
 /** The HTTP(S) request pipeline: authentication → routing → authorization → fault injection → handler. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Authorizer, type RequestAttributes, authenticate } from './auth.ts';
+import type { Authorizer, RequestAttributes, UserInfo } from './auth.ts';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.ts';
 import { ApiError, forbidden, pageNotFound } from './errors.ts';
 import { sendError, sendJson } from './http-util.ts';
@@ -10,7 +10,7 @@ import { type HandlerDeps, type ResourceRoute, handleResource, verbOf } from './
 
 export interface ServerDeps extends HandlerDeps {
   registry: Registry;
-  tokens: Record<string, string>;
+  authenticate: (req: IncomingMessage) => UserInfo | undefined;
   authorizer: Authorizer;
   onError: (err: unknown, what: string) => void;
 }
@@ -51,21 +51,45 @@ function nonResource(deps: ServerDeps, segs: string[]): unknown {
   return undefined;
 }
 
+/** The 403 of k8s.io/apiserver's authorization filter (responsewriters.Forbidden + apierrors.NewForbidden). */
 function authorize(deps: ServerDeps, attrs: RequestAttributes): void {
   const decision = deps.authorizer(attrs);
   if (decision.allowed) return;
   const who = `User "${attrs.user.username}"`;
-  const what = attrs.resourceRequest
-    ? `cannot ${attrs.verb} resource "${attrs.resource}${attrs.subresource ? `/${attrs.subresource}` : ''}" in API group "${attrs.apiGroup}"${attrs.namespace ? ` in the namespace "${attrs.namespace}"` : ' at the cluster scope'}`
-    : `cannot ${attrs.verb} path "${attrs.path}"`;
-  throw forbidden(`${attrs.resourceRequest ? `${attrs.resource} "${attrs.name}" is forbidden: ` : 'forbidden: '}${who} ${what}${decision.reason ? `: ${decision.reason}` : ''}`);
+  const suffix = decision.reason ? `: ${decision.reason}` : '';
+  if (!attrs.resourceRequest) throw forbidden(`forbidden: ${who} cannot ${attrs.verb} path "${attrs.path}"${suffix}`);
+  const resource = attrs.subresource ? `${attrs.resource}/${attrs.subresource}` : attrs.resource;
+  const where = attrs.namespace ? `in the namespace "${attrs.namespace}"` : 'at the cluster scope';
+  const qualified = attrs.apiGroup ? `${attrs.resource}.${attrs.apiGroup}` : attrs.resource;
+  const subject = attrs.name ? `${qualified} "${attrs.name}"` : qualified;
+  throw forbidden(`${subject} is forbidden: ${who} cannot ${attrs.verb} resource "${resource}" in API group "${attrs.apiGroup}" ${where}${suffix}`, {
+    ...(attrs.name ? { name: attrs.name } : {}),
+    ...(attrs.apiGroup ? { group: attrs.apiGroup } : {}),
+    kind: attrs.resource,
+  });
+}
+
+/**
+ * Authorization attributes as k8s.io/apiserver's RequestInfoFactory derives them: a namespace's own path carries the
+ * namespace (so a RoleBinding can grant `get namespaces` on its namespace), and a list/watch narrowed by
+ * `fieldSelector=metadata.name=<n>` is authorized for that name.
+ */
+function resourceAttributes(user: UserInfo, route: ResourceRoute, verb: string, q: URLSearchParams, path: string): RequestAttributes {
+  const t = route.type;
+  let name = route.name ?? '';
+  if ((verb === 'list' || verb === 'watch') && !name) {
+    const m = /(?:^|,)\s*metadata\.name\s*==?\s*([^,\s]+)\s*(?:,|$)/.exec(q.get('fieldSelector') ?? '');
+    if (m) name = m[1]!;
+  }
+  const namespace = route.namespace ?? (t.group === '' && t.plural === 'namespaces' ? (route.name ?? '') : '');
+  return { user, verb, resourceRequest: true, apiGroup: t.group, resource: t.plural, subresource: route.subresource ?? '', namespace, name, path };
 }
 
 async function route(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://local');
   const segs = url.pathname.split('/').filter((s) => s.length > 0).map(decodeURIComponent);
   const isHealth = segs.length === 1 && ['healthz', 'readyz', 'livez'].includes(segs[0]!);
-  const user = authenticate(req, deps.tokens);
+  const user = deps.authenticate(req);
   if (!user && !isHealth) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
   let route: ResourceRoute | undefined;
   if (segs[0] === 'api' && segs[1] === 'v1' && segs.length > 2) route = parseResourcePath(deps.registry, '', 'v1', segs.slice(2));
@@ -82,17 +106,7 @@ async function route(deps: ServerDeps, req: IncomingMessage, res: ServerResponse
     return;
   }
   const verb = verbOf(req.method ?? 'GET', route, url.searchParams);
-  authorize(deps, {
-    user: user!,
-    verb,
-    resourceRequest: true,
-    apiGroup: route.type.group,
-    resource: route.type.plural,
-    subresource: route.subresource ?? '',
-    namespace: route.namespace ?? '',
-    name: route.name ?? '',
-    path: url.pathname,
-  });
+  authorize(deps, resourceAttributes(user!, route, verb, url.searchParams, url.pathname));
   if (verb !== 'deletecollection') await deps.faults.before(verb);
   await handleResource(deps, req, res, route, url.searchParams, verb);
 }

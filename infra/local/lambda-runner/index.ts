@@ -1,7 +1,8 @@
 /**
  * Local Lambda runner: for every function in serverless.yml, behaves like Lambda's SQS event-source mapping and
  * invokes the BUILT bundle (`dist/<name>/index.mjs`) in worker-thread "execution environments" that carry the
- * function's own environment, as deployed (queue `!Ref`s resolved to the local queue URLs).
+ * function's own environment, as deployed (queue `!Ref`s resolved to the local queue URLs, topic `!Ref`s to the
+ * local topic ARNs).
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -28,6 +29,8 @@ export interface LambdaRunnerSqs {
   client: SQSClient;
   queueUrls: Record<string, string>;
   queueArns: Record<string, string>;
+  /** SNS topics on the same emulator endpoint, by logical id (`!Ref EventsTopic` in a function's environment). */
+  topicArns?: Record<string, string>;
   region?: string;
 }
 
@@ -198,6 +201,8 @@ function functionEnvironment(fn: FunctionConfig, options: StartLambdaRunnerOptio
     AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.functionName}`,
     // The SDK reads service-specific endpoints from AWS_ENDPOINT_URL_<SERVICE>, so handler code stays unchanged.
     AWS_ENDPOINT_URL_SQS: options.sqs.endpoint,
+    // fauxqs serves SNS on the same endpoint: the events publisher's `new SNSClient({})` reaches it unchanged.
+    AWS_ENDPOINT_URL_SNS: options.sqs.endpoint,
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
     ...resolveEnvironment(fn.environment, options.sqs),

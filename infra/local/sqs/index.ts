@@ -1,15 +1,18 @@
 /**
- * Local SQS: the fauxqs emulator over HTTP on loopback, with exactly the queues, DLQs and redrive policies that
- * serverless.yml declares. Clients use the real AWS SDK pointed at `endpoint`.
+ * Local SQS and SNS: the fauxqs emulator over HTTP on loopback, with exactly the queues, DLQs, redrive policies and
+ * SNS topics that serverless.yml declares. Clients use the real AWS SDK pointed at `endpoint` (both services).
  */
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { loadServerlessConfig, type QueueConfig } from '../serverless-config.ts';
-import { createLocalSqsClient } from './client.ts';
+import { loadServerlessConfig, type QueueConfig, type TopicConfig } from '../serverless-config.ts';
+import { createLocalSnsClient, createLocalSqsClient } from './client.ts';
 import { createQueues } from './create-queues.ts';
 import { startSqsEmulator } from './emulator.ts';
+import { createTopics, subscribeQueue, type SubscribeQueueOptions } from './topics.ts';
 
-export { createLocalSqsClient, LOCAL_CREDENTIALS } from './client.ts';
+export { createLocalSnsClient, createLocalSqsClient, LOCAL_CREDENTIALS } from './client.ts';
 export { creationOrder, localQueueUrl, queueAttributes, QueueSetupError } from './create-queues.ts';
+export { topicAttributes, TopicSetupError, type SubscribeQueueOptions } from './topics.ts';
 
 export interface StartLocalSqsOptions {
   stage?: string;
@@ -23,10 +26,19 @@ export interface LocalSqs {
   endpoint: string;
   region: string;
   client: SQSClient;
+  sns: SNSClient;
   /** Keyed by CloudFormation logical id (e.g. `HaltQueue`, `HaltDLQ`). */
   queueUrls: Record<string, string>;
   queueArns: Record<string, string>;
   queues: QueueConfig[];
+  /** SNS topic ARNs keyed by logical id (e.g. `EventsTopic`): what `!Ref EventsTopic` gives the functions. */
+  topicArns: Record<string, string>;
+  topics: TopicConfig[];
+  /**
+   * Creates `queueName` (`.fifo` appended for a FIFO topic) and subscribes it to the topic with raw message
+   * delivery; returns its URL. For tests and for `npm run local` users who want to read the transition events.
+   */
+  subscribeQueue(topicLogicalId: string, queueName: string, options?: SubscribeQueueOptions): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -37,22 +49,30 @@ export async function startLocalSqs(options: StartLocalSqsOptions = {}): Promise
   });
   const emulator = await startSqsEmulator({ region: config.region, ...(options.port !== undefined ? { port: options.port } : {}) });
   const client = createLocalSqsClient(emulator.endpoint, config.region);
+  const sns = createLocalSnsClient(emulator.endpoint, config.region);
+  const stopAll = async (): Promise<void> => {
+    client.destroy();
+    sns.destroy();
+    await emulator.stop();
+  };
   try {
     const refs = await createQueues(client, config.queues, emulator.endpoint);
+    const topicArns = await createTopics(sns, config.topics);
+    const context = { sqs: client, sns, endpoint: emulator.endpoint, topics: config.topics, topicArns };
     return {
       endpoint: emulator.endpoint,
       region: config.region,
       client,
+      sns,
       ...refs,
       queues: config.queues,
-      stop: async () => {
-        client.destroy();
-        await emulator.stop();
-      },
+      topicArns,
+      topics: config.topics,
+      subscribeQueue: (topicLogicalId, queueName, subscribeOptions) => subscribeQueue(context, topicLogicalId, queueName, subscribeOptions),
+      stop: stopAll,
     };
   } catch (error) {
-    client.destroy();
-    await emulator.stop();
+    await stopAll();
     throw error;
   }
 }

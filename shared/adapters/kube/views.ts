@@ -1,24 +1,30 @@
 /** Translate Kubernetes objects into the small views the steps need. */
-import type { V1Pod, V1Secret } from '@kubernetes/client-node';
+import type { V1ContainerStatus, V1Pod, V1Secret } from '@kubernetes/client-node';
 import type { PodView, SecretView } from '../../steps/ports.ts';
 
+/** The container's own words when it is not running: the waiting message, else the last termination's. */
+function containerProblem(container: V1ContainerStatus | undefined): string | undefined {
+  if (container === undefined) return undefined;
+  const candidates = [container.state?.waiting?.message, container.lastState?.terminated?.message, container.state?.terminated?.message, container.state?.waiting?.reason];
+  return candidates.find((text) => text !== undefined && text !== '');
+}
+
+const isReady = (pod: V1Pod): boolean => (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+
 export function podView(pod: V1Pod): PodView {
-  const ready = pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+  const meta = pod.metadata ?? {};
   const container = pod.status?.containerStatuses?.[0];
-  const problem =
-    container?.state?.waiting?.message ??
-    container?.lastState?.terminated?.message ??
-    container?.state?.terminated?.message ??
-    container?.state?.waiting?.reason;
+  const problem = containerProblem(container);
+  const podIP = pod.status?.podIP;
   return {
-    name: pod.metadata?.name ?? '',
-    uid: pod.metadata?.uid ?? '',
-    deleting: pod.metadata?.deletionTimestamp !== undefined && pod.metadata.deletionTimestamp !== null,
-    ready,
-    ...(pod.status?.podIP ? { podIP: pod.status.podIP } : {}),
+    name: meta.name ?? '',
+    uid: meta.uid ?? '',
+    deleting: meta.deletionTimestamp != null,
+    ready: isReady(pod),
+    ...(podIP ? { podIP } : {}),
     restartCount: container?.restartCount ?? 0,
-    ...(problem !== undefined && problem !== '' ? { problem } : {}),
-    ...(pod.metadata?.creationTimestamp ? { creationTimestamp: new Date(pod.metadata.creationTimestamp).toISOString() } : {}),
+    ...(problem !== undefined ? { problem } : {}),
+    ...(meta.creationTimestamp ? { creationTimestamp: new Date(meta.creationTimestamp).toISOString() } : {}),
   };
 }
 

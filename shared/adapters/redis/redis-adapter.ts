@@ -6,34 +6,69 @@ import type { RedisPort, RedisTarget } from '../../steps/ports.ts';
 const CONNECT_TIMEOUT_MS = 2_000;
 const COMMAND_TIMEOUT_MS = 3_000;
 
+async function withClient<T>(target: RedisTarget, what: string, use: (client: Redis) => Promise<T>): Promise<T> {
+  const client = new Redis({
+    host: target.host,
+    port: target.port,
+    ...(target.username !== undefined ? { username: target.username } : {}),
+    ...(target.password !== undefined ? { password: target.password } : {}),
+    lazyConnect: true,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    commandTimeout: COMMAND_TIMEOUT_MS,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
+  // ioredis emits 'error' on connection problems; the awaited command reports them.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return await use(client);
+  } catch (err) {
+    throw new UnavailableError(`${what} on ${target.host}:${target.port} failed: ${(err as Error).message}`, { cause: err });
+  } finally {
+    client.disconnect();
+  }
+}
+
 export class RedisAdapter implements RedisPort {
   async configGet(target: RedisTarget, parameters: string[]): Promise<Record<string, string>> {
     if (parameters.length === 0) return {};
-    const client = new Redis({
-      host: target.host,
-      port: target.port,
-      ...(target.username !== undefined ? { username: target.username } : {}),
-      ...(target.password !== undefined ? { password: target.password } : {}),
-      lazyConnect: true,
-      connectTimeout: CONNECT_TIMEOUT_MS,
-      commandTimeout: COMMAND_TIMEOUT_MS,
-      maxRetriesPerRequest: 0,
-      enableOfflineQueue: false,
-      retryStrategy: () => null,
-    });
-    // ioredis emits 'error' on connection problems; the awaited command below reports them.
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
+    return withClient(target, 'CONFIG GET', async (client) => {
       // CONFIG GET takes several parameters since Redis 7.0 and answers a flat name/value list.
       const flat = (await client.call('CONFIG', 'GET', ...parameters)) as string[];
       const result: Record<string, string> = {};
       for (let i = 0; i + 1 < flat.length; i += 2) result[flat[i] as string] = flat[i + 1] as string;
       return result;
-    } catch (err) {
-      throw new UnavailableError(`CONFIG GET on ${target.host}:${target.port} failed: ${(err as Error).message}`, { cause: err });
-    } finally {
-      client.disconnect();
-    }
+    });
+  }
+
+  info(target: RedisTarget, section: 'replication' | 'cluster' | 'server'): Promise<string> {
+    return withClient(target, `INFO ${section}`, async (client) => String(await client.call('INFO', section)));
+  }
+
+  clusterNodes(target: RedisTarget): Promise<string> {
+    return withClient(target, 'CLUSTER NODES', async (client) => String(await client.call('CLUSTER', 'NODES')));
+  }
+
+  clusterInfo(target: RedisTarget): Promise<string> {
+    return withClient(target, 'CLUSTER INFO', async (client) => String(await client.call('CLUSTER', 'INFO')));
+  }
+
+  async clusterFailover(target: RedisTarget): Promise<void> {
+    // Manual failover from a replica: the master stops writes, the replica catches up, then they swap — no acked
+    // write is lost (redis.io CLUSTER FAILOVER, default mode).
+    await withClient(target, 'CLUSTER FAILOVER', (client) => client.call('CLUSTER', 'FAILOVER'));
+  }
+
+  sentinelPrimary(target: RedisTarget, masterName: string): Promise<{ host: string; port: number } | undefined> {
+    return withClient(target, 'SENTINEL get-master-addr-by-name', async (client) => {
+      const addr = (await client.call('SENTINEL', 'get-master-addr-by-name', masterName)) as [string, string] | null;
+      return addr === null ? undefined : { host: addr[0], port: Number(addr[1]) };
+    });
+  }
+
+  async sentinelFailover(target: RedisTarget, masterName: string): Promise<void> {
+    await withClient(target, 'SENTINEL FAILOVER', (client) => client.call('SENTINEL', 'FAILOVER', masterName));
   }
 }

@@ -39,7 +39,7 @@ export async function runApplyConfig(data: StepData, deps: StepDeps): Promise<vo
 
   await deps.kube.putSecret(ns, managedName, { [ConfigKey.Default]: plan.effectiveConfig }, { owner: ownerOf(redis) });
   await deps.kube.writeRedisConfiguration(redis, plan.next);
-  ops = await addConditions(ops, [{ type: OpsCondition.PatchedSecret, message: OpsMessage.PatchedSecret }], deps);
+  ops = await addConditions(ops, [{ type: OpsCondition.PatchedSecret, message: OpsMessage.PatchedSecret }], data, deps);
 
   const configHash = createHash('sha256').update(plan.effectiveConfig).digest('hex').slice(0, 16);
   await deps.kube.annotatePetSetTemplates(ns, redis.metadata.name, { [CONFIG_HASH_ANNOTATION]: configHash });
@@ -47,7 +47,7 @@ export async function runApplyConfig(data: StepData, deps: StepDeps): Promise<vo
   ops = await deps.kube.writeOpsAnnotations(ops, { [PLAN_ANNOTATION]: JSON.stringify(restartPlan) });
   const updated: Array<{ type: string; message: string }> = [{ type: OpsCondition.UpdatePetSets, message: OpsMessage.UpdatePetSets }];
   if (!restartPlan.restart) updated.push({ type: OpsCondition.RestartSkipped, message: restartPlan.restartReason });
-  await addConditions(ops, updated, deps);
+  await addConditions(ops, updated, data, deps);
 
   const first = restartPlan.pods[0];
   if (restartPlan.restart && first !== undefined) {
@@ -98,8 +98,8 @@ async function buildRestartPlan(
   };
 }
 
-async function addConditions(ops: RedisOpsRequest, conditions: Array<{ type: string; message: string }>, deps: StepDeps): Promise<RedisOpsRequest> {
-  return updateOpsStatus(deps.kube, ops, (status, current) => withConditions(status, conditions, current.metadata.generation, deps.now()));
+async function addConditions(ops: RedisOpsRequest, conditions: Array<{ type: string; message: string }>, data: StepData, deps: StepDeps): Promise<RedisOpsRequest> {
+  return updateOpsStatus(deps, data, ops, (status, current) => withConditions(status, conditions, current.metadata.generation, deps.now()));
 }
 
 const ownerOf = (redis: Redis) => ({ apiVersion: redis.apiVersion, kind: redis.kind, name: redis.metadata.name, uid: redis.metadata.uid ?? '' });

@@ -39,7 +39,7 @@ const creationOrder = (a: RedisOpsRequest, b: RedisOpsRequest): number =>
   a.metadata.name.localeCompare(b.metadata.name);
 
 export function decideHalt(input: { ops: RedisOpsRequest; redis: Redis | undefined; siblings: RedisOpsRequest[] }): HaltDecision {
-  const { ops, redis, siblings } = input;
+  const { ops, redis } = input;
   const specError = validateReconfigureSpec(ops);
   if (specError !== undefined) return { kind: 'fail', reason: 'InvalidSpec', message: specError };
   const ns = ops.metadata.namespace ?? '';
@@ -49,9 +49,13 @@ export function decideHalt(input: { ops: RedisOpsRequest; redis: Redis | undefin
   if (redis.spec.halted === true) {
     return { kind: 'fail', reason: 'DatabaseHalted', message: `Redis ${ns}/${redis.metadata.name} is halted (spec.halted: true)` };
   }
-  const sameDb = siblings.filter(
-    (o) => o.metadata.uid !== ops.metadata.uid && o.spec.databaseRef.name === ops.spec.databaseRef.name,
-  );
+  return waitForTurn(ops, redis, input.siblings) ?? waitForDatabase(ops, redis) ?? { kind: 'pause' };
+}
+
+/** KubeDB's rule: one Progressing ops request per database; the others wait, oldest first. */
+function waitForTurn(ops: RedisOpsRequest, redis: Redis, siblings: RedisOpsRequest[]): HaltDecision | undefined {
+  const ns = ops.metadata.namespace ?? '';
+  const sameDb = siblings.filter((o) => o.metadata.uid !== ops.metadata.uid && o.spec.databaseRef.name === ops.spec.databaseRef.name);
   const running = sameDb.find((o) => o.status?.phase === OpsPhase.Progressing);
   if (running !== undefined) {
     return { kind: 'wait', reason: 'WaitingForOtherOpsRequest', message: `waiting for RedisOpsRequest ${ns}/${running.metadata.name} to finish` };
@@ -64,8 +68,12 @@ export function decideHalt(input: { ops: RedisOpsRequest; redis: Redis | undefin
   if (paused?.status === 'True' && !isPausedBy(redis, ops)) {
     return { kind: 'wait', reason: 'WaitingForOtherOpsRequest', message: `Redis ${ns}/${redis.metadata.name} is paused: ${paused.message ?? ''}` };
   }
-  if ((ops.spec.apply ?? 'IfReady') === 'IfReady' && redis.status?.phase !== DbPhase.Ready && !isPausedBy(redis, ops)) {
-    return { kind: 'wait', reason: 'WaitingForDatabaseReady', message: `apply: IfReady and Redis ${ns}/${redis.metadata.name} is ${redis.status?.phase ?? 'not Ready'}` };
-  }
-  return { kind: 'pause' };
+  return undefined;
+}
+
+/** apply: IfReady (the default) waits for a Ready database; Always goes ahead. A redelivery after pausing goes on. */
+function waitForDatabase(ops: RedisOpsRequest, redis: Redis): HaltDecision | undefined {
+  if ((ops.spec.apply ?? 'IfReady') !== 'IfReady' || redis.status?.phase === DbPhase.Ready || isPausedBy(redis, ops)) return undefined;
+  const ns = ops.metadata.namespace ?? '';
+  return { kind: 'wait', reason: 'WaitingForDatabaseReady', message: `apply: IfReady and Redis ${ns}/${redis.metadata.name} is ${redis.status?.phase ?? 'not Ready'}` };
 }

@@ -31,13 +31,13 @@ export async function runHalt(data: StepData, deps: StepDeps): Promise<void> {
   if (decision.kind === 'fail') throw new OpsRequestFailedError(decision.reason, decision.message);
   if (decision.kind === 'wait') {
     failIfWaitedPastTimeout(ops, decision.message, deps.now());
-    await markWaiting(ops, decision.reason, decision.message, deps);
+    await markWaiting(ops, decision.reason, decision.message, data, deps);
     await deps.queue.send('halt', { ...data, attempt: data.attempt + 1 }, backoffDelaySeconds(data.attempt, WAIT_CAP_SECONDS));
     return;
   }
   await pauseDatabase(redis as Redis, ops, deps);
   await deps.kube.recordEvent(ops, { type: 'Normal', reason: OpsEventReason.PauseDatabase, message: `Pausing Redis ${ns}/${ops.spec.databaseRef.name}` });
-  await updateOpsStatus(deps.kube, ops, (status, current) =>
+  await updateOpsStatus(deps, data, ops, (status, current) =>
     withConditions(
       { ...status, phase: OpsPhase.Progressing },
       [
@@ -73,10 +73,10 @@ async function pauseDatabase(redis: Redis, ops: RedisOpsRequest, deps: StepDeps)
   await deps.kube.writeRedisConditions(redis, conditions);
 }
 
-async function markWaiting(ops: RedisOpsRequest, reason: string, message: string, deps: StepDeps): Promise<void> {
+async function markWaiting(ops: RedisOpsRequest, reason: string, message: string, data: StepData, deps: StepDeps): Promise<void> {
   const existing = findCondition(ops.status?.conditions, OpsCondition.WaitingForOtherOpsRequest);
   if (ops.status?.phase === OpsPhase.Pending && existing?.message === message) return;
-  await updateOpsStatus(deps.kube, ops, (status, current) =>
+  await updateOpsStatus(deps, data, ops, (status, current) =>
     withConditions(
       { ...status, phase: OpsPhase.Pending },
       [{ type: OpsCondition.WaitingForOtherOpsRequest, reason, message, status: 'True' }],

@@ -44,7 +44,7 @@ async function evict(ops: RedisOpsRequest, podName: string, data: StepData, deps
     current = await deps.kube.writeOpsAnnotations(ops, { [evictedAnnotation(podName)]: recorded });
   }
   if (pod !== undefined && pod.uid === recorded && !pod.deleting) await deps.kube.evictPod(ns, podName);
-  await updateOpsStatus(deps.kube, current, (status, o) =>
+  await updateOpsStatus(deps, data, current, (status, o) =>
     withConditions(status, [{ type: evictPodCondition(podName), message: `evict pod; ConditionStatus:True; PodName:${podName}` }], o.metadata.generation, deps.now()),
   );
   await deps.queue.send('restart-pod', { ...data, phase: 'check', attempt: 0 }, 1);
@@ -79,7 +79,7 @@ async function podVerified(ops: RedisOpsRequest, podName: string, plan: RestartP
   const next = plan.pods[plan.pods.indexOf(podName) + 1];
   const conditions = [{ type: isPodReadyCondition(podName), message: `is pod ready; ConditionStatus:True; PodName:${podName}` }];
   if (next === undefined) conditions.push({ type: OpsCondition.RestartPods, message: OpsMessage.RestartPods });
-  await updateOpsStatus(deps.kube, ops, (status, o) => withConditions(status, conditions, o.metadata.generation, deps.now()));
+  await updateOpsStatus(deps, data, ops, (status, o) => withConditions(status, conditions, o.metadata.generation, deps.now()));
   if (next !== undefined) {
     await deps.queue.send('restart-pod', { ...data, pod: next, phase: 'evict', attempt: 0 });
     return;

@@ -35,7 +35,7 @@ export async function startRollback(ops: RedisOpsRequest, podName: string, probl
     // The crash-looping pod serves nothing; replacing it now makes it start from the restored config at once.
     if (pod !== undefined && !pod.deleting) await deps.kube.evictPod(ns, podName);
   }
-  await updateOpsStatus(deps.kube, current, (status, o) =>
+  await updateOpsStatus(deps, data, current, (status, o) =>
     withConditions(status, [{ type: OpsCondition.RolledBack, message, status: 'True' }], o.metadata.generation, deps.now()),
   );
   await deps.queue.send('restart-pod', { ...data, phase: 'check', attempt: 0 }, 1);

@@ -23,11 +23,11 @@ export async function runResume(data: StepData, deps: StepDeps): Promise<void> {
   if (outcome === undefined || outcome.status === 'Successful') {
     // A success message is honoured only when the status agrees that every step is done.
     if (dueStep(ops).step !== 'resume') return;
-    await finish(ops, 'Successful', OpsCondition.Successful, 'Successfully completed the modification process.', deps);
+    await finish(ops, 'Successful', OpsCondition.Successful, 'Successfully completed the modification process.', data, deps);
     await deps.kube.recordEvent(ops, { type: 'Normal', reason: OpsEventReason.Successful, message: 'Successfully Reconfigured Database' });
     return;
   }
-  await finish(ops, 'Failed', outcome.reason, outcome.message, deps);
+  await finish(ops, 'Failed', outcome.reason, outcome.message, data, deps);
   await deps.kube.recordEvent(ops, { type: 'Warning', reason: OpsEventReason.Failed, message: `${outcome.reason}: ${outcome.message}` });
 }
 
@@ -41,8 +41,8 @@ async function resumeDatabase(ops: RedisOpsRequest, deps: StepDeps): Promise<voi
   await deps.kube.recordEvent(ops, { type: 'Normal', reason: OpsEventReason.ResumeDatabase, message: `Successfully resumed Redis ${target}` });
 }
 
-async function finish(ops: RedisOpsRequest, phase: 'Successful' | 'Failed', reason: string, message: string, deps: StepDeps): Promise<void> {
-  await updateOpsStatus(deps.kube, ops, (status, current) => {
+async function finish(ops: RedisOpsRequest, phase: 'Successful' | 'Failed', reason: string, message: string, data: StepData, deps: StepDeps): Promise<void> {
+  await updateOpsStatus(deps, data, ops, (status, current) => {
     if (isTerminalPhase(status.phase)) return undefined;
     const type = phase === 'Successful' ? OpsCondition.Successful : OpsCondition.Failed;
     const withOutcome = withConditions(

@@ -1,0 +1,54 @@
+/**
+ * EventPort over EventBridge: one PutEvents entry per event, Source = the CloudEvent's source, DetailType = its
+ * type, Detail = the whole envelope (rules can match on `detail.data.condition.type`, `detail.subject`, ...).
+ * EventBridge gives no ordering guarantee; consumers that need the story in order use `detail.data.sequence` or
+ * the FIFO SNS topic (docs/adr/0006-event-bus.md).
+ */
+import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { TransitionEvent } from '../../messages/transition-event.ts';
+import type { EventPort } from '../../steps/ports.ts';
+import { UnavailableError } from '../../errors.ts';
+import { EventRejectedError, isThrottling, publishFailure } from './errors.ts';
+
+export class EventBridgePublisher implements EventPort {
+  readonly #client: EventBridgeClient;
+  readonly #busName: string;
+
+  constructor(client: EventBridgeClient, busName: string) {
+    this.#client = client;
+    this.#busName = busName;
+  }
+
+  get busName(): string {
+    return this.#busName;
+  }
+
+  async publish(event: TransitionEvent): Promise<void> {
+    const what = `EventBridge PutEvents of ${event.type} for ${event.subject} to bus ${this.#busName}`;
+    let answer;
+    try {
+      answer = await this.#client.send(
+        new PutEventsCommand({
+          Entries: [
+            {
+              EventBusName: this.#busName,
+              Source: event.source,
+              DetailType: event.type,
+              Detail: JSON.stringify(event),
+              Time: new Date(event.time),
+            },
+          ],
+        }),
+      );
+    } catch (err) {
+      throw publishFailure(what, err);
+    }
+    // PutEvents answers 200 even when an entry failed: the failure is in the entry (FailedEntryCount, ErrorCode).
+    if ((answer.FailedEntryCount ?? 0) === 0) return;
+    const entry = answer.Entries?.[0];
+    const detail = `${entry?.ErrorCode ?? 'unknown error'}: ${entry?.ErrorMessage ?? ''}`;
+    if (entry?.ErrorCode === 'InternalFailure' || isThrottling(entry?.ErrorCode))
+      throw new UnavailableError(`${what} failed: ${detail}`);
+    throw new EventRejectedError(`${what} rejected: ${detail}`);
+  }
+}

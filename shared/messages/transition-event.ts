@@ -1,0 +1,63 @@
+/**
+ * The events teams plug into their event bus: one CloudEvents 1.0 event per step transition (each condition the
+ * run writes on the ops request) and one for the final outcome. Same envelope as the step messages; `data` carries
+ * what happened and references only — never a configuration value or a secret.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { STEPS } from './step-message.ts';
+
+export const TRANSITION_EVENT_VERSION = 1 as const;
+export const TRANSITION_KINDS = ['condition', 'outcome'] as const;
+
+export const transitionTypeFor = (kind: (typeof TRANSITION_KINDS)[number]): string =>
+  `io.redis-reconfigure.opsrequest.${kind}.v${TRANSITION_EVENT_VERSION}`;
+
+export const transitionDataSchema = z
+  .object({
+    version: z.literal(TRANSITION_EVENT_VERSION),
+    clusterId: z.string().min(1),
+    namespace: z.string().min(1),
+    opsRequest: z.object({ name: z.string().min(1), uid: z.string().min(1) }).strict(),
+    database: z.string().min(1),
+    step: z.enum(STEPS),
+    phase: z.string(),
+    pod: z.string().optional(),
+    condition: z
+      .object({ type: z.string(), status: z.enum(['True', 'False', 'Unknown']), reason: z.string().optional(), message: z.string().max(4096).optional() })
+      .strict(),
+    /** Position of this transition in the ops request's story (index of the condition), for ordering consumers. */
+    sequence: z.number().int().min(0),
+    traceId: z.string().min(1),
+  })
+  .strict();
+export type TransitionData = z.infer<typeof transitionDataSchema>;
+
+export const transitionEventSchema = z
+  .object({
+    specversion: z.literal('1.0'),
+    id: z.string().min(1),
+    source: z.string().min(1),
+    type: z.string().min(1),
+    subject: z.string().min(1),
+    time: z.string().datetime({ offset: true }),
+    datacontenttype: z.literal('application/json'),
+    data: transitionDataSchema,
+  })
+  .strict();
+export type TransitionEvent = z.infer<typeof transitionEventSchema>;
+
+export function newTransitionEvent(data: TransitionData, source: string, now: Date = new Date()): TransitionEvent {
+  const parsed = transitionDataSchema.parse(data);
+  const kind = parsed.condition.type === 'Successful' || parsed.condition.type === 'Failed' ? 'outcome' : 'condition';
+  return transitionEventSchema.parse({
+    specversion: '1.0',
+    id: randomUUID(),
+    source,
+    type: transitionTypeFor(kind),
+    subject: `${parsed.clusterId}/${parsed.namespace}/${parsed.opsRequest.name}`,
+    time: now.toISOString(),
+    datacontenttype: 'application/json',
+    data: parsed,
+  });
+}
