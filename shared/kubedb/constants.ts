@@ -53,6 +53,8 @@ export const OpsCondition = {
 
 export const evictPodCondition = (pod: string): string => `EvictPod--${pod}`;
 export const isPodReadyCondition = (pod: string): string => `IsPodReady--${pod}`;
+/** Our addition: the primary was failed over (CLUSTER FAILOVER / SENTINEL FAILOVER) before its restart. */
+export const failoverCondition = (pod: string): string => `FailoverPrimary--${pod}`;
 
 /** Messages as the Redis guide's describe output shows them. */
 export const OpsMessage = {

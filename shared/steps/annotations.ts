@@ -11,6 +11,8 @@ export const PLAN_ANNOTATION = `${ANNOTATION_PREFIX}/plan`;
 export const evictedAnnotation = (pod: string): string => `${ANNOTATION_PREFIX}/evicted.${pod}`;
 /** Set when a pod failed with the new config and the previous config was restored. */
 export const ROLLBACK_ANNOTATION = `${ANNOTATION_PREFIX}/rolled-back`;
+/** `failover` (default) or `kubedb`: restart primaries without a prior failover, as KubeDB does (for comparison). */
+export const RESTART_STRATEGY_ANNOTATION = `${ANNOTATION_PREFIX}/restart-strategy`;
 /** On the PetSet pod template: which effective config the pods should run (KubeDB's UpdatePetSets step). */
 export const CONFIG_HASH_ANNOTATION = `${ANNOTATION_PREFIX}/config-hash`;
 

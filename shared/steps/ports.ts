@@ -5,6 +5,7 @@
 import type { Step, StepDataInput } from '../messages/step-message.ts';
 import type { TransitionEvent } from '../messages/transition-event.ts';
 import type { Condition, Redis, RedisOpsRequest } from '../kubedb/types.ts';
+import type { RedisSentinel } from '../kubedb/topology.ts';
 
 export interface PodView {
   name: string;
@@ -55,6 +56,7 @@ export interface KubePort {
   /** Write spec.configuration (undefined fields are removed) and drop the deprecated spec.configSecret. */
   writeRedisConfiguration(redis: Redis, configuration: { secretName?: string; inline?: Record<string, string> }): Promise<Redis>;
   getRedisVersion(name: string): Promise<RedisVersionView | undefined>;
+  getRedisSentinel(namespace: string, name: string): Promise<RedisSentinel | undefined>;
   getSecret(namespace: string, name: string): Promise<SecretView | undefined>;
   /** Create or update a secret's data (whole data replaced) and annotations. */
   putSecret(

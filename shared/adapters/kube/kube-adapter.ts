@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import * as k from '../../kubedb/constants.ts';
 import type { Condition, Redis, RedisOpsRequest } from '../../kubedb/types.ts';
+import type { RedisSentinel } from '../../kubedb/topology.ts';
 import type { EventInput, KubePort, OwnerRef, PodView, RedisVersionView, SecretView } from '../../steps/ports.ts';
 import { isAlreadyExists, readOrUndefined, translateApiError, write } from './api-errors.ts';
 import { encodeData, podView, secretView } from './views.ts';
@@ -73,6 +74,10 @@ export class KubeAdapter implements KubePort {
     if (rv === undefined) return undefined;
     const distribution = rv.spec?.distribution === 'Valkey' ? 'Valkey' : 'Official';
     return { name, distribution };
+  }
+
+  getRedisSentinel(namespace: string, name: string): Promise<RedisSentinel | undefined> {
+    return readOrUndefined(`get redissentinel ${namespace}/${name}`, async () => (await this.#custom.getNamespacedCustomObject({ ...redises, plural: k.SENTINEL_PLURAL, namespace, name })) as RedisSentinel);
   }
 
   async getSecret(namespace: string, name: string): Promise<SecretView | undefined> {

@@ -1,20 +1,21 @@
 /**
- * Which pods to restart, in which order. Standalone: its single pod. (Cluster and Sentinel order by observed role —
- * replicas first, primaries after a failover — and come with the topology work.)
+ * Which pods to restart, in which order: from the roles observed now (shared/steps/topology) — replicas first,
+ * primaries last. Standalone: its single pod.
  */
 import { OpsRequestFailedError } from '../../errors.ts';
 import type { Redis } from '../../kubedb/types.ts';
 import type { StepDeps } from '../ports.ts';
+import { observeTopology } from '../topology/observe.ts';
+import { planRestartOrder } from '../topology/restart-plan.ts';
 
 export async function restartOrder(redis: Redis, deps: StepDeps): Promise<string[]> {
   const ns = redis.metadata.namespace ?? '';
-  const pods = await deps.kube.listDatabasePods(ns, redis.metadata.name);
-  if (pods.length === 0) {
+  const topology = await observeTopology(redis, deps);
+  const order = planRestartOrder(topology.mode, topology.roles);
+  if (order.length === 0) {
     throw new OpsRequestFailedError('NoPodsFound', `no pods found for Redis ${ns}/${redis.metadata.name}; nothing can be restarted`);
   }
-  return pods.map((p) => p.name).sort(byOrdinal);
+  // A pod not reachable now (not Ready) still needs the new config: restart it too, after the others.
+  const unobserved = topology.pods.map((p) => p.name).filter((p) => !order.includes(p)).sort();
+  return [...order, ...unobserved];
 }
-
-const ordinal = (name: string): number => Number(/-(\d+)$/.exec(name)?.[1] ?? Number.NaN);
-
-const byOrdinal = (a: string, b: string): number => ordinal(a) - ordinal(b) || a.localeCompare(b);

@@ -19,6 +19,7 @@ import { updateOpsStatus, withConditions } from '../ops-status.ts';
 import { decideCheck } from './decide-check.ts';
 import { redisTarget } from './redis-target.ts';
 import { checkRollback, startRollback } from './rollback.ts';
+import { afterRestart, beforeEviction } from './topology-gates.ts';
 
 const CHECK_CAP_SECONDS = 10;
 
@@ -40,6 +41,13 @@ async function evict(ops: RedisOpsRequest, podName: string, data: StepData, deps
   let current = ops;
   let recorded = ops.metadata.annotations?.[evictedAnnotation(podName)];
   if (recorded === undefined) {
+    const redis = await deps.kube.getRedis(ns, ops.spec.databaseRef.name);
+    if (redis === undefined) throw new OpsRequestFailedError('DatabaseNotFound', `Redis ${ns}/${ops.spec.databaseRef.name} disappeared during the restart`);
+    const gate = await beforeEviction(ops, redis, podName, data, deps);
+    if (gate.kind === 'wait') {
+      deps.log.info('not evicting yet', { pod: podName, why: gate.why });
+      return deps.queue.send('restart-pod', { ...data, phase: 'evict', attempt: data.attempt + 1 }, backoffDelaySeconds(data.attempt, CHECK_CAP_SECONDS));
+    }
     recorded = pod?.uid ?? 'absent';
     current = await deps.kube.writeOpsAnnotations(ops, { [evictedAnnotation(podName)]: recorded });
   }
@@ -70,6 +78,11 @@ async function check(ops: RedisOpsRequest, podName: string, plan: RestartPlan, d
     const detail = mismatches.map((m) => `${m.parameter}: expected "${m.expected}", got "${m.actual ?? '(none)'}"`).join('; ');
     if (deps.now() > deadline) throw new OpsRequestFailedError('RestartPodsFailed', `pod ${ns}/${podName} is Ready but runs another configuration: ${detail}`);
     deps.log.info('pod Ready but the new config is not in effect yet', { pod: podName, detail });
+    return recheck(data, deps);
+  }
+  const gate = await afterRestart(redis, podName, decision.podIP, deps);
+  if (gate.kind === 'wait') {
+    if (deps.now() > deadline) throw new OpsRequestFailedError('RestartPodsFailed', `after restarting ${ns}/${podName} the database did not become healthy within ${ops.spec.timeout ?? '10m'}: ${gate.why}`);
     return recheck(data, deps);
   }
   await podVerified(ops, podName, plan, data, deps);

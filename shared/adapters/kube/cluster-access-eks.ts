@@ -1,0 +1,205 @@
+/**
+ * EKS clusters reached with the function's own IAM role (design.md "Multi-cluster", deployed resolver): the bearer
+ * token is what `aws eks get-token` / aws-iam-authenticator produce — `k8s-aws-v1.` + base64url (no padding) of a
+ * SigV4 query-presigned STS `GetCallerIdentity` GET URL whose signed headers include `x-k8s-aws-id: <cluster name>`.
+ * The API server's authenticator replays that URL against STS to learn the caller's role, then maps it to Kubernetes
+ * users/groups through EKS access entries (or aws-auth). Presigning is local: no network call, only credentials.
+ *
+ * STS accepts a presigned GetCallerIdentity for 15 minutes after X-Amz-Date whatever X-Amz-Expires says (the 60 is
+ * legacy: old authenticators reject values above 60). Tokens are reused for 10 minutes so that a request in flight
+ * never carries one about to expire, with room for clock skew.
+ */
+import { createHash, createHmac, type BinaryLike } from 'node:crypto';
+import type { OutgoingHttpHeaders } from 'node:http';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { KubeConfig, type User } from '@kubernetes/client-node';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { z } from 'zod';
+import { UnavailableError, UnknownClusterError } from '../../errors.ts';
+import { stepDataSchema } from '../../messages/step-message.ts';
+import type { ClusterAccess } from './cluster-access.ts';
+
+export const EKS_TOKEN_PREFIX = 'k8s-aws-v1.';
+/** Header that binds the token to one cluster (aws-iam-authenticator `clusterIDHeader`). */
+export const EKS_CLUSTER_ID_HEADER = 'x-k8s-aws-id';
+export const EKS_PRESIGN_EXPIRES_SECONDS = 60;
+/** Reuse a token this long; STS honours it for 15 minutes. */
+export const EKS_TOKEN_REUSE_MS = 10 * 60_000;
+/** The kubeconfig user's auth-provider name; only our authenticator answers to it. */
+const AUTH_PROVIDER = 'redis-reconfigure-eks-token';
+
+const base64Pem = z
+  .string()
+  .min(1)
+  .refine((s) => Buffer.from(s, 'base64').toString('utf8').includes('-----BEGIN CERTIFICATE-----'), {
+    message: 'must be the base64 of a PEM certificate (EKS certificateAuthority.data)',
+  });
+
+export const eksClusterSchema = z
+  .object({
+    endpoint: z.url({ protocol: /^https$/, error: 'must be an https:// URL (the EKS API server endpoint)' }),
+    caData: base64Pem,
+    eksClusterName: z.string().min(1).max(100),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as eu-west-1'),
+  })
+  .strict();
+export type EksClusterConfig = z.infer<typeof eksClusterSchema>;
+
+/** Keys are cluster ids as step messages carry them. */
+export const clustersConfigSchema = z.record(stepDataSchema.shape.clusterId, eksClusterSchema);
+
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+export type CredentialsProvider = () => Promise<AwsCredentials>;
+
+/** SHA-256 / HMAC-SHA-256 in the shape the Smithy signer expects, over node:crypto. */
+class NodeSha256 {
+  readonly #hash;
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.#hash = secret === undefined ? createHash('sha256') : createHmac('sha256', toBinary(secret));
+  }
+  update(data: string | ArrayBuffer | ArrayBufferView): void {
+    this.#hash.update(toBinary(data));
+  }
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.#hash.digest());
+  }
+}
+
+function toBinary(data: string | ArrayBuffer | ArrayBufferView): BinaryLike {
+  if (typeof data === 'string') return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** RFC 3986 escaping, as SigV4 canonicalises query values (encodeURIComponent leaves !'()* alone). */
+const rfc3986 = (s: string): string => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+export const stsHostname = (region: string): string => `sts.${region}.amazonaws.com`;
+
+/** The presigned STS URL (exported for tests and diagnostics). */
+export async function presignedGetCallerIdentityUrl(cluster: EksClusterConfig, credentials: AwsCredentials, signingDate: Date): Promise<string> {
+  const hostname = stsHostname(cluster.region);
+  const signer = new SignatureV4({ service: 'sts', region: cluster.region, credentials, sha256: NodeSha256 });
+  const presigned = await signer.presign(
+    {
+      method: 'GET',
+      protocol: 'https:',
+      hostname,
+      path: '/',
+      query: { Action: 'GetCallerIdentity', Version: '2011-06-15' },
+      // The signer signs every header it is given: host (required by SigV4) and the cluster binding.
+      headers: { host: hostname, [EKS_CLUSTER_ID_HEADER]: cluster.eksClusterName },
+    },
+    { expiresIn: EKS_PRESIGN_EXPIRES_SECONDS, signingDate },
+  );
+  const query = Object.entries(presigned.query ?? {})
+    .flatMap(([k, v]) => (v === null || v === undefined ? [] : (Array.isArray(v) ? v : [v]).map((one) => `${rfc3986(k)}=${rfc3986(one)}`)))
+    .sort()
+    .join('&');
+  return `https://${hostname}/?${query}`;
+}
+
+export async function eksToken(cluster: EksClusterConfig, credentials: AwsCredentials, signingDate: Date): Promise<string> {
+  const url = await presignedGetCallerIdentityUrl(cluster, credentials, signingDate);
+  return EKS_TOKEN_PREFIX + Buffer.from(url, 'utf8').toString('base64url');
+}
+
+export interface EksTokenAccessOptions {
+  /** Default: the AWS SDK's default chain (Lambda: the function's role from the environment). */
+  credentials?: CredentialsProvider;
+  now?: () => Date;
+  tokenReuseMs?: number;
+}
+
+interface CachedToken {
+  token: string;
+  refreshAt: number;
+}
+
+export class EksTokenAccess implements ClusterAccess {
+  readonly #clusters: ReadonlyMap<string, EksClusterConfig>;
+  readonly #credentials: CredentialsProvider;
+  readonly #now: () => Date;
+  readonly #reuseMs: number;
+  readonly #configs = new Map<string, KubeConfig>();
+  readonly #tokens = new Map<string, CachedToken>();
+  readonly #minting = new Map<string, Promise<string>>();
+
+  constructor(clusters: Record<string, EksClusterConfig>, opts: EksTokenAccessOptions = {}) {
+    this.#clusters = new Map(Object.entries(clusters));
+    this.#credentials = opts.credentials ?? defaultProvider();
+    this.#now = opts.now ?? (() => new Date());
+    this.#reuseMs = opts.tokenReuseMs ?? EKS_TOKEN_REUSE_MS;
+  }
+
+  /**
+   * One KubeConfig per cluster for the life of the process: its user carries no static token; an authenticator adds
+   * a current one to every request, so a long-lived client (warm Lambda) never sends an expired token.
+   */
+  async kubeConfigFor(clusterId: string): Promise<KubeConfig> {
+    const cluster = this.#clusters.get(clusterId);
+    if (cluster === undefined) {
+      throw new UnknownClusterError(`unknown cluster "${clusterId}": not in CLUSTERS_CONFIG (known: ${[...this.#clusters.keys()].join(', ') || 'none'})`);
+    }
+    // Mint once up front so that missing credentials fail here, with a clear message, not inside a request.
+    await this.tokenFor(clusterId);
+    let kc = this.#configs.get(clusterId);
+    if (kc === undefined) {
+      kc = this.#build(clusterId, cluster);
+      this.#configs.set(clusterId, kc);
+    }
+    return kc;
+  }
+
+  /** The current bearer token for a configured cluster (cached, single-flight). */
+  tokenFor(clusterId: string): Promise<string> {
+    const cluster = this.#clusters.get(clusterId);
+    if (cluster === undefined) return Promise.reject(new UnknownClusterError(`unknown cluster "${clusterId}": not in CLUSTERS_CONFIG`));
+    const cached = this.#tokens.get(clusterId);
+    if (cached !== undefined && this.#now().getTime() < cached.refreshAt) return Promise.resolve(cached.token);
+    let pending = this.#minting.get(clusterId);
+    if (pending === undefined) {
+      pending = this.#mint(clusterId, cluster).finally(() => this.#minting.delete(clusterId));
+      this.#minting.set(clusterId, pending);
+    }
+    return pending;
+  }
+
+  async #mint(clusterId: string, cluster: EksClusterConfig): Promise<string> {
+    let credentials: AwsCredentials;
+    try {
+      credentials = await this.#credentials();
+    } catch (err) {
+      throw new UnavailableError(`EKS token for cluster "${clusterId}": no AWS credentials: ${(err as Error).message}`, { cause: err });
+    }
+    const signingDate = this.#now();
+    const token = await eksToken(cluster, credentials, signingDate);
+    this.#tokens.set(clusterId, { token, refreshAt: signingDate.getTime() + this.#reuseMs });
+    return token;
+  }
+
+  #build(clusterId: string, cluster: EksClusterConfig): KubeConfig {
+    const user: User = { name: `eks:${clusterId}`, authProvider: { name: AUTH_PROVIDER, config: { clusterId } } };
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: clusterId, server: cluster.endpoint, caData: cluster.caData, skipTLSVerify: false }],
+      users: [user],
+      contexts: [{ name: clusterId, cluster: clusterId, user: user.name }],
+      currentContext: clusterId,
+    });
+    kc.addAuthenticator({
+      isAuthProvider: (u: User) => (u.authProvider as { name?: string } | undefined)?.name === AUTH_PROVIDER,
+      applyAuthentication: async (_u, opts) => {
+        const token = await this.tokenFor(clusterId);
+        // The parameter is https.RequestOptions | ws.ClientOptions; both carry `headers`.
+        const target = opts as { headers?: OutgoingHttpHeaders };
+        target.headers = { ...target.headers, Authorization: `Bearer ${token}` };
+      },
+    });
+    return kc;
+  }
+}

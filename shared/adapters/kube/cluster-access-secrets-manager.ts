@@ -1,0 +1,123 @@
+/**
+ * Cluster credentials as kubeconfig YAML in AWS Secrets Manager, one secret per cluster named `<prefix><clusterId>`
+ * (design.md "Multi-cluster", deployed resolver for clusters that are not EKS, or when a static ServiceAccount token
+ * is preferred). Fetched with GetSecretValue and cached for a TTL so that rotation is picked up without a redeploy.
+ *
+ * No stale-on-error: once the TTL has passed, a failed fetch fails the call. ResourceNotFoundException means the
+ * cluster was removed from this deployment → UnknownClusterError (poison: the message goes to the DLQ); anything
+ * else (throttling, network, KMS, access denied while IAM propagates) → UnavailableError (retried, then DLQ).
+ */
+import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { KubeConfig } from '@kubernetes/client-node';
+import { UnavailableError, UnknownClusterError } from '../../errors.ts';
+import type { ClusterAccess } from './cluster-access.ts';
+
+export const DEFAULT_SECRET_TTL_MS = 5 * 60_000;
+
+/** The secret exists but is not a kubeconfig this process can use (a deployment mistake, not a transient fault). */
+export class InvalidClusterCredentialsError extends Error {
+  override name = 'InvalidClusterCredentialsError';
+}
+
+export interface SecretsManagerAccessOptions {
+  prefix: string;
+  client?: SecretsManagerClient;
+  ttlMs?: number;
+  now?: () => number;
+}
+
+interface Entry {
+  text: string;
+  kc: KubeConfig;
+  fetchedAt: number;
+}
+
+export class SecretsManagerAccess implements ClusterAccess {
+  readonly #prefix: string;
+  readonly #client: SecretsManagerClient;
+  readonly #ttlMs: number;
+  readonly #now: () => number;
+  readonly #entries = new Map<string, Entry>();
+  readonly #fetching = new Map<string, Promise<KubeConfig>>();
+
+  constructor(opts: SecretsManagerAccessOptions) {
+    this.#prefix = opts.prefix;
+    this.#client = opts.client ?? new SecretsManagerClient({});
+    this.#ttlMs = opts.ttlMs ?? DEFAULT_SECRET_TTL_MS;
+    this.#now = opts.now ?? Date.now;
+  }
+
+  secretIdFor(clusterId: string): string {
+    return `${this.#prefix}${clusterId}`;
+  }
+
+  /**
+   * The same KubeConfig instance is returned while the secret's content is unchanged, so callers may cache clients
+   * per instance and rebuild them only after a rotation.
+   */
+  kubeConfigFor(clusterId: string): Promise<KubeConfig> {
+    const entry = this.#entries.get(clusterId);
+    if (entry !== undefined && this.#now() - entry.fetchedAt < this.#ttlMs) return Promise.resolve(entry.kc);
+    let pending = this.#fetching.get(clusterId);
+    if (pending === undefined) {
+      pending = this.#refresh(clusterId).finally(() => this.#fetching.delete(clusterId));
+      this.#fetching.set(clusterId, pending);
+    }
+    return pending;
+  }
+
+  async #refresh(clusterId: string): Promise<KubeConfig> {
+    const secretId = this.secretIdFor(clusterId);
+    let text: string;
+    try {
+      text = await this.#fetch(clusterId, secretId);
+    } catch (err) {
+      this.#entries.delete(clusterId);
+      throw err;
+    }
+    const previous = this.#entries.get(clusterId);
+    if (previous !== undefined && previous.text === text) {
+      previous.fetchedAt = this.#now();
+      return previous.kc;
+    }
+    const kc = kubeConfigFromSecret(text, secretId);
+    this.#entries.set(clusterId, { text, kc, fetchedAt: this.#now() });
+    return kc;
+  }
+
+  async #fetch(clusterId: string, secretId: string): Promise<string> {
+    let out;
+    try {
+      out = await this.#client.send(new GetSecretValueCommand({ SecretId: secretId }));
+    } catch (err) {
+      if (err instanceof ResourceNotFoundException) {
+        throw new UnknownClusterError(`unknown cluster "${clusterId}": no secret ${secretId} in Secrets Manager`, { cause: err });
+      }
+      throw new UnavailableError(`read kubeconfig of cluster "${clusterId}" from secret ${secretId}: ${(err as Error).name}: ${(err as Error).message}`, { cause: err });
+    }
+    const text = out.SecretString ?? (out.SecretBinary === undefined ? undefined : Buffer.from(out.SecretBinary).toString('utf8'));
+    if (text === undefined || text.trim() === '') throw new InvalidClusterCredentialsError(`secret ${secretId} is empty`);
+    return text;
+  }
+}
+
+/** Parse and check a kubeconfig that must work inside a function: no exec plugins or auth providers (no CLIs there). */
+export function kubeConfigFromSecret(text: string, where: string): KubeConfig {
+  const kc = new KubeConfig();
+  try {
+    kc.loadFromString(text);
+  } catch (err) {
+    throw new InvalidClusterCredentialsError(`secret ${where} is not a kubeconfig: ${(err as Error).message}`, { cause: err });
+  }
+  const cluster = kc.getCurrentCluster();
+  const user = kc.getCurrentUser();
+  if (cluster === null || user === null) {
+    throw new InvalidClusterCredentialsError(`secret ${where}: kubeconfig has no usable current-context (cluster and user)`);
+  }
+  if (user.exec !== undefined || user.authProvider !== undefined) {
+    throw new InvalidClusterCredentialsError(
+      `secret ${where}: user "${user.name}" uses an exec plugin or auth provider, which cannot run in a function; store a token or client certificate`,
+    );
+  }
+  return kc;
+}
