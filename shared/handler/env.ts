@@ -1,4 +1,9 @@
-/** Function configuration from the environment, validated once at cold start; errors name the variable. */
+/**
+ * Function configuration from the environment, validated once at cold start; errors name the variable.
+ * Cluster access (CLUSTER_ACCESS, KUBECONFIG_DIR, CLUSTERS_CONFIG, KUBECONFIG_SECRET_PREFIX) is validated by
+ * shared/adapters/kube/cluster-access-from-env.ts, the event bus (EVENTS_TOPIC_ARN, EVENT_BUS_NAME) by
+ * shared/adapters/events/publisher-from-env.ts.
+ */
 import { z } from 'zod';
 import { describeIssues } from '../messages/parse.ts';
 
@@ -7,8 +12,6 @@ const envSchema = z.object({
   QUEUE_URL_APPLY_CONFIG: z.string().url(),
   QUEUE_URL_RESTART_POD: z.string().url(),
   QUEUE_URL_RESUME: z.string().url(),
-  CLUSTER_ACCESS: z.enum(['kubeconfig-dir']).default('kubeconfig-dir'),
-  KUBECONFIG_DIR: z.string().min(1).default('/opt/kubeconfigs'),
   STALL_SECONDS: z.coerce.number().int().positive().default(60),
 });
 export type FunctionEnv = z.infer<typeof envSchema>;

@@ -2,7 +2,8 @@
  * Real adapters, built once per execution environment (module scope in each handler) and per cluster.
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { KubeconfigDirAccess } from '../adapters/kube/cluster-access.ts';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { clusterAccessFromEnv } from '../adapters/kube/cluster-access-from-env.ts';
 import { KubeAdapter } from '../adapters/kube/kube-adapter.ts';
 import { RedisAdapter } from '../adapters/redis/redis-adapter.ts';
 import { SqsQueue } from '../adapters/queue/sqs-queue.ts';
@@ -15,7 +16,7 @@ import { readFunctionEnv } from './env.ts';
 export function runtimeDeps(step: Step): { depsFor: (clusterId: string) => Promise<StepDeps>; log: Logger } {
   const env = readFunctionEnv();
   const log = jsonLogger({ fn: step });
-  const access = new KubeconfigDirAccess(env.KUBECONFIG_DIR);
+  const access = clusterAccessFromEnv(process.env);
   const queue = new SqsQueue(
     new SQSClient({}),
     { halt: env.QUEUE_URL_HALT, 'apply-config': env.QUEUE_URL_APPLY_CONFIG, 'restart-pod': env.QUEUE_URL_RESTART_POD, resume: env.QUEUE_URL_RESUME },
@@ -23,14 +24,17 @@ export function runtimeDeps(step: Step): { depsFor: (clusterId: string) => Promi
   );
   const redis = new RedisAdapter();
   const events = publisherFromEnv();
-  const kubeByCluster = new Map<string, KubeAdapter>();
+  const kubeByCluster = new Map<string, { kc: KubeConfig; kube: KubeAdapter }>();
   const depsFor = async (clusterId: string): Promise<StepDeps> => {
-    let kube = kubeByCluster.get(clusterId);
-    if (kube === undefined) {
-      kube = new KubeAdapter(await access.kubeConfigFor(clusterId));
-      kubeByCluster.set(clusterId, kube);
+    // Ask every time: the resolvers cache, the instance changes only when credentials rotate, and a deleted cluster
+    // surfaces as UnknownClusterError.
+    const kc = await access.kubeConfigFor(clusterId);
+    let entry = kubeByCluster.get(clusterId);
+    if (entry === undefined || entry.kc !== kc) {
+      entry = { kc, kube: new KubeAdapter(kc) };
+      kubeByCluster.set(clusterId, entry);
     }
-    return { settings: { stallSeconds: env.STALL_SECONDS }, kube, redis, events, queue, now: () => new Date(), log: jsonLogger({ fn: step, clusterId }) };
+    return { settings: { stallSeconds: env.STALL_SECONDS }, kube: entry.kube, redis, events, queue, now: () => new Date(), log: jsonLogger({ fn: step, clusterId }) };
   };
   return { depsFor, log };
 }

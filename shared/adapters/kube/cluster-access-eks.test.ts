@@ -9,7 +9,13 @@ import { after, before, describe, it } from 'node:test';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { startKubeApiServer, type KubeApiServer } from '../../../infra/local/kube-apiserver/index.ts';
 import { UnavailableError, UnknownClusterError } from '../../errors.ts';
-import { EKS_TOKEN_PREFIX, EksTokenAccess, eksToken, type AwsCredentials, type EksClusterConfig } from './cluster-access-eks.ts';
+import {
+  EKS_TOKEN_PREFIX,
+  EksTokenAccess,
+  eksToken,
+  type AwsCredentials,
+  type EksClusterConfig,
+} from './cluster-access-eks.ts';
 
 const CREDS: AwsCredentials = {
   accessKeyId: 'AKIDEXAMPLE',
@@ -19,7 +25,12 @@ const CREDS: AwsCredentials = {
 };
 const AT = new Date('2024-01-02T03:04:05.678Z');
 const CA = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n').toString('base64');
-const CLUSTER: EksClusterConfig = { endpoint: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com', caData: CA, eksClusterName: 'prod-eu', region: 'eu-west-1' };
+const CLUSTER: EksClusterConfig = {
+  endpoint: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com',
+  caData: CA,
+  eksClusterName: 'prod-eu',
+  region: 'eu-west-1',
+};
 
 function decodeToken(token: string): URL {
   assert.ok(token.startsWith(EKS_TOKEN_PREFIX));
@@ -30,16 +41,27 @@ function decodeToken(token: string): URL {
 
 /** SigV4 by the book (AWS General Reference, "Create a signed AWS API request"), written independently of the SDK. */
 function expectedSignature(url: URL, headers: Record<string, string>, creds: AwsCredentials, region: string): string {
-  const enc = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const enc = (s: string) =>
+    encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   const params = [...url.searchParams.entries()].filter(([k]) => k !== 'X-Amz-Signature');
-  const canonicalQuery = params.map(([k, v]) => `${enc(k)}=${enc(v)}`).sort().join('&');
-  const names = Object.keys(headers).map((h) => h.toLowerCase()).sort();
+  const canonicalQuery = params
+    .map(([k, v]) => `${enc(k)}=${enc(v)}`)
+    .sort()
+    .join('&');
+  const names = Object.keys(headers)
+    .map((h) => h.toLowerCase())
+    .sort();
   const canonicalHeaders = names.map((h) => `${h}:${headers[h]!.trim()}\n`).join('');
   const emptyPayload = createHash('sha256').update('').digest('hex');
   const canonicalRequest = ['GET', '/', canonicalQuery, canonicalHeaders, names.join(';'), emptyPayload].join('\n');
   const amzDate = url.searchParams.get('X-Amz-Date')!;
   const scope = `${amzDate.slice(0, 8)}/${region}/sts/aws4_request`;
-  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonicalRequest).digest('hex')].join('\n');
+  const stringToSign = [
+    'AWS4-HMAC-SHA256',
+    amzDate,
+    scope,
+    createHash('sha256').update(canonicalRequest).digest('hex'),
+  ].join('\n');
   const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
   let key = hmac(`AWS4${creds.secretAccessKey}`, amzDate.slice(0, 8));
   for (const part of [region, 'sts', 'aws4_request']) key = hmac(key, part);
@@ -55,7 +77,17 @@ describe('eksToken', () => {
     const q = Object.fromEntries(url.searchParams.entries());
     assert.deepEqual(
       Object.keys(q).sort(),
-      ['Action', 'Version', 'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-Security-Token', 'X-Amz-Signature', 'X-Amz-SignedHeaders'],
+      [
+        'Action',
+        'Version',
+        'X-Amz-Algorithm',
+        'X-Amz-Credential',
+        'X-Amz-Date',
+        'X-Amz-Expires',
+        'X-Amz-Security-Token',
+        'X-Amz-Signature',
+        'X-Amz-SignedHeaders',
+      ],
       'only the parameters aws-iam-authenticator accepts',
     );
     assert.equal(q.Action, 'GetCallerIdentity');
@@ -74,7 +106,10 @@ describe('eksToken', () => {
     const { sessionToken: _s, ...longTerm } = CREDS;
     const a = decodeToken(await eksToken(CLUSTER, longTerm, AT));
     assert.equal(a.searchParams.has('X-Amz-Security-Token'), false);
-    assert.equal(a.searchParams.get('X-Amz-Signature'), expectedSignature(a, { host: a.host, 'x-k8s-aws-id': 'prod-eu' }, longTerm, 'eu-west-1'));
+    assert.equal(
+      a.searchParams.get('X-Amz-Signature'),
+      expectedSignature(a, { host: a.host, 'x-k8s-aws-id': 'prod-eu' }, longTerm, 'eu-west-1'),
+    );
     const b = decodeToken(await eksToken({ ...CLUSTER, eksClusterName: 'other' }, longTerm, AT));
     assert.notEqual(a.searchParams.get('X-Amz-Signature'), b.searchParams.get('X-Amz-Signature'));
   });
@@ -84,7 +119,10 @@ describe('EksTokenAccess', () => {
   it('reuses a token for 10 minutes, then signs a new one; concurrent callers share one signing', async () => {
     let now = AT.getTime();
     let credentialCalls = 0;
-    const access = new EksTokenAccess({ prod: CLUSTER }, { now: () => new Date(now), credentials: async () => (credentialCalls++, CREDS) });
+    const access = new EksTokenAccess(
+      { prod: CLUSTER },
+      { now: () => new Date(now), credentials: async () => (credentialCalls++, CREDS) },
+    );
     const [t1, t1b] = await Promise.all([access.tokenFor('prod'), access.tokenFor('prod')]);
     assert.equal(t1, t1b);
     assert.equal(credentialCalls, 1);
@@ -98,9 +136,18 @@ describe('EksTokenAccess', () => {
   });
 
   it('unknown cluster id → UnknownClusterError naming it; no credentials → UnavailableError', async () => {
-    const access = new EksTokenAccess({ prod: CLUSTER }, { credentials: async () => Promise.reject(new Error('Could not load credentials from any providers')) });
-    await assert.rejects(access.kubeConfigFor('nope'), (err: Error) => err instanceof UnknownClusterError && /"nope"/.test(err.message) && /prod/.test(err.message));
-    await assert.rejects(access.kubeConfigFor('prod'), (err: Error) => err instanceof UnavailableError && /Could not load credentials/.test(err.message));
+    const access = new EksTokenAccess(
+      { prod: CLUSTER },
+      { credentials: async () => Promise.reject(new Error('Could not load credentials from any providers')) },
+    );
+    await assert.rejects(
+      access.kubeConfigFor('nope'),
+      (err: Error) => err instanceof UnknownClusterError && /"nope"/.test(err.message) && /prod/.test(err.message),
+    );
+    await assert.rejects(
+      access.kubeConfigFor('prod'),
+      (err: Error) => err instanceof UnavailableError && /Could not load credentials/.test(err.message),
+    );
   });
 
   describe('against the local API server', () => {
@@ -131,7 +178,10 @@ describe('EksTokenAccess', () => {
       assert.ok(list.items.some((ns) => ns.metadata?.name === 'default'));
       assert.equal(await access.kubeConfigFor('good'), kc, 'one KubeConfig per cluster');
       const other = await access.kubeConfigFor('other');
-      await assert.rejects(other.makeApiClient(CoreV1Api).listNamespace(), (err: { code?: number }) => err.code === 401);
+      await assert.rejects(
+        other.makeApiClient(CoreV1Api).listNamespace(),
+        (err: { code?: number }) => err.code === 401,
+      );
     });
 
     it('a long-lived client sends the current token on every request (a warm function never uses an expired one)', async () => {

@@ -76,12 +76,17 @@ function toBinary(data: string | ArrayBuffer | ArrayBufferView): BinaryLike {
 }
 
 /** RFC 3986 escaping, as SigV4 canonicalises query values (encodeURIComponent leaves !'()* alone). */
-const rfc3986 = (s: string): string => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const rfc3986 = (s: string): string =>
+  encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 export const stsHostname = (region: string): string => `sts.${region}.amazonaws.com`;
 
 /** The presigned STS URL (exported for tests and diagnostics). */
-export async function presignedGetCallerIdentityUrl(cluster: EksClusterConfig, credentials: AwsCredentials, signingDate: Date): Promise<string> {
+export async function presignedGetCallerIdentityUrl(
+  cluster: EksClusterConfig,
+  credentials: AwsCredentials,
+  signingDate: Date,
+): Promise<string> {
   const hostname = stsHostname(cluster.region);
   const signer = new SignatureV4({ service: 'sts', region: cluster.region, credentials, sha256: NodeSha256 });
   const presigned = await signer.presign(
@@ -97,13 +102,19 @@ export async function presignedGetCallerIdentityUrl(cluster: EksClusterConfig, c
     { expiresIn: EKS_PRESIGN_EXPIRES_SECONDS, signingDate },
   );
   const query = Object.entries(presigned.query ?? {})
-    .flatMap(([k, v]) => (v === null || v === undefined ? [] : (Array.isArray(v) ? v : [v]).map((one) => `${rfc3986(k)}=${rfc3986(one)}`)))
+    .flatMap(([k, v]) =>
+      v === null || v === undefined ? [] : (Array.isArray(v) ? v : [v]).map((one) => `${rfc3986(k)}=${rfc3986(one)}`),
+    )
     .sort()
     .join('&');
   return `https://${hostname}/?${query}`;
 }
 
-export async function eksToken(cluster: EksClusterConfig, credentials: AwsCredentials, signingDate: Date): Promise<string> {
+export async function eksToken(
+  cluster: EksClusterConfig,
+  credentials: AwsCredentials,
+  signingDate: Date,
+): Promise<string> {
   const url = await presignedGetCallerIdentityUrl(cluster, credentials, signingDate);
   return EKS_TOKEN_PREFIX + Buffer.from(url, 'utf8').toString('base64url');
 }
@@ -143,7 +154,9 @@ export class EksTokenAccess implements ClusterAccess {
   async kubeConfigFor(clusterId: string): Promise<KubeConfig> {
     const cluster = this.#clusters.get(clusterId);
     if (cluster === undefined) {
-      throw new UnknownClusterError(`unknown cluster "${clusterId}": not in CLUSTERS_CONFIG (known: ${[...this.#clusters.keys()].join(', ') || 'none'})`);
+      throw new UnknownClusterError(
+        `unknown cluster "${clusterId}": not in CLUSTERS_CONFIG (known: ${[...this.#clusters.keys()].join(', ') || 'none'})`,
+      );
     }
     // Mint once up front so that missing credentials fail here, with a clear message, not inside a request.
     await this.tokenFor(clusterId);
@@ -158,7 +171,8 @@ export class EksTokenAccess implements ClusterAccess {
   /** The current bearer token for a configured cluster (cached, single-flight). */
   tokenFor(clusterId: string): Promise<string> {
     const cluster = this.#clusters.get(clusterId);
-    if (cluster === undefined) return Promise.reject(new UnknownClusterError(`unknown cluster "${clusterId}": not in CLUSTERS_CONFIG`));
+    if (cluster === undefined)
+      return Promise.reject(new UnknownClusterError(`unknown cluster "${clusterId}": not in CLUSTERS_CONFIG`));
     const cached = this.#tokens.get(clusterId);
     if (cached !== undefined && this.#now().getTime() < cached.refreshAt) return Promise.resolve(cached.token);
     let pending = this.#minting.get(clusterId);
@@ -174,7 +188,10 @@ export class EksTokenAccess implements ClusterAccess {
     try {
       credentials = await this.#credentials();
     } catch (err) {
-      throw new UnavailableError(`EKS token for cluster "${clusterId}": no AWS credentials: ${(err as Error).message}`, { cause: err });
+      throw new UnavailableError(
+        `EKS token for cluster "${clusterId}": no AWS credentials: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
     const signingDate = this.#now();
     const token = await eksToken(cluster, credentials, signingDate);

@@ -12,7 +12,12 @@ import { ClusterAccessConfigError, clusterAccessFromEnv } from './cluster-access
 import { SecretsManagerAccess } from './cluster-access-secrets-manager.ts';
 
 const CA = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n').toString('base64');
-const prod = { endpoint: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com', caData: CA, eksClusterName: 'prod-eu', region: 'eu-west-1' };
+const prod = {
+  endpoint: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com',
+  caData: CA,
+  eksClusterName: 'prod-eu',
+  region: 'eu-west-1',
+};
 const credentials = async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' });
 
 function configError(pattern: RegExp): (err: unknown) => boolean {
@@ -33,7 +38,10 @@ describe('clusterAccessFromEnv', () => {
   });
 
   it('eks: CLUSTERS_CONFIG is validated; unknown cluster is UnknownClusterError', async () => {
-    const access = clusterAccessFromEnv({ CLUSTER_ACCESS: 'eks', CLUSTERS_CONFIG: JSON.stringify({ prod }) }, { credentials });
+    const access = clusterAccessFromEnv(
+      { CLUSTER_ACCESS: 'eks', CLUSTERS_CONFIG: JSON.stringify({ prod }) },
+      { credentials },
+    );
     assert.ok(access instanceof EksTokenAccess);
     assert.equal((await access.kubeConfigFor('prod')).getCurrentCluster()?.server, prod.endpoint);
     await assert.rejects(access.kubeConfigFor('staging'), UnknownClusterError);
@@ -42,7 +50,10 @@ describe('clusterAccessFromEnv', () => {
   it('secrets-manager: prefix and TTL', async () => {
     const client = new SecretsManagerClient({ region: 'eu-west-1', credentials });
     try {
-      const access = clusterAccessFromEnv({ CLUSTER_ACCESS: 'secrets-manager', KUBECONFIG_SECRET_PREFIX: 'rr/kubeconfig/' }, { secretsManager: client });
+      const access = clusterAccessFromEnv(
+        { CLUSTER_ACCESS: 'secrets-manager', KUBECONFIG_SECRET_PREFIX: 'rr/kubeconfig/' },
+        { secretsManager: client },
+      );
       assert.ok(access instanceof SecretsManagerAccess);
       assert.equal(access.secretIdFor('prod'), 'rr/kubeconfig/prod');
     } finally {
@@ -53,24 +64,48 @@ describe('clusterAccessFromEnv', () => {
   it('errors name the variable and the field', () => {
     assert.throws(() => clusterAccessFromEnv({ CLUSTER_ACCESS: 'gke' }), configError(/CLUSTER_ACCESS: /));
     assert.throws(() => clusterAccessFromEnv({ CLUSTER_ACCESS: 'eks' }), configError(/CLUSTERS_CONFIG: /));
-    assert.throws(() => clusterAccessFromEnv({ CLUSTER_ACCESS: 'eks', CLUSTERS_CONFIG: '{prod:' }), configError(/CLUSTERS_CONFIG: must be JSON/));
-    assert.throws(() => clusterAccessFromEnv({ CLUSTER_ACCESS: 'eks', CLUSTERS_CONFIG: '{}' }), configError(/CLUSTERS_CONFIG: must name at least one cluster/));
+    assert.throws(
+      () => clusterAccessFromEnv({ CLUSTER_ACCESS: 'eks', CLUSTERS_CONFIG: '{prod:' }),
+      configError(/CLUSTERS_CONFIG: must be JSON/),
+    );
+    assert.throws(
+      () => clusterAccessFromEnv({ CLUSTER_ACCESS: 'eks', CLUSTERS_CONFIG: '{}' }),
+      configError(/CLUSTERS_CONFIG: must name at least one cluster/),
+    );
     const bad = { prod: { ...prod, endpoint: 'http://plain.example', region: 'Europe' } };
     assert.throws(
       () => clusterAccessFromEnv({ CLUSTER_ACCESS: 'eks', CLUSTERS_CONFIG: JSON.stringify(bad) }),
-      configError(/CLUSTERS_CONFIG\.prod\.endpoint: must be an https:\/\/ URL.*CLUSTERS_CONFIG\.prod\.region: must be an AWS region/),
+      configError(
+        /CLUSTERS_CONFIG\.prod\.endpoint: must be an https:\/\/ URL.*CLUSTERS_CONFIG\.prod\.region: must be an AWS region/,
+      ),
     );
     assert.throws(
-      () => clusterAccessFromEnv({ CLUSTER_ACCESS: 'eks', CLUSTERS_CONFIG: JSON.stringify({ prod: { ...prod, caData: 'bm90IGEgY2VydA==' } }) }),
+      () =>
+        clusterAccessFromEnv({
+          CLUSTER_ACCESS: 'eks',
+          CLUSTERS_CONFIG: JSON.stringify({ prod: { ...prod, caData: 'bm90IGEgY2VydA==' } }),
+        }),
       configError(/CLUSTERS_CONFIG\.prod\.caData: must be the base64 of a PEM certificate/),
     );
     assert.throws(
-      () => clusterAccessFromEnv({ CLUSTER_ACCESS: 'eks', CLUSTERS_CONFIG: JSON.stringify({ prod: { ...prod, extra: 1 } }) }),
+      () =>
+        clusterAccessFromEnv({
+          CLUSTER_ACCESS: 'eks',
+          CLUSTERS_CONFIG: JSON.stringify({ prod: { ...prod, extra: 1 } }),
+        }),
       configError(/CLUSTERS_CONFIG\.prod: .*extra/),
     );
-    assert.throws(() => clusterAccessFromEnv({ CLUSTER_ACCESS: 'secrets-manager' }), configError(/KUBECONFIG_SECRET_PREFIX: /));
     assert.throws(
-      () => clusterAccessFromEnv({ CLUSTER_ACCESS: 'secrets-manager', KUBECONFIG_SECRET_PREFIX: 'p/', KUBECONFIG_SECRET_TTL_SECONDS: '0' }),
+      () => clusterAccessFromEnv({ CLUSTER_ACCESS: 'secrets-manager' }),
+      configError(/KUBECONFIG_SECRET_PREFIX: /),
+    );
+    assert.throws(
+      () =>
+        clusterAccessFromEnv({
+          CLUSTER_ACCESS: 'secrets-manager',
+          KUBECONFIG_SECRET_PREFIX: 'p/',
+          KUBECONFIG_SECRET_TTL_SECONDS: '0',
+        }),
       configError(/KUBECONFIG_SECRET_TTL_SECONDS: /),
     );
   });

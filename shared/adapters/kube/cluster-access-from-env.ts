@@ -33,17 +33,25 @@ const jsonText = z.string().transform((text, ctx) => {
 const modeSchema = z.object({ CLUSTER_ACCESS: z.enum(CLUSTER_ACCESS_MODES).default('kubeconfig-dir') });
 const dirSchema = z.object({ KUBECONFIG_DIR: z.string().min(1).default('/opt/kubeconfigs') });
 const eksSchema = z.object({
-  CLUSTERS_CONFIG: jsonText.pipe(clustersConfigSchema.refine((c) => Object.keys(c).length > 0, 'must name at least one cluster')),
+  CLUSTERS_CONFIG: jsonText.pipe(
+    clustersConfigSchema.refine((c) => Object.keys(c).length > 0, 'must name at least one cluster'),
+  ),
 });
 const secretsSchema = z.object({
   // Secret names allow letters, digits and /_+=.@- ; the cluster id is appended.
-  KUBECONFIG_SECRET_PREFIX: z.string().min(1).regex(/^[A-Za-z0-9/_+=.@-]+$/, 'must be a valid Secrets Manager name prefix'),
+  KUBECONFIG_SECRET_PREFIX: z
+    .string()
+    .min(1)
+    .regex(/^[A-Za-z0-9/_+=.@-]+$/, 'must be a valid Secrets Manager name prefix'),
   KUBECONFIG_SECRET_TTL_SECONDS: z.coerce.number().int().positive().max(86_400).default(300),
 });
 
 function parse<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv, mode: string): z.infer<T> {
   const result = schema.safeParse(env);
-  if (!result.success) throw new ClusterAccessConfigError(`invalid cluster access configuration (CLUSTER_ACCESS=${mode}): ${describeIssues(result.error)}`);
+  if (!result.success)
+    throw new ClusterAccessConfigError(
+      `invalid cluster access configuration (CLUSTER_ACCESS=${mode}): ${describeIssues(result.error)}`,
+    );
   return result.data;
 }
 
@@ -52,7 +60,10 @@ export interface ClusterAccessDeps {
   credentials?: CredentialsProvider;
 }
 
-export function clusterAccessFromEnv(env: NodeJS.ProcessEnv = process.env, deps: ClusterAccessDeps = {}): ClusterAccess {
+export function clusterAccessFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  deps: ClusterAccessDeps = {},
+): ClusterAccess {
   const { CLUSTER_ACCESS: mode } = parse(modeSchema, env, env.CLUSTER_ACCESS ?? '(unset)');
   switch (mode) {
     case 'kubeconfig-dir':
@@ -61,7 +72,11 @@ export function clusterAccessFromEnv(env: NodeJS.ProcessEnv = process.env, deps:
       return new EksTokenAccess(parse(eksSchema, env, mode).CLUSTERS_CONFIG, { credentials: deps.credentials });
     case 'secrets-manager': {
       const e = parse(secretsSchema, env, mode);
-      return new SecretsManagerAccess({ prefix: e.KUBECONFIG_SECRET_PREFIX, ttlMs: e.KUBECONFIG_SECRET_TTL_SECONDS * 1000, client: deps.secretsManager });
+      return new SecretsManagerAccess({
+        prefix: e.KUBECONFIG_SECRET_PREFIX,
+        ttlMs: e.KUBECONFIG_SECRET_TTL_SECONDS * 1000,
+        client: deps.secretsManager,
+      });
     }
   }
 }

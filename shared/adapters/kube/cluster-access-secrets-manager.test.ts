@@ -31,18 +31,38 @@ class FakeSecretsManager {
     req.on('end', () => {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { SecretId?: string };
       const secretId = body.SecretId ?? '';
-      this.seen.push({ target: req.headers['x-amz-target'] as string | undefined, contentType: req.headers['content-type'], authorization: req.headers.authorization, secretId });
+      this.seen.push({
+        target: req.headers['x-amz-target'] as string | undefined,
+        contentType: req.headers['content-type'],
+        authorization: req.headers.authorization,
+        secretId,
+      });
       const reply = (status: number, json: object, errorType?: string) => {
-        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', ...(errorType ? { 'x-amzn-errortype': errorType } : {}) });
+        res.writeHead(status, {
+          'content-type': 'application/x-amz-json-1.1',
+          ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
+        });
         res.end(JSON.stringify(json));
       };
-      if (req.headers['x-amz-target'] !== 'secretsmanager.GetSecretValue') return reply(400, { __type: 'UnknownOperationException' }, 'UnknownOperationException');
-      if (this.failWith) return reply(this.failWith.status, { __type: this.failWith.type, message: 'injected' }, this.failWith.type);
+      if (req.headers['x-amz-target'] !== 'secretsmanager.GetSecretValue')
+        return reply(400, { __type: 'UnknownOperationException' }, 'UnknownOperationException');
+      if (this.failWith)
+        return reply(this.failWith.status, { __type: this.failWith.type, message: 'injected' }, this.failWith.type);
       const value = this.secrets.get(secretId);
       if (value === undefined) {
-        return reply(400, { __type: 'ResourceNotFoundException', Message: "Secrets Manager can't find the specified secret." }, 'ResourceNotFoundException');
+        return reply(
+          400,
+          { __type: 'ResourceNotFoundException', Message: "Secrets Manager can't find the specified secret." },
+          'ResourceNotFoundException',
+        );
       }
-      reply(200, { ARN: `arn:aws:secretsmanager:eu-west-1:111122223333:secret:${secretId}-AbCdEf`, Name: secretId, SecretString: value, VersionId: 'v1', CreatedDate: 1_700_000_000 });
+      reply(200, {
+        ARN: `arn:aws:secretsmanager:eu-west-1:111122223333:secret:${secretId}-AbCdEf`,
+        Name: secretId,
+        SecretString: value,
+        VersionId: 'v1',
+        CreatedDate: 1_700_000_000,
+      });
     });
   });
 
@@ -75,7 +95,12 @@ describe('SecretsManagerAccess', () => {
   before(async () => {
     const endpoint = await fake.start();
     // maxAttempts 1: the SDK's own retries would only slow the error cases down; the queue is the retry mechanism.
-    client = new SecretsManagerClient({ endpoint, region: 'eu-west-1', maxAttempts: 1, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } });
+    client = new SecretsManagerClient({
+      endpoint,
+      region: 'eu-west-1',
+      maxAttempts: 1,
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    });
   });
   after(async () => {
     client.destroy();
@@ -85,7 +110,12 @@ describe('SecretsManagerAccess', () => {
     fake.secrets.clear();
     fake.seen.length = 0;
     fake.failWith = undefined;
-    access = new SecretsManagerAccess({ prefix: 'redis-reconfigure/kubeconfig/', client, ttlMs: 300_000, now: () => now });
+    access = new SecretsManagerAccess({
+      prefix: 'redis-reconfigure/kubeconfig/',
+      client,
+      ttlMs: 300_000,
+      now: () => now,
+    });
   });
 
   it('reads <prefix><clusterId> with a signed GetSecretValue and serves it from cache within the TTL', async () => {
@@ -98,7 +128,10 @@ describe('SecretsManagerAccess', () => {
     assert.equal(seen.target, 'secretsmanager.GetSecretValue');
     assert.equal(seen.contentType, 'application/x-amz-json-1.1');
     assert.equal(seen.secretId, 'redis-reconfigure/kubeconfig/prod');
-    assert.match(seen.authorization ?? '', /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/secretsmanager\/aws4_request/);
+    assert.match(
+      seen.authorization ?? '',
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/secretsmanager\/aws4_request/,
+    );
     now += 299_999;
     const [a, b] = await Promise.all([access.kubeConfigFor('prod'), access.kubeConfigFor('prod')]);
     assert.equal(a, kc);
@@ -122,7 +155,13 @@ describe('SecretsManagerAccess', () => {
   });
 
   it('ResourceNotFoundException → UnknownClusterError, also after a cached hit (a deleted cluster is not masked)', async () => {
-    await assert.rejects(access.kubeConfigFor('ghost'), (err: Error) => err instanceof UnknownClusterError && /"ghost"/.test(err.message) && /redis-reconfigure\/kubeconfig\/ghost/.test(err.message));
+    await assert.rejects(
+      access.kubeConfigFor('ghost'),
+      (err: Error) =>
+        err instanceof UnknownClusterError &&
+        /"ghost"/.test(err.message) &&
+        /redis-reconfigure\/kubeconfig\/ghost/.test(err.message),
+    );
     fake.secrets.set('redis-reconfigure/kubeconfig/prod', kubeconfig('https://prod.example:6443', 't1'));
     await access.kubeConfigFor('prod');
     fake.secrets.delete('redis-reconfigure/kubeconfig/prod');
@@ -134,9 +173,16 @@ describe('SecretsManagerAccess', () => {
     fake.secrets.set('redis-reconfigure/kubeconfig/prod', kubeconfig('https://prod.example:6443', 't1'));
     await access.kubeConfigFor('prod');
     now += 300_000;
-    for (const failure of [{ status: 500, type: 'InternalServiceError' }, { status: 400, type: 'ThrottlingException' }, { status: 400, type: 'AccessDeniedException' }]) {
+    for (const failure of [
+      { status: 500, type: 'InternalServiceError' },
+      { status: 400, type: 'ThrottlingException' },
+      { status: 400, type: 'AccessDeniedException' },
+    ]) {
       fake.failWith = failure;
-      await assert.rejects(access.kubeConfigFor('prod'), (err: Error) => err instanceof UnavailableError && err.message.includes(failure.type));
+      await assert.rejects(
+        access.kubeConfigFor('prod'),
+        (err: Error) => err instanceof UnavailableError && err.message.includes(failure.type),
+      );
     }
     fake.failWith = undefined;
     assert.equal((await access.kubeConfigFor('prod')).getCurrentUser()?.token, 't1');
@@ -144,8 +190,20 @@ describe('SecretsManagerAccess', () => {
 
   it('a secret that is not a usable kubeconfig → InvalidClusterCredentialsError naming the secret', async () => {
     fake.secrets.set('redis-reconfigure/kubeconfig/a', '{ not: [yaml');
-    fake.secrets.set('redis-reconfigure/kubeconfig/b', kubeconfig('https://b.example', '', { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token'] } }));
-    await assert.rejects(access.kubeConfigFor('a'), (err: Error) => err instanceof InvalidClusterCredentialsError && err.message.includes('redis-reconfigure/kubeconfig/a'));
-    await assert.rejects(access.kubeConfigFor('b'), (err: Error) => err instanceof InvalidClusterCredentialsError && /exec plugin/.test(err.message));
+    fake.secrets.set(
+      'redis-reconfigure/kubeconfig/b',
+      kubeconfig('https://b.example', '', {
+        exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token'] },
+      }),
+    );
+    await assert.rejects(
+      access.kubeConfigFor('a'),
+      (err: Error) =>
+        err instanceof InvalidClusterCredentialsError && err.message.includes('redis-reconfigure/kubeconfig/a'),
+    );
+    await assert.rejects(
+      access.kubeConfigFor('b'),
+      (err: Error) => err instanceof InvalidClusterCredentialsError && /exec plugin/.test(err.message),
+    );
   });
 });

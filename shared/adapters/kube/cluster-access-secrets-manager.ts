@@ -7,7 +7,11 @@
  * cluster was removed from this deployment → UnknownClusterError (poison: the message goes to the DLQ); anything
  * else (throttling, network, KMS, access denied while IAM propagates) → UnavailableError (retried, then DLQ).
  */
-import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  GetSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { KubeConfig } from '@kubernetes/client-node';
 import { UnavailableError, UnknownClusterError } from '../../errors.ts';
 import type { ClusterAccess } from './cluster-access.ts';
@@ -91,12 +95,19 @@ export class SecretsManagerAccess implements ClusterAccess {
       out = await this.#client.send(new GetSecretValueCommand({ SecretId: secretId }));
     } catch (err) {
       if (err instanceof ResourceNotFoundException) {
-        throw new UnknownClusterError(`unknown cluster "${clusterId}": no secret ${secretId} in Secrets Manager`, { cause: err });
+        throw new UnknownClusterError(`unknown cluster "${clusterId}": no secret ${secretId} in Secrets Manager`, {
+          cause: err,
+        });
       }
-      throw new UnavailableError(`read kubeconfig of cluster "${clusterId}" from secret ${secretId}: ${(err as Error).name}: ${(err as Error).message}`, { cause: err });
+      throw new UnavailableError(
+        `read kubeconfig of cluster "${clusterId}" from secret ${secretId}: ${(err as Error).name}: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
-    const text = out.SecretString ?? (out.SecretBinary === undefined ? undefined : Buffer.from(out.SecretBinary).toString('utf8'));
-    if (text === undefined || text.trim() === '') throw new InvalidClusterCredentialsError(`secret ${secretId} is empty`);
+    const text =
+      out.SecretString ?? (out.SecretBinary === undefined ? undefined : Buffer.from(out.SecretBinary).toString('utf8'));
+    if (text === undefined || text.trim() === '')
+      throw new InvalidClusterCredentialsError(`secret ${secretId} is empty`);
     return text;
   }
 }
@@ -107,12 +118,16 @@ export function kubeConfigFromSecret(text: string, where: string): KubeConfig {
   try {
     kc.loadFromString(text);
   } catch (err) {
-    throw new InvalidClusterCredentialsError(`secret ${where} is not a kubeconfig: ${(err as Error).message}`, { cause: err });
+    throw new InvalidClusterCredentialsError(`secret ${where} is not a kubeconfig: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   const cluster = kc.getCurrentCluster();
   const user = kc.getCurrentUser();
   if (cluster === null || user === null) {
-    throw new InvalidClusterCredentialsError(`secret ${where}: kubeconfig has no usable current-context (cluster and user)`);
+    throw new InvalidClusterCredentialsError(
+      `secret ${where}: kubeconfig has no usable current-context (cluster and user)`,
+    );
   }
   if (user.exec !== undefined || user.authProvider !== undefined) {
     throw new InvalidClusterCredentialsError(
