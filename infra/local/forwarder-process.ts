@@ -17,6 +17,8 @@ export interface ForwarderProcessOptions {
   resyncSeconds: number;
   logFile?: string;
   identity?: string;
+  /** Where its leader-election Lease lives (the shipped RBAC grants it in the forwarder's own namespace). */
+  leaseNamespace?: string;
 }
 
 export class ForwarderProcess {
@@ -43,7 +45,7 @@ export class ForwarderProcess {
         RESYNC_SECONDS: String(o.resyncSeconds),
         HEALTH_PORT: '0',
         LEADER_ELECTION: 'true',
-        LEASE_NAMESPACE: 'kube-system',
+        LEASE_NAMESPACE: o.leaseNamespace ?? 'kube-system',
         POD_NAME: o.identity ?? `forwarder-${process.pid}`,
         AWS_ENDPOINT_URL_SQS: o.sqsEndpoint,
         AWS_REGION: o.region,

@@ -12,6 +12,8 @@ import { startLocalSqs, type LocalSqs } from './sqs/index.ts';
 import { startLambdaRunner, type LambdaRunner } from './lambda-runner/index.ts';
 import { ForwarderProcess } from './forwarder-process.ts';
 import { loadServerlessConfig } from './serverless-config.ts';
+import { applyShippedRbac, FORWARDER_NAMESPACE, FORWARDER_SERVICE_ACCOUNT, FUNCTIONS_GROUP } from './shipped-manifests.ts';
+import { localIdentities } from './local-identities.ts';
 
 export interface LocalStackOptions {
   /** Where state lives (objects, pod data, logs, kubeconfig). */
@@ -30,6 +32,11 @@ export interface LocalStackOptions {
   concurrency?: number;
   /** Fault injection: the SQS endpoint the functions and the forwarder use, given the emulator's (e.g. a proxy). */
   sqsEndpointFor?: (emulatorEndpoint: string) => Promise<string>;
+  /**
+   * RBAC on (default): the forwarder runs under its shipped ServiceAccount and the functions as a member of the group
+   * the shipped ClusterRole is bound to, so every run proves infra/k8s is sufficient. Controllers stay admin.
+   */
+  rbac?: boolean;
 }
 
 export interface LocalStack {
@@ -56,13 +63,23 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     for (const stop of stops.reverse()) await stop();
   };
   try {
-    const api = await startKubeApiServer({ stateDir: join(opts.stateDir, 'apiserver') });
+    const rbac = opts.rbac !== false;
+    const ids = await localIdentities(join(opts.stateDir, 'apiserver'));
+    const api = await startKubeApiServer({
+      stateDir: join(opts.stateDir, 'apiserver'),
+      rbac,
+      tokens: { [ids.admin]: 'admin', [ids.functions]: { username: 'redis-reconfigure-functions', groups: [FUNCTIONS_GROUP] } },
+    });
     stops.push(() => api.stop());
     const kubeconfigPath = join(opts.stateDir, 'kubeconfig');
     await api.writeKubeconfig(kubeconfigPath);
-    await writeFile(join(clustersDir, `${clusterId}.kubeconfig`), api.kubeconfig(), { mode: 0o600 });
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromString(api.kubeconfig());
+    await applyShippedRbac(kubeConfig);
+    const functionsKubeconfig = rbac ? api.kubeconfig({ token: ids.functions, user: 'redis-reconfigure-functions' }) : api.kubeconfig();
+    await writeFile(join(clustersDir, `${clusterId}.kubeconfig`), functionsKubeconfig, { mode: 0o600 });
+    const forwarderKubeconfigPath = join(opts.stateDir, 'forwarder.kubeconfig');
+    await writeFile(forwarderKubeconfigPath, rbac ? await api.serviceAccountKubeconfig(FORWARDER_NAMESPACE, FORWARDER_SERVICE_ACCOUNT) : api.kubeconfig(), { mode: 0o600 });
     // The RedisVersion catalog KubeDB's installer ships (the parts the provisioner reads).
     await applyDefaultRedisVersions(kubeConfig);
     const controllers = await startControllers(kubeConfig, { stateDir: join(opts.stateDir, 'kubelet') });
@@ -97,7 +114,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     if (haltQueueUrl === undefined) throw new Error('serverless.yml declares no HaltQueue');
     const forwarder = new ForwarderProcess({
       clusterId,
-      kubeconfigPath,
+      kubeconfigPath: forwarderKubeconfigPath,
+      leaseNamespace: FORWARDER_NAMESPACE,
       haltQueueUrl,
       sqsEndpoint: clientEndpoint,
       region: sqs.region,

@@ -5,13 +5,16 @@
  * - generic (any pod): binding to this node (pods/binding, falling back to a spec.nodeName patch for API servers
  *   without the binding subresource); secret / emptyDir / persistentVolumeClaim volumes and volumeMounts
  *   (volumes.ts); env with value, secretKeyRef, fieldRef and $(VAR) expansion (container-env.ts); status with
- *   podIP from 127.10.0.0/16, conditions and containerStatuses (pod-status.ts); graceful deletion.
- * - KubeDB-specific: the database container (named `redis`, else the first) runs KubeDB's standalone start script
- *   (kubedb-redis-start.ts) — whatever its image and command say. Other containers (exporter, coordinator) are not run.
+ *   podIP from 127.10.0.0/16, sticky per pod name and persisted in <stateDir>/pod-ips.json (ip-allocator.ts),
+ *   conditions and containerStatuses (pod-status.ts); graceful deletion.
+ * - KubeDB-specific: the database container (named `redis`, else the first) runs KubeDB's start script for its mode
+ *   (kubedb-start.ts: standalone, cluster, sentinel-mode data pod, sentinel) — whatever its image and command say.
+ *   Other containers (exporter, coordinator) are not run.
  *
  * Deletion follows the API server contract: a pod with metadata.deletionTimestamp is stopped (SIGTERM, up to
  * min(deletionGracePeriodSeconds, maxGraceMs), SIGKILL), its IP released, then deleted with gracePeriodSeconds 0.
  */
+import { join } from 'node:path';
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
 import { runController, source } from '../runtime/controller.ts';
 import { isNotFound, keyOf, makeApis, type KubeApis } from '../runtime/kube.ts';
@@ -61,18 +64,26 @@ export async function startKubelet(kc: KubeConfig, opts: KubeletOptions): Promis
   const log = opts.log ?? makeLogger(`kubelet/${nodeName}`);
   const maxGraceMs = opts.maxGraceMs ?? 10_000;
   await killStaleProcesses(opts.stateDir, log);
+  const ips = await PodIpAllocator.load({
+    ...(opts.ipStartIndex !== undefined ? { startIndex: opts.ipStartIndex } : {}),
+    stateFile: join(opts.stateDir, 'pod-ips.json'),
+    onReassigned: (pod, previous, next) => log.warn('pod address could not be kept (taken by another process); it changes', { pod, previous, next }),
+  });
   const pods = new PodSync({
     apis,
     nodeName,
     stateDir: opts.stateDir,
     log,
-    ips: new PodIpAllocator(opts.ipStartIndex !== undefined ? { startIndex: opts.ipStartIndex } : {}),
+    ips,
+    // The cluster DNS stand-in: a pod's address as the API shows it (status.podIP, written by this kubelet).
+    directory: { podIP: (namespace: string, name: string): string | undefined => podCache(`${namespace}/${name}`)?.status?.podIP },
     readSecret: secretReader(apis),
     maxGraceMs,
     backoff: opts.backoff ?? { initialMs: 500, maxMs: 10_000 },
     readiness: opts.readiness ?? { intervalMs: 20, fastDeadlineMs: 5000, slowIntervalMs: 500 },
     requeue: (key) => controller.queue.add(key),
   });
+  const podCache = (key: string): V1Pod | undefined => controller.watches[0]?.get(key);
   const controller = runController({
     name: 'kubelet',
     apis,

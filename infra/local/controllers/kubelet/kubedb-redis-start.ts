@@ -4,8 +4,9 @@
  * exec redis-server /data/default.conf $args`), with the pod's network emulated:
  * - the config mount is /usr/local/etc/redis/ (Valkey: /usr/local/etc/valkey/), the data mount is /data;
  * - $REDIS_PASSWORD (env from the auth secret) becomes --requirepass/--masterauth, as the script's $args do;
- * - --bind <podIP> --port 6379 --dir <host data dir> --daemonize no --logfile "" come last, so the pod's address
- *   and the foreground/stdout logging that a container runtime relies on always win;
+ * - --bind <podIP> --port 6379 --bind-source-addr <podIP> --dir <host data dir> --daemonize no --logfile "" come
+ *   last, so the pod's address and the foreground/stdout logging that a container runtime relies on always win;
+ * - Cluster and Sentinel mode add their scripts' extras through `modeArgs` / `appendConf` (kubedb-start.ts);
  * - container paths in path-valued directives of the copied file (dir, include, aclfile, cluster-config-file) are
  *   rewritten to the host directories behind the mounts, because redis-server chdir()s to `dir` while it reads
  *   the file (before the command-line --dir applies). Line numbers are preserved, so errors point at the same line.
@@ -29,8 +30,22 @@ export interface RedisStartPlan {
   args: string[];
   dataDir: string;
   password: string | undefined;
+  /** Where the readiness PING goes (6379; sentinels 26379). */
+  port: number;
   /** Set when the image asks for Valkey; we still run redis-server. */
   substitutedValkey: boolean;
+  /** What the start script still does once the server answers PING (e.g. register the master with the sentinels). */
+  afterReady?: (signal: AbortSignal) => Promise<void>;
+}
+
+/**
+ * The pod's network namespace, emulated: listen on the pod IP only, and originate connections from it
+ * (`bind-source-addr`, Redis >= 7.0). Without the latter the kernel picks 127.0.0.1 as the source address for
+ * loopback destinations, so a master would list its replicas as 127.0.0.1 and sentinels would discover each other
+ * (and the replicas) at the host's address instead of the pod's.
+ */
+export function podNetworkArgs(podIP: string, port: number): string[] {
+  return ['--bind', podIP, '--port', String(port), '--bind-source-addr', podIP];
 }
 
 export function rewritePaths(conf: string, table: MountTable): string {
@@ -53,6 +68,10 @@ export async function planRedisStart(opts: {
   containerArgs: string[];
   podIP: string;
   podRoot: string;
+  /** Lines the mode's start script appends to /data/default.conf (sentinel mode: replica-announce-ip, replicaof). */
+  appendConf?: string[];
+  /** Arguments the mode's start script adds before $args (cluster mode: --cluster-announce-ip). */
+  modeArgs?: string[];
 }): Promise<RedisStartPlan> {
   const valkeyMount = opts.mounts.get(VALKEY_CONFIG_MOUNT);
   const configDir = valkeyMount ?? opts.mounts.get(REDIS_CONFIG_MOUNT);
@@ -69,15 +88,17 @@ export async function planRedisStart(opts: {
     throw new ContainerConfigError(`cp: cannot stat '${valkeyMount ? VALKEY_CONFIG_MOUNT : REDIS_CONFIG_MOUNT}/${DEFAULT_CONF}': ${(err as Error).message}`);
   }
   await mkdir(dataDir, { recursive: true });
-  await writeFile(target, rewritePaths(conf, opts.mounts));
+  const appended = opts.appendConf?.length ? `${conf.endsWith('\n') || conf === '' ? '' : '\n'}${opts.appendConf.join('\n')}\n` : '';
+  await writeFile(target, rewritePaths(conf, opts.mounts) + appended);
   const password = opts.env['REDIS_PASSWORD'] || undefined;
   const auth = password ? ['--requirepass', password, '--masterauth', password] : [];
-  const network = ['--bind', opts.podIP, '--port', String(REDIS_PORT), '--dir', dataDir, '--daemonize', 'no', '--logfile', ''];
+  const network = [...podNetworkArgs(opts.podIP, REDIS_PORT), '--dir', dataDir, '--daemonize', 'no', '--logfile', ''];
   return {
     configFile: target,
-    args: [...opts.containerArgs, ...auth, ...network],
+    args: [...(opts.modeArgs ?? []), ...opts.containerArgs, ...auth, ...network],
     dataDir,
     password,
+    port: REDIS_PORT,
     substitutedValkey: Boolean(valkeyMount) || /valkey/i.test(opts.image),
   };
 }

@@ -9,7 +9,9 @@ import { writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { ContainerConfigError, expandVars, resolveEnv, type SecretReader } from './container-env.ts';
-import { planRedisStart, REDIS_PORT } from './kubedb-redis-start.ts';
+import type { RedisStartPlan } from './kubedb-redis-start.ts';
+import { planKubeDbStart } from './kubedb-start.ts';
+import type { PodDirectory } from './start-context.ts';
 import { RedisProcess, type ProcessExit } from './redis-process.ts';
 import { mountTable, prepareVolumes } from './volumes.ts';
 import type { Logger } from '../runtime/log.ts';
@@ -54,6 +56,7 @@ export interface PodRuntimeOptions {
   backoff: { initialMs: number; maxMs: number };
   readiness: { intervalMs: number; fastDeadlineMs: number; slowIntervalMs: number };
   onValkeySubstituted: () => void;
+  directory: PodDirectory;
 }
 
 /** Pick the database container: KubeDB names it `redis`; otherwise the first container. */
@@ -76,8 +79,10 @@ export class PodRuntime {
   private state: ContainerState = { waiting: { reason: 'ContainerCreating' } };
   private lastTerminated: Terminated | undefined;
   private note = '';
-  private password: string | undefined;
+  private plan: RedisStartPlan | undefined;
   private stopping = false;
+  /** Aborts whatever a start script is waiting for (peers, sentinels) when the pod is stopped. */
+  private readonly abort = new AbortController();
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
 
@@ -116,6 +121,7 @@ export class PodRuntime {
   /** SIGTERM, wait up to graceMs, SIGKILL; resolves when the process is gone and the loop has ended. */
   async terminate(graceMs: number): Promise<void> {
     this.stopping = true;
+    this.abort.abort(new Error('pod is stopping'));
     this.wake?.();
     await this.proc?.stop(graceMs);
     await this.loop;
@@ -138,6 +144,7 @@ export class PodRuntime {
     try {
       proc = await this.startProcess();
     } catch (err) {
+      if (this.stopping) return ''; // a start script waiting for its peers was aborted by terminate()
       if (!(err instanceof ContainerConfigError)) this.opts.log.error('container start failed', { pod: this.opts.pod.metadata?.name, err });
       const message = err instanceof Error ? err.message : String(err);
       this.setState({ waiting: { reason: 'CreateContainerConfigError', message } });
@@ -159,26 +166,42 @@ export class PodRuntime {
     const mounts = await mountTable(this.container, volumeDirs);
     const env = await resolveEnv(pod, this.container, podIP, readSecret);
     const containerArgs = (this.container.args ?? []).map((a) => expandVars(a, env));
-    const plan = await planRedisStart({ image: this.container.image ?? '', mounts, env, containerArgs, podIP, podRoot });
+    const plan = await planKubeDbStart({
+      pod,
+      image: this.container.image ?? '',
+      mounts,
+      env,
+      containerArgs,
+      podIP,
+      podRoot,
+      directory: this.opts.directory,
+      signal: this.abort.signal,
+      log: this.opts.log,
+    });
     if (plan.substitutedValkey) {
       this.note = 'valkey-server is not installed locally; running redis-server instead';
       this.opts.onValkeySubstituted();
     }
     const proc = RedisProcess.start({ configFile: plan.configFile, args: plan.args, cwd: plan.dataDir, logFile: join(podRoot, 'container.log') });
     await writeFile(join(podRoot, 'redis.pid'), String(proc.pid));
-    this.password = plan.password;
+    this.plan = plan;
     return proc;
   }
 
   private async watchReadiness(proc: RedisProcess): Promise<void> {
     const { intervalMs, fastDeadlineMs, slowIntervalMs } = this.opts.readiness;
-    let ok = await proc.waitReady(this.podIP, REDIS_PORT, this.password, { deadlineMs: fastDeadlineMs, intervalMs });
+    const plan = this.plan!;
+    let ok = await proc.waitReady(this.podIP, plan.port, plan.password, { deadlineMs: fastDeadlineMs, intervalMs });
     while (!ok && proc.running && !this.stopping) {
-      ok = await proc.waitReady(this.podIP, REDIS_PORT, this.password, { deadlineMs: 60_000, intervalMs: slowIntervalMs });
+      ok = await proc.waitReady(this.podIP, plan.port, plan.password, { deadlineMs: 60_000, intervalMs: slowIntervalMs });
     }
     if (ok && proc.running && !this.stopping && this.proc === proc) {
       this.ready = true;
       this.opts.onChange();
+      // The rest of the start script (e.g. registering the primary with the sentinels) runs once the server answers.
+      await plan.afterReady?.(this.abort.signal).catch((err: unknown) => {
+        if (!this.stopping) throw err;
+      });
     }
   }
 

@@ -8,6 +8,7 @@ import type { Logger } from '../runtime/log.ts';
 import { nowRfc3339, stableStringify } from '../runtime/stable-json.ts';
 import type { SecretReader } from './container-env.ts';
 import type { PodIpAllocator } from './ip-allocator.ts';
+import type { PodDirectory } from './start-context.ts';
 import { buildPodStatus, statusUpToDate } from './pod-status.ts';
 import { PodRuntime } from './pod-runtime.ts';
 import { podRootOf, resetPodRoot } from './volumes.ts';
@@ -22,6 +23,7 @@ export interface PodSyncOptions {
   maxGraceMs: number;
   backoff: { initialMs: number; maxMs: number };
   readiness: { intervalMs: number; fastDeadlineMs: number; slowIntervalMs: number };
+  directory: PodDirectory;
   /** Ask for another sync of this pod (its container changed state). */
   requeue: (key: string) => void;
 }
@@ -111,6 +113,7 @@ export class PodSync {
       log: this.o.log,
       backoff: this.o.backoff,
       readiness: this.o.readiness,
+      directory: this.o.directory,
       onValkeySubstituted: () => {
         if (!this.valkeyLogged) this.o.log.warn('valkey-server is not installed: Valkey pods run redis-server instead');
         this.valkeyLogged = true;

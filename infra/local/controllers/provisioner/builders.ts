@@ -1,11 +1,21 @@
 /**
  * Pure builders of the objects KubeDB's provisioner creates for a Redis (kubedb-reconfigure.md §2.6, §3):
- * auth secret, operator-managed config secret, primary + governing services, and the PetSet. Standalone now;
- * Cluster (one PetSet per shard, `<name>-shard<i>`) and Sentinel plug in through `petSetPlan`.
+ * auth secret, operator-managed config secret, primary + governing services, and the PetSets of every mode.
  */
 import { randomBytes } from 'node:crypto';
 import { ConfigKey, REDIS_PORT, authSecretName, managedConfigSecretName, offshootSelectors } from '../../../../shared/kubedb/constants.ts';
 import type { Redis } from '../../../../shared/kubedb/types.ts';
+import {
+  PETSET_NAME_LABEL,
+  SHARD_LABEL,
+  clusterShape,
+  dataReplicas,
+  petSetNames,
+  redisMode,
+  sentinelMasterName,
+  sentinelReplicas,
+  type RedisSentinel,
+} from '../../../../shared/kubedb/topology.ts';
 import type { Distribution } from './versions.ts';
 
 export const PETSET_API_VERSION = 'apps.k8s.appscode.com/v1';
@@ -30,15 +40,13 @@ function meta(redis: Redis, name: string, labels: Record<string, string> = offsh
 const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
 
 export function buildAuthSecret(redis: Redis): Record<string, unknown> {
+  return basicAuthSecret(meta(redis, authSecretName(redis.metadata.name)));
+}
+
+export function basicAuthSecret(metadata: Record<string, unknown>): Record<string, unknown> {
   // 24 random bytes in base64url: 32 chars, no characters that need quoting in redis.conf or a shell.
   const password = randomBytes(24).toString('base64url');
-  return {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: meta(redis, authSecretName(redis.metadata.name)),
-    type: 'kubernetes.io/basic-auth',
-    data: { username: b64('default'), password: b64(password) },
-  };
+  return { apiVersion: 'v1', kind: 'Secret', metadata, type: 'kubernetes.io/basic-auth', data: { username: b64('default'), password: b64(password) } };
 }
 
 export function buildConfigSecret(redis: Redis, effectiveConfig: string): Record<string, unknown> {
@@ -75,9 +83,13 @@ export interface PetSetInput {
   image: string;
   authSecret: string;
   configSecret: string;
+  /** Sentinel mode: the RedisSentinel named by spec.sentinelRef (same namespace) and its auth secret. */
+  sentinel?: { object: RedisSentinel; authSecret: string };
 }
 
-function podTemplate(input: PetSetInput, labels: Record<string, string>): Record<string, unknown> {
+type EnvVar = Record<string, unknown>;
+
+function podTemplate(input: PetSetInput, labels: Record<string, string>, extraEnv: EnvVar[]): Record<string, unknown> {
   const valkey = input.distribution === 'Valkey';
   const configVolume = valkey ? 'valkey-config' : 'redis-config';
   const configPath = valkey ? '/usr/local/etc/valkey/' : '/usr/local/etc/redis/';
@@ -93,6 +105,7 @@ function podTemplate(input: PetSetInput, labels: Record<string, string>): Record
             { name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: input.authSecret, key: 'password' } } },
             { name: 'DISTRIBUTION', value: input.distribution },
             { name: 'REDIS_MODE', value: input.redis.spec.mode ?? 'Standalone' },
+            ...extraEnv,
           ],
           volumeMounts: [
             { name: 'data', mountPath: '/data' },
@@ -111,35 +124,59 @@ function podTemplate(input: PetSetInput, labels: Record<string, string>): Record
   };
 }
 
-function storageRequest(redis: Redis): Record<string, unknown> {
-  const storage = redis.spec['storage'] as Record<string, unknown> | undefined;
+export function storageRequest(spec: Record<string, unknown>): Record<string, unknown> {
+  const storage = spec['storage'] as Record<string, unknown> | undefined;
   return storage ?? { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } };
 }
 
-/** The PetSets a Redis needs. Standalone: one PetSet `<name>` with 1 replica. */
-export function petSetPlan(input: PetSetInput): Record<string, unknown>[] {
-  const mode = input.redis.spec.mode ?? 'Standalone';
-  if (mode !== 'Standalone') throw new UnsupportedModeError(mode);
-  const name = input.redis.metadata.name;
-  const selector = offshootSelectors(name);
-  const labels = { ...selector, 'app.kubernetes.io/component': 'database' };
+/** Env of a Sentinel-mode data pod: what KubeDB's sentinel on-start.sh reads ($SENTINEL_REPLICAS is our stand-in for redis-node-finder). */
+function sentinelModeEnv(input: PetSetInput): EnvVar[] {
+  const s = input.sentinel!;
+  const ns = s.object.metadata.namespace ?? 'default';
+  return [
+    { name: 'SENTINEL_NAME', value: s.object.metadata.name },
+    { name: 'SENTINEL_GOVERNING_SERVICE', value: `${governingServiceName(s.object.metadata.name)}.${ns}` },
+    { name: 'SENTINEL_REPLICAS', value: String(sentinelReplicas(s.object)) },
+    { name: 'SENTINEL_PASSWORD', valueFrom: { secretKeyRef: { name: s.authSecret, key: 'password' } } },
+    { name: 'REDIS_CLUSTER_REGISTERED_NAME', value: sentinelMasterName(input.redis) },
+    { name: 'DATABASE_NAME', value: input.redis.metadata.name },
+    { name: 'DATABASE_GOVERNING_SERVICE', value: governingServiceName(input.redis.metadata.name) },
+  ];
+}
+
+function petSet(input: PetSetInput, name: string, replicas: number, selector: Record<string, string>, extraEnv: EnvVar[]): Record<string, unknown> {
+  const labels = { ...selector, 'app.kubernetes.io/component': 'database', [PETSET_NAME_LABEL]: name };
   const spec = {
-    replicas: 1,
+    replicas,
     selector: { matchLabels: selector },
-    serviceName: governingServiceName(name),
+    serviceName: governingServiceName(input.redis.metadata.name),
     podManagementPolicy: 'OrderedReady',
     // OnDelete: a template change never restarts a pod by itself (the ops-manager restarts pods one by one);
     // a pod recreated for any reason picks up the current template.
     updateStrategy: { type: 'OnDelete' },
-    template: podTemplate(input, labels),
-    volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: storageRequest(input.redis) }],
+    template: podTemplate(input, labels, extraEnv),
+    volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: storageRequest(input.redis.spec) }],
   };
-  return [{ apiVersion: PETSET_API_VERSION, kind: 'PetSet', metadata: meta(input.redis, name, labels), spec }];
+  return { apiVersion: PETSET_API_VERSION, kind: 'PetSet', metadata: meta(input.redis, name, labels), spec };
 }
 
-export class UnsupportedModeError extends Error {
-  override name = 'UnsupportedModeError';
-  constructor(mode: string) {
-    super(`mode ${mode} is not provisioned by the local provisioner yet (Standalone only)`);
+/**
+ * The PetSets a Redis needs (domain report §2.6): Standalone one PetSet `<name>` with 1 replica; Sentinel one PetSet
+ * `<name>` with spec.replicas pods; Cluster one PetSet `<name>-shard<i>` per shard with spec.cluster.replicas pods,
+ * selected by the shard label as well (a PetSet must select only its own pods).
+ */
+export function petSetPlan(input: PetSetInput): Record<string, unknown>[] {
+  const redis = input.redis;
+  const base = offshootSelectors(redis.metadata.name);
+  switch (redisMode(redis)) {
+    case 'Cluster': {
+      const { replicas } = clusterShape(redis);
+      return petSetNames(redis).map((name, shard) => petSet(input, name, replicas, { ...base, [SHARD_LABEL]: String(shard) }, []));
+    }
+    case 'Sentinel':
+      if (!input.sentinel) throw new Error('petSetPlan: Sentinel mode needs the RedisSentinel');
+      return [petSet(input, redis.metadata.name, dataReplicas(redis), base, sentinelModeEnv(input))];
+    default:
+      return [petSet(input, redis.metadata.name, 1, base, [])];
   }
 }

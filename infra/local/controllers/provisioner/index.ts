@@ -1,6 +1,8 @@
 /**
- * A KubeDB-like Redis provisioner that is only an API client: list+watch of Redis, RedisVersion, Secrets,
- * Services, PetSets and Pods; every event maps to the owning Redis's key; one reconcile per Redis at a time.
+ * A KubeDB-like Redis provisioner that is only an API client (plus a Redis client for the coordinator step of
+ * Cluster/Sentinel topologies): list+watch of Redis, RedisSentinel, RedisVersion, Secrets, Services, PetSets and
+ * Pods; every event maps to the owning object's key (`ns/name` for a Redis, `RedisSentinel:ns/name` for a
+ * sentinel); one reconcile per object at a time.
  */
 import type { KubeConfig, V1Pod, V1Secret, V1Service } from '@kubernetes/client-node';
 import {
@@ -13,13 +15,16 @@ import {
   PETSET_VERSION,
   REDIS_PLURAL,
   REDIS_VERSION_PLURAL,
+  SENTINEL_PLURAL,
 } from '../../../../shared/kubedb/constants.ts';
+import { SENTINEL_RESOURCE_NAME, sentinelRef, type RedisSentinel } from '../../../../shared/kubedb/topology.ts';
 import type { Redis } from '../../../../shared/kubedb/types.ts';
 import { runController, source } from '../runtime/controller.ts';
 import { keyOf, makeApis, type KubeApis } from '../runtime/kube.ts';
 import type { ListResult } from '../runtime/list-watch.ts';
 import { makeLogger, type Logger } from '../runtime/log.ts';
 import { ProvisionerReconciler, type PetSetObject, type ProvisionerCaches } from './reconcile.ts';
+import { SentinelReconciler } from './sentinel-reconcile.ts';
 
 export { defaultRedisVersions } from './versions.ts';
 
@@ -34,8 +39,19 @@ interface Meta {
   metadata?: { name?: string; namespace?: string; ownerReferences?: { kind: string; name: string }[]; labels?: Record<string, string> };
 }
 
+const SENTINEL_KEY = 'RedisSentinel:';
 const ownerKeys = (obj: Meta): string[] =>
-  (obj.metadata?.ownerReferences ?? []).filter((o) => o.kind === 'Redis').map((o) => `${obj.metadata?.namespace}/${o.name}`);
+  (obj.metadata?.ownerReferences ?? [])
+    .filter((o) => o.kind === 'Redis' || o.kind === 'RedisSentinel')
+    .map((o) => `${o.kind === 'Redis' ? '' : SENTINEL_KEY}${obj.metadata?.namespace}/${o.name}`);
+
+function podKeys(p: V1Pod): string[] {
+  const labels = p.metadata?.labels ?? {};
+  const instance = labels[INSTANCE_LABEL];
+  if (!instance) return [];
+  if (labels[NAME_LABEL] === 'redises.kubedb.com') return [`${p.metadata?.namespace}/${instance}`];
+  return labels[NAME_LABEL] === SENTINEL_RESOURCE_NAME ? [`${SENTINEL_KEY}${p.metadata?.namespace}/${instance}`] : [];
+}
 
 function listCustom<T>(apis: KubeApis, group: string, version: string, plural: string): () => Promise<ListResult<T>> {
   return async () => (await apis.custom.listClusterCustomObject({ group, version, plural })) as ListResult<T>;
@@ -45,6 +61,7 @@ export async function startProvisioner(kc: KubeConfig, opts: ProvisionerOptions 
   const apis = makeApis(kc);
   const log = opts.log ?? makeLogger('provisioner');
   const redises = (): Redis[] => controller.watches[0]!.list() as unknown as Redis[];
+  const sentinelsList = (): RedisSentinel[] => controller.watches[6]!.list() as unknown as RedisSentinel[];
   const redisesUsing = (pred: (r: Redis) => boolean): string[] => redises().filter(pred).map((r) => keyOf(r.metadata));
   const secretUsers = (s: V1Secret): string[] =>
     redisesUsing(
@@ -52,47 +69,58 @@ export async function startProvisioner(kc: KubeConfig, opts: ProvisionerOptions 
         r.metadata.namespace === s.metadata?.namespace &&
         [r.spec.configuration?.secretName, r.spec.configSecret?.name, r.spec.authSecret?.name].includes(s.metadata?.name),
     );
+  const sentinelKeysUsing = (name: string | undefined): string[] =>
+    sentinelsList().filter((s) => s.spec.version === name).map((s) => SENTINEL_KEY + keyOf(s.metadata));
+  const redisesOf = (s: RedisSentinel): string[] =>
+    redisesUsing((r) => {
+      const ref = sentinelRef(r);
+      return ref?.name === s.metadata.name && ref.namespace === s.metadata.namespace;
+    });
 
   const controller = runController({
     name: 'provisioner',
     apis,
     log,
-    reconcile: (key) => reconciler.reconcile(key),
+    reconcile: (key) => (key.startsWith(SENTINEL_KEY) ? sentinelReconciler.reconcile(key.slice(SENTINEL_KEY.length)) : reconciler.reconcile(key)),
     sources: [
       source<Redis>({ name: 'redises', path: `/apis/${KUBEDB_GROUP}/${KUBEDB_VERSION}/${REDIS_PLURAL}`, list: listCustom(apis, KUBEDB_GROUP, KUBEDB_VERSION, REDIS_PLURAL), keysFor: (r) => [keyOf(r.metadata)] }),
       source<{ metadata?: { name?: string } }>({
         name: 'redisversions',
         path: `/apis/${CATALOG_GROUP}/${CATALOG_VERSION}/${REDIS_VERSION_PLURAL}`,
         list: listCustom(apis, CATALOG_GROUP, CATALOG_VERSION, REDIS_VERSION_PLURAL),
-        keysFor: (v) => redisesUsing((r) => r.spec.version === v.metadata?.name),
+        keysFor: (v) => [...redisesUsing((r) => r.spec.version === v.metadata?.name), ...sentinelKeysUsing(v.metadata?.name)],
       }),
       source<V1Secret>({ name: 'secrets', path: '/api/v1/secrets', list: () => apis.core.listSecretForAllNamespaces(), keysFor: (s) => [...ownerKeys(s), ...secretUsers(s)] }),
       source<V1Service>({ name: 'services', path: '/api/v1/services', list: () => apis.core.listServiceForAllNamespaces(), keysFor: (s) => ownerKeys(s) }),
       source<PetSetObject>({ name: 'petsets', path: `/apis/${PETSET_GROUP}/${PETSET_VERSION}/${PETSET_PLURAL}`, list: listCustom(apis, PETSET_GROUP, PETSET_VERSION, PETSET_PLURAL), keysFor: (p) => ownerKeys(p) }),
-      source<V1Pod>({
-        name: 'pods',
-        path: '/api/v1/pods',
-        list: () => apis.core.listPodForAllNamespaces(),
-        keysFor: (p) => {
-          const labels = p.metadata?.labels ?? {};
-          return labels[NAME_LABEL] === 'redises.kubedb.com' && labels[INSTANCE_LABEL] ? [`${p.metadata?.namespace}/${labels[INSTANCE_LABEL]}`] : [];
-        },
+      source<V1Pod>({ name: 'pods', path: '/api/v1/pods', list: () => apis.core.listPodForAllNamespaces(), keysFor: podKeys }),
+      source<RedisSentinel>({
+        name: 'redissentinels',
+        path: `/apis/${KUBEDB_GROUP}/${KUBEDB_VERSION}/${SENTINEL_PLURAL}`,
+        list: listCustom(apis, KUBEDB_GROUP, KUBEDB_VERSION, SENTINEL_PLURAL),
+        keysFor: (s) => [SENTINEL_KEY + keyOf(s.metadata), ...redisesOf(s)],
       }),
     ],
   });
-  const [redisW, versionW, secretW, serviceW, petSetW, podW] = controller.watches;
+  const [redisW, versionW, secretW, serviceW, petSetW, podW, sentinelW] = controller.watches;
+  const byLabels = (name: string) => (ns: string, instance: string) =>
+    (podW!.list() as V1Pod[]).filter((p) => p.metadata?.namespace === ns && p.metadata.labels?.[INSTANCE_LABEL] === instance && p.metadata.labels[NAME_LABEL] === name);
   const caches: ProvisionerCaches = {
     redis: (key) => redisW!.get(key) as unknown as Redis | undefined,
     redisVersion: (name) => versionW!.get(name) as ReturnType<ProvisionerCaches['redisVersion']>,
     secret: (ns, name) => secretW!.get(`${ns}/${name}`),
     service: (ns, name) => serviceW!.get(`${ns}/${name}`),
     petSet: (ns, name) => petSetW!.get(`${ns}/${name}`) as PetSetObject | undefined,
-    pods: (ns, instance) =>
-      (podW!.list() as V1Pod[]).filter(
-        (p) => p.metadata?.namespace === ns && p.metadata.labels?.[INSTANCE_LABEL] === instance && p.metadata.labels[NAME_LABEL] === 'redises.kubedb.com',
-      ),
+    pods: byLabels('redises.kubedb.com'),
+    pod: (ns, name) => podW!.get(`${ns}/${name}`),
+    redisSentinel: (ns, name) => sentinelW!.get(`${ns}/${name}`) as unknown as RedisSentinel | undefined,
   };
-  const reconciler = new ProvisionerReconciler(apis, caches);
+  const reconciler = new ProvisionerReconciler(apis, caches, log);
+  const sentinelReconciler = new SentinelReconciler(apis, {
+    ...caches,
+    sentinel: (key) => sentinelW!.get(key) as unknown as RedisSentinel | undefined,
+    pods: byLabels(SENTINEL_RESOURCE_NAME),
+  });
   await controller.synced;
   return { stop: () => controller.stop() };
 }

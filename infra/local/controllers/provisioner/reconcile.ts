@@ -6,26 +6,24 @@
  * (kubedb/redis pkg/controller/workqueue.go: "the operator will ignore the change events from the DB object").
  */
 import type { V1Pod, V1Secret, V1Service } from '@kubernetes/client-node';
-import {
-  ConfigKey,
-  DbCondition,
-  KUBEDB_GROUP,
-  KUBEDB_VERSION,
-  PETSET_GROUP,
-  PETSET_PLURAL,
-  PETSET_VERSION,
-  REDIS_PLURAL,
-  authSecretName,
-  managedConfigSecretName,
-} from '../../../../shared/kubedb/constants.ts';
+import { ConfigKey, DbCondition, KUBEDB_GROUP, KUBEDB_VERSION, REDIS_PLURAL, authSecretName, managedConfigSecretName } from '../../../../shared/kubedb/constants.ts';
+import { podNames, redisMode, sentinelAuthSecretName, sentinelRef, type RedisSentinel } from '../../../../shared/kubedb/topology.ts';
 import type { Redis } from '../../../../shared/kubedb/types.ts';
+import type { TopologyHealth } from '../coordinator/topology-health.ts';
 import { createIfAbsent, mergePatch, type KubeApis } from '../runtime/kube.ts';
-import { nowRfc3339, sameJson, stableStringify } from '../runtime/stable-json.ts';
-import { TEMPLATE_HASH_ANNOTATION, UnsupportedModeError, buildAuthSecret, buildConfigSecret, buildServices, petSetPlan } from './builders.ts';
+import type { Logger } from '../runtime/log.ts';
+import { nowRfc3339, sameJson } from '../runtime/stable-json.ts';
+import type { ReconcileResult } from '../runtime/work-queue.ts';
+import { buildAuthSecret, buildConfigSecret, buildServices, petSetPlan } from './builders.ts';
 import { buildEffectiveConfig } from './effective-config.ts';
+import { ensurePetSets, type PetSetObject } from './petset-writer.ts';
 import { desiredStatus, type Problem } from './status.ts';
+import { topologyStep } from './topology-step.ts';
 import { versionInfo, type VersionInfo } from './versions.ts';
-import { createHash } from 'node:crypto';
+
+export type { PetSetObject };
+/** Re-observe a multi-pod topology this often (roles change without any API event: failovers, links). */
+export const TOPOLOGY_RESYNC_MS = { healthy: 2000, converging: 300 };
 
 export interface ProvisionerCaches {
   redis(key: string): Redis | undefined;
@@ -34,12 +32,8 @@ export interface ProvisionerCaches {
   service(namespace: string, name: string): V1Service | undefined;
   petSet(namespace: string, name: string): PetSetObject | undefined;
   pods(namespace: string, instance: string): V1Pod[];
-}
-
-export interface PetSetObject {
-  metadata: { name: string; namespace: string; resourceVersion?: string; annotations?: Record<string, string>; [k: string]: unknown };
-  spec?: Record<string, unknown>;
-  [k: string]: unknown;
+  pod(namespace: string, name: string): V1Pod | undefined;
+  redisSentinel(namespace: string, name: string): RedisSentinel | undefined;
 }
 
 export const isPaused = (redis: Redis): boolean =>
@@ -71,30 +65,50 @@ export class ProvisionerReconciler {
   private readonly apis: KubeApis;
   private readonly caches: ProvisionerCaches;
 
-  constructor(apis: KubeApis, caches: ProvisionerCaches) {
+  private readonly log: Logger;
+
+  constructor(apis: KubeApis, caches: ProvisionerCaches, log: Logger) {
     this.apis = apis;
     this.caches = caches;
+    this.log = log;
   }
 
-  async reconcile(key: string): Promise<void> {
+  async reconcile(key: string): Promise<ReconcileResult> {
     const redis = this.caches.redis(key);
     if (!redis || redis.metadata.deletionTimestamp || isPaused(redis)) return;
     const info = versionInfo(this.caches.redisVersion(redis.spec.version));
     const authSecret = await this.ensureAuthSecret(redis);
     const config = await this.ensureConfigSecret(redis, info);
     await this.ensureServices(redis);
-    let problem = authSecret.problem ?? config.problem;
-    if (!info.found) problem ??= { reason: 'VersionNotFound', message: `RedisVersion ${redis.spec.version} not found` };
-    if (authSecret.name && config.exists) {
-      try {
-        await this.ensurePetSets(redis, info, authSecret.name, config.name);
-      } catch (err) {
-        // Cluster/Sentinel are not provisioned yet: say so on the Redis instead of retrying forever.
-        if (!(err instanceof UnsupportedModeError)) throw err;
-        problem ??= { reason: 'UnsupportedMode', message: err.message };
-      }
+    const sentinel = this.sentinelOf(redis);
+    const missingVersion = info.found ? undefined : { reason: 'VersionNotFound', message: `RedisVersion ${redis.spec.version} not found` };
+    const problem = authSecret.problem ?? config.problem ?? sentinel.problem ?? missingVersion;
+    if (authSecret.name && config.exists && !sentinel.problem) {
+      const desired = petSetPlan({ redis, distribution: info.distribution, image: info.image, authSecret: authSecret.name, configSecret: config.name, ...sentinel.ok });
+      await ensurePetSets(this.apis, redis.metadata.namespace ?? 'default', desired, (ns, name) => this.caches.petSet(ns, name));
     }
-    await this.writeStatus(redis, problem);
+    const topology = authSecret.name
+      ? await topologyStep(redis, { inputs: this.caches, authSecret: authSecret.name, ...sentinel.ok, log: this.log })
+      : undefined;
+    await this.writeStatus(redis, problem, topology);
+    return resyncOf(redis, topology);
+  }
+
+  /** Sentinel mode: the RedisSentinel of spec.sentinelRef, which must exist and (locally) share the namespace. */
+  private sentinelOf(redis: Redis): { ok?: { sentinel: { object: RedisSentinel; authSecret: string } }; problem?: Problem } {
+    if (redisMode(redis) !== 'Sentinel') return {};
+    const ref = sentinelRef(redis);
+    if (!ref) return { problem: { reason: 'SentinelRefMissing', message: 'mode Sentinel needs spec.sentinelRef' } };
+    if (ref.namespace !== (redis.metadata.namespace ?? 'default')) {
+      // A pod's secretKeyRef cannot cross namespaces, and the local provisioner does not copy the sentinel's secret.
+      return { problem: { reason: 'UnsupportedSentinelRef', message: `sentinel ${ref.namespace}/${ref.name} is in another namespace (not supported locally)` } };
+    }
+    const object = this.caches.redisSentinel(ref.namespace, ref.name);
+    if (!object) return { problem: { reason: 'SentinelNotFound', message: `RedisSentinel ${ref.namespace}/${ref.name} not found` } };
+    if (!this.caches.secret(ref.namespace, sentinelAuthSecretName(object))) {
+      return { problem: { reason: 'SentinelNotFound', message: `RedisSentinel ${ref.namespace}/${ref.name} has no auth secret yet` } };
+    }
+    return { ok: { sentinel: { object, authSecret: sentinelAuthSecretName(object) } } };
   }
 
   private async ensureAuthSecret(redis: Redis): Promise<{ name?: string; problem?: Problem }> {
@@ -148,31 +162,14 @@ export class ProvisionerReconciler {
     }
   }
 
-  private async ensurePetSets(redis: Redis, info: VersionInfo, authSecret: string, configSecret: string): Promise<void> {
+  private async writeStatus(redis: Redis, problem: Problem | undefined, topology: TopologyHealth | undefined): Promise<void> {
     const ns = redis.metadata.namespace ?? 'default';
-    const base = { group: PETSET_GROUP, version: PETSET_VERSION, namespace: ns, plural: PETSET_PLURAL };
-    for (const desired of petSetPlan({ redis, distribution: info.distribution, image: info.image, authSecret, configSecret })) {
-      const dmeta = desired['metadata'] as PetSetObject['metadata'];
-      const hash = createHash('sha256').update(stableStringify(desired['spec'])).digest('hex').slice(0, 16);
-      dmeta.annotations = { ...dmeta.annotations, [TEMPLATE_HASH_ANNOTATION]: hash };
-      const existing = this.caches.petSet(ns, dmeta.name);
-      if (!existing) {
-        await createIfAbsent(() => this.apis.custom.createNamespacedCustomObject({ ...base, body: desired }));
-      } else if (existing.metadata.annotations?.[TEMPLATE_HASH_ANNOTATION] !== hash) {
-        // PUT guarded by resourceVersion: a concurrent writer makes this 409, and the work queue retries.
-        const body = { ...existing, metadata: { ...existing.metadata, labels: dmeta['labels'], annotations: { ...existing.metadata.annotations, ...dmeta.annotations } }, spec: desired['spec'] };
-        await this.apis.custom.replaceNamespacedCustomObject({ ...base, name: dmeta.name, body });
-      }
-    }
-  }
-
-  private async writeStatus(redis: Redis, problem: Problem | undefined): Promise<void> {
-    const ns = redis.metadata.namespace ?? 'default';
-    const pods = this.caches.pods(ns, redis.metadata.name).filter((p) => !p.metadata?.deletionTimestamp);
+    const expected = new Set(podNames(redis));
+    const pods = this.caches.pods(ns, redis.metadata.name).filter((p) => !p.metadata?.deletionTimestamp && expected.has(p.metadata?.name ?? ''));
     const readyPods = pods.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
     const generation = redis.metadata.generation ?? 0;
     const existing = redis.status?.conditions ?? [];
-    const next = desiredStatus(existing, { generation, expectedPods: expectedPods(redis), readyPods, problem }, nowRfc3339());
+    const next = desiredStatus(existing, { generation, expectedPods: expected.size, readyPods, problem, topology }, nowRfc3339());
     const current = { phase: redis.status?.phase, observedGeneration: redis.status?.observedGeneration, conditions: existing };
     const desired = { phase: next.phase, observedGeneration: generation, conditions: next.conditions };
     if (sameJson(current, desired)) return;
@@ -186,9 +183,10 @@ export class ProvisionerReconciler {
   }
 }
 
-function expectedPods(redis: Redis): number {
-  if ((redis.spec.mode ?? 'Standalone') === 'Cluster') return (redis.spec.cluster?.shards ?? 3) * (redis.spec.cluster?.replicas ?? 2);
-  return redis.spec.mode === 'Sentinel' ? (redis.spec.replicas ?? 1) : 1;
+/** Multi-pod topologies are re-observed periodically: their roles change without any API event. */
+function resyncOf(redis: Redis, topology: TopologyHealth | undefined): ReconcileResult {
+  if (redisMode(redis) === 'Standalone') return;
+  return { requeueAfterMs: topology?.state === 'healthy' ? TOPOLOGY_RESYNC_MS.healthy : TOPOLOGY_RESYNC_MS.converging };
 }
 
 function stripUndefined<T extends Record<string, unknown>>(o: T): Partial<T> {

@@ -1,0 +1,70 @@
+/**
+ * One RedisSentinel reconcile: auth secret → services → PetSet → status, idempotent like the Redis reconcile.
+ * The sentinels start empty; which masters they monitor is registered at run time by the monitored Redis's pods
+ * (KubeDB's sentinel on-start.sh), so one RedisSentinel can serve several Redises.
+ */
+import type { V1Pod, V1Secret, V1Service } from '@kubernetes/client-node';
+import { KUBEDB_GROUP, KUBEDB_VERSION, SENTINEL_PLURAL } from '../../../../shared/kubedb/constants.ts';
+import type { Condition } from '../../../../shared/kubedb/types.ts';
+import { sentinelAuthSecretName, sentinelReplicas, type RedisSentinel } from '../../../../shared/kubedb/topology.ts';
+import { createIfAbsent, mergePatch, type KubeApis } from '../runtime/kube.ts';
+import { nowRfc3339, sameJson } from '../runtime/stable-json.ts';
+import { ensurePetSets, type PetSetObject } from './petset-writer.ts';
+import { buildSentinelAuthSecret, buildSentinelPetSet, buildSentinelServices } from './sentinel-builders.ts';
+import { desiredStatus, type Problem } from './status.ts';
+import { versionInfo } from './versions.ts';
+
+export interface SentinelCaches {
+  sentinel(key: string): RedisSentinel | undefined;
+  redisVersion(name: string): { spec?: { distribution?: string; db?: { image?: string } } } | undefined;
+  secret(namespace: string, name: string): V1Secret | undefined;
+  service(namespace: string, name: string): V1Service | undefined;
+  petSet(namespace: string, name: string): PetSetObject | undefined;
+  pods(namespace: string, instance: string): V1Pod[];
+}
+
+export class SentinelReconciler {
+  private readonly apis: KubeApis;
+  private readonly caches: SentinelCaches;
+
+  constructor(apis: KubeApis, caches: SentinelCaches) {
+    this.apis = apis;
+    this.caches = caches;
+  }
+
+  async reconcile(key: string): Promise<void> {
+    const s = this.caches.sentinel(key);
+    if (!s || s.metadata.deletionTimestamp) return;
+    const ns = s.metadata.namespace ?? 'default';
+    const info = versionInfo(this.caches.redisVersion(s.spec.version));
+    let problem: Problem | undefined = info.found ? undefined : { reason: 'VersionNotFound', message: `RedisVersion ${s.spec.version} not found` };
+    const authName = sentinelAuthSecretName(s);
+    if (!this.caches.secret(ns, authName)) {
+      if (s.spec.authSecret?.name) problem ??= { reason: 'AuthSecretNotFound', message: `auth secret ${ns}/${authName} not found` };
+      else await createIfAbsent(() => this.apis.core.createNamespacedSecret({ namespace: ns, body: buildSentinelAuthSecret(s) }));
+    }
+    for (const svc of buildSentinelServices(s)) {
+      const name = (svc['metadata'] as { name: string }).name;
+      if (!this.caches.service(ns, name)) await createIfAbsent(() => this.apis.core.createNamespacedService({ namespace: ns, body: svc }));
+    }
+    if (!problem) await ensurePetSets(this.apis, ns, [buildSentinelPetSet(s, info.image, info.distribution)], (n, name) => this.caches.petSet(n, name));
+    await this.writeStatus(s, problem);
+  }
+
+  private async writeStatus(s: RedisSentinel, problem: Problem | undefined): Promise<void> {
+    const ns = s.metadata.namespace ?? 'default';
+    const pods = this.caches.pods(ns, s.metadata.name).filter((p) => !p.metadata?.deletionTimestamp);
+    const readyPods = pods.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
+    const generation = s.metadata.generation ?? 0;
+    const existing = (s.status?.conditions ?? []) as Condition[];
+    const next = desiredStatus(existing, { generation, expectedPods: sentinelReplicas(s), readyPods, problem }, nowRfc3339());
+    const current = { phase: s.status?.phase, observedGeneration: s.status?.observedGeneration, conditions: existing };
+    const desired = { phase: next.phase, observedGeneration: generation, conditions: next.conditions };
+    if (sameJson(current, desired)) return;
+    const body = { metadata: { resourceVersion: s.metadata.resourceVersion }, status: desired };
+    await this.apis.custom.patchNamespacedCustomObjectStatus(
+      { group: KUBEDB_GROUP, version: KUBEDB_VERSION, namespace: ns, plural: SENTINEL_PLURAL, name: s.metadata.name, body },
+      mergePatch,
+    );
+  }
+}
