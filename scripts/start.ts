@@ -5,7 +5,8 @@
  * and the value `CONFIG GET maxclients` reads from the pod after each. Exits 0 when all of them are Successful.
  */
 import { join } from 'node:path';
-import { CustomObjectsApi } from '@kubernetes/client-node';
+import { parseArgs } from 'node:util';
+import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { startLocalStack } from '../infra/local/stack.ts';
 import { applyFile } from '../infra/local/manifests.ts';
 import { followOpsRequest, formatProgress } from '../infra/local/ops-progress.ts';
@@ -20,7 +21,24 @@ const flows = [
   { title: 'Remove the custom config (removeCustomConfig → default 10000)', files: ['13-rdops-remove-config.yaml'], name: 'rdops-remove-config', expect: '10000' },
 ];
 
+const USAGE = `usage: npm start [-- --cluster | --sentinel | --all]
+  (default)   Standalone: KubeDB's sample Redis and the three documented flows
+  --cluster   also KubeDB's Redis Cluster example (3 shards × 2): replicas first, masters after CLUSTER FAILOVER
+  --sentinel  also KubeDB's Sentinel example (3 sentinels, 3 Redis pods): primary after SENTINEL FAILOVER
+  --all       all of the above`;
+
 async function main(): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({ options: { cluster: { type: 'boolean' }, sentinel: { type: 'boolean' }, all: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help === true) {
+    console.log(USAGE);
+    return 0;
+  }
   const stateDir = join(PROJECT_ROOT, '.local/start');
   console.log('Starting the local stack (Kubernetes API, controllers, kubelet with real redis-server, SQS, Lambda runner, forwarder)...');
   const t0 = Date.now();
@@ -48,11 +66,37 @@ async function main(): Promise<number> {
       if (!ok) failures++;
       console.log(`  → ${flow.name}: ${ops.status?.phase} in ${((Date.now() - started) / 1000).toFixed(1)} s; CONFIG GET maxclients → ${value} (expected ${flow.expect}) ${ok ? '✔' : '✘'}\n`);
     }
+    if (values.cluster === true || values.all === true) failures += await topologyDemo(stack.kubeConfig, 'cluster', 'redis-cluster', ['00-namespace.yaml', '01-redis-cluster.yaml'], 'rdops-cluster-reconfigure');
+    if (values.sentinel === true || values.all === true) failures += await topologyDemo(stack.kubeConfig, 'sentinel', 'rd-demo', ['00-namespace.yaml', '01-sentinel.yaml', '02-redis.yaml'], 'rdops-sentinel-reconfigure');
   } finally {
     await stack.stop();
   }
   console.log(failures === 0 ? 'All documented flows ended Successful with the expected value on the pod.' : `${failures} flow(s) did not give the documented outcome.`);
   return failures === 0 ? 0 : 1;
+}
+
+/** Create a topology from KubeDB's example, reconfigure it, and read maxclients back from every pod. */
+async function topologyDemo(kc: KubeConfig, dir: string, db: string, files: string[], opsName: string): Promise<number> {
+  console.log(`== ${dir === 'cluster' ? 'Redis Cluster' : 'Sentinel'} (examples/${dir}/): creating ${db} and waiting for Ready...`);
+  for (const f of files) await applyFile(kc, join(PROJECT_ROOT, 'examples', dir, f));
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  await waitFor(`Redis demo/${db} to be Ready`, async () => {
+    const rd = (await custom.getNamespacedCustomObject({ group: 'kubedb.com', version: 'v1', plural: 'redises', namespace: 'demo', name: db })) as { status?: { phase?: string } };
+    return rd.status?.phase === 'Ready' ? true : undefined;
+  }, { timeoutMs: 180_000 });
+  const started = Date.now();
+  await applyFile(kc, join(PROJECT_ROOT, 'examples', dir, `10-${opsName}.yaml`));
+  const ops = await followOpsRequest(kc, 'demo', opsName, (line) => console.log(formatProgress(line)), { timeoutMs: 600_000 });
+  const pods = await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: 'demo', labelSelector: `app.kubernetes.io/instance=${db}` });
+  let wrong = 0;
+  for (const pod of pods.items.map((p) => p.metadata?.name ?? '').sort()) {
+    const value = await configGetOnPod(kc, 'demo', pod, db, 'maxclients');
+    if (value !== '3000') wrong++;
+    console.log(`  CONFIG GET maxclients on ${pod} → ${value}`);
+  }
+  const ok = ops.status?.phase === 'Successful' && wrong === 0;
+  console.log(`  → ${opsName}: ${ops.status?.phase} in ${((Date.now() - started) / 1000).toFixed(1)} s ${ok ? '✔' : '✘'}\n`);
+  return ok ? 0 : 1;
 }
 
 main().then(

@@ -91,6 +91,10 @@ export interface RedisPort {
   clusterFailover(target: RedisTarget): Promise<void>;
   sentinelPrimary(target: RedisTarget, masterName: string): Promise<{ host: string; port: number } | undefined>;
   sentinelFailover(target: RedisTarget, masterName: string): Promise<void>;
+  /** `CLIENT PAUSE <ms> WRITE`: writes block (not fail) on this server for a while. */
+  pauseWrites(target: RedisTarget, ms: number): Promise<void>;
+  /** `REPLICAOF host port`: demote this server to a replica of the given primary. */
+  replicaOf(target: RedisTarget, host: string, port: number): Promise<void>;
 }
 
 export interface QueuePort {

@@ -75,12 +75,12 @@ describe('Cluster and Sentinel topologies', { timeout: 600_000 }, () => {
     const kc = stack.kubeConfig;
     for (const f of ['00-namespace.yaml', '01-sentinel.yaml', '02-redis.yaml']) await applyFile(kc, join(examples, 'sentinel', f));
     await waitDatabaseReady(kc, 'demo', 'rd-demo');
-    const ops = await runOpsRequest(kc, reconfigure('demo', 'sentinel-reconfigure', 'rd-demo', { applyConfig: { 'redis.conf': 'maxclients 2500' } }), 300_000);
+    const ops = await runOpsRequest(kc, reconfigure('demo', 'sentinel-reconfigure', 'rd-demo', { applyConfig: { 'redis.conf': 'maxclients 3000' } }), 300_000);
     assert.equal(ops.status?.phase, 'Successful', JSON.stringify(ops.status?.conditions));
     const evictions = conditionTypes(ops).filter((t) => t.startsWith('EvictPod--'));
     assert.equal(evictions.length, 3);
     assert.equal(conditionTypes(ops).filter((t) => t.startsWith('FailoverPrimary--')).length, 1);
-    for (const pod of ['rd-demo-0', 'rd-demo-1', 'rd-demo-2']) assert.equal(await configGetOnPod(kc, 'demo', pod, 'rd-demo', 'maxclients'), '2500', pod);
+    for (const pod of ['rd-demo-0', 'rd-demo-1', 'rd-demo-2']) assert.equal(await configGetOnPod(kc, 'demo', pod, 'rd-demo', 'maxclients'), '3000', pod);
     await waitDatabaseReady(kc, 'demo', 'rd-demo');
   });
 });

@@ -71,4 +71,12 @@ export class RedisAdapter implements RedisPort {
   async sentinelFailover(target: RedisTarget, masterName: string): Promise<void> {
     await withClient(target, 'SENTINEL FAILOVER', (client) => client.call('SENTINEL', 'FAILOVER', masterName));
   }
+
+  async pauseWrites(target: RedisTarget, ms: number): Promise<void> {
+    await withClient(target, 'CLIENT PAUSE WRITE', (client) => client.call('CLIENT', 'PAUSE', String(ms), 'WRITE'));
+  }
+
+  async replicaOf(target: RedisTarget, host: string, port: number): Promise<void> {
+    await withClient(target, 'REPLICAOF', (client) => client.call('REPLICAOF', host, String(port)));
+  }
 }

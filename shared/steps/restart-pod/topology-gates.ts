@@ -22,6 +22,8 @@ export type GateResult = { kind: 'go' } | { kind: 'wait'; why: string };
 
 /** Re-issue a failover that has not taken effect every few checks (a manual failover can time out). */
 const REISSUE_EVERY = 5;
+/** Long enough for sentinels to promote a replica (failover-timeout 5000 in KubeDB's sentinel config). */
+const SENTINEL_WRITE_PAUSE_MS = 5000;
 
 function failIfPastDeadline(ops: RedisOpsRequest, what: string, since: Date | undefined, now: Date): void {
   if (since !== undefined && now.getTime() - since.getTime() > stepTimeoutMs(ops)) {
@@ -58,6 +60,7 @@ async function failOver(ops: RedisOpsRequest, redis: Redis, podName: string, can
     await updateOpsStatus(deps, data, ops, (status, o) => withConditions(status, [{ type: failoverCondition(podName), message }], o.metadata.generation, deps.now()));
   } else {
     failIfPastDeadline(ops, `the failover of primary ${podName}`, new Date(started.lastTransitionTime), deps.now());
+    if (topology.mode === 'Sentinel') await demoteOldPrimary(redis, podName, topology, deps);
   }
   return { kind: 'wait', why: `waiting for ${podName} to hand over its primary role` };
 }
@@ -66,12 +69,28 @@ async function issueFailover(redis: Redis, candidate: string, topology: Topology
   if (topology.mode === 'Sentinel') {
     const sentinel = topology.sentinels[0];
     if (sentinel === undefined) throw new OpsRequestFailedError('RestartPodsFailed', `no Ready sentinel to fail over Redis ${redis.metadata.name}`);
+    // A forced SENTINEL FAILOVER promotes a replica while the old primary still accepts writes for about a second
+    // (until clients learn the new primary): those acknowledged writes would be lost. Writes on the old primary are
+    // paused first — clients block instead — and it is demoted as soon as the sentinels name the new primary
+    // (demoteOldPrimary), so the blocked writes then fail with READONLY rather than being acknowledged and lost.
+    const primary = topology.pods.find((p) => p.name === topology.roles.find((r) => r.role === 'master')?.pod);
+    if (primary?.podIP !== undefined) await deps.redis.pauseWrites({ host: primary.podIP, port: 6379, ...(await credentials(redis, deps)) }, SENTINEL_WRITE_PAUSE_MS);
     await deps.redis.sentinelFailover(sentinel, sentinelMasterName(redis));
     return;
   }
   const pod = topology.pods.find((p) => p.name === candidate);
   if (pod?.podIP === undefined) return;
   await deps.redis.clusterFailover({ host: pod.podIP, port: 6379, ...(await credentials(redis, deps)) });
+}
+
+/** Sentinel: once the sentinels name another primary, make the old one its replica at once (they would in ~10 s). */
+async function demoteOldPrimary(redis: Redis, podName: string, topology: Topology, deps: StepDeps): Promise<void> {
+  const sentinel = topology.sentinels[0];
+  const old = topology.pods.find((p) => p.name === podName);
+  if (sentinel === undefined || old?.podIP === undefined) return;
+  const primary = await deps.redis.sentinelPrimary(sentinel, sentinelMasterName(redis));
+  if (primary === undefined || primary.host === old.podIP) return;
+  await deps.redis.replicaOf({ host: old.podIP, port: 6379, ...(await credentials(redis, deps)) }, primary.host, primary.port);
 }
 
 /** After a restart: is the topology whole again, with the restarted pod in sync if it is a replica? */
