@@ -1,0 +1,58 @@
+/**
+ * Helpers for Cluster / Sentinel controller tests: talk to pods by their IP, read roles from the wire, evict pods.
+ */
+import type { V1Pod } from '@kubernetes/client-node';
+import { redisCall } from '../../infra/local/controllers/runtime/redis-client.ts';
+import type { KubeApis } from '../../infra/local/controllers/runtime/kube.ts';
+import { parseClusterNodes, parseInfoReplication, type ClusterNode, type ReplicationInfo } from '../../shared/kubedb/topology.ts';
+import { KUBEDB_GROUP, KUBEDB_VERSION, REDIS_PLURAL, SENTINEL_PLURAL } from '../../shared/kubedb/constants.ts';
+import { getRedis, isReady, waitFor } from './harness.ts';
+
+export const cmd = (ip: string, port: number, password: string | undefined, ...args: (string | number)[]): Promise<unknown> =>
+  redisCall({ host: ip, port, password }, String(args[0]), ...args.slice(1));
+
+export async function clusterNodes(ip: string, password: string): Promise<ClusterNode[]> {
+  return parseClusterNodes(String(await cmd(ip, 6379, password, 'CLUSTER', 'NODES')));
+}
+
+export async function replication(ip: string, password: string): Promise<ReplicationInfo> {
+  return parseInfoReplication(String(await cmd(ip, 6379, password, 'INFO', 'replication')));
+}
+
+export async function podsOf(apis: KubeApis, namespace: string, instance: string): Promise<V1Pod[]> {
+  const list = await apis.core.listNamespacedPod({ namespace, labelSelector: `app.kubernetes.io/instance=${instance}` });
+  return list.items;
+}
+
+export async function ipOf(apis: KubeApis, namespace: string, pod: string): Promise<string> {
+  return (await apis.core.readNamespacedPod({ name: pod, namespace })).status?.podIP ?? '';
+}
+
+export async function evict(apis: KubeApis, namespace: string, name: string): Promise<string> {
+  const before = await apis.core.readNamespacedPod({ name, namespace });
+  await apis.core.createNamespacedPodEviction({ name, namespace, body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace } } });
+  return before.metadata?.uid ?? '';
+}
+
+/** Wait until the pod was replaced (new uid) and the new one is Ready. */
+export async function replaced(apis: KubeApis, namespace: string, name: string, oldUid: string, timeoutMs = 60_000): Promise<V1Pod> {
+  return waitFor(`${namespace}/${name} recreated and Ready`, async () => {
+    const pod = await apis.core.readNamespacedPod({ name, namespace });
+    return pod.metadata?.uid !== oldUid && isReady(pod) && !pod.metadata?.deletionTimestamp ? pod : undefined;
+  }, timeoutMs, 100);
+}
+
+export async function redisPhase(apis: KubeApis, namespace: string, name: string): Promise<string | undefined> {
+  return (await getRedis(apis, namespace, name)).status?.phase;
+}
+
+export async function waitPhase(apis: KubeApis, namespace: string, name: string, phase: string, timeoutMs = 90_000): Promise<void> {
+  await waitFor(`Redis ${namespace}/${name} ${phase}`, async () => ((await redisPhase(apis, namespace, name)) === phase ? true : undefined), timeoutMs, 100);
+}
+
+export async function applyObject(apis: KubeApis, body: Record<string, unknown>): Promise<void> {
+  const kind = body['kind'];
+  const namespace = (body['metadata'] as { namespace?: string }).namespace ?? 'default';
+  const plural = kind === 'RedisSentinel' ? SENTINEL_PLURAL : REDIS_PLURAL;
+  await apis.custom.createNamespacedCustomObject({ group: KUBEDB_GROUP, version: KUBEDB_VERSION, namespace, plural, body });
+}
