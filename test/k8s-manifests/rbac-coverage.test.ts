@@ -38,6 +38,7 @@ const REFS: Record<string, string> = {
   ops: `${k.OPS_GROUP}/${k.OPS_PLURAL}`,
   redises: `${k.KUBEDB_GROUP}/${k.REDIS_PLURAL}`,
   petsets: `${k.PETSET_GROUP}/${k.PETSET_PLURAL}`,
+  sentinels: `${k.KUBEDB_GROUP}/${k.SENTINEL_PLURAL}`,
 };
 const PLURALS: Record<string, string> = { REDIS_VERSION_PLURAL: `${k.CATALOG_GROUP}/${k.REDIS_VERSION_PLURAL}` };
 

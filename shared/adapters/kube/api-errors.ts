@@ -1,6 +1,6 @@
 /** Map the Kubernetes client's ApiException onto the project's named errors (the retry contract). */
 import { ApiException } from '@kubernetes/client-node';
-import { ConflictError, UnavailableError } from '../../errors.ts';
+import { ConflictError, OpsRequestFailedError, UnavailableError } from '../../errors.ts';
 
 export const statusCodeOf = (err: unknown): number | undefined => (err instanceof ApiException ? err.code : undefined);
 
@@ -15,10 +15,27 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+function statusMessage(err: unknown): string {
+  const body: unknown = err instanceof ApiException ? err.body : undefined;
+  const parsed: unknown = typeof body === 'string' ? safeJson(body) : body;
+  const message = typeof parsed === 'object' && parsed !== null ? (parsed as { message?: unknown }).message : undefined;
+  return typeof message === 'string' ? message : messageOf(err);
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 /** 409 Conflict → ConflictError; 429/5xx/network → UnavailableError; anything else is rethrown as it is. */
 export function translateApiError(err: unknown, what: string): Error {
   const code = statusCodeOf(err);
   if (code === 409) return new ConflictError(`${what}: ${messageOf(err)}`);
+  // Retrying cannot fix missing permissions: end the run (resume un-pauses the database) with the API's own words.
+  if (code === 403) return new OpsRequestFailedError('Forbidden', `${what} was forbidden; grant it in the functions' RBAC (infra/k8s/functions-rbac): ${statusMessage(err)}`);
   if (code === 429 || (code !== undefined && code >= 500) || code === undefined) {
     return new UnavailableError(`${what}: ${code ?? 'no response'} ${messageOf(err)}`, { cause: err });
   }

@@ -15,6 +15,7 @@ const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 const jsonPatch = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch);
 const ops = { group: k.OPS_GROUP, version: k.OPS_VERSION, plural: k.OPS_PLURAL };
 const redises = { group: k.KUBEDB_GROUP, version: k.KUBEDB_VERSION, plural: k.REDIS_PLURAL };
+const sentinels = { group: k.KUBEDB_GROUP, version: k.KUBEDB_VERSION, plural: k.SENTINEL_PLURAL };
 const petsets = { group: k.PETSET_GROUP, version: k.PETSET_VERSION, plural: k.PETSET_PLURAL };
 const selectorOf = (name: string) => `app.kubernetes.io/instance=${name},app.kubernetes.io/name=redises.kubedb.com`;
 
@@ -77,7 +78,7 @@ export class KubeAdapter implements KubePort {
   }
 
   getRedisSentinel(namespace: string, name: string): Promise<RedisSentinel | undefined> {
-    return readOrUndefined(`get redissentinel ${namespace}/${name}`, async () => (await this.#custom.getNamespacedCustomObject({ ...redises, plural: k.SENTINEL_PLURAL, namespace, name })) as RedisSentinel);
+    return readOrUndefined(`get redissentinel ${namespace}/${name}`, async () => (await this.#custom.getNamespacedCustomObject({ ...sentinels, namespace, name })) as RedisSentinel);
   }
 
   async getSecret(namespace: string, name: string): Promise<SecretView | undefined> {
