@@ -38,8 +38,8 @@ export class UnknownClusterError extends Error {
 export class OpsRequestFailedError extends Error {
   override name = 'OpsRequestFailedError';
   readonly reason: string;
-  constructor(reason: string, message: string) {
-    super(message);
+  constructor(reason: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.reason = reason;
   }
 }

@@ -35,7 +35,7 @@ export function translateApiError(err: unknown, what: string): Error {
   const code = statusCodeOf(err);
   if (code === 409) return new ConflictError(`${what}: ${messageOf(err)}`);
   // Retrying cannot fix missing permissions: end the run (resume un-pauses the database) with the API's own words.
-  if (code === 403) return new OpsRequestFailedError('Forbidden', `${what} was forbidden; grant it in the functions' RBAC (infra/k8s/functions-rbac): ${statusMessage(err)}`);
+  if (code === 403) return new OpsRequestFailedError('Forbidden', `${what} was forbidden; grant it in the functions' RBAC (infra/k8s/functions-rbac): ${statusMessage(err)}`, { cause: err });
   if (code === 429 || (code !== undefined && code >= 500) || code === undefined) {
     return new UnavailableError(`${what}: ${code ?? 'no response'} ${messageOf(err)}`, { cause: err });
   }
