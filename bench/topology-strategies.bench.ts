@@ -1,0 +1,87 @@
+/**
+ * Failover-aware rolling vs KubeDB's order, side by side in one run: the same Reconfigure on a 3-shard × 2 Redis
+ * Cluster and on a 3-pod Sentinel setup, once with `restart-strategy: kubedb` (replicas first, primaries restarted
+ * without a failover) and once with our default (a controlled failover before each primary's restart), while a
+ * write probe measures what clients see.
+ * Usage: npx node bench/topology-strategies.bench.ts
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { applyFile, applyObjects } from '../infra/local/manifests.ts';
+import { followOpsRequest } from '../infra/local/ops-progress.ts';
+import { PROJECT_ROOT } from '../infra/local/serverless-config.ts';
+import { startLocalStack } from '../infra/local/stack.ts';
+import { waitFor } from '../infra/local/wait.ts';
+import { RESTART_STRATEGY_ANNOTATION } from '../shared/steps/annotations.ts';
+import { startWriteProbe, type ProbeTarget } from './write-probe/index.ts';
+import { reconfigure, waitDatabaseReady } from '../test/e2e/harness.ts';
+
+export interface Row { [column: string]: string | number }
+
+async function secretPassword(kc: KubeConfig, ns: string, name: string): Promise<string> {
+  const s = await kc.makeApiClient(CoreV1Api).readNamespacedSecret({ namespace: ns, name });
+  return Buffer.from(s.data?.['password'] ?? '', 'base64').toString();
+}
+
+async function podIp(kc: KubeConfig, ns: string, pod: string): Promise<string> {
+  return waitFor(`${pod} IP`, async () => (await kc.makeApiClient(CoreV1Api).readNamespacedPod({ namespace: ns, name: pod })).status?.podIP, { timeoutMs: 60_000 });
+}
+
+async function probeTarget(kc: KubeConfig, mode: 'cluster' | 'sentinel'): Promise<ProbeTarget> {
+  if (mode === 'cluster') {
+    return { mode: 'cluster', seeds: [{ host: await podIp(kc, 'demo', 'redis-cluster-shard0-0'), port: 6379 }], password: await secretPassword(kc, 'demo', 'redis-cluster-auth'), shards: 3 };
+  }
+  const sentinels = await Promise.all([0, 1, 2].map(async (i) => ({ host: await podIp(kc, 'demo', `sen-demo-${i}`), port: 26379 })));
+  return { mode: 'sentinel', sentinels, masterName: 'demo/rd-demo', password: await secretPassword(kc, 'demo', 'rd-demo-auth'), sentinelPassword: await secretPassword(kc, 'demo', 'sen-demo-auth') };
+}
+
+async function runOne(kc: KubeConfig, mode: 'cluster' | 'sentinel', strategy: 'kubedb' | 'failover', value: number): Promise<Row> {
+  const db = mode === 'cluster' ? 'redis-cluster' : 'rd-demo';
+  await waitDatabaseReady(kc, 'demo', db);
+  const probe = startWriteProbe(await probeTarget(kc, mode));
+  await probe.waitForWrites(20, 30_000);
+  const ops = reconfigure('demo', `${mode}-${strategy}`, db, { applyConfig: { 'redis.conf': `maxclients ${value}` } });
+  const annotated = { ...ops, metadata: { ...ops.metadata, annotations: { [RESTART_STRATEGY_ANNOTATION]: strategy } } };
+  const started = performance.now();
+  await applyObjects(kc, [annotated] as never);
+  const done = await followOpsRequest(kc, 'demo', annotated.metadata.name, () => undefined, { timeoutMs: 900_000 });
+  const totalMs = performance.now() - started;
+  await waitDatabaseReady(kc, 'demo', db);
+  const report = await probe.stop();
+  return {
+    topology: mode === 'cluster' ? 'Cluster 3×2' : 'Sentinel 3 + 3',
+    strategy: strategy === 'kubedb' ? '(a) KubeDB order' : '(b) failover-aware',
+    phase: done.status?.phase ?? '?',
+    'total s': (totalMs / 1000).toFixed(1),
+    'longest unavailable ms': Math.round(report.longestUnavailableMs),
+    'total unavailable ms': Math.round(report.totalUnavailableMs),
+    'failed writes': report.writesFailed,
+    'lost acked writes': report.lostAcknowledgedWrites,
+    'writes acked': report.writesAcknowledged,
+  };
+}
+
+export async function run(): Promise<Row[]> {
+  const stateDir = await mkdtemp(join(tmpdir(), 'rr-topo-bench-'));
+  const stack = await startLocalStack({ stateDir });
+  const rows: Row[] = [];
+  try {
+    const kc = stack.kubeConfig;
+    for (const f of ['00-namespace.yaml', '01-redis-cluster.yaml']) await applyFile(kc, join(PROJECT_ROOT, 'examples/cluster', f));
+    for (const f of ['01-sentinel.yaml', '02-redis.yaml']) await applyFile(kc, join(PROJECT_ROOT, 'examples/sentinel', f));
+    rows.push(await runOne(kc, 'cluster', 'kubedb', 4100));
+    rows.push(await runOne(kc, 'cluster', 'failover', 4200));
+    rows.push(await runOne(kc, 'sentinel', 'kubedb', 4300));
+    rows.push(await runOne(kc, 'sentinel', 'failover', 4400));
+  } finally {
+    await stack.stop();
+    await rm(stateDir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+if (import.meta.main) {
+  run().then((rows) => console.table(rows), (err: unknown) => { console.error(err); process.exit(1); });
+}
