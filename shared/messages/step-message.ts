@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { cloudEventSchema } from './cloudevent.ts';
 
 export const STEP_MESSAGE_VERSION = 1 as const;
 
@@ -57,18 +58,7 @@ export const stepDataSchema = z
 export type StepData = z.output<typeof stepDataSchema>;
 export type StepDataInput = z.input<typeof stepDataSchema>;
 
-export const stepMessageSchema = z
-  .object({
-    specversion: z.literal('1.0'),
-    id: z.string().min(1),
-    source: z.string().min(1),
-    type: z.string().min(1),
-    subject: z.string().min(1),
-    time: z.string().datetime({ offset: true }),
-    datacontenttype: z.literal('application/json'),
-    data: stepDataSchema,
-  })
-  .strict()
+export const stepMessageSchema = cloudEventSchema(stepDataSchema)
   .superRefine((msg, ctx) => {
     if (msg.type !== eventTypeFor(msg.data.step)) {
       ctx.addIssue({ code: 'custom', path: ['type'], message: `must be ${eventTypeFor(msg.data.step)}` });

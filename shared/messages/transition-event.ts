@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { cloudEventSchema } from './cloudevent.ts';
 import { STEPS } from './step-message.ts';
 
 export const TRANSITION_EVENT_VERSION = 1 as const;
@@ -33,18 +34,7 @@ export const transitionDataSchema = z
   .strict();
 export type TransitionData = z.infer<typeof transitionDataSchema>;
 
-export const transitionEventSchema = z
-  .object({
-    specversion: z.literal('1.0'),
-    id: z.string().min(1),
-    source: z.string().min(1),
-    type: z.string().min(1),
-    subject: z.string().min(1),
-    time: z.string().datetime({ offset: true }),
-    datacontenttype: z.literal('application/json'),
-    data: transitionDataSchema,
-  })
-  .strict();
+export const transitionEventSchema = cloudEventSchema(transitionDataSchema);
 export type TransitionEvent = z.infer<typeof transitionEventSchema>;
 
 export function newTransitionEvent(data: TransitionData, source: string, now: Date = new Date()): TransitionEvent {
