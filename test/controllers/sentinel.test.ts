@@ -73,7 +73,17 @@ void describe('controllers: Sentinel mode from the KubeDB examples', () => {
   void it('after SENTINEL FAILOVER the evicted former primary comes back as a replica of the new primary', async () => {
     const oldPrimary = `${NAME}-0`;
     const oldIp = await ipOf(c.apis, NS, oldPrimary);
-    await cmd(sentinelIps[0]!, SENTINEL_PORT, sentinelPassword, 'SENTINEL', 'FAILOVER', masterName);
+    // Right after the replica restart above, the sentinels may not yet list a promotable replica (they refresh
+    // replica info every 10 s): NOGOODSLAVE is a "not yet", so ask again until the failover is accepted.
+    await waitFor('SENTINEL FAILOVER accepted', async () => {
+      try {
+        await cmd(sentinelIps[0]!, SENTINEL_PORT, sentinelPassword, 'SENTINEL', 'FAILOVER', masterName);
+        return true;
+      } catch (err) {
+        if (/NOGOODSLAVE/.test(String(err))) return undefined;
+        throw err;
+      }
+    }, 30_000, 200);
     const newIp = await waitFor('new primary agreed', async () => {
       const p = await agreedPrimary();
       return p && p !== oldIp && (await replication(p, password)).role === 'master' ? p : undefined;

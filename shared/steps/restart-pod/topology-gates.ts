@@ -53,7 +53,14 @@ async function failOver(ops: RedisOpsRequest, redis: Redis, podName: string, can
   const started = findCondition(ops.status?.conditions, failoverCondition(podName));
   if (started === undefined || data.attempt % REISSUE_EVERY === REISSUE_EVERY - 1) {
     if (topology.problems.length > 0 && started === undefined) return { kind: 'wait', why: topology.problems.join('; ') };
-    await issueFailover(redis, candidate, topology, deps);
+    try {
+      await issueFailover(redis, candidate, topology, deps);
+    } catch (err) {
+      // Sentinels refresh their view of replicas every 10 s: right after a replica restart they may answer
+      // NOGOODSLAVE (no promotable replica yet) or INPROG. Both mean "not yet": wait and ask again.
+      if (!/NOGOODSLAVE|INPROG/.test((err as Error).message)) throw err;
+      return { kind: 'wait', why: `the sentinels cannot fail ${podName} over yet: ${(err as Error).message}` };
+    }
   }
   if (started === undefined) {
     const message = `failing over primary ${podName} to ${topology.mode === 'Cluster' ? candidate : 'a replica chosen by the sentinels'} before restarting it`;
