@@ -74,4 +74,21 @@ describe('documented Reconfigure flows (Standalone)', { timeout: 300_000 }, () =
     const redis = await getRedis(kc, 'combined', 'rd');
     assert.equal(redis.spec.configuration?.secretName, undefined);
   });
+
+  it('Valkey: applyConfig under valkey.conf reaches the pod; a redis.conf key is refused, naming the expected key', async () => {
+    const kc = stack.kubeConfig;
+    await applyObjects(kc, [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'valkey' } },
+      configSecret('valkey', 'vk-user-config', 'maxclients 500\n', 'valkey.conf'),
+      { apiVersion: 'kubedb.com/v1', kind: 'Redis', metadata: { name: 'vk', namespace: 'valkey' }, spec: { version: 'valkey-8.1.1', configuration: { secretName: 'vk-user-config' } } },
+    ] as never);
+    await waitDatabaseReady(kc, 'valkey', 'vk');
+    const wrongKey = await runOpsRequest(kc, reconfigure('valkey', 'wrong-key', 'vk', { applyConfig: { 'redis.conf': 'maxclients 900' } }));
+    assert.equal(wrongKey.status?.phase, 'Failed');
+    assert.match(wrongKey.status?.conditions?.find((c) => c.type === 'Failed')?.message ?? '', /valkey\.conf/);
+    const ops = await runOpsRequest(kc, reconfigure('valkey', 'valkey-apply', 'vk', { applyConfig: { 'valkey.conf': 'maxclients 900' } }));
+    assert.equal(ops.status?.phase, 'Successful', JSON.stringify(ops.status));
+    assert.equal(await maxclients(kc, 'valkey', 'vk'), '900');
+    assert.deepEqual((await getRedis(kc, 'valkey', 'vk')).spec.configuration?.inline, { 'valkey.conf': 'maxclients 900\n' });
+  });
 });
