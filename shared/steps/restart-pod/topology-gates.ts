@@ -15,7 +15,8 @@ import { RESTART_STRATEGY_ANNOTATION } from '../annotations.ts';
 import { updateOpsStatus, withConditions } from '../ops-status.ts';
 import { currentStepStartedAt } from '../progress.ts';
 import { stepTimeoutMs } from '../timeouts.ts';
-import { credentials, observeTopology, type Topology } from '../topology/observe.ts';
+import { observeTopology, type Topology } from '../topology/observe.ts';
+import { redisTarget } from './redis-target.ts';
 import { failoverCandidate } from '../topology/restart-plan.ts';
 
 export type GateResult = { kind: 'go' } | { kind: 'wait'; why: string };
@@ -81,13 +82,13 @@ async function issueFailover(redis: Redis, candidate: string, topology: Topology
     // paused first — clients block instead — and it is demoted as soon as the sentinels name the new primary
     // (demoteOldPrimary), so the blocked writes then fail with READONLY rather than being acknowledged and lost.
     const primary = topology.pods.find((p) => p.name === topology.roles.find((r) => r.role === 'master')?.pod);
-    if (primary?.podIP !== undefined) await deps.redis.pauseWrites({ host: primary.podIP, port: 6379, ...(await credentials(redis, deps)) }, SENTINEL_WRITE_PAUSE_MS);
+    if (primary?.podIP !== undefined) await deps.redis.pauseWrites(await redisTarget(redis, primary.podIP, deps), SENTINEL_WRITE_PAUSE_MS);
     await deps.redis.sentinelFailover(sentinel, sentinelMasterName(redis));
     return;
   }
   const pod = topology.pods.find((p) => p.name === candidate);
   if (pod?.podIP === undefined) return;
-  await deps.redis.clusterFailover({ host: pod.podIP, port: 6379, ...(await credentials(redis, deps)) });
+  await deps.redis.clusterFailover(await redisTarget(redis, pod.podIP, deps));
 }
 
 /** Sentinel: once the sentinels name another primary, make the old one its replica at once (they would in ~10 s). */
@@ -97,13 +98,13 @@ async function demoteOldPrimary(redis: Redis, podName: string, topology: Topolog
   if (sentinel === undefined || old?.podIP === undefined) return;
   const primary = await deps.redis.sentinelPrimary(sentinel, sentinelMasterName(redis));
   if (primary === undefined || primary.host === old.podIP) return;
-  await deps.redis.replicaOf({ host: old.podIP, port: 6379, ...(await credentials(redis, deps)) }, primary.host, primary.port);
+  await deps.redis.replicaOf(await redisTarget(redis, old.podIP, deps), primary.host, primary.port);
 }
 
 /** After a restart: is the topology whole again, with the restarted pod in sync if it is a replica? */
 export async function afterRestart(redis: Redis, podName: string, podIP: string, deps: StepDeps): Promise<GateResult> {
   if (redisMode(redis) === 'Standalone') return { kind: 'go' };
-  const own = parseInfoReplication(await deps.redis.info({ host: podIP, port: 6379, ...(await credentials(redis, deps)) }, 'replication'));
+  const own = parseInfoReplication(await deps.redis.info(await redisTarget(redis, podIP, deps), 'replication'));
   if (own.role === 'replica' && own.masterLinkStatus !== 'up') return { kind: 'wait', why: `${podName} is not in sync with its primary yet` };
   const topology = await observeTopology(redis, deps);
   return topology.problems.length === 0 ? { kind: 'go' } : { kind: 'wait', why: topology.problems.join('; ') };

@@ -3,6 +3,7 @@
  * come from Redis itself (CLUSTER NODES, INFO replication, the sentinels), never from pod ordinals — after one
  * failover the master of a shard may be any of its pods.
  */
+import { OpsRequestFailedError } from '../../errors.ts';
 import { authSecretName, REDIS_PORT } from '../../kubedb/constants.ts';
 import type { Redis } from '../../kubedb/types.ts';
 import {
@@ -24,10 +25,14 @@ export interface Topology {
   sentinels: RedisTarget[];
 }
 
-export async function credentials(redis: Redis, deps: StepDeps, secretName = redis.spec.authSecret?.name ?? authSecretName(redis.metadata.name)): Promise<{ username?: string; password?: string }> {
-  const secret = await deps.kube.getSecret(redis.metadata.namespace ?? '', secretName);
-  const password = secret?.data['password'];
-  return password === undefined ? {} : { password };
+/** Credentials for the database's pods: the auth secret's username/password (`<name>-auth` unless spec.authSecret). */
+export async function credentials(redis: Redis, deps: StepDeps): Promise<{ username?: string; password?: string }> {
+  const ns = redis.metadata.namespace ?? '';
+  const name = redis.spec.authSecret?.name ?? authSecretName(redis.metadata.name);
+  const secret = await deps.kube.getSecret(ns, name);
+  if (secret === undefined) throw new OpsRequestFailedError('AuthSecretNotFound', `auth secret ${ns}/${name} of Redis ${redis.metadata.name} not found`);
+  const { username, password } = secret.data;
+  return { ...(username !== undefined ? { username } : {}), ...(password !== undefined ? { password } : {}) };
 }
 
 export async function observeTopology(redis: Redis, deps: StepDeps): Promise<Topology> {
