@@ -9,10 +9,10 @@
  * Usage: npx node scripts/gen-config-flags.ts [path/to/redis-7.2-config-flags.csv]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const DEFAULT_CSV_PATH = '/work/shared/domain/redis-7.2-config-flags.csv';
+export const DEFAULT_CSV_PATH = resolve(import.meta.dirname, '../../shared/domain/redis-7.2-config-flags.csv');
 export const GENERATED_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', 'shared', 'config', 'redis-config-flags.generated.ts');
 
 const KNOWN_TYPES = [

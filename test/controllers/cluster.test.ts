@@ -11,8 +11,9 @@ import { CLUSTER_SLOTS, PETSET_NAME_LABEL, SHARD_LABEL, isFailedNode, podNames, 
 import { startControllers } from '../../infra/local/controllers/index.ts';
 import { KUBELET_TEST_OPTIONS, getRedis, readSecretKey, startLocalCluster, waitFor, type LocalCluster } from './harness.ts';
 import { applyObject, clusterNodes, cmd, evict, ipOf, replaced, replication, waitPhase } from './topology-harness.ts';
+import { KUBEDB_EXAMPLES } from '../shared-reference.ts';
 
-const EXAMPLE = '/work/shared/kubedb/examples/clustering/demo-1.yaml';
+const EXAMPLE = `${KUBEDB_EXAMPLES}/clustering/demo-1.yaml`;
 const NS = 'demo';
 const NAME = 'redis-cluster';
 

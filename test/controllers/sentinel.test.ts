@@ -11,8 +11,9 @@ import { KUBEDB_GROUP, KUBEDB_VERSION, SENTINEL_PLURAL } from '../../shared/kube
 import { SENTINEL_PORT, sentinelMasterName } from '../../shared/kubedb/topology.ts';
 import { getRedis, readSecretKey, startLocalCluster, waitFor, type LocalCluster } from './harness.ts';
 import { applyObject, cmd, evict, ipOf, replaced, replication, waitPhase } from './topology-harness.ts';
+import { KUBEDB_EXAMPLES } from '../shared-reference.ts';
 
-const DIR = '/work/shared/kubedb/examples/sentinel';
+const DIR = `${KUBEDB_EXAMPLES}/sentinel`;
 const NS = 'demo';
 const NAME = 'rd-demo';
 const SENTINEL = 'sen-demo';

@@ -8,8 +8,9 @@ import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
 import { configGet, getRedis, putSecret, readSecretKey, readyPod, startLocalCluster, waitFor, type LocalCluster } from './harness.ts';
 import { KUBEDB_GROUP, KUBEDB_VERSION, REDIS_PLURAL } from '../../shared/kubedb/constants.ts';
+import { KUBEDB_EXAMPLES } from '../shared-reference.ts';
 
-const EXAMPLE = '/work/shared/kubedb/examples/reconfigure/sample-redis-config.yaml';
+const EXAMPLE = `${KUBEDB_EXAMPLES}/reconfigure/sample-redis-config.yaml`;
 const alive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
@@ -69,7 +70,7 @@ void describe('controllers: Standalone Redis from the KubeDB example', () => {
 
   void it('provisions the quickstart examples, Valkey included (served by redis-server, and said so)', async () => {
     for (const file of ['demo-v1.yaml', 'demo-valkey-v1.yaml']) {
-      const body = YAML.parse(readFileSync(`/work/shared/kubedb/examples/quickstart/${file}`, 'utf8')) as Record<string, unknown>;
+      const body = YAML.parse(readFileSync(`${KUBEDB_EXAMPLES}/quickstart/${file}`, 'utf8')) as Record<string, unknown>;
       await c.apis.custom.createNamespacedCustomObject({ group: KUBEDB_GROUP, version: KUBEDB_VERSION, namespace: 'demo', plural: REDIS_PLURAL, body });
     }
     for (const name of ['redis-quickstart', 'valkey-quickstart']) {

@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return -- API JSON is checked by the assertions */
 /**
  * The trimmed CRDs in infra/crds must accept every KubeDB example exactly as the upstream CRDs do, and keep the
- * names, printer columns, short names, categories and subresources. (Tests may read /work/shared; the stack may not.)
+ * names, printer columns, short names, categories and subresources. (Tests may read ../shared; the stack may not.)
  */
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Ajv } from 'ajv';
 import YAML from 'yaml';
+import { KUBEDB_DIR } from '../shared-reference.ts';
 
-const SHARED = '/work/shared/kubedb';
+const SHARED = KUBEDB_DIR;
 const TRIMMED = join(import.meta.dirname, '../../infra/crds');
 
 interface Crd {

@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { KubeApiServer } from '../../infra/local/kube-apiserver/index.ts';
 import { eventually, startTestServer } from './helpers.ts';
+import { KUBEDB_EXAMPLES } from '../shared-reference.ts';
 
-const EXAMPLES = '/work/shared/kubedb/examples';
+const EXAMPLES = KUBEDB_EXAMPLES;
 
 void describe('kubectl compatibility', () => {
   let s: KubeApiServer;

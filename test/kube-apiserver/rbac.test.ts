@@ -12,8 +12,9 @@ import { after, before, describe, it } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
 import type { KubeApiServer } from '../../infra/local/kube-apiserver/index.ts';
 import { raw, requireKubectl, runKubectl, startTestServer } from './helpers.ts';
+import { KUBEDB_EXAMPLES } from '../shared-reference.ts';
 
-const EXAMPLES = '/work/shared/kubedb/examples';
+const EXAMPLES = KUBEDB_EXAMPLES;
 const SA_USER = 'system:serviceaccount:demo:reader';
 const RDOPS = '/apis/ops.kubedb.com/v1alpha1/namespaces/demo/redisopsrequests';
 
