@@ -130,3 +130,13 @@ export async function configGet(pod: V1Pod, password: string, directive: string)
     client.disconnect();
   }
 }
+
+/** Whether a process still exists (signal 0 only checks). */
+export const isProcessAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};

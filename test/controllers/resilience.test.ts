@@ -7,19 +7,11 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { KUBELET_TEST_OPTIONS, configGet, getRedis, putSecret, readSecretKey, readyPod, startLocalCluster, waitFor, type LocalCluster } from './harness.ts';
+import { KUBELET_TEST_OPTIONS, configGet, getRedis, putSecret, readSecretKey, readyPod, startLocalCluster, waitFor, type LocalCluster, isProcessAlive } from './harness.ts';
 import { KUBEDB_GROUP, KUBEDB_VERSION, REDIS_PLURAL } from '../../shared/kubedb/constants.ts';
 import { startControllers } from '../../infra/local/controllers/index.ts';
 
 const NS = 'res';
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 void describe('controllers: resilience', () => {
   let c: LocalCluster;
@@ -34,7 +26,7 @@ void describe('controllers: resilience', () => {
   after(async () => {
     const pids = c.controllers.kubelet.pids();
     await c.stop();
-    for (const pid of pids) assert.equal(alive(pid), false, `redis-server ${pid} survived`);
+    for (const pid of pids) assert.equal(isProcessAlive(pid), false, `redis-server ${pid} survived`);
   });
 
   void it('recovers a pod after watches were dropped, answered 410, and list/watch/patch calls failed', async () => {
@@ -63,7 +55,7 @@ void describe('controllers: resilience', () => {
     await writeFile(join(podRoot, 'redis.pid'), String(stale.pid));
     c.controllers = await startControllers(c.kc, { stateDir: c.nodeStateDir, kubelet: KUBELET_TEST_OPTIONS });
     await staleExit;
-    assert.equal(alive(stale.pid!), false);
+    assert.equal(isProcessAlive(stale.pid!), false);
     const after = await waitFor('pod restarted by the new kubelet', async () => {
       const pod = await readyPod(c.apis, NS, 'rr-0');
       const id = pod.status?.containerStatuses?.[0]?.containerID;

@@ -6,19 +6,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
-import { configGet, getRedis, putSecret, readSecretKey, readyPod, startLocalCluster, waitFor, type LocalCluster } from './harness.ts';
+import { configGet, getRedis, putSecret, readSecretKey, readyPod, startLocalCluster, waitFor, type LocalCluster, isProcessAlive } from './harness.ts';
 import { KUBEDB_GROUP, KUBEDB_VERSION, REDIS_PLURAL } from '../../shared/kubedb/constants.ts';
 import { KUBEDB_EXAMPLES } from '../shared-reference.ts';
 
 const EXAMPLE = `${KUBEDB_EXAMPLES}/reconfigure/sample-redis-config.yaml`;
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 void describe('controllers: Standalone Redis from the KubeDB example', () => {
   let c: LocalCluster;
@@ -33,7 +25,7 @@ void describe('controllers: Standalone Redis from the KubeDB example', () => {
   after(async () => {
     for (const p of c.controllers.kubelet.pids()) pids.add(p);
     await c.stop();
-    for (const pid of pids) assert.equal(alive(pid), false, `redis-server ${pid} survived kubelet.stop()`);
+    for (const pid of pids) assert.equal(isProcessAlive(pid), false, `redis-server ${pid} survived kubelet.stop()`);
   });
 
   void it('becomes Ready and serves the user config on the pod IP', async () => {

@@ -12,12 +12,12 @@ import type { Redis } from '../../../../shared/kubedb/types.ts';
 import type { TopologyHealth } from '../coordinator/topology-health.ts';
 import { createIfAbsent, mergePatch, type KubeApis } from '../runtime/kube.ts';
 import type { Logger } from '../runtime/log.ts';
-import { nowRfc3339, sameJson } from '../runtime/stable-json.ts';
 import type { ReconcileResult } from '../runtime/work-queue.ts';
 import { buildAuthSecret, buildConfigSecret, buildServices, petSetPlan } from './builders.ts';
 import { buildEffectiveConfig } from './effective-config.ts';
 import { ensurePetSets, type PetSetObject } from './petset-writer.ts';
-import { desiredStatus, type Problem } from './status.ts';
+import type { Problem } from './status.ts';
+import { writeDatabaseStatus } from './status-writer.ts';
 import { topologyStep } from './topology-step.ts';
 import { versionInfo, type VersionInfo } from './versions.ts';
 
@@ -166,21 +166,9 @@ export class ProvisionerReconciler {
     const ns = redis.metadata.namespace ?? 'default';
     const expected = new Set(podNames(redis));
     const pods = this.caches.pods(ns, redis.metadata.name).filter((p) => !p.metadata?.deletionTimestamp && expected.has(p.metadata?.name ?? ''));
-    const readyPods = pods.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
-    const generation = redis.metadata.generation ?? 0;
-    const existing = redis.status?.conditions ?? [];
-    const next = desiredStatus(existing, { generation, expectedPods: expected.size, readyPods, problem, topology }, nowRfc3339());
-    const current = { phase: redis.status?.phase, observedGeneration: redis.status?.observedGeneration, conditions: existing };
-    const desired = { phase: next.phase, observedGeneration: generation, conditions: next.conditions };
-    if (sameJson(current, desired)) return;
-    // resourceVersion in a merge patch is a precondition: if the ops-manager wrote Paused since our read, this is
-    // a 409 and we re-read instead of dropping its condition (conditions is replaced as a whole by a merge patch).
-    const body = { metadata: { resourceVersion: redis.metadata.resourceVersion }, status: desired };
-    await this.apis.custom.patchNamespacedCustomObjectStatus(
-      { group: KUBEDB_GROUP, version: KUBEDB_VERSION, namespace: ns, plural: REDIS_PLURAL, name: redis.metadata.name, body },
-      mergePatch,
-    );
+    await writeDatabaseStatus(this.apis, REDIS_PLURAL, redis, pods, { expectedPods: expected.size, problem, topology });
   }
+
 }
 
 /** Multi-pod topologies are re-observed periodically: their roles change without any API event. */

@@ -4,14 +4,13 @@
  * (KubeDB's sentinel on-start.sh), so one RedisSentinel can serve several Redises.
  */
 import type { V1Pod, V1Secret, V1Service } from '@kubernetes/client-node';
-import { KUBEDB_GROUP, KUBEDB_VERSION, SENTINEL_PLURAL } from '../../../../shared/kubedb/constants.ts';
-import type { Condition } from '../../../../shared/kubedb/types.ts';
+import { SENTINEL_PLURAL } from '../../../../shared/kubedb/constants.ts';
 import { sentinelAuthSecretName, sentinelReplicas, type RedisSentinel } from '../../../../shared/kubedb/topology.ts';
-import { createIfAbsent, mergePatch, type KubeApis } from '../runtime/kube.ts';
-import { nowRfc3339, sameJson } from '../runtime/stable-json.ts';
+import { createIfAbsent, type KubeApis } from '../runtime/kube.ts';
 import { ensurePetSets, type PetSetObject } from './petset-writer.ts';
 import { buildSentinelAuthSecret, buildSentinelPetSet, buildSentinelServices } from './sentinel-builders.ts';
-import { desiredStatus, type Problem } from './status.ts';
+import type { Problem } from './status.ts';
+import { writeDatabaseStatus } from './status-writer.ts';
 import { versionInfo } from './versions.ts';
 
 export interface SentinelCaches {
@@ -54,17 +53,6 @@ export class SentinelReconciler {
   private async writeStatus(s: RedisSentinel, problem: Problem | undefined): Promise<void> {
     const ns = s.metadata.namespace ?? 'default';
     const pods = this.caches.pods(ns, s.metadata.name).filter((p) => !p.metadata?.deletionTimestamp);
-    const readyPods = pods.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
-    const generation = s.metadata.generation ?? 0;
-    const existing = (s.status?.conditions ?? []) as Condition[];
-    const next = desiredStatus(existing, { generation, expectedPods: sentinelReplicas(s), readyPods, problem }, nowRfc3339());
-    const current = { phase: s.status?.phase, observedGeneration: s.status?.observedGeneration, conditions: existing };
-    const desired = { phase: next.phase, observedGeneration: generation, conditions: next.conditions };
-    if (sameJson(current, desired)) return;
-    const body = { metadata: { resourceVersion: s.metadata.resourceVersion }, status: desired };
-    await this.apis.custom.patchNamespacedCustomObjectStatus(
-      { group: KUBEDB_GROUP, version: KUBEDB_VERSION, namespace: ns, plural: SENTINEL_PLURAL, name: s.metadata.name, body },
-      mergePatch,
-    );
+    await writeDatabaseStatus(this.apis, SENTINEL_PLURAL, s, pods, { expectedPods: sentinelReplicas(s), problem });
   }
 }
