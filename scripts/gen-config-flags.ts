@@ -2,9 +2,10 @@
  * Generates shared/config/redis-config-flags.generated.ts from the Redis 7.2.6 config table
  * (domain report §8.5: `standardConfig static_configs[]` of redis/redis 7.2.6 src/config.c, parsed to CSV).
  *
- * Why generated and committed: the project must not read ../shared at run time, yet the flags table is the one
- * source of truth for "unknown directive", types and IMMUTABLE (style.md §9). A unit test regenerates the module
- * from the CSV (when present) and fails if the committed file drifted.
+ * Why generated and committed: the flags table is the one source of truth for "unknown directive", types and
+ * IMMUTABLE (style.md §9), and the functions' bundles should not parse a CSV at cold start. The CSV itself is kept in
+ * the repository (shared/config/data/, a copy of the domain report's table); a unit test regenerates the module from
+ * it and fails if the committed file drifted.
  *
  * Usage: npx node scripts/gen-config-flags.ts [path/to/redis-7.2-config-flags.csv]
  */
@@ -12,7 +13,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const DEFAULT_CSV_PATH = resolve(import.meta.dirname, '../../shared/domain/redis-7.2-config-flags.csv');
+export const DEFAULT_CSV_PATH = resolve(import.meta.dirname, '../shared/config/data/redis-7.2-config-flags.csv');
 export const GENERATED_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', 'shared', 'config', 'redis-config-flags.generated.ts');
 
 const KNOWN_TYPES = [
