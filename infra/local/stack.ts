@@ -95,6 +95,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       stage: 'local',
       sqs,
       quiet: opts.verbose !== true,
+      ...(opts.verbose === true ? {} : { logDir }),
       ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
       env: {
         KUBECONFIG_DIR: clustersDir,

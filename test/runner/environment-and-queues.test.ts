@@ -3,6 +3,8 @@
  * with `!Ref Queue` resolved to the local queue URL so handler code using the plain SDK reaches fauxqs.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { LocalSqs } from '../../infra/local/sqs/index.ts';
@@ -78,5 +80,29 @@ void describe('lambda runner: environment', () => {
     assert.equal(a.context?.functionName, 'fixture-test-env-a');
     assert.equal(a.context?.invokedFunctionArn, 'arn:aws:lambda:eu-west-1:000000000000:function:fixture-test-env-a');
     assert.equal(process.env.WHO, undefined, 'the runner process environment is untouched');
+  });
+});
+
+void describe('lambda runner: log files', () => {
+  let fixture: Fixture;
+  before(async () => {
+    fixture = await startFixture();
+  });
+  after(async () => {
+    await fixture.stop();
+  });
+
+  void it('with logDir, appends each function\'s output and REPORT lines to its own file, as a log group', async () => {
+    const logDir = join(fixture.distDir, '..', 'logs');
+    const runner = fixture.startRunner({ functions: ['env-a', 'env-b'], logDir });
+    await fixture.send('EnvAQueue', 'logged');
+    await waitFor('env-b to run', () => fixture.records().some((l) => l.fn === 'fixture-test-env-b' && l.records[0]?.body === 'via-a:logged'));
+    await runner.stop();
+    const a = readFileSync(join(logDir, 'env-a.log'), 'utf8');
+    const b = readFileSync(join(logDir, 'env-b.log'), 'utf8');
+    assert.match(a, /^\[env-a\] a got 1 record\(s\)$/m);
+    assert.match(a, /^\[env-a\] REPORT RequestId: \S+ Duration: [\d.]+ ms .*Records: 1 ok, 0 failed \(success\)$/m);
+    assert.match(b, /^\[env-b\] b got 1 record\(s\)$/m);
+    assert.doesNotMatch(a, /\[env-b\]/, 'one file per function');
   });
 });

@@ -6,8 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { loadServerlessConfig, PROJECT_ROOT, resolveEnvironment, type FunctionConfig } from '../serverless-config.ts';
 import type { InvocationEndEvent, RunnerEvents } from './events.ts';
@@ -48,6 +48,11 @@ export interface StartLambdaRunnerOptions {
   concurrency?: number | Record<string, number>;
   /** Do not print handler output and REPORT lines (events are still emitted). */
   quiet?: boolean;
+  /**
+   * Also append each function's output and REPORT lines to `<logDir>/<function>.log` (one file per function, as a
+   * CloudWatch log group is one per function). Independent of `quiet`.
+   */
+  logDir?: string;
   /** ReceiveMessage WaitTimeSeconds. Default 1: bounds how long stop() waits for an idle long poll. */
   pollWaitSeconds?: number;
   /** Bound on waiting for in-flight batches in stop(). Default: the longest function timeout + 5 s. */
@@ -83,7 +88,9 @@ export function startLambdaRunner(options: StartLambdaRunnerOptions): LambdaRunn
       console.error(`[lambda-runner] a "${name}" listener threw:`, error);
     }
   };
-  if (!options.quiet) attachConsoleOutput(emitter);
+  if (!options.quiet) attachOutput(emitter, (event) => (event.stream === 'stderr' ? process.stderr : process.stdout));
+  const files = options.logDir !== undefined ? logFiles(options.logDir) : undefined;
+  if (files !== undefined) attachOutput(emitter, files.sinkFor);
 
   // Check everything before starting anything, so a bad configuration leaves no poller behind.
   for (const fn of selected) checkFunction(fn, options, distDir);
@@ -109,7 +116,7 @@ export function startLambdaRunner(options: StartLambdaRunnerOptions): LambdaRunn
     },
     stop() {
       const longestTimeoutMs = Math.max(0, ...selected.map((fn) => fn.timeoutSeconds * 1000));
-      stopping ??= stopGracefully(stopController, pollers, pools, options.stopTimeoutMs ?? longestTimeoutMs + 5000);
+      stopping ??= stopGracefully(stopController, pollers, pools, options.stopTimeoutMs ?? longestTimeoutMs + 5000).finally(() => files?.close());
       return stopping;
     },
   };
@@ -235,19 +242,42 @@ function createEnvironment(
   });
 }
 
-function attachConsoleOutput(emitter: EventEmitter): void {
-  emitter.on('log', (event: RunnerEvents['log']) => {
-    (event.stream === 'stderr' ? process.stderr : process.stdout).write(`[${event.functionName}] ${event.line}\n`);
-  });
+type OutputLine = { functionName: string; stream: 'stdout' | 'stderr' };
+type Sink = (line: OutputLine) => { write(text: string): unknown };
+
+/** Handler output, REPORT lines and runner errors, prefixed with the function's name, to whatever `sinkFor` picks. */
+function attachOutput(emitter: EventEmitter, sinkFor: Sink): void {
+  const write = (line: OutputLine, text: string): void => void sinkFor(line).write(`[${line.functionName}] ${text}\n`);
+  emitter.on('log', (event: RunnerEvents['log']) => write(event, event.line));
   emitter.on('invocation-end', (event: InvocationEndEvent) => {
     const error = event.error ? ` ${event.error.name}: ${event.error.message}` : '';
     const init = event.initDurationMs === undefined ? '' : `Init Duration: ${event.initDurationMs.toFixed(1)} ms `;
-    process.stdout.write(
-      `[${event.functionName}] REPORT RequestId: ${event.requestId} Duration: ${event.durationMs.toFixed(1)} ms ${init}` +
-        `Records: ${event.okCount} ok, ${event.failedCount} failed (${event.outcome})${error}\n`,
+    write(
+      { functionName: event.functionName, stream: 'stdout' },
+      `REPORT RequestId: ${event.requestId} Duration: ${event.durationMs.toFixed(1)} ms ${init}` +
+        `Records: ${event.okCount} ok, ${event.failedCount} failed (${event.outcome})${error}`,
     );
   });
   emitter.on('runner-error', (event: RunnerEvents['runner-error']) => {
-    process.stderr.write(`[${event.functionName}] runner ${event.phase} error: ${event.error.name}: ${event.error.message}\n`);
+    write({ functionName: event.functionName, stream: 'stderr' }, `runner ${event.phase} error: ${event.error.name}: ${event.error.message}`);
   });
+}
+
+/** One append-only file per function, opened on its first line (a restarted runner appends to the same files). */
+function logFiles(logDir: string): { sinkFor: Sink; close: () => Promise<void> } {
+  mkdirSync(logDir, { recursive: true });
+  const files = new Map<string, WriteStream>();
+  return {
+    sinkFor: ({ functionName }) => {
+      let file = files.get(functionName);
+      if (file === undefined) {
+        file = createWriteStream(join(logDir, `${functionName}.log`), { flags: 'a' });
+        files.set(functionName, file);
+      }
+      return file;
+    },
+    close: async () => {
+      await Promise.all([...files.values()].map((f) => new Promise<void>((done) => f.end(done))));
+    },
+  };
 }
