@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { backoffDelaySeconds } from '../steps/timeouts.ts';
+import { backoffDelaySeconds, FAST_CHECKS } from '../steps/timeouts.ts';
 import { parseGoDuration } from './duration.ts';
 
 describe('parseGoDuration', () => {
@@ -17,7 +17,9 @@ describe('parseGoDuration', () => {
 });
 
 describe('backoffDelaySeconds', () => {
-  it('starts at 1 s and doubles every two attempts up to the cap', () => {
-    assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 20].map((a) => backoffDelaySeconds(a, 10)), [1, 1, 2, 2, 4, 4, 8, 10]);
+  it('looks every second for FAST_CHECKS attempts, then doubles every two attempts up to the cap', () => {
+    assert.equal(FAST_CHECKS, 15);
+    assert.deepEqual([0, 1, 14].map((a) => backoffDelaySeconds(a, 10)), [1, 1, 1]);
+    assert.deepEqual([15, 16, 17, 18, 19, 20, 21, 40].map((a) => backoffDelaySeconds(a, 10)), [2, 2, 4, 4, 8, 8, 10, 10]);
   });
 });

@@ -68,24 +68,27 @@ async function check(ops: RedisOpsRequest, podName: string, plan: RestartPlan, d
   if (decision.kind === 'timeout') {
     throw new OpsRequestFailedError('RestartPodsFailed', `pod ${ns}/${podName} did not come back Ready with the new configuration within ${ops.spec.timeout ?? '10m'}: ${decision.why}`);
   }
-  if (decision.kind === 'wait') return recheck(data, deps);
+  const verdict: Verdict = decision.kind === 'wait' ? decision : await verifyRestartedPod(ops, podName, decision.podIP, plan, deps);
+  if (verdict.kind === 'go') return podVerified(ops, podName, plan, data, deps);
+  if (deps.now() > deadline) throw new OpsRequestFailedError('RestartPodsFailed', `pod ${ns}/${podName} ${verdict.failure ?? `was not verified within ${ops.spec.timeout ?? '10m'}: ${verdict.why}`}`);
+  deps.log.info('pod not verified yet', { pod: podName, attempt: data.attempt, why: verdict.why });
+  return recheck(data, deps);
+}
 
-  const redis = await deps.kube.getRedis(ns, ops.spec.databaseRef.name);
-  if (redis === undefined) throw new OpsRequestFailedError('DatabaseNotFound', `Redis ${ns}/${ops.spec.databaseRef.name} disappeared during the restart`);
-  const actual = await deps.redis.configGet(await redisTarget(redis, decision.podIP, deps), plan.expected.map((e) => e.parameter));
+type Verdict = { kind: 'go' } | { kind: 'wait'; why: string; failure?: string };
+
+/** The restarted pod is Ready: does its Redis run the new config, and is the topology whole again? */
+async function verifyRestartedPod(ops: RedisOpsRequest, podName: string, podIP: string, plan: RestartPlan, deps: StepDeps): Promise<Verdict> {
+  const redis = await deps.kube.getRedis(ops.metadata.namespace ?? '', ops.spec.databaseRef.name);
+  if (redis === undefined) throw new OpsRequestFailedError('DatabaseNotFound', `Redis ${ops.metadata.namespace ?? ''}/${ops.spec.databaseRef.name} disappeared during the restart`);
+  const actual = await deps.redis.configGet(await redisTarget(redis, podIP, deps), plan.expected.map((e) => e.parameter));
   const mismatches = compareWithConfigGet(plan.expected, actual);
   if (mismatches.length > 0) {
     const detail = mismatches.map((m) => `${m.parameter}: expected "${m.expected}", got "${m.actual ?? '(none)'}"`).join('; ');
-    if (deps.now() > deadline) throw new OpsRequestFailedError('RestartPodsFailed', `pod ${ns}/${podName} is Ready but runs another configuration: ${detail}`);
-    deps.log.info('pod Ready but the new config is not in effect yet', { pod: podName, detail });
-    return recheck(data, deps);
+    return { kind: 'wait', why: `Ready but the new config is not in effect yet: ${detail}`, failure: `is Ready but runs another configuration: ${detail}` };
   }
-  const gate = await afterRestart(redis, podName, decision.podIP, deps);
-  if (gate.kind === 'wait') {
-    if (deps.now() > deadline) throw new OpsRequestFailedError('RestartPodsFailed', `after restarting ${ns}/${podName} the database did not become healthy within ${ops.spec.timeout ?? '10m'}: ${gate.why}`);
-    return recheck(data, deps);
-  }
-  await podVerified(ops, podName, plan, data, deps);
+  const gate = await afterRestart(redis, podName, podIP, deps);
+  return gate.kind === 'go' ? gate : { kind: 'wait', why: gate.why, failure: `was restarted but the database did not become healthy within ${ops.spec.timeout ?? '10m'}: ${gate.why}` };
 }
 
 async function podVerified(ops: RedisOpsRequest, podName: string, plan: RestartPlan, data: StepData, deps: StepDeps): Promise<void> {
