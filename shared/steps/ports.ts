@@ -91,8 +91,12 @@ export interface RedisPort {
   clusterFailover(target: RedisTarget): Promise<void>;
   sentinelPrimary(target: RedisTarget, masterName: string): Promise<{ host: string; port: number } | undefined>;
   sentinelFailover(target: RedisTarget, masterName: string): Promise<void>;
-  /** `CLIENT PAUSE <ms> WRITE`: writes block (not fail) on this server for a while. */
+  /** Does this sentinel run a failover of `masterName` right now (`SENTINEL MASTER` flags `failover_in_progress`)? */
+  sentinelFailoverInProgress(target: RedisTarget, masterName: string): Promise<boolean>;
+  /** `CLIENT PAUSE <ms> WRITE`: writes block (not fail) on this server for a while; a longer pause extends it. */
   pauseWrites(target: RedisTarget, ms: number): Promise<void>;
+  /** `CLIENT UNPAUSE`: blocked writes run now (and fail with READONLY on a demoted primary). */
+  resumeWrites(target: RedisTarget): Promise<void>;
   /** `REPLICAOF host port`: demote this server to a replica of the given primary. */
   replicaOf(target: RedisTarget, host: string, port: number): Promise<void>;
 }

@@ -71,12 +71,17 @@ describe('Cluster and Sentinel topologies', { timeout: 600_000 }, () => {
     }
   });
 
-  it('Sentinel (KubeDB example): replicas first, the primary after SENTINEL FAILOVER, one primary agreed afterwards', async () => {
+  it('Sentinel (KubeDB example): replicas first, the primary after SENTINEL FAILOVER, one primary agreed afterwards, no lost writes', async () => {
     const kc = stack.kubeConfig;
     for (const f of ['00-namespace.yaml', '01-sentinel.yaml', '02-redis.yaml']) await applyFile(kc, join(examples, 'sentinel', f));
     await waitDatabaseReady(kc, 'demo', 'rd-demo');
+    const sentinels = [...(await podIps(kc, 'demo', 'sen-demo')).values()].map((host) => ({ host, port: 26379 }));
+    const probe = startWriteProbe({ mode: 'sentinel', sentinels, masterName: 'demo/rd-demo', password: await password(kc, 'demo', 'rd-demo'), sentinelPassword: await password(kc, 'demo', 'sen-demo') });
+    await probe.waitForWrites(20, 30_000);
     const ops = await runOpsRequest(kc, reconfigure('demo', 'sentinel-reconfigure', 'rd-demo', { applyConfig: { 'redis.conf': 'maxclients 3000' } }), 300_000);
+    const report = await probe.stop();
     assert.equal(ops.status?.phase, 'Successful', JSON.stringify(ops.status?.conditions));
+    assert.equal(report.lostAcknowledgedWrites, 0, JSON.stringify(report));
     const evictions = conditionTypes(ops).filter((t) => t.startsWith('EvictPod--'));
     assert.equal(evictions.length, 3);
     assert.equal(conditionTypes(ops).filter((t) => t.startsWith('FailoverPrimary--')).length, 1);

@@ -1,6 +1,7 @@
 /** RedisPort over ioredis: short-lived connections to a pod's IP, never retried inside (SQS owns retries). */
 import { Redis } from 'ioredis';
 import { UnavailableError } from '../../errors.ts';
+import { pairsToRecord } from '../../kubedb/topology.ts';
 import type { RedisPort, RedisTarget } from '../../steps/ports.ts';
 
 const CONNECT_TIMEOUT_MS = 2_000;
@@ -72,8 +73,19 @@ export class RedisAdapter implements RedisPort {
     await withClient(target, 'SENTINEL FAILOVER', (client) => client.call('SENTINEL', 'FAILOVER', masterName));
   }
 
+  async sentinelFailoverInProgress(target: RedisTarget, masterName: string): Promise<boolean> {
+    return withClient(target, 'SENTINEL MASTER', async (client) => {
+      const master = pairsToRecord((await client.call('SENTINEL', 'MASTER', masterName)) as unknown[]);
+      return (master['flags'] ?? '').split(',').includes('failover_in_progress');
+    });
+  }
+
   async pauseWrites(target: RedisTarget, ms: number): Promise<void> {
     await withClient(target, 'CLIENT PAUSE WRITE', (client) => client.call('CLIENT', 'PAUSE', String(ms), 'WRITE'));
+  }
+
+  async resumeWrites(target: RedisTarget): Promise<void> {
+    await withClient(target, 'CLIENT UNPAUSE', (client) => client.call('CLIENT', 'UNPAUSE'));
   }
 
   async replicaOf(target: RedisTarget, host: string, port: number): Promise<void> {
