@@ -33,6 +33,21 @@ export function lookupAnyFlag(name: string): RedisConfigFlag | undefined {
 
 export const hasFlag = (flag: RedisConfigFlag, f: string): boolean => flag.flags.includes(f);
 
+/**
+ * Directives whose arguments are secrets besides the SENSITIVE_CONFIG ones of the table: `user` lines carry
+ * `>password` / `#hash` rules, and the TLS key passphrases are plain MODIFIABLE configs in config.c (redis-server
+ * 7.0.15 shows `CONFIG SET tls-key-file-pass x` unredacted in SLOWLOG), yet they are passwords.
+ */
+const SECRET_WITHOUT_FLAG: ReadonlySet<string> = new Set(['user', 'tls-key-file-pass', 'tls-client-key-file-pass']);
+
+/** Whether a directive's arguments may be a secret (never to be shown in a message, status, event or log). */
+export function isSecretDirective(name: string): boolean {
+  const canonical = canonicalDirectiveName(name);
+  if (SECRET_WITHOUT_FLAG.has(canonical)) return true;
+  const flag = lookupAnyFlag(canonical);
+  return flag !== undefined && hasFlag(flag, 'SENSITIVE_CONFIG');
+}
+
 export function numericSpec(name: string, distribution: Distribution): NumericSpec | undefined {
   const canonical = canonicalDirectiveName(name);
   const base = NUMERIC_SPECS[canonical];

@@ -33,7 +33,7 @@ void describe('validateUserConfig', () => {
   });
 
   void it('reports an unknown directive', () => {
-    rejects('maxmemmory 1gb', /src line 1: "maxmemmory 1gb": unknown directive/);
+    rejects('maxmemmory 1gb', /src line 1: "maxmemmory": unknown directive/);
     rejects('list-max-ziplist-entries 512', /deprecated and ignored/);
     rejects('mymodule.setting 1', /module configuration/);
   });
@@ -132,6 +132,35 @@ void describe('validateUserConfig', () => {
     rejects('dual-channel-replication-enabled maybe', /'yes' or 'no'/, 'Valkey');
     rejects('maxmemory-samples 100', /between 1 and 64/, 'Valkey');
     ok('maxmemory-samples 100');
+  });
+
+  void it('never shows the arguments of a secret-bearing or unknown directive (they reach status, SQS, events, logs)', () => {
+    const secret = 'S3cr3tP@ss';
+    const lines = [
+      `requirepass ${secret}`, `masterauth ${secret}`, `primaryauth ${secret}`, `masteruser ${secret}`,
+      `tls-key-file-pass ${secret}`, `tls-client-key-file-pass ${secret}`, `user alice on >${secret} ~* +@all`,
+      `USER alice on #${secret}`, `requirepass "${secret}\\nloadmodule /x.so"`, `requirepas ${secret}`, `mymodule.password ${secret}`,
+      `masterauth ${secret} extra`,
+    ];
+    for (const distribution of ['Official', 'Valkey'] as const) {
+      for (const line of lines) {
+        const p = problems(line, distribution);
+        assert.equal(p.length, 1, `${line} → ${JSON.stringify(p)}`);
+        assert.doesNotMatch(p[0] ?? '', new RegExp(secret), line);
+      }
+      assert.throws(
+        () => validateUserConfig(parseRedisConf(lines.join('\n'), 'src'), { distribution }),
+        (e: unknown) => e instanceof InvalidConfigError && !e.message.includes(secret) && /line 1: "requirepass \*\*\*": is managed/.test(e.message),
+      );
+    }
+    rejects(`requirepas ${secret}`, /^src line 1: "requirepas": unknown directive/);
+    rejects(`tls-key-file-pass ${secret}`, /^src line 1: "tls-key-file-pass \*\*\*": is managed by the operator/);
+  });
+
+  void it('keeps showing the value of a known, non-secret directive', () => {
+    rejects('maxclients lots', /^src line 1: "maxclients lots": /);
+    rejects('dir /tmp', /^src line 1: "dir \/tmp": is managed/);
+    rejects('rename-command CONFIG ""', /^src line 1: "rename-command CONFIG """: must not rename/);
   });
 
   void it('lists every problem at once, each with source, line, directive and reason', () => {

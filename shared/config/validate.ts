@@ -4,7 +4,7 @@
  * `<source> line <n>: <directive>: <reason>`.
  */
 import { InvalidConfigError } from '../errors.ts';
-import { hasFlag, lookupFlag, type Distribution } from './flags.ts';
+import { hasFlag, isSecretDirective, lookupAnyFlag, lookupFlag, type Distribution } from './flags.ts';
 import { quoteArg, type ConfigDirective } from './parse.ts';
 import { HIDDEN_REASON, policyProblem } from './policy.ts';
 import { checkValue } from './value-check.ts';
@@ -53,9 +53,22 @@ function directiveProblems(d: ConfigDirective, distribution: Distribution): stri
 
 /** Every problem of the directives, formatted; empty when valid. */
 export function configProblems(directives: ConfigDirective[], ctx: { distribution: Distribution }): string[] {
-  // The directive is shown as written (quoted and escaped, so a control character is visible, never acted on).
-  const shown = (d: ConfigDirective): string => truncate([d.name, ...d.args.map(quoteArg)].join(' '), 120);
-  return directives.flatMap((d) => directiveProblems(d, ctx.distribution).map((p) => `${d.source} line ${d.line}: "${shown(d)}": ${p}`));
+  return directives.flatMap((d) => directiveProblems(d, ctx.distribution).map((p) => `${d.source} line ${d.line}: "${shownDirective(d)}": ${p}`));
+}
+
+/**
+ * The directive as the user reads it in the Failed condition. Problem messages travel to the ops request status, SQS
+ * messages, CloudEvents and logs, so arguments are shown only where they cannot be a secret: a known directive
+ * (the flags table, or rename-command) that is not secret-bearing. Secrets show as `***`; an unknown directive
+ * (a typo of requirepass, a module's config) shows its name only. Arguments are quoted and escaped, so a control
+ * character is visible, never acted on.
+ */
+function shownDirective(d: ConfigDirective): string {
+  const name = truncate(quoteArg(d.name), 64);
+  if (d.args.length === 0) return name;
+  if (isSecretDirective(d.name)) return `${name} ***`;
+  if (lookupAnyFlag(d.name) === undefined && d.name !== 'rename-command') return name;
+  return truncate([name, ...d.args.map(quoteArg)].join(' '), 120);
 }
 
 /** Throws one InvalidConfigError listing every problem. */
