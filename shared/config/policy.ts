@@ -85,6 +85,18 @@ export const PROTECTED_COMMANDS: Readonly<Record<string, string>> = {
   shutdown: 'graceful stop on pod termination',
   acl: 'auth.syncACL / auth.deleteUsers',
   sentinel: 'sentinel-side management',
+  psync: 'replicas syncing from their primary',
+  sync: 'replicas syncing from their primary (older protocol)',
+  replconf: 'the replication handshake and acknowledgements',
+  // Commands a primary propagates as they are named: a renamed one fails on the replica (or in the AOF on reload).
+  select: 'the replication stream and the AOF (SELECT before writes to another db)',
+  multi: 'the replication stream and the AOF (transactions), and the Sentinel failover transaction',
+  exec: 'the replication stream and the AOF (transactions), and the Sentinel failover transaction',
+  publish: 'Sentinel discovery (hello messages on __sentinel__:hello)',
+  subscribe: 'Sentinel discovery (hello messages on __sentinel__:hello)',
+  script: 'Sentinel (SCRIPT KILL on a primary stuck in a script)',
+  'restore-asking': 'resharding (MIGRATE runs RESTORE-ASKING on the target)',
+  quit: 'clients closing their connection',
 };
 
 const OWNED_PREFIXES: ReadonlyArray<[string, string]> = [['cluster-announce-', TOPOLOGY]];

@@ -116,6 +116,12 @@ void describe('validateUserConfig', () => {
       rejects(`rename-command ${cmd} ""`, /must not rename or shadow/);
     }
     rejects('rename-command FLUSHALL config', /shadow CONFIG/);
+    // Replication (PSYNC/SYNC/REPLCONF, SELECT/MULTI/EXEC in the replication stream), Sentinel (hello channel, failover
+    // transaction, SCRIPT KILL), cluster resharding (RESTORE-ASKING) and our own clients (QUIT) use these.
+    for (const cmd of ['PSYNC', 'sync', 'REPLCONF', 'MULTI', 'EXEC', 'SELECT', 'PUBLISH', 'SUBSCRIBE', 'SCRIPT', 'RESTORE-ASKING', 'QUIT']) {
+      rejects(`rename-command ${cmd} ""`, /must not rename or shadow/);
+      rejects(`rename-command FLUSHALL ${cmd}`, /must not rename or shadow/);
+    }
     rejects('rename-command FLUSHALL "a b"', /letters, digits/);
   });
 
