@@ -1,8 +1,10 @@
 /**
  * Controllers the real control plane runs next to the API server, reduced to what the stack relies on:
- * - garbage collector (background propagation): when an owner is removed, dependents whose every owner is gone are
- *   deleted; dependents that still have a live owner just lose the dangling reference. Orphan/Foreground are treated
- *   as Background.
+ * - garbage collector (background propagation), like kube-controller-manager's: a dependent is checked whenever it is
+ *   written (and once at startup, for objects loaded from a snapshot) and whenever one of its owners is removed. An
+ *   owner is live when an object of its kind, name and uid exists. When none of the dependent's owners is live it is
+ *   deleted; when some are, the dangling references are dropped. Checking every write matters: controllers work from
+ *   lagging caches and create children after their owner is gone. Orphan/Foreground are treated as Background.
  * - namespace lifecycle: a Terminating namespace has its contents deleted, and is removed once empty.
  * Both run after the triggering write has answered (setImmediate), like the asynchronous real controllers.
  */
@@ -17,9 +19,16 @@ interface DependentRef {
   name: string;
 }
 
+type OwnerRef = NonNullable<KubeObject['metadata']['ownerReferences']>[number];
+
+/** `unknown`: the owner's kind is not served, so the real GC cannot look it up and never deletes (it retries). */
+type OwnerState = 'live' | 'absent' | 'unknown';
+
+const dependentTask = (ref: DependentRef): string => `gc|${ref.storageKey}|${ref.namespace}|${ref.name}`;
+
 export class Lifecycle {
   private readonly ops: Operations;
-  /** owner uid -> dependents ("storageKey|namespace|name" -> ref), maintained from the event stream. */
+  /** owner uid -> dependents (task key -> ref), maintained from the event stream. */
   private readonly dependents = new Map<string, Map<string, DependentRef>>();
   private readonly pending = new Set<string>();
   private scheduled = false;
@@ -28,17 +37,25 @@ export class Lifecycle {
   constructor(ops: Operations, onError: (err: unknown, what: string) => void) {
     this.ops = ops;
     this.onError = onError;
-    for (const { storageKey, obj } of ops.store.snapshot().objects) this.index(storageKey, undefined, obj);
+    for (const { storageKey, obj } of ops.store.snapshot().objects) {
+      this.index(storageKey, undefined, obj);
+      // Startup sweep: a snapshot can hold dependents whose owners were removed while nothing was checking.
+      if (obj.metadata.ownerReferences?.length) this.enqueue(dependentTask(refOf(storageKey, obj)));
+    }
     ops.store.onEvent((ev) => this.observe(ev));
   }
 
   private index(storageKey: string, prev: KubeObject | undefined, next: KubeObject | undefined): void {
-    const ref = (o: KubeObject): string => `${storageKey}|${o.metadata.namespace ?? ''}|${o.metadata.name}`;
-    for (const o of prev?.metadata.ownerReferences ?? []) this.dependents.get(o.uid)?.delete(ref(prev!));
+    for (const o of prev?.metadata.ownerReferences ?? []) {
+      const m = this.dependents.get(o.uid);
+      m?.delete(dependentTask(refOf(storageKey, prev!)));
+      if (m?.size === 0) this.dependents.delete(o.uid);
+    }
     for (const o of next?.metadata.ownerReferences ?? []) {
       let m = this.dependents.get(o.uid);
       if (!m) this.dependents.set(o.uid, (m = new Map<string, DependentRef>()));
-      m.set(ref(next!), { storageKey, namespace: next!.metadata.namespace ?? '', name: next!.metadata.name! });
+      const ref = refOf(storageKey, next!);
+      m.set(dependentTask(ref), ref);
     }
   }
 
@@ -47,11 +64,13 @@ export class Lifecycle {
     const nsKey = namespaceType(this.ops.registry).storageKey;
     if (ev.type === 'DELETED') {
       const uid = ev.obj.metadata.uid;
-      if (uid && this.dependents.has(uid)) this.enqueue(`gc|${uid}|${ev.obj.metadata.namespace ?? ''}`);
+      const deps = uid ? this.dependents.get(uid) : undefined;
+      for (const ref of deps?.values() ?? []) this.enqueue(dependentTask(ref));
       if (ev.obj.metadata.namespace) this.enqueue(`ns|${ev.obj.metadata.namespace}`);
-    } else if (ev.storageKey === nsKey && ev.obj.metadata.deletionTimestamp) {
-      this.enqueue(`ns|${ev.obj.metadata.name}`);
+      return;
     }
+    if (ev.obj.metadata.ownerReferences?.length) this.enqueue(dependentTask(refOf(ev.storageKey, ev.obj)));
+    if (ev.storageKey === nsKey && ev.obj.metadata.deletionTimestamp) this.enqueue(`ns|${ev.obj.metadata.name}`);
   }
 
   private enqueue(task: string): void {
@@ -64,8 +83,8 @@ export class Lifecycle {
       this.pending.clear();
       for (const t of tasks) {
         try {
-          const [kind, a, b] = t.split('|');
-          if (kind === 'gc') this.collect(a!, b!);
+          const [kind, a, b, c] = t.split('|');
+          if (kind === 'gc') this.checkOwners({ storageKey: a!, namespace: b!, name: c! });
           else this.finalizeNamespace(a!);
         } catch (err) {
           this.onError(err, t);
@@ -74,31 +93,30 @@ export class Lifecycle {
     });
   }
 
-  private collect(ownerUid: string, ownerNamespace: string): void {
-    const deps = this.dependents.get(ownerUid);
-    if (!deps) return;
-    for (const ref of [...deps.values()]) {
-      // A namespaced owner only owns dependents in its own namespace; a cluster-scoped one owns any.
-      if (ownerNamespace && ref.namespace !== ownerNamespace) continue;
-      const t = this.ops.registry.forStorage(ref.storageKey);
-      const obj = this.ops.store.get(ref.storageKey, ref.namespace, ref.name);
-      if (!t || !obj) continue;
-      const remaining = (obj.metadata.ownerReferences ?? []).filter((o) => o.uid !== ownerUid && this.ownerExists(o, ref.namespace));
-      this.ignoreNotFound(() => {
-        if (remaining.length > 0) {
-          this.ops.update(t, ref.namespace, ref.name, { ...obj, metadata: { ...obj.metadata, ownerReferences: remaining } }, {}, false);
-        } else if (!obj.metadata.deletionTimestamp) {
-          this.ops.delete(t, ref.namespace, ref.name, { propagationPolicy: 'Background' });
-        }
-      });
-    }
+  /** The real GC's attemptToDeleteItem: delete when no owner is live, else drop the absent owners' references. */
+  private checkOwners(ref: DependentRef): void {
+    const t = this.ops.registry.forStorage(ref.storageKey);
+    const obj = this.ops.store.get(ref.storageKey, ref.namespace, ref.name);
+    // An object already being deleted is left to its deletion (the real GC returns at once too).
+    if (!t || !obj || obj.metadata.deletionTimestamp) return;
+    const refs = obj.metadata.ownerReferences ?? [];
+    const kept = refs.filter((o) => this.ownerState(o, ref.namespace) !== 'absent');
+    if (kept.length === refs.length) return;
+    this.ignoreNotFound(() => {
+      if (kept.length > 0) {
+        this.ops.update(t, ref.namespace, ref.name, { ...obj, metadata: { ...obj.metadata, ownerReferences: kept } }, {}, false);
+      } else {
+        this.ops.delete(t, ref.namespace, ref.name, { propagationPolicy: 'Background' });
+      }
+    });
   }
 
-  private ownerExists(o: { apiVersion: string; kind: string; name: string; uid: string }, namespace: string): boolean {
+  /** A namespaced owner is looked up in the dependent's namespace (owner references cannot cross namespaces). */
+  private ownerState(o: OwnerRef, namespace: string): OwnerState {
     const t = this.ops.registry.byKind(o.apiVersion, o.kind);
-    if (!t) return false;
+    if (!t) return 'unknown';
     const owner = this.ops.store.get(t.storageKey, t.namespaced ? namespace : '', o.name);
-    return owner?.metadata.uid === o.uid;
+    return owner?.metadata.uid === o.uid ? 'live' : 'absent';
   }
 
   private finalizeNamespace(name: string): void {
@@ -124,4 +142,8 @@ export class Lifecycle {
       if (!(err instanceof ApiError && err.code === 404)) throw err;
     }
   }
+}
+
+function refOf(storageKey: string, obj: KubeObject): DependentRef {
+  return { storageKey, namespace: obj.metadata.namespace ?? '', name: obj.metadata.name! };
 }
