@@ -47,7 +47,13 @@ export async function redisPhase(apis: KubeApis, namespace: string, name: string
 }
 
 export async function waitPhase(apis: KubeApis, namespace: string, name: string, phase: string, timeoutMs = 90_000): Promise<void> {
-  await waitFor(`Redis ${namespace}/${name} ${phase}`, async () => ((await redisPhase(apis, namespace, name)) === phase ? true : undefined), timeoutMs, 100);
+  try {
+    await waitFor(`Redis ${namespace}/${name} ${phase}`, async () => ((await redisPhase(apis, namespace, name)) === phase ? true : undefined), timeoutMs, 100);
+  } catch (err) {
+    // Say why: the provisioner's own account of the topology is in the status conditions.
+    const status = (await getRedis(apis, namespace, name)).status;
+    throw new Error(`${(err as Error).message}; status: ${JSON.stringify(status)}`, { cause: err });
+  }
 }
 
 export async function applyObject(apis: KubeApis, body: Record<string, unknown>): Promise<void> {
