@@ -28,7 +28,7 @@ const FUNCTIONS = {
     logical: 'Halt',
     role: 'HaltRole',
     input: 'HaltQueue',
-    sends: ['ApplyConfigQueue', 'HaltQueue', 'ResumeQueue'],
+    sends: ['ApplyConfigQueue', 'HaltQueue', 'RestartPodQueue', 'ResumeQueue'],
     memory: 512,
     timeout: 30,
   },
