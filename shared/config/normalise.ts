@@ -6,7 +6,7 @@
 import { canonicalDirectiveName, defaultRuntimeValue, lookupAnyFlag, numericSpec } from './flags.ts';
 import { obufClassKey, type KeyedSetting } from './merge.ts';
 import { parseMemory, parseNumeric } from './value-check.ts';
-import { ENUM_SYNONYMS, ENUM_VALUES, MULTI_FLAG_ENUMS } from './value-specs.ts';
+import { CLAMPED_RANGES, ENUM_SYNONYMS, ENUM_VALUES, MULTI_FLAG_ENUMS } from './value-specs.ts';
 
 const KEYSPACE_TYPE_ORDER = ['g', '$', 'l', 's', 'h', 'z', 'x', 'e', 't', 'd', 'n'];
 const KEYSPACE_ALL = ['g', '$', 'l', 's', 'h', 'z', 'x', 'e', 't', 'd']; // NOTIFY_ALL excludes 'n' and 'm'
@@ -44,7 +44,13 @@ function numericValue(name: string, value: string): string {
   if (typeof n === 'string') return value;
   if (spec.mode === 'memory-or-percent' && n < 0n) return `${-n}%`;
   if (spec.mode === 'octal') return n.toString(8);
-  return n.toString();
+  return clamp(name, n).toString();
+}
+
+function clamp(name: string, n: bigint): bigint {
+  const range = CLAMPED_RANGES[name];
+  if (range === undefined) return n;
+  return n < range.min ? range.min : n > range.max ? range.max : n;
 }
 
 /** One client class group `<class> <hard> <soft> <secs>` as CONFIG GET prints it (class slave, bytes). */

@@ -83,6 +83,9 @@ const REJECTED = [
   'shutdown-on-sigint save nosave', 'appendonly "yes"no', 'maxclients 1 2', 'maxmemmory 1gb',
 ];
 
+/** Accepted by the validator and by redis-server, which stores another value than the one written (CONFIG GET shows it). */
+const CLAMPED = ['hz 0', 'hz 1000', 'hz 501', 'hz 500', 'hz 1'];
+
 interface Exit {
   code: number | null;
   output: string;
@@ -200,6 +203,28 @@ void describe('boundary: real redis-server', () => {
       return normaliseReported(param, value) === normaliseReported(param, def) ? [] : [{ param, value, def }];
     });
     assert.deepEqual(mismatches, []);
+  });
+
+  void it('values the server clamps at start are expected clamped (hz outside 1..500)', async () => {
+    const results = await Promise.all(
+      CLAMPED.map(async (line) => {
+        const changed = parseRedisConf(line, 'clamped').map((d) => ({ name: d.name, key: d.name, before: undefined, after: d.args }));
+        assert.deepEqual(configProblems(parseRedisConf(line, 'clamped'), { distribution: 'Official' }), [], line);
+        const expected = expectedRuntimeValues(changed, `${line}\n`);
+        const port = await startServer((p) => `port ${p}\nbind ${HOST}\ndaemonize no\nsave ""\ndir ${quoteArg(dir)}\n${line}\n`, dir, started);
+        const probe = new Redis({ host: HOST, port, lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+        try {
+          await probe.connect();
+          const flat = (await probe.call('CONFIG', 'GET', ...expected.map((e) => e.parameter))) as string[];
+          const got: Record<string, string> = {};
+          for (let i = 0; i + 1 < flat.length; i += 2) got[flat[i] ?? ''] = flat[i + 1] ?? '';
+          return { line, mismatches: compareWithConfigGet(expected, got) };
+        } finally {
+          await probe.quit();
+        }
+      }),
+    );
+    assert.deepEqual(results.filter((r) => r.mismatches.length > 0), []);
   });
 
   void it('redis-server refuses (FATAL CONFIG FILE ERROR) every wrong-type sample the validator rejects', async () => {

@@ -110,6 +110,15 @@ export const NUMERIC_SPECS: Readonly<Record<string, NumericSpec>> = {
   'repl-backlog-ttl': int(0n, LONG_MAX),
 };
 
+/**
+ * Values redis-server accepts in the whole range above but stores clamped, so CONFIG GET reports the clamped value:
+ * server.h CONFIG_MIN_HZ 1 / CONFIG_MAX_HZ 500, applied to config_hz (updateHZ on CONFIG SET, and at start-up).
+ * Checked on redis-server 7.0.15: `hz 0` reports 1, `hz 1000` reports 500 (redis-server.boundary.test.ts).
+ */
+export const CLAMPED_RANGES: Readonly<Record<string, { min: bigint; max: bigint }>> = {
+  hz: { min: 1n, max: 500n },
+};
+
 /** Enum names in config.c order (CONFIG GET reports the FIRST name carrying the stored value). */
 export const ENUM_VALUES: Readonly<Record<string, readonly string[]>> = {
   'acl-pubsub-default': ['allchannels', 'resetchannels'],

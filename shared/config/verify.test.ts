@@ -28,6 +28,9 @@ void describe('runtimeValue normalisation', () => {
     assert.equal(runtimeValue('latency-tracking-info-percentiles', ['50.0', '99.90', '12.3456789']), '50 99.9 12.345679');
     assert.equal(runtimeValue('unixsocketperm', ['0700']), '700');
     assert.equal(runtimeValue('slave-priority', ['07']), '07'); // not an integer redis accepts: left as written
+    assert.equal(runtimeValue('hz', ['1000']), '500'); // config_hz is clamped to [1, 500]
+    assert.equal(runtimeValue('hz', ['0']), '1');
+    assert.equal(runtimeValue('hz', ['20']), '20');
   });
 });
 
