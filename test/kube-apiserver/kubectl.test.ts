@@ -114,6 +114,21 @@ void describe('kubectl compatibility', () => {
     assert.match(gone.stderr, /NotFound|not found/);
   });
 
+  void it('lists every object across namespaces in chunks, with namespaces that prefix one another', async () => {
+    // `team` sorts before `team-a`, but the string "team-a/x" sorts before "team/y": a page boundary must not skip.
+    for (const ns of ['team', 'team-a']) {
+      await ok(['create', 'namespace', ns]);
+      for (const name of ['x', 'y']) await ok(['create', 'configmap', name, '-n', ns]);
+      await ok(['label', 'configmap', 'x', 'y', '-n', ns, 'paging=yes']);
+    }
+    const columns = ['-l', 'paging=yes', '-o', 'custom-columns=NS:.metadata.namespace,NAME:.metadata.name', '--no-headers'];
+    const rows = (out: string) => out.trim().split('\n').map((l) => l.trim().split(/\s+/).join('/'));
+    const expected = ['team/x', 'team/y', 'team-a/x', 'team-a/y'];
+    assert.deepEqual(rows(await ok(['get', 'cm', '-A', '--chunk-size=1', ...columns])), expected);
+    assert.deepEqual(rows(await ok(['get', 'cm', '-A', '--chunk-size=3', ...columns])), expected);
+    assert.deepEqual(rows(await ok(['get', 'cm', '-A', '--chunk-size=0', ...columns])), expected);
+  });
+
   void it('reports schema violations from kubectl apply', async () => {
     const file = join(dir, 'bad-ops.yaml');
     await writeFile(file, 'apiVersion: ops.kubedb.com/v1alpha1\nkind: RedisOpsRequest\nmetadata:\n  name: bad\n  namespace: demo\nspec:\n  type: Bogus\n  databaseRef:\n    name: sample-redis\n');

@@ -47,18 +47,35 @@ export function verbOf(method: string, r: ResourceRoute, q: URLSearchParams): Ve
   }
 }
 
-function encodeContinue(key: string): string {
-  return Buffer.from(JSON.stringify({ v: 1, start: key })).toString('base64url');
+/** Where a page ends: lists are sorted by (namespace, name), so the next page starts after this pair. */
+interface ListKey {
+  namespace: string;
+  name: string;
 }
 
-function decodeContinue(token: string): string {
+function encodeContinue(key: ListKey): string {
+  return Buffer.from(JSON.stringify({ v: 2, ns: key.namespace, name: key.name })).toString('base64url');
+}
+
+function decodeContinue(token: string): ListKey {
   try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { start?: unknown };
-    if (typeof parsed.start === 'string') return parsed.start;
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { ns?: unknown; name?: unknown };
+    if (typeof parsed.ns === 'string' && typeof parsed.name === 'string') return { namespace: parsed.ns, name: parsed.name };
   } catch {
     // fall through: reported as the real server does
   }
   throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+}
+
+const keyOf = (o: KubeObject): ListKey => ({ namespace: o.metadata.namespace ?? '', name: o.metadata.name! });
+
+/**
+ * Compared as a pair, never as one "ns/name" string: that would sort `team-a/x` before `team/y` ('-' < '/') while
+ * the store lists namespace `team` first, and a page boundary inside `team` would skip all of `team-a`.
+ */
+function isAfter(o: KubeObject, start: ListKey): boolean {
+  const ns = o.metadata.namespace ?? '';
+  return ns > start.namespace || (ns === start.namespace && o.metadata.name! > start.name);
 }
 
 function list(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, r: ResourceRoute, q: URLSearchParams): void {
@@ -67,10 +84,9 @@ function list(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, r: R
   let items = store.list(r.type.storageKey, r.type.namespaced ? r.namespace : undefined);
   if (matcher) items = items.filter(matcher);
   const token = q.get('continue');
-  const keyOf = (o: KubeObject): string => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
   if (token) {
     const start = decodeContinue(token);
-    items = items.filter((o) => keyOf(o) > start);
+    items = items.filter((o) => isAfter(o, start));
   }
   const limit = intParam(q.get('limit'), 'limit');
   const meta: Record<string, unknown> = { resourceVersion: String(store.resourceVersion) };
