@@ -81,6 +81,7 @@ const REJECTED = [
   'client-query-buffer-limit 1000', 'notify-keyspace-events Q', 'latency-tracking-info-percentiles 101',
   'maxmemory-clients 101%', 'oom-score-adj-values 0 200 3000', 'proc-title-template "{title} {nope}"',
   'shutdown-on-sigint save nosave', 'appendonly "yes"no', 'maxclients 1 2', 'maxmemmory 1gb',
+  'proc-title-template "{title}"', 'proc-title-template " {title} {server-mode}"',
 ];
 
 /** Accepted by the validator and by redis-server, which stores another value than the one written (CONFIG GET shows it). */

@@ -113,7 +113,11 @@ function checkProcTitle(value: string): string | undefined {
   if (value.replace(/\{[^{}]*\}/g, '').includes('{') || value.replace(/\{[^{}]*\}/g, '').includes('}')) return 'unbalanced braces';
   const unknown = vars.find((v) => !PROC_TITLE_VARS.has(v));
   if (unknown) return `unknown variable ${unknown}`;
-  return value.includes('{title}') ? undefined : 'must contain {title}';
+  if (!value.includes('{title}')) return 'must contain {title}';
+  // server.c validateProcTitleTemplate expands the template with an empty title and refuses an empty (space-trimmed)
+  // result; {server-mode} and {unixsocket} are empty at that point too (checked on redis-server 7.0.15).
+  if (value.replace(/\{(title|server-mode|unixsocket)\}/g, '').trim() === '') return 'must also contain text or a variable other than {title}, {server-mode} and {unixsocket} (redis-server refuses a title that can be empty)';
+  return undefined;
 }
 
 const SPECIAL_CHECKS: Readonly<Record<string, (args: string[]) => string | undefined>> = {
