@@ -1,5 +1,6 @@
 /** Per-kind rules the real server's registry strategies apply on create/update (defaults, derived fields, checks). */
 import { randomInt } from 'node:crypto';
+import { canonicalJson } from './canonical-json.ts';
 import type { KubeObject, ResourceType, ValidationCause } from './types.ts';
 
 const NAME_RE = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
@@ -117,10 +118,10 @@ export function applyKindRules(t: ResourceType, obj: KubeObject, isCreate: boole
   }
 }
 
-/** Everything except metadata and status: what `metadata.generation` tracks. */
+/** Everything except metadata and status: what `metadata.generation` tracks (key order does not count). */
 export function specPart(obj: KubeObject): string {
   const { metadata: _m, status: _s, ...rest } = obj;
-  return JSON.stringify(rest);
+  return canonicalJson(rest);
 }
 
 /** Types whose deletion returns the deleted object (ReturnDeletedObject in their registry) instead of a Status. */

@@ -4,6 +4,7 @@
  * deletion and finalizers. Every check runs on a copy before anything is committed (no partial writes).
  */
 import { randomUUID } from 'node:crypto';
+import { sameJson } from './canonical-json.ts';
 import { ApiError, alreadyExists, badRequest, conflict, forbidden, invalid, namespaceNotFound, notFound, unprocessable } from './errors.ts';
 import { applyKindRules, generateName, nowIso, returnsDeletedObject, specPart, validateName } from './object-rules.ts';
 import type { Registry } from './registry.ts';
@@ -163,7 +164,7 @@ export class Operations {
     if (tracksGeneration(t) && specPart(next) !== specPart(existing)) next.metadata.generation = (existing.metadata.generation ?? 0) + 1;
     next.metadata.resourceVersion = existing.metadata.resourceVersion;
     // A write that changes nothing is not persisted: no new resourceVersion, no watch event (like the real server).
-    if (JSON.stringify(next) === JSON.stringify(existing)) return present(t, existing);
+    if (sameJson(next, existing)) return present(t, existing);
     if (opts.dryRun) return present(t, next);
     if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0 && !this.awaitsKubelet(t, next)) {
       return present(t, this.store.remove(t.storageKey, next));

@@ -5,6 +5,7 @@
  * no other Apply manager owns them, and conflicts are detected only between Apply managers on leaf fields whose value
  * would change (the real server also counts Update managers). `force=true` takes ownership.
  */
+import { sameJson } from './canonical-json.ts';
 import { ApiError } from './errors.ts';
 import { isObject } from './json-patch.ts';
 import { strategicMerge } from './strategic-merge.ts';
@@ -75,9 +76,6 @@ function mergeAtomicLists(base: unknown, applied: unknown): unknown {
   return out;
 }
 
-function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
 
 export interface ApplyRequest {
   live: KubeObject | undefined;
@@ -97,7 +95,7 @@ export function serverSideApply(req: ApplyRequest): KubeObject {
   const conflicts: { field: string; owner: string }[] = [];
   for (const other of others) {
     for (const leaf of leaves(other.fieldsV1 ?? {})) {
-      if (newLeaves.includes(leaf) && !same(at(live, leaf), at(applied, leaf))) conflicts.push({ field: leaf, owner: other.manager });
+      if (newLeaves.includes(leaf) && !sameJson(at(live, leaf), at(applied, leaf))) conflicts.push({ field: leaf, owner: other.manager });
     }
   }
   if (conflicts.length > 0 && !req.force) {
