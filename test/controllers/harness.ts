@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
 import { Redis as RedisClient } from 'ioredis';
 import { startKubeApiServer, type KubeApiServer } from '../../infra/local/kube-apiserver/index.ts';
-import { applyDefaultRedisVersions, loadKubeConfig, startControllers, type Controllers } from '../../infra/local/controllers/index.ts';
+import { applyDefaultRedisVersions, loadKubeConfig, startControllers, type Controllers, type KubeletOptions } from '../../infra/local/controllers/index.ts';
 import { makeApis, mergePatch, type KubeApis } from '../../infra/local/controllers/runtime/kube.ts';
 import { KUBEDB_GROUP, KUBEDB_VERSION, REDIS_PLURAL } from '../../shared/kubedb/constants.ts';
 import type { Redis } from '../../shared/kubedb/types.ts';
@@ -26,13 +26,14 @@ export interface LocalCluster {
 
 export const KUBELET_TEST_OPTIONS = { backoff: { initialMs: 200, maxMs: 2000 } };
 
-export async function startLocalCluster(): Promise<LocalCluster> {
+/** `kubelet` options are added to KUBELET_TEST_OPTIONS (e.g. a readiness probe time scale). */
+export async function startLocalCluster(kubelet: Omit<KubeletOptions, 'stateDir'> = {}): Promise<LocalCluster> {
   const dir = await mkdtemp(join(tmpdir(), 'controllers-it-'));
   const api = await startKubeApiServer({ stateDir: join(dir, 'api') });
   const kc = loadKubeConfig({ yaml: api.kubeconfig() });
   const controllers = await startControllers(kc, {
     stateDir: join(dir, 'node'),
-    kubelet: KUBELET_TEST_OPTIONS,
+    kubelet: { ...KUBELET_TEST_OPTIONS, ...kubelet },
   });
   await applyDefaultRedisVersions(kc);
   const cluster: LocalCluster = {

@@ -6,7 +6,8 @@
  *   without the binding subresource); secret / emptyDir / persistentVolumeClaim volumes and volumeMounts
  *   (volumes.ts); env with value, secretKeyRef, fieldRef and $(VAR) expansion (container-env.ts); status with
  *   podIP from 127.10.0.0/16, sticky per pod name and persisted in <stateDir>/pod-ips.json (ip-allocator.ts),
- *   conditions and containerStatuses (pod-status.ts); graceful deletion.
+ *   conditions and containerStatuses (pod-status.ts); readiness from the container's readinessProbe timing
+ *   (readiness-probe.ts; the probe is always an authenticated PING); graceful deletion.
  * - KubeDB-specific: the database container (named `redis`, else the first) runs KubeDB's start script for its mode
  *   (kubedb-start.ts: standalone, cluster, sentinel-mode data pod, sentinel) — whatever its image and command say.
  *   Other containers (exporter, coordinator) are not run.
@@ -23,6 +24,7 @@ import type { SecretReader } from './container-env.ts';
 import { PodIpAllocator } from './ip-allocator.ts';
 import { PodSync } from './pod-sync.ts';
 import { killStaleProcesses } from './stale-processes.ts';
+import { DEFAULT_READINESS_TIMING, type ReadinessTiming } from './readiness-probe.ts';
 
 export const DEFAULT_NODE_NAME = 'local-node-0';
 
@@ -32,7 +34,8 @@ export interface KubeletOptions {
   log?: Logger;
   /** Crash-loop backoff; Kubernetes uses 10s doubling to 5min, far too slow for a laptop. */
   backoff?: { initialMs: number; maxMs: number };
-  readiness?: { intervalMs: number; fastDeadlineMs: number; slowIntervalMs: number };
+  /** First-PONG polling and a scale for the pods' readiness probes (partial: the rest keeps its default). */
+  readiness?: Partial<ReadinessTiming>;
   /** Cap on a pod's termination grace period. */
   maxGraceMs?: number;
   ipStartIndex?: number;
@@ -80,7 +83,7 @@ export async function startKubelet(kc: KubeConfig, opts: KubeletOptions): Promis
     readSecret: secretReader(apis),
     maxGraceMs,
     backoff: opts.backoff ?? { initialMs: 500, maxMs: 10_000 },
-    readiness: opts.readiness ?? { intervalMs: 20, fastDeadlineMs: 5000, slowIntervalMs: 500 },
+    readiness: { ...DEFAULT_READINESS_TIMING, ...opts.readiness },
     requeue: (key) => controller.queue.add(key),
   });
   const podCache = (key: string): V1Pod | undefined => controller.watches[0]?.get(key);

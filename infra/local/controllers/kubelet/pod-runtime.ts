@@ -1,11 +1,13 @@
 /**
  * The life of one pod's database container on this node, as the kubelet's sync loop runs it:
- * prepare (volumes, env) → start redis-server → Ready on the first authenticated PONG → on exit: record
+ * prepare (volumes, env) → start redis-server → Ready on the first authenticated PONG, then probed periodically with
+ * the pod's readinessProbe timing (readiness-probe.ts), so a hung server turns NotReady → on exit: record
  * lastState.terminated, state.waiting CrashLoopBackOff with the process's own last words, restart after an
  * exponential backoff (capped low for local use). Each start re-reads the pod's secrets, so a fixed config heals
  * the pod at its next restart. Every change calls onChange so the kubelet patches the pod status.
  */
 import { writeFile, rm } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import { join } from 'node:path';
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { ContainerConfigError, expandVars, resolveEnv, type SecretReader } from './container-env.ts';
@@ -13,6 +15,8 @@ import type { RedisStartPlan } from './kubedb-redis-start.ts';
 import { planKubeDbStart } from './kubedb-start.ts';
 import type { PodDirectory } from './start-context.ts';
 import { RedisProcess, type ProcessExit } from './redis-process.ts';
+import { pingRedis } from './redis-ping.ts';
+import { probeSettings, recordProbe, type ProbeSettings, type ProbeTally, type ReadinessTiming } from './readiness-probe.ts';
 import { mountTable, prepareVolumes } from './volumes.ts';
 import type { Logger } from '../runtime/log.ts';
 import { nowRfc3339, toRfc3339 } from '../runtime/stable-json.ts';
@@ -54,7 +58,7 @@ export interface PodRuntimeOptions {
   onChange: () => void;
   log: Logger;
   backoff: { initialMs: number; maxMs: number };
-  readiness: { intervalMs: number; fastDeadlineMs: number; slowIntervalMs: number };
+  readiness: ReadinessTiming;
   onValkeySubstituted: () => void;
   directory: PodDirectory;
 }
@@ -73,6 +77,7 @@ export class PodRuntime {
   readonly startTime = nowRfc3339();
   private readonly opts: PodRuntimeOptions;
   private readonly container: V1Container;
+  private readonly probe: ProbeSettings;
   private proc: RedisProcess | undefined;
   private restartCount = 0;
   private ready = false;
@@ -85,6 +90,8 @@ export class PodRuntime {
   private readonly abort = new AbortController();
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
+  /** Aborted when the current process exits or the pod stops: ends the probe's waits. */
+  private exitSignal: { proc: RedisProcess; signal: AbortSignal } | undefined;
 
   constructor(opts: PodRuntimeOptions) {
     this.opts = opts;
@@ -93,6 +100,7 @@ export class PodRuntime {
     const container = mainContainer(opts.pod);
     if (!container) throw new ContainerConfigError('pod has no containers');
     this.container = container;
+    this.probe = probeSettings(container, opts.readiness.probeTimeScale);
   }
 
   start(): void {
@@ -189,20 +197,72 @@ export class PodRuntime {
   }
 
   private async watchReadiness(proc: RedisProcess): Promise<void> {
-    const { intervalMs, fastDeadlineMs, slowIntervalMs } = this.opts.readiness;
     const plan = this.plan!;
+    if (!(await this.firstPong(proc, plan))) return;
+    this.setReady(true);
+    // The probe keeps running while the start script finishes; a failure of either is reported on its own.
+    this.keepProbing(proc, plan).catch((err: unknown) => this.opts.log.error('readiness probe failed', { pod: this.opts.pod.metadata?.name, err }));
+    // The rest of the start script (e.g. registering the primary with the sentinels) runs once the server answers.
+    await plan.afterReady?.(this.abort.signal).catch((err: unknown) => {
+      if (!this.stopping) throw err;
+    });
+  }
+
+  /**
+   * Ready as soon as the server first answers, polled fast: the real kubelet would wait for the probe's first period,
+   * which only slows a laptop down. True when the PONG came from the process that is still this pod's container.
+   */
+  private async firstPong(proc: RedisProcess, plan: RedisStartPlan): Promise<boolean> {
+    const { intervalMs, fastDeadlineMs, slowIntervalMs } = this.opts.readiness;
+    if (this.probe.initialDelayMs > 0) await this.pause(proc, this.probe.initialDelayMs);
     let ok = await proc.waitReady(this.podIP, plan.port, plan.password, { deadlineMs: fastDeadlineMs, intervalMs });
-    while (!ok && proc.running && !this.stopping) {
+    while (!ok && this.current(proc)) {
       ok = await proc.waitReady(this.podIP, plan.port, plan.password, { deadlineMs: 60_000, intervalMs: slowIntervalMs });
     }
-    if (ok && proc.running && !this.stopping && this.proc === proc) {
-      this.ready = true;
-      this.opts.onChange();
-      // The rest of the start script (e.g. registering the primary with the sentinels) runs once the server answers.
-      await plan.afterReady?.(this.abort.signal).catch((err: unknown) => {
-        if (!this.stopping) throw err;
-      });
+    return ok && this.current(proc);
+  }
+
+  /** The periodic readiness probe, for as long as this process is the pod's container. */
+  private async keepProbing(proc: RedisProcess, plan: RedisStartPlan): Promise<void> {
+    let tally: ProbeTally = { ready: true, successes: 0, failures: 0 };
+    while (this.current(proc)) {
+      await this.pause(proc, this.probe.periodMs);
+      if (!this.current(proc)) return;
+      const ok = await pingRedis(this.podIP, plan.port, plan.password, this.probe.timeoutMs);
+      if (!this.current(proc)) return;
+      tally = recordProbe(tally, ok, this.probe);
+      if (tally.ready !== this.ready) {
+        const consecutive = tally.ready ? tally.successes : tally.failures;
+        this.opts.log.warn(`readiness probe ${tally.ready ? 'passes again' : 'failed: container not ready'}`, { pod: this.opts.pod.metadata?.name, pid: proc.pid, consecutive });
+        this.setReady(tally.ready);
+      }
     }
+  }
+
+  private current(proc: RedisProcess): boolean {
+    return proc.running && !this.stopping && this.proc === proc;
+  }
+
+  /** Waits ms, cut short when the process exits or the pod stops (no timer outlives the container). */
+  private async pause(proc: RedisProcess, ms: number): Promise<void> {
+    if (!this.current(proc)) return;
+    await delay(ms, undefined, { signal: this.containerSignal(proc) }).catch((err: unknown) => {
+      if (!(err instanceof Error && err.name === 'AbortError')) throw err;
+    });
+  }
+
+  private containerSignal(proc: RedisProcess): AbortSignal {
+    if (this.exitSignal?.proc !== proc) {
+      const exited = new AbortController();
+      void proc.exited.then(() => exited.abort());
+      this.exitSignal = { proc, signal: AbortSignal.any([exited.signal, this.abort.signal]) };
+    }
+    return this.exitSignal.signal;
+  }
+
+  private setReady(ready: boolean): void {
+    this.ready = ready;
+    this.opts.onChange();
   }
 
   private recordExit(exit: ProcessExit, pid: number): void {

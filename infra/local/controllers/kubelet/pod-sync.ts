@@ -11,6 +11,7 @@ import type { PodIpAllocator } from './ip-allocator.ts';
 import type { PodDirectory } from './start-context.ts';
 import { buildPodStatus, statusUpToDate } from './pod-status.ts';
 import { PodRuntime } from './pod-runtime.ts';
+import type { ReadinessTiming } from './readiness-probe.ts';
 import { podRootOf, resetPodRoot } from './volumes.ts';
 
 export interface PodSyncOptions {
@@ -22,7 +23,7 @@ export interface PodSyncOptions {
   readSecret: SecretReader;
   maxGraceMs: number;
   backoff: { initialMs: number; maxMs: number };
-  readiness: { intervalMs: number; fastDeadlineMs: number; slowIntervalMs: number };
+  readiness: ReadinessTiming;
   directory: PodDirectory;
   /** Ask for another sync of this pod (its container changed state). */
   requeue: (key: string) => void;
