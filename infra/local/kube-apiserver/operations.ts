@@ -19,6 +19,8 @@ export interface WriteOptions {
 export interface DeleteOptions {
   gracePeriodSeconds?: number;
   propagationPolicy?: string;
+  /** Deprecated, but still decides the status code of a pending deletion (see resource-handlers.ts). */
+  orphanDependents?: boolean;
   preconditions?: { uid?: string; resourceVersion?: string };
   dryRun?: boolean;
 }

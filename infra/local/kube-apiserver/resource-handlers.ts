@@ -162,8 +162,17 @@ async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<
     ...fromBody,
     ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}),
     ...(q.get('propagationPolicy') ? { propagationPolicy: q.get('propagationPolicy')! } : {}),
+    ...(q.get('orphanDependents') ? { orphanDependents: boolParam(q.get('orphanDependents')) } : {}),
     ...(q.get('dryRun') === 'All' ? { dryRun: true } : {}),
   };
+}
+
+/**
+ * k8s.io/apiserver handlers/delete.go: 200 even when the deletion is pending (graceful pod, finalizers, namespace);
+ * 202 only for a pending deletion that explicitly asked `orphanDependents=false` (kept for old clients).
+ */
+function deleteStatusCode(pending: boolean, opts: DeleteOptions): number {
+  return pending && opts.orphanDependents === false ? 202 : 200;
 }
 
 export async function handleResource(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, r: ResourceRoute, q: URLSearchParams, verb: Verb): Promise<void> {
@@ -224,8 +233,9 @@ export async function handleResource(deps: HandlerDeps, req: IncomingMessage, re
       return;
     }
     case 'delete': {
-      const out = ops.delete(t, ns, r.name!, await deleteOptions(req, q));
-      sendJson(res, out.pending ? 202 : 200, out.body);
+      const opts = await deleteOptions(req, q);
+      const out = ops.delete(t, ns, r.name!, opts);
+      sendJson(res, deleteStatusCode(out.pending, opts), out.body);
       return;
     }
     case 'deletecollection': {
