@@ -33,6 +33,12 @@ export interface BundleReport {
   file: string;
   bytes: number;
   gzipBytes: number;
+  /**
+   * The project's source files that put code into this bundle (esbuild metafile, relative to root, `/`-separated;
+   * files tree-shaken to nothing left out). What the bundle can do is what these files do: the packaging test derives
+   * each function's queue sends from them.
+   */
+  inputs: string[];
 }
 
 const COMMON: esbuild.BuildOptions = {
@@ -67,19 +73,23 @@ export async function buildBundles(options: BuildOptions = {}): Promise<BundleRe
   const settled = await Promise.allSettled(builds);
   const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason instanceof Error ? s.reason.message : String(s.reason)] : []));
   if (failures.length > 0) throw new BuildError(failures.join('\n'));
-  return settled.flatMap((s) => (s.status === 'fulfilled' ? reportsFrom(s.value, root) : []));
+  return settled.flatMap((s) => (s.status === 'fulfilled' ? reportsFrom(s.value, root, outdir) : []));
 }
 
-function reportsFrom(result: esbuild.BuildResult, root: string): BundleReport[] {
+function reportsFrom(result: esbuild.BuildResult, root: string, outdir: string): BundleReport[] {
   return Object.entries(result.metafile?.outputs ?? {})
     .filter(([file]) => file.endsWith('.mjs'))
     .map(([file, output]) => {
       const absolute = resolve(root, file);
       return {
-        bundle: relative(resolve(root, 'dist'), absolute).replace(/\/index\.mjs$/, ''),
+        bundle: relative(outdir, absolute).replace(/\/index\.mjs$/, ''),
         file: absolute,
         bytes: output.bytes,
         gzipBytes: gzipSync(readFileSync(absolute)).length,
+        inputs: Object.entries(output.inputs)
+          .filter(([input, { bytesInOutput }]) => bytesInOutput > 0 && !input.includes('node_modules/'))
+          .map(([input]) => input)
+          .sort(),
       };
     })
     .sort((a, b) => a.bundle.localeCompare(b.bundle));

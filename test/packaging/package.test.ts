@@ -10,7 +10,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadServerlessConfig, PROJECT_ROOT } from '../../infra/local/serverless-config.ts';
+import { buildBundles } from '../../scripts/build.ts';
 import { packageService } from '../../scripts/package.ts';
+import { OpsRequestFailedError } from '../../shared/errors.ts';
+import { processStepRecord } from '../../shared/handler/step-handler.ts';
+import { newStepMessage } from '../../shared/messages/step-message.ts';
+import type { StepDeps } from '../../shared/steps/ports.ts';
 import {
   getAtt,
   ofType,
@@ -22,6 +27,7 @@ import {
   type Resource,
   type Template,
 } from './cfn.ts';
+import { analyseQueueSends, queuesSentTo, type UnreachableSend } from './queue-sends.ts';
 
 const FUNCTIONS = {
   halt: {
@@ -52,6 +58,19 @@ const FUNCTIONS = {
 } as const;
 type FunctionName = keyof typeof FUNCTIONS;
 const NAMES = Object.keys(FUNCTIONS) as FunctionName[];
+
+/**
+ * Sends the code analysis finds in a function's bundle but that function can never make. The test after the grant
+ * comparison proves each one, so an entry cannot outlive its reason.
+ */
+const UNREACHABLE_SENDS: UnreachableSend[] = [
+  {
+    fn: 'resume',
+    file: 'shared/handler/step-handler.ts',
+    target: 'resume',
+    why: 'processStepRecord hands an OpsRequestFailedError over to resume, except in resume itself, which rethrows it',
+  },
+];
 
 const VARIANT_PARAMS = {
   subnetIds: 'subnet-0aa,subnet-0bb',
@@ -164,6 +183,82 @@ void describe('serverless package (osls, offline)', () => {
   void it('grants each role exactly its own log group, input queue, the queues it feeds and Publish on the topic', () => {
     for (const name of NAMES)
       assert.deepEqual(policySummary(roleOf(dev, name)), [...basePolicy(name, 'dev')].sort(), name);
+  });
+
+  // Derived from the code, so that a step gaining a send target without its IAM grant (or keeping a grant it no
+  // longer needs) fails here rather than with AccessDenied on AWS, where the local stack cannot show it.
+  void it('grants each function SendMessage on exactly the queues its bundled code can send to', async () => {
+    const bundles = mkdtempSync(join(tmpdir(), 'bundles-'));
+    outDirs.push(bundles);
+    const reports = await buildBundles({ outDir: bundles, forwarder: false });
+    const analysis = analyseQueueSends(
+      PROJECT_ROOT,
+      config.functions.map((fn) => `functions/${fn.bundleName}/handler.ts`),
+    );
+    assert.deepEqual(analysis.problems, []);
+    for (const u of UNREACHABLE_SENDS)
+      assert.ok(
+        analysis.sends.some((s) => s.file === u.file && s.targets.includes(u.target)),
+        `stale exception: ${u.file} no longer sends to ${u.target}`,
+      );
+    for (const fn of config.functions) {
+      const name = fn.name as FunctionName;
+      const props = functionOf(dev, name).Properties!;
+      const inputs = reports.find((r) => r.bundle === fn.bundleName)?.inputs ?? [];
+      assert.ok(inputs.includes(`functions/${fn.bundleName}/handler.ts`), `${name}: the bundle's inputs are known`);
+      const env = (props.Environment as { Variables: Record<string, unknown> }).Variables;
+      const { queues, problems } = queuesSentTo(name, inputs, analysis, env, UNREACHABLE_SENDS);
+      assert.deepEqual(problems, []);
+      const granted = statementsOf(dev.Resources[getAtt(props.Role)!]!)
+        .filter((s) => actionsOf(s).includes('sqs:SendMessage'))
+        .flatMap(resourcesOf)
+        .map((r) => getAtt(r) ?? JSON.stringify(r));
+      for (const [queue, sites] of queues)
+        assert.ok(granted.includes(queue), `${name} sends to ${queue} (${sites.join(', ')}) but its role may not`);
+      for (const queue of granted)
+        assert.ok(queues.has(queue), `${name}'s role may send to ${queue}, but its code never does`);
+    }
+  });
+
+  void it('proves each unreachable send: resume fails the record on an ops-request failure, it never hands over to itself', async () => {
+    const sent: string[] = [];
+    const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+    const deps = { queue: { send: async (step: string) => void sent.push(step) }, log: silent } as unknown as StepDeps;
+    const process = processStepRecord({
+      step: 'resume',
+      log: silent,
+      depsFor: async () => deps,
+      run: async () => {
+        throw new OpsRequestFailedError('DatabaseNotFound', 'gone');
+      },
+    });
+    const data = {
+      version: 1 as const,
+      clusterId: 'c',
+      namespace: 'ns',
+      opsRequest: { name: 'o', uid: 'u' },
+      step: 'resume' as const,
+      traceId: 't',
+    };
+    const body = JSON.stringify(newStepMessage(data, 'urn:test'));
+    const record = {
+      messageId: 'm',
+      receiptHandle: 'r',
+      body,
+      attributes: { ApproximateReceiveCount: '1' },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn',
+      awsRegion: 'us-east-1',
+    };
+    await assert.rejects(process(record), OpsRequestFailedError);
+    assert.deepEqual(sent, []);
+    assert.deepEqual(
+      UNREACHABLE_SENDS.map((u) => `${u.fn}→${u.target}`),
+      ['resume→resume'],
+      'one proof per exception',
+    );
   });
 
   void it('adds only what the given parameters need: PutEvents on the bus, the kubeconfig secrets, VPC interfaces', () => {
