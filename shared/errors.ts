@@ -44,6 +44,14 @@ export class OpsRequestFailedError extends Error {
   }
 }
 
+/**
+ * The Kubernetes API refused a request as malformed or invalid (400 BadRequest, 422 Invalid): the same request can
+ * never succeed, so the ops request ends Failed (through resume) with the API's own words instead of being retried.
+ */
+export class KubeApiRejectedError extends OpsRequestFailedError {
+  override name = 'KubeApiRejectedError';
+}
+
 /** Configuration validation failed: names the line and the reason. */
 export class InvalidConfigError extends OpsRequestFailedError {
   override name = 'InvalidConfigError';

@@ -2,9 +2,9 @@
  * KubePort over @kubernetes/client-node. Every write that must not lose a concurrent update carries the object's
  * resourceVersion (merge patch with metadata.resourceVersion, or a JSON patch `test`), so the API answers 409.
  */
-import { createHash } from 'node:crypto';
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import * as k from '../../kubedb/constants.ts';
+import { eventObjectName } from '../../kubedb/names.ts';
 import type { Condition, Redis, RedisOpsRequest } from '../../kubedb/types.ts';
 import type { RedisSentinel } from '../../kubedb/topology.ts';
 import type { EventInput, KubePort, OwnerRef, PodView, RedisVersionView, SecretView } from '../../steps/ports.ts';
@@ -125,8 +125,7 @@ export class KubeAdapter implements KubePort {
 
   async recordEvent(o: RedisOpsRequest, event: EventInput): Promise<void> {
     const namespace = o.metadata.namespace ?? '';
-    // A deterministic name makes a replayed step record the event once (AlreadyExists is the idempotent outcome).
-    const name = `${o.metadata.name}.${createHash('sha256').update(`${o.metadata.uid ?? ''}|${event.reason}|${event.message}`).digest('hex').slice(0, 12)}`;
+    const name = eventObjectName(o.metadata.name, o.metadata.uid ?? '', event.reason, event.message);
     const now = new Date();
     const body = {
       apiVersion: 'v1', kind: 'Event', metadata: { name, namespace },

@@ -5,7 +5,8 @@
  */
 import type { Redis, RedisOpsRequest } from '../../kubedb/types.ts';
 import type { CurrentConfig } from '../../config/plan-reconfigure.ts';
-import type { StepDeps } from '../ports.ts';
+import { boundedName, labelValue } from '../../kubedb/names.ts';
+import type { OwnerRef, StepDeps } from '../ports.ts';
 import { ANNOTATION_PREFIX } from '../annotations.ts';
 
 export const OPS_UID_ANNOTATION = `${ANNOTATION_PREFIX}/ops-request-uid`;
@@ -15,7 +16,21 @@ export interface Snapshot {
   effectiveConfig: string;
 }
 
-export const rollbackSecretName = (ops: RedisOpsRequest): string => `${ops.metadata.name}-rollback`.slice(0, 253);
+/** `<ops>-rollback`, shortened with a hash when the ops request's name leaves no room (Secret names: at most 253). */
+export const rollbackSecretName = (ops: RedisOpsRequest): string => boundedName(ops.metadata.name, '-rollback', 253);
+
+/**
+ * Labels and owner of the snapshot Secret. Label values are at most 63 characters while the names are up to 253,
+ * so they go through labelValue (a real API server answers 422 otherwise). Nothing reads these labels back; they are
+ * for `kubectl get secret -l ...`, and the ownerReference names the ops request in full.
+ */
+export function snapshotSecretMeta(ops: RedisOpsRequest, redis: Redis): { annotations: Record<string, string>; labels: Record<string, string>; owner: OwnerRef } {
+  return {
+    annotations: { [OPS_UID_ANNOTATION]: ops.metadata.uid ?? '' },
+    labels: { 'app.kubernetes.io/instance': labelValue(redis.metadata.name), 'ops.kubedb.com/name': labelValue(ops.metadata.name) },
+    owner: { apiVersion: ops.apiVersion, kind: ops.kind, name: ops.metadata.name, uid: ops.metadata.uid ?? '' },
+  };
+}
 
 export async function loadOrTakeSnapshot(
   ops: RedisOpsRequest,
@@ -42,11 +57,7 @@ export async function loadOrTakeSnapshot(
     },
     effectiveConfig: managed?.data['default.conf'] ?? '',
   };
-  await deps.kube.putSecret(ns, name, encode(snapshot), {
-    annotations: { [OPS_UID_ANNOTATION]: ops.metadata.uid ?? '' },
-    labels: { 'app.kubernetes.io/instance': redis.metadata.name, 'ops.kubedb.com/name': ops.metadata.name },
-    owner: { apiVersion: ops.apiVersion, kind: ops.kind, name: ops.metadata.name, uid: ops.metadata.uid ?? '' },
-  });
+  await deps.kube.putSecret(ns, name, encode(snapshot), snapshotSecretMeta(ops, redis));
   return snapshot;
 }
 
