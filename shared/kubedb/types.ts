@@ -70,6 +70,8 @@ export interface Redis {
     cluster?: { shards?: number; replicas?: number };
     sentinelRef?: { name: string; namespace?: string };
     authSecret?: { name: string; externallyManaged?: boolean };
+    /** No requirepass, no auth secret (KubeDB Redis spec.disableAuth). */
+    disableAuth?: boolean;
     configSecret?: { name: string };
     configuration?: { secretName?: string; inline?: Record<string, string> };
     halted?: boolean;

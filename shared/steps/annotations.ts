@@ -9,6 +9,8 @@ export const ANNOTATION_PREFIX = 'redis-reconfigure.io';
 export const PLAN_ANNOTATION = `${ANNOTATION_PREFIX}/plan`;
 /** `evicted.<pod>` = uid of the pod that was evicted: a redelivered evict never evicts its replacement. */
 export const evictedAnnotation = (pod: string): string => `${ANNOTATION_PREFIX}/evicted.${pod}`;
+/** `failover-issued.<pod>` = when the last failover of that primary was sent (ISO time): re-sent only well after. */
+export const failoverIssuedAnnotation = (pod: string): string => `${ANNOTATION_PREFIX}/failover-issued.${pod}`;
 /** Set when a pod failed with the new config and the previous config was restored. */
 export const ROLLBACK_ANNOTATION = `${ANNOTATION_PREFIX}/rolled-back`;
 /** `failover` (default) or `kubedb`: restart primaries without a prior failover, as KubeDB does (for comparison). */

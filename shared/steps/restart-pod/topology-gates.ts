@@ -8,22 +8,26 @@ import { OpsRequestFailedError } from '../../errors.ts';
 import { failoverCondition } from '../../kubedb/constants.ts';
 import { findCondition } from '../../kubedb/conditions.ts';
 import type { Redis, RedisOpsRequest } from '../../kubedb/types.ts';
-import { parseInfoReplication, redisMode } from '../../kubedb/topology.ts';
+import { parseInfo, parseInfoReplication, redisMode } from '../../kubedb/topology.ts';
 import type { StepData } from '../../messages/step-message.ts';
 import type { StepDeps } from '../ports.ts';
-import { RESTART_STRATEGY_ANNOTATION } from '../annotations.ts';
+import { failoverIssuedAnnotation, RESTART_STRATEGY_ANNOTATION } from '../annotations.ts';
 import { updateOpsStatus, withConditions } from '../ops-status.ts';
 import { currentStepStartedAt } from '../progress.ts';
 import { stepTimeoutMs } from '../timeouts.ts';
 import { observeTopology, type Topology } from '../topology/observe.ts';
 import { redisTarget } from './redis-target.ts';
 import { failoverCandidate } from '../topology/restart-plan.ts';
-import { continueSentinelHandover, startSentinelHandover } from './sentinel-handover.ts';
+import { continueSentinelHandover, startSentinelHandover, type HandoverStart } from './sentinel-handover.ts';
 
 export type GateResult = { kind: 'go' } | { kind: 'wait'; why: string };
 
-/** Re-issue a failover that has not taken effect every few checks (a manual failover can time out). */
-const REISSUE_EVERY = 5;
+/**
+ * A failover that has not taken effect is sent again only after this long, and only if nothing is under way: a
+ * manual CLUSTER FAILOVER gives up after 5 s (CLUSTER_MF_TIMEOUT) and a Sentinel failover after its failover-timeout
+ * (KubeDB: 5 s). Re-sending earlier would restart one that is about to complete.
+ */
+export const FAILOVER_RESEND_AFTER_MS = 15_000;
 
 function failIfPastDeadline(ops: RedisOpsRequest, what: string, since: Date | undefined, now: Date): void {
   if (since !== undefined && now.getTime() - since.getTime() > stepTimeoutMs(ops)) {
@@ -34,13 +38,15 @@ function failIfPastDeadline(ops: RedisOpsRequest, what: string, since: Date | un
 /** May `podName` be evicted now? Fails its primary over first when it is one. */
 export async function beforeEviction(ops: RedisOpsRequest, redis: Redis, podName: string, data: StepData, deps: StepDeps): Promise<GateResult> {
   if (redisMode(redis) === 'Standalone') return { kind: 'go' };
-  const topology = await observeTopology(redis, deps);
+  const topology = await observeTopology(redis, deps, { exceptPod: podName });
   const role = topology.roles.find((r) => r.pod === podName);
   const strategy = ops.metadata.annotations?.[RESTART_STRATEGY_ANNOTATION] ?? 'failover';
   if (role?.role === 'master' && strategy !== 'kubedb') {
     const candidate = failoverCandidate(podName, topology.roles);
-    if (candidate !== undefined) return failOver(ops, redis, podName, candidate, topology, data, deps);
-    deps.log.warn('primary has no in-sync replica to fail over to; restarting it as it is', { pod: podName });
+    // Once a failover was sent, see it through even if no replica follows this pod any more: the sentinels move the
+    // replicas to the new primary before the old one is demoted, and the old one must never be restarted as primary.
+    if (candidate !== undefined || failoverStarted(ops, podName)) return failOver(ops, redis, podName, candidate, topology, data, deps);
+    deps.log.warn('primary has no replica attached to fail over to; restarting it without a failover', { pod: podName });
   }
   if (topology.problems.length > 0) {
     failIfPastDeadline(ops, `a healthy topology before restarting ${podName} (${topology.problems.join('; ')})`, currentStepStartedAt(ops), deps.now());
@@ -49,40 +55,72 @@ export async function beforeEviction(ops: RedisOpsRequest, redis: Redis, podName
   return { kind: 'go' };
 }
 
-async function failOver(ops: RedisOpsRequest, redis: Redis, podName: string, candidate: string, topology: Topology, data: StepData, deps: StepDeps): Promise<GateResult> {
+const failoverStarted = (ops: RedisOpsRequest, podName: string): boolean => findCondition(ops.status?.conditions, failoverCondition(podName)) !== undefined;
+
+async function failOver(ops: RedisOpsRequest, redis: Redis, podName: string, candidate: string | undefined, topology: Topology, data: StepData, deps: StepDeps): Promise<GateResult> {
   const started = findCondition(ops.status?.conditions, failoverCondition(podName));
-  const primary = topology.pods.find((p) => p.name === podName);
-  if (started === undefined || data.attempt % REISSUE_EVERY === REISSUE_EVERY - 1) {
-    if (topology.problems.length > 0 && started === undefined) return { kind: 'wait', why: topology.problems.join('; ') };
-    if (topology.mode === 'Sentinel' && primary !== undefined) {
-      const issued = await startSentinelHandover(redis, primary, topology.sentinels[0], deps);
-      if (issued.kind === 'refused') return { kind: 'wait', why: `the sentinels cannot fail ${podName} over yet: ${issued.why}` };
-    } else {
-      await clusterFailover(redis, candidate, topology, deps);
-    }
-  }
   if (started === undefined) {
+    if (topology.problems.length > 0) return { kind: 'wait', why: topology.problems.join('; ') };
+    const issued = await issueFailover(redis, podName, candidate, topology, deps);
+    if (issued.kind === 'not-yet') return { kind: 'wait', why: issued.why };
+    const current = await deps.kube.writeOpsAnnotations(ops, { [failoverIssuedAnnotation(podName)]: deps.now().toISOString() });
     const message = `failing over primary ${podName} to ${topology.mode === 'Cluster' ? candidate : 'a replica chosen by the sentinels'} before restarting it`;
-    await updateOpsStatus(deps, data, ops, (status, o) => withConditions(status, [{ type: failoverCondition(podName), message }], o.metadata.generation, deps.now()));
-  } else {
-    failIfPastDeadline(ops, `the failover of primary ${podName}`, new Date(started.lastTransitionTime), deps.now());
-    if (topology.mode === 'Sentinel' && primary !== undefined) await continueSentinelHandover(redis, primary, topology.sentinels[0], deps);
+    await updateOpsStatus(deps, data, current, (status, o) =>
+      withConditions(status, [{ type: failoverCondition(podName), message }], o.metadata.generation, deps.now()),
+    );
+    return { kind: 'wait', why: `waiting for ${podName} to hand over its primary role` };
+  }
+  failIfPastDeadline(ops, `the failover of primary ${podName}`, new Date(started.lastTransitionTime), deps.now());
+  const underWay = await followUp(redis, podName, topology, deps);
+  if (!underWay && candidate !== undefined && resendDue(ops, podName, deps.now())) {
+    const issued = await issueFailover(redis, podName, candidate, topology, deps);
+    if (issued.kind === 'started') await deps.kube.writeOpsAnnotations(ops, { [failoverIssuedAnnotation(podName)]: deps.now().toISOString() });
   }
   return { kind: 'wait', why: `waiting for ${podName} to hand over its primary role` };
 }
 
-/** `CLUSTER FAILOVER` from the chosen replica: it waits for the replica to catch up, so no acknowledged write is lost. */
-async function clusterFailover(redis: Redis, candidate: string, topology: Topology, deps: StepDeps): Promise<void> {
-  const pod = topology.pods.find((p) => p.name === candidate);
-  if (pod?.podIP === undefined) return;
-  await deps.redis.clusterFailover(await redisTarget(redis, pod.podIP, deps));
+/** Is a failover of `podName` still under way? (Sentinel: also demotes it as soon as the sentinels name another.) */
+async function followUp(redis: Redis, podName: string, topology: Topology, deps: StepDeps): Promise<boolean> {
+  const primary = topology.pods.find((p) => p.name === podName);
+  const sentinel = topology.sentinels[0];
+  if (topology.mode !== 'Sentinel' || primary === undefined || sentinel === undefined) return false;
+  return (await continueSentinelHandover(redis, primary, topology.pods, sentinel, deps)) !== 'idle';
 }
 
-/** After a restart: is the topology whole again, with the restarted pod in sync if it is a replica? */
+function resendDue(ops: RedisOpsRequest, podName: string, now: Date): boolean {
+  const last = Date.parse(ops.metadata.annotations?.[failoverIssuedAnnotation(podName)] ?? '');
+  return !Number.isFinite(last) || now.getTime() - last > FAILOVER_RESEND_AFTER_MS;
+}
+
+async function issueFailover(redis: Redis, podName: string, candidate: string | undefined, topology: Topology, deps: StepDeps): Promise<HandoverStart> {
+  if (topology.mode === 'Sentinel') {
+    const primary = topology.pods.find((p) => p.name === podName);
+    const sentinel = topology.sentinels[0];
+    if (sentinel === undefined) throw new OpsRequestFailedError('RestartPodsFailed', `no Ready sentinel to fail over Redis ${redis.metadata.name}`);
+    if (primary === undefined) return { kind: 'not-yet', why: `primary ${podName} not found` };
+    const replicas = topology.pods.filter((p) => topology.roles.some((r) => r.pod === p.name && r.masterPod === podName));
+    return startSentinelHandover(redis, primary, replicas, sentinel, deps);
+  }
+  const pod = topology.pods.find((p) => p.name === candidate);
+  if (pod?.podIP === undefined) return { kind: 'not-yet', why: `no replica of ${podName} to fail over to` };
+  // CLUSTER FAILOVER from the replica waits for it to catch up with its master: no acknowledged write is lost.
+  await deps.redis.clusterFailover(await redisTarget(redis, pod.podIP, deps));
+  return { kind: 'started' };
+}
+
+/**
+ * After a restart: is the topology whole again, with the restarted pod in sync if it is a replica and, in Cluster
+ * mode, seeing the cluster as `ok` itself (the topology is read from one pod; a rejoining node may not agree yet)?
+ */
 export async function afterRestart(redis: Redis, podName: string, podIP: string, deps: StepDeps): Promise<GateResult> {
   if (redisMode(redis) === 'Standalone') return { kind: 'go' };
-  const own = parseInfoReplication(await deps.redis.info(await redisTarget(redis, podIP, deps), 'replication'));
+  const target = await redisTarget(redis, podIP, deps);
+  const own = parseInfoReplication(await deps.redis.info(target, 'replication'));
   if (own.role === 'replica' && own.masterLinkStatus !== 'up') return { kind: 'wait', why: `${podName} is not in sync with its primary yet` };
+  if (redisMode(redis) === 'Cluster') {
+    const state = parseInfo(await deps.redis.clusterInfo(target))['cluster_state'];
+    if (state !== 'ok') return { kind: 'wait', why: `${podName} reports cluster_state ${state ?? 'unknown'}` };
+  }
   const topology = await observeTopology(redis, deps);
   return topology.problems.length === 0 ? { kind: 'go' } : { kind: 'wait', why: topology.problems.join('; ') };
 }

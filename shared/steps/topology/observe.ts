@@ -10,6 +10,7 @@ import {
   clusterShape, isFailedNode, parseClusterNodes, parseInfo, parseInfoReplication, redisMode, sentinelAuthSecretName,
   sentinelMasterName, sentinelPodNames, sentinelRef, shardOf, slotCount, CLUSTER_SLOTS, SENTINEL_PORT, type ObservedRole, type RedisMode,
 } from '../../kubedb/topology.ts';
+import { podForAddress } from '../../kubedb/pod-address.ts';
 import type { PodView, RedisTarget, StepDeps } from '../ports.ts';
 import { clusterProblems } from './health.ts';
 
@@ -25,8 +26,12 @@ export interface Topology {
   sentinels: RedisTarget[];
 }
 
-/** Credentials for the database's pods: the auth secret's username/password (`<name>-auth` unless spec.authSecret). */
+/**
+ * Credentials for the database's pods: the auth secret's username/password (`<name>-auth` unless spec.authSecret);
+ * none when `spec.disableAuth` is set (KubeDB then starts the pods without requirepass and creates no auth secret).
+ */
 export async function credentials(redis: Redis, deps: StepDeps): Promise<{ username?: string; password?: string }> {
+  if (redis.spec.disableAuth === true) return {};
   const ns = redis.metadata.namespace ?? '';
   const name = redis.spec.authSecret?.name ?? authSecretName(redis.metadata.name);
   const secret = await deps.kube.getSecret(ns, name);
@@ -35,12 +40,16 @@ export async function credentials(redis: Redis, deps: StepDeps): Promise<{ usern
   return { ...(username !== undefined ? { username } : {}), ...(password !== undefined ? { password } : {}) };
 }
 
-export async function observeTopology(redis: Redis, deps: StepDeps): Promise<Topology> {
+/**
+ * `exceptPod`: the pod about to be restarted. Its own trouble (not Ready, not in sync) is no reason to wait — the
+ * restart may be what heals it (a replica crash-looping on an earlier config) — but everyone else must be healthy.
+ */
+export async function observeTopology(redis: Redis, deps: StepDeps, opts: { exceptPod?: string } = {}): Promise<Topology> {
   const ns = redis.metadata.namespace ?? '';
   const pods = await deps.kube.listDatabasePods(ns, redis.metadata.name);
   const mode = redisMode(redis);
   const base = { mode, pods, nodeIdByPod: new Map<string, string>(), sentinels: [] as RedisTarget[] };
-  const notReady = pods.filter((p) => !p.ready || p.deleting).map((p) => `pod ${p.name} is not Ready`);
+  const notReady = pods.filter((p) => (!p.ready || p.deleting) && p.name !== opts.exceptPod).map((p) => `pod ${p.name} is not Ready`);
   if (mode === 'Standalone') return { ...base, roles: pods.map((p) => ({ pod: p.name, role: 'master' as const })), problems: notReady };
   const auth = await credentials(redis, deps);
   const targetOf = (p: PodView): RedisTarget => ({ host: p.podIP ?? '', port: REDIS_PORT, ...auth });
@@ -48,7 +57,7 @@ export async function observeTopology(redis: Redis, deps: StepDeps): Promise<Top
     const cluster = await observeCluster(redis, pods, targetOf, deps);
     return { ...base, ...cluster, problems: [...notReady, ...cluster.problems] };
   }
-  return observeSentinel(redis, { ...base }, notReady, targetOf, deps);
+  return observeSentinel(redis, { ...base }, notReady, targetOf, deps, opts.exceptPod);
 }
 
 async function observeCluster(redis: Redis, pods: PodView[], targetOf: (p: PodView) => RedisTarget, deps: StepDeps): Promise<{ roles: ObservedRole[]; problems: string[]; nodeIdByPod: Map<string, string> }> {
@@ -72,25 +81,42 @@ async function observeCluster(redis: Redis, pods: PodView[], targetOf: (p: PodVi
   return { roles, problems, nodeIdByPod };
 }
 
-async function observeSentinel(redis: Redis, base: Omit<Topology, 'roles' | 'problems'>, notReady: string[], targetOf: (p: PodView) => RedisTarget, deps: StepDeps): Promise<Topology> {
-  const problems = [...notReady];
-  const roles: ObservedRole[] = [];
-  const podByIp = new Map(base.pods.filter((p) => p.podIP !== undefined).map((p) => [p.podIP as string, p.name]));
-  for (const p of base.pods.filter((x) => x.ready && x.podIP !== undefined)) {
-    const repl = parseInfoReplication(await deps.redis.info(targetOf(p), 'replication'));
-    const masterPod = repl.masterHost !== undefined ? podByIp.get(repl.masterHost) : undefined;
-    roles.push({ pod: p.name, role: repl.role, ...(masterPod !== undefined ? { masterPod } : {}) });
-    if (repl.role === 'replica' && repl.masterLinkStatus !== 'up') problems.push(`replica ${p.name} is not in sync with its primary (master_link_status down)`);
-  }
+async function observeSentinel(
+  redis: Redis,
+  base: Omit<Topology, 'roles' | 'problems'>,
+  notReady: string[],
+  targetOf: (p: PodView) => RedisTarget,
+  deps: StepDeps,
+  exceptPod: string | undefined,
+): Promise<Topology> {
+  const { roles, problems: replication } = await sentinelModeRoles(base.pods, targetOf, deps, exceptPod);
   const masters = roles.filter((r) => r.role === 'master');
-  if (masters.length !== 1) problems.push(`expected exactly one primary, found ${masters.length}`);
+  const primary = masters.length === 1 ? masters[0]?.pod : undefined;
+  const problems = [...notReady, ...replication];
+  if (primary === undefined) problems.push(`expected exactly one primary, found ${masters.length}`);
   const sentinels = await sentinelTargets(redis, deps);
-  const primaryIp = base.pods.find((p) => p.name === masters[0]?.pod)?.podIP;
   for (const s of sentinels) {
-    const addr = await deps.redis.sentinelPrimary(s, sentinelMasterName(redis));
-    if (addr?.host !== primaryIp) problems.push(`sentinel ${s.host} names ${addr?.host ?? 'no'} primary, not ${primaryIp ?? '?'}`);
+    const named = podForAddress((await deps.redis.sentinelPrimary(s, sentinelMasterName(redis)))?.host, base.pods);
+    if (named !== primary) problems.push(`sentinel ${s.host} names ${named ?? 'no'} primary, not ${primary ?? '?'}`);
   }
   return { ...base, roles, problems, sentinels };
+}
+
+/** Roles from each Ready pod's INFO replication; every replica must follow the one primary and be in sync. */
+async function sentinelModeRoles(pods: PodView[], targetOf: (p: PodView) => RedisTarget, deps: StepDeps, exceptPod: string | undefined): Promise<{ roles: ObservedRole[]; problems: string[] }> {
+  const roles: ObservedRole[] = [];
+  const problems: string[] = [];
+  for (const p of pods.filter((x) => x.ready && x.podIP !== undefined)) {
+    const repl = parseInfoReplication(await deps.redis.info(targetOf(p), 'replication'));
+    const masterPod = podForAddress(repl.masterHost, pods);
+    roles.push({ pod: p.name, role: repl.role, ...(masterPod !== undefined ? { masterPod } : {}) });
+    if (repl.role === 'replica' && repl.masterLinkStatus !== 'up' && p.name !== exceptPod) problems.push(`replica ${p.name} is not in sync with its primary (master_link_status down)`);
+  }
+  const masters = roles.filter((r) => r.role === 'master');
+  for (const r of roles) {
+    if (masters.length === 1 && r.role === 'replica' && r.masterPod !== masters[0]?.pod) problems.push(`replica ${r.pod} replicates ${r.masterPod ?? 'an unknown address'}, not the primary ${masters[0]?.pod ?? '?'}`);
+  }
+  return { roles, problems };
 }
 
 async function sentinelTargets(redis: Redis, deps: StepDeps): Promise<RedisTarget[]> {
