@@ -1,6 +1,6 @@
 /**
  * KubePort over @kubernetes/client-node. Every write that must not lose a concurrent update carries the object's
- * resourceVersion (merge patch with metadata.resourceVersion, or a JSON patch `test`), so the API answers 409.
+ * resourceVersion (merge patch with metadata.resourceVersion), so the API answers 409.
  */
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import * as k from '../../kubedb/constants.ts';
@@ -12,12 +12,24 @@ import { isAlreadyExists, readOrUndefined, translateApiError, write } from './ap
 import { encodeData, podView, secretView } from './views.ts';
 
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-const jsonPatch = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch);
 const ops = { group: k.OPS_GROUP, version: k.OPS_VERSION, plural: k.OPS_PLURAL };
 const redises = { group: k.KUBEDB_GROUP, version: k.KUBEDB_VERSION, plural: k.REDIS_PLURAL };
 const sentinels = { group: k.KUBEDB_GROUP, version: k.KUBEDB_VERSION, plural: k.SENTINEL_PLURAL };
 const petsets = { group: k.PETSET_GROUP, version: k.PETSET_VERSION, plural: k.PETSET_PLURAL };
 const selectorOf = (name: string) => `app.kubernetes.io/instance=${name},app.kubernetes.io/name=redises.kubedb.com`;
+
+/**
+ * spec.configuration := the given secretName/inline (other fields kept), and the deprecated spec.configSecret gone.
+ * A merge patch with explicit nulls, not a JSON patch: a JSON `remove` of a field that a concurrent writer already
+ * removed answers 422, which is fatal (api-errors.ts), while null on a missing field is a no-op. Deliberately not
+ * guarded by resourceVersion: the paused provisioner leaves spec alone, and its status writes (which bump the
+ * resourceVersion) must not make this write fail.
+ */
+function configurationMergePatch(redis: Redis, next: { secretName?: string; inline?: Record<string, string> }): object {
+  const removedInline = Object.keys(redis.spec.configuration?.inline ?? {}).filter((key) => next.inline?.[key] === undefined);
+  const inline = next.inline === undefined ? null : { ...Object.fromEntries(removedInline.map((key) => [key, null])), ...next.inline };
+  return { spec: { configSecret: null, configuration: { secretName: next.secretName ?? null, inline } } };
+}
 
 export class KubeAdapter implements KubePort {
   readonly #core: CoreV1Api;
@@ -60,12 +72,9 @@ export class KubeAdapter implements KubePort {
   }
 
   async writeRedisConfiguration(redis: Redis, configuration: { secretName?: string; inline?: Record<string, string> }): Promise<Redis> {
-    // A JSON patch replaces spec.configuration whole: a merge patch would keep inline keys that were removed.
-    const { secretName: _s, inline: _i, ...rest } = redis.spec.configuration ?? {};
-    const body: object[] = [{ op: 'add', path: '/spec/configuration', value: { ...rest, ...configuration } }];
-    if (redis.spec.configSecret !== undefined) body.push({ op: 'remove', path: '/spec/configSecret' });
+    const body = configurationMergePatch(redis, configuration);
     const what = `update spec.configuration of redis ${redis.metadata.namespace}/${redis.metadata.name}`;
-    return (await write(what, () => this.#custom.patchNamespacedCustomObject({ ...redises, namespace: redis.metadata.namespace ?? '', name: redis.metadata.name, body }, jsonPatch))) as Redis;
+    return (await write(what, () => this.#custom.patchNamespacedCustomObject({ ...redises, namespace: redis.metadata.namespace ?? '', name: redis.metadata.name, body }, mergePatch))) as Redis;
   }
 
   async getRedisVersion(name: string): Promise<RedisVersionView | undefined> {
