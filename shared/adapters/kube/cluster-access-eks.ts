@@ -8,9 +8,14 @@
  * STS accepts a presigned GetCallerIdentity for 15 minutes after X-Amz-Date whatever X-Amz-Expires says (the 60 is
  * legacy: old authenticators reject values above 60). Tokens are reused for 10 minutes so that a request in flight
  * never carries one about to expire, with room for clock skew.
+ *
+ * The API server's endpoint and CA come from CLUSTERS_CONFIG when given there, else from `eks:DescribeCluster`
+ * (cluster-access-eks-endpoint.ts): a cluster then needs only `{eksClusterName, region}` in the 4 KB Lambda
+ * environment.
  */
 import { createHash, createHmac, type BinaryLike } from 'node:crypto';
 import type { OutgoingHttpHeaders } from 'node:http';
+import { EKSClient } from '@aws-sdk/client-eks';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { KubeConfig, type User } from '@kubernetes/client-node';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -18,6 +23,7 @@ import { z } from 'zod';
 import { UnavailableError, UnknownClusterError } from '../../errors.ts';
 import { stepDataSchema } from '../../messages/step-message.ts';
 import type { ClusterAccess } from './cluster-access.ts';
+import { base64Pem, EksEndpoints, httpsEndpoint, type EksEndpoint } from './cluster-access-eks-endpoint.ts';
 
 export const EKS_TOKEN_PREFIX = 'k8s-aws-v1.';
 /** Header that binds the token to one cluster (aws-iam-authenticator `clusterIDHeader`). */
@@ -28,21 +34,18 @@ export const EKS_TOKEN_REUSE_MS = 10 * 60_000;
 /** The kubeconfig user's auth-provider name; only our authenticator answers to it. */
 const AUTH_PROVIDER = 'redis-reconfigure-eks-token';
 
-const base64Pem = z
-  .string()
-  .min(1)
-  .refine((s) => Buffer.from(s, 'base64').toString('utf8').includes('-----BEGIN CERTIFICATE-----'), {
-    message: 'must be the base64 of a PEM certificate (EKS certificateAuthority.data)',
-  });
-
+/** `endpoint` + `caData` (both, or neither: then eks:DescribeCluster supplies them), `eksClusterName`, `region`. */
 export const eksClusterSchema = z
   .object({
-    endpoint: z.url({ protocol: /^https$/, error: 'must be an https:// URL (the EKS API server endpoint)' }),
-    caData: base64Pem,
+    endpoint: httpsEndpoint.optional(),
+    caData: base64Pem.optional(),
     eksClusterName: z.string().min(1).max(100),
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as eu-west-1'),
   })
-  .strict();
+  .strict()
+  .refine((c) => (c.endpoint === undefined) === (c.caData === undefined), {
+    message: 'give both endpoint and caData, or neither (eks:DescribeCluster then supplies them)',
+  });
 export type EksClusterConfig = z.infer<typeof eksClusterSchema>;
 
 /** Keys are cluster ids as step messages carry them. */
@@ -83,7 +86,7 @@ export const stsHostname = (region: string): string => `sts.${region}.amazonaws.
 
 /** The presigned STS URL (exported for tests and diagnostics). */
 export async function presignedGetCallerIdentityUrl(
-  cluster: EksClusterConfig,
+  cluster: Pick<EksClusterConfig, 'eksClusterName' | 'region'>,
   credentials: AwsCredentials,
   signingDate: Date,
 ): Promise<string> {
@@ -111,7 +114,7 @@ export async function presignedGetCallerIdentityUrl(
 }
 
 export async function eksToken(
-  cluster: EksClusterConfig,
+  cluster: Pick<EksClusterConfig, 'eksClusterName' | 'region'>,
   credentials: AwsCredentials,
   signingDate: Date,
 ): Promise<string> {
@@ -124,6 +127,10 @@ export interface EksTokenAccessOptions {
   credentials?: CredentialsProvider;
   now?: () => Date;
   tokenReuseMs?: number;
+  /** The EKS client for a region. Default: one `EKSClient` per region, with `credentials`. */
+  eksClient?: (region: string) => EKSClient;
+  /** How long a DescribeCluster answer is reused. Default 5 minutes. */
+  endpointTtlMs?: number;
 }
 
 interface CachedToken {
@@ -131,12 +138,17 @@ interface CachedToken {
   refreshAt: number;
 }
 
+interface BuiltConfig extends EksEndpoint {
+  kc: KubeConfig;
+}
+
 export class EksTokenAccess implements ClusterAccess {
   readonly #clusters: ReadonlyMap<string, EksClusterConfig>;
   readonly #credentials: CredentialsProvider;
   readonly #now: () => Date;
   readonly #reuseMs: number;
-  readonly #configs = new Map<string, KubeConfig>();
+  readonly #endpoints: EksEndpoints;
+  readonly #configs = new Map<string, BuiltConfig>();
   readonly #tokens = new Map<string, CachedToken>();
   readonly #minting = new Map<string, Promise<string>>();
 
@@ -145,11 +157,26 @@ export class EksTokenAccess implements ClusterAccess {
     this.#credentials = opts.credentials ?? defaultProvider();
     this.#now = opts.now ?? (() => new Date());
     this.#reuseMs = opts.tokenReuseMs ?? EKS_TOKEN_REUSE_MS;
+    const clients = new Map<string, EKSClient>();
+    const clientFor = (region: string): EKSClient => {
+      let client = clients.get(region);
+      if (client === undefined) {
+        client = new EKSClient({ region, credentials: this.#credentials });
+        clients.set(region, client);
+      }
+      return client;
+    };
+    this.#endpoints = new EksEndpoints({
+      clientFor: opts.eksClient ?? clientFor,
+      ttlMs: opts.endpointTtlMs,
+      now: () => this.#now().getTime(),
+    });
   }
 
   /**
-   * One KubeConfig per cluster for the life of the process: its user carries no static token; an authenticator adds
-   * a current one to every request, so a long-lived client (warm Lambda) never sends an expired token.
+   * One KubeConfig per cluster while its endpoint and CA stay the same: its user carries no static token; an
+   * authenticator adds a current one to every request, so a long-lived client (warm Lambda) never sends an expired
+   * token. Callers may cache clients per instance: a new instance means the cluster moved.
    */
   async kubeConfigFor(clusterId: string): Promise<KubeConfig> {
     const cluster = this.#clusters.get(clusterId);
@@ -160,11 +187,14 @@ export class EksTokenAccess implements ClusterAccess {
     }
     // Mint once up front so that missing credentials fail here, with a clear message, not inside a request.
     await this.tokenFor(clusterId);
-    let kc = this.#configs.get(clusterId);
-    if (kc === undefined) {
-      kc = this.#build(clusterId, cluster);
-      this.#configs.set(clusterId, kc);
-    }
+    const target =
+      cluster.endpoint !== undefined && cluster.caData !== undefined
+        ? { endpoint: cluster.endpoint, caData: cluster.caData }
+        : await this.#endpoints.endpointOf(clusterId, cluster);
+    const built = this.#configs.get(clusterId);
+    if (built !== undefined && built.endpoint === target.endpoint && built.caData === target.caData) return built.kc;
+    const kc = this.#build(clusterId, target);
+    this.#configs.set(clusterId, { ...target, kc });
     return kc;
   }
 
@@ -199,7 +229,7 @@ export class EksTokenAccess implements ClusterAccess {
     return token;
   }
 
-  #build(clusterId: string, cluster: EksClusterConfig): KubeConfig {
+  #build(clusterId: string, cluster: EksEndpoint): KubeConfig {
     const user: User = { name: `eks:${clusterId}`, authProvider: { name: AUTH_PROVIDER, config: { clusterId } } };
     const kc = new KubeConfig();
     kc.loadFromOptions({

@@ -47,6 +47,18 @@ describe('clusterAccessFromEnv', () => {
     await assert.rejects(access.kubeConfigFor('staging'), UnknownClusterError);
   });
 
+  it('eks: a cluster may be given by EKS name and region only (endpoint and CA then come from eks:DescribeCluster)', async () => {
+    const access = clusterAccessFromEnv(
+      {
+        CLUSTER_ACCESS: 'eks',
+        CLUSTERS_CONFIG: JSON.stringify({ 'prod-eu': { eksClusterName: 'prod-eu', region: 'eu-west-1' } }),
+      },
+      { credentials },
+    );
+    assert.ok(access instanceof EksTokenAccess);
+    await assert.rejects(access.kubeConfigFor('staging'), UnknownClusterError);
+  });
+
   it('secrets-manager: prefix and TTL', async () => {
     const client = new SecretsManagerClient({ region: 'eu-west-1', credentials });
     try {
@@ -94,6 +106,11 @@ describe('clusterAccessFromEnv', () => {
           CLUSTERS_CONFIG: JSON.stringify({ prod: { ...prod, extra: 1 } }),
         }),
       configError(/CLUSTERS_CONFIG\.prod: .*extra/),
+    );
+    const { caData: _caData, ...endpointOnly } = prod;
+    assert.throws(
+      () => clusterAccessFromEnv({ CLUSTER_ACCESS: 'eks', CLUSTERS_CONFIG: JSON.stringify({ prod: endpointOnly }) }),
+      configError(/CLUSTERS_CONFIG\.prod: give both endpoint and caData, or neither/),
     );
     assert.throws(
       () => clusterAccessFromEnv({ CLUSTER_ACCESS: 'secrets-manager' }),

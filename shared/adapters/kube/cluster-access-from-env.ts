@@ -3,7 +3,8 @@
  * the variable.
  *
  *   CLUSTER_ACCESS=kubeconfig-dir  (default)  KUBECONFIG_DIR=/opt/kubeconfigs        `<dir>/<clusterId>.kubeconfig`
- *   CLUSTER_ACCESS=eks                         CLUSTERS_CONFIG={"<clusterId>": {"endpoint","caData","eksClusterName","region"}}
+ *   CLUSTER_ACCESS=eks                         CLUSTERS_CONFIG={"<clusterId>": {"eksClusterName","region"}}
+ *                                              (+ "endpoint","caData" to skip eks:DescribeCluster; both or neither)
  *   CLUSTER_ACCESS=secrets-manager             KUBECONFIG_SECRET_PREFIX=redis-reconfigure/kubeconfig/
  *                                              KUBECONFIG_SECRET_TTL_SECONDS=300 (optional)
  */
