@@ -66,8 +66,11 @@ export interface ProbeProgress {
 }
 
 export interface WriteProbe {
-  /** Stops the writers, verifies every acknowledged key, deletes the probe's keys, and reports. */
-  stop(): Promise<ProbeReport>;
+  /**
+   * Stops the writers, verifies every acknowledged key, deletes the probe's keys (unless `keepKeys`: e.g. when the
+   * address written to is a read-only replica by now), and reports.
+   */
+  stop(options?: { keepKeys?: boolean }): Promise<ProbeReport>;
   /**
    * Resolves once every target has at least `minAcknowledged` acknowledged writes (e.g. before disrupting
    * the database, so the disruption is measured against a probe that was demonstrably writing).

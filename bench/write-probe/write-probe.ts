@@ -96,7 +96,7 @@ export function startWriteProbe(target: ProbeTarget, opts: ProbeOptions = {}): W
       }
       return progress();
     },
-    async stop() {
+    async stop(options = {}) {
       stopWriters.abort();
       const s = await startup;
       let extraSeeds: Array<{ host: string; port: number }> = [];
@@ -109,7 +109,7 @@ export function startWriteProbe(target: ProbeTarget, opts: ProbeOptions = {}): W
       }
       const stoppedAt = now();
       for (const w of s.running.writers) w.tracker.closeAt(stoppedAt);
-      const report = await verifyAndReport(target, settings.keyPrefix, s.running.writers, extraSeeds);
+      const report = await verifyAndReport(target, settings.keyPrefix, s.running.writers, extraSeeds, options.keepKeys === true);
       return { ...report, clientErrorEvents };
     },
   };
@@ -120,6 +120,7 @@ async function verifyAndReport(
   keyPrefix: string,
   writers: TargetWriter[],
   extraSeeds: Array<{ host: string; port: number }>,
+  keepKeys: boolean,
 ): Promise<Omit<ProbeReport, 'clientErrorEvents'>> {
   const keys: TargetKeys[] = writers.map((w) => ({ target: w.target, acknowledgedSeqs: w.acknowledgedSeqs, attemptedCount: w.nextSeq }));
   const verifier = createVerifierClient(target, extraSeeds);
@@ -131,7 +132,7 @@ async function verifyAndReport(
   try {
     await waitUntilReady(verifier, VERIFY_TIMEOUT_MS, `write probe verifier (${target.mode})`);
     const lost = await countLostWrites(verifier, keyPrefix, keys, VERIFY_TIMEOUT_MS);
-    await deleteProbeKeys(verifier, keyPrefix, keys, VERIFY_TIMEOUT_MS);
+    if (!keepKeys) await deleteProbeKeys(verifier, keyPrefix, keys, VERIFY_TIMEOUT_MS);
     return buildReport(writers, lost);
   } catch (err) {
     throw new WriteProbeError(`verifying the probe's writes failed (last client error: ${String(lastVerifierError)})`, { cause: err });

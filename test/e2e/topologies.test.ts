@@ -76,12 +76,20 @@ describe('Cluster and Sentinel topologies', { timeout: 600_000 }, () => {
     for (const f of ['00-namespace.yaml', '01-sentinel.yaml', '02-redis.yaml']) await applyFile(kc, join(examples, 'sentinel', f));
     await waitDatabaseReady(kc, 'demo', 'rd-demo');
     const sentinels = [...(await podIps(kc, 'demo', 'sen-demo')).values()].map((host) => ({ host, port: 26379 }));
-    const probe = startWriteProbe({ mode: 'sentinel', sentinels, masterName: 'demo/rd-demo', password: await password(kc, 'demo', 'rd-demo'), sentinelPassword: await password(kc, 'demo', 'sen-demo') });
+    const pass = await password(kc, 'demo', 'rd-demo');
+    const probe = startWriteProbe({ mode: 'sentinel', sentinels, masterName: 'demo/rd-demo', password: pass, sentinelPassword: await password(kc, 'demo', 'sen-demo') });
+    // A client that is not Sentinel-aware keeps writing to the first primary's address: whatever it acknowledges must
+    // survive the hand-over too (the old primary may never accept a write once a replica was promoted).
+    const primaryIp = (await podIps(kc, 'demo', 'rd-demo')).get('rd-demo-0')!;
+    const direct = startWriteProbe({ mode: 'standalone', host: primaryIp, port: 6379, password: pass });
     await probe.waitForWrites(20, 30_000);
+    await direct.waitForWrites(20, 30_000);
     const ops = await runOpsRequest(kc, reconfigure('demo', 'sentinel-reconfigure', 'rd-demo', { applyConfig: { 'redis.conf': 'maxclients 3000' } }), 300_000);
     const report = await probe.stop();
+    const directReport = await direct.stop({ keepKeys: true }); // rd-demo-0 is a read-only replica by now
     assert.equal(ops.status?.phase, 'Successful', JSON.stringify(ops.status?.conditions));
     assert.equal(report.lostAcknowledgedWrites, 0, JSON.stringify(report));
+    assert.equal(directReport.lostAcknowledgedWrites, 0, JSON.stringify(directReport));
     const evictions = conditionTypes(ops).filter((t) => t.startsWith('EvictPod--'));
     assert.equal(evictions.length, 3);
     assert.equal(conditionTypes(ops).filter((t) => t.startsWith('FailoverPrimary--')).length, 1);
