@@ -65,12 +65,12 @@ async function check(ops: RedisOpsRequest, podName: string, plan: RestartPlan, d
   const pod = await deps.kube.getPod(ns, podName);
   const decision = decideCheck({ pod, evictedUid: ops.metadata.annotations?.[evictedAnnotation(podName)], now: deps.now(), deadline });
   if (decision.kind === 'crash-looping') return startRollback(ops, podName, decision.problem, data, deps);
-  if (decision.kind === 'timeout') {
-    throw new OpsRequestFailedError('RestartPodsFailed', `pod ${ns}/${podName} did not come back Ready with the new configuration within ${ops.spec.timeout ?? '10m'}: ${decision.why}`);
-  }
+  // A pod that does not come back healthy with the new configuration in time gets the previous one back, whatever
+  // the cause: the database must end on a configuration that works.
+  if (decision.kind === 'timeout') return startRollback(ops, podName, `it did not come back Ready within ${ops.spec.timeout ?? '10m'}: ${decision.why}`, data, deps);
   const verdict: Verdict = decision.kind === 'wait' ? decision : await verifyRestartedPod(ops, podName, decision.podIP, plan, deps);
   if (verdict.kind === 'go') return podVerified(ops, podName, plan, data, deps);
-  if (deps.now() > deadline) throw new OpsRequestFailedError('RestartPodsFailed', `pod ${ns}/${podName} ${verdict.failure ?? `was not verified within ${ops.spec.timeout ?? '10m'}: ${verdict.why}`}`);
+  if (deps.now() > deadline) return startRollback(ops, podName, `it ${verdict.failure ?? `was not verified within ${ops.spec.timeout ?? '10m'}: ${verdict.why}`}`, data, deps);
   deps.log.info('pod not verified yet', { pod: podName, attempt: data.attempt, why: verdict.why });
   return recheck(data, deps);
 }

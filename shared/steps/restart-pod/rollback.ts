@@ -1,12 +1,15 @@
 /**
- * Automatic rollback: a pod that cannot start with the new configuration gets the previous one back (from the
- * snapshot apply-config took before writing anything), the ops request is marked RolledBack, and once the pod is
- * Ready again with the previous values the run ends Failed with the pod's own error — the database keeps working.
+ * Automatic rollback: a pod that cannot run with the new configuration — it crash-loops, or is not Ready, running
+ * the new values and healthy within spec.timeout — gets the previous one back (from the snapshot apply-config took
+ * before writing anything), the ops request is marked RolledBack, and once the pod is Ready again with the previous
+ * values the run ends Failed with the reason — the database keeps working. Pods restarted and verified earlier in
+ * the same run keep the new values in memory until their next restart (they then read the restored config); the
+ * final message names them, so nobody is surprised by a mixed state.
  */
 import { OpsRequestFailedError } from '../../errors.ts';
-import { ConfigKey, managedConfigSecretName, OpsCondition } from '../../kubedb/constants.ts';
-import { findCondition } from '../../kubedb/conditions.ts';
-import type { RedisOpsRequest } from '../../kubedb/types.ts';
+import { ConfigKey, isPodReadyCondition, managedConfigSecretName, OpsCondition } from '../../kubedb/constants.ts';
+import { findCondition, isConditionTrue } from '../../kubedb/conditions.ts';
+import type { Redis, RedisOpsRequest } from '../../kubedb/types.ts';
 import { compareWithConfigGet } from '../../config/verify.ts';
 import type { StepData } from '../../messages/step-message.ts';
 import type { StepDeps } from '../ports.ts';
@@ -27,7 +30,7 @@ export async function startRollback(ops: RedisOpsRequest, podName: string, probl
   const previous = JSON.parse(snapshot.data['configuration.json'] ?? '{}') as { secretName?: string; inline?: Record<string, string> };
   await deps.kube.putSecret(ns, managedConfigSecretName(redis.metadata.name, redis.metadata.uid ?? ''), { [ConfigKey.Default]: snapshot.data['default.conf'] ?? '' }, {});
   await deps.kube.writeRedisConfiguration(redis, { ...(previous.secretName !== undefined ? { secretName: previous.secretName } : {}), ...(previous.inline !== undefined ? { inline: previous.inline } : {}) });
-  const message = `pod ${ns}/${podName} failed to start with the new configuration: ${problem}; the previous configuration was restored`;
+  const message = `pod ${ns}/${podName} could not run with the new configuration: ${problem}; the previous configuration was restored`;
   let current = ops;
   if (ops.metadata.annotations?.[ROLLBACK_ANNOTATION] === undefined) {
     const pod = await deps.kube.getPod(ns, podName);
@@ -45,25 +48,32 @@ export async function startRollback(ops: RedisOpsRequest, podName: string, probl
 export async function checkRollback(ops: RedisOpsRequest, plan: RestartPlan, data: StepData, deps: StepDeps): Promise<void> {
   const ns = data.namespace;
   const reason = ops.metadata.annotations?.[ROLLBACK_ANNOTATION] ?? 'rolled back to the previous configuration';
-  const rolledBackAt = Date.parse(findCondition(ops.status?.conditions, OpsCondition.RolledBack)?.lastTransitionTime ?? '');
-  const deadline = new Date((Number.isFinite(rolledBackAt) ? rolledBackAt : deps.now().getTime()) + stepTimeoutMs(ops));
+  const deadline = rollbackDeadline(ops, deps.now());
   const redis = await deps.kube.getRedis(ns, ops.spec.databaseRef.name);
-  for (const podName of plan.pods) {
+  const verifiedOnNew = plan.pods.filter((p) => isConditionTrue(ops.status?.conditions, isPodReadyCondition(p)));
+  for (const podName of plan.pods.filter((p) => !verifiedOnNew.includes(p))) {
     if (ops.metadata.annotations?.[evictedAnnotation(podName)] === undefined) continue;
     const pod = await deps.kube.getPod(ns, podName);
     const decision = decideCheck({ pod, evictedUid: ops.metadata.annotations[evictedAnnotation(podName)], now: deps.now(), deadline });
     if (decision.kind === 'timeout' || decision.kind === 'crash-looping') {
       throw new OpsRequestFailedError('RollbackFailed', `${reason}; but pod ${ns}/${podName} is still not healthy after the rollback: ${decision.kind === 'timeout' ? decision.why : decision.problem}`);
     }
-    if (decision.kind === 'wait' || redis === undefined) {
-      return deps.queue.send('restart-pod', { ...data, phase: 'check', attempt: data.attempt + 1 }, backoffDelaySeconds(data.attempt, 10));
-    }
-    const actual = await deps.redis.configGet(await redisTarget(redis, decision.podIP, deps), plan.previous.map((e) => e.parameter));
-    // A directive the server does not report (unknown to this version) cannot have been set by the previous
-    // config either — it is often the very directive that made the new config fail — so it does not block.
-    if (compareWithConfigGet(plan.previous, actual).some((m) => m.actual !== undefined)) {
+    if (decision.kind === 'wait' || redis === undefined || !(await runsPrevious(redis, decision.podIP, plan, deps))) {
       return deps.queue.send('restart-pod', { ...data, phase: 'check', attempt: data.attempt + 1 }, backoffDelaySeconds(data.attempt, 10));
     }
   }
-  throw new OpsRequestFailedError('RolledBack', reason);
+  const mixed = verifiedOnNew.length > 0 ? ` (${verifiedOnNew.join(', ')} already ran the new configuration and keep it until their next restart)` : '';
+  throw new OpsRequestFailedError('RolledBack', `${reason}${mixed}`);
+}
+
+function rollbackDeadline(ops: RedisOpsRequest, now: Date): Date {
+  const rolledBackAt = Date.parse(findCondition(ops.status?.conditions, OpsCondition.RolledBack)?.lastTransitionTime ?? '');
+  return new Date((Number.isFinite(rolledBackAt) ? rolledBackAt : now.getTime()) + stepTimeoutMs(ops));
+}
+
+async function runsPrevious(redis: Redis, podIP: string, plan: RestartPlan, deps: StepDeps): Promise<boolean> {
+  const actual = await deps.redis.configGet(await redisTarget(redis, podIP, deps), plan.previous.map((e) => e.parameter));
+  // A directive the server does not report (unknown to this version) cannot have been set by the previous
+  // config either — it is often the very directive that made the new config fail — so it does not block.
+  return !compareWithConfigGet(plan.previous, actual).some((m) => m.actual !== undefined);
 }
