@@ -58,7 +58,11 @@ export interface KubePort {
   getRedisVersion(name: string): Promise<RedisVersionView | undefined>;
   getRedisSentinel(namespace: string, name: string): Promise<RedisSentinel | undefined>;
   getSecret(namespace: string, name: string): Promise<SecretView | undefined>;
-  /** Create or update a secret's data (whole data replaced) and annotations. */
+  /**
+   * Create or update a secret: the given data keys are set and other keys kept (the managed config secret may hold
+   * keys the provisioner wrote); the given annotations and labels are merged in; `owner` is added to the owner
+   * references, replacing a reference to an earlier object of the same kind and name.
+   */
   putSecret(
     namespace: string,
     name: string,

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { KubeApiServer } from '../../infra/local/kube-apiserver/index.ts';
 import { KubeAdapter } from '../../shared/adapters/kube/kube-adapter.ts';
 import * as k from '../../shared/kubedb/constants.ts';
@@ -18,6 +18,7 @@ const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 void describe('KubeAdapter on the local API server', () => {
   let server: KubeApiServer;
   let custom: CustomObjectsApi;
+  let core: CoreV1Api;
   let kube: KubeAdapter;
   before(async () => {
     server = await startTestServer();
@@ -25,6 +26,7 @@ void describe('KubeAdapter on the local API server', () => {
     const kc = new KubeConfig();
     kc.loadFromString(server.kubeconfig());
     custom = kc.makeApiClient(CustomObjectsApi);
+    core = kc.makeApiClient(CoreV1Api);
     kube = new KubeAdapter(kc);
   });
   after(async () => server?.stop());
@@ -49,5 +51,35 @@ void describe('KubeAdapter on the local API server', () => {
     const spec = (await readRedis('rd-b')).spec;
     assert.equal(spec.configSecret, undefined);
     assert.deepEqual(spec.configuration, { secretName: 'new' });
+  });
+
+  void it('putSecret sets the given keys and keeps the others (the managed config secret may carry keys KubeDB wrote)', async () => {
+    const rd = await createRedis('rd-c', {});
+    const owner = { apiVersion: 'kubedb.com/v1', kind: 'Redis', name: 'rd-c', uid: rd.metadata.uid ?? '' };
+    await kube.putSecret(NS, 'rd-c-abc123', { 'default.conf': 'maxclients 1\n', 'other.conf': 'kept' }, { owner, labels: { a: '1' } });
+    await kube.putSecret(NS, 'rd-c-abc123', { 'default.conf': 'maxclients 2\n' }, { owner, annotations: { b: '2' } });
+    const view = await kube.getSecret(NS, 'rd-c-abc123');
+    assert.deepEqual(view?.data, { 'default.conf': 'maxclients 2\n', 'other.conf': 'kept' });
+    const secret = await core.readNamespacedSecret({ namespace: NS, name: 'rd-c-abc123' });
+    assert.deepEqual(secret.metadata?.labels, { a: '1' });
+    assert.deepEqual(secret.metadata?.annotations, { b: '2' });
+    assert.deepEqual(secret.metadata?.ownerReferences?.map((r) => r.uid), [owner.uid]);
+  });
+
+  void it('putSecret on a leftover Secret of an earlier object with the same name makes the new owner its owner', async () => {
+    // An ops request deleted and re-created under the same name: its predecessor's rollback Secret may still exist,
+    // and must not stay owned by the gone uid (the garbage collector would delete it under the new ops request).
+    const ops = (uid: string) => ({ apiVersion: 'ops.kubedb.com/v1alpha1', kind: 'RedisOpsRequest', name: 'again', uid });
+    const created = (await custom.createNamespacedCustomObject({
+      group: k.OPS_GROUP, version: k.OPS_VERSION, plural: k.OPS_PLURAL, namespace: NS,
+      body: { apiVersion: 'ops.kubedb.com/v1alpha1', kind: 'RedisOpsRequest', metadata: { name: 'again' }, spec: { type: 'Reconfigure', databaseRef: { name: 'rd-d' }, configuration: { restart: 'false' } } },
+    })) as { metadata: { uid: string } };
+    // A live second owner keeps the garbage collector away from the Secret while the test looks at its references.
+    const rd = await createRedis('rd-d', {});
+    const other = { apiVersion: 'kubedb.com/v1', kind: 'Redis', name: 'rd-d', uid: rd.metadata.uid ?? '' };
+    await core.createNamespacedSecret({ namespace: NS, body: { metadata: { name: 'again-rollback', ownerReferences: [{ ...ops('uid-old'), controller: false }, other] }, data: {} } });
+    await kube.putSecret(NS, 'again-rollback', { 'default.conf': '' }, { owner: ops(created.metadata.uid) });
+    const secret = await core.readNamespacedSecret({ namespace: NS, name: 'again-rollback' });
+    assert.deepEqual(secret.metadata?.ownerReferences?.map((r) => r.uid).sort(), [created.metadata.uid, other.uid].sort());
   });
 });

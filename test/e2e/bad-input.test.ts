@@ -4,6 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { isNotFound } from '../../shared/adapters/kube/api-errors.ts';
 import { applyObjects } from '../../infra/local/manifests.ts';
 import { configSecret, createDatabase, getRedis, isPaused, maxclients, podUid, reconfigure, runOpsRequest, startTestStack, waitDatabaseReady } from './harness.ts';
 
@@ -46,6 +48,7 @@ describe('bad input ends Failed with a precise message; the database is untouche
       assert.equal(redis.spec.configuration?.secretName, `${db}-user-config`);
       assert.equal(await podUid(kc, ns, `${db}-0`), uidBefore, 'pod not restarted');
       assert.equal(await maxclients(kc, ns, db), '500');
+      assert.equal(await secretExists(kc, ns, `${c.name}-rollback`), false, 'validation comes before the rollback snapshot is written');
     });
   }
 
@@ -73,3 +76,13 @@ describe('bad input ends Failed with a precise message; the database is untouche
     assert.equal(isPaused(await getRedis(kc, 'broken', 'rd')), false);
   });
 });
+
+async function secretExists(kc: KubeConfig, ns: string, name: string): Promise<boolean> {
+  try {
+    await kc.makeApiClient(CoreV1Api).readNamespacedSecret({ namespace: ns, name });
+    return true;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw err;
+  }
+}

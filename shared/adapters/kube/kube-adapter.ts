@@ -2,7 +2,7 @@
  * KubePort over @kubernetes/client-node. Every write that must not lose a concurrent update carries the object's
  * resourceVersion (merge patch with metadata.resourceVersion), so the API answers 409.
  */
-import { CoreV1Api, CustomObjectsApi, type KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, type KubeConfig, PatchStrategy, setHeaderOptions, type V1OwnerReference } from '@kubernetes/client-node';
 import * as k from '../../kubedb/constants.ts';
 import { eventObjectName } from '../../kubedb/names.ts';
 import type { Condition, Redis, RedisOpsRequest } from '../../kubedb/types.ts';
@@ -29,6 +29,17 @@ function configurationMergePatch(redis: Redis, next: { secretName?: string; inli
   const removedInline = Object.keys(redis.spec.configuration?.inline ?? {}).filter((key) => next.inline?.[key] === undefined);
   const inline = next.inline === undefined ? null : { ...Object.fromEntries(removedInline.map((key) => [key, null])), ...next.inline };
   return { spec: { configSecret: null, configuration: { secretName: next.secretName ?? null, inline } } };
+}
+
+/**
+ * The owner references with `owner` among them. A reference to an earlier object of the same kind and name (another
+ * uid: an ops request deleted and re-created) is replaced, or the garbage collector would delete the Secret under the
+ * new owner; references of other owners (the provisioner's, on the managed config secret) are kept as they are.
+ */
+function withOwner(refs: V1OwnerReference[], owner: OwnerRef): V1OwnerReference[] {
+  if (refs.some((r) => r.uid === owner.uid)) return refs;
+  const kept = refs.filter((r) => !(r.kind === owner.kind && r.name === owner.name && r.apiVersion.split('/')[0] === owner.apiVersion.split('/')[0]));
+  return [...kept, { ...owner, controller: false, blockOwnerDeletion: false }];
 }
 
 export class KubeAdapter implements KubePort {
@@ -99,11 +110,12 @@ export class KubeAdapter implements KubePort {
     const existing = await readOrUndefined(`get secret ${namespace}/${name}`, () => this.#core.readNamespacedSecret({ namespace, name }));
     const what = `write secret ${namespace}/${name}`;
     if (existing === undefined) {
-      const metadata = { name, namespace, annotations: meta.annotations, labels: meta.labels, ownerReferences: meta.owner ? [{ ...meta.owner, controller: false, blockOwnerDeletion: false }] : undefined };
+      const metadata = { name, namespace, annotations: meta.annotations, labels: meta.labels, ownerReferences: meta.owner ? withOwner([], meta.owner) : undefined };
       await write(what, () => this.#core.createNamespacedSecret({ namespace, body: { apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata, data: encodeData(data) } }));
       return;
     }
-    const body = { metadata: { resourceVersion: existing.metadata?.resourceVersion, annotations: meta.annotations, labels: meta.labels }, data: encodeData(data) };
+    const ownerReferences = meta.owner ? withOwner(existing.metadata?.ownerReferences ?? [], meta.owner) : undefined;
+    const body = { metadata: { resourceVersion: existing.metadata?.resourceVersion, annotations: meta.annotations, labels: meta.labels, ownerReferences }, data: encodeData(data) };
     await write(what, () => this.#core.patchNamespacedSecret({ namespace, name, body }, mergePatch));
   }
 

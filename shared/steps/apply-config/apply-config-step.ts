@@ -16,7 +16,7 @@ import { CONFIG_HASH_ANNOTATION, PLAN_ANNOTATION, type RestartPlan } from '../an
 import { dueStep } from '../progress.ts';
 import { loadOpsRequest } from '../load.ts';
 import { updateOpsStatus, withConditions } from '../ops-status.ts';
-import { loadOrTakeSnapshot } from './rollback-snapshot.ts';
+import { loadSnapshot, saveSnapshot } from './rollback-snapshot.ts';
 import { restartOrder } from './restart-order.ts';
 
 export async function runApplyConfig(data: StepData, deps: StepDeps): Promise<void> {
@@ -33,9 +33,12 @@ export async function runApplyConfig(data: StepData, deps: StepDeps): Promise<vo
   const mode = redis.spec.mode ?? 'Standalone';
   const managedName = managedConfigSecretName(redis.metadata.name, redis.metadata.uid ?? '');
 
-  const snapshot = await loadOrTakeSnapshot(ops, redis, configKey, managedName, deps);
+  // Validation (readRequest, planReconfigure) comes before the first write, the rollback snapshot included.
+  const previous = await loadSnapshot(ops, redis, configKey, managedName, deps);
+  const { snapshot } = previous;
   const request = await readRequest(ops, configKey, deps);
   const plan = planReconfigure({ current: snapshot.current, request, configKey, mode, distribution });
+  await saveSnapshot(ops, redis, previous, deps);
 
   await deps.kube.putSecret(ns, managedName, { [ConfigKey.Default]: plan.effectiveConfig }, { owner: ownerOf(redis) });
   await deps.kube.writeRedisConfiguration(redis, plan.next);

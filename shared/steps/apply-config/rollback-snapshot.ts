@@ -1,7 +1,8 @@
 /**
- * Before anything is written, the database's configuration as it was is saved in a Secret owned by the ops request.
- * It serves twice: rollback restores it when a pod cannot start with the new config, and a redelivered apply-config
- * plans from it (not from the already-updated Redis), so replaying the step gives the same plan byte for byte.
+ * The database's configuration as it was, saved in a Secret owned by the ops request once the new configuration has
+ * validated and before anything else is written (so bad input writes nothing at all). It serves twice: rollback
+ * restores it when a pod cannot start with the new config, and a redelivered apply-config plans from it (not from the
+ * already-updated Redis), so replaying the step gives the same plan byte for byte.
  */
 import type { Redis, RedisOpsRequest } from '../../kubedb/types.ts';
 import type { CurrentConfig } from '../../config/plan-reconfigure.ts';
@@ -32,24 +33,34 @@ export function snapshotSecretMeta(ops: RedisOpsRequest, redis: Redis): { annota
   };
 }
 
-export async function loadOrTakeSnapshot(
-  ops: RedisOpsRequest,
-  redis: Redis,
-  configKey: string,
-  managedSecretName: string,
-  deps: StepDeps,
-): Promise<Snapshot> {
-  const ns = ops.metadata.namespace ?? '';
-  const name = rollbackSecretName(ops);
-  const existing = await deps.kube.getSecret(ns, name);
+export interface LoadedSnapshot {
+  snapshot: Snapshot;
+  /** Already in the rollback Secret (an earlier run of this ops request saved it). */
+  saved: boolean;
+}
+
+/** The snapshot an earlier run of this ops request saved, else the configuration as it is now (read only). */
+export async function loadSnapshot(ops: RedisOpsRequest, redis: Redis, configKey: string, managedSecretName: string, deps: StepDeps): Promise<LoadedSnapshot> {
+  const existing = await deps.kube.getSecret(ops.metadata.namespace ?? '', rollbackSecretName(ops));
   if (existing !== undefined && existing.annotations[OPS_UID_ANNOTATION] === ops.metadata.uid) {
-    return decode(existing.data);
+    return { snapshot: decode(existing.data), saved: true };
   }
+  return { snapshot: await captureSnapshot(redis, configKey, managedSecretName, deps), saved: false };
+}
+
+/** Persists a snapshot loadSnapshot captured: after the new configuration validated, before anything else is written. */
+export async function saveSnapshot(ops: RedisOpsRequest, redis: Redis, loaded: LoadedSnapshot, deps: StepDeps): Promise<void> {
+  if (loaded.saved) return;
+  await deps.kube.putSecret(ops.metadata.namespace ?? '', rollbackSecretName(ops), encode(loaded.snapshot), snapshotSecretMeta(ops, redis));
+}
+
+async function captureSnapshot(redis: Redis, configKey: string, managedSecretName: string, deps: StepDeps): Promise<Snapshot> {
+  const ns = redis.metadata.namespace ?? '';
   const configuration = redis.spec.configuration ?? {};
   const secretName = configuration.secretName ?? redis.spec.configSecret?.name;
   const userSecret = secretName === undefined ? undefined : await deps.kube.getSecret(ns, secretName);
   const managed = await deps.kube.getSecret(ns, managedSecretName);
-  const snapshot: Snapshot = {
+  return {
     current: {
       ...(secretName !== undefined ? { secretName } : {}),
       ...(userSecret?.data[configKey] !== undefined ? { secretConf: userSecret.data[configKey] } : {}),
@@ -57,8 +68,6 @@ export async function loadOrTakeSnapshot(
     },
     effectiveConfig: managed?.data['default.conf'] ?? '',
   };
-  await deps.kube.putSecret(ns, name, encode(snapshot), snapshotSecretMeta(ops, redis));
-  return snapshot;
 }
 
 function encode(s: Snapshot): Record<string, string> {
