@@ -47,6 +47,8 @@ export interface RedisOpsRequest {
       applyConfig?: Record<string, string>;
       removeCustomConfig?: boolean;
       restart?: 'auto' | 'true' | 'false';
+      /** ACL reconfiguration (RedisAclSpec): not supported by this engine (reconfigure-support.ts). */
+      auth?: { secretRef?: { name?: string }; syncACL?: string[]; deleteUsers?: string[] } | null;
     };
     timeout?: string;
     apply?: 'IfReady' | 'Always';

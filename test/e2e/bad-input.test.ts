@@ -30,6 +30,7 @@ describe('bad input ends Failed with a precise message; the database is untouche
     { name: 'quote-injection', configuration: { applyConfig: { 'redis.conf': 'maxclients "600" loadmodule' } }, message: /maxclients/ },
     { name: 'missing-secret', configuration: { configSecret: { name: 'does-not-exist' } }, message: /secret bad\/does-not-exist not found/ },
     { name: 'secret-without-key', configuration: { configSecret: { name: 'wrong-key' } }, message: /wrong-key.*redis\.conf/ },
+    { name: 'acl-auth', configuration: { applyConfig: { 'redis.conf': 'maxclients 600' }, auth: { syncACL: ['app ${k1} +get ~app:*'], secretRef: { name: 'acl' } } }, message: /ACL reconfiguration \(spec\.configuration\.auth.*\) is not supported by this engine/ },
     { name: 'missing-redis', configuration: { applyConfig: { 'redis.conf': 'maxclients 600' } }, databaseRef: 'nope', message: /spec\.databaseRef bad\/nope, is invalid or not found/ },
   ];
 

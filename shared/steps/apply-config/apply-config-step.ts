@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { OpsRequestFailedError } from '../../errors.ts';
 import { ConfigKey, managedConfigSecretName, OpsCondition, OpsMessage } from '../../kubedb/constants.ts';
+import { unsupportedReconfigure } from '../../kubedb/reconfigure-support.ts';
 import type { Redis, RedisOpsRequest } from '../../kubedb/types.ts';
 import { planReconfigure, type ReconfigurePlan, type ReconfigureRequest } from '../../config/plan-reconfigure.ts';
 import { expectedRuntimeValues } from '../../config/verify.ts';
@@ -24,6 +25,9 @@ export async function runApplyConfig(data: StepData, deps: StepDeps): Promise<vo
   if (loaded === undefined || dueStep(loaded).step !== 'apply-config') return;
   let ops = loaded;
   const ns = data.namespace;
+  // Meant to be refused by halt before pausing (decideHalt); checked here too so no config write ever happens for it.
+  const unsupported = unsupportedReconfigure(ops);
+  if (unsupported !== undefined) throw new OpsRequestFailedError(unsupported.reason, unsupported.message);
   const redis = await deps.kube.getRedis(ns, ops.spec.databaseRef.name);
   if (redis === undefined) {
     throw new OpsRequestFailedError('DatabaseNotFound', `spec.databaseRef ${ns}/${ops.spec.databaseRef.name}, is invalid or not found`);
