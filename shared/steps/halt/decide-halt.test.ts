@@ -45,4 +45,27 @@ describe('decideHalt', () => {
     const byUs = redis({ phase: 'NotReady', conditions: [{ type: 'Paused', status: 'True', message: pausedBy(ops), lastTransitionTime: 'x' }] });
     assert.equal(decideHalt({ ops, redis: byUs, siblings: [] }).kind, 'pause');
   });
+
+  it('blocks on other types only while they are Progressing (KubeDB\'s rule), never on a pending one', () => {
+    const restart = opsRequest({ name: 'restart', created: '2025-12-31T00:00:00Z', spec: { type: 'Restart' } });
+    assert.equal(decideHalt({ ops: opsRequest(), redis: redis(), siblings: [restart] }).kind, 'pause');
+    const running = opsRequest({ name: 'restart', phase: 'Progressing', spec: { type: 'Restart' } });
+    assert.equal(decideHalt({ ops: opsRequest(), redis: redis(), siblings: [running] }).kind, 'wait');
+  });
+
+  it('lets a newer apply: Always request pass an older one that waits for the database to be Ready', () => {
+    const olderIfReady = opsRequest({ name: 'older', created: '2025-12-31T00:00:00Z', phase: 'Pending' });
+    const fix = opsRequest({ spec: { apply: 'Always' } });
+    assert.equal(decideHalt({ ops: fix, redis: redis({ phase: 'NotReady' }), siblings: [olderIfReady] }).kind, 'pause');
+    assert.equal(decideHalt({ ops: fix, redis: redis(), siblings: [olderIfReady] }).kind, 'wait', 'a Ready database: creation order holds');
+  });
+
+  it('takes over a pause whose ops request was deleted or has ended, but respects a live owner and foreign pauses', () => {
+    const ops = opsRequest();
+    const gone = opsRequest({ name: 'gone', uid: 'uid-gone' });
+    const pausedByGone = redis({ conditions: [{ type: 'Paused', status: 'True', message: pausedBy(gone), lastTransitionTime: 'x' }] });
+    assert.equal(decideHalt({ ops, redis: pausedByGone, siblings: [] }).kind, 'pause', 'owner deleted');
+    assert.equal(decideHalt({ ops, redis: pausedByGone, siblings: [opsRequest({ name: 'gone', uid: 'uid-gone', phase: 'Failed' })] }).kind, 'pause', 'owner ended');
+    assert.equal(decideHalt({ ops, redis: pausedByGone, siblings: [opsRequest({ name: 'gone', uid: 'uid-gone', phase: 'Progressing', created: '2027-01-01T00:00:00Z' })] }).kind, 'wait');
+  });
 });

@@ -52,7 +52,12 @@ export function decideHalt(input: { ops: RedisOpsRequest; redis: Redis | undefin
   return waitForTurn(ops, redis, input.siblings) ?? waitForDatabase(ops, redis) ?? { kind: 'pause' };
 }
 
-/** KubeDB's rule: one Progressing ops request per database; the others wait, oldest first. */
+/**
+ * KubeDB's rule: one Progressing ops request per database. Besides, Reconfigures of one database run in creation
+ * order — except that one waiting for the database to be Ready (apply: IfReady) never holds back a newer
+ * `apply: Always` one, which may be the very fix. Ops requests of other types only block while Progressing: this
+ * engine does not run them, and KubeDB's own rule is about Progressing ones.
+ */
 function waitForTurn(ops: RedisOpsRequest, redis: Redis, siblings: RedisOpsRequest[]): HaltDecision | undefined {
   const ns = ops.metadata.namespace ?? '';
   const sameDb = siblings.filter((o) => o.metadata.uid !== ops.metadata.uid && o.spec.databaseRef.name === ops.spec.databaseRef.name);
@@ -60,15 +65,31 @@ function waitForTurn(ops: RedisOpsRequest, redis: Redis, siblings: RedisOpsReque
   if (running !== undefined) {
     return { kind: 'wait', reason: 'WaitingForOtherOpsRequest', message: `waiting for RedisOpsRequest ${ns}/${running.metadata.name} to finish` };
   }
-  const older = sameDb.filter((o) => !isTerminalPhase(o.status?.phase) && creationOrder(o, ops) < 0).sort(creationOrder)[0];
+  const older = sameDb.filter((o) => o.spec.type === 'Reconfigure' && !isTerminalPhase(o.status?.phase) && creationOrder(o, ops) < 0 && !yieldsTo(o, ops, redis)).sort(creationOrder)[0];
   if (older !== undefined) {
     return { kind: 'wait', reason: 'WaitingForOtherOpsRequest', message: `waiting for the older RedisOpsRequest ${ns}/${older.metadata.name} to run first` };
   }
   const paused = findCondition(redis.status?.conditions, DbCondition.Paused);
-  if (paused?.status === 'True' && !isPausedBy(redis, ops)) {
+  if (paused?.status === 'True' && !isPausedBy(redis, ops) && ownerIsLive(paused.message, siblings)) {
     return { kind: 'wait', reason: 'WaitingForOtherOpsRequest', message: `Redis ${ns}/${redis.metadata.name} is paused: ${paused.message ?? ''}` };
   }
   return undefined;
+}
+
+/** An older request waiting for a Ready database lets a newer `apply: Always` one go first. */
+const yieldsTo = (older: RedisOpsRequest, newer: RedisOpsRequest, redis: Redis): boolean =>
+  newer.spec.apply === 'Always' && (older.spec.apply ?? 'IfReady') === 'IfReady' && redis.status?.phase !== DbPhase.Ready;
+
+/**
+ * Is the ops request that paused the database still around and unfinished? One deleted mid-run (or ended without
+ * releasing) leaves a stale pause behind, which the next ops request takes over instead of waiting forever. A pause
+ * this engine did not write (no uid in its message) is respected.
+ */
+function ownerIsLive(pauseMessage: string | undefined, siblings: RedisOpsRequest[]): boolean {
+  const uid = /\(uid ([^)]+)\)$/.exec(pauseMessage ?? '')?.[1];
+  if (uid === undefined) return true;
+  const owner = siblings.find((o) => o.metadata.uid === uid);
+  return owner !== undefined && !isTerminalPhase(owner.status?.phase);
 }
 
 /** apply: IfReady (the default) waits for a Ready database; Always goes ahead. A redelivery after pausing goes on. */

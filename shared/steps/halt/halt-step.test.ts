@@ -1,0 +1,69 @@
+/**
+ * halt's orchestration through in-memory ports: one waiting chain per ops request however often the forwarder
+ * re-announces it, and a step stalled past spec.timeout ends the run. Prepare / act / assess.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Redis, RedisOpsRequest } from '../../kubedb/types.ts';
+import type { StepData } from '../../messages/step-message.ts';
+import type { StepDeps } from '../ports.ts';
+import { opsRequest, redis as redisObject, trueCondition } from '../test-objects.ts';
+import { runHalt } from './halt-step.ts';
+
+function world(ops: RedisOpsRequest, db: Redis) {
+  const sent: Array<{ step: string; attempt: number; delay: number | undefined }> = [];
+  let clock = new Date('2026-01-01T00:00:00Z');
+  let current = ops;
+  const deps = {
+    settings: { stallSeconds: 60 },
+    now: () => clock,
+    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    events: { publish: async () => undefined },
+    queue: { send: async (step: string, d: { attempt: number }, delay?: number) => void sent.push({ step, attempt: d.attempt, delay }) },
+    kube: {
+      getOpsRequest: async () => current,
+      listOpsRequests: async () => [current],
+      getRedis: async () => db,
+      writeOpsStatus: async (o: RedisOpsRequest, status: NonNullable<RedisOpsRequest['status']>) => (current = { ...o, status }),
+      writeOpsAnnotations: async (o: RedisOpsRequest, a: Record<string, string>) => (current = { ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, ...a } } }),
+    },
+  } as unknown as StepDeps;
+  const message = (attempt: number) =>
+    ({ version: 1, clusterId: 'c', namespace: 'demo', opsRequest: { name: current.metadata.name, uid: current.metadata.uid }, step: 'halt', attempt, traceId: 't' }) as unknown as StepData;
+  return { sent, deps, message, advance: (ms: number) => (clock = new Date(clock.getTime() + ms)), ops: () => current };
+}
+
+void describe('halt: waiting', () => {
+  void it('keeps one chain however often the ops request is re-announced', async () => {
+    const w = world(opsRequest({ created: '2026-01-01T00:00:00Z' }), redisObject({ phase: 'NotReady' }));
+    await runHalt(w.message(0), w.deps); // the forwarder's first announcement starts the chain
+    assert.deepEqual(w.sent, [{ step: 'halt', attempt: 1, delay: 1 }]);
+    assert.equal(w.ops().status?.phase, 'Pending');
+    w.advance(500);
+    for (let i = 0; i < 3; i++) await runHalt(w.message(0), w.deps); // re-announcements
+    assert.equal(w.sent.length, 1, 'a re-announcement while the chain is alive sends nothing');
+    w.advance(600);
+    await runHalt(w.message(1), w.deps); // the chain's own message
+    assert.deepEqual(w.sent[1], { step: 'halt', attempt: 2, delay: 1 });
+  });
+
+  void it('lets a re-announcement take over a chain that was lost', async () => {
+    const w = world(opsRequest({ created: '2026-01-01T00:00:00Z' }), redisObject({ phase: 'NotReady' }));
+    await runHalt(w.message(0), w.deps);
+    w.advance(60_000); // the attempt-1 message never came
+    await runHalt(w.message(0), w.deps);
+    assert.deepEqual(w.sent.map((s) => s.attempt), [1, 1]);
+  });
+});
+
+void describe('halt: recovery of a stalled step', () => {
+  void it('re-sends the due step after stallSeconds, and ends the run once it is stalled past spec.timeout', async () => {
+    const progressing = opsRequest({ phase: 'Progressing', spec: { timeout: '5m' }, conditions: [trueCondition('Reconfigure'), trueCondition('DatabasePauseSucceeded')] });
+    const w = world(progressing, redisObject());
+    w.advance(2 * 60_000);
+    await runHalt(w.message(0), w.deps);
+    assert.deepEqual(w.sent.map((s) => s.step), ['apply-config']);
+    w.advance(5 * 60_000);
+    await assert.rejects(runHalt(w.message(0), w.deps), (err: Error) => err.name === 'OpsRequestFailedError' && /step apply-config made no progress within 5m/.test(err.message));
+  });
+});
