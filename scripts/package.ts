@@ -1,6 +1,11 @@
 /**
- * `npm run package [-- --stage <stage>] [-- --param name=value ...]`: build the bundles, then `serverless package`
- * with osls, offline. Stage parameters (serverless.yml `params`, e.g. `subnetIds`) are overridden with `--param`.
+ * `npm run package [-- --stage <stage>] [--region <region>] [--param name=value ...]` (also `--stage=<stage>`,
+ * `--region=<region>`, `--param=name=value`): build the bundles, then `serverless package` with osls, offline. Stage
+ * parameters (serverless.yml `params`, e.g. `subnetIds`) are overridden with `--param`. Any other option is refused
+ * rather than silently ignored.
+ *
+ * Before anything is built, the parameters are checked for what AWS would only reject at deploy time: exactly one of
+ * `subnetIds` / `securityGroupIds`, and a work queue whose visibility timeout is shorter than its function's timeout.
  *
  * osls resolves no AWS account for `package` (no `${aws:...}`/`${ssm:...}` in serverless.yml), but the AWS provider
  * still looks for credentials while loading: dummy ones are supplied when none are set, so no real account is ever
@@ -10,7 +15,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PROJECT_ROOT } from '../infra/local/serverless-config.ts';
+import { loadServerlessConfig, PROJECT_ROOT, type ServerlessConfig } from '../infra/local/serverless-config.ts';
 import { buildBundles, formatSizeTable } from './build.ts';
 
 export class PackageError extends Error {
@@ -19,6 +24,8 @@ export class PackageError extends Error {
 
 export interface PackageOptions {
   stage?: string;
+  /** osls `--region` (serverless.yml `provider.region`). Default: serverless.yml's default (us-east-1). */
+  region?: string;
   root?: string;
   /** Skip `npm run build` (when the caller just built). */
   skipBuild?: boolean;
@@ -36,7 +43,10 @@ export interface PackageOptions {
 export interface PackageResult {
   templatePath: string;
   template: {
-    Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; DependsOn?: unknown; Condition?: string }>;
+    Resources: Record<
+      string,
+      { Type: string; Properties?: Record<string, unknown>; DependsOn?: unknown; Condition?: string }
+    >;
     Conditions?: Record<string, unknown>;
     Outputs?: Record<string, { Value: unknown; Description?: string }>;
   };
@@ -45,20 +55,67 @@ export interface PackageResult {
 export async function packageService(options: PackageOptions = {}): Promise<PackageResult> {
   const root = options.root ?? PROJECT_ROOT;
   const stage = options.stage ?? 'dev';
+  checkParameters(
+    loadServerlessConfig({
+      path: resolve(root, 'serverless.yml'),
+      stage,
+      region: options.region,
+      params: options.params,
+    }),
+    options.params ?? {},
+  );
   if (!options.skipBuild) await buildBundles({ root });
   const paramArgs = Object.entries(options.params ?? {}).flatMap(([name, value]) => ['--param', `${name}=${value}`]);
   const outArgs = options.outDir !== undefined ? ['--package', options.outDir] : [];
-  await runOsls(['package', '--stage', stage, ...outArgs, ...paramArgs], root, options.verbose ?? false);
+  const regionArgs = options.region !== undefined ? ['--region', options.region] : [];
+  await runOsls(['package', '--stage', stage, ...regionArgs, ...outArgs, ...paramArgs], root, options);
   const templatePath = resolve(root, options.outDir ?? '.serverless', 'cloudformation-template-update-stack.json');
   return { templatePath, template: JSON.parse(readFileSync(templatePath, 'utf8')) as PackageResult['template'] };
 }
 
-function runOsls(args: string[], cwd: string, verbose: boolean): Promise<void> {
+/**
+ * What CloudFormation or Lambda would only refuse at deploy time, refused here with the parameter's name:
+ * - Lambda needs both subnets and security groups for a VpcConfig; with one of them the `InVpc` condition is true
+ *   and `Fn::Split` of the empty other gives `['']`;
+ * - an SQS event-source mapping is rejected when the queue's visibility timeout is shorter than the function timeout.
+ */
+export function checkParameters(config: ServerlessConfig, overrides: Record<string, string>): void {
+  const value = (name: string): string => {
+    const raw = stageParameter(config, overrides, name);
+    return typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
+  };
+  const [subnets, groups] = [value('subnetIds'), value('securityGroupIds')];
+  if ((subnets === '') !== (groups === '')) {
+    const [given, missing] = subnets === '' ? ['securityGroupIds', 'subnetIds'] : ['subnetIds', 'securityGroupIds'];
+    throw new PackageError(
+      `${given} is set but ${missing} is empty: a function joins a VPC only with both (give both, or neither to run outside any VPC)`,
+    );
+  }
+  for (const fn of config.functions) {
+    for (const event of fn.sqsEvents) {
+      const visibility =
+        config.queues.find((q) => q.logicalId === event.queueLogicalId)?.visibilityTimeoutSeconds ?? 30;
+      if (visibility < fn.timeoutSeconds)
+        throw new PackageError(
+          `${event.queueLogicalId}: visibility timeout ${visibility} s is shorter than the ${fn.name} function's timeout ${fn.timeoutSeconds} s (stage ${config.stage}); AWS rejects that event source mapping — raise visibilityTimeout or lower functionTimeout`,
+        );
+    }
+  }
+}
+
+/** A stage parameter as osls resolves it: `--param`, then `params.<stage>`, then `params.default`. */
+function stageParameter(config: ServerlessConfig, overrides: Record<string, string>, name: string): unknown {
+  const params = (config.document.params ?? {}) as Record<string, Record<string, unknown> | undefined>;
+  return overrides[name] ?? params[config.stage]?.[name] ?? params.default?.[name];
+}
+
+function runOsls(args: string[], cwd: string, options: PackageOptions): Promise<void> {
+  const verbose = options.verbose ?? false;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'offline-packaging',
     AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'offline-packaging',
-    AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
+    AWS_REGION: options.region ?? process.env.AWS_REGION ?? 'us-east-1',
     SLS_TELEMETRY_DISABLED: '1',
     SLS_NOTIFICATIONS_MODE: 'off',
     // osls's own children (if any) must get Node 24 too, never the system Node 20.
@@ -82,33 +139,54 @@ function runOsls(args: string[], cwd: string, verbose: boolean): Promise<void> {
   });
 }
 
-function stageFromArgv(argv: string[]): string {
-  const index = argv.indexOf('--stage');
-  return index >= 0 && argv[index + 1] ? argv[index + 1]! : 'dev';
+export interface CliOptions {
+  stage?: string;
+  region?: string;
+  params: Record<string, string>;
 }
 
-/** `--param name=value` and `--param=name=value`, as osls itself accepts them. */
-export function paramsFromArgv(argv: string[]): Record<string, string> {
-  const params: Record<string, string> = {};
-  argv.forEach((arg, i) => {
-    const raw = arg === '--param' ? argv[i + 1] : arg.startsWith('--param=') ? arg.slice('--param='.length) : undefined;
-    const eq = raw?.indexOf('=') ?? -1;
-    if (raw === undefined || eq <= 0) return;
-    params[raw.slice(0, eq)] = raw.slice(eq + 1);
-  });
-  return params;
+/**
+ * The command line after the script name: `--stage`, `--region` and `--param`, each as `--opt value` or
+ * `--opt=value` (a param's value is `name=value`), as osls accepts them. Anything else is a PackageError.
+ */
+export function optionsFromArgv(args: string[]): CliOptions {
+  const options: CliOptions = { params: {} };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? splitAt(arg, '=') : [arg, undefined];
+    if (flag !== '--stage' && flag !== '--region' && flag !== '--param')
+      throw new PackageError(
+        `unknown argument "${arg}" (accepted: --stage <stage>, --region <region>, --param <name=value>)`,
+      );
+    const value = inline ?? args[++i];
+    if (value === undefined || value === '' || (inline === undefined && value.startsWith('--')))
+      throw new PackageError(`${flag} needs a value`);
+    if (flag === '--param') addParam(options.params, value);
+    else options[flag === '--stage' ? 'stage' : 'region'] = value;
+  }
+  return options;
+}
+
+function addParam(params: Record<string, string>, text: string): void {
+  const [name, value] = splitAt(text, '=');
+  if (name === '' || value === undefined) throw new PackageError(`--param ${text}: expected name=value`);
+  params[name] = value;
+}
+
+function splitAt(text: string, separator: string): [string, string | undefined] {
+  const at = text.indexOf(separator);
+  return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + separator.length)];
 }
 
 async function main(): Promise<void> {
   try {
+    const cli = optionsFromArgv(process.argv.slice(2));
+    const stage = cli.stage ?? 'dev';
+    // Refuse bad parameters before spending a build on them.
+    checkParameters(loadServerlessConfig({ stage, region: cli.region, params: cli.params }), cli.params);
     const reports = await buildBundles();
     console.log(formatSizeTable(reports));
-    const { templatePath } = await packageService({
-      stage: stageFromArgv(process.argv),
-      params: paramsFromArgv(process.argv),
-      skipBuild: true,
-      verbose: true,
-    });
+    const { templatePath } = await packageService({ ...cli, stage, skipBuild: true, verbose: true });
     console.log(`template: ${templatePath}`);
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { loadServerlessConfig, PROJECT_ROOT } from '../../infra/local/serverless-config.ts';
 import { buildBundles } from '../../scripts/build.ts';
 import { packageService } from '../../scripts/package.ts';
@@ -83,6 +83,8 @@ const VARIANT_PARAMS = {
   maximumConcurrency: '25',
   logRetentionInDays: '30',
   stallSeconds: '90',
+  kubeconfigSecretTtlSeconds: '600',
+  functionTimeout: '25',
 };
 
 const ACCOUNT = 'arn:${AWS::Partition}:%s:${AWS::Region}:${AWS::AccountId}';
@@ -112,6 +114,7 @@ void describe('serverless package (osls, offline)', () => {
   let raw: Template;
   let dev: Template;
   let variant: Template;
+  let variantState: { service: { provider: { region: string; stage: string } } };
 
   before(async () => {
     // `npm test` builds first; rebuilding here would rewrite dist/ under other suites that run the bundles.
@@ -122,9 +125,15 @@ void describe('serverless package (osls, offline)', () => {
     };
     // One after the other: osls stages every run in `.serverless` before moving it to the output directory.
     raw = (await packageService({ stage: 'dev', skipBuild: built, outDir: out() })).template;
-    variant = resolveTemplate(
-      (await packageService({ stage: 'prod', skipBuild: true, outDir: out(), params: VARIANT_PARAMS })).template,
-    );
+    const prod = await packageService({
+      stage: 'prod',
+      region: 'eu-west-1',
+      skipBuild: true,
+      outDir: out(),
+      params: VARIANT_PARAMS,
+    });
+    variant = resolveTemplate(prod.template);
+    variantState = JSON.parse(readFileSync(join(dirname(prod.templatePath), 'serverless-state.json'), 'utf8'));
     dev = resolveTemplate(raw);
   });
   after(() => {
@@ -143,7 +152,15 @@ void describe('serverless package (osls, offline)', () => {
       // AWS refuses an event-source mapping whose queue's visibility timeout is shorter than the function timeout.
       const visibility = Number(dev.Resources[FUNCTIONS[name].input]!.Properties!.VisibilityTimeout);
       assert.ok(visibility >= 6 * FUNCTIONS[name].timeout, `${name}: visibility ${visibility} ≥ 6 × timeout`);
+      assert.equal(Number(functionOf(variant, name).Properties!.Timeout), 25, `${name}: functionTimeout parameter`);
     }
+  });
+
+  void it('packages for the --region given', () => {
+    assert.deepEqual(
+      [variantState.service.provider.stage, variantState.service.provider.region],
+      ['prod', 'eu-west-1'],
+    );
   });
 
   void it('maps each work queue to its function: ReportBatchItemFailures, batch size, MaximumConcurrency from the parameter', () => {
@@ -359,6 +376,7 @@ void describe('serverless package (osls, offline)', () => {
       'EVENT_BUS_NAME',
       'KUBECONFIG_DIR',
       'KUBECONFIG_SECRET_PREFIX',
+      'KUBECONFIG_SECRET_TTL_SECONDS',
       'NODE_OPTIONS',
       'QUEUE_URL_APPLY_CONFIG',
       'QUEUE_URL_HALT',
@@ -374,13 +392,25 @@ void describe('serverless package (osls, offline)', () => {
       assert.deepEqual(env.EVENTS_TOPIC_ARN, { Ref: 'EventsTopic' });
       assert.deepEqual(env.QUEUE_URL_RESUME, { Ref: 'ResumeQueue' });
       assert.deepEqual(
-        [env.CLUSTER_ACCESS, env.CLUSTERS_CONFIG, env.EVENT_BUS_NAME, String(env.STALL_SECONDS)],
-        ['kubeconfig-dir', '{}', '', '60'],
+        [
+          env.CLUSTER_ACCESS,
+          env.CLUSTERS_CONFIG,
+          env.EVENT_BUS_NAME,
+          String(env.STALL_SECONDS),
+          String(env.KUBECONFIG_SECRET_TTL_SECONDS),
+        ],
+        ['kubeconfig-dir', '{}', '', '60', '300'],
       );
       const prod = envOf(variant, name);
       assert.deepEqual(
-        [prod.CLUSTER_ACCESS, prod.KUBECONFIG_SECRET_PREFIX, prod.EVENT_BUS_NAME, String(prod.STALL_SECONDS)],
-        ['secrets-manager', 'fleet/kube/', 'ops-bus', '90'],
+        [
+          prod.CLUSTER_ACCESS,
+          prod.KUBECONFIG_SECRET_PREFIX,
+          prod.EVENT_BUS_NAME,
+          String(prod.STALL_SECONDS),
+          String(prod.KUBECONFIG_SECRET_TTL_SECONDS),
+        ],
+        ['secrets-manager', 'fleet/kube/', 'ops-bus', '90', '600'],
       );
       assert.deepEqual(JSON.parse(String(prod.CLUSTERS_CONFIG)), { 'eu-prod-1': { region: 'eu-west-1' } });
     }
