@@ -13,10 +13,11 @@ import { configGetOnPod } from '../../infra/local/redis-query.ts';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../infra/local/stack.ts';
 import { waitFor } from '../../infra/local/wait.ts';
 
-export async function startTestStack(opts: Partial<LocalStackOptions> = {}): Promise<LocalStack & { cleanup(): Promise<void> }> {
+/** The local stack in a fresh temp state dir (function logs in `<stateDir>/logs/<function>.log`). */
+export async function startTestStack(opts: Partial<LocalStackOptions> = {}): Promise<LocalStack & { stateDir: string; cleanup(): Promise<void> }> {
   const stateDir = await mkdtemp(join(tmpdir(), 'rr-e2e-'));
   const stack = await startLocalStack({ stateDir, resyncSeconds: 5, stallSeconds: 10, ...opts });
-  return { ...stack, cleanup: async () => { await stack.stop(); await rm(stateDir, { recursive: true, force: true }); } };
+  return { ...stack, stateDir, cleanup: async () => { await stack.stop(); await rm(stateDir, { recursive: true, force: true }); } };
 }
 
 export async function createDatabase(kc: KubeConfig, ns: string, name: string, conf: string | undefined, extraSpec: Record<string, unknown> = {}): Promise<void> {
