@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { startKubeApiServer, type KubeApiServer } from './kube-apiserver/index.ts';
 import { applyDefaultRedisVersions, startControllers } from './controllers/index.ts';
+import { killStaleProcesses } from './controllers/kubelet/stale-processes.ts';
+import { makeLogger } from './controllers/runtime/log.ts';
 import { startLocalSqs, type LocalSqs } from './sqs/index.ts';
 import { startLambdaRunner, type LambdaRunner } from './lambda-runner/index.ts';
 import { ForwarderProcess } from './forwarder-process.ts';
@@ -53,7 +55,7 @@ export interface LocalStack {
 
 export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
   const clusterId = opts.clusterId ?? 'local';
-  if (opts.fresh === true) await rm(opts.stateDir, { recursive: true, force: true });
+  if (opts.fresh === true) await wipeState(opts.stateDir);
   const logDir = join(opts.stateDir, 'logs');
   const clustersDir = join(opts.stateDir, 'clusters');
   await mkdir(logDir, { recursive: true });
@@ -82,7 +84,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     await writeFile(forwarderKubeconfigPath, rbac ? await api.serviceAccountKubeconfig(FORWARDER_NAMESPACE, FORWARDER_SERVICE_ACCOUNT) : api.kubeconfig(), { mode: 0o600 });
     // The RedisVersion catalog KubeDB's installer ships (the parts the provisioner reads).
     await applyDefaultRedisVersions(kubeConfig);
-    const controllers = await startControllers(kubeConfig, { stateDir: join(opts.stateDir, 'kubelet') });
+    const controllers = await startControllers(kubeConfig, { stateDir: kubeletStateDir(opts.stateDir) });
     stops.push(() => controllers.stop());
 
     const stack: LocalStack = { api, kubeconfigPath, kubeConfig, restartRunner: async () => undefined, stop: stopAll };
@@ -132,6 +134,17 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     throw err;
   }
 }
+
+/**
+ * `--fresh` after a crash: the redis-servers of the crashed run still run (they do not die with their parent) and are
+ * known only by the pid files under the kubelet's stateDir, so they are killed before those files are wiped.
+ */
+async function wipeState(stateDir: string): Promise<void> {
+  await killStaleProcesses(kubeletStateDir(stateDir), makeLogger('local-stack'));
+  await rm(stateDir, { recursive: true, force: true });
+}
+
+const kubeletStateDir = (stateDir: string): string => join(stateDir, 'kubelet');
 
 /**
  * The SDK sends to a queue URL's own host, so pointing the functions at another SQS endpoint (a fault-injecting

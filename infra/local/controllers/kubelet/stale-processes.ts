@@ -1,9 +1,9 @@
 /**
  * A kubelet that crashed may have left redis-server processes behind (they do not die with their parent).
- * On start we adopt nothing: every pid file under <stateDir>/pods/ whose process still runs a command line that
- * points into this stateDir is killed, then pods that exist in the API are started afresh.
+ * On start we adopt nothing: every pid file under <stateDir>/pods/ whose process still runs from this stateDir is
+ * killed, then pods that exist in the API are started afresh.
  */
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, readlink, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../runtime/log.ts';
 
@@ -16,33 +16,57 @@ async function listDirs(dir: string): Promise<string[]> {
   }
 }
 
-async function commandLine(pid: number): Promise<string | undefined> {
-  try {
-    return (await readFile(`/proc/${pid}/cmdline`, 'utf8')).replaceAll('\0', ' ');
-  } catch {
-    return undefined; // no such process (or not Linux): nothing to kill
-  }
+/**
+ * Whether a process was started from `dir`. redis-server rewrites its command line (proc title
+ * `redis-server 127.10.0.1:6379`), so the config path in argv is gone; its working directory is not: the kubelet starts
+ * it in the pod's data dir, and redis-server chdir()s only to `dir`, which is that same directory.
+ */
+export async function runsFrom(pid: number, dir: string): Promise<boolean> {
+  const cwd = await readlink(`/proc/${pid}/cwd`).catch(() => undefined); // gone, a zombie, or not Linux
+  if (cwd !== undefined && (cwd === dir || cwd.startsWith(`${dir}/`))) return true;
+  const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  return cmd.replaceAll('\0', ' ').includes(dir);
 }
 
 export async function killStaleProcesses(stateDir: string, log: Logger): Promise<number> {
-  let killed = 0;
+  const killed: number[] = [];
   for (const nsDir of await listDirs(join(stateDir, 'pods'))) {
     for (const podDir of await listDirs(nsDir)) {
-      const pidFile = join(podDir, 'redis.pid');
-      let pid: number;
-      try {
-        pid = Number(await readFile(pidFile, 'utf8'));
-      } catch {
-        continue;
-      }
-      const cmd = await commandLine(pid);
-      if (cmd?.includes(stateDir)) {
-        log.warn('killing redis-server left by a previous kubelet run', { pid, podDir });
-        process.kill(pid, 'SIGKILL');
-        killed++;
-      }
-      await rm(pidFile, { force: true });
+      const pid = await killRecorded(join(podDir, 'redis.pid'), stateDir, log);
+      if (pid !== undefined) killed.push(pid);
     }
   }
+  await waitGone(killed, stateDir);
+  return killed.length;
+}
+
+/** SIGKILLs the process a pid file names if it still runs from this stateDir (a reused pid is left alone). */
+async function killRecorded(pidFile: string, stateDir: string, log: Logger): Promise<number | undefined> {
+  let pid: number;
+  try {
+    pid = Number(await readFile(pidFile, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  let killed: number | undefined;
+  // pid 0 or -1 would signal a whole process group.
+  if (Number.isInteger(pid) && pid > 1 && (await runsFrom(pid, stateDir))) {
+    log.warn('killing redis-server left by a previous kubelet run', { pid, pidFile });
+    process.kill(pid, 'SIGKILL');
+    killed = pid;
+  }
+  await rm(pidFile, { force: true });
   return killed;
+}
+
+/**
+ * SIGKILL is asynchronous: wait (up to 5 s) until the processes are gone, so that their pod addresses are free when
+ * the pods start again and a caller that wipes the stateDir next does not race a dying process.
+ */
+async function waitGone(pids: number[], stateDir: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  for (const pid of pids) {
+    // A zombie has neither cwd nor cmdline: it holds no socket or file any more.
+    while ((await runsFrom(pid, stateDir)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  }
 }
