@@ -2,7 +2,7 @@
  * A local cluster for controller tests: the real-protocol API server over HTTPS, the three controllers as API
  * clients, real redis-server pods. Everything lives in one temp dir and is torn down by `stop()`.
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
@@ -10,6 +10,7 @@ import { Redis as RedisClient } from 'ioredis';
 import { startKubeApiServer, type KubeApiServer } from '../../infra/local/kube-apiserver/index.ts';
 import { applyDefaultRedisVersions, loadKubeConfig, startControllers, type Controllers, type KubeletOptions } from '../../infra/local/controllers/index.ts';
 import { makeApis, mergePatch, type KubeApis } from '../../infra/local/controllers/runtime/kube.ts';
+import { runsFrom } from '../../infra/local/controllers/kubelet/stale-processes.ts';
 import { KUBEDB_GROUP, KUBEDB_VERSION, REDIS_PLURAL } from '../../shared/kubedb/constants.ts';
 import type { Redis } from '../../shared/kubedb/types.ts';
 
@@ -54,13 +55,15 @@ export async function startLocalCluster(kubelet: Omit<KubeletOptions, 'stateDir'
   return cluster;
 }
 
-/** PIDs whose command line mentions `text` (Linux /proc): catches any redis-server the kubelet left behind. */
-export async function processesMentioning(text: string): Promise<number[]> {
+/**
+ * PIDs of processes that run from `dir` (Linux /proc): catches any redis-server the kubelet left behind. By working
+ * directory as well as command line: redis-server replaces its command line with a proc title that names no path.
+ */
+export async function processesMentioning(dir: string): Promise<number[]> {
   const pids: number[] = [];
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    const cmd = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-    if (cmd.includes(text)) pids.push(Number(entry));
+    if (await runsFrom(Number(entry), dir)) pids.push(Number(entry));
   }
   return pids;
 }
