@@ -7,13 +7,14 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { applyFile } from '../../infra/local/manifests.ts';
+import { applyFile, applyObjects } from '../../infra/local/manifests.ts';
 import { configGetOnPod } from '../../infra/local/redis-query.ts';
 import { PROJECT_ROOT } from '../../infra/local/serverless-config.ts';
 import { parseClusterNodes } from '../../shared/kubedb/topology.ts';
 import { RedisAdapter } from '../../shared/adapters/redis/redis-adapter.ts';
 import { startWriteProbe } from '../../bench/write-probe/index.ts';
-import { conditionTypes, getRedis, isPaused, reconfigure, runOpsRequest, startTestStack, waitDatabaseReady } from './harness.ts';
+import { readPlan } from '../../shared/steps/annotations.ts';
+import { configSecret, conditionTypes, getRedis, isPaused, reconfigure, runOpsRequest, startTestStack, waitDatabaseReady } from './harness.ts';
 
 const examples = join(PROJECT_ROOT, 'examples');
 
@@ -52,6 +53,7 @@ describe('Cluster and Sentinel topologies', { timeout: 600_000 }, () => {
 
     const evictions = conditionTypes(ops).filter((t) => t.startsWith('EvictPod--')).map((t) => t.slice('EvictPod--'.length));
     assert.equal(evictions.length, 6);
+    assert.deepEqual(evictions, readPlan(ops.metadata.annotations)?.pods, 'pods restarted in the planned order');
     assert.deepEqual(evictions.slice(3).sort(), mastersBefore, 'masters restarted last');
     for (const m of mastersBefore) assert.ok(conditionTypes(ops).includes(`FailoverPrimary--${m}`), `failover before restarting ${m}`);
     for (const pod of ips.keys()) assert.equal(await configGetOnPod(kc, 'demo', pod, 'redis-cluster', 'maxclients'), '3000', pod);
@@ -62,8 +64,13 @@ describe('Cluster and Sentinel topologies', { timeout: 600_000 }, () => {
 
   it('Cluster: a config redis-server refuses is rolled back and the cluster stays healthy', async () => {
     const kc = stack.kubeConfig;
+    const ips = await podIps(kc, 'demo', 'redis-cluster');
+    const probe = startWriteProbe({ mode: 'cluster', seeds: [{ host: [...ips.values()][0]!, port: 6379 }], password: await password(kc, 'demo', 'redis-cluster'), shards: 3 });
+    await probe.waitForWrites(20, 30_000);
     const ops = await runOpsRequest(kc, reconfigure('demo', 'cluster-bad', 'redis-cluster', { applyConfig: { 'redis.conf': 'maxclients 3100\nlocale-collate C' } }), 300_000);
+    const report = await probe.stop();
     assert.equal(ops.status?.phase, 'Failed', JSON.stringify(ops.status?.conditions));
+    assert.equal(report.lostAcknowledgedWrites, 0, JSON.stringify(report));
     assert.ok(conditionTypes(ops).includes('RolledBack'));
     await waitDatabaseReady(kc, 'demo', 'redis-cluster');
     for (const pod of (await podIps(kc, 'demo', 'redis-cluster')).keys()) {
@@ -84,14 +91,18 @@ describe('Cluster and Sentinel topologies', { timeout: 600_000 }, () => {
     const direct = startWriteProbe({ mode: 'standalone', host: primaryIp, port: 6379, password: pass });
     await probe.waitForWrites(20, 30_000);
     await direct.waitForWrites(20, 30_000);
-    const ops = await runOpsRequest(kc, reconfigure('demo', 'sentinel-reconfigure', 'rd-demo', { applyConfig: { 'redis.conf': 'maxclients 3000' } }), 300_000);
+    // The configSecret flow here (the Cluster test above uses applyConfig): replace the user config wholesale.
+    await applyObjects(kc, [configSecret('demo', 'rd-demo-new-config', 'maxclients 3000\n')] as never);
+    const ops = await runOpsRequest(kc, reconfigure('demo', 'sentinel-reconfigure', 'rd-demo', { configSecret: { name: 'rd-demo-new-config' } }), 300_000);
     const report = await probe.stop();
     const directReport = await direct.stop({ keepKeys: true }); // rd-demo-0 is a read-only replica by now
     assert.equal(ops.status?.phase, 'Successful', JSON.stringify(ops.status?.conditions));
     assert.equal(report.lostAcknowledgedWrites, 0, JSON.stringify(report));
     assert.equal(directReport.lostAcknowledgedWrites, 0, JSON.stringify(directReport));
-    const evictions = conditionTypes(ops).filter((t) => t.startsWith('EvictPod--'));
+    const evictions = conditionTypes(ops).filter((t) => t.startsWith('EvictPod--')).map((t) => t.slice('EvictPod--'.length));
     assert.equal(evictions.length, 3);
+    assert.deepEqual(evictions, readPlan(ops.metadata.annotations)?.pods, 'pods restarted in the planned order');
+    assert.equal(evictions[2], 'rd-demo-0', 'the primary last');
     assert.equal(conditionTypes(ops).filter((t) => t.startsWith('FailoverPrimary--')).length, 1);
     for (const pod of ['rd-demo-0', 'rd-demo-1', 'rd-demo-2']) assert.equal(await configGetOnPod(kc, 'demo', pod, 'rd-demo', 'maxclients'), '3000', pod);
     await waitDatabaseReady(kc, 'demo', 'rd-demo');
