@@ -68,4 +68,11 @@ describe('decideHalt', () => {
     assert.equal(decideHalt({ ops, redis: pausedByGone, siblings: [opsRequest({ name: 'gone', uid: 'uid-gone', phase: 'Failed' })] }).kind, 'pause', 'owner ended');
     assert.equal(decideHalt({ ops, redis: pausedByGone, siblings: [opsRequest({ name: 'gone', uid: 'uid-gone', phase: 'Progressing', created: '2027-01-01T00:00:00Z' })] }).kind, 'wait');
   });
+
+  it('refuses an ACL reconfiguration (configuration.auth) up front, naming it, instead of ignoring it', () => {
+    const acl = opsRequest({ spec: { configuration: { auth: { secretRef: { name: 'new-acl' } } } } });
+    const d = decideHalt({ ops: acl, redis: redis(), siblings: [] });
+    assert.equal(d.kind, 'fail');
+    assert.match(d.kind === 'fail' ? `${d.reason}: ${d.message}` : '', /^UnsupportedReconfiguration: ACL reconfiguration \(spec.configuration.auth/);
+  });
 });

@@ -6,6 +6,7 @@
 import { DbCondition, DbPhase, isTerminalPhase, OpsPhase } from '../../kubedb/constants.ts';
 import { findCondition } from '../../kubedb/conditions.ts';
 import type { Redis, RedisOpsRequest } from '../../kubedb/types.ts';
+import { unsupportedReconfigure } from '../../kubedb/reconfigure-support.ts';
 
 export type HaltDecision =
   | { kind: 'fail'; reason: string; message: string }
@@ -40,6 +41,8 @@ const creationOrder = (a: RedisOpsRequest, b: RedisOpsRequest): number =>
 
 export function decideHalt(input: { ops: RedisOpsRequest; redis: Redis | undefined; siblings: RedisOpsRequest[] }): HaltDecision {
   const { ops, redis } = input;
+  const unsupported = unsupportedReconfigure(ops);
+  if (unsupported !== undefined) return { kind: 'fail', ...unsupported };
   const specError = validateReconfigureSpec(ops);
   if (specError !== undefined) return { kind: 'fail', reason: 'InvalidSpec', message: specError };
   const ns = ops.metadata.namespace ?? '';
