@@ -1,37 +1,152 @@
 /**
- * `npm run local [-- --fresh] [-- --kubernetes-only] [-- --verbose]`: keep the whole local system up until Ctrl-C,
- * so ops requests applied with `kubectl --kubeconfig .local/kubeconfig` are carried out. State lives in .local/.
+ * `npm run local [-- --fresh] [-- --kubernetes-only] [-- --verbose] [-- --fault-...]`: keep the whole local system up
+ * until Ctrl-C, so ops requests applied with `kubectl --kubeconfig .local/kubeconfig` are carried out. State lives in
+ * .local/. The `--fault-*` switches drive the API server's fault injector (kube-apiserver/faults.ts) from outside.
  */
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startLocalStack } from './stack.ts';
+import type { FaultCode, FaultVerb, VerbFault } from './kube-apiserver/index.ts';
+import { FAULT_VERBS, startLocalStack, type FaultPlan } from './stack.ts';
 import { PROJECT_ROOT } from './serverless-config.ts';
-import { join } from 'node:path';
 
-const USAGE = `usage: npm run local -- [--fresh] [--kubernetes-only] [--verbose]
-  --fresh            wipe .local/ first (objects, pod data, logs)
+const USAGE = `usage: npm run local -- [--fresh] [--kubernetes-only] [--verbose] [fault switches]
+  --fresh            wipe .local/ first (objects, pod data, logs), after stopping the redis-servers a crashed run left
   --kubernetes-only  only the API server, controllers and kubelet (no SQS, runner, forwarder)
-  --verbose          print function and forwarder output here instead of .local/logs/`;
+  --verbose          print function and forwarder output here instead of .local/logs/
 
-async function main(): Promise<void> {
+Fault injection into the Kubernetes API server, on once the stack is up. <verb> is one of
+${FAULT_VERBS.join(', ')}, or * for all of them; the per-verb switches can be repeated:
+  --fault-error-rate <verb>=<0..1>       fail that share of the verb's requests
+  --fault-error-code <verb>=<429|500|503> status of the injected failures (default 500; 429 says Retry-After 1)
+  --fault-fail-next <verb>=<n>           fail the next n requests of the verb
+  --fault-latency <verb>=<ms>            delay every request of the verb
+  --fault-drop-watches <seconds>         every <seconds>, close every open watch stream abruptly
+  --fault-gone <seconds>                 every <seconds>, end every open watch with ERROR 410 Gone
+  --fault-gone-next <n>                  the next n watch requests answer ERROR 410 Gone`;
+
+/** A command line the CLI cannot run; the message names the switch. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export interface CliOptions {
+  help: boolean;
+  fresh: boolean;
+  kubernetesOnly: boolean;
+  verbose: boolean;
+  /** Undefined when no --fault-* switch is given. */
+  faults: FaultPlan | undefined;
+}
+
+const CODES: readonly FaultCode[] = [429, 500, 503];
+
+/** One source of truth for the per-verb switches: the field each sets and how its value is read. */
+const VERB_SWITCHES = {
+  'fault-error-rate': { field: 'errorRate', expects: 'a probability from 0 to 1', parse: (v: string) => decimalIn(v, 0, 1) },
+  'fault-error-code': { field: 'code', expects: '429, 500 or 503', parse: (v: string) => CODES.find((c) => String(c) === v) },
+  'fault-fail-next': { field: 'failNext', expects: 'a whole number of requests >= 1', parse: (v: string) => wholeAtLeast(v, 1) },
+  'fault-latency': { field: 'latencyMs', expects: 'milliseconds >= 0', parse: (v: string) => decimalIn(v, 0, Infinity) },
+} as const satisfies Record<string, { field: keyof VerbFault; expects: string; parse: (v: string) => number | undefined }>;
+
+type VerbSwitch = keyof typeof VERB_SWITCHES;
+
+function decimalIn(text: string, min: number, max: number): number | undefined {
+  if (!/^\d+(\.\d+)?$|^\.\d+$/.test(text)) return undefined;
+  const n = Number(text);
+  return n >= min && n <= max ? n : undefined;
+}
+
+function wholeAtLeast(text: string, min: number): number | undefined {
+  return /^\d+$/.test(text) && Number(text) >= min ? Number(text) : undefined;
+}
+
+const PARSE_OPTIONS = {
+  fresh: { type: 'boolean' },
+  'kubernetes-only': { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  'fault-error-rate': { type: 'string', multiple: true },
+  'fault-error-code': { type: 'string', multiple: true },
+  'fault-fail-next': { type: 'string', multiple: true },
+  'fault-latency': { type: 'string', multiple: true },
+  'fault-drop-watches': { type: 'string' },
+  'fault-gone': { type: 'string' },
+  'fault-gone-next': { type: 'string' },
+} as const;
+
+/** Pure: the command line (without node and the script) → what to run, or a UsageError naming the bad switch. */
+export function parseCliArgs(args: string[]): CliOptions {
   let values;
   try {
-    ({ values } = parseArgs({ options: { fresh: { type: 'boolean' }, 'kubernetes-only': { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
+    ({ values } = parseArgs({ args, options: PARSE_OPTIONS, strict: true, allowPositionals: false }));
   } catch (err) {
-    console.error(`${(err as Error).message}\n${USAGE}`);
-    process.exit(2);
+    throw new UsageError((err as Error).message); // node names the switch: "Unknown option '--x'", "... argument missing"
   }
-  if (values.help === true) {
-    console.log(USAGE);
-    return;
+  const verbs: FaultPlan['verbs'] = {};
+  for (const name of Object.keys(VERB_SWITCHES) as VerbSwitch[]) {
+    for (const entry of values[name] ?? []) addVerbFault(verbs, name, entry);
   }
-  const stateDir = join(PROJECT_ROOT, '.local');
-  const stack = await startLocalStack({ stateDir, fresh: values.fresh === true, pipeline: values['kubernetes-only'] !== true, verbose: values.verbose === true });
+  requireFailuresForCodes(verbs);
+  const faults = faultPlan(verbs, {
+    dropWatchesEverySeconds: seconds('fault-drop-watches', values['fault-drop-watches']),
+    goneEverySeconds: seconds('fault-gone', values['fault-gone']),
+    goneNextWatches: count('fault-gone-next', values['fault-gone-next']),
+  });
+  return { help: values.help === true, fresh: values.fresh === true, kubernetesOnly: values['kubernetes-only'] === true, verbose: values.verbose === true, faults };
+}
+
+function addVerbFault(verbs: FaultPlan['verbs'], name: VerbSwitch, entry: string): void {
+  const spec = VERB_SWITCHES[name];
+  const eq = entry.indexOf('=');
+  if (eq < 0) throw new UsageError(`--${name} ${entry}: expected <verb>=<value>`);
+  const verb = entry.slice(0, eq);
+  const text = entry.slice(eq + 1);
+  if (verb !== '*' && !(FAULT_VERBS as string[]).includes(verb)) {
+    throw new UsageError(`--${name} ${entry}: unknown verb "${verb}" (${FAULT_VERBS.join(', ')} or *)`);
+  }
+  const value = spec.parse(text);
+  if (value === undefined) throw new UsageError(`--${name} ${entry}: the value must be ${spec.expects}`);
+  const fault = (verbs[verb as FaultVerb | '*'] ??= {});
+  if (fault[spec.field] !== undefined) throw new UsageError(`--${name} ${entry}: "${verb}" is given twice`);
+  Object.assign(fault, { [spec.field]: value });
+}
+
+/** A status code alone injects nothing: the verb (or *) needs a rate or a count of failures too. */
+function requireFailuresForCodes(verbs: FaultPlan['verbs']): void {
+  const fails = (f: VerbFault | undefined): boolean => f?.errorRate !== undefined || f?.failNext !== undefined;
+  for (const [verb, fault] of Object.entries(verbs) as [FaultVerb | '*', VerbFault][]) {
+    if (fault.code === undefined) continue;
+    const covered = verb === '*' ? Object.values(verbs).some(fails) : fails(fault) || fails(verbs['*']);
+    if (!covered) throw new UsageError(`--fault-error-code ${verb}=${fault.code}: give --fault-error-rate or --fault-fail-next for ${verb} too`);
+  }
+}
+
+function seconds(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = decimalIn(text, 0, Infinity);
+  if (value === undefined || value <= 0) throw new UsageError(`--${name} ${text}: the value must be a number of seconds > 0`);
+  return value;
+}
+
+function count(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = wholeAtLeast(text, 1);
+  if (value === undefined) throw new UsageError(`--${name} ${text}: the value must be a whole number >= 1`);
+  return value;
+}
+
+function faultPlan(verbs: FaultPlan['verbs'], watches: Omit<FaultPlan, 'verbs'>): FaultPlan | undefined {
+  const given = Object.fromEntries(Object.entries(watches).filter(([, v]) => v !== undefined)) as Omit<FaultPlan, 'verbs'>;
+  if (Object.keys(verbs).length === 0 && Object.keys(given).length === 0) return undefined;
+  return { verbs, ...given };
+}
+
+function printNextSteps(stack: Awaited<ReturnType<typeof startLocalStack>>, stateDir: string, faults: FaultPlan | undefined): void {
   const kubeconfig = relative(process.cwd(), stack.kubeconfigPath) || stack.kubeconfigPath;
   console.log(`Local stack is up.
   Kubernetes API   ${stack.api.url}  (kubeconfig: ${kubeconfig})
   ${stack.sqs !== undefined ? `SQS (fauxqs)     ${stack.sqs.endpoint}\n  Lambda runner    ${stack.runner?.functions.join(', ')}\n  forwarder        pid ${stack.forwarder?.pid ?? '-'}` : 'pipeline         off (--kubernetes-only)'}
-  logs             ${relative(process.cwd(), join(stateDir, 'logs'))}/
+  logs             ${relative(process.cwd(), join(stateDir, 'logs'))}/${faults !== undefined ? `\n  API faults       ${JSON.stringify(faults)}` : ''}
 
 Try it:
   export KUBECONFIG=${kubeconfig}
@@ -42,6 +157,24 @@ Try it:
   kubectl describe rdops -n demo rdops-reconfigure
 
 Ctrl-C stops everything (every redis-server included).`);
+}
+
+async function main(): Promise<void> {
+  let cli: CliOptions;
+  try {
+    cli = parseCliArgs(process.argv.slice(2));
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`npm run local: ${err.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (cli.help) {
+    console.log(USAGE);
+    return;
+  }
+  const stateDir = join(PROJECT_ROOT, '.local');
+  const stack = await startLocalStack({ stateDir, fresh: cli.fresh, pipeline: !cli.kubernetesOnly, verbose: cli.verbose, ...(cli.faults ? { faults: cli.faults } : {}) });
+  printNextSteps(stack, stateDir, cli.faults);
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
@@ -59,7 +192,10 @@ Ctrl-C stops everything (every redis-server included).`);
   process.on('SIGTERM', stop);
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-  process.exit(1);
-});
+// Run only as the script: tests import parseCliArgs.
+if (import.meta.main) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exit(1);
+  });
+}

@@ -6,10 +6,10 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { startKubeApiServer, type KubeApiServer } from './kube-apiserver/index.ts';
+import { startKubeApiServer, type FaultInjector, type FaultVerb, type KubeApiServer, type VerbFault } from './kube-apiserver/index.ts';
 import { applyDefaultRedisVersions, startControllers } from './controllers/index.ts';
 import { killStaleProcesses } from './controllers/kubelet/stale-processes.ts';
-import { makeLogger } from './controllers/runtime/log.ts';
+import { makeLogger, type Logger } from './controllers/runtime/log.ts';
 import { startLocalSqs, type LocalSqs } from './sqs/index.ts';
 import { startLambdaRunner, type LambdaRunner } from './lambda-runner/index.ts';
 import { ForwarderProcess } from './forwarder-process.ts';
@@ -39,6 +39,50 @@ export interface LocalStackOptions {
    * the shipped ClusterRole is bound to, so every run proves infra/k8s is sufficient. Controllers stay admin.
    */
   rbac?: boolean;
+  /** API server fault injection, switched on once the stack is up (so its own bootstrap is not failed). */
+  faults?: FaultPlan;
+}
+
+/** Every verb the API server's fault injector can fail or slow down (a Record, so the compiler keeps it complete). */
+const FAULT_VERB_SET: Record<FaultVerb, true> = { get: true, list: true, watch: true, create: true, update: true, patch: true, delete: true };
+export const FAULT_VERBS = Object.keys(FAULT_VERB_SET) as FaultVerb[];
+
+export interface FaultPlan {
+  /** Per verb; '*' applies to every verb, and a verb's own entry overrides it field by field. */
+  verbs: Partial<Record<FaultVerb | '*', VerbFault>>;
+  /** Every N seconds, close every open watch stream abruptly (as an API server restart does). */
+  dropWatchesEverySeconds?: number;
+  /** Every N seconds, end every open watch with ERROR 410 Gone (as after etcd compaction). */
+  goneEverySeconds?: number;
+  /** The next N watch requests answer ERROR 410 Gone at once. */
+  goneNextWatches?: number;
+}
+
+/** Switches the plan on; the returned function switches every fault off again (timers included). */
+export function injectFaults(faults: FaultInjector, plan: FaultPlan, log: Logger): () => void {
+  const star = plan.verbs['*'] ?? {};
+  for (const verb of FAULT_VERBS) {
+    const fault = { ...star, ...plan.verbs[verb] };
+    if (Object.keys(fault).length > 0) faults.set(verb, fault);
+  }
+  if (plan.goneNextWatches !== undefined) faults.forceGone(plan.goneNextWatches);
+  const every = (seconds: number | undefined, what: string, act: () => number): NodeJS.Timeout | undefined => {
+    if (seconds === undefined) return undefined;
+    return setInterval(() => log.warn(`fault: ${what}`, { watches: act() }), seconds * 1000).unref();
+  };
+  const timers = [
+    every(plan.dropWatchesEverySeconds, 'dropped every open watch', () => faults.dropWatches()),
+    every(plan.goneEverySeconds, 'ended every open watch with 410 Gone', () => {
+      const open = faults.watches.size;
+      faults.forceGone();
+      return open;
+    }),
+  ];
+  log.warn('fault injection on', { ...plan });
+  return () => {
+    for (const t of timers) clearInterval(t);
+    faults.reset();
+  };
 }
 
 export interface LocalStack {
@@ -53,6 +97,43 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
+interface KubernetesSide {
+  api: KubeApiServer;
+  kubeconfigPath: string;
+  kubeConfig: KubeConfig;
+  forwarderKubeconfigPath: string;
+}
+
+/** The API server, the kubeconfigs of its users, the controllers and kubelet, then the faults; each stop is pushed. */
+async function startKubernetes(opts: LocalStackOptions, clusterId: string, stops: Array<() => Promise<void>>): Promise<KubernetesSide> {
+  const rbac = opts.rbac !== false;
+  const ids = await localIdentities(join(opts.stateDir, 'apiserver'));
+  const api = await startKubeApiServer({
+    stateDir: join(opts.stateDir, 'apiserver'),
+    rbac,
+    tokens: { [ids.admin]: 'admin', [ids.functions]: { username: 'redis-reconfigure-functions', groups: [FUNCTIONS_GROUP] } },
+  });
+  stops.push(() => api.stop());
+  const kubeconfigPath = join(opts.stateDir, 'kubeconfig');
+  await api.writeKubeconfig(kubeconfigPath);
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromString(api.kubeconfig());
+  await applyShippedRbac(kubeConfig);
+  const functionsKubeconfig = rbac ? api.kubeconfig({ token: ids.functions, user: 'redis-reconfigure-functions' }) : api.kubeconfig();
+  await writeFile(join(opts.stateDir, 'clusters', `${clusterId}.kubeconfig`), functionsKubeconfig, { mode: 0o600 });
+  const forwarderKubeconfigPath = join(opts.stateDir, 'forwarder.kubeconfig');
+  await writeFile(forwarderKubeconfigPath, rbac ? await api.serviceAccountKubeconfig(FORWARDER_NAMESPACE, FORWARDER_SERVICE_ACCOUNT) : api.kubeconfig(), { mode: 0o600 });
+  // The RedisVersion catalog KubeDB's installer ships (the parts the provisioner reads).
+  await applyDefaultRedisVersions(kubeConfig);
+  const controllers = await startControllers(kubeConfig, { stateDir: kubeletStateDir(opts.stateDir) });
+  stops.push(() => controllers.stop());
+  if (opts.faults !== undefined) {
+    const stopFaults = injectFaults(api.faults, opts.faults, makeLogger('faults'));
+    stops.push(async () => stopFaults());
+  }
+  return { api, kubeconfigPath, kubeConfig, forwarderKubeconfigPath };
+}
+
 export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
   const clusterId = opts.clusterId ?? 'local';
   if (opts.fresh === true) await wipeState(opts.stateDir);
@@ -65,28 +146,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     for (const stop of stops.reverse()) await stop();
   };
   try {
-    const rbac = opts.rbac !== false;
-    const ids = await localIdentities(join(opts.stateDir, 'apiserver'));
-    const api = await startKubeApiServer({
-      stateDir: join(opts.stateDir, 'apiserver'),
-      rbac,
-      tokens: { [ids.admin]: 'admin', [ids.functions]: { username: 'redis-reconfigure-functions', groups: [FUNCTIONS_GROUP] } },
-    });
-    stops.push(() => api.stop());
-    const kubeconfigPath = join(opts.stateDir, 'kubeconfig');
-    await api.writeKubeconfig(kubeconfigPath);
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromString(api.kubeconfig());
-    await applyShippedRbac(kubeConfig);
-    const functionsKubeconfig = rbac ? api.kubeconfig({ token: ids.functions, user: 'redis-reconfigure-functions' }) : api.kubeconfig();
-    await writeFile(join(clustersDir, `${clusterId}.kubeconfig`), functionsKubeconfig, { mode: 0o600 });
-    const forwarderKubeconfigPath = join(opts.stateDir, 'forwarder.kubeconfig');
-    await writeFile(forwarderKubeconfigPath, rbac ? await api.serviceAccountKubeconfig(FORWARDER_NAMESPACE, FORWARDER_SERVICE_ACCOUNT) : api.kubeconfig(), { mode: 0o600 });
-    // The RedisVersion catalog KubeDB's installer ships (the parts the provisioner reads).
-    await applyDefaultRedisVersions(kubeConfig);
-    const controllers = await startControllers(kubeConfig, { stateDir: kubeletStateDir(opts.stateDir) });
-    stops.push(() => controllers.stop());
-
+    const { api, kubeconfigPath, kubeConfig, forwarderKubeconfigPath } = await startKubernetes(opts, clusterId, stops);
     const stack: LocalStack = { api, kubeconfigPath, kubeConfig, restartRunner: async () => undefined, stop: stopAll };
     if (opts.pipeline === false) return stack;
 
