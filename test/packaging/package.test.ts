@@ -12,10 +12,6 @@ import { dirname, join, resolve } from 'node:path';
 import { loadServerlessConfig, PROJECT_ROOT } from '../../infra/local/serverless-config.ts';
 import { buildBundles } from '../../scripts/build.ts';
 import { packageService } from '../../scripts/package.ts';
-import { OpsRequestFailedError } from '../../shared/errors.ts';
-import { processStepRecord } from '../../shared/handler/step-handler.ts';
-import { newStepMessage } from '../../shared/messages/step-message.ts';
-import type { StepDeps } from '../../shared/steps/ports.ts';
 import {
   getAtt,
   ofType,
@@ -27,7 +23,7 @@ import {
   type Resource,
   type Template,
 } from './cfn.ts';
-import { analyseQueueSends, queuesSentTo, type UnreachableSend } from './queue-sends.ts';
+import { analyseQueueSends, queuesSentTo, UNREACHABLE_SENDS } from './queue-sends.ts';
 
 const FUNCTIONS = {
   halt: {
@@ -58,19 +54,6 @@ const FUNCTIONS = {
 } as const;
 type FunctionName = keyof typeof FUNCTIONS;
 const NAMES = Object.keys(FUNCTIONS) as FunctionName[];
-
-/**
- * Sends the code analysis finds in a function's bundle but that function can never make. The test after the grant
- * comparison proves each one, so an entry cannot outlive its reason.
- */
-const UNREACHABLE_SENDS: UnreachableSend[] = [
-  {
-    fn: 'resume',
-    file: 'shared/handler/step-handler.ts',
-    target: 'resume',
-    why: 'processStepRecord hands an OpsRequestFailedError over to resume, except in resume itself, which rethrows it',
-  },
-];
 
 const VARIANT_PARAMS = {
   subnetIds: 'subnet-0aa,subnet-0bb',
@@ -235,47 +218,6 @@ void describe('serverless package (osls, offline)', () => {
       for (const queue of granted)
         assert.ok(queues.has(queue), `${name}'s role may send to ${queue}, but its code never does`);
     }
-  });
-
-  void it('proves each unreachable send: resume fails the record on an ops-request failure, it never hands over to itself', async () => {
-    const sent: string[] = [];
-    const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
-    const deps = { queue: { send: async (step: string) => void sent.push(step) }, log: silent } as unknown as StepDeps;
-    const process = processStepRecord({
-      step: 'resume',
-      log: silent,
-      depsFor: async () => deps,
-      run: async () => {
-        throw new OpsRequestFailedError('DatabaseNotFound', 'gone');
-      },
-    });
-    const data = {
-      version: 1 as const,
-      clusterId: 'c',
-      namespace: 'ns',
-      opsRequest: { name: 'o', uid: 'u' },
-      step: 'resume' as const,
-      traceId: 't',
-    };
-    const body = JSON.stringify(newStepMessage(data, 'urn:test'));
-    const record = {
-      messageId: 'm',
-      receiptHandle: 'r',
-      body,
-      attributes: { ApproximateReceiveCount: '1' },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn',
-      awsRegion: 'us-east-1',
-    };
-    await assert.rejects(process(record), OpsRequestFailedError);
-    assert.deepEqual(sent, []);
-    assert.deepEqual(
-      UNREACHABLE_SENDS.map((u) => `${u.fn}→${u.target}`),
-      ['resume→resume'],
-      'one proof per exception',
-    );
   });
 
   void it('adds only what the given parameters need: PutEvents on the bus, the kubeconfig secrets, VPC interfaces', () => {

@@ -188,6 +188,19 @@ export interface UnreachableSend {
 }
 
 /**
+ * The sends the analysis finds in a function's bundle but that function can never make. queue-sends.test.ts proves
+ * each one and package.test.ts fails on an entry the analysis no longer finds, so none can outlive its reason.
+ */
+export const UNREACHABLE_SENDS: UnreachableSend[] = [
+  {
+    fn: 'resume',
+    file: 'shared/handler/step-handler.ts',
+    target: 'resume',
+    why: 'processStepRecord hands an OpsRequestFailedError over to resume, except in resume itself, which rethrows it',
+  },
+];
+
+/**
  * Queue logical id → the send sites that reach it, for one function: its bundle's inputs, minus the unreachable
  * sends, through the step → variable mapping and the function's environment (`QUEUE_URL_X: { Ref: XQueue }`).
  */
