@@ -52,6 +52,9 @@ describe('infra/k8s manifests', () => {
     const dirs = kustomizationDirs();
     assert.deepEqual(dirs.map(rel).sort(), [
       'infra/k8s/forwarder',
+      'infra/k8s/forwarder-overlays/example-access-keys',
+      'infra/k8s/forwarder-overlays/example-eks-irsa',
+      'infra/k8s/forwarder-overlays/example-web-identity',
       'infra/k8s/forwarder/base',
       'infra/k8s/forwarder/namespaced',
       'infra/k8s/functions-rbac',

@@ -68,6 +68,7 @@ const VARIANT_PARAMS = {
   stallSeconds: '90',
   kubeconfigSecretTtlSeconds: '600',
   functionTimeout: '25',
+  kubeconfigLayerArn: 'arn:aws:lambda:eu-west-1:123456789012:layer:redis-reconfigure-kubeconfigs:3',
 };
 
 const ACCOUNT = 'arn:${AWS::Partition}:%s:${AWS::Region}:${AWS::AccountId}';
@@ -270,6 +271,13 @@ void describe('serverless package (osls, offline)', () => {
       readFileSync(resolve(PROJECT_ROOT, 'serverless.yml'), 'utf8'),
       /\b(subnet|sg|vpc)-[0-9a-f]{3,}/,
     );
+  });
+
+  void it('attaches the kubeconfig layer only when its ARN is given (kubeconfig-dir mode on AWS)', () => {
+    for (const name of NAMES) {
+      assert.equal(functionOf(dev, name).Properties!.Layers, undefined, name);
+      assert.deepEqual(functionOf(variant, name).Properties!.Layers, [VARIANT_PARAMS.kubeconfigLayerArn], name);
+    }
   });
 
   void it('alarms on every DLQ holding a message, notifying the alarm topic when one is given', () => {
