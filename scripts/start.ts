@@ -27,7 +27,7 @@ const USAGE = `usage: npm start [-- --cluster | --sentinel | --all]
   --sentinel  also KubeDB's Sentinel example (3 sentinels, 3 Redis pods): primary after SENTINEL FAILOVER
   --all       all of the above`;
 
-async function main(): Promise<number> {
+function parseOptions(): { cluster: boolean; sentinel: boolean } | number {
   let values;
   try {
     ({ values } = parseArgs({ options: { cluster: { type: 'boolean' }, sentinel: { type: 'boolean' }, all: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
@@ -39,6 +39,12 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  return { cluster: values.cluster === true || values.all === true, sentinel: values.sentinel === true || values.all === true };
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions();
+  if (typeof options === 'number') return options;
   const stateDir = join(PROJECT_ROOT, '.local/start');
   console.log('Starting the local stack (Kubernetes API, controllers, kubelet with real redis-server, SQS, Lambda runner, forwarder)...');
   const t0 = Date.now();
@@ -46,28 +52,9 @@ async function main(): Promise<number> {
   console.log(`  up in ${Date.now() - t0} ms — kubeconfig: ${stack.kubeconfigPath}; logs: ${join(stateDir, 'logs')}\n`);
   let failures = 0;
   try {
-    const kc = stack.kubeConfig;
-    for (const f of ['00-namespace.yaml', '01-rd-custom-config.yaml', '02-sample-redis.yaml']) await applyFile(kc, join(examples, f));
-    console.log('Created namespace demo, secret rd-custom-config (maxclients 500) and Redis demo/sample-redis; waiting for Ready...');
-    const custom = kc.makeApiClient(CustomObjectsApi);
-    await waitFor('Redis demo/sample-redis to be Ready', async () => {
-      const rd = (await custom.getNamespacedCustomObject({ group: 'kubedb.com', version: 'v1', plural: 'redises', namespace: 'demo', name: 'sample-redis' })) as { status?: { phase?: string } };
-      return rd.status?.phase === 'Ready' ? true : undefined;
-    }, { timeoutMs: 120_000 });
-    console.log(`  Ready. CONFIG GET maxclients on demo/sample-redis-0 → ${await configGetOnPod(kc, 'demo', 'sample-redis-0', 'sample-redis', 'maxclients')}\n`);
-
-    for (const flow of flows) {
-      console.log(`== ${flow.title}`);
-      const started = Date.now();
-      for (const f of flow.files) await applyFile(kc, join(examples, f));
-      const ops = await followOpsRequest(kc, 'demo', flow.name, (line) => console.log(formatProgress(line)), { timeoutMs: 300_000 });
-      const value = await configGetOnPod(kc, 'demo', 'sample-redis-0', 'sample-redis', 'maxclients');
-      const ok = ops.status?.phase === 'Successful' && value === flow.expect;
-      if (!ok) failures++;
-      console.log(`  → ${flow.name}: ${ops.status?.phase} in ${((Date.now() - started) / 1000).toFixed(1)} s; CONFIG GET maxclients → ${value} (expected ${flow.expect}) ${ok ? '✔' : '✘'}\n`);
-    }
-    if (values.cluster === true || values.all === true) failures += await topologyDemo(stack.kubeConfig, 'cluster', 'redis-cluster', ['00-namespace.yaml', '01-redis-cluster.yaml'], 'rdops-cluster-reconfigure');
-    if (values.sentinel === true || values.all === true) failures += await topologyDemo(stack.kubeConfig, 'sentinel', 'rd-demo', ['00-namespace.yaml', '01-sentinel.yaml', '02-redis.yaml'], 'rdops-sentinel-reconfigure');
+    failures += await standaloneDemo(stack.kubeConfig);
+    if (options.cluster) failures += await topologyDemo(stack.kubeConfig, 'cluster', 'redis-cluster', ['00-namespace.yaml', '01-redis-cluster.yaml'], 'rdops-cluster-reconfigure');
+    if (options.sentinel) failures += await topologyDemo(stack.kubeConfig, 'sentinel', 'rd-demo', ['00-namespace.yaml', '01-sentinel.yaml', '02-redis.yaml'], 'rdops-sentinel-reconfigure');
   } finally {
     await stack.stop();
   }
@@ -75,15 +62,39 @@ async function main(): Promise<number> {
   return failures === 0 ? 0 : 1;
 }
 
+async function waitRedisReady(kc: KubeConfig, name: string, timeoutMs: number): Promise<void> {
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  await waitFor(`Redis demo/${name} to be Ready`, async () => {
+    const rd = (await custom.getNamespacedCustomObject({ group: 'kubedb.com', version: 'v1', plural: 'redises', namespace: 'demo', name })) as { status?: { phase?: string } };
+    return rd.status?.phase === 'Ready' ? true : undefined;
+  }, { timeoutMs });
+}
+
+/** KubeDB's sample Redis and the three documented flows, each checked with CONFIG GET on the pod. */
+async function standaloneDemo(kc: KubeConfig): Promise<number> {
+  for (const f of ['00-namespace.yaml', '01-rd-custom-config.yaml', '02-sample-redis.yaml']) await applyFile(kc, join(examples, f));
+  console.log('Created namespace demo, secret rd-custom-config (maxclients 500) and Redis demo/sample-redis; waiting for Ready...');
+  await waitRedisReady(kc, 'sample-redis', 120_000);
+  console.log(`  Ready. CONFIG GET maxclients on demo/sample-redis-0 → ${await configGetOnPod(kc, 'demo', 'sample-redis-0', 'sample-redis', 'maxclients')}\n`);
+  let failures = 0;
+  for (const flow of flows) {
+    console.log(`== ${flow.title}`);
+    const started = Date.now();
+    for (const f of flow.files) await applyFile(kc, join(examples, f));
+    const ops = await followOpsRequest(kc, 'demo', flow.name, (line) => console.log(formatProgress(line)), { timeoutMs: 300_000 });
+    const value = await configGetOnPod(kc, 'demo', 'sample-redis-0', 'sample-redis', 'maxclients');
+    const ok = ops.status?.phase === 'Successful' && value === flow.expect;
+    if (!ok) failures++;
+    console.log(`  → ${flow.name}: ${ops.status?.phase} in ${((Date.now() - started) / 1000).toFixed(1)} s; CONFIG GET maxclients → ${value} (expected ${flow.expect}) ${ok ? '✔' : '✘'}\n`);
+  }
+  return failures;
+}
+
 /** Create a topology from KubeDB's example, reconfigure it, and read maxclients back from every pod. */
 async function topologyDemo(kc: KubeConfig, dir: string, db: string, files: string[], opsName: string): Promise<number> {
   console.log(`== ${dir === 'cluster' ? 'Redis Cluster' : 'Sentinel'} (examples/${dir}/): creating ${db} and waiting for Ready...`);
   for (const f of files) await applyFile(kc, join(PROJECT_ROOT, 'examples', dir, f));
-  const custom = kc.makeApiClient(CustomObjectsApi);
-  await waitFor(`Redis demo/${db} to be Ready`, async () => {
-    const rd = (await custom.getNamespacedCustomObject({ group: 'kubedb.com', version: 'v1', plural: 'redises', namespace: 'demo', name: db })) as { status?: { phase?: string } };
-    return rd.status?.phase === 'Ready' ? true : undefined;
-  }, { timeoutMs: 180_000 });
+  await waitRedisReady(kc, db, 180_000);
   const started = Date.now();
   await applyFile(kc, join(PROJECT_ROOT, 'examples', dir, `10-${opsName}.yaml`));
   const ops = await followOpsRequest(kc, 'demo', opsName, (line) => console.log(formatProgress(line)), { timeoutMs: 600_000 });
