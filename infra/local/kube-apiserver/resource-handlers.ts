@@ -6,7 +6,7 @@ import { boolParam, intParam, mediaType, parseBody, readBody, readBodyBytes, sen
 import { isObject, jsonPatch, mergePatch } from './json-patch.ts';
 import { type DeleteOptions, type Operations, present } from './operations.ts';
 import { decodeProtobufBody, isProtobuf } from './protobuf.ts';
-import { combine, parseFieldSelector, parseLabelSelector } from './selectors.ts';
+import { type Matcher, combine, parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import { serverSideApply } from './server-side-apply.ts';
 import type { ServiceAccountTokens } from './service-account-tokens.ts';
 import { strategicMerge } from './strategic-merge.ts';
@@ -78,9 +78,14 @@ function isAfter(o: KubeObject, start: ListKey): boolean {
   return ns > start.namespace || (ns === start.namespace && o.metadata.name! > start.name);
 }
 
+/** Label and field selectors of a list, watch or deletecollection (a bad one is a 400 before anything happens). */
+function matcherFor(q: URLSearchParams, t: ResourceType): Matcher | undefined {
+  return combine(parseLabelSelector(q.get('labelSelector')), parseFieldSelector(q.get('fieldSelector'), t));
+}
+
 function list(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, r: ResourceRoute, q: URLSearchParams): void {
   const { store } = deps.ops;
-  const matcher = combine(parseLabelSelector(q.get('labelSelector')), parseFieldSelector(q.get('fieldSelector')));
+  const matcher = matcherFor(q, r.type);
   let items = store.list(r.type.storageKey, r.type.namespaced ? r.namespace : undefined);
   if (matcher) items = items.filter(matcher);
   const token = q.get('continue');
@@ -203,7 +208,7 @@ export async function handleResource(deps: HandlerDeps, req: IncomingMessage, re
       list(deps, req, res, r, q);
       return;
     case 'watch': {
-      const matcher = combine(parseLabelSelector(q.get('labelSelector')), parseFieldSelector(q.get('fieldSelector')));
+      const matcher = matcherFor(q, t);
       serveWatch(req, res, {
         type: t,
         namespace: t.namespaced ? r.namespace : undefined,
@@ -240,7 +245,7 @@ export async function handleResource(deps: HandlerDeps, req: IncomingMessage, re
     }
     case 'deletecollection': {
       const opts = await deleteOptions(req, q);
-      const matcher = combine(parseLabelSelector(q.get('labelSelector')), parseFieldSelector(q.get('fieldSelector')));
+      const matcher = matcherFor(q, t);
       const items = ops.store.list(t.storageKey, t.namespaced ? r.namespace : undefined).filter((o) => !matcher || matcher(o));
       for (const o of items) ops.delete(t, o.metadata.namespace ?? '', o.metadata.name!, opts);
       sendJson(res, 200, { kind: t.listKind, apiVersion: apiVersionOf(t), metadata: { resourceVersion: String(ops.store.resourceVersion) }, items: items.map((o) => present(t, o)) });

@@ -1,6 +1,7 @@
 /** Label and field selectors with the grammar of k8s.io/apimachinery/pkg/labels and /fields. */
 import { badRequest } from './errors.ts';
-import type { KubeObject } from './types.ts';
+import { selectableFields } from './selectable-fields.ts';
+import type { KubeObject, ResourceType } from './types.ts';
 
 type Requirement =
   | { key: string; op: 'exists' | 'notexists' }
@@ -64,30 +65,21 @@ export function parseLabelSelector(sel: string | null): Matcher | undefined {
   return (obj) => reqs.every((r) => matches(r, obj.metadata.labels?.[r.key]));
 }
 
-/** Reads a dotted field path (`status.phase`, `involvedObject.name`) as the string a field selector compares to. */
-export function fieldValue(obj: KubeObject, path: string): string | undefined {
-  let cur: unknown = obj;
-  for (const part of path.split('.')) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[part];
-  }
-  if (cur === undefined || cur === null) return undefined;
-  return typeof cur === 'string' ? cur : JSON.stringify(cur);
-}
-
 /**
- * Field selectors support only `=`, `==`, `!=`. The real server allows a per-kind set of fields (metadata.name,
- * metadata.namespace, pods' status.phase and spec.nodeName, events' involvedObject.*...); this one accepts any
- * path, and a missing field compares as "".
+ * Field selectors support only `=`, `==`, `!=`, on the labels the kind accepts (selectable-fields.ts); any other label
+ * is refused with the real server's 400 BadRequest.
  */
-export function parseFieldSelector(sel: string | null): Matcher | undefined {
+export function parseFieldSelector(sel: string | null, t: ResourceType): Matcher | undefined {
   if (!sel) return undefined;
+  const fields = selectableFields(t);
   const reqs = splitTopLevel(sel).map((term) => {
     const m = /^([^\s!=]+)\s*(==|=|!=)\s*(.*)$/.exec(term);
     if (!m) throw badRequest(`invalid selector: '${sel}'; can't understand '${term}'`);
-    return { path: m[1]!, neg: m[2] === '!=', value: m[3]!.trim() };
+    const read = fields.get(m[1]!);
+    if (!read) throw badRequest(`field label not supported: ${m[1]!}`);
+    return { read, neg: m[2] === '!=', value: m[3]!.trim() };
   });
-  return (obj) => reqs.every((r) => ((fieldValue(obj, r.path) ?? '') === r.value) !== r.neg);
+  return (obj) => reqs.every((r) => (r.read(obj) === r.value) !== r.neg);
 }
 
 export function combine(...ms: (Matcher | undefined)[]): Matcher | undefined {
