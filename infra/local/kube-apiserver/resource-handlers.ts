@@ -4,6 +4,7 @@ import { badRequest, methodNotAllowed, notFound, unsupportedMediaType } from './
 import type { FaultInjector } from './faults.ts';
 import { boolParam, intParam, mediaType, parseBody, readBody, readBodyBytes, sendJson, wantsTable } from './http-util.ts';
 import { isObject, jsonPatch, mergePatch } from './json-patch.ts';
+import { listPage } from './list-paging.ts';
 import { type DeleteOptions, type Operations, present } from './operations.ts';
 import { decodeProtobufBody, isProtobuf } from './protobuf.ts';
 import { type Matcher, combine, parseFieldSelector, parseLabelSelector } from './selectors.ts';
@@ -47,60 +48,15 @@ export function verbOf(method: string, r: ResourceRoute, q: URLSearchParams): Ve
   }
 }
 
-/** Where a page ends: lists are sorted by (namespace, name), so the next page starts after this pair. */
-interface ListKey {
-  namespace: string;
-  name: string;
-}
-
-function encodeContinue(key: ListKey): string {
-  return Buffer.from(JSON.stringify({ v: 2, ns: key.namespace, name: key.name })).toString('base64url');
-}
-
-function decodeContinue(token: string): ListKey {
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { ns?: unknown; name?: unknown };
-    if (typeof parsed.ns === 'string' && typeof parsed.name === 'string') return { namespace: parsed.ns, name: parsed.name };
-  } catch {
-    // fall through: reported as the real server does
-  }
-  throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
-}
-
-const keyOf = (o: KubeObject): ListKey => ({ namespace: o.metadata.namespace ?? '', name: o.metadata.name! });
-
-/**
- * Compared as a pair, never as one "ns/name" string: that would sort `team-a/x` before `team/y` ('-' < '/') while
- * the store lists namespace `team` first, and a page boundary inside `team` would skip all of `team-a`.
- */
-function isAfter(o: KubeObject, start: ListKey): boolean {
-  const ns = o.metadata.namespace ?? '';
-  return ns > start.namespace || (ns === start.namespace && o.metadata.name! > start.name);
-}
-
 /** Label and field selectors of a list, watch or deletecollection (a bad one is a 400 before anything happens). */
 function matcherFor(q: URLSearchParams, t: ResourceType): Matcher | undefined {
   return combine(parseLabelSelector(q.get('labelSelector')), parseFieldSelector(q.get('fieldSelector'), t));
 }
 
 function list(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, r: ResourceRoute, q: URLSearchParams): void {
-  const { store } = deps.ops;
-  const matcher = matcherFor(q, r.type);
-  let items = store.list(r.type.storageKey, r.type.namespaced ? r.namespace : undefined);
-  if (matcher) items = items.filter(matcher);
-  const token = q.get('continue');
-  if (token) {
-    const start = decodeContinue(token);
-    items = items.filter((o) => isAfter(o, start));
-  }
-  const limit = intParam(q.get('limit'), 'limit');
-  const meta: Record<string, unknown> = { resourceVersion: String(store.resourceVersion) };
-  if (limit !== undefined && limit > 0 && items.length > limit) {
-    meta.remainingItemCount = items.length - limit;
-    items = items.slice(0, limit);
-    meta.continue = encodeContinue(keyOf(items[items.length - 1]!));
-  }
   const t = r.type;
+  const lq = { storageKey: t.storageKey, namespace: t.namespaced ? r.namespace : undefined, matcher: matcherFor(q, t) };
+  const { items, meta } = listPage(deps.ops.store, lq, q);
   if (wantsTable(req.headers.accept)) {
     sendJson(res, 200, toTable(t, items, q.get('includeObject'), meta));
     return;

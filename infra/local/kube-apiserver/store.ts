@@ -26,6 +26,14 @@ export interface WatchSink {
 
 type Bucket = Map<string, Map<string, KubeObject>>; // namespace ('' = cluster-scoped) -> name -> object
 
+/** The order list() returns: namespace, then name (code-unit order, like the real server's keys). */
+function byNamespaceThenName(a: KubeObject, b: KubeObject): number {
+  const [na, nb] = [a.metadata.namespace ?? '', b.metadata.namespace ?? ''];
+  if (na !== nb) return na < nb ? -1 : 1;
+  const [ma, mb] = [a.metadata.name!, b.metadata.name!];
+  return ma < mb ? -1 : ma > mb ? 1 : 0;
+}
+
 export class ObjectStore {
   private rv = 0;
   private readonly buckets = new Map<string, Bucket>();
@@ -102,12 +110,33 @@ export class ObjectStore {
     const rv = ++this.rv;
     const ns = obj.metadata.namespace ?? '';
     const byName = this.buckets.get(storageKey)?.get(ns);
+    // `prev` is what was stored (obj may be an unstored last version, e.g. a write that removed the last finalizer).
+    const stored = byName?.get(obj.metadata.name!);
     byName?.delete(obj.metadata.name!);
     if (byName?.size === 0) this.buckets.get(storageKey)!.delete(ns);
     // The real server reports a deleted object with the deletion's resourceVersion.
     const gone: KubeObject = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rv) } };
-    this.emit({ rv, type: 'DELETED', storageKey, obj: gone, prev: obj });
+    this.emit({ rv, type: 'DELETED', storageKey, obj: gone, prev: stored ?? obj });
     return gone;
+  }
+
+  /**
+   * The objects of one kind as they were at `rv`, sorted like list(): the current ones with the events since `rv`
+   * undone. Undefined when history no longer reaches back to `rv` (what etcd answers after compaction).
+   */
+  listAt(storageKey: string, namespace: string | undefined, rv: number): KubeObject[] | undefined {
+    const events = this.eventsSince(rv, storageKey);
+    if (!events) return undefined;
+    const current = this.list(storageKey, namespace);
+    if (events.length === 0) return current;
+    const key = (o: KubeObject): string => `${o.metadata.namespace ?? ''}\0${o.metadata.name}`;
+    const state = new Map(current.map((o) => [key(o), o]));
+    for (const ev of events.reverse()) {
+      if (namespace !== undefined && (ev.obj.metadata.namespace ?? '') !== namespace) continue;
+      if (ev.type === 'ADDED') state.delete(key(ev.obj));
+      else state.set(key(ev.obj), ev.prev!);
+    }
+    return [...state.values()].sort(byNamespaceThenName);
   }
 
   /** Events after `rv` still in history, or undefined when some were already dropped (→ 410 Gone). */
