@@ -90,6 +90,9 @@ void describe('kubectl compatibility', () => {
     await ok(['patch', 'pod', 'p1', '-n', 'demo', '--type', 'strategic', '-p', '{"spec":{"containers":[{"name":"redis","env":[{"name":"B","value":"2"}]}]}}']);
     const env = JSON.parse(await ok(['get', 'pod', 'p1', '-n', 'demo', '-o', 'jsonpath={.spec.containers[0].env}']));
     assert.deepEqual(env, [{ name: 'A', value: '1' }, { name: 'B', value: '2' }]);
+    // Deleting an element of a list the pod does not have stores nothing (not an element without its directive).
+    await ok(['patch', 'pod', 'p1', '-n', 'demo', '--type', 'strategic', '-p', '{"spec":{"volumes":[{"name":"x","$patch":"delete"}]}}']);
+    assert.equal(await ok(['get', 'pod', 'p1', '-n', 'demo', '-o', 'jsonpath={.spec.volumes}']), '');
     const bad = await kubectl(['patch', 'rd', 'sample-redis', '-n', 'demo', '--type', 'merge', '-p', '{"spec":{"mode":"Foo"}}']);
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr, /spec.mode: Unsupported value: "Foo"/);

@@ -37,6 +37,13 @@ void describe('patches', () => {
     assert.deepEqual(retained.spec, { b: 3 });
   });
 
+  void it('strategic merge stores nothing for a $patch: delete item when the list is missing', () => {
+    const out = strategicMerge('Pod', { spec: { containers: [{ name: 'a' }] } }, { spec: { volumes: [{ name: 'x', $patch: 'delete' }] } }) as any;
+    assert.deepEqual(out.spec, { containers: [{ name: 'a' }] });
+    const nested = strategicMerge('Pod', { spec: { containers: [] } }, { spec: { containers: [{ name: 'b', env: [{ name: 'E', $patch: 'delete' }] }] } }) as any;
+    assert.deepEqual(nested.spec.containers, [{ name: 'b' }]);
+  });
+
   void it('server-side apply merges intent, removes fields a manager stopped applying, and detects conflicts', () => {
     const base = { apiVersion: 'kubedb.com/v1', kind: 'Redis', metadata: { name: 'r' } };
     const first = serverSideApply({ live: undefined, applied: { ...base, spec: { a: 1, b: 2 } }, manager: 'm1', force: false, isCustom: true, apiVersion: 'kubedb.com/v1' });

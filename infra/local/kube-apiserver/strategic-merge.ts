@@ -46,13 +46,21 @@ function mergeKeyFor(kind: string, path: string[], field: string): string | unde
   }
 }
 
+/** A list item that is only a directive, or that deletes an element: neither is stored, even when there is nothing to delete. */
+function isDirectiveItem(x: unknown): boolean {
+  return isObject(x) && (x.$patch === 'delete' || (x.$patch !== undefined && Object.keys(x).length === 1));
+}
+
+const onlyDirectives = (v: unknown): boolean => Array.isArray(v) && v.length > 0 && v.every(isDirectiveItem);
+
+/** Patch content stored as is (no live value to merge into): directives are dropped, never stored. */
 function stripDirectives(v: unknown): unknown {
-  if (Array.isArray(v)) return v.filter((x) => !(isObject(x) && x.$patch !== undefined && Object.keys(x).length === 1)).map(stripDirectives);
+  if (Array.isArray(v)) return v.filter((x) => !isDirectiveItem(x)).map(stripDirectives);
   if (!isObject(v)) return v;
   const out: JsonObject = {};
   for (const [k, x] of Object.entries(v)) {
-    if (k.startsWith('$')) continue;
-    if (x !== null) out[k] = stripDirectives(x);
+    if (k.startsWith('$') || x === null || onlyDirectives(x)) continue;
+    out[k] = stripDirectives(x);
   }
   return out;
 }
@@ -60,6 +68,7 @@ function stripDirectives(v: unknown): unknown {
 function mergeList(kind: string, path: string[], field: string, orig: unknown, patch: unknown[]): unknown {
   const key = mergeKeyFor(kind, path, field);
   if (patch.some((x) => isObject(x) && x.$patch === 'replace')) return stripDirectives(patch);
+  if (!Array.isArray(orig) && onlyDirectives(patch)) return undefined; // nothing to store: the field stays absent
   if (!Array.isArray(orig) || key === undefined) return stripDirectives(patch);
   if (key === 'primitive') {
     const out: unknown[] = [...(orig as unknown[])];
@@ -78,6 +87,14 @@ function mergeList(kind: string, path: string[], field: string, orig: unknown, p
   return out;
 }
 
+/** The merged value of one field, or undefined when the field must be absent (null, `$patch: delete`, nothing left). */
+function mergeField(kind: string, path: string[], field: string, orig: unknown, v: unknown): unknown {
+  if (v === null) return undefined;
+  if (Array.isArray(v)) return mergeList(kind, path, field, orig, v);
+  if (isObject(v)) return strategicMerge(kind, orig, v, [...path, field]);
+  return v;
+}
+
 export function strategicMerge(kind: string, original: unknown, patch: unknown, path: string[] = []): unknown {
   if (!isObject(patch)) return patch;
   if (patch.$patch === 'replace') return stripDirectives(patch);
@@ -91,13 +108,9 @@ export function strategicMerge(kind: string, original: unknown, patch: unknown, 
       if (Array.isArray(cur) && Array.isArray(v)) out[field] = cur.filter((x) => !v.includes(x));
       continue;
     }
-    if (v === null) delete out[k];
-    else if (Array.isArray(v)) out[k] = mergeList(kind, path, k, out[k], v);
-    else if (isObject(v)) {
-      const merged = strategicMerge(kind, out[k], v, [...path, k]);
-      if (merged === undefined) delete out[k];
-      else out[k] = merged;
-    } else out[k] = v;
+    const merged = mergeField(kind, path, k, out[k], v);
+    if (merged === undefined) delete out[k];
+    else out[k] = merged;
   }
   if (Array.isArray(patch.$retainKeys)) {
     const keep = new Set(patch.$retainKeys as string[]);
