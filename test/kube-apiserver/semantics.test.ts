@@ -198,6 +198,14 @@ void describe('kube-apiserver semantics', () => {
     const pending = (await raw(s, 'GET', `${RD}/owner`)).json;
     assert.ok(pending.metadata.deletionTimestamp);
     assert.equal((await raw(s, 'GET', '/api/v1/namespaces/sem/secrets/owned')).status, 200);
+    const added = await raw(s, 'PATCH', `${RD}/owner`, { metadata: { finalizers: ['kubedb.com/test', 'b/late', 'a/late'] } }, { contentType: 'application/merge-patch+json' });
+    assert.equal(added.status, 422);
+    assert.equal(added.json.reason, 'Invalid');
+    assert.equal(
+      added.json.message,
+      'Redis.kubedb.com "owner" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{"a/late", "b/late"}',
+    );
+    assert.deepEqual((await raw(s, 'GET', `${RD}/owner`)).json.metadata.finalizers, ['kubedb.com/test']);
     const fin = await raw(s, 'PATCH', `${RD}/owner`, { metadata: { finalizers: null } }, { contentType: 'application/merge-patch+json' });
     assert.equal(fin.status, 200);
     assert.equal((await raw(s, 'GET', `${RD}/owner`)).status, 404);

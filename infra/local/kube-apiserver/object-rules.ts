@@ -118,6 +118,27 @@ export function applyKindRules(t: ResourceType, obj: KubeObject, isCreate: boole
   }
 }
 
+/** Go's %#v of a []string, as the real validation messages print it. */
+const goStrings = (xs: string[]): string => `[]string{${xs.map((x) => JSON.stringify(x)).join(', ')}}`;
+
+/**
+ * ValidateObjectMetaUpdate: once deletion has started, finalizers may only be removed, never added (an added one
+ * could hold the object forever after every controller has let go of it).
+ */
+export function metadataUpdateRules(existing: KubeObject, next: KubeObject): ValidationCause[] {
+  if (!existing.metadata.deletionTimestamp) return [];
+  const old = new Set(existing.metadata.finalizers ?? []);
+  const added = [...new Set(next.metadata.finalizers ?? [])].filter((f) => !old.has(f)).sort();
+  if (added.length === 0) return [];
+  return [
+    {
+      field: 'metadata.finalizers',
+      message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers ${goStrings(added)}`,
+      reason: 'FieldValueForbidden',
+    },
+  ];
+}
+
 /** Everything except metadata and status: what `metadata.generation` tracks (key order does not count). */
 export function specPart(obj: KubeObject): string {
   const { metadata: _m, status: _s, ...rest } = obj;

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { sameJson } from './canonical-json.ts';
 import { ApiError, alreadyExists, badRequest, conflict, forbidden, invalid, namespaceNotFound, notFound, unprocessable } from './errors.ts';
-import { applyKindRules, generateName, nowIso, returnsDeletedObject, specPart, validateName } from './object-rules.ts';
+import { applyKindRules, generateName, metadataUpdateRules, nowIso, returnsDeletedObject, specPart, validateName } from './object-rules.ts';
 import type { Registry } from './registry.ts';
 import type { ObjectStore } from './store.ts';
 import { type KubeObject, type ResourceType, apiVersionOf } from './types.ts';
@@ -68,8 +68,14 @@ export class Operations {
     }
   }
 
-  private admit(t: ResourceType, obj: KubeObject, isCreate: boolean): void {
-    const causes = [...(isCreate ? validateName(t, obj.metadata.name) : []), ...applyKindRules(t, obj, isCreate), ...(t.admit?.(obj) ?? [])];
+  /** `existing` is the stored object on update (undefined on create). */
+  private admit(t: ResourceType, obj: KubeObject, existing?: KubeObject): void {
+    const isCreate = existing === undefined;
+    const causes = [
+      ...(isCreate ? validateName(t, obj.metadata.name) : metadataUpdateRules(existing, obj)),
+      ...applyKindRules(t, obj, isCreate),
+      ...(t.admit?.(obj) ?? []),
+    ];
     if (causes.length > 0) throw invalid(t, obj.metadata.name ?? '', causes);
   }
 
@@ -105,7 +111,7 @@ export class Operations {
     // Built-in kinds without a spec/status split (Secret, ConfigMap...) have no generation on a real server.
     if (tracksGeneration(t)) obj.metadata.generation = 1;
     else delete obj.metadata.generation;
-    this.admit(t, obj, true);
+    this.admit(t, obj);
     if (this.store.get(t.storageKey, t.namespaced ? ns : '', obj.metadata.name!)) throw alreadyExists(t, obj.metadata.name!);
     if (opts.dryRun) return obj;
     return present(t, this.store.commit(t.storageKey, obj, 'ADDED'));
@@ -130,7 +136,7 @@ export class Operations {
       }
     } else if (rv !== existing.metadata.resourceVersion) throw conflict(t, name);
     const next = this.buildUpdate(t, existing, structuredClone(input), opts.subresource);
-    this.admit(t, next, false);
+    this.admit(t, next, existing);
     return this.commitUpdate(t, existing, next, opts);
   }
 
