@@ -38,6 +38,16 @@ void describe('watch protocol', () => {
     await eventually(() => recent.ended, 'timeoutSeconds ends the stream', 5000);
   });
 
+  void it('refuses a resourceVersion that is not a number with 400 before starting the stream (list too)', async () => {
+    for (const bad of ['abc', '-1']) {
+      const watch = await raw(s, 'GET', `${CM}?watch=1&resourceVersion=${bad}`);
+      assert.equal(watch.status, 400);
+      assert.equal(watch.json.reason, 'BadRequest');
+      assert.equal(watch.json.message, `resourceVersion: Invalid value: "${bad}": strconv.ParseUint: parsing "${bad}": invalid syntax`);
+    }
+    assert.equal((await raw(s, 'GET', `${CM}?resourceVersion=abc`)).status, 400);
+  });
+
   void it('applies label selectors to watches, turning moves out of the selector into DELETED', async () => {
     await raw(s, 'POST', CM, { metadata: { name: 'sel', labels: { role: 'x' } } });
     const w = await openWatch(s, `${CM}?watch=1&labelSelector=role%3Dx`);

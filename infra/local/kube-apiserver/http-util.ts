@@ -71,3 +71,13 @@ export function intParam(v: string | null, name: string): number | undefined {
   if (!Number.isInteger(n)) throw badRequest(`invalid ${name}: ${v}`);
   return n;
 }
+
+/**
+ * A list/watch `resourceVersion`: the real server parses it as a uint64 (APIObjectVersioner.ParseResourceVersion) and
+ * refuses anything else with this message; such a watch must not start (and then end in a 410, which tells the client
+ * to relist and retry forever).
+ */
+export function resourceVersionParam(v: string | null): string {
+  if (v === null || v === '' || /^\d+$/.test(v)) return v ?? '';
+  throw badRequest(`resourceVersion: Invalid value: ${JSON.stringify(v)}: strconv.ParseUint: parsing ${JSON.stringify(v)}: invalid syntax`);
+}

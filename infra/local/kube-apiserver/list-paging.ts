@@ -5,7 +5,7 @@
  * continue token older than the retained history is 410 Expired, as after etcd compaction.
  */
 import { ApiError, badRequest } from './errors.ts';
-import { intParam } from './http-util.ts';
+import { intParam, resourceVersionParam } from './http-util.ts';
 import type { Matcher } from './selectors.ts';
 import type { ObjectStore } from './store.ts';
 import type { KubeObject } from './types.ts';
@@ -67,7 +67,7 @@ function snapshotFor(store: ObjectStore, lq: ListQuery, token: ContinueToken | u
 
 export function listPage(store: ObjectStore, lq: ListQuery, q: URLSearchParams): ListPage {
   const continueParam = q.get('continue');
-  const rvParam = q.get('resourceVersion');
+  const rvParam = resourceVersionParam(q.get('resourceVersion'));
   if (continueParam && rvParam && rvParam !== '0') throw badRequest('specifying resource version is not allowed when using continue');
   const token = continueParam ? decodeContinue(continueParam) : undefined;
   // resourceVersion=0 is served by the watch cache, which does not page: limit is ignored (the whole list comes back).

@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { badRequest, methodNotAllowed, notFound, unsupportedMediaType } from './errors.ts';
 import type { FaultInjector } from './faults.ts';
-import { boolParam, intParam, mediaType, parseBody, readBody, readBodyBytes, sendJson, wantsTable } from './http-util.ts';
+import { boolParam, intParam, mediaType, parseBody, readBody, readBodyBytes, resourceVersionParam, sendJson, wantsTable } from './http-util.ts';
 import { isObject, jsonPatch, mergePatch } from './json-patch.ts';
 import { listPage } from './list-paging.ts';
 import { type DeleteOptions, type Operations, present } from './operations.ts';
@@ -168,7 +168,7 @@ export async function handleResource(deps: HandlerDeps, req: IncomingMessage, re
       serveWatch(req, res, {
         type: t,
         namespace: t.namespaced ? r.namespace : undefined,
-        resourceVersion: q.get('resourceVersion') ?? '',
+        resourceVersion: resourceVersionParam(q.get('resourceVersion')),
         matcher,
         asTable: wantsTable(req.headers.accept),
         allowBookmarks: boolParam(q.get('allowWatchBookmarks')),

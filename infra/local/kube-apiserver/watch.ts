@@ -79,8 +79,7 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRe
       .filter((o) => !w.matcher || w.matcher(o))
       .map((o) => encode('ADDED', o));
   } else {
-    const since = Number(rv);
-    const events = Number.isInteger(since) ? store.eventsSince(since, t.storageKey) : undefined;
+    const events = store.eventsSince(Number(rv), t.storageKey); // rv is digits (resourceVersionParam)
     if (!events) {
       res.end(goneLine());
       return;
