@@ -2,7 +2,8 @@
  * Failover-aware rolling vs KubeDB's order, side by side in one run: the same Reconfigure on a 3-shard × 2 Redis
  * Cluster and on a 3-pod Sentinel setup, once with `restart-strategy: kubedb` (replicas first, primaries restarted
  * without a failover) and once with our default (a controlled failover before each primary's restart), while a
- * write probe measures what clients see.
+ * write probe measures what clients see. The kubelet follows KubeDB's sentinel-mode start script to the second,
+ * including its `sleep 5`, so a restarted sentinel-mode pod is away as long as under KubeDB.
  * Usage: npx node bench/topology-strategies.bench.ts
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -63,9 +64,13 @@ async function runOne(kc: KubeConfig, mode: 'cluster' | 'sentinel', strategy: 'k
   };
 }
 
+/** KubeDB's sentinel-mode start script sleeps 5 s before anything else (on-start.sh): a pod restart takes that long. */
+const KUBEDB_SENTINEL_START_SLEEP_MS = 5000;
+
 export async function run(): Promise<Row[]> {
   const stateDir = await mkdtemp(join(tmpdir(), 'rr-topo-bench-'));
-  const stack = await startLocalStack({ stateDir });
+  // Restart costs are the point here, so the kubelet follows KubeDB's start scripts to the second.
+  const stack = await startLocalStack({ stateDir, startScripts: { sentinelStartSleepMs: KUBEDB_SENTINEL_START_SLEEP_MS } });
   const rows: Row[] = [];
   try {
     const kc = stack.kubeConfig;

@@ -9,6 +9,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { startKubeApiServer, type FaultInjector, type FaultVerb, type KubeApiServer, type VerbFault } from './kube-apiserver/index.ts';
 import { applyDefaultRedisVersions, startControllers } from './controllers/index.ts';
 import { killStaleProcesses } from './controllers/kubelet/stale-processes.ts';
+import type { StartScriptOptions } from './controllers/kubelet/start-context.ts';
 import { makeLogger, type Logger } from './controllers/runtime/log.ts';
 import { startLocalSqs, type LocalSqs } from './sqs/index.ts';
 import { startLambdaRunner, type LambdaRunner } from './lambda-runner/index.ts';
@@ -41,6 +42,8 @@ export interface LocalStackOptions {
   rbac?: boolean;
   /** API server fault injection, switched on once the stack is up (so its own bootstrap is not failed). */
   faults?: FaultPlan;
+  /** How closely the kubelet follows KubeDB's start scripts where that costs time (e.g. sentinel-mode `sleep 5`). */
+  startScripts?: StartScriptOptions;
 }
 
 /** Every verb the API server's fault injector can fail or slow down (a Record, so the compiler keeps it complete). */
@@ -125,7 +128,7 @@ async function startKubernetes(opts: LocalStackOptions, clusterId: string, stops
   await writeFile(forwarderKubeconfigPath, rbac ? await api.serviceAccountKubeconfig(FORWARDER_NAMESPACE, FORWARDER_SERVICE_ACCOUNT) : api.kubeconfig(), { mode: 0o600 });
   // The RedisVersion catalog KubeDB's installer ships (the parts the provisioner reads).
   await applyDefaultRedisVersions(kubeConfig);
-  const controllers = await startControllers(kubeConfig, { stateDir: kubeletStateDir(opts.stateDir) });
+  const controllers = await startControllers(kubeConfig, { stateDir: kubeletStateDir(opts.stateDir), ...(opts.startScripts !== undefined ? { kubelet: { scripts: opts.startScripts } } : {}) });
   stops.push(() => controllers.stop());
   if (opts.faults !== undefined) {
     const stopFaults = injectFaults(api.faults, opts.faults, makeLogger('faults'));

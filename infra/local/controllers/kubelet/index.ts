@@ -24,6 +24,7 @@ import type { SecretReader } from './container-env.ts';
 import { PodIpAllocator } from './ip-allocator.ts';
 import { PodSync } from './pod-sync.ts';
 import { killStaleProcesses } from './stale-processes.ts';
+import type { StartScriptOptions } from './start-context.ts';
 import { DEFAULT_READINESS_TIMING, type ReadinessTiming } from './readiness-probe.ts';
 
 export const DEFAULT_NODE_NAME = 'local-node-0';
@@ -36,6 +37,8 @@ export interface KubeletOptions {
   backoff?: { initialMs: number; maxMs: number };
   /** First-PONG polling and a scale for the pods' readiness probes (partial: the rest keeps its default). */
   readiness?: Partial<ReadinessTiming>;
+  /** How closely to follow KubeDB's start scripts where that costs time (start-context.ts). */
+  scripts?: StartScriptOptions;
   /** Cap on a pod's termination grace period. */
   maxGraceMs?: number;
   ipStartIndex?: number;
@@ -84,6 +87,7 @@ export async function startKubelet(kc: KubeConfig, opts: KubeletOptions): Promis
     maxGraceMs,
     backoff: opts.backoff ?? { initialMs: 500, maxMs: 10_000 },
     readiness: { ...DEFAULT_READINESS_TIMING, ...opts.readiness },
+    scripts: opts.scripts ?? {},
     requeue: (key) => controller.queue.add(key),
   });
   const podCache = (key: string): V1Pod | undefined => controller.watches[0]?.get(key);

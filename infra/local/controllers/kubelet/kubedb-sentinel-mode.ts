@@ -10,7 +10,9 @@
  * 5. the sentinels name this pod: start as primary; once up, a sentinel that still holds the master in s_down/o_down
  *    gets `SENTINEL REMOVE` + a fresh `MONITOR` (as the script does).
  * Every start appends `replica-announce-ip <podIP>` (the script announces `$HOSTNAME.$DATABASE_GOVERNING_SERVICE`).
- * Not emulated: the script's fixed `sleep 5`, the DNS wait, and the final sentinel RESETs for replicas a sentinel
+ * The script's fixed `sleep 5` before anything else ("as default down after ms is 5s") is emulated only when the
+ * kubelet is asked to (StartScriptOptions.sentinelStartSleepMs): it makes every sentinel-mode pod restart 5 s longer.
+ * Not emulated: the DNS wait, and the final sentinel RESETs for replicas a sentinel
  * still lists as down (with sticky IPs the sentinels see the same address come back by themselves).
  * $SENTINEL_REPLICAS stands in for the count KubeDB's redis-node-finder reads from the RedisSentinel object.
  */
@@ -145,6 +147,7 @@ async function masterFlags(sentinel: RedisTarget, masterName: string): Promise<s
 
 export async function planSentinelModeRedisStart(ctx: StartContext): Promise<RedisStartPlan> {
   const s = sentinelEnv(ctx);
+  await abortableSleep(ctx.scripts.sentinelStartSleepMs ?? 0, ctx.signal);
   const sentinels = await waitForSentinels(ctx, s);
   const password = ctx.env['REDIS_PASSWORD'] || undefined;
   const announce = [`replica-announce-ip ${ctx.podIP}`];

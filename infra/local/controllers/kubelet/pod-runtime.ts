@@ -13,7 +13,7 @@ import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { ContainerConfigError, expandVars, resolveEnv, type SecretReader } from './container-env.ts';
 import type { RedisStartPlan } from './kubedb-redis-start.ts';
 import { planKubeDbStart } from './kubedb-start.ts';
-import type { PodDirectory } from './start-context.ts';
+import type { PodDirectory, StartScriptOptions } from './start-context.ts';
 import { RedisProcess, type ProcessExit } from './redis-process.ts';
 import { pingRedis } from './redis-ping.ts';
 import { probeSettings, recordProbe, type ProbeSettings, type ProbeTally, type ReadinessTiming } from './readiness-probe.ts';
@@ -61,6 +61,7 @@ export interface PodRuntimeOptions {
   readiness: ReadinessTiming;
   onValkeySubstituted: () => void;
   directory: PodDirectory;
+  scripts: StartScriptOptions;
 }
 
 /** Pick the database container: KubeDB names it `redis`; otherwise the first container. */
@@ -183,6 +184,7 @@ export class PodRuntime {
       podIP,
       podRoot,
       directory: this.opts.directory,
+      scripts: this.opts.scripts,
       signal: this.abort.signal,
       log: this.opts.log,
     });

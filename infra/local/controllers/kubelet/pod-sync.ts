@@ -8,7 +8,7 @@ import type { Logger } from '../runtime/log.ts';
 import { nowRfc3339, stableStringify } from '../runtime/stable-json.ts';
 import type { SecretReader } from './container-env.ts';
 import type { PodIpAllocator } from './ip-allocator.ts';
-import type { PodDirectory } from './start-context.ts';
+import type { PodDirectory, StartScriptOptions } from './start-context.ts';
 import { buildPodStatus, statusUpToDate } from './pod-status.ts';
 import { PodRuntime } from './pod-runtime.ts';
 import type { ReadinessTiming } from './readiness-probe.ts';
@@ -25,6 +25,7 @@ export interface PodSyncOptions {
   backoff: { initialMs: number; maxMs: number };
   readiness: ReadinessTiming;
   directory: PodDirectory;
+  scripts: StartScriptOptions;
   /** Ask for another sync of this pod (its container changed state). */
   requeue: (key: string) => void;
 }
@@ -115,6 +116,7 @@ export class PodSync {
       backoff: this.o.backoff,
       readiness: this.o.readiness,
       directory: this.o.directory,
+      scripts: this.o.scripts,
       onValkeySubstituted: () => {
         if (!this.valkeyLogged) this.o.log.warn('valkey-server is not installed: Valkey pods run redis-server instead');
         this.valkeyLogged = true;

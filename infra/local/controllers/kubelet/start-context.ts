@@ -11,6 +11,15 @@ export interface PodDirectory {
   podIP(namespace: string, name: string): string | undefined;
 }
 
+/**
+ * How closely to follow KubeDB's start scripts where that costs time. Off by default so tests and demos stay quick;
+ * a benchmark comparing restart strategies switches it on, because what a restart costs in writes depends on it.
+ */
+export interface StartScriptOptions {
+  /** Sentinel-mode on-start.sh sleeps 5 s before anything else ("as default down after ms is 5s"). Default 0. */
+  sentinelStartSleepMs?: number;
+}
+
 export interface StartContext {
   pod: V1Pod;
   image: string;
@@ -20,6 +29,7 @@ export interface StartContext {
   podIP: string;
   podRoot: string;
   directory: PodDirectory;
+  scripts: StartScriptOptions;
   /** Aborted when the pod is being stopped: a script waiting for its peers gives up. */
   signal: AbortSignal;
   log: Logger;
