@@ -62,7 +62,7 @@ describe('resilience', { timeout: 600_000 }, () => {
     assert.ok((proxy?.duplicated() ?? 0) >= 4, 'messages were really duplicated');
   });
 
-  it('the runner restarted mid-flow and the forwarder crashed with a forced 410 → both runs complete', async () => {
+  it('the runner restarted mid-flow, every watch ended with 410 mid-flow, the forwarder crashed meanwhile → every run completes', async () => {
     const stack = await startTestStack();
     cleanups.push(() => stack.cleanup());
     const kc = stack.kubeConfig;
@@ -76,10 +76,17 @@ describe('resilience', { timeout: 600_000 }, () => {
     assert.equal(first.status?.phase, 'Successful', JSON.stringify(first.status));
     assert.equal(await maxclients(kc, 'crash', 'rd'), '4100');
 
+    // During a run: every open watch (the forwarder's, the controllers') ends with 410 Gone, then the forwarder is
+    // killed; a second request is created while it is down, and its restarted watch answers 410 again.
+    await applyObjects(kc, [reconfigure('crash', 'during-410', 'rd', { applyConfig: { 'redis.conf': 'maxclients 4150' } })] as never);
+    await waitFor('the run to be past halt', async () => ((await getOps(kc, 'crash', 'during-410')).status?.phase === 'Progressing' ? true : undefined), { intervalMs: 20 });
+    stack.api.faults.forceGone();
     await stack.forwarder?.stop({ kill: true });
     await applyObjects(kc, [reconfigure('crash', 'forwarder-restart', 'rd', { applyConfig: { 'redis.conf': 'maxclients 4200' } })] as never);
     stack.api.faults.forceGone(1);
     stack.forwarder?.start();
+    const during = await followOpsRequest(kc, 'crash', 'during-410', () => undefined, { timeoutMs: 180_000 });
+    assert.equal(during.status?.phase, 'Successful', JSON.stringify(during.status));
     const second = await followOpsRequest(kc, 'crash', 'forwarder-restart', () => undefined, { timeoutMs: 180_000 });
     assert.equal(second.status?.phase, 'Successful', JSON.stringify(second.status));
     assert.equal(await maxclients(kc, 'crash', 'rd'), '4200');
