@@ -149,3 +149,23 @@ export function knownClusterNodes(client: ProbeClient): Array<{ host: string; po
   if (!(client instanceof Cluster)) return [];
   return client.nodes('all').map((node) => ({ host: node.options.host ?? '', port: node.options.port ?? 0 })).filter((n) => n.host !== '');
 }
+
+/** The parts of ioredis 6's Cluster that {@link closeProbeClient} needs; they are not in its public typings. */
+interface ClusterRefreshInternals {
+  isRefreshing?: boolean;
+  refreshSlotsCache(callback: () => void): void;
+  clearNodesRefreshInterval(): void;
+}
+
+/**
+ * Disconnects a probe client for good. ioredis 6's Cluster clears its `slotsRefreshInterval` timer on disconnect,
+ * but a slot refresh in flight at that moment re-arms it when it ends, and from then on every refresh fails at once
+ * (no nodes left) and re-arms it again: a timer that keeps the process alive forever. The callback queued here runs
+ * after the one that re-arms the timer, and clears it.
+ */
+export function closeProbeClient(client: ProbeClient): void {
+  client.disconnect();
+  if (!(client instanceof Cluster)) return;
+  const internals = client as unknown as ClusterRefreshInternals;
+  if (internals.isRefreshing === true) internals.refreshSlotsCache(() => internals.clearNodesRefreshInterval());
+}

@@ -1,5 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { Cluster } from 'ioredis';
+import { closeProbeClient } from './clients.ts';
 import { keySlot } from './key-slot.ts';
 import { formatProbeReport, startWriteProbe } from './index.ts';
 import type { ProbeReport, WriteProbe } from './index.ts';
@@ -78,5 +80,23 @@ describe('write probe against a 3-master + 3-replica Redis Cluster', { timeout: 
     assert.ok(report.perTarget[killed]!.longestUnavailableMs > 0);
     // Asynchronous replication may lose writes the killed master acknowledged but had not yet sent: observed, not asserted.
     assert.ok(report.lostAcknowledgedWrites >= 0);
+  });
+
+  it('a client closed while a periodic slot refresh is in flight leaves no timer behind (ioredis 6 re-arms it)', async () => {
+    const client = new Cluster(seeds, { slotsRefreshInterval: 5, redisOptions: { password: PASSWORD } });
+    client.on('error', () => undefined);
+    const internals = client as unknown as { isRefreshing?: boolean; slotsTimer?: NodeJS.Timeout | null };
+    // Polled at every turn of the event loop: a refresh lasts one round trip.
+    const deadline = performance.now() + 10_000;
+    while (!(client.status === 'ready' && internals.isRefreshing === true)) {
+      assert.ok(performance.now() < deadline, 'no periodic slot refresh seen in flight');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    closeProbeClient(client);
+    await waitFor('the in-flight refresh ended', 10_000, () => internals.isRefreshing !== true);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const armed = internals.slotsTimer ?? null;
+    if (armed !== null) clearTimeout(armed); // so that a failure here does not also hang the test process
+    assert.equal(armed, null, 'no slot refresh timer left armed');
   });
 });

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createVerifierClient, createWriterClient, knownClusterNodes, waitUntilReady } from './clients.ts';
+import { closeProbeClient, createVerifierClient, createWriterClient, knownClusterNodes, waitUntilReady } from './clients.ts';
 import type { ProbeClient } from './clients.ts';
 import { discoverTargets } from './discover-targets.ts';
 import { countLostWrites, deleteProbeKeys } from './verify-keys.ts';
@@ -105,7 +105,7 @@ export function startWriteProbe(target: ProbeTarget, opts: ProbeOptions = {}): W
         await s.running.loops;
         extraSeeds = knownClusterNodes(client);
       } finally {
-        client.disconnect();
+        closeProbeClient(client);
       }
       const stoppedAt = now();
       for (const w of s.running.writers) w.tracker.closeAt(stoppedAt);
@@ -137,7 +137,7 @@ async function verifyAndReport(
   } catch (err) {
     throw new WriteProbeError(`verifying the probe's writes failed (last client error: ${String(lastVerifierError)})`, { cause: err });
   } finally {
-    verifier.disconnect();
+    closeProbeClient(verifier);
   }
 }
 
