@@ -17,6 +17,8 @@ export interface PodView {
   /** The container's own words when it is not running (CrashLoopBackOff message, last termination message). */
   problem?: string;
   creationTimestamp?: string;
+  /** When the pod last turned Ready (its Ready condition's lastTransitionTime), while it is Ready. */
+  readySince?: string;
 }
 
 export interface SecretView {

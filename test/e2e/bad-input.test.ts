@@ -68,6 +68,22 @@ describe('bad input ends Failed with a precise message; the database is untouche
     assert.equal(await maxclients(kc, ns, db), '500');
   });
 
+  it('a value redis-server lowers at start (maxclients above the open-file limit) is rolled back at once, saying why', async () => {
+    const kc = stack.kubeConfig;
+    // No machine grants 10000032 open files (Linux caps them at fs.nr_open, 1048576 by default): redis-server starts
+    // with a lower maxclients. spec.timeout stays at its 10 min default: the run must not wait it out.
+    const ops = await runOpsRequest(kc, reconfigure(ns, 'lowered-at-start', db, { applyConfig: { 'redis.conf': 'maxclients 10000000' } }));
+    assert.equal(ops.status?.phase, 'Failed', JSON.stringify(ops.status));
+    assert.ok(ops.status?.conditions?.some((c) => c.type === 'RolledBack'));
+    assert.match(
+      ops.status?.conditions?.find((c) => c.type === 'Failed')?.message ?? '',
+      /is Ready but runs another configuration: maxclients: expected "10000000", got "\d+" \(redis-server lowers maxclients to its open-file limit minus 32/,
+    );
+    await waitDatabaseReady(kc, ns, db);
+    assert.equal(isPaused(await getRedis(kc, ns, db)), false);
+    assert.equal(await maxclients(kc, ns, db), '500');
+  });
+
   it('spec.timeout bounds waiting: IfReady on a database that never gets Ready → Failed, not Paused', async () => {
     const kc = stack.kubeConfig;
     await createDatabase(kc, 'broken', 'rd', 'maxclients notanumber\n');

@@ -9,22 +9,25 @@ function containerProblem(container: V1ContainerStatus | undefined): string | un
   return candidates.find((text) => text !== undefined && text !== '');
 }
 
-const isReady = (pod: V1Pod): boolean => (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+const readyCondition = (pod: V1Pod) => (pod.status?.conditions ?? []).find((c) => c.type === 'Ready' && c.status === 'True');
 
 export function podView(pod: V1Pod): PodView {
   const meta = pod.metadata ?? {};
   const container = pod.status?.containerStatuses?.[0];
   const problem = containerProblem(container);
   const podIP = pod.status?.podIP;
+  const ready = readyCondition(pod);
+  const readySince = ready?.lastTransitionTime;
   return {
     name: meta.name ?? '',
     uid: meta.uid ?? '',
     deleting: meta.deletionTimestamp != null,
-    ready: isReady(pod),
+    ready: ready !== undefined,
     ...(podIP ? { podIP } : {}),
     restartCount: container?.restartCount ?? 0,
     ...(problem !== undefined ? { problem } : {}),
     ...(meta.creationTimestamp ? { creationTimestamp: new Date(meta.creationTimestamp).toISOString() } : {}),
+    ...(readySince ? { readySince: new Date(readySince).toISOString() } : {}),
   };
 }
 

@@ -16,6 +16,11 @@ describe('decideCheck', () => {
   });
   it('verifies the config once the replacement is Ready with an IP', () => {
     assert.deepEqual(decideCheck({ pod: pod({ ready: true, podIP: '127.10.0.2' }), evictedUid: 'old', now, deadline: later }), { kind: 'verify-config', podIP: '127.10.0.2' });
+    assert.deepEqual(decideCheck({ pod: pod({ ready: true, podIP: '127.10.0.2', readySince: '2026-01-01T00:00:55.000Z' }), evictedUid: 'old', now, deadline: later }), {
+      kind: 'verify-config',
+      podIP: '127.10.0.2',
+      readySince: '2026-01-01T00:00:55.000Z',
+    });
   });
   it('calls a restarting, failing replacement crash-looping, with the container\'s own words', () => {
     const d = decideCheck({ pod: pod({ restartCount: 2, problem: 'Bad directive or wrong number of arguments' }), evictedUid: 'old', now, deadline: later });

@@ -6,7 +6,7 @@ import type { PodView } from '../ports.ts';
 
 export type CheckDecision =
   | { kind: 'wait'; why: string }
-  | { kind: 'verify-config'; podIP: string }
+  | { kind: 'verify-config'; podIP: string; readySince?: string }
   | { kind: 'crash-looping'; problem: string }
   | { kind: 'timeout'; why: string };
 
@@ -17,7 +17,9 @@ export function decideCheck(input: { pod: PodView | undefined; evictedUid: strin
   if (replaced && !pod.ready && pod.restartCount > 0 && pod.problem !== undefined) {
     return { kind: 'crash-looping', problem: pod.problem };
   }
-  if (replaced && pod.ready && pod.podIP !== undefined) return { kind: 'verify-config', podIP: pod.podIP };
+  if (replaced && pod.ready && pod.podIP !== undefined) {
+    return { kind: 'verify-config', podIP: pod.podIP, ...(pod.readySince !== undefined ? { readySince: pod.readySince } : {}) };
+  }
   const why =
     pod === undefined ? 'pod not recreated yet' : !replaced ? 'old pod still terminating' : `pod not Ready${pod.problem !== undefined ? `: ${pod.problem}` : ''}`;
   if (input.now.getTime() > input.deadline.getTime()) return { kind: 'timeout', why };

@@ -16,6 +16,7 @@ import { dueStep } from '../progress.ts';
 import { loadOpsRequest } from '../load.ts';
 import { backoffDelaySeconds, stepTimeoutMs } from '../timeouts.ts';
 import { updateOpsStatus, withConditions } from '../ops-status.ts';
+import { describeMismatches, mismatchIsFinal } from './config-mismatch.ts';
 import { decideCheck } from './decide-check.ts';
 import { redisTarget } from './redis-target.ts';
 import { checkRollback, startRollback } from './rollback.ts';
@@ -68,26 +69,30 @@ async function check(ops: RedisOpsRequest, podName: string, plan: RestartPlan, d
   // A pod that does not come back healthy with the new configuration in time gets the previous one back, whatever
   // the cause: the database must end on a configuration that works.
   if (decision.kind === 'timeout') return startRollback(ops, podName, `it did not come back Ready within ${ops.spec.timeout ?? '10m'}: ${decision.why}`, data, deps);
-  const verdict: Verdict = decision.kind === 'wait' ? decision : await verifyRestartedPod(ops, podName, decision.podIP, plan, deps);
+  const verdict: Verdict = decision.kind === 'wait' ? decision : await verifyRestartedPod(ops, podName, decision, plan, deps);
   if (verdict.kind === 'go') return podVerified(ops, podName, plan, data, deps);
+  if (verdict.kind === 'fail') return startRollback(ops, podName, `it ${verdict.failure}`, data, deps);
   if (deps.now() > deadline) return startRollback(ops, podName, `it ${verdict.failure ?? `was not verified within ${ops.spec.timeout ?? '10m'}: ${verdict.why}`}`, data, deps);
   deps.log.info('pod not verified yet', { pod: podName, attempt: data.attempt, why: verdict.why });
   return recheck(data, deps);
 }
 
-type Verdict = { kind: 'go' } | { kind: 'wait'; why: string; failure?: string };
+type Verdict = { kind: 'go' } | { kind: 'wait'; why: string; failure?: string } | { kind: 'fail'; failure: string };
 
 /** The restarted pod is Ready: does its Redis run the new config, and is the topology whole again? */
-async function verifyRestartedPod(ops: RedisOpsRequest, podName: string, podIP: string, plan: RestartPlan, deps: StepDeps): Promise<Verdict> {
+async function verifyRestartedPod(ops: RedisOpsRequest, podName: string, ready: { podIP: string; readySince?: string }, plan: RestartPlan, deps: StepDeps): Promise<Verdict> {
   const redis = await deps.kube.getRedis(ops.metadata.namespace ?? '', ops.spec.databaseRef.name);
   if (redis === undefined) throw new OpsRequestFailedError('DatabaseNotFound', `Redis ${ops.metadata.namespace ?? ''}/${ops.spec.databaseRef.name} disappeared during the restart`);
-  const actual = await deps.redis.configGet(await redisTarget(redis, podIP, deps), plan.expected.map((e) => e.parameter));
+  const actual = await deps.redis.configGet(await redisTarget(redis, ready.podIP, deps), plan.expected.map((e) => e.parameter));
   const mismatches = compareWithConfigGet(plan.expected, actual);
   if (mismatches.length > 0) {
-    const detail = mismatches.map((m) => `${m.parameter}: expected "${m.expected}", got "${m.actual ?? '(none)'}"`).join('; ');
-    return { kind: 'wait', why: `Ready but the new config is not in effect yet: ${detail}`, failure: `is Ready but runs another configuration: ${detail}` };
+    const detail = describeMismatches(mismatches);
+    const failure = `is Ready but runs another configuration: ${detail}`;
+    // redis-server reads its config once, at start: a Ready pod's answer does not change by waiting.
+    if (mismatchIsFinal(ready.readySince, deps.now())) return { kind: 'fail', failure };
+    return { kind: 'wait', why: `Ready but the new config is not in effect yet: ${detail}`, failure };
   }
-  const gate = await afterRestart(redis, podName, podIP, deps);
+  const gate = await afterRestart(redis, podName, ready.podIP, deps);
   return gate.kind === 'go' ? gate : { kind: 'wait', why: gate.why, failure: `was restarted but the database did not become healthy within ${ops.spec.timeout ?? '10m'}: ${gate.why}` };
 }
 

@@ -1,6 +1,6 @@
 /**
- * Automatic rollback: a pod that cannot run with the new configuration — it crash-loops, or is not Ready, running
- * the new values and healthy within spec.timeout — gets the previous one back (from the snapshot apply-config took
+ * Automatic rollback: a pod that cannot run with the new configuration — it crash-loops, is Ready with other values
+ * (config-mismatch.ts), or is not Ready, running the new values and healthy within spec.timeout — gets the previous one back (from the snapshot apply-config took
  * before writing anything), the ops request is marked RolledBack, and once the pod is Ready again with the previous
  * values the run ends Failed with the reason — the database keeps working. Pods restarted and verified earlier in
  * the same run keep the new values in memory until their next restart (they then read the restored config); the
