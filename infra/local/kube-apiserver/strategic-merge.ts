@@ -7,43 +7,38 @@ import { isObject } from './json-patch.ts';
 
 type JsonObject = Record<string, unknown>;
 
+/** A field's patchMergeKey, or a rule for the fields whose key depends on the kind or the path. */
+type MergeKeyRule = string | ((kind: string, path: string[]) => string | undefined);
+
 /** patchMergeKey by field name, from the Go struct tags of core/v1 (path-dependent for `ports`). */
+const MERGE_KEYS = new Map<string, MergeKeyRule>([
+  ...[
+    'containers',
+    'initContainers',
+    'ephemeralContainers',
+    'env',
+    'volumes',
+    'imagePullSecrets',
+    'resourceClaims',
+    'containerStatuses',
+    'initContainerStatuses',
+  ].map((field): [string, MergeKeyRule] => [field, 'name']),
+  ['secrets', (kind) => (kind === 'ServiceAccount' ? 'name' : undefined)],
+  ['volumeMounts', 'mountPath'],
+  ['volumeDevices', 'devicePath'],
+  ['conditions', 'type'],
+  ['ownerReferences', 'uid'],
+  ['hostAliases', 'ip'],
+  ['podIPs', 'ip'],
+  ['hostIPs', 'ip'],
+  ['topologySpreadConstraints', 'topologyKey'],
+  ['finalizers', (_kind, path) => (path.length === 1 && path[0] === 'metadata' ? 'primitive' : undefined)],
+  ['ports', (kind, path) => (kind === 'Service' && path.join('.') === 'spec' ? 'port' : 'containerPort')],
+]);
+
 function mergeKeyFor(kind: string, path: string[], field: string): string | undefined {
-  switch (field) {
-    case 'containers':
-    case 'initContainers':
-    case 'ephemeralContainers':
-    case 'env':
-    case 'volumes':
-    case 'imagePullSecrets':
-    case 'resourceClaims':
-    case 'containerStatuses':
-    case 'initContainerStatuses':
-      return 'name';
-    case 'secrets':
-      return kind === 'ServiceAccount' ? 'name' : undefined;
-    case 'volumeMounts':
-      return 'mountPath';
-    case 'volumeDevices':
-      return 'devicePath';
-    case 'conditions':
-      return 'type';
-    case 'ownerReferences':
-      return 'uid';
-    case 'hostAliases':
-      return 'ip';
-    case 'podIPs':
-    case 'hostIPs':
-      return 'ip';
-    case 'topologySpreadConstraints':
-      return 'topologyKey';
-    case 'finalizers':
-      return path.length === 1 && path[0] === 'metadata' ? 'primitive' : undefined;
-    case 'ports':
-      return kind === 'Service' && path.join('.') === 'spec' ? 'port' : 'containerPort';
-    default:
-      return undefined;
-  }
+  const rule = MERGE_KEYS.get(field);
+  return typeof rule === 'function' ? rule(kind, path) : rule;
 }
 
 /** A list item that is only a directive, or that deletes an element: neither is stored, even when there is nothing to delete. */
@@ -95,26 +90,44 @@ function mergeField(kind: string, path: string[], field: string, orig: unknown, 
   return v;
 }
 
+const DELETE_FROM_PRIMITIVE_LIST = '$deleteFromPrimitiveList/';
+
+/** Directives that only steer the merge of their own object (handled around the field loop, or not at all). */
+function isObjectDirective(k: string): boolean {
+  return k === '$patch' || k === '$retainKeys' || k.startsWith('$setElementOrder/');
+}
+
+/** `$deleteFromPrimitiveList/<field>: [...]` removes those values from the primitive list `<field>`. */
+function deleteFromPrimitiveList(out: JsonObject, field: string, values: unknown): void {
+  const cur = out[field];
+  if (Array.isArray(cur) && Array.isArray(values)) out[field] = cur.filter((x) => !values.includes(x));
+}
+
+/** `$retainKeys: [...]` drops every field of the merged object that is not listed. */
+function retainKeys(out: JsonObject, keys: unknown): void {
+  if (!Array.isArray(keys)) return;
+  const keep = new Set(keys as string[]);
+  for (const k of Object.keys(out)) if (!keep.has(k)) delete out[k];
+}
+
+/** Merges one entry of the patch object into `out` (a field, or a `$deleteFromPrimitiveList/` directive). */
+function mergeEntry(kind: string, path: string[], out: JsonObject, k: string, v: unknown): void {
+  if (isObjectDirective(k)) return;
+  if (k.startsWith(DELETE_FROM_PRIMITIVE_LIST)) {
+    deleteFromPrimitiveList(out, k.slice(DELETE_FROM_PRIMITIVE_LIST.length), v);
+    return;
+  }
+  const merged = mergeField(kind, path, k, out[k], v);
+  if (merged === undefined) delete out[k];
+  else out[k] = merged;
+}
+
 export function strategicMerge(kind: string, original: unknown, patch: unknown, path: string[] = []): unknown {
   if (!isObject(patch)) return patch;
   if (patch.$patch === 'replace') return stripDirectives(patch);
   if (patch.$patch === 'delete') return undefined;
   const out: JsonObject = isObject(original) ? { ...original } : {};
-  for (const [k, v] of Object.entries(patch)) {
-    if (k === '$patch' || k === '$retainKeys' || k.startsWith('$setElementOrder/')) continue;
-    if (k.startsWith('$deleteFromPrimitiveList/')) {
-      const field = k.slice('$deleteFromPrimitiveList/'.length);
-      const cur = out[field];
-      if (Array.isArray(cur) && Array.isArray(v)) out[field] = cur.filter((x) => !v.includes(x));
-      continue;
-    }
-    const merged = mergeField(kind, path, k, out[k], v);
-    if (merged === undefined) delete out[k];
-    else out[k] = merged;
-  }
-  if (Array.isArray(patch.$retainKeys)) {
-    const keep = new Set(patch.$retainKeys as string[]);
-    for (const k of Object.keys(out)) if (!keep.has(k)) delete out[k];
-  }
+  for (const [k, v] of Object.entries(patch)) mergeEntry(kind, path, out, k, v);
+  retainKeys(out, patch.$retainKeys);
   return out;
 }
