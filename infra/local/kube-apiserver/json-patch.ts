@@ -94,6 +94,33 @@ function add(doc: Json, path: string, value: unknown, op: string): Json {
   return doc;
 }
 
+function replace(doc: Json, path: string, value: unknown, op: string): Json {
+  if (parsePointer(path).length === 0) return structuredClone(value);
+  remove(doc, path, op);
+  return add(doc, path, structuredClone(value), op);
+}
+
+function testValue(doc: Json, path: string, value: unknown, op: string): Json {
+  if (!deepEqual(get(doc, path, op), value)) throw unprocessable(`testing value ${path} failed: test failed`);
+  return doc;
+}
+
+/** Each RFC 6902 operation: the document after it (the document is changed in place unless its root is replaced). */
+const OPERATIONS = new Map<string, (doc: Json, o: Op) => Json>([
+  ['add', (doc, o) => add(doc, o.path, structuredClone(o.value), o.op)],
+  [
+    'remove',
+    (doc, o) => {
+      remove(doc, o.path, o.op);
+      return doc;
+    },
+  ],
+  ['replace', (doc, o) => replace(doc, o.path, o.value, o.op)],
+  ['move', (doc, o) => add(doc, o.path, remove(doc, o.from ?? '', o.op), o.op)],
+  ['copy', (doc, o) => add(doc, o.path, structuredClone(get(doc, o.from ?? '', o.op)), o.op)],
+  ['test', (doc, o) => testValue(doc, o.path, o.value, o.op)],
+]);
+
 /** Applies a JSON patch to a deep copy. Malformed patch → 400; a failing operation → 422 (as the real server). */
 export function jsonPatch(target: Json, patch: Json): Json {
   if (!Array.isArray(patch)) throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
@@ -102,33 +129,9 @@ export function jsonPatch(target: Json, patch: Json): Json {
     if (!isObject(raw) || typeof raw.op !== 'string' || typeof raw.path !== 'string') {
       throw badRequest('invalid JSON patch operation: ' + JSON.stringify(raw));
     }
-    const { op, path } = raw;
-    switch (op) {
-      case 'add':
-        doc = add(doc, path, structuredClone(raw.value), op);
-        break;
-      case 'remove':
-        remove(doc, path, op);
-        break;
-      case 'replace':
-        if (parsePointer(path).length === 0) doc = structuredClone(raw.value);
-        else {
-          remove(doc, path, op);
-          doc = add(doc, path, structuredClone(raw.value), op);
-        }
-        break;
-      case 'move':
-        doc = add(doc, path, remove(doc, raw.from ?? '', op), op);
-        break;
-      case 'copy':
-        doc = add(doc, path, structuredClone(get(doc, raw.from ?? '', op)), op);
-        break;
-      case 'test':
-        if (!deepEqual(get(doc, path, op), raw.value)) throw unprocessable(`testing value ${path} failed: test failed`);
-        break;
-      default:
-        throw badRequest(`Unexpected kind: ${op}`);
-    }
+    const apply = OPERATIONS.get(raw.op);
+    if (!apply) throw badRequest(`Unexpected kind: ${raw.op}`);
+    doc = apply(doc, raw);
   }
   return doc;
 }
