@@ -10,6 +10,18 @@ interface Printer {
 type Obj = Record<string, unknown>;
 const col = (name: string, type = 'string', priority = 0) => ({ name, type, format: '', description: name, priority });
 
+/** kubectl's pod STATUS: Terminating once deleted, else the last container waiting/terminated reason, else the pod's reason or phase. */
+function podReason(o: KubeObject, status: Obj, statuses: Obj[]): string {
+  if (o.metadata.deletionTimestamp) return 'Terminating';
+  let reason = (status.reason as string | undefined) ?? (status.phase as string | undefined) ?? 'Unknown';
+  for (const s of statuses) {
+    const state = (s.state ?? {}) as { waiting?: { reason?: string }; terminated?: { reason?: string } };
+    if (state.waiting?.reason) reason = state.waiting.reason;
+    else if (state.terminated?.reason) reason = state.terminated.reason;
+  }
+  return reason;
+}
+
 function podCells(o: KubeObject): unknown[] {
   const spec = (o.spec ?? {}) as Obj;
   const status = (o.status ?? {}) as Obj;
@@ -17,13 +29,7 @@ function podCells(o: KubeObject): unknown[] {
   const statuses = (status.containerStatuses as Obj[] | undefined) ?? [];
   const ready = statuses.filter((s) => s.ready === true).length;
   const restarts = statuses.reduce((n, s) => n + (Number(s.restartCount) || 0), 0);
-  let reason = (status.reason as string | undefined) ?? (status.phase as string | undefined) ?? 'Unknown';
-  for (const s of statuses) {
-    const state = (s.state ?? {}) as { waiting?: { reason?: string }; terminated?: { reason?: string } };
-    if (state.waiting?.reason) reason = state.waiting.reason;
-    else if (state.terminated?.reason) reason = state.terminated.reason;
-  }
-  if (o.metadata.deletionTimestamp) reason = 'Terminating';
+  const reason = podReason(o, status, statuses);
   return [
     `${ready}/${containers.length}`,
     reason,

@@ -23,19 +23,31 @@ export function prune(value: unknown, schema: JsonSchema | undefined): void {
     for (const item of value) prune(item, schema.items);
     return;
   }
-  const obj = value as Record<string, unknown>;
-  const props = schema.properties;
-  const preserve = schema['x-kubernetes-preserve-unknown-fields'] === true;
+  pruneObject(value as Record<string, unknown>, schema);
+}
+
+function pruneObject(obj: Record<string, unknown>, schema: JsonSchema): void {
   for (const key of Object.keys(obj)) {
-    const sub = props?.[key];
-    if (sub) prune(obj[key], sub);
-    else if (typeof schema.additionalProperties === 'object') prune(obj[key], schema.additionalProperties);
-    else if (!preserve && schema.additionalProperties !== true && (props || schema.type === 'object')) {
-      if (!schema['x-kubernetes-embedded-resource'] || (key !== 'apiVersion' && key !== 'kind' && key !== 'metadata')) {
-        delete obj[key];
-      }
-    }
+    const sub = fieldSchema(schema, key);
+    if (sub !== undefined) prune(obj[key], sub);
+    else if (dropsUnknownField(schema, key)) delete obj[key];
   }
+}
+
+/** The schema of an object's field: its declared one, else the `additionalProperties` schema; undefined if neither. */
+function fieldSchema(schema: JsonSchema, key: string): JsonSchema | undefined {
+  const declared = schema.properties?.[key];
+  if (declared) return declared;
+  return typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined;
+}
+
+const EMBEDDED_RESOURCE_FIELDS = new Set(['apiVersion', 'kind', 'metadata']);
+
+/** Whether a field without a schema is pruned: not when unknown fields are preserved, nor an embedded resource's type and metadata. */
+function dropsUnknownField(schema: JsonSchema, key: string): boolean {
+  if (schema['x-kubernetes-preserve-unknown-fields'] === true || schema.additionalProperties === true) return false;
+  if (!schema.properties && schema.type !== 'object') return false;
+  return !schema['x-kubernetes-embedded-resource'] || !EMBEDDED_RESOURCE_FIELDS.has(key);
 }
 
 function fieldPath(instancePath: string, extra?: string): string {
