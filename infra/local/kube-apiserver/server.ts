@@ -1,10 +1,9 @@
 /** The HTTP(S) request pipeline: authentication → routing → authorization → fault injection → handler. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authorizer, RequestAttributes, UserInfo } from './auth.ts';
-import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.ts';
 import { ApiError, forbidden, pageNotFound } from './errors.ts';
 import { sendError, sendJson } from './http-util.ts';
-import { openApiV3GroupVersion, openApiV3Root } from './openapi.ts';
+import { isHealthPath, nonResourceDocument } from './non-resource-paths.ts';
 import type { Registry } from './registry.ts';
 import { type HandlerDeps, type ResourceRoute, handleResource, verbOf } from './resource-handlers.ts';
 
@@ -32,23 +31,6 @@ function parseResourcePath(registry: Registry, group: string, version: string, r
   const t = registry.find(group, version, segs[0]!);
   if (!t) return undefined;
   return { type: t, namespace: undefined, name: segs[1], subresource: segs[2], watchPath };
-}
-
-function nonResource(deps: ServerDeps, segs: string[]): unknown {
-  const [a, b, c, d] = segs;
-  if (segs.length === 1 && (a === 'healthz' || a === 'readyz' || a === 'livez')) return 'ok';
-  if (segs.length === 1 && a === 'version') return versionInfo();
-  if (a === 'api' && segs.length === 1) return apiVersions();
-  if (a === 'api' && b === 'v1' && segs.length === 2) return apiResourceList(deps.registry, '', 'v1');
-  if (a === 'apis' && segs.length === 1) return apiGroupList(deps.registry);
-  if (a === 'apis' && segs.length === 2) return apiGroup(deps.registry, b!);
-  if (a === 'apis' && segs.length === 3) return apiResourceList(deps.registry, b!, c!);
-  if (a === 'openapi' && b === 'v3') {
-    if (segs.length === 2) return openApiV3Root(deps.registry);
-    if (c === 'api' && segs.length === 4) return openApiV3GroupVersion(deps.registry, '', d!);
-    if (c === 'apis' && segs.length === 5) return openApiV3GroupVersion(deps.registry, d!, segs[4]!);
-  }
-  return undefined;
 }
 
 /** The 403 of k8s.io/apiserver's authorization filter (responsewriters.Forbidden + apierrors.NewForbidden). */
@@ -85,24 +67,33 @@ function resourceAttributes(user: UserInfo, route: ResourceRoute, verb: string, 
   return { user, verb, resourceRequest: true, apiGroup: t.group, resource: t.plural, subresource: route.subresource ?? '', namespace, name, path };
 }
 
+function resourceRouteOf(registry: Registry, segs: string[]): ResourceRoute | undefined {
+  if (segs[0] === 'api' && segs[1] === 'v1' && segs.length > 2) return parseResourcePath(registry, '', 'v1', segs.slice(2));
+  if (segs[0] === 'apis' && segs.length > 3) return parseResourcePath(registry, segs[1]!, segs[2]!, segs.slice(3));
+  return undefined;
+}
+
+/** GET or HEAD of a health, version, discovery or OpenAPI document (`user` is undefined only for a health check). */
+function serveNonResource(deps: ServerDeps, req: IncomingMessage, res: ServerResponse, user: UserInfo | undefined, segs: string[], path: string): void {
+  const doc = nonResourceDocument(deps.registry, segs);
+  if (doc === undefined) throw pageNotFound();
+  if (req.method !== 'GET' && req.method !== 'HEAD') throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+  if (user) authorize(deps, { user, verb: 'get', resourceRequest: false, apiGroup: '', resource: '', subresource: '', namespace: '', name: '', path });
+  if (typeof doc === 'string') {
+    res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': doc.length });
+    res.end(doc);
+  } else sendJson(res, 200, doc);
+}
+
 async function route(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://local');
   const segs = url.pathname.split('/').filter((s) => s.length > 0).map(decodeURIComponent);
-  const isHealth = segs.length === 1 && ['healthz', 'readyz', 'livez'].includes(segs[0]!);
+  const isHealth = isHealthPath(segs);
   const user = deps.authenticate(req);
   if (!user && !isHealth) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
-  let route: ResourceRoute | undefined;
-  if (segs[0] === 'api' && segs[1] === 'v1' && segs.length > 2) route = parseResourcePath(deps.registry, '', 'v1', segs.slice(2));
-  else if (segs[0] === 'apis' && segs.length > 3) route = parseResourcePath(deps.registry, segs[1]!, segs[2]!, segs.slice(3));
+  const route = resourceRouteOf(deps.registry, segs);
   if (!route) {
-    const doc = nonResource(deps, segs);
-    if (doc === undefined) throw pageNotFound();
-    if (req.method !== 'GET' && req.method !== 'HEAD') throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
-    if (user) authorize(deps, { user, verb: 'get', resourceRequest: false, apiGroup: '', resource: '', subresource: '', namespace: '', name: '', path: url.pathname });
-    if (typeof doc === 'string') {
-      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': doc.length });
-      res.end(doc);
-    } else sendJson(res, 200, doc);
+    serveNonResource(deps, req, res, user, segs, url.pathname);
     return;
   }
   const verb = verbOf(req.method ?? 'GET', route, url.searchParams);
