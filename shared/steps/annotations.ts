@@ -3,14 +3,19 @@
  * does not touch `spec`, which KubeDB treats as immutable, nor bump `generation`).
  */
 import { z } from 'zod';
+import { boundedName } from '../kubedb/names.ts';
 
 export const ANNOTATION_PREFIX = 'redis-reconfigure.io';
 /** The restart plan written by apply-config: which pods, in which order, and what CONFIG GET must show. */
 export const PLAN_ANNOTATION = `${ANNOTATION_PREFIX}/plan`;
+/** An annotation key's name part (after the prefix) is at most 63 characters; a pod name may be longer. */
+const ANNOTATION_NAME_MAX = 63;
+const perPodAnnotation = (marker: string, pod: string): string =>
+  `${ANNOTATION_PREFIX}/${marker}.${boundedName(pod, '', ANNOTATION_NAME_MAX - marker.length - 1)}`;
 /** `evicted.<pod>` = uid of the pod that was evicted: a redelivered evict never evicts its replacement. */
-export const evictedAnnotation = (pod: string): string => `${ANNOTATION_PREFIX}/evicted.${pod}`;
+export const evictedAnnotation = (pod: string): string => perPodAnnotation('evicted', pod);
 /** `failover-issued.<pod>` = when the last failover of that primary was sent (ISO time): re-sent only well after. */
-export const failoverIssuedAnnotation = (pod: string): string => `${ANNOTATION_PREFIX}/failover-issued.${pod}`;
+export const failoverIssuedAnnotation = (pod: string): string => perPodAnnotation('failover-issued', pod);
 /** Set when a pod failed with the new config and the previous config was restored. */
 export const ROLLBACK_ANNOTATION = `${ANNOTATION_PREFIX}/rolled-back`;
 /** `failover` (default) or `kubedb`: restart primaries without a prior failover, as KubeDB does (for comparison). */
