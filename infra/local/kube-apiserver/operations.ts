@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { sameJson } from './canonical-json.ts';
 import { ApiError, alreadyExists, badRequest, conflict, forbidden, invalid, namespaceNotFound, notFound, unprocessable } from './errors.ts';
+import { deletionGrace, isBuiltinKind, markedForDeletion, repeatedDeletion } from './graceful-deletion.ts';
 import { applyKindRules, generateName, metadataUpdateRules, nowIso, returnsDeletedObject, specPart, validateName } from './object-rules.ts';
 import type { Registry } from './registry.ts';
 import type { ObjectStore } from './store.ts';
@@ -37,6 +38,68 @@ export function namespaceType(registry: Registry): ResourceType {
 
 export function tracksGeneration(t: ResourceType): boolean {
   return t.isCustom || (t.group === '' && t.kind === 'Pod');
+}
+
+/** A body without an object `metadata` is a 400 before anything else. */
+function requireMetadata(input: KubeObject): void {
+  if (!input || typeof input !== 'object' || typeof input.metadata !== 'object' || input.metadata === null) {
+    throw badRequest('Object metadata is missing or malformed');
+  }
+}
+
+/** A namespaced object takes the namespace of the request path (another one in the body is a 400); others have none. */
+function placeInNamespace(t: ResourceType, obj: KubeObject, ns: string): void {
+  if (!t.namespaced) {
+    delete obj.metadata.namespace;
+    return;
+  }
+  if (obj.metadata.namespace && obj.metadata.namespace !== ns) {
+    throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+  }
+  obj.metadata.namespace = ns;
+}
+
+/** The fields the server sets on create: type meta, uid, creationTimestamp, generation (client values are dropped). */
+function initServerFields(t: ResourceType, obj: KubeObject): void {
+  obj.apiVersion = apiVersionOf(t);
+  obj.kind = t.kind;
+  if (t.statusSubresource && t.isCustom) delete obj.status; // status is set only through /status
+  for (const k of ['uid', 'resourceVersion', 'deletionTimestamp', 'deletionGracePeriodSeconds'] as const) delete obj.metadata[k];
+  Object.assign(obj.metadata, { uid: randomUUID(), creationTimestamp: nowIso() });
+  // Built-in kinds without a spec/status split (Secret, ConfigMap...) have no generation on a real server.
+  if (tracksGeneration(t)) obj.metadata.generation = 1;
+  else delete obj.metadata.generation;
+}
+
+/** An update's resourceVersion, when it has one, must be the stored one (409). */
+function checkResourceVersion(t: ResourceType, name: string, rv: string | undefined, existing: KubeObject, required: boolean): void {
+  if (rv === undefined || rv === '') {
+    // Custom resources do not allow unconditional update (AllowUnconditionalUpdate=false), built-ins do.
+    if (required && t.isCustom) {
+      throw invalid(t, name, [{ field: 'metadata.resourceVersion', message: 'Invalid value: 0x0: must be specified for an update', reason: 'FieldValueInvalid' }]);
+    }
+  } else if (rv !== existing.metadata.resourceVersion) throw conflict(t, name);
+}
+
+/** DeleteOptions.preconditions: a uid or resourceVersion other than the stored one is a 409. */
+function checkPreconditions(t: ResourceType, name: string, existing: KubeObject, pre: DeleteOptions['preconditions']): void {
+  if (pre?.uid && pre.uid !== existing.metadata.uid) {
+    throw new ApiError(409, 'Conflict', `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${existing.metadata.uid}`, { name, kind: t.plural });
+  }
+  if (pre?.resourceVersion && pre.resourceVersion !== existing.metadata.resourceVersion) {
+    throw new ApiError(409, 'Conflict', `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${existing.metadata.resourceVersion}`, { name, kind: t.plural });
+  }
+}
+
+/** The Success Status of a completed delete, for the kinds whose delete does not return the object. */
+function deletedStatus(t: ResourceType, name: string, existing: KubeObject): Record<string, unknown> {
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Success',
+    details: { name, ...(t.group ? { group: t.group } : {}), kind: t.plural, uid: existing.metadata.uid },
+  };
 }
 
 export class Operations {
@@ -90,27 +153,13 @@ export class Operations {
   }
 
   create(t: ResourceType, ns: string, input: KubeObject, opts: WriteOptions = {}): KubeObject {
-    if (!input || typeof input !== 'object' || typeof input.metadata !== 'object' || input.metadata === null) {
-      throw badRequest('Object metadata is missing or malformed');
-    }
+    requireMetadata(input);
     this.checkTypeMeta(t, input);
     const obj: KubeObject = structuredClone(input);
-    if (t.namespaced) {
-      if (obj.metadata.namespace && obj.metadata.namespace !== ns) {
-        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
-      }
-      obj.metadata.namespace = ns;
-    } else delete obj.metadata.namespace;
+    placeInNamespace(t, obj, ns);
     if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = generateName(obj.metadata.generateName);
     this.checkNamespace(t, ns, obj.metadata.name ?? '');
-    obj.apiVersion = apiVersionOf(t);
-    obj.kind = t.kind;
-    if (t.statusSubresource && t.isCustom) delete obj.status; // status is set only through /status
-    for (const k of ['uid', 'resourceVersion', 'deletionTimestamp', 'deletionGracePeriodSeconds'] as const) delete obj.metadata[k];
-    Object.assign(obj.metadata, { uid: randomUUID(), creationTimestamp: nowIso() });
-    // Built-in kinds without a spec/status split (Secret, ConfigMap...) have no generation on a real server.
-    if (tracksGeneration(t)) obj.metadata.generation = 1;
-    else delete obj.metadata.generation;
+    initServerFields(t, obj);
     this.admit(t, obj);
     if (this.store.get(t.storageKey, t.namespaced ? ns : '', obj.metadata.name!)) throw alreadyExists(t, obj.metadata.name!);
     if (opts.dryRun) return obj;
@@ -119,22 +168,14 @@ export class Operations {
 
   /** PUT semantics; `requireResourceVersion` is false for patches (they are unconditional unless they carry one). */
   update(t: ResourceType, ns: string, name: string, input: KubeObject, opts: WriteOptions = {}, requireResourceVersion = true): KubeObject {
-    if (!input || typeof input !== 'object' || typeof input.metadata !== 'object' || input.metadata === null) {
-      throw badRequest('Object metadata is missing or malformed');
-    }
+    requireMetadata(input);
     this.checkTypeMeta(t, input);
     const existing = this.store.get(t.storageKey, t.namespaced ? ns : '', name);
     if (!existing) throw notFound(t, name);
     if (input.metadata.name !== undefined && input.metadata.name !== name) {
       throw badRequest(`the name of the object (${input.metadata.name}) does not match the name on the URL (${name})`);
     }
-    const rv = input.metadata.resourceVersion;
-    if (rv === undefined || rv === '') {
-      // Custom resources do not allow unconditional update (AllowUnconditionalUpdate=false), built-ins do.
-      if (requireResourceVersion && t.isCustom) {
-        throw invalid(t, name, [{ field: 'metadata.resourceVersion', message: 'Invalid value: 0x0: must be specified for an update', reason: 'FieldValueInvalid' }]);
-      }
-    } else if (rv !== existing.metadata.resourceVersion) throw conflict(t, name);
+    checkResourceVersion(t, name, input.metadata.resourceVersion, existing, requireResourceVersion);
     const next = this.buildUpdate(t, existing, structuredClone(input), opts.subresource);
     this.admit(t, next, existing);
     return this.commitUpdate(t, existing, next, opts);
@@ -189,60 +230,32 @@ export class Operations {
   delete(t: ResourceType, ns: string, name: string, opts: DeleteOptions = {}): { body: KubeObject | Record<string, unknown>; pending: boolean } {
     const existing = this.store.get(t.storageKey, t.namespaced ? ns : '', name);
     if (!existing) throw notFound(t, name);
-    const pre = opts.preconditions;
-    if (pre?.uid && pre.uid !== existing.metadata.uid) {
-      throw new ApiError(409, 'Conflict', `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${existing.metadata.uid}`, { name, kind: t.plural });
-    }
-    if (pre?.resourceVersion && pre.resourceVersion !== existing.metadata.resourceVersion) {
-      throw new ApiError(409, 'Conflict', `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${existing.metadata.resourceVersion}`, { name, kind: t.plural });
-    }
+    checkPreconditions(t, name, existing, opts.preconditions);
     const pending = this.pendingDeletion(t, existing, opts);
-    if (pending) {
-      if (opts.dryRun) return { body: present(t, pending), pending: true };
-      const stored = pending === existing ? existing : this.store.commit(t.storageKey, pending, 'MODIFIED');
-      return { body: present(t, stored), pending: true };
-    }
+    if (pending) return { body: present(t, this.storePending(t, existing, pending, opts)), pending: true };
     if (opts.dryRun) return { body: present(t, existing), pending: false };
     const gone = this.store.remove(t.storageKey, existing);
-    if (returnsDeletedObject(t)) return { body: present(t, gone), pending: false };
-    return {
-      body: {
-        kind: 'Status',
-        apiVersion: 'v1',
-        metadata: {},
-        status: 'Success',
-        details: { name, ...(t.group ? { group: t.group } : {}), kind: t.plural, uid: existing.metadata.uid },
-      },
-      pending: false,
-    };
+    return { body: returnsDeletedObject(t) ? present(t, gone) : deletedStatus(t, name, existing), pending: false };
+  }
+
+  /** The object of a pending deletion as stored (unchanged by a repeated delete that shortens nothing, or a dry run). */
+  private storePending(t: ResourceType, existing: KubeObject, pending: KubeObject, opts: DeleteOptions): KubeObject {
+    if (opts.dryRun) return pending;
+    return pending === existing ? existing : this.store.commit(t.storageKey, pending, 'MODIFIED');
   }
 
   /** The object to store when deletion must wait (graceful pod, finalizers, namespace), or undefined to remove now. */
   private pendingDeletion(t: ResourceType, existing: KubeObject, opts: DeleteOptions): KubeObject | undefined {
-    const m = existing.metadata;
-    const finalizers = m.finalizers ?? [];
-    const isPod = t.kind === 'Pod' && !t.isCustom;
-    const isNamespace = t.kind === 'Namespace' && !t.isCustom;
-    const spec = (existing.spec ?? {}) as { nodeName?: string; terminationGracePeriodSeconds?: number };
-    let grace = 0;
-    if (isPod && spec.nodeName) grace = opts.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
-    if (grace === 0 && finalizers.length === 0 && !isNamespace) return undefined;
-    if (grace === 0 && finalizers.length === 0 && isNamespace && this.store.countInNamespace(m.name!) === 0) return undefined;
-    if (m.deletionTimestamp) {
-      // A repeated delete may only shorten a pending grace period; grace 0 (the kubelet's) completes it.
-      if (grace < (m.deletionGracePeriodSeconds ?? 0)) {
-        if (grace === 0 && finalizers.length === 0) return undefined;
-        const deletionTimestamp = new Date(Date.now() + grace * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
-        return { ...existing, metadata: { ...m, deletionGracePeriodSeconds: grace, deletionTimestamp } };
-      }
-      return existing;
-    }
-    const next: KubeObject = structuredClone(existing);
-    next.metadata.deletionTimestamp = new Date(Date.now() + grace * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
-    next.metadata.deletionGracePeriodSeconds = grace;
-    if (isNamespace) next.status = { ...(next.status as object), phase: 'Terminating' };
-    if (next.metadata.generation !== undefined) next.metadata.generation += 1; // the real server bumps it on graceful deletion
-    return next;
+    const grace = deletionGrace(t, existing, opts.gracePeriodSeconds);
+    if (this.removableNow(t, existing, grace)) return undefined;
+    if (existing.metadata.deletionTimestamp) return repeatedDeletion(existing, grace);
+    return markedForDeletion(t, existing, grace);
+  }
+
+  /** No grace period and no finalizers, and for a namespace nothing left in it. */
+  private removableNow(t: ResourceType, existing: KubeObject, grace: number): boolean {
+    if (grace !== 0 || (existing.metadata.finalizers ?? []).length !== 0) return false;
+    return !isBuiltinKind(t, 'Namespace') || this.store.countInNamespace(existing.metadata.name!) === 0;
   }
 
   /** policy/v1 Eviction: a graceful delete of the pod, after the (pluggable) disruption-budget check. */
