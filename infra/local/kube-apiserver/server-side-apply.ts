@@ -86,47 +86,75 @@ export interface ApplyRequest {
   apiVersion: string;
 }
 
+interface Conflict {
+  field: string;
+  owner: string;
+}
+
+const isApplyBy = (manager: string) => (e: ManagedEntry) => e.manager === manager && e.operation === 'Apply';
+
+/** Leaf fields owned by another Apply manager whose value this apply would change. */
+function findConflicts(others: ManagedEntry[], newLeaves: string[], live: KubeObject | undefined, applied: KubeObject): Conflict[] {
+  const conflicts: Conflict[] = [];
+  for (const other of others) {
+    for (const leaf of leaves(other.fieldsV1 ?? {})) {
+      if (newLeaves.includes(leaf) && !sameJson(at(live, leaf), at(applied, leaf))) conflicts.push({ field: leaf, owner: other.manager });
+    }
+  }
+  return conflicts;
+}
+
+function conflictError(conflicts: Conflict[], applied: KubeObject): ApiError {
+  const causes = conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.owner}"`, field: c.field }));
+  const list = conflicts.map((c) => `conflict with "${c.owner}": ${c.field}`).join('\n- ');
+  return new ApiError(409, 'Conflict', `Apply failed with ${conflicts.length} conflict${conflicts.length > 1 ? 's' : ''}: ${list}`, {
+    ...(applied.metadata.name ? { name: applied.metadata.name } : {}),
+    causes,
+  });
+}
+
+/** `force=true`: each conflicting field leaves its previous owner's field set. */
+function takeOwnership(others: ManagedEntry[], conflicts: Conflict[]): void {
+  for (const c of conflicts) {
+    const owner = others.find((o) => o.manager === c.owner);
+    if (owner?.fieldsV1) removeFromSet(owner.fieldsV1, c.field);
+  }
+}
+
+/** Fields the manager applied before but no longer applies are removed, unless another Apply manager owns them. */
+function removeDroppedFields(base: KubeObject, previous: FieldSet | undefined, newLeaves: string[], others: ManagedEntry[]): void {
+  const ownedByOthers = new Set(others.flatMap((o) => leaves(o.fieldsV1 ?? {})));
+  for (const leaf of leaves(previous ?? {})) {
+    if (!newLeaves.includes(leaf) && !ownedByOthers.has(leaf)) removePath(base, leaf);
+  }
+}
+
+function applyEntry(manager: string, apiVersion: string, fieldsV1: FieldSet): ManagedEntry {
+  return {
+    manager,
+    operation: 'Apply',
+    apiVersion,
+    time: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    fieldsType: 'FieldsV1',
+    fieldsV1,
+  };
+}
+
 export function serverSideApply(req: ApplyRequest): KubeObject {
   const { live, applied, manager } = req;
   const entries = ((live?.metadata.managedFields ?? []) as ManagedEntry[]).map((e) => structuredClone(e));
   const newSet = fieldSetOf(applied);
   const newLeaves = leaves(newSet);
   const others = entries.filter((e) => e.manager !== manager && e.operation === 'Apply');
-  const conflicts: { field: string; owner: string }[] = [];
-  for (const other of others) {
-    for (const leaf of leaves(other.fieldsV1 ?? {})) {
-      if (newLeaves.includes(leaf) && !sameJson(at(live, leaf), at(applied, leaf))) conflicts.push({ field: leaf, owner: other.manager });
-    }
-  }
-  if (conflicts.length > 0 && !req.force) {
-    const causes = conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.owner}"`, field: c.field }));
-    const list = conflicts.map((c) => `conflict with "${c.owner}": ${c.field}`).join('\n- ');
-    throw new ApiError(409, 'Conflict', `Apply failed with ${conflicts.length} conflict${conflicts.length > 1 ? 's' : ''}: ${list}`, {
-      ...(applied.metadata.name ? { name: applied.metadata.name } : {}),
-      causes,
-    });
-  }
-  for (const c of conflicts) {
-    const owner = others.find((o) => o.manager === c.owner);
-    if (owner?.fieldsV1) removeFromSet(owner.fieldsV1, c.field);
-  }
+  const conflicts = findConflicts(others, newLeaves, live, applied);
+  if (conflicts.length > 0 && !req.force) throw conflictError(conflicts, applied);
+  takeOwnership(others, conflicts);
   const base: KubeObject = structuredClone(live ?? { metadata: {} });
-  const mine = entries.find((e) => e.manager === manager && e.operation === 'Apply');
-  const ownedByOthers = new Set(others.flatMap((o) => leaves(o.fieldsV1 ?? {})));
-  for (const leaf of leaves(mine?.fieldsV1 ?? {})) {
-    if (!newLeaves.includes(leaf) && !ownedByOthers.has(leaf)) removePath(base, leaf);
-  }
+  removeDroppedFields(base, entries.find(isApplyBy(manager))?.fieldsV1, newLeaves, others);
   const body = structuredClone(applied) as Record<string, unknown>;
   const merged = (req.isCustom ? mergeAtomicLists(base, body) : strategicMerge(applied.kind ?? '', base, body)) as KubeObject;
-  const entry: ManagedEntry = {
-    manager,
-    operation: 'Apply',
-    apiVersion: req.apiVersion,
-    time: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-    fieldsType: 'FieldsV1',
-    fieldsV1: newSet,
-  };
-  const rest = entries.filter((e) => !(e.manager === manager && e.operation === 'Apply'));
+  const entry = applyEntry(manager, req.apiVersion, newSet);
+  const rest = entries.filter((e) => !isApplyBy(manager)(e));
   merged.metadata = { ...merged.metadata, managedFields: [...rest, entry] };
   return merged;
 }
