@@ -2,6 +2,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import YAML from 'yaml';
 import { ApiError, badRequest } from './errors.ts';
+import { isObject } from './json-patch.ts';
+import type { KubeObject } from './types.ts';
 
 const MAX_BODY = 3 * 1024 * 1024; // the real server's default request size limit is 3 MiB
 
@@ -36,6 +38,11 @@ export function parseBody(text: string, contentType: string): unknown {
     const what = yaml ? 'yaml' : 'json';
     throw badRequest(`error decoding ${what}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
   }
+}
+
+export function asObject(v: unknown): KubeObject {
+  if (!isObject(v)) throw badRequest('the body of the request must be a JSON object');
+  return v as KubeObject;
 }
 
 export function sendJson(res: ServerResponse, code: number, body: unknown): void {

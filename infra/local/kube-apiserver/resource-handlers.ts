@@ -1,18 +1,16 @@
 /** REST verbs on one resource path: get/list/watch/create/update/patch/delete/deletecollection and subresources. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { badRequest, methodNotAllowed, notFound, unsupportedMediaType } from './errors.ts';
+import { methodNotAllowed, notFound } from './errors.ts';
 import type { FaultInjector } from './faults.ts';
-import { boolParam, intParam, mediaType, parseBody, readBody, readBodyBytes, resourceVersionParam, sendJson, wantsTable } from './http-util.ts';
-import { isObject, jsonPatch, mergePatch } from './json-patch.ts';
+import { asObject, boolParam, intParam, mediaType, parseBody, readBodyBytes, resourceVersionParam, sendJson, wantsTable } from './http-util.ts';
 import { listPage } from './list-paging.ts';
 import { type DeleteOptions, type Operations, present } from './operations.ts';
+import { patch } from './patch-request.ts';
 import { decodeProtobufBody, isProtobuf } from './protobuf.ts';
 import { type Matcher, combine, parseFieldSelector, parseLabelSelector } from './selectors.ts';
-import { serverSideApply } from './server-side-apply.ts';
 import type { ServiceAccountTokens } from './service-account-tokens.ts';
-import { strategicMerge } from './strategic-merge.ts';
 import { toTable } from './table.ts';
-import { type KubeObject, type ResourceType, type Verb, apiVersionOf } from './types.ts';
+import { type ResourceType, type Verb, apiVersionOf } from './types.ts';
 import { serveWatch } from './watch.ts';
 
 export interface ResourceRoute {
@@ -53,63 +51,12 @@ function matcherFor(q: URLSearchParams, t: ResourceType): Matcher | undefined {
   return combine(parseLabelSelector(q.get('labelSelector')), parseFieldSelector(q.get('fieldSelector'), t));
 }
 
-function list(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, r: ResourceRoute, q: URLSearchParams): void {
-  const t = r.type;
-  const lq = { storageKey: t.storageKey, namespace: t.namespaced ? r.namespace : undefined, matcher: matcherFor(q, t) };
-  const { items, meta } = listPage(deps.ops.store, lq, q);
-  if (wantsTable(req.headers.accept)) {
-    sendJson(res, 200, toTable(t, items, q.get('includeObject'), meta));
-    return;
-  }
-  sendJson(res, 200, { kind: t.listKind, apiVersion: apiVersionOf(t), metadata: meta, items: items.map((o) => present(t, o)) });
-}
-
 /** A create/update/delete body: JSON or YAML, or protobuf for the kinds protobuf.ts decodes (kubectl's typed clients). */
 async function body(req: IncomingMessage): Promise<unknown> {
   const ct = mediaType(req.headers['content-type']);
   const bytes = await readBodyBytes(req);
   if (isProtobuf(ct) && bytes.length > 0) return decodeProtobufBody(bytes);
   return parseBody(bytes.toString('utf8'), ct);
-}
-
-function asObject(v: unknown): KubeObject {
-  if (!isObject(v)) throw badRequest('the body of the request must be a JSON object');
-  return v as KubeObject;
-}
-
-async function patch(deps: HandlerDeps, req: IncomingMessage, r: ResourceRoute, q: URLSearchParams): Promise<{ code: number; body: unknown }> {
-  const { ops } = deps;
-  const t = r.type;
-  const ns = r.namespace ?? '';
-  const name = r.name!;
-  const ct = mediaType(req.headers['content-type']);
-  const opts = { subresource: r.subresource, dryRun: q.get('dryRun') === 'All' };
-  const known = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'];
-  if (!known.includes(ct) || (ct === 'application/strategic-merge-patch+json' && t.isCustom)) throw unsupportedMediaType(ct);
-  const patchBody = parseBody(await readBody(req), ct === 'application/apply-patch+yaml' ? 'yaml' : 'json');
-  if (ct === 'application/apply-patch+yaml') {
-    const manager = q.get('fieldManager');
-    if (!manager) throw badRequest('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
-    const applied = asObject(patchBody);
-    if (!isObject(applied.metadata)) throw badRequest('Object metadata is missing or malformed');
-    if (applied.metadata.name !== undefined && applied.metadata.name !== name) {
-      throw badRequest(`the name of the object (${String(applied.metadata.name)}) does not match the name on the URL (${name})`);
-    }
-    const live = ops.store.get(t.storageKey, t.namespaced ? ns : '', name);
-    const merged = serverSideApply({ live, applied, manager, force: boolParam(q.get('force')), isCustom: t.isCustom, apiVersion: apiVersionOf(t) });
-    if (!live) {
-      merged.metadata.name = name;
-      return { code: 201, body: ops.create(t, ns, merged, opts) };
-    }
-    return { code: 200, body: ops.update(t, ns, name, merged, opts, false) };
-  }
-  const existing = ops.get(t, ns, name);
-  let patched: unknown;
-  if (ct === 'application/json-patch+json') patched = jsonPatch(existing, patchBody);
-  else if (!isObject(patchBody)) throw badRequest('the body of a merge patch must be a JSON object');
-  else if (ct === 'application/merge-patch+json') patched = mergePatch(existing, patchBody);
-  else patched = strategicMerge(t.kind, existing, patchBody);
-  return { code: 200, body: ops.update(t, ns, name, asObject(patched), opts, false) };
 }
 
 async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<DeleteOptions> {
@@ -136,76 +83,128 @@ function deleteStatusCode(pending: boolean, opts: DeleteOptions): number {
   return pending && opts.orphanDependents === false ? 202 : 200;
 }
 
-export async function handleResource(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, r: ResourceRoute, q: URLSearchParams, verb: Verb): Promise<void> {
-  const { ops } = deps;
+/** One request on a resource path, as every verb handler gets it. */
+interface VerbRequest {
+  deps: HandlerDeps;
+  req: IncomingMessage;
+  res: ServerResponse;
+  r: ResourceRoute;
+  q: URLSearchParams;
+}
+
+function list({ deps, req, res, r, q }: VerbRequest): void {
   const t = r.type;
-  const ns = r.namespace ?? '';
-  const sub = r.subresource;
-  if (sub && (!t.subresources.includes(sub) || !['status', 'eviction', 'token'].includes(sub))) throw notFound(t, r.name ?? '');
-  if (sub === 'token') {
-    if (verb !== 'create') throw methodNotAllowed();
-    const tokenRequest = deps.serviceAccountTokens.tokenRequest(ns, r.name!, asObject(await body(req)));
-    sendJson(res, 201, tokenRequest);
+  const lq = { storageKey: t.storageKey, namespace: t.namespaced ? r.namespace : undefined, matcher: matcherFor(q, t) };
+  const { items, meta } = listPage(deps.ops.store, lq, q);
+  if (wantsTable(req.headers.accept)) {
+    sendJson(res, 200, toTable(t, items, q.get('includeObject'), meta));
     return;
   }
-  if (sub === 'eviction' && verb !== 'create') throw methodNotAllowed();
-  if (verb === 'create' && r.name && sub !== 'eviction') throw methodNotAllowed();
-  if ((verb === 'update' || verb === 'patch') && !r.name) throw methodNotAllowed();
-  if (sub === 'status' && (verb === 'delete' || verb === 'create')) throw methodNotAllowed();
-  if (t.namespaced && !r.namespace && verb !== 'list' && verb !== 'watch') throw notFound(t, r.name ?? '');
-  const dryRun = q.get('dryRun') === 'All';
-  switch (verb) {
-    case 'get': {
-      const obj = ops.get(t, ns, r.name!);
-      sendJson(res, 200, wantsTable(req.headers.accept) ? toTable(t, [obj], q.get('includeObject'), {}) : obj);
-      return;
-    }
-    case 'list':
-      list(deps, req, res, r, q);
-      return;
-    case 'watch': {
-      const matcher = matcherFor(q, t);
-      serveWatch(req, res, {
-        type: t,
-        namespace: t.namespaced ? r.namespace : undefined,
-        resourceVersion: resourceVersionParam(q.get('resourceVersion')),
-        matcher,
-        asTable: wantsTable(req.headers.accept),
-        allowBookmarks: boolParam(q.get('allowWatchBookmarks')),
-        timeoutSeconds: intParam(q.get('timeoutSeconds'), 'timeoutSeconds'),
-      }, { store: ops.store, faults: deps.faults, bookmarkIntervalMs: deps.bookmarkIntervalMs });
-      return;
-    }
-    case 'create': {
-      const input = asObject(await body(req));
-      if (sub === 'eviction') {
-        sendJson(res, 201, ops.evict(t, ns, r.name!, input));
-        return;
-      }
-      sendJson(res, 201, ops.create(t, ns, input, { dryRun }));
-      return;
-    }
-    case 'update':
-      sendJson(res, 200, ops.update(t, ns, r.name!, asObject(await body(req)), { subresource: sub, dryRun }));
-      return;
-    case 'patch': {
-      const out = await patch(deps, req, r, q);
-      sendJson(res, out.code, out.body);
-      return;
-    }
-    case 'delete': {
-      const opts = await deleteOptions(req, q);
-      const out = ops.delete(t, ns, r.name!, opts);
-      sendJson(res, deleteStatusCode(out.pending, opts), out.body);
-      return;
-    }
-    case 'deletecollection': {
-      const opts = await deleteOptions(req, q);
-      const matcher = matcherFor(q, t);
-      const items = ops.store.list(t.storageKey, t.namespaced ? r.namespace : undefined).filter((o) => !matcher || matcher(o));
-      for (const o of items) ops.delete(t, o.metadata.namespace ?? '', o.metadata.name!, opts);
-      sendJson(res, 200, { kind: t.listKind, apiVersion: apiVersionOf(t), metadata: { resourceVersion: String(ops.store.resourceVersion) }, items: items.map((o) => present(t, o)) });
-      return;
-    }
+  sendJson(res, 200, { kind: t.listKind, apiVersion: apiVersionOf(t), metadata: meta, items: items.map((o) => present(t, o)) });
+}
+
+function getOne({ deps, req, res, r, q }: VerbRequest): void {
+  const obj = deps.ops.get(r.type, r.namespace ?? '', r.name!);
+  sendJson(res, 200, wantsTable(req.headers.accept) ? toTable(r.type, [obj], q.get('includeObject'), {}) : obj);
+}
+
+function watch({ deps, req, res, r, q }: VerbRequest): void {
+  const t = r.type;
+  const matcher = matcherFor(q, t);
+  serveWatch(
+    req,
+    res,
+    {
+      type: t,
+      namespace: t.namespaced ? r.namespace : undefined,
+      resourceVersion: resourceVersionParam(q.get('resourceVersion')),
+      matcher,
+      asTable: wantsTable(req.headers.accept),
+      allowBookmarks: boolParam(q.get('allowWatchBookmarks')),
+      timeoutSeconds: intParam(q.get('timeoutSeconds'), 'timeoutSeconds'),
+    },
+    { store: deps.ops.store, faults: deps.faults, bookmarkIntervalMs: deps.bookmarkIntervalMs },
+  );
+}
+
+/** POST of a new object, or of an Eviction to a pod's eviction subresource. */
+async function create({ deps, req, res, r, q }: VerbRequest): Promise<void> {
+  const ns = r.namespace ?? '';
+  const input = asObject(await body(req));
+  if (r.subresource === 'eviction') {
+    sendJson(res, 201, deps.ops.evict(r.type, ns, r.name!, input));
+    return;
   }
+  sendJson(res, 201, deps.ops.create(r.type, ns, input, { dryRun: q.get('dryRun') === 'All' }));
+}
+
+async function update({ deps, req, res, r, q }: VerbRequest): Promise<void> {
+  const opts = { subresource: r.subresource, dryRun: q.get('dryRun') === 'All' };
+  sendJson(res, 200, deps.ops.update(r.type, r.namespace ?? '', r.name!, asObject(await body(req)), opts));
+}
+
+async function patchOne({ deps, req, res, r, q }: VerbRequest): Promise<void> {
+  const out = await patch(deps.ops, req, { type: r.type, namespace: r.namespace ?? '', name: r.name!, subresource: r.subresource }, q);
+  sendJson(res, out.code, out.body);
+}
+
+async function deleteOne({ deps, req, res, r, q }: VerbRequest): Promise<void> {
+  const opts = await deleteOptions(req, q);
+  const out = deps.ops.delete(r.type, r.namespace ?? '', r.name!, opts);
+  sendJson(res, deleteStatusCode(out.pending, opts), out.body);
+}
+
+async function deleteCollection({ deps, req, res, r, q }: VerbRequest): Promise<void> {
+  const { ops } = deps;
+  const t = r.type;
+  const opts = await deleteOptions(req, q);
+  const matcher = matcherFor(q, t);
+  const items = ops.store.list(t.storageKey, t.namespaced ? r.namespace : undefined).filter((o) => !matcher || matcher(o));
+  for (const o of items) ops.delete(t, o.metadata.namespace ?? '', o.metadata.name!, opts);
+  sendJson(res, 200, { kind: t.listKind, apiVersion: apiVersionOf(t), metadata: { resourceVersion: String(ops.store.resourceVersion) }, items: items.map((o) => present(t, o)) });
+}
+
+const VERB_HANDLERS: Record<Verb, (v: VerbRequest) => void | Promise<void>> = {
+  get: getOne,
+  list,
+  watch,
+  create,
+  update,
+  patch: patchOne,
+  delete: deleteOne,
+  deletecollection: deleteCollection,
+};
+
+const SERVED_SUBRESOURCES = ['status', 'eviction', 'token'];
+
+/** Verb and path combinations the real server refuses with 405 Method Not Allowed. */
+const METHOD_NOT_ALLOWED: ((r: ResourceRoute, verb: Verb) => boolean)[] = [
+  (r, verb) => r.subresource === 'eviction' && verb !== 'create',
+  (r, verb) => verb === 'create' && Boolean(r.name) && r.subresource !== 'eviction',
+  (r, verb) => (verb === 'update' || verb === 'patch') && !r.name,
+  (r, verb) => r.subresource === 'status' && (verb === 'delete' || verb === 'create'),
+];
+
+function checkVerbOnPath(r: ResourceRoute, verb: Verb): void {
+  if (METHOD_NOT_ALLOWED.some((refused) => refused(r, verb))) throw methodNotAllowed();
+  // Outside a namespace, a namespaced resource only lists and watches (across all namespaces).
+  if (r.type.namespaced && !r.namespace && verb !== 'list' && verb !== 'watch') throw notFound(r.type, r.name ?? '');
+}
+
+/** POST to a service account's token subresource: a TokenRequest. */
+async function tokenRequest(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, r: ResourceRoute, verb: Verb): Promise<void> {
+  if (verb !== 'create') throw methodNotAllowed();
+  const issued = deps.serviceAccountTokens.tokenRequest(r.namespace ?? '', r.name!, asObject(await body(req)));
+  sendJson(res, 201, issued);
+}
+
+export async function handleResource(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, r: ResourceRoute, q: URLSearchParams, verb: Verb): Promise<void> {
+  const sub = r.subresource;
+  if (sub && (!r.type.subresources.includes(sub) || !SERVED_SUBRESOURCES.includes(sub))) throw notFound(r.type, r.name ?? '');
+  if (sub === 'token') {
+    await tokenRequest(deps, req, res, r, verb);
+    return;
+  }
+  checkVerbOnPath(r, verb);
+  await VERB_HANDLERS[verb]({ deps, req, res, r, q });
 }
