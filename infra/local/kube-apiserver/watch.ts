@@ -44,15 +44,15 @@ function sharedLine(ev: StoredEvent, t: ResourceType): string {
   return line;
 }
 
-export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRequest, deps: WatchDeps): void {
-  const { store, faults } = deps;
+interface WatchEncoder {
+  /** The line of an event of this type for the object (a Table row when asked; columns only in the first). */
+  encode(type: string, obj: KubeObject): string;
+  /** The line a stored event becomes for this watcher, or undefined when its selector hides it. */
+  lineFor(ev: StoredEvent): string | undefined;
+}
+
+function watchEncoder(w: WatchRequest): WatchEncoder {
   const t = w.type;
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
-  res.flushHeaders();
-  if (faults.takeGone()) {
-    res.end(goneLine());
-    return;
-  }
   let firstTable = true;
   const encode = (type: string, obj: KubeObject): string => {
     if (!w.asTable) return JSON.stringify({ type, object: present(t, obj) }) + '\n';
@@ -70,28 +70,56 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRe
     if (!now) return undefined;
     return w.asTable ? encode(ev.type, ev.obj) : sharedLine(ev, t);
   };
+  return { encode, lineFor };
+}
 
+/** The lines sent before live events: the current state from resourceVersion 0/empty, else the history since it (undefined: too old, 410). */
+function backlogLines(store: ObjectStore, w: WatchRequest, encoder: WatchEncoder): string[] | undefined {
+  const t = w.type;
   const rv = w.resourceVersion;
-  let backlog: string[];
   if (rv === '' || rv === '0') {
-    backlog = store
+    return store
       .list(t.storageKey, w.namespace)
       .filter((o) => !w.matcher || w.matcher(o))
-      .map((o) => encode('ADDED', o));
-  } else {
-    const events = store.eventsSince(Number(rv), t.storageKey); // rv is digits (resourceVersionParam)
-    if (!events) {
-      res.end(goneLine());
-      return;
-    }
-    backlog = events.filter((e) => w.namespace === undefined || e.obj.metadata.namespace === w.namespace).flatMap((e) => lineFor(e) ?? []);
+      .map((o) => encoder.encode('ADDED', o));
+  }
+  const events = store.eventsSince(Number(rv), t.storageKey); // rv is digits (resourceVersionParam)
+  if (!events) return undefined;
+  return events.filter((e) => w.namespace === undefined || e.obj.metadata.namespace === w.namespace).flatMap((e) => encoder.lineFor(e) ?? []);
+}
+
+function bookmarkLine(t: ResourceType, store: ObjectStore): string {
+  return JSON.stringify({ type: 'BOOKMARK', object: { kind: t.kind, apiVersion: apiVersionOf(t), metadata: { resourceVersion: String(store.resourceVersion) } } }) + '\n';
+}
+
+/** Periodic bookmarks when allowed, and the end of the stream after timeoutSeconds (`end`). */
+function watchTimers(res: ServerResponse, w: WatchRequest, deps: WatchDeps, end: () => void): NodeJS.Timeout[] {
+  const timers: NodeJS.Timeout[] = [];
+  if (w.allowBookmarks) timers.push(setInterval(() => res.write(bookmarkLine(w.type, deps.store)), deps.bookmarkIntervalMs));
+  if (w.timeoutSeconds !== undefined && w.timeoutSeconds > 0) timers.push(setTimeout(end, w.timeoutSeconds * 1000));
+  return timers;
+}
+
+export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRequest, deps: WatchDeps): void {
+  const { store, faults } = deps;
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+  res.flushHeaders();
+  if (faults.takeGone()) {
+    res.end(goneLine());
+    return;
+  }
+  const encoder = watchEncoder(w);
+  const backlog = backlogLines(store, w, encoder);
+  if (!backlog) {
+    res.end(goneLine());
+    return;
   }
   let closed = false;
   const removeSink = store.addSink({
-    storageKey: t.storageKey,
+    storageKey: w.type.storageKey,
     namespace: w.namespace,
     deliver: (ev) => {
-      const line = lineFor(ev);
+      const line = encoder.lineFor(ev);
       if (line !== undefined && !closed) res.write(line);
     },
   });
@@ -118,18 +146,11 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRe
     for (const timer of timers) clearTimeout(timer);
   };
   faults.watches.add(control);
-  if (w.allowBookmarks) {
-    const bookmark = (): string =>
-      JSON.stringify({ type: 'BOOKMARK', object: { kind: t.kind, apiVersion: apiVersionOf(t), metadata: { resourceVersion: String(store.resourceVersion) } } }) + '\n';
-    timers.push(setInterval(() => res.write(bookmark()), deps.bookmarkIntervalMs));
-  }
-  if (w.timeoutSeconds !== undefined && w.timeoutSeconds > 0) {
-    timers.push(
-      setTimeout(() => {
-        cleanup();
-        res.end();
-      }, w.timeoutSeconds * 1000),
-    );
-  }
+  timers.push(
+    ...watchTimers(res, w, deps, () => {
+      cleanup();
+      res.end();
+    }),
+  );
   res.on('close', cleanup);
 }
