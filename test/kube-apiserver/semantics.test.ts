@@ -114,6 +114,21 @@ void describe('kube-apiserver semantics', () => {
     assert.deepEqual((await raw(s, 'GET', `${RD}/r1`)).json, before);
   });
 
+  void it('validates labels and annotations of every kind with the real messages (422), storing nothing', async () => {
+    const badLabel = await raw(s, 'POST', RD, { ...redis('r-label'), metadata: { name: 'r-label', labels: { app: 'has space' } } });
+    assert.equal(badLabel.status, 422, badLabel.text);
+    assert.equal(badLabel.json.details.causes[0].field, 'metadata.labels');
+    assert.match(badLabel.json.message, /^Redis.kubedb.com "r-label" is invalid: metadata.labels: Invalid value: "has space": a valid label must be an empty string/);
+    assert.equal((await raw(s, 'GET', `${RD}/r-label`)).status, 404);
+    const longKey = `redis-reconfigure.io/failover-issued.${'p'.repeat(48)}`;
+    const badKey = await raw(s, 'PATCH', `${RD}/r1`, { metadata: { annotations: { [longKey]: 'x' } } }, { contentType: 'application/merge-patch+json' });
+    assert.equal(badKey.status, 422, badKey.text);
+    assert.match(badKey.json.message, /metadata.annotations: Invalid value: "redis-reconfigure.io\/failover-issued.p+": name part must be no more than 63 characters/);
+    const cm = await raw(s, 'POST', '/api/v1/namespaces/sem/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big', annotations: { a: 'x'.repeat(256 * 1024) } } });
+    assert.equal(cm.status, 422);
+    assert.equal(cm.json.details.causes[0].reason, 'FieldValueTooLong');
+  });
+
   void it('rejects malformed bodies, unknown kinds, bad patches and verbs like the real server', async () => {
     assert.equal((await raw(s, 'POST', RD, '{"metadata": {')).status, 400);
     assert.equal((await raw(s, 'PATCH', `${RD}/r1`, 'a: [b', { contentType: 'application/apply-patch+yaml' })).status, 400);

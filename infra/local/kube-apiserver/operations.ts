@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { sameJson } from './canonical-json.ts';
 import { ApiError, alreadyExists, badRequest, conflict, forbidden, invalid, namespaceNotFound, notFound, unprocessable } from './errors.ts';
+import { metadataLabelAndAnnotationRules } from './metadata-validation.ts';
 import { deletionGrace, isBuiltinKind, markedForDeletion, repeatedDeletion } from './graceful-deletion.ts';
 import { applyKindRules, generateName, metadataUpdateRules, nowIso, returnsDeletedObject, specPart, validateName } from './object-rules.ts';
 import type { Registry } from './registry.ts';
@@ -136,6 +137,7 @@ export class Operations {
     const isCreate = existing === undefined;
     const causes = [
       ...(isCreate ? validateName(t, obj.metadata.name) : metadataUpdateRules(existing, obj)),
+      ...metadataLabelAndAnnotationRules(obj),
       ...applyKindRules(t, obj, isCreate),
       ...(t.admit?.(obj) ?? []),
     ];
