@@ -52,11 +52,15 @@ export function expectedRuntimeValues(changed: ChangedDirective[], effectiveConf
   return out;
 }
 
+/** A parameter whose CONFIG GET value is not the expected one (`actual` undefined: not reported). */
+export interface ConfigMismatch {
+  parameter: string;
+  expected: string;
+  actual: string | undefined;
+}
+
 /** Mismatches only; both sides normalised, so `1gb` equals `1073741824` and `ALLKEYS-LRU` equals `allkeys-lru`. */
-export function compareWithConfigGet(
-  expected: Array<{ parameter: string; expected: string }>,
-  actual: Record<string, string>,
-): Array<{ parameter: string; expected: string; actual: string | undefined }> {
+export function compareWithConfigGet(expected: Array<{ parameter: string; expected: string }>, actual: Record<string, string>): ConfigMismatch[] {
   return expected.filter((e) => {
     const got = actual[e.parameter];
     return got === undefined || normaliseReported(e.parameter, got) !== normaliseReported(e.parameter, e.expected);

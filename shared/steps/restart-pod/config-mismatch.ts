@@ -4,12 +4,7 @@
  * has been Ready for {@link CONFIG_SETTLE_MS} (a margin for a config volume still being populated), instead of
  * waiting out spec.timeout. Pure.
  */
-
-export interface ConfigMismatch {
-  parameter: string;
-  expected: string;
-  actual: string | undefined;
-}
+import type { ConfigMismatch } from '../../config/verify.ts';
 
 /** How long a Ready pod may report another configuration before that is taken as final. */
 export const CONFIG_SETTLE_MS = 3000;
