@@ -24,6 +24,17 @@ import {
   type Sqs,
 } from './harness.ts';
 
+/** Forwarders competing for one Lease in `namespace` (2 s lease, renewed every 0.5 s), watching only it. */
+const leaderConfig = (queueUrl: string, namespace: string) => (identity: string) =>
+  forwarderConfig(queueUrl, {
+    identity,
+    leaderElection: true,
+    leaseNamespace: namespace,
+    watchNamespaces: [namespace],
+    leaseDurationSeconds: 2,
+    leaseRenewSeconds: 0.5,
+  });
+
 describe('forwarder: leader election and drain', () => {
   let kube: Kube;
   let sqs: Sqs;
@@ -41,15 +52,7 @@ describe('forwarder: leader election and drain', () => {
     const namespace = 'leader';
     await createNamespace(kube, namespace);
     const queueUrl = await createQueue(sqs, 'halt-leader');
-    const config = (identity: string) =>
-      forwarderConfig(queueUrl, {
-        identity,
-        leaderElection: true,
-        leaseNamespace: namespace,
-        watchNamespaces: [namespace],
-        leaseDurationSeconds: 2,
-        leaseRenewSeconds: 0.5,
-      });
+    const config = leaderConfig(queueUrl, namespace);
     const a = runForwarder(kube, sqs, config('forwarder-a'));
     t.after(() => a.stop());
     await a.ready;
@@ -103,15 +106,7 @@ describe('forwarder: leader election and drain', () => {
     const namespace = 'crash';
     await createNamespace(kube, namespace);
     const queueUrl = await createQueue(sqs, 'halt-crash');
-    const config = (identity: string) =>
-      forwarderConfig(queueUrl, {
-        identity,
-        leaderElection: true,
-        leaseNamespace: namespace,
-        watchNamespaces: [namespace],
-        leaseDurationSeconds: 2,
-        leaseRenewSeconds: 0.5,
-      });
+    const config = leaderConfig(queueUrl, namespace);
     // a's Lease client can be cut (as if its node lost the network); b uses the API directly.
     let cut = false;
     const real = kubeLeaseStore(kube.kc, namespace, 'redis-reconfigure-forwarder');

@@ -15,6 +15,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ContainerConfigError } from './container-env.ts';
+import type { StartContext } from './start-context.ts';
 import { hostPathOf, type MountTable } from './volumes.ts';
 
 export const REDIS_CONFIG_MOUNT = '/usr/local/etc/redis';
@@ -61,22 +62,20 @@ export function rewritePaths(conf: string, table: MountTable): string {
     .join('\n');
 }
 
-export async function planRedisStart(opts: {
-  image: string;
-  mounts: MountTable;
-  env: Record<string, string>;
-  containerArgs: string[];
-  podIP: string;
-  podRoot: string;
-  /** Lines the mode's start script appends to /data/default.conf (sentinel mode: replica-announce-ip, replicaof). */
-  appendConf?: string[];
-  /** Arguments the mode's start script adds before $args (cluster mode: --cluster-announce-ip). */
-  modeArgs?: string[];
-}): Promise<RedisStartPlan> {
+export async function planRedisStart(
+  opts: Pick<StartContext, 'image' | 'mounts' | 'env' | 'containerArgs' | 'podIP' | 'podRoot'> & {
+    /** Lines the mode's start script appends to /data/default.conf (sentinel mode: replica-announce-ip, replicaof). */
+    appendConf?: string[];
+    /** Arguments the mode's start script adds before $args (cluster mode: --cluster-announce-ip). */
+    modeArgs?: string[];
+  },
+): Promise<RedisStartPlan> {
   const valkeyMount = opts.mounts.get(VALKEY_CONFIG_MOUNT);
   const configDir = valkeyMount ?? opts.mounts.get(REDIS_CONFIG_MOUNT);
   if (!configDir) {
-    throw new ContainerConfigError(`no volume mounted at ${REDIS_CONFIG_MOUNT}/ or ${VALKEY_CONFIG_MOUNT}/ (KubeDB's config mount)`);
+    throw new ContainerConfigError(
+      `no volume mounted at ${REDIS_CONFIG_MOUNT}/ or ${VALKEY_CONFIG_MOUNT}/ (KubeDB's config mount)`,
+    );
   }
   const dataDir = opts.mounts.get(DATA_MOUNT) ?? join(opts.podRoot, 'rootfs-data');
   const source = join(configDir, DEFAULT_CONF);
@@ -85,10 +84,14 @@ export async function planRedisStart(opts: {
   try {
     conf = await readFile(source, 'utf8');
   } catch (err) {
-    throw new ContainerConfigError(`cp: cannot stat '${valkeyMount ? VALKEY_CONFIG_MOUNT : REDIS_CONFIG_MOUNT}/${DEFAULT_CONF}': ${(err as Error).message}`);
+    throw new ContainerConfigError(
+      `cp: cannot stat '${valkeyMount ? VALKEY_CONFIG_MOUNT : REDIS_CONFIG_MOUNT}/${DEFAULT_CONF}': ${(err as Error).message}`,
+    );
   }
   await mkdir(dataDir, { recursive: true });
-  const appended = opts.appendConf?.length ? `${conf.endsWith('\n') || conf === '' ? '' : '\n'}${opts.appendConf.join('\n')}\n` : '';
+  const appended = opts.appendConf?.length
+    ? `${conf.endsWith('\n') || conf === '' ? '' : '\n'}${opts.appendConf.join('\n')}\n`
+    : '';
   await writeFile(target, rewritePaths(conf, opts.mounts) + appended);
   const password = opts.env['REDIS_PASSWORD'] || undefined;
   const auth = password ? ['--requirepass', password, '--masterauth', password] : [];
