@@ -2,6 +2,7 @@
  * The object stored while a deletion waits (a pod bound to a node until its kubelet deletes it, finalizers, a
  * namespace until it is empty): deletionTimestamp and deletionGracePeriodSeconds set, a repeated delete only shortening it.
  */
+import { rfc3339 } from './object-rules.ts';
 import type { KubeObject, ResourceType } from './types.ts';
 
 export function isBuiltinKind(t: ResourceType, kind: string): boolean {
@@ -16,7 +17,7 @@ export function deletionGrace(t: ResourceType, existing: KubeObject, requested: 
 }
 
 function deletionTimestampAfter(grace: number): string {
-  return new Date(Date.now() + grace * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  return rfc3339(new Date(Date.now() + grace * 1000));
 }
 
 /** A repeated delete may only shorten a pending grace period; grace 0 (the kubelet's) completes it (undefined = remove now). */

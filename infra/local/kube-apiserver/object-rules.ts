@@ -14,9 +14,13 @@ export function generateName(prefix: string): string {
   return s;
 }
 
+/** metav1.Time as the server serialises it: RFC 3339 with second precision. */
+export function rfc3339(d: Date): string {
+  return d.toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
 export function nowIso(): string {
-  // metav1.Time is serialised with second precision (RFC 3339).
-  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  return rfc3339(new Date());
 }
 
 const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);

@@ -4,6 +4,7 @@
  * so empty strings / zero numbers / zero times are treated as absent (the JSON tags are `omitempty`) unless a field
  * is declared `presence` (a Go pointer, e.g. `immutable`, `expirationSeconds`).
  */
+import { rfc3339 } from './object-rules.ts';
 
 export class ProtobufDecodeError extends Error {
   override name = 'ProtobufDecodeError';
@@ -102,7 +103,7 @@ function decodeTime(buf: Buffer): string | undefined {
   let seconds = 0n;
   for (const f of readFields(buf)) if (f.field === 1 && f.varint !== undefined) seconds = BigInt.asIntN(64, f.varint);
   if (seconds === 0n) return undefined; // the zero time (JSON null)
-  return new Date(Number(seconds) * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  return rfc3339(new Date(Number(seconds) * 1000));
 }
 
 /** Returns the JSON value of one wire field, or undefined when it is a zero value that JSON would omit. */

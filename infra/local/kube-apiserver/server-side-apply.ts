@@ -8,6 +8,7 @@
 import { sameJson } from './canonical-json.ts';
 import { ApiError } from './errors.ts';
 import { isObject } from './json-patch.ts';
+import { nowIso } from './object-rules.ts';
 import { strategicMerge } from './strategic-merge.ts';
 import type { KubeObject } from './types.ts';
 
@@ -134,7 +135,7 @@ function applyEntry(manager: string, apiVersion: string, fieldsV1: FieldSet): Ma
     manager,
     operation: 'Apply',
     apiVersion,
-    time: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    time: nowIso(),
     fieldsType: 'FieldsV1',
     fieldsV1,
   };

@@ -11,7 +11,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { UserInfo } from './auth.ts';
 import { badRequest, invalid, notFound } from './errors.ts';
-import { nowIso } from './object-rules.ts';
+import { nowIso, rfc3339 } from './object-rules.ts';
 import type { Registry } from './registry.ts';
 import type { ObjectStore } from './store.ts';
 import type { KubeObject, ResourceType } from './types.ts';
@@ -84,7 +84,7 @@ export class ServiceAccountTokens {
     };
     const input = `${b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${b64url(JSON.stringify(claims))}`;
     const token = `${input}.${b64url(this.sign(input))}`;
-    return { token, expirationTimestamp: new Date(claims.exp * 1000).toISOString().replace(/\.\d+Z$/, 'Z') };
+    return { token, expirationTimestamp: rfc3339(new Date(claims.exp * 1000)) };
   }
 
   private verify(token: string): Verified | undefined {
