@@ -14,7 +14,9 @@ import { waitFor } from '../infra/local/wait.ts';
 import type { RedisOpsRequest } from '../shared/kubedb/types.ts';
 import { createDatabase, reconfigure, waitDatabaseReady } from '../test/e2e/harness.ts';
 
-export interface Row { [column: string]: string | number }
+export interface Row {
+  [column: string]: string | number;
+}
 
 const pct = (xs: number[], p: number): number => {
   if (xs.length === 0) return Number.NaN;
@@ -27,17 +29,26 @@ async function evictionToReady(kc: KubeConfig, ns: string, pod: string): Promise
   const core = kc.makeApiClient(CoreV1Api);
   const before = (await core.readNamespacedPod({ namespace: ns, name: pod })).metadata?.uid;
   const t0 = performance.now();
-  await core.createNamespacedPodEviction({ namespace: ns, name: pod, body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: pod, namespace: ns } } });
-  await waitFor(`${ns}/${pod} back`, async () => {
-    const p = await core.readNamespacedPod({ namespace: ns, name: pod });
-    const ready = p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-    return p.metadata?.uid !== before && ready === true ? true : undefined;
-  }, { intervalMs: 10, timeoutMs: 60_000 });
+  await core.createNamespacedPodEviction({
+    namespace: ns,
+    name: pod,
+    body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: pod, namespace: ns } },
+  });
+  await waitFor(
+    `${ns}/${pod} back`,
+    async () => {
+      const p = await core.readNamespacedPod({ namespace: ns, name: pod });
+      const ready = p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+      return p.metadata?.uid !== before && ready === true ? true : undefined;
+    },
+    { intervalMs: 10, timeoutMs: 60_000 },
+  );
   return performance.now() - t0;
 }
 
 function stepDurations(ops: RedisOpsRequest): Record<string, number> {
-  const at = (type: string) => Date.parse(ops.status?.conditions?.find((c) => c.type.startsWith(type))?.lastTransitionTime ?? 'x');
+  const at = (type: string) =>
+    Date.parse(ops.status?.conditions?.find((c) => c.type.startsWith(type))?.lastTransitionTime ?? 'x');
   const created = Date.parse(ops.metadata.creationTimestamp ?? 'x');
   return {
     total: at('Successful') - created,
@@ -59,15 +70,19 @@ export async function runOnce(databases: number): Promise<Row> {
     await Promise.all(names.map((n) => waitDatabaseReady(kc, ns, n)));
     const floors = await Promise.all(names.map((n) => evictionToReady(kc, ns, `${n}-0`)));
     await Promise.all(names.map((n) => waitDatabaseReady(kc, ns, n)));
-    const requests = names.map((n) => reconfigure(ns, `${n}-ops`, n, { applyConfig: { 'redis.conf': 'maxclients 900' } }));
+    const requests = names.map((n) =>
+      reconfigure(ns, `${n}-ops`, n, { applyConfig: { 'redis.conf': 'maxclients 900' } }),
+    );
     await applyObjects(kc, requests);
-    const results = await Promise.all(requests.map((r) => followOpsRequest(kc, ns, r.metadata.name, () => undefined, { timeoutMs: 600_000 })));
+    const results = await Promise.all(
+      requests.map((r) => followOpsRequest(kc, ns, r.metadata.name, () => undefined, { timeoutMs: 600_000 })),
+    );
     const failed = results.filter((r) => r.status?.phase !== 'Successful').length;
     const d = results.map(stepDurations);
     const col = (k: string) => d.map((x) => x[k] as number);
     return {
       databases,
-      'failed': failed,
+      failed: failed,
       'total p50 ms': ms(pct(col('total'), 50)),
       'total p95 ms': ms(pct(col('total'), 95)),
       'halt p50': ms(pct(col('halt'), 50)),
@@ -90,6 +105,15 @@ export async function run(sizes: number[] = [1, 50]): Promise<Row[]> {
 }
 
 if (import.meta.main) {
-  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
-  run(sizes.length > 0 ? sizes : undefined).then((rows) => console.table(rows), (err: unknown) => { console.error(err); process.exit(1); });
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => n > 0);
+  run(sizes.length > 0 ? sizes : undefined).then(
+    (rows) => console.table(rows),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
 }

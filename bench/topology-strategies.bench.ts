@@ -19,7 +19,9 @@ import { RESTART_STRATEGY_ANNOTATION } from '../shared/steps/annotations.ts';
 import { startWriteProbe, type ProbeTarget } from './write-probe/index.ts';
 import { reconfigure, waitDatabaseReady } from '../test/e2e/harness.ts';
 
-export interface Row { [column: string]: string | number }
+export interface Row {
+  [column: string]: string | number;
+}
 
 async function secretPassword(kc: KubeConfig, ns: string, name: string): Promise<string> {
   const s = await kc.makeApiClient(CoreV1Api).readNamespacedSecret({ namespace: ns, name });
@@ -27,18 +29,40 @@ async function secretPassword(kc: KubeConfig, ns: string, name: string): Promise
 }
 
 async function podIp(kc: KubeConfig, ns: string, pod: string): Promise<string> {
-  return waitFor(`${pod} IP`, async () => (await kc.makeApiClient(CoreV1Api).readNamespacedPod({ namespace: ns, name: pod })).status?.podIP, { timeoutMs: 60_000 });
+  return waitFor(
+    `${pod} IP`,
+    async () => (await kc.makeApiClient(CoreV1Api).readNamespacedPod({ namespace: ns, name: pod })).status?.podIP,
+    { timeoutMs: 60_000 },
+  );
 }
 
 async function probeTarget(kc: KubeConfig, mode: 'cluster' | 'sentinel'): Promise<ProbeTarget> {
   if (mode === 'cluster') {
-    return { mode: 'cluster', seeds: [{ host: await podIp(kc, 'demo', 'redis-cluster-shard0-0'), port: 6379 }], password: await secretPassword(kc, 'demo', 'redis-cluster-auth'), shards: 3 };
+    return {
+      mode: 'cluster',
+      seeds: [{ host: await podIp(kc, 'demo', 'redis-cluster-shard0-0'), port: 6379 }],
+      password: await secretPassword(kc, 'demo', 'redis-cluster-auth'),
+      shards: 3,
+    };
   }
-  const sentinels = await Promise.all([0, 1, 2].map(async (i) => ({ host: await podIp(kc, 'demo', `sen-demo-${i}`), port: 26379 })));
-  return { mode: 'sentinel', sentinels, masterName: 'demo/rd-demo', password: await secretPassword(kc, 'demo', 'rd-demo-auth'), sentinelPassword: await secretPassword(kc, 'demo', 'sen-demo-auth') };
+  const sentinels = await Promise.all(
+    [0, 1, 2].map(async (i) => ({ host: await podIp(kc, 'demo', `sen-demo-${i}`), port: 26379 })),
+  );
+  return {
+    mode: 'sentinel',
+    sentinels,
+    masterName: 'demo/rd-demo',
+    password: await secretPassword(kc, 'demo', 'rd-demo-auth'),
+    sentinelPassword: await secretPassword(kc, 'demo', 'sen-demo-auth'),
+  };
 }
 
-async function runOne(kc: KubeConfig, mode: 'cluster' | 'sentinel', strategy: 'kubedb' | 'failover', value: number): Promise<Row> {
+async function runOne(
+  kc: KubeConfig,
+  mode: 'cluster' | 'sentinel',
+  strategy: 'kubedb' | 'failover',
+  value: number,
+): Promise<Row> {
   const db = mode === 'cluster' ? 'redis-cluster' : 'rd-demo';
   await waitDatabaseReady(kc, 'demo', db);
   const probe = startWriteProbe(await probeTarget(kc, mode));
@@ -70,12 +94,17 @@ const KUBEDB_SENTINEL_START_SLEEP_MS = 5000;
 export async function run(): Promise<Row[]> {
   const stateDir = await mkdtemp(join(tmpdir(), 'rr-topo-bench-'));
   // Restart costs are the point here, so the kubelet follows KubeDB's start scripts to the second.
-  const stack = await startLocalStack({ stateDir, startScripts: { sentinelStartSleepMs: KUBEDB_SENTINEL_START_SLEEP_MS } });
+  const stack = await startLocalStack({
+    stateDir,
+    startScripts: { sentinelStartSleepMs: KUBEDB_SENTINEL_START_SLEEP_MS },
+  });
   const rows: Row[] = [];
   try {
     const kc = stack.kubeConfig;
-    for (const f of ['00-namespace.yaml', '01-redis-cluster.yaml']) await applyFile(kc, join(PROJECT_ROOT, 'examples/cluster', f));
-    for (const f of ['01-sentinel.yaml', '02-redis.yaml']) await applyFile(kc, join(PROJECT_ROOT, 'examples/sentinel', f));
+    for (const f of ['00-namespace.yaml', '01-redis-cluster.yaml'])
+      await applyFile(kc, join(PROJECT_ROOT, 'examples/cluster', f));
+    for (const f of ['01-sentinel.yaml', '02-redis.yaml'])
+      await applyFile(kc, join(PROJECT_ROOT, 'examples/sentinel', f));
     rows.push(await runOne(kc, 'cluster', 'kubedb', 4100));
     rows.push(await runOne(kc, 'cluster', 'failover', 4200));
     rows.push(await runOne(kc, 'sentinel', 'kubedb', 4300));
@@ -88,5 +117,11 @@ export async function run(): Promise<Row[]> {
 }
 
 if (import.meta.main) {
-  run().then((rows) => console.table(rows), (err: unknown) => { console.error(err); process.exit(1); });
+  run().then(
+    (rows) => console.table(rows),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
 }

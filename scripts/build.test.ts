@@ -40,7 +40,7 @@ void describe('scripts/build.ts', () => {
       writeProject(root, {
         'serverless.yml': SERVERLESS_YML,
         'functions/alpha/handler.ts': USES_SDK,
-        'functions/beta-two/handler.ts': "export const handler = async (): Promise<number> => 2;\n",
+        'functions/beta-two/handler.ts': 'export const handler = async (): Promise<number> => 2;\n',
         'functions/forwarder/main.ts': USES_SDK,
       });
       table = formatSizeTable(await buildBundles({ root }));

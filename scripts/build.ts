@@ -63,7 +63,13 @@ export async function buildBundles(options: BuildOptions = {}): Promise<BundleRe
     config.functions.map((fn) => [`${fn.bundleName}/index`, resolve(root, 'functions', fn.bundleName, 'handler.ts')]),
   );
   const builds: Promise<esbuild.BuildResult>[] = [
-    esbuild.build({ ...COMMON, absWorkingDir: root, entryPoints: lambdaEntries, outdir, external: ['@aws-sdk/*', '@smithy/*'] }),
+    esbuild.build({
+      ...COMMON,
+      absWorkingDir: root,
+      entryPoints: lambdaEntries,
+      outdir,
+      external: ['@aws-sdk/*', '@smithy/*'],
+    }),
   ];
   if (options.forwarder !== false) {
     const forwarderEntry = { 'forwarder/index': resolve(root, 'functions', 'forwarder', 'main.ts') };
@@ -71,7 +77,9 @@ export async function buildBundles(options: BuildOptions = {}): Promise<BundleRe
   }
   // allSettled: report the errors of every failing build, not only the first.
   const settled = await Promise.allSettled(builds);
-  const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason instanceof Error ? s.reason.message : String(s.reason)] : []));
+  const failures = settled.flatMap((s) =>
+    s.status === 'rejected' ? [s.reason instanceof Error ? s.reason.message : String(s.reason)] : [],
+  );
   if (failures.length > 0) throw new BuildError(failures.join('\n'));
   return settled.flatMap((s) => (s.status === 'fulfilled' ? reportsFrom(s.value, root, outdir) : []));
 }
@@ -97,9 +105,16 @@ function reportsFrom(result: esbuild.BuildResult, root: string, outdir: string):
 
 export function formatSizeTable(reports: BundleReport[]): string {
   const kb = (bytes: number): string => (bytes / 1024).toFixed(1);
-  const rows = [['bundle', 'bytes', 'KB', 'gzip KB'], ...reports.map((r) => [r.bundle, String(r.bytes), kb(r.bytes), kb(r.gzipBytes)])];
+  const rows = [
+    ['bundle', 'bytes', 'KB', 'gzip KB'],
+    ...reports.map((r) => [r.bundle, String(r.bytes), kb(r.bytes), kb(r.gzipBytes)]),
+  ];
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
-  return rows.map((row) => row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  ')).join('\n');
+  return rows
+    .map((row) =>
+      row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  '),
+    )
+    .join('\n');
 }
 
 async function main(): Promise<void> {

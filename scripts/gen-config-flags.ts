@@ -14,11 +14,30 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const DEFAULT_CSV_PATH = resolve(import.meta.dirname, '../shared/config/data/redis-7.2-config-flags.csv');
-export const GENERATED_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', 'shared', 'config', 'redis-config-flags.generated.ts');
+export const GENERATED_PATH = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'shared',
+  'config',
+  'redis-config-flags.generated.ts',
+);
 
 const KNOWN_TYPES = [
-  'Bool', 'Enum', 'Int', 'UInt', 'Long', 'ULong', 'LongLong', 'ULongLong',
-  'SizeT', 'SSizeT', 'OffT', 'TimeT', 'String', 'SDS', 'Special',
+  'Bool',
+  'Enum',
+  'Int',
+  'UInt',
+  'Long',
+  'ULong',
+  'LongLong',
+  'ULongLong',
+  'SizeT',
+  'SSizeT',
+  'OffT',
+  'TimeT',
+  'String',
+  'SDS',
+  'Special',
 ] as const;
 
 export class FlagsCsvError extends Error {
@@ -44,11 +63,13 @@ function parseRows(csv: string): Row[] {
     const cells = line.split(',');
     if (cells.length !== 5) throw new FlagsCsvError(`line ${i + 2}: expected 5 fields, got ${cells.length}`);
     const [name = '', alias = '', type = '', flags = '', rawDefault = ''] = cells;
-    if (!(KNOWN_TYPES as readonly string[]).includes(type)) throw new FlagsCsvError(`line ${i + 2}: unknown type ${type}`);
+    if (!(KNOWN_TYPES as readonly string[]).includes(type))
+      throw new FlagsCsvError(`line ${i + 2}: unknown type ${type}`);
     const row: Row = { name, alias, type, flags: flags.split('|').filter(Boolean), rawDefault };
     const seen = byName.get(name);
     // The report's CSV repeats the four *_cpulist rows at its end; identical repeats are harmless, conflicting ones are not.
-    if (seen && JSON.stringify(seen) !== JSON.stringify(row)) throw new FlagsCsvError(`line ${i + 2}: conflicting duplicate of ${name}`);
+    if (seen && JSON.stringify(seen) !== JSON.stringify(row))
+      throw new FlagsCsvError(`line ${i + 2}: conflicting duplicate of ${name}`);
     byName.set(name, row);
   }
   return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -78,7 +99,9 @@ export function generateFlagsModule(csv: string): string {
   ];
   for (const r of rows) {
     const alias = r.alias === '' ? 'undefined' : q(r.alias);
-    out.push(`  { name: ${q(r.name)}, alias: ${alias}, type: ${q(r.type)}, flags: [${r.flags.map(q).join(', ')}], rawDefault: ${q(r.rawDefault)} },`);
+    out.push(
+      `  { name: ${q(r.name)}, alias: ${alias}, type: ${q(r.type)}, flags: [${r.flags.map(q).join(', ')}], rawDefault: ${q(r.rawDefault)} },`,
+    );
   }
   out.push('];', '');
   return out.join('\n');

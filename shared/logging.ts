@@ -1,7 +1,10 @@
 /** Structured JSON logs, one line per entry (CloudWatch and the local runner both read them line by line). */
 import type { Logger } from './steps/ports.ts';
 
-export function jsonLogger(base: Record<string, unknown>, write: (line: string) => void = (l) => console.log(l)): Logger {
+export function jsonLogger(
+  base: Record<string, unknown>,
+  write: (line: string) => void = (l) => console.log(l),
+): Logger {
   const emit = (level: string, msg: string, fields?: Record<string, unknown>): void =>
     write(JSON.stringify({ time: new Date().toISOString(), level, msg, ...base, ...fields }));
   return {

@@ -11,7 +11,9 @@ const GRACE_MS = 60_000;
 after(() => {
   const file = process.argv[1] ?? 'this test file';
   setTimeout(() => {
-    process.stderr.write(`${file}: still running ${GRACE_MS / 1000} s after its last test, held open by ${JSON.stringify(process.getActiveResourcesInfo())}; ending it\n`);
+    process.stderr.write(
+      `${file}: still running ${GRACE_MS / 1000} s after its last test, held open by ${JSON.stringify(process.getActiveResourcesInfo())}; ending it\n`,
+    );
     process.exit(1);
   }, GRACE_MS).unref();
 });

@@ -23,7 +23,12 @@ export class AvailabilityTracker {
     this.attempted++;
     this.acknowledged++;
     if (this.openSinceMs !== undefined) {
-      this.windows.push({ startMs: this.openSinceMs, endMs: acknowledgedAtMs, target: this.target, cause: this.openCause });
+      this.windows.push({
+        startMs: this.openSinceMs,
+        endMs: acknowledgedAtMs,
+        target: this.target,
+        cause: this.openCause,
+      });
       this.openSinceMs = undefined;
     }
   }

@@ -96,7 +96,10 @@ export function createWriterClient(target: ProbeTarget, tuning: WriterTuning): P
 }
 
 /** A client for reading back and deleting the probe's keys after the disruption: retries instead of failing fast. */
-export function createVerifierClient(target: ProbeTarget, extraClusterSeeds: Array<{ host: string; port: number }>): ProbeClient {
+export function createVerifierClient(
+  target: ProbeTarget,
+  extraClusterSeeds: Array<{ host: string; port: number }>,
+): ProbeClient {
   const patient = { commandTimeout: 2000, connectTimeout: 2000, retryStrategy: () => 100, maxRetriesPerRequest: 3 };
   switch (target.mode) {
     case 'standalone':
@@ -111,7 +114,10 @@ export function createVerifierClient(target: ProbeTarget, extraClusterSeeds: Arr
         sentinelRetryStrategy: () => 100,
       });
     case 'cluster':
-      return new Cluster([...target.seeds, ...extraClusterSeeds], clusterOptions({ intervalMs: 100, writeTimeoutMs: 2000 }, target.password, true));
+      return new Cluster(
+        [...target.seeds, ...extraClusterSeeds],
+        clusterOptions({ intervalMs: 100, writeTimeoutMs: 2000 }, target.password, true),
+      );
   }
 }
 
@@ -134,7 +140,11 @@ export async function waitUntilReady(client: ProbeClient, timeoutMs: number, wha
       client.once('ready', onReady);
       timer = setTimeout(() => {
         const cause = lastError instanceof Error ? lastError.message : 'no error reported';
-        reject(new WriteProbeConnectError(`${what}: not ready within ${timeoutMs} ms (last error: ${cause})`, { cause: lastError }));
+        reject(
+          new WriteProbeConnectError(`${what}: not ready within ${timeoutMs} ms (last error: ${cause})`, {
+            cause: lastError,
+          }),
+        );
       }, timeoutMs);
     });
   } finally {
@@ -147,7 +157,10 @@ export async function waitUntilReady(client: ProbeClient, timeoutMs: number, wha
 /** Addresses of the nodes a Cluster client currently knows, to seed a later client past seeds that died. */
 export function knownClusterNodes(client: ProbeClient): Array<{ host: string; port: number }> {
   if (!(client instanceof Cluster)) return [];
-  return client.nodes('all').map((node) => ({ host: node.options.host ?? '', port: node.options.port ?? 0 })).filter((n) => n.host !== '');
+  return client
+    .nodes('all')
+    .map((node) => ({ host: node.options.host ?? '', port: node.options.port ?? 0 }))
+    .filter((n) => n.host !== '');
 }
 
 /** The parts of ioredis 6's Cluster that {@link closeProbeClient} needs; they are not in its public typings. */

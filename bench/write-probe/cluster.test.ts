@@ -59,7 +59,8 @@ describe('write probe against a 3-master + 3-replica Redis Cluster', { timeout: 
     const elsewhere = report.windows.filter((w) => w.target !== failedOver);
     assert.deepEqual(elsewhere, [], 'shards not failed over kept accepting writes');
     assert.equal(report.lostAcknowledgedWrites, 0);
-    for (const [t, summary] of Object.entries(report.perTarget)) if (t !== failedOver) assert.equal(summary.failed, 0, t);
+    for (const [t, summary] of Object.entries(report.perTarget))
+      if (t !== failedOver) assert.equal(summary.failed, 0, t);
   });
 
   it('SIGKILL of a master: its shard is unavailable until the replica is promoted, the others are not', async () => {
@@ -75,8 +76,15 @@ describe('write probe against a 3-master + 3-replica Redis Cluster', { timeout: 
     console.log(`SIGKILL of the master of shard ${targetOf(report, shard)}:\n${formatProbeReport(report)}`);
 
     const killed = targetOf(report, shard);
-    assert.ok(report.windows.some((w) => w.target === killed), `a window for ${killed}: ${JSON.stringify(report.windows)}`);
-    assert.deepEqual(report.windows.filter((w) => w.target !== killed), [], 'other shards kept accepting writes');
+    assert.ok(
+      report.windows.some((w) => w.target === killed),
+      `a window for ${killed}: ${JSON.stringify(report.windows)}`,
+    );
+    assert.deepEqual(
+      report.windows.filter((w) => w.target !== killed),
+      [],
+      'other shards kept accepting writes',
+    );
     assert.ok(report.perTarget[killed]!.longestUnavailableMs > 0);
     // Asynchronous replication may lose writes the killed master acknowledged but had not yet sent: observed, not asserted.
     assert.ok(report.lostAcknowledgedWrites >= 0);

@@ -12,7 +12,8 @@ type SlotsEntry = [number, number, [string, number, string?, ...unknown[]], ...u
 
 /** The largest slot range of each master, from CLUSTER SLOTS (a master may own several ranges). */
 export function masterRanges(reply: unknown): SlotRange[] {
-  if (!Array.isArray(reply) || reply.length === 0) throw new WriteProbeTopologyError('CLUSTER SLOTS returned no slot ranges');
+  if (!Array.isArray(reply) || reply.length === 0)
+    throw new WriteProbeTopologyError('CLUSTER SLOTS returned no slot ranges');
   const largest = new Map<string, SlotRange>();
   for (const entry of reply as SlotsEntry[]) {
     const [start, end, master] = entry;

@@ -60,7 +60,8 @@ export function tagsForRanges(ranges: SlotRange[], searchBound = 1_000_000): str
 
 /** `count` equal slot ranges covering all 16384 slots (for a target that says how many shards it has). */
 export function evenSlotRanges(count: number): SlotRange[] {
-  if (!Number.isInteger(count) || count < 1 || count > CLUSTER_SLOTS) throw new RangeError(`shards must be 1..${CLUSTER_SLOTS}, got ${count}`);
+  if (!Number.isInteger(count) || count < 1 || count > CLUSTER_SLOTS)
+    throw new RangeError(`shards must be 1..${CLUSTER_SLOTS}, got ${count}`);
   return Array.from({ length: count }, (_, i) => ({
     start: Math.floor((i * CLUSTER_SLOTS) / count),
     end: Math.floor(((i + 1) * CLUSTER_SLOTS) / count) - 1,

@@ -30,7 +30,11 @@ describe('write probe against Redis Sentinel (1 primary, 2 replicas, 3 Sentinels
 
     // SENTINEL FAILOVER forces a failover without asking the other Sentinels for agreement.
     await command(group.sentinels[0]!, SENTINEL_PASSWORD, 'SENTINEL', 'FAILOVER', group.masterName);
-    await waitFor('Sentinels name a new primary', 20_000, async () => (await sentinelPrimary(group, SENTINEL_PASSWORD)) !== oldPrimary);
+    await waitFor(
+      'Sentinels name a new primary',
+      20_000,
+      async () => (await sentinelPrimary(group, SENTINEL_PASSWORD)) !== oldPrimary,
+    );
     const newPrimaryAddr = await sentinelPrimary(group, SENTINEL_PASSWORD);
     const newPrimary = group.replicas.find((r) => `${r.host}:${r.port}` === newPrimaryAddr);
     assert.ok(newPrimary, `new primary ${newPrimaryAddr} is one of the replicas`);

@@ -15,7 +15,10 @@ describe('write probe against a standalone redis-server', { timeout: 60_000 }, (
   it('reports one window spanning a restart and no lost acknowledged writes', async () => {
     // appendfsync always: a SET is acknowledged only after it is on disk, so it survives the restart.
     const node = await startRedis({ config: [`requirepass ${PASSWORD}`, 'appendonly yes', 'appendfsync always'] });
-    const probe = startWriteProbe({ mode: 'standalone', host: node.host, port: node.port, password: PASSWORD }, { keyPrefix: 'standalone' });
+    const probe = startWriteProbe(
+      { mode: 'standalone', host: node.host, port: node.port, password: PASSWORD },
+      { keyPrefix: 'standalone' },
+    );
     await probe.waitForWrites(20, 10_000);
 
     await stopNode(node, 'SIGTERM');

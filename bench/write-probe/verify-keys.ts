@@ -34,14 +34,22 @@ async function retryUntil<T>(deadline: number, what: string, op: () => Promise<T
       return await op();
     } catch (err) {
       if (performance.now() + RETRY_PAUSE_MS > deadline) {
-        throw new WriteProbeVerificationError(`${what}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+        throw new WriteProbeVerificationError(`${what}: ${err instanceof Error ? err.message : String(err)}`, {
+          cause: err,
+        });
       }
       await sleep(RETRY_PAUSE_MS);
     }
   }
 }
 
-async function missingSeqs(client: ProbeClient, prefix: string, target: string, seqs: number[], deadline: number): Promise<number[]> {
+async function missingSeqs(
+  client: ProbeClient,
+  prefix: string,
+  target: string,
+  seqs: number[],
+  deadline: number,
+): Promise<number[]> {
   const missing: number[] = [];
   for (const batch of chunks(seqs, BATCH)) {
     const keys = batch.map((seq) => probeKey(prefix, target, seq));
@@ -57,7 +65,12 @@ async function missingSeqs(client: ProbeClient, prefix: string, target: string, 
  * Counts acknowledged writes whose value is missing or different. Keys found missing are read again twice,
  * a moment apart, so a read that raced a node still taking over its role is not reported as a lost write.
  */
-export async function countLostWrites(client: ProbeClient, prefix: string, targets: TargetKeys[], timeoutMs: number): Promise<number> {
+export async function countLostWrites(
+  client: ProbeClient,
+  prefix: string,
+  targets: TargetKeys[],
+  timeoutMs: number,
+): Promise<number> {
   const deadline = performance.now() + timeoutMs;
   let lost = 0;
   for (const { target, acknowledgedSeqs } of targets) {
@@ -72,7 +85,12 @@ export async function countLostWrites(client: ProbeClient, prefix: string, targe
 }
 
 /** Deletes every key the probe attempted to write (a timed-out SET may still have landed). */
-export async function deleteProbeKeys(client: ProbeClient, prefix: string, targets: TargetKeys[], timeoutMs: number): Promise<void> {
+export async function deleteProbeKeys(
+  client: ProbeClient,
+  prefix: string,
+  targets: TargetKeys[],
+  timeoutMs: number,
+): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   for (const { target, attemptedCount } of targets) {
     const seqs = Array.from({ length: attemptedCount }, (_, seq) => seq);

@@ -15,14 +15,20 @@ async function closedPort(): Promise<{ host: string; port: number }> {
 
 describe('startWriteProbe (no Redis)', () => {
   it('rejects a key prefix that would override the hash tag', () => {
-    assert.throws(() => startWriteProbe({ mode: 'standalone', host: '127.10.249.250', port: 1 }, { keyPrefix: 'a{b}' }), WriteProbeError);
+    assert.throws(
+      () => startWriteProbe({ mode: 'standalone', host: '127.10.249.250', port: 1 }, { keyPrefix: 'a{b}' }),
+      WriteProbeError,
+    );
   });
 
   it('stop() and waitForWrites() reject with the connection error when the target never answers', async () => {
     const { host, port } = await closedPort();
     const probe = startWriteProbe({ mode: 'standalone', host, port }, { startupTimeoutMs: 300 });
     await assert.rejects(probe.waitForWrites(1, 5_000), WriteProbeConnectError);
-    await assert.rejects(probe.stop(), (err: unknown) => err instanceof WriteProbeConnectError && /ECONNREFUSED/.test(err.message));
+    await assert.rejects(
+      probe.stop(),
+      (err: unknown) => err instanceof WriteProbeConnectError && /ECONNREFUSED/.test(err.message),
+    );
     assert.deepEqual(probe.progress(), { acknowledged: {}, failed: {} });
   });
 });

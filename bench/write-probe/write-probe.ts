@@ -6,7 +6,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { closeProbeClient, createVerifierClient, createWriterClient, knownClusterNodes, waitUntilReady } from './clients.ts';
+import {
+  closeProbeClient,
+  createVerifierClient,
+  createWriterClient,
+  knownClusterNodes,
+  waitUntilReady,
+} from './clients.ts';
 import type { ProbeClient } from './clients.ts';
 import { discoverTargets } from './discover-targets.ts';
 import { countLostWrites, deleteProbeKeys } from './verify-keys.ts';
@@ -38,9 +44,11 @@ function resolveOptions(opts: ProbeOptions): Required<ProbeOptions> {
     keyPrefix: opts.keyPrefix ?? `write-probe:${randomUUID().slice(0, 8)}`,
     startupTimeoutMs: opts.startupTimeoutMs ?? 10_000,
   };
-  if (!(resolved.intervalMs > 0) || !(resolved.writeTimeoutMs > 0)) throw new WriteProbeError('intervalMs and writeTimeoutMs must be positive');
+  if (!(resolved.intervalMs > 0) || !(resolved.writeTimeoutMs > 0))
+    throw new WriteProbeError('intervalMs and writeTimeoutMs must be positive');
   // A brace in the prefix would become the key's hash tag and send every target to the same Cluster slot.
-  if (/[{}]/.test(resolved.keyPrefix)) throw new WriteProbeError(`keyPrefix must not contain '{' or '}': ${resolved.keyPrefix}`);
+  if (/[{}]/.test(resolved.keyPrefix))
+    throw new WriteProbeError(`keyPrefix must not contain '{' or '}': ${resolved.keyPrefix}`);
   return resolved;
 }
 
@@ -90,7 +98,9 @@ export function startWriteProbe(target: ProbeTarget, opts: ProbeOptions = {}): W
       const pollMs = Math.max(settings.intervalMs, 50);
       while (!s.running.writers.every((w) => w.tracker.acknowledged >= minAcknowledged)) {
         if (performance.now() > deadline) {
-          throw new WriteProbeError(`fewer than ${minAcknowledged} acknowledged writes per target after ${timeoutMs} ms: ${JSON.stringify(progress())}`);
+          throw new WriteProbeError(
+            `fewer than ${minAcknowledged} acknowledged writes per target after ${timeoutMs} ms: ${JSON.stringify(progress())}`,
+          );
         }
         await sleep(pollMs);
       }
@@ -109,7 +119,13 @@ export function startWriteProbe(target: ProbeTarget, opts: ProbeOptions = {}): W
       }
       const stoppedAt = now();
       for (const w of s.running.writers) w.tracker.closeAt(stoppedAt);
-      const report = await verifyAndReport(target, settings.keyPrefix, s.running.writers, extraSeeds, options.keepKeys === true);
+      const report = await verifyAndReport(
+        target,
+        settings.keyPrefix,
+        s.running.writers,
+        extraSeeds,
+        options.keepKeys === true,
+      );
       return { ...report, clientErrorEvents };
     },
   };
@@ -122,7 +138,11 @@ async function verifyAndReport(
   extraSeeds: Array<{ host: string; port: number }>,
   keepKeys: boolean,
 ): Promise<Omit<ProbeReport, 'clientErrorEvents'>> {
-  const keys: TargetKeys[] = writers.map((w) => ({ target: w.target, acknowledgedSeqs: w.acknowledgedSeqs, attemptedCount: w.nextSeq }));
+  const keys: TargetKeys[] = writers.map((w) => ({
+    target: w.target,
+    acknowledgedSeqs: w.acknowledgedSeqs,
+    attemptedCount: w.nextSeq,
+  }));
   const verifier = createVerifierClient(target, extraSeeds);
   // Failures that matter surface from the commands below (retried, then thrown); the events are duplicates.
   let lastVerifierError: unknown;
@@ -135,13 +155,18 @@ async function verifyAndReport(
     if (!keepKeys) await deleteProbeKeys(verifier, keyPrefix, keys, VERIFY_TIMEOUT_MS);
     return buildReport(writers, lost);
   } catch (err) {
-    throw new WriteProbeError(`verifying the probe's writes failed (last client error: ${String(lastVerifierError)})`, { cause: err });
+    throw new WriteProbeError(`verifying the probe's writes failed (last client error: ${String(lastVerifierError)})`, {
+      cause: err,
+    });
   } finally {
     closeProbeClient(verifier);
   }
 }
 
-export function buildReport(writers: TargetWriter[], lostAcknowledgedWrites: number): Omit<ProbeReport, 'clientErrorEvents'> {
+export function buildReport(
+  writers: TargetWriter[],
+  lostAcknowledgedWrites: number,
+): Omit<ProbeReport, 'clientErrorEvents'> {
   const perTarget = Object.fromEntries(writers.map((w) => [w.target, w.tracker.summary()]));
   const windows = writers.flatMap((w) => w.tracker.windows).sort((a, b) => a.startMs - b.startMs);
   const lengths = windows.map((w) => w.endMs - w.startMs);

@@ -9,13 +9,19 @@ export type WriteOutcome = { ok: true } | { ok: false; error: string };
  * mapped to an outcome so it can never reject unobserved, and a late success is deliberately not counted: a
  * client with a 500 ms budget would have given up on it. (Its key is still deleted at the end.)
  */
-export async function writeWithTimeout(client: ProbeClient, key: string, value: string, timeoutMs: number): Promise<WriteOutcome> {
+export async function writeWithTimeout(
+  client: ProbeClient,
+  key: string,
+  value: string,
+  timeoutMs: number,
+): Promise<WriteOutcome> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<WriteOutcome>((resolve) => {
     timer = setTimeout(() => resolve({ ok: false, error: `no reply within ${timeoutMs} ms` }), timeoutMs);
   });
   const written = client.set(key, value).then(
-    (reply): WriteOutcome => (reply === 'OK' ? { ok: true } : { ok: false, error: `unexpected reply ${String(reply)}` }),
+    (reply): WriteOutcome =>
+      reply === 'OK' ? { ok: true } : { ok: false, error: `unexpected reply ${String(reply)}` },
     (err: unknown): WriteOutcome => ({ ok: false, error: err instanceof Error ? err.message : String(err) }),
   );
   try {
@@ -63,7 +69,12 @@ export class TargetWriter {
     while (!stop.aborted) {
       const seq = this.nextSeq++;
       const issuedAt = now();
-      const outcome = await writeWithTimeout(this.client, probeKey(keyPrefix, this.target, seq), String(seq), writeTimeoutMs);
+      const outcome = await writeWithTimeout(
+        this.client,
+        probeKey(keyPrefix, this.target, seq),
+        String(seq),
+        writeTimeoutMs,
+      );
       const settledAt = now();
       if (outcome.ok) {
         this.tracker.recordAcknowledged(issuedAt, settledAt);

@@ -42,11 +42,30 @@ const CODES: readonly FaultCode[] = [429, 500, 503];
 
 /** One source of truth for the per-verb switches: the field each sets and how its value is read. */
 const VERB_SWITCHES = {
-  'fault-error-rate': { field: 'errorRate', expects: 'a probability from 0 to 1', parse: (v: string) => decimalIn(v, 0, 1) },
-  'fault-error-code': { field: 'code', expects: '429, 500 or 503', parse: (v: string) => CODES.find((c) => String(c) === v) },
-  'fault-fail-next': { field: 'failNext', expects: 'a whole number of requests >= 1', parse: (v: string) => wholeAtLeast(v, 1) },
-  'fault-latency': { field: 'latencyMs', expects: 'milliseconds >= 0', parse: (v: string) => decimalIn(v, 0, Infinity) },
-} as const satisfies Record<string, { field: keyof VerbFault; expects: string; parse: (v: string) => number | undefined }>;
+  'fault-error-rate': {
+    field: 'errorRate',
+    expects: 'a probability from 0 to 1',
+    parse: (v: string) => decimalIn(v, 0, 1),
+  },
+  'fault-error-code': {
+    field: 'code',
+    expects: '429, 500 or 503',
+    parse: (v: string) => CODES.find((c) => String(c) === v),
+  },
+  'fault-fail-next': {
+    field: 'failNext',
+    expects: 'a whole number of requests >= 1',
+    parse: (v: string) => wholeAtLeast(v, 1),
+  },
+  'fault-latency': {
+    field: 'latencyMs',
+    expects: 'milliseconds >= 0',
+    parse: (v: string) => decimalIn(v, 0, Infinity),
+  },
+} as const satisfies Record<
+  string,
+  { field: keyof VerbFault; expects: string; parse: (v: string) => number | undefined }
+>;
 
 type VerbSwitch = keyof typeof VERB_SWITCHES;
 
@@ -92,7 +111,13 @@ export function parseCliArgs(args: string[]): CliOptions {
     goneEverySeconds: seconds('fault-gone', values['fault-gone']),
     goneNextWatches: count('fault-gone-next', values['fault-gone-next']),
   });
-  return { help: values.help === true, fresh: values.fresh === true, kubernetesOnly: values['kubernetes-only'] === true, verbose: values.verbose === true, faults };
+  return {
+    help: values.help === true,
+    fresh: values.fresh === true,
+    kubernetesOnly: values['kubernetes-only'] === true,
+    verbose: values.verbose === true,
+    faults,
+  };
 }
 
 function addVerbFault(verbs: FaultPlan['verbs'], name: VerbSwitch, entry: string): void {
@@ -117,14 +142,18 @@ function requireFailuresForCodes(verbs: FaultPlan['verbs']): void {
   for (const [verb, fault] of Object.entries(verbs) as [FaultVerb | '*', VerbFault][]) {
     if (fault.code === undefined) continue;
     const covered = verb === '*' ? Object.values(verbs).some(fails) : fails(fault) || fails(verbs['*']);
-    if (!covered) throw new UsageError(`--fault-error-code ${verb}=${fault.code}: give --fault-error-rate or --fault-fail-next for ${verb} too`);
+    if (!covered)
+      throw new UsageError(
+        `--fault-error-code ${verb}=${fault.code}: give --fault-error-rate or --fault-fail-next for ${verb} too`,
+      );
   }
 }
 
 function seconds(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const value = decimalIn(text, 0, Infinity);
-  if (value === undefined || value <= 0) throw new UsageError(`--${name} ${text}: the value must be a number of seconds > 0`);
+  if (value === undefined || value <= 0)
+    throw new UsageError(`--${name} ${text}: the value must be a number of seconds > 0`);
   return value;
 }
 
@@ -136,12 +165,19 @@ function count(name: string, text: string | undefined): number | undefined {
 }
 
 function faultPlan(verbs: FaultPlan['verbs'], watches: Omit<FaultPlan, 'verbs'>): FaultPlan | undefined {
-  const given = Object.fromEntries(Object.entries(watches).filter(([, v]) => v !== undefined)) as Omit<FaultPlan, 'verbs'>;
+  const given = Object.fromEntries(Object.entries(watches).filter(([, v]) => v !== undefined)) as Omit<
+    FaultPlan,
+    'verbs'
+  >;
   if (Object.keys(verbs).length === 0 && Object.keys(given).length === 0) return undefined;
   return { verbs, ...given };
 }
 
-function printNextSteps(stack: Awaited<ReturnType<typeof startLocalStack>>, stateDir: string, faults: FaultPlan | undefined): void {
+function printNextSteps(
+  stack: Awaited<ReturnType<typeof startLocalStack>>,
+  stateDir: string,
+  faults: FaultPlan | undefined,
+): void {
   const kubeconfig = relative(process.cwd(), stack.kubeconfigPath) || stack.kubeconfigPath;
   console.log(`Local stack is up.
   Kubernetes API   ${stack.api.url}  (kubeconfig: ${kubeconfig})
@@ -173,7 +209,13 @@ async function main(): Promise<void> {
     return;
   }
   const stateDir = join(PROJECT_ROOT, '.local');
-  const stack = await startLocalStack({ stateDir, fresh: cli.fresh, pipeline: !cli.kubernetesOnly, verbose: cli.verbose, ...(cli.faults ? { faults: cli.faults } : {}) });
+  const stack = await startLocalStack({
+    stateDir,
+    fresh: cli.fresh,
+    pipeline: !cli.kubernetesOnly,
+    verbose: cli.verbose,
+    ...(cli.faults ? { faults: cli.faults } : {}),
+  });
   printNextSteps(stack, stateDir, cli.faults);
   let stopping = false;
   const stop = (): void => {

@@ -22,10 +22,14 @@ export async function applyObjects(kc: KubeConfig, objects: KubernetesObject[]):
   const client = KubernetesObjectApi.makeApiClient(kc);
   const applied: KubernetesObject[] = [];
   for (const obj of objects) {
-    const spec = { ...obj, metadata: { ...obj.metadata, namespace: obj.metadata?.namespace } } as KubernetesObject & { metadata: { name: string } };
+    const spec = { ...obj, metadata: { ...obj.metadata, namespace: obj.metadata?.namespace } } as KubernetesObject & {
+      metadata: { name: string };
+    };
     try {
       await client.read(spec);
-      applied.push(await client.patch(spec, undefined, undefined, 'redis-reconfigure', undefined, PatchStrategy.MergePatch));
+      applied.push(
+        await client.patch(spec, undefined, undefined, 'redis-reconfigure', undefined, PatchStrategy.MergePatch),
+      );
     } catch (err) {
       if (!isNotFound(err)) throw err;
       applied.push(await client.create(spec));

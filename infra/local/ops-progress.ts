@@ -31,7 +31,11 @@ export async function followOpsRequest(
       const watch = new Watch(kc);
       const request = watch.watch(
         path,
-        { fieldSelector: `metadata.name=${name}`, allowWatchBookmarks: true, ...(resourceVersion !== undefined ? { resourceVersion } : {}) },
+        {
+          fieldSelector: `metadata.name=${name}`,
+          allowWatchBookmarks: true,
+          ...(resourceVersion !== undefined ? { resourceVersion } : {}),
+        },
         (type: string, obj: RedisOpsRequest) => {
           resourceVersion = obj.metadata?.resourceVersion ?? resourceVersion;
           if (type === 'BOOKMARK' || type === 'ERROR') return;
@@ -46,7 +50,10 @@ export async function followOpsRequest(
             void request.then((r) => r.abort());
           }
         },
-        (err: unknown) => (finished !== undefined || err === null || err === undefined || isAbort(err) ? resolvePromise(finished) : reject(err instanceof Error ? err : new Error(JSON.stringify(err)))),
+        (err: unknown) =>
+          finished !== undefined || err === null || err === undefined || isAbort(err)
+            ? resolvePromise(finished)
+            : reject(err instanceof Error ? err : new Error(JSON.stringify(err))),
       );
       request.catch(reject);
     }).catch((err: unknown) => {
@@ -59,7 +66,8 @@ export async function followOpsRequest(
   }
 }
 
-const isAbort = (err: unknown): boolean => err instanceof Error && (err.name === 'AbortError' || /aborted/i.test(err.message));
+const isAbort = (err: unknown): boolean =>
+  err instanceof Error && (err.name === 'AbortError' || /aborted/i.test(err.message));
 
 export function formatProgress(line: ProgressLine): string {
   const t = `${(line.elapsedMs / 1000).toFixed(1).padStart(5)}s`;

@@ -181,7 +181,9 @@ function lookup(source: string, address: string, context: VariableContext): unkn
   const { options } = context;
   switch (source) {
     case 'self': {
-      const raw = address.split('.').reduce<unknown>((node, key) => (isRecord(node) ? node[key] : undefined), context.document);
+      const raw = address
+        .split('.')
+        .reduce<unknown>((node, key) => (isRecord(node) ? node[key] : undefined), context.document);
       return raw === undefined ? undefined : resolveVariables(raw, context);
     }
     case 'sls':
@@ -193,7 +195,11 @@ function lookup(source: string, address: string, context: VariableContext): unkn
       return undefined;
     case 'param':
       // Serverless v3 stage parameters: the caller's params, then `params.<stage>`, then `params.default`.
-      return options.params?.[address] ?? stageParam(context, context.stage(), address) ?? stageParam(context, 'default', address);
+      return (
+        options.params?.[address] ??
+        stageParam(context, context.stage(), address) ??
+        stageParam(context, 'default', address)
+      );
     case 'env':
       return (options.env ?? process.env)[address];
     default:
@@ -248,10 +254,16 @@ export function loadServerlessConfig(options: LoadServerlessConfigOptions = {}):
   };
 }
 
-function toFunctionConfig(name: string, fn: Record<string, unknown>, provider: Record<string, unknown>, prefix: string): FunctionConfig {
+function toFunctionConfig(
+  name: string,
+  fn: Record<string, unknown>,
+  provider: Record<string, unknown>,
+  prefix: string,
+): FunctionConfig {
   const handler = String(fn.handler);
   const handlerMatch = /^dist\/([^/]+)\/index\.([A-Za-z_$][\w$]*)$/.exec(handler);
-  if (!handlerMatch) throw new ServerlessConfigError(`function ${name}: handler must be dist/<name>/index.<export>, got ${handler}`);
+  if (!handlerMatch)
+    throw new ServerlessConfigError(`function ${name}: handler must be dist/<name>/index.<export>, got ${handler}`);
   const config: FunctionConfig = {
     name,
     handler,
@@ -261,7 +273,10 @@ function toFunctionConfig(name: string, fn: Record<string, unknown>, provider: R
     // Serverless v3 defaults: timeout 6 s, memory 1024 MB.
     timeoutSeconds: Number(fn.timeout ?? provider.timeout ?? 6),
     memorySize: Number(fn.memorySize ?? provider.memorySize ?? 1024),
-    environment: { ...(record(provider.environment) as Record<string, EnvValue>), ...(record(fn.environment) as Record<string, EnvValue>) },
+    environment: {
+      ...(record(provider.environment) as Record<string, EnvValue>),
+      ...(record(fn.environment) as Record<string, EnvValue>),
+    },
     sqsEvents: toSqsEvents(name, fn.events),
   };
   if (fn.reservedConcurrency !== undefined) config.reservedConcurrency = Number(fn.reservedConcurrency);
@@ -294,15 +309,22 @@ function toQueueConfigs(resources: Record<string, unknown>): QueueConfig[] {
     if (!isRecord(resource) || resource.Type !== 'AWS::SQS::Queue') return [];
     const props = record(resource.Properties ?? {});
     const fifo = props.FifoQueue === true || props.FifoQueue === 'true';
-    const queue: QueueConfig = { logicalId, queueName: stringOf(props.QueueName ?? logicalId, `${logicalId}.QueueName`), fifo };
+    const queue: QueueConfig = {
+      logicalId,
+      queueName: stringOf(props.QueueName ?? logicalId, `${logicalId}.QueueName`),
+      fifo,
+    };
     if (props.VisibilityTimeout !== undefined) queue.visibilityTimeoutSeconds = Number(props.VisibilityTimeout);
-    if (props.MessageRetentionPeriod !== undefined) queue.messageRetentionPeriodSeconds = Number(props.MessageRetentionPeriod);
+    if (props.MessageRetentionPeriod !== undefined)
+      queue.messageRetentionPeriodSeconds = Number(props.MessageRetentionPeriod);
     if (props.DelaySeconds !== undefined) queue.delaySeconds = Number(props.DelaySeconds);
-    if (props.ReceiveMessageWaitTimeSeconds !== undefined) queue.receiveMessageWaitTimeSeconds = Number(props.ReceiveMessageWaitTimeSeconds);
+    if (props.ReceiveMessageWaitTimeSeconds !== undefined)
+      queue.receiveMessageWaitTimeSeconds = Number(props.ReceiveMessageWaitTimeSeconds);
     if (props.RedrivePolicy !== undefined) {
       const policy = record(props.RedrivePolicy);
       const deadLetterLogicalId = getAttResource(policy.deadLetterTargetArn);
-      if (!deadLetterLogicalId) throw new ServerlessConfigError(`queue ${logicalId}: deadLetterTargetArn must be !GetAtt <Queue>.Arn`);
+      if (!deadLetterLogicalId)
+        throw new ServerlessConfigError(`queue ${logicalId}: deadLetterTargetArn must be !GetAtt <Queue>.Arn`);
       queue.redrive = { deadLetterLogicalId, maxReceiveCount: Number(policy.maxReceiveCount) };
     }
     return [queue];
@@ -318,7 +340,8 @@ function toTopicConfigs(resources: Record<string, unknown>): TopicConfig[] {
         logicalId,
         topicName: stringOf(props.TopicName ?? logicalId, `${logicalId}.TopicName`),
         fifo: props.FifoTopic === true || props.FifoTopic === 'true',
-        contentBasedDeduplication: props.ContentBasedDeduplication === true || props.ContentBasedDeduplication === 'true',
+        contentBasedDeduplication:
+          props.ContentBasedDeduplication === true || props.ContentBasedDeduplication === 'true',
       },
     ];
   });
@@ -354,8 +377,13 @@ export function resolveEnvironment(environment: Record<string, EnvValue>, refs: 
     const ref = value.Ref;
     const arnOf = getAttResource(value);
     const resolved =
-      typeof ref === 'string' ? (refs.queueUrls[ref] ?? refs.topicArns?.[ref]) : arnOf !== undefined ? refs.queueArns[arnOf] : undefined;
-    if (resolved === undefined) throw new ServerlessConfigError(`environment ${key}: cannot resolve ${JSON.stringify(value)} locally`);
+      typeof ref === 'string'
+        ? (refs.queueUrls[ref] ?? refs.topicArns?.[ref])
+        : arnOf !== undefined
+          ? refs.queueArns[arnOf]
+          : undefined;
+    if (resolved === undefined)
+      throw new ServerlessConfigError(`environment ${key}: cannot resolve ${JSON.stringify(value)} locally`);
     out[key] = resolved;
   }
   return out;

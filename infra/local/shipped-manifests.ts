@@ -35,4 +35,3 @@ export async function applyShippedRbac(kc: KubeConfig): Promise<void> {
     await applyObjects(kc, objects);
   }
 }
-

@@ -6,7 +6,13 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { startKubeApiServer, type FaultInjector, type FaultVerb, type KubeApiServer, type VerbFault } from './kube-apiserver/index.ts';
+import {
+  startKubeApiServer,
+  type FaultInjector,
+  type FaultVerb,
+  type KubeApiServer,
+  type VerbFault,
+} from './kube-apiserver/index.ts';
 import { applyDefaultRedisVersions, startControllers } from './controllers/index.ts';
 import { killStaleProcesses } from './controllers/kubelet/stale-processes.ts';
 import type { StartScriptOptions } from './controllers/kubelet/start-context.ts';
@@ -15,7 +21,12 @@ import { startLocalSqs, type LocalSqs } from './sqs/index.ts';
 import { startLambdaRunner, type LambdaRunner } from './lambda-runner/index.ts';
 import { ForwarderProcess } from './forwarder-process.ts';
 import { loadServerlessConfig } from './serverless-config.ts';
-import { applyShippedRbac, FORWARDER_NAMESPACE, FORWARDER_SERVICE_ACCOUNT, FUNCTIONS_GROUP } from './shipped-manifests.ts';
+import {
+  applyShippedRbac,
+  FORWARDER_NAMESPACE,
+  FORWARDER_SERVICE_ACCOUNT,
+  FUNCTIONS_GROUP,
+} from './shipped-manifests.ts';
 import { localIdentities } from './local-identities.ts';
 
 export interface LocalStackOptions {
@@ -47,7 +58,15 @@ export interface LocalStackOptions {
 }
 
 /** Every verb the API server's fault injector can fail or slow down (a Record, so the compiler keeps it complete). */
-const FAULT_VERB_SET: Record<FaultVerb, true> = { get: true, list: true, watch: true, create: true, update: true, patch: true, delete: true };
+const FAULT_VERB_SET: Record<FaultVerb, true> = {
+  get: true,
+  list: true,
+  watch: true,
+  create: true,
+  update: true,
+  patch: true,
+  delete: true,
+};
 export const FAULT_VERBS = Object.keys(FAULT_VERB_SET) as FaultVerb[];
 
 export interface FaultPlan {
@@ -108,13 +127,20 @@ interface KubernetesSide {
 }
 
 /** The API server, the kubeconfigs of its users, the controllers and kubelet, then the faults; each stop is pushed. */
-async function startKubernetes(opts: LocalStackOptions, clusterId: string, stops: Array<() => Promise<void>>): Promise<KubernetesSide> {
+async function startKubernetes(
+  opts: LocalStackOptions,
+  clusterId: string,
+  stops: Array<() => Promise<void>>,
+): Promise<KubernetesSide> {
   const rbac = opts.rbac !== false;
   const ids = await localIdentities(join(opts.stateDir, 'apiserver'));
   const api = await startKubeApiServer({
     stateDir: join(opts.stateDir, 'apiserver'),
     rbac,
-    tokens: { [ids.admin]: 'admin', [ids.functions]: { username: 'redis-reconfigure-functions', groups: [FUNCTIONS_GROUP] } },
+    tokens: {
+      [ids.admin]: 'admin',
+      [ids.functions]: { username: 'redis-reconfigure-functions', groups: [FUNCTIONS_GROUP] },
+    },
   });
   stops.push(() => api.stop());
   const kubeconfigPath = join(opts.stateDir, 'kubeconfig');
@@ -122,13 +148,22 @@ async function startKubernetes(opts: LocalStackOptions, clusterId: string, stops
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromString(api.kubeconfig());
   await applyShippedRbac(kubeConfig);
-  const functionsKubeconfig = rbac ? api.kubeconfig({ token: ids.functions, user: 'redis-reconfigure-functions' }) : api.kubeconfig();
+  const functionsKubeconfig = rbac
+    ? api.kubeconfig({ token: ids.functions, user: 'redis-reconfigure-functions' })
+    : api.kubeconfig();
   await writeFile(join(opts.stateDir, 'clusters', `${clusterId}.kubeconfig`), functionsKubeconfig, { mode: 0o600 });
   const forwarderKubeconfigPath = join(opts.stateDir, 'forwarder.kubeconfig');
-  await writeFile(forwarderKubeconfigPath, rbac ? await api.serviceAccountKubeconfig(FORWARDER_NAMESPACE, FORWARDER_SERVICE_ACCOUNT) : api.kubeconfig(), { mode: 0o600 });
+  await writeFile(
+    forwarderKubeconfigPath,
+    rbac ? await api.serviceAccountKubeconfig(FORWARDER_NAMESPACE, FORWARDER_SERVICE_ACCOUNT) : api.kubeconfig(),
+    { mode: 0o600 },
+  );
   // The RedisVersion catalog KubeDB's installer ships (the parts the provisioner reads).
   await applyDefaultRedisVersions(kubeConfig);
-  const controllers = await startControllers(kubeConfig, { stateDir: kubeletStateDir(opts.stateDir), ...(opts.startScripts !== undefined ? { kubelet: { scripts: opts.startScripts } } : {}) });
+  const controllers = await startControllers(kubeConfig, {
+    stateDir: kubeletStateDir(opts.stateDir),
+    ...(opts.startScripts !== undefined ? { kubelet: { scripts: opts.startScripts } } : {}),
+  });
   stops.push(() => controllers.stop());
   if (opts.faults !== undefined) {
     const stopFaults = injectFaults(api.faults, opts.faults, makeLogger('faults'));

@@ -10,7 +10,10 @@ void describe('operatorDefaults', () => {
   });
 
   void it('cluster adds the cluster settings KubeDB sets', () => {
-    assert.match(operatorDefaults('Cluster'), /cluster-enabled yes\ncluster-config-file \/data\/nodes\.conf\ncluster-node-timeout 5000\ncluster-migration-barrier 1\n$/);
+    assert.match(
+      operatorDefaults('Cluster'),
+      /cluster-enabled yes\ncluster-config-file \/data\/nodes\.conf\ncluster-node-timeout 5000\ncluster-migration-barrier 1\n$/,
+    );
   });
 });
 
@@ -43,6 +46,12 @@ void describe('buildEffectiveConfig', () => {
 
   void it('without user config it is the defaults', () => {
     const text = buildEffectiveConfig({ mode: 'Standalone', distribution: 'Valkey' });
-    assert.equal(text.split('\n').filter((l) => l && !l.startsWith('#')).join('\n'), operatorDefaults('Standalone').trim());
+    assert.equal(
+      text
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#'))
+        .join('\n'),
+      operatorDefaults('Standalone').trim(),
+    );
   });
 });

@@ -15,7 +15,12 @@ import { parseRedisConf, renderConfig, type ConfigDirective } from './parse.ts';
 export function operatorDefaults(mode: Mode): string {
   const lines = ['dir /data', 'appendonly yes', 'protected-mode no'];
   if (mode === 'Cluster') {
-    lines.push('cluster-enabled yes', 'cluster-config-file /data/nodes.conf', 'cluster-node-timeout 5000', 'cluster-migration-barrier 1');
+    lines.push(
+      'cluster-enabled yes',
+      'cluster-config-file /data/nodes.conf',
+      'cluster-node-timeout 5000',
+      'cluster-migration-barrier 1',
+    );
   }
   return lines.map((l) => `${l}\n`).join('');
 }

@@ -8,14 +8,25 @@ import { VALKEY_ONLY_FLAGS } from './valkey-config-flags.ts';
 import { ENUM_VALUES, NUMERIC_SPECS } from './value-specs.ts';
 import { runtimeMutable } from './verify.ts';
 
-const NUMERIC_TYPES = new Set(['Int', 'UInt', 'Long', 'ULong', 'LongLong', 'ULongLong', 'SizeT', 'SSizeT', 'OffT', 'TimeT']);
+const NUMERIC_TYPES = new Set([
+  'Int',
+  'UInt',
+  'Long',
+  'ULong',
+  'LongLong',
+  'ULongLong',
+  'SizeT',
+  'SSizeT',
+  'OffT',
+  'TimeT',
+]);
 
 void describe('config flags table', () => {
   void it('the committed generated module is in sync with the config flags CSV', () => {
     assert.equal(readFileSync(GENERATED_PATH, 'utf8'), generateFlagsModule(readFileSync(DEFAULT_CSV_PATH, 'utf8')));
   });
 
-  void it('has the 185 Redis 7.2.6 configs, without the CSV\'s repeated rows', () => {
+  void it("has the 185 Redis 7.2.6 configs, without the CSV's repeated rows", () => {
     assert.equal(REDIS_7_2_CONFIG_FLAGS.length, 185);
     assert.equal(new Set(REDIS_7_2_CONFIG_FLAGS.map((f) => f.name)).size, 185);
   });
@@ -23,7 +34,8 @@ void describe('config flags table', () => {
   void it('every enum has its value names and every numeric config its bounds (no silent gaps)', () => {
     for (const f of [...REDIS_7_2_CONFIG_FLAGS, ...VALKEY_ONLY_FLAGS]) {
       if (f.type === 'Enum') assert.ok(ENUM_VALUES[f.name], `enum values for ${f.name}`);
-      if (NUMERIC_TYPES.has(f.type) && !VALKEY_ONLY_FLAGS.includes(f)) assert.ok(NUMERIC_SPECS[f.name], `bounds for ${f.name}`);
+      if (NUMERIC_TYPES.has(f.type) && !VALKEY_ONLY_FLAGS.includes(f))
+        assert.ok(NUMERIC_SPECS[f.name], `bounds for ${f.name}`);
     }
   });
 

@@ -90,8 +90,10 @@ export function runtimeValue(name: string, args: string[]): string {
 export function obufRuntimeValue(settings: Iterable<KeyedSetting>): string {
   const groups = new Map<string, string>();
   const defaults = (defaultRuntimeValue('client-output-buffer-limit') ?? '').split(' ');
-  for (let i = 0; i < defaults.length; i += 4) groups.set(obufClassKey(defaults[i] ?? ''), obufGroup(defaults.slice(i, i + 4)));
-  for (const s of settings) if (s.name === 'client-output-buffer-limit') groups.set(obufClassKey(s.args[0] ?? ''), obufGroup(s.args));
+  for (let i = 0; i < defaults.length; i += 4)
+    groups.set(obufClassKey(defaults[i] ?? ''), obufGroup(defaults.slice(i, i + 4)));
+  for (const s of settings)
+    if (s.name === 'client-output-buffer-limit') groups.set(obufClassKey(s.args[0] ?? ''), obufGroup(s.args));
   return ['normal', 'replica', 'pubsub'].map((c) => groups.get(c) ?? '').join(' ');
 }
 

@@ -31,7 +31,8 @@ void describe('splitArgs (sdssplitargs semantics)', () => {
 
 void describe('parseRedisConf', () => {
   void it('skips comments and blank lines, lower-cases names, resolves aliases, records line and source', () => {
-    const text = '# comment\n\n  MaxMemory 1gb\r\nslaveof 10.0.0.1 6379\n\t# indented comment\nhash-max-ziplist-value 128\n';
+    const text =
+      '# comment\n\n  MaxMemory 1gb\r\nslaveof 10.0.0.1 6379\n\t# indented comment\nhash-max-ziplist-value 128\n';
     assert.deepEqual(parseRedisConf(text, 'src'), [
       { name: 'maxmemory', args: ['1gb'], line: 3, source: 'src' },
       { name: 'replicaof', args: ['10.0.0.1', '6379'], line: 4, source: 'src' },
@@ -46,7 +47,11 @@ void describe('parseRedisConf', () => {
 
   void it('reports every unbalanced quote with its line number', () => {
     assert.throws(
-      () => parseRedisConf('maxclients 1\nrequirepass "abc\nloglevel notice\nfoo \'bar\n', 'configSecret "c" key redis.conf'),
+      () =>
+        parseRedisConf(
+          'maxclients 1\nrequirepass "abc\nloglevel notice\nfoo \'bar\n',
+          'configSecret "c" key redis.conf',
+        ),
       (e: unknown) =>
         e instanceof InvalidConfigError &&
         /configSecret "c" key redis\.conf line 2: unbalanced quotes/.test(e.message) &&
@@ -56,12 +61,18 @@ void describe('parseRedisConf', () => {
   });
 
   void it('requires whitespace after a closing quote', () => {
-    assert.throws(() => parseRedisConf('appendonly "yes"no', 's'), errorMatching(/s line 1: closing quote must be followed by a space/));
+    assert.throws(
+      () => parseRedisConf('appendonly "yes"no', 's'),
+      errorMatching(/s line 1: closing quote must be followed by a space/),
+    );
     assert.throws(() => parseRedisConf("appendonly 'yes'no", 's'), errorMatching(/line 1: closing quote/));
   });
 
   void it('refuses a NUL byte (redis-server would silently ignore the rest of the file)', () => {
-    assert.throws(() => parseRedisConf('maxclients 1\nloglevel\0 notice\nport 1\n', 's'), errorMatching(/s line 2: NUL byte/));
+    assert.throws(
+      () => parseRedisConf('maxclients 1\nloglevel\0 notice\nport 1\n', 's'),
+      errorMatching(/s line 2: NUL byte/),
+    );
   });
 
   void it('refuses \\x escapes above 0x7f, whose byte is not text', () => {
@@ -73,11 +84,28 @@ void describe('renderConfig', () => {
   const d = (name: string, ...args: string[]): ConfigDirective => ({ name, args, line: 1, source: 't' });
 
   void it('leaves plain arguments bare and quotes the rest', () => {
-    assert.equal(renderConfig([d('save', ''), d('maxmemory', '1gb'), d('proc-title-template', '{title} {port}')]), 'save ""\nmaxmemory 1gb\nproc-title-template "{title} {port}"\n');
+    assert.equal(
+      renderConfig([d('save', ''), d('maxmemory', '1gb'), d('proc-title-template', '{title} {port}')]),
+      'save ""\nmaxmemory 1gb\nproc-title-template "{title} {port}"\n',
+    );
   });
 
   void it('round-trips awkward arguments through parse', () => {
-    const awkward = ['', 'a b', '"', "'", '\\', 'x\ny', '#hash', 'tab\there', '\x01\x7f', 'é ü', 'a"b\'c', ' lead', 'trail '];
+    const awkward = [
+      '',
+      'a b',
+      '"',
+      "'",
+      '\\',
+      'x\ny',
+      '#hash',
+      'tab\there',
+      '\x01\x7f',
+      'é ü',
+      'a"b\'c',
+      ' lead',
+      'trail ',
+    ];
     for (const arg of awkward) {
       const text = renderConfig([d('ignore-warnings', arg)]);
       assert.equal(text.split('\n').length, 2, `one line for ${JSON.stringify(arg)}`);

@@ -33,7 +33,10 @@ function readDoubleQuoted(line: string, start: number): [string, number] {
     if (c === '\\' && line[p + 1] === 'x' && isHex(line[p + 2]) && isHex(line[p + 3])) {
       const code = parseInt(line.slice(p + 2, p + 4), 16);
       // sdssplitargs yields a raw byte; above 0x7f that byte is not a character of this (UTF-8) text.
-      if (code > 0x7f) throw new SplitError(`\\x${line.slice(p + 2, p + 4)} escapes above \\x7f are not supported; write the UTF-8 text itself`);
+      if (code > 0x7f)
+        throw new SplitError(
+          `\\x${line.slice(p + 2, p + 4)} escapes above \\x7f are not supported; write the UTF-8 text itself`,
+        );
       out += String.fromCharCode(code);
       p += 4;
     } else if (c === '\\' && line[p + 1] !== undefined) {
@@ -42,7 +45,8 @@ function readDoubleQuoted(line: string, start: number): [string, number] {
       p += 2;
     } else if (c === '"') {
       // "closing quote must be followed by a space or nothing at all" (sds.c)
-      if (line[p + 1] !== undefined && !isSpace(line[p + 1])) throw new SplitError('closing quote must be followed by a space');
+      if (line[p + 1] !== undefined && !isSpace(line[p + 1]))
+        throw new SplitError('closing quote must be followed by a space');
       return [out, p + 1];
     } else {
       out += c;
@@ -61,7 +65,8 @@ function readSingleQuoted(line: string, start: number): [string, number] {
       out += "'";
       p += 2;
     } else if (c === "'") {
-      if (line[p + 1] !== undefined && !isSpace(line[p + 1])) throw new SplitError('closing quote must be followed by a space');
+      if (line[p + 1] !== undefined && !isSpace(line[p + 1]))
+        throw new SplitError('closing quote must be followed by a space');
       return [out, p + 1];
     } else {
       out += c;
@@ -96,12 +101,19 @@ export function splitArgs(line: string): string[] {
 }
 
 /** Parses and collects every syntax problem instead of throwing (so callers can report them with other problems). */
-export function parseRedisConfCollecting(text: string, source: string): { directives: ConfigDirective[]; problems: string[] } {
+export function parseRedisConfCollecting(
+  text: string,
+  source: string,
+): { directives: ConfigDirective[]; problems: string[] } {
   const directives: ConfigDirective[] = [];
   const problems: string[] = [];
   // redis-server reads the file with strlen(): everything after a NUL byte would be silently ignored.
   const nul = text.indexOf('\0');
-  if (nul >= 0) return { directives, problems: [`${source} line ${text.slice(0, nul).split('\n').length}: NUL byte in configuration text`] };
+  if (nul >= 0)
+    return {
+      directives,
+      problems: [`${source} line ${text.slice(0, nul).split('\n').length}: NUL byte in configuration text`],
+    };
   text.split('\n').forEach((raw, i) => {
     const trimmed = raw.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
     if (trimmed === '' || trimmed.startsWith('#')) return;

@@ -5,9 +5,20 @@ import { parseRedisConf } from './parse.ts';
 import { planReconfigure, type CurrentConfig, type ReconfigureRequest } from './plan-reconfigure.ts';
 
 const current: CurrentConfig = { secretName: 'rd-custom-config', secretConf: 'maxclients 500\n' };
-const plan = (request: ReconfigureRequest, cur: CurrentConfig = current, distribution: 'Official' | 'Valkey' = 'Official') =>
-  planReconfigure({ current: cur, request, configKey: distribution === 'Valkey' ? 'valkey.conf' : 'redis.conf', mode: 'Standalone', distribution });
-const effective = (text: string): Map<string, string[]> => new Map(parseRedisConf(text, 'e').map((d) => [d.name, d.args]));
+const plan = (
+  request: ReconfigureRequest,
+  cur: CurrentConfig = current,
+  distribution: 'Official' | 'Valkey' = 'Official',
+) =>
+  planReconfigure({
+    current: cur,
+    request,
+    configKey: distribution === 'Valkey' ? 'valkey.conf' : 'redis.conf',
+    mode: 'Standalone',
+    distribution,
+  });
+const effective = (text: string): Map<string, string[]> =>
+  new Map(parseRedisConf(text, 'e').map((d) => [d.name, d.args]));
 const failsWith = (re: RegExp) => (e: unknown) => e instanceof InvalidConfigError && re.test(e.message);
 
 void describe('planReconfigure: the KubeDB flows', () => {
@@ -17,13 +28,23 @@ void describe('planReconfigure: the KubeDB flows', () => {
     assert.deepEqual(effective(p.effectiveConfig).get('maxclients'), ['2000']);
     assert.deepEqual(effective(p.previousEffectiveConfig).get('maxclients'), ['500']);
     assert.deepEqual(p.changed, [{ name: 'maxclients', key: 'maxclients', before: ['500'], after: ['2000'] }]);
-    assert.deepEqual(p.restart, { needed: true, reason: 'the effective configuration changed: maxclients', immutable: [] });
+    assert.deepEqual(p.restart, {
+      needed: true,
+      reason: 'the effective configuration changed: maxclients',
+      immutable: [],
+    });
   });
 
   void it('configSecret drops directives of the old secret that the new one does not set', () => {
     const p = plan({ configSecret: { name: 'n', conf: 'timeout 5\n' } });
     assert.equal(effective(p.effectiveConfig).get('maxclients'), undefined);
-    assert.deepEqual(p.changed.map((c) => [c.key, c.before, c.after]), [['maxclients', ['500'], undefined], ['timeout', undefined, ['5']]]);
+    assert.deepEqual(
+      p.changed.map((c) => [c.key, c.before, c.after]),
+      [
+        ['maxclients', ['500'], undefined],
+        ['timeout', undefined, ['5']],
+      ],
+    );
   });
 
   void it('applyConfig merges into inline per directive and inline wins over the secret: maxclients 3000', () => {
@@ -32,7 +53,10 @@ void describe('planReconfigure: the KubeDB flows', () => {
     assert.equal(p.next.secretName, 'rd-custom-config');
     assert.equal(p.next.inline?.['redis.conf'], 'timeout 300\nmaxclients 3000\n');
     assert.deepEqual(effective(p.effectiveConfig).get('maxclients'), ['3000']);
-    assert.deepEqual(p.changed.map((c) => c.key), ['maxclients']);
+    assert.deepEqual(
+      p.changed.map((c) => c.key),
+      ['maxclients'],
+    );
   });
 
   void it('removeCustomConfig goes back to the operator defaults', () => {
@@ -55,12 +79,19 @@ void describe('planReconfigure: the KubeDB flows', () => {
   });
 
   void it('removeCustomConfig + configSecret: the new secret is kept', () => {
-    const p = plan({ removeCustomConfig: true, configSecret: { name: 'n', conf: 'maxclients 7\n' } }, { ...current, inline: { 'redis.conf': 'timeout 1\n' } });
+    const p = plan(
+      { removeCustomConfig: true, configSecret: { name: 'n', conf: 'maxclients 7\n' } },
+      { ...current, inline: { 'redis.conf': 'timeout 1\n' } },
+    );
     assert.deepEqual(p.next, { secretName: 'n' });
   });
 
   void it('Valkey uses valkey.conf as the key', () => {
-    const p = plan({ applyConfig: { 'valkey.conf': 'maxclients 3000\ndual-channel-replication-enabled yes\n' } }, {}, 'Valkey');
+    const p = plan(
+      { applyConfig: { 'valkey.conf': 'maxclients 3000\ndual-channel-replication-enabled yes\n' } },
+      {},
+      'Valkey',
+    );
     assert.match(p.next.inline?.['valkey.conf'] ?? '', /dual-channel-replication-enabled yes/);
   });
 });
@@ -70,7 +101,10 @@ void describe('planReconfigure: restart decision', () => {
 
   void it('restart true: always', () => {
     assert.equal(plan({ ...req, restart: 'true' }).restart.needed, true);
-    assert.equal(plan({ configSecret: { name: 'same', conf: 'maxclients 500\n' }, restart: 'true' }).restart.needed, true);
+    assert.equal(
+      plan({ configSecret: { name: 'same', conf: 'maxclients 500\n' }, restart: 'true' }).restart.needed,
+      true,
+    );
   });
 
   void it('restart false: never, but says which changes wait for a restart', () => {
@@ -82,9 +116,16 @@ void describe('planReconfigure: restart decision', () => {
 
   void it('restart auto: only when the effective config changed, normalised (1gb = 1073741824, ALLKEYS-LRU = allkeys-lru)', () => {
     const cur = { secretName: 'a', secretConf: 'maxmemory 1gb\nmaxmemory-policy ALLKEYS-LRU\nappendonly yes\n' };
-    const same = plan({ configSecret: { name: 'b', conf: 'maxmemory 1073741824\nmaxmemory-policy allkeys-lru\n' }, restart: 'auto' }, cur);
+    const same = plan(
+      { configSecret: { name: 'b', conf: 'maxmemory 1073741824\nmaxmemory-policy allkeys-lru\n' }, restart: 'auto' },
+      cur,
+    );
     assert.deepEqual(same.changed, []);
-    assert.deepEqual(same.restart, { needed: false, reason: 'the effective configuration did not change', immutable: [] });
+    assert.deepEqual(same.restart, {
+      needed: false,
+      reason: 'the effective configuration did not change',
+      immutable: [],
+    });
     const changed = plan({ ...req }, cur);
     assert.equal(changed.restart.needed, true);
     assert.deepEqual(changed.restart.immutable, ['databases']);
@@ -92,7 +133,10 @@ void describe('planReconfigure: restart decision', () => {
 
   void it('rename-command changes are file-only: listed as needing a restart', () => {
     const p = plan({ applyConfig: { 'redis.conf': 'rename-command FLUSHALL ""\n' } });
-    assert.deepEqual(p.changed.map((c) => c.key), ['rename-command flushall']);
+    assert.deepEqual(
+      p.changed.map((c) => c.key),
+      ['rename-command flushall'],
+    );
     assert.deepEqual(p.restart.immutable, ['rename-command']);
   });
 });
@@ -104,21 +148,40 @@ void describe('planReconfigure: errors', () => {
   });
 
   void it('applyConfig with the wrong key names the expected key', () => {
-    assert.throws(() => plan({ applyConfig: { 'redis.conf': 'maxclients 1\n' } }, {}, 'Valkey'), failsWith(/applyConfig key "redis\.conf" is not valid for this database: expected "valkey\.conf"/));
+    assert.throws(
+      () => plan({ applyConfig: { 'redis.conf': 'maxclients 1\n' } }, {}, 'Valkey'),
+      failsWith(/applyConfig key "redis\.conf" is not valid for this database: expected "valkey\.conf"/),
+    );
   });
 
   void it('a configSecret without the config key', () => {
-    assert.throws(() => plan({ configSecret: { name: 'new-custom-config', conf: undefined } }), failsWith(/secret "new-custom-config" has no key "redis\.conf"/));
+    assert.throws(
+      () => plan({ configSecret: { name: 'new-custom-config', conf: undefined } }),
+      failsWith(/secret "new-custom-config" has no key "redis\.conf"/),
+    );
   });
 
   void it('validates the new secret, the applyConfig fragment and the kept inline, reporting all of them', () => {
     const cur = { ...current, inline: { 'redis.conf': 'maxclients 1\nbogus-directive 1\n' } };
     assert.throws(
-      () => plan({ configSecret: { name: 'new-custom-config', conf: 'maxclients 2000\nappendonly maybe\n' }, applyConfig: { 'redis.conf': 'port 1\nloglevel "x\n' } }, cur),
+      () =>
+        plan(
+          {
+            configSecret: { name: 'new-custom-config', conf: 'maxclients 2000\nappendonly maybe\n' },
+            applyConfig: { 'redis.conf': 'port 1\nloglevel "x\n' },
+          },
+          cur,
+        ),
       (e: unknown) => {
         assert.ok(e instanceof InvalidConfigError);
-        assert.match(e.message, /spec\.configuration\.inline\["redis\.conf"\] line 2: "bogus-directive": unknown directive/);
-        assert.match(e.message, /configSecret "new-custom-config" key redis\.conf line 2: "appendonly maybe": argument must be 'yes' or 'no'/);
+        assert.match(
+          e.message,
+          /spec\.configuration\.inline\["redis\.conf"\] line 2: "bogus-directive": unknown directive/,
+        );
+        assert.match(
+          e.message,
+          /configSecret "new-custom-config" key redis\.conf line 2: "appendonly maybe": argument must be 'yes' or 'no'/,
+        );
         assert.match(e.message, /applyConfig\["redis\.conf"\] line 1: "port 1": is managed by the operator/);
         assert.match(e.message, /applyConfig\["redis\.conf"\] line 2: unbalanced quotes/);
         return true;

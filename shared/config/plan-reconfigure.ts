@@ -47,7 +47,9 @@ export interface PlanInput {
 function checkRequestShape({ request, configKey }: PlanInput): void {
   const applyKeys = Object.keys(request.applyConfig ?? {});
   if (!request.configSecret && applyKeys.length === 0 && request.removeCustomConfig !== true) {
-    throw new InvalidConfigError('nothing to reconfigure: at least one of configSecret, applyConfig or removeCustomConfig must be specified');
+    throw new InvalidConfigError(
+      'nothing to reconfigure: at least one of configSecret, applyConfig or removeCustomConfig must be specified',
+    );
   }
   const wrong = applyKeys.filter((k) => k !== configKey);
   if (wrong.length > 0) {
@@ -71,7 +73,8 @@ function checkPiece(text: string | undefined, source: string, distribution: Dist
 
 function diff(before: Map<string, KeyedSetting>, after: Map<string, KeyedSetting>): ChangedDirective[] {
   const keys = [...new Set([...before.keys(), ...after.keys()])].sort();
-  const comparable = (s: KeyedSetting | undefined): string | undefined => (s ? runtimeValue(s.name, s.args) : undefined);
+  const comparable = (s: KeyedSetting | undefined): string | undefined =>
+    s ? runtimeValue(s.name, s.args) : undefined;
   return keys.flatMap((key) => {
     const b = before.get(key);
     const a = after.get(key);
@@ -80,7 +83,10 @@ function diff(before: Map<string, KeyedSetting>, after: Map<string, KeyedSetting
   });
 }
 
-function decideRestart(restart: ReconfigureRequest['restart'], changed: ChangedDirective[]): ReconfigurePlan['restart'] {
+function decideRestart(
+  restart: ReconfigureRequest['restart'],
+  changed: ChangedDirective[],
+): ReconfigurePlan['restart'] {
   const immutable = [...new Set(changed.map((c) => c.name).filter((n) => !runtimeMutable(n)))].sort();
   if (restart === 'true') return { needed: true, reason: 'restart: "true" was requested', immutable };
   if (restart === 'false') {
@@ -93,7 +99,11 @@ function decideRestart(restart: ReconfigureRequest['restart'], changed: ChangedD
 }
 
 /** The Redis spec.configuration to write, plus the user secret's conf text the pods will use. */
-function nextConfiguration({ current, request, configKey }: PlanInput): { secretName?: string; secretConf?: string; inline?: Record<string, string> } {
+function nextConfiguration({ current, request, configKey }: PlanInput): {
+  secretName?: string;
+  secretConf?: string;
+  inline?: Record<string, string>;
+} {
   const remove = request.removeCustomConfig === true;
   const keptInline = remove ? undefined : current.inline;
   const applyText = request.applyConfig?.[configKey];
@@ -101,7 +111,10 @@ function nextConfiguration({ current, request, configKey }: PlanInput): { secret
   const secretConf = request.configSecret ? request.configSecret.conf : remove ? undefined : current.secretConf;
   let inline = keptInline ? { ...keptInline } : undefined;
   if (applyText !== undefined) {
-    const merged = mergeConfigs(parseRedisConf(keptInline?.[configKey] ?? '', 'inline'), parseRedisConf(applyText, 'applyConfig'));
+    const merged = mergeConfigs(
+      parseRedisConf(keptInline?.[configKey] ?? '', 'inline'),
+      parseRedisConf(applyText, 'applyConfig'),
+    );
     inline = { ...(inline ?? {}), [configKey]: renderConfig(merged) };
   }
   const out: { secretName?: string; secretConf?: string; inline?: Record<string, string> } = {};
@@ -117,7 +130,12 @@ export function planReconfigure(input: PlanInput): ReconfigurePlan {
   const problems: string[] = [];
   const keptInline = request.removeCustomConfig === true ? undefined : current.inline?.[configKey];
   checkPiece(keptInline, `spec.configuration.inline["${configKey}"]`, distribution, problems);
-  checkPiece(request.configSecret?.conf, `configSecret "${request.configSecret?.name ?? ''}" key ${configKey}`, distribution, problems);
+  checkPiece(
+    request.configSecret?.conf,
+    `configSecret "${request.configSecret?.name ?? ''}" key ${configKey}`,
+    distribution,
+    problems,
+  );
   checkPiece(request.applyConfig?.[configKey], `applyConfig["${configKey}"]`, distribution, problems);
   if (problems.length > 0) throw new InvalidConfigError(formatProblems(problems));
 

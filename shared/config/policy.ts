@@ -4,9 +4,10 @@
  */
 import type { ConfigDirective } from './parse.ts';
 
-const PATHS = 'KubeDB mounts the volumes and writes the start-up config; a different path breaks the pod start or loses data';
+const PATHS =
+  'KubeDB mounts the volumes and writes the start-up config; a different path breaks the pod start or loses data';
 const AUTH = 'auth is managed by the operator from the auth secret (spec.authSecret / auth.syncACL)';
-const TOPOLOGY = 'set by the KubeDB start scripts for the pod\'s network identity and topology';
+const TOPOLOGY = "set by the KubeDB start scripts for the pod's network identity and topology";
 const TLS = 'TLS files and listeners are managed by the operator from spec.tls';
 
 /** Directive → reason it belongs to the operator. */

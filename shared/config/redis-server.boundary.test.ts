@@ -75,13 +75,33 @@ proc-title-template "{title} {listen-addr} {server-mode} {port}"
 
 /** Wrong-type values: the validator and redis-server 7.0 must both refuse each one. */
 const REJECTED = [
-  'maxmemory 1tb', 'maxmemory -1', 'maxmemory 1.5gb', 'maxclients 0', 'appendonly maybe', 'maxmemory-policy lru',
-  'hz 10.5', 'timeout 007', 'tcp-keepalive 1k', 'active-expire-effort 11', 'save 0 1', 'save 900',
-  'client-output-buffer-limit master 0 0 0', 'client-output-buffer-limit normal 1tb 0 0', 'repl-diskless-load yes',
-  'client-query-buffer-limit 1000', 'notify-keyspace-events Q', 'latency-tracking-info-percentiles 101',
-  'maxmemory-clients 101%', 'oom-score-adj-values 0 200 3000', 'proc-title-template "{title} {nope}"',
-  'shutdown-on-sigint save nosave', 'appendonly "yes"no', 'maxclients 1 2', 'maxmemmory 1gb',
-  'proc-title-template "{title}"', 'proc-title-template " {title} {server-mode}"',
+  'maxmemory 1tb',
+  'maxmemory -1',
+  'maxmemory 1.5gb',
+  'maxclients 0',
+  'appendonly maybe',
+  'maxmemory-policy lru',
+  'hz 10.5',
+  'timeout 007',
+  'tcp-keepalive 1k',
+  'active-expire-effort 11',
+  'save 0 1',
+  'save 900',
+  'client-output-buffer-limit master 0 0 0',
+  'client-output-buffer-limit normal 1tb 0 0',
+  'repl-diskless-load yes',
+  'client-query-buffer-limit 1000',
+  'notify-keyspace-events Q',
+  'latency-tracking-info-percentiles 101',
+  'maxmemory-clients 101%',
+  'oom-score-adj-values 0 200 3000',
+  'proc-title-template "{title} {nope}"',
+  'shutdown-on-sigint save nosave',
+  'appendonly "yes"no',
+  'maxclients 1 2',
+  'maxmemmory 1gb',
+  'proc-title-template "{title}"',
+  'proc-title-template " {title} {server-mode}"',
 ];
 
 /** Accepted by the validator and by redis-server, which stores another value than the one written (CONFIG GET shows it). */
@@ -112,7 +132,11 @@ function runToExit(args: string[], cwd: string): Promise<Exit> {
 }
 
 /** Resolves once a TCP connection to host:port succeeds, or rejects at the deadline (bounded polling, no sleeps for timing). */
-async function waitForPort(port: number, proc: ChildProcess, deadline: number): Promise<'ready' | 'exited' | 'timeout'> {
+async function waitForPort(
+  port: number,
+  proc: ChildProcess,
+  deadline: number,
+): Promise<'ready' | 'exited' | 'timeout'> {
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) return 'exited';
     const up = await new Promise<boolean>((resolve) => {
@@ -209,11 +233,26 @@ void describe('boundary: real redis-server', () => {
   void it('values the server clamps at start are expected clamped (hz outside 1..500)', async () => {
     const results = await Promise.all(
       CLAMPED.map(async (line) => {
-        const changed = parseRedisConf(line, 'clamped').map((d) => ({ name: d.name, key: d.name, before: undefined, after: d.args }));
+        const changed = parseRedisConf(line, 'clamped').map((d) => ({
+          name: d.name,
+          key: d.name,
+          before: undefined,
+          after: d.args,
+        }));
         assert.deepEqual(configProblems(parseRedisConf(line, 'clamped'), { distribution: 'Official' }), [], line);
         const expected = expectedRuntimeValues(changed, `${line}\n`);
-        const port = await startServer((p) => `port ${p}\nbind ${HOST}\ndaemonize no\nsave ""\ndir ${quoteArg(dir)}\n${line}\n`, dir, started);
-        const probe = new Redis({ host: HOST, port, lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+        const port = await startServer(
+          (p) => `port ${p}\nbind ${HOST}\ndaemonize no\nsave ""\ndir ${quoteArg(dir)}\n${line}\n`,
+          dir,
+          started,
+        );
+        const probe = new Redis({
+          host: HOST,
+          port,
+          lazyConnect: true,
+          maxRetriesPerRequest: 1,
+          retryStrategy: () => null,
+        });
         try {
           await probe.connect();
           const flat = (await probe.call('CONFIG', 'GET', ...expected.map((e) => e.parameter))) as string[];
@@ -225,7 +264,10 @@ void describe('boundary: real redis-server', () => {
         }
       }),
     );
-    assert.deepEqual(results.filter((r) => r.mismatches.length > 0), []);
+    assert.deepEqual(
+      results.filter((r) => r.mismatches.length > 0),
+      [],
+    );
   });
 
   void it('redis-server refuses (FATAL CONFIG FILE ERROR) every wrong-type sample the validator rejects', async () => {
@@ -242,9 +284,16 @@ void describe('boundary: real redis-server', () => {
         const path = join(dir, `reject-${i}.conf`);
         writeFileSync(path, `port 0\nbind ${HOST}\ndir ${quoteArg(dir)}\n${line}\n`);
         const exit = await runToExit([path], dir);
-        return { line, validatorRejects, serverRefuses: exit.code !== 0 && exit.output.includes('FATAL CONFIG FILE ERROR') };
+        return {
+          line,
+          validatorRejects,
+          serverRefuses: exit.code !== 0 && exit.output.includes('FATAL CONFIG FILE ERROR'),
+        };
       }),
     );
-    assert.deepEqual(results.filter((r) => !r.validatorRejects || !r.serverRefuses), []);
+    assert.deepEqual(
+      results.filter((r) => !r.validatorRejects || !r.serverRefuses),
+      [],
+    );
   });
 });

@@ -7,7 +7,8 @@ import { configProblems, validateUserConfig } from './validate.ts';
 
 const problems = (text: string, distribution: Distribution = 'Official'): string[] =>
   configProblems(parseRedisConf(text, 'src'), { distribution });
-const ok = (text: string, distribution: Distribution = 'Official'): void => assert.deepEqual(problems(text, distribution), [], text);
+const ok = (text: string, distribution: Distribution = 'Official'): void =>
+  assert.deepEqual(problems(text, distribution), [], text);
 const rejects = (text: string, re: RegExp, distribution: Distribution = 'Official'): void => {
   const p = problems(text, distribution);
   assert.equal(p.length, 1, `${text} → ${JSON.stringify(p)}`);
@@ -18,16 +19,42 @@ void describe('validateUserConfig', () => {
   void it('accepts a typical tuning config', () => {
     ok(
       [
-        'maxclients 2000', 'maxmemory 1gb', 'maxmemory 512MB', 'maxmemory 100k', 'maxmemory 0', 'maxmemory-policy ALLKEYS-LRU',
-        'appendonly no', 'appendfsync everysec', 'loglevel warning', 'save 900 1', 'save ""', 'save 3600 1 300 100',
-        'client-output-buffer-limit replica 256mb 64mb 60 pubsub 32mb 8mb 60', 'client-output-buffer-limit normal 0 0 0',
-        'hash-max-listpack-value 1kb', 'list-max-listpack-size -2', 'slowlog-log-slower-than -1', 'maxmemory-clients 10%',
-        'notify-keyspace-events Ex', 'notify-keyspace-events ""', 'oom-score-adj relative', 'oom-score-adj-values 0 200 800',
-        'latency-tracking-info-percentiles 50 99 99.9', 'shutdown-on-sigterm nosave now', 'rename-command FLUSHALL ""',
-        'rename-command KEYS my-keys', 'enable-debug-command no', 'cluster-node-timeout 15000', 'tls-auth-clients optional',
-        'repl-diskless-load on-empty-db', 'acl-pubsub-default allchannels', 'sanitize-dump-payload clients',
-        'propagation-error-behavior panic-on-replicas', 'proc-title-template "{title} {listen-addr} {server-mode}"',
-        'lua-time-limit 5000', 'databases 32',
+        'maxclients 2000',
+        'maxmemory 1gb',
+        'maxmemory 512MB',
+        'maxmemory 100k',
+        'maxmemory 0',
+        'maxmemory-policy ALLKEYS-LRU',
+        'appendonly no',
+        'appendfsync everysec',
+        'loglevel warning',
+        'save 900 1',
+        'save ""',
+        'save 3600 1 300 100',
+        'client-output-buffer-limit replica 256mb 64mb 60 pubsub 32mb 8mb 60',
+        'client-output-buffer-limit normal 0 0 0',
+        'hash-max-listpack-value 1kb',
+        'list-max-listpack-size -2',
+        'slowlog-log-slower-than -1',
+        'maxmemory-clients 10%',
+        'notify-keyspace-events Ex',
+        'notify-keyspace-events ""',
+        'oom-score-adj relative',
+        'oom-score-adj-values 0 200 800',
+        'latency-tracking-info-percentiles 50 99 99.9',
+        'shutdown-on-sigterm nosave now',
+        'rename-command FLUSHALL ""',
+        'rename-command KEYS my-keys',
+        'enable-debug-command no',
+        'cluster-node-timeout 15000',
+        'tls-auth-clients optional',
+        'repl-diskless-load on-empty-db',
+        'acl-pubsub-default allchannels',
+        'sanitize-dump-payload clients',
+        'propagation-error-behavior panic-on-replicas',
+        'proc-title-template "{title} {listen-addr} {server-mode}"',
+        'lua-time-limit 5000',
+        'databases 32',
       ].join('\n'),
     );
   });
@@ -94,12 +121,35 @@ void describe('validateUserConfig', () => {
 
   void it('refuses directives the operator owns', () => {
     for (const line of [
-      'dir /tmp', 'port 7000', 'bind 0.0.0.0', 'unixsocket /tmp/r.sock', 'daemonize yes', 'supervised systemd',
-      'pidfile /tmp/p', 'logfile /tmp/l', 'dbfilename x.rdb', 'appendfilename a.aof', 'appenddirname d', 'aclfile /a',
-      'requirepass secret', 'masterauth secret', 'masteruser u', 'primaryauth s', 'slaveof 1.2.3.4 6379', 'replicaof no one',
-      'cluster-enabled no', 'cluster-config-file /x', 'cluster-announce-ip 1.2.3.4', 'cluster-announce-hostname h',
-      'cluster-preferred-endpoint-type hostname', 'tls-cert-file /c', 'tls-port 6380', 'replica-announce-ip 1.1.1.1',
-      'protected-mode yes', 'user alice on >pw ~* +@all', 'bind-source-addr 10.0.0.1',
+      'dir /tmp',
+      'port 7000',
+      'bind 0.0.0.0',
+      'unixsocket /tmp/r.sock',
+      'daemonize yes',
+      'supervised systemd',
+      'pidfile /tmp/p',
+      'logfile /tmp/l',
+      'dbfilename x.rdb',
+      'appendfilename a.aof',
+      'appenddirname d',
+      'aclfile /a',
+      'requirepass secret',
+      'masterauth secret',
+      'masteruser u',
+      'primaryauth s',
+      'slaveof 1.2.3.4 6379',
+      'replicaof no one',
+      'cluster-enabled no',
+      'cluster-config-file /x',
+      'cluster-announce-ip 1.2.3.4',
+      'cluster-announce-hostname h',
+      'cluster-preferred-endpoint-type hostname',
+      'tls-cert-file /c',
+      'tls-port 6380',
+      'replica-announce-ip 1.1.1.1',
+      'protected-mode yes',
+      'user alice on >pw ~* +@all',
+      'bind-source-addr 10.0.0.1',
     ]) {
       rejects(line, /is managed by the operator/, 'Valkey');
     }
@@ -112,13 +162,39 @@ void describe('validateUserConfig', () => {
     rejects('enable-module-command local', /only "no" is allowed/);
     rejects('enable-protected-configs yes', /only "no" is allowed/);
     rejects('key-load-delay 100', /hidden test\/debug/);
-    for (const cmd of ['CONFIG', 'ping', 'Info', 'AUTH', 'HELLO', 'CLUSTER', 'REPLICAOF', 'SLAVEOF', 'ROLE', 'FAILOVER', 'SHUTDOWN', 'ACL', 'CLIENT']) {
+    for (const cmd of [
+      'CONFIG',
+      'ping',
+      'Info',
+      'AUTH',
+      'HELLO',
+      'CLUSTER',
+      'REPLICAOF',
+      'SLAVEOF',
+      'ROLE',
+      'FAILOVER',
+      'SHUTDOWN',
+      'ACL',
+      'CLIENT',
+    ]) {
       rejects(`rename-command ${cmd} ""`, /must not rename or shadow/);
     }
     rejects('rename-command FLUSHALL config', /shadow CONFIG/);
     // Replication (PSYNC/SYNC/REPLCONF, SELECT/MULTI/EXEC in the replication stream), Sentinel (hello channel, failover
     // transaction, SCRIPT KILL), cluster resharding (RESTORE-ASKING) and our own clients (QUIT) use these.
-    for (const cmd of ['PSYNC', 'sync', 'REPLCONF', 'MULTI', 'EXEC', 'SELECT', 'PUBLISH', 'SUBSCRIBE', 'SCRIPT', 'RESTORE-ASKING', 'QUIT']) {
+    for (const cmd of [
+      'PSYNC',
+      'sync',
+      'REPLCONF',
+      'MULTI',
+      'EXEC',
+      'SELECT',
+      'PUBLISH',
+      'SUBSCRIBE',
+      'SCRIPT',
+      'RESTORE-ASKING',
+      'QUIT',
+    ]) {
       rejects(`rename-command ${cmd} ""`, /must not rename or shadow/);
       rejects(`rename-command FLUSHALL ${cmd}`, /must not rename or shadow/);
     }
@@ -143,9 +219,17 @@ void describe('validateUserConfig', () => {
   void it('never shows the arguments of a secret-bearing or unknown directive (they reach status, SQS, events, logs)', () => {
     const secret = 'S3cr3tP@ss';
     const lines = [
-      `requirepass ${secret}`, `masterauth ${secret}`, `primaryauth ${secret}`, `masteruser ${secret}`,
-      `tls-key-file-pass ${secret}`, `tls-client-key-file-pass ${secret}`, `user alice on >${secret} ~* +@all`,
-      `USER alice on #${secret}`, `requirepass "${secret}\\nloadmodule /x.so"`, `requirepas ${secret}`, `mymodule.password ${secret}`,
+      `requirepass ${secret}`,
+      `masterauth ${secret}`,
+      `primaryauth ${secret}`,
+      `masteruser ${secret}`,
+      `tls-key-file-pass ${secret}`,
+      `tls-client-key-file-pass ${secret}`,
+      `user alice on >${secret} ~* +@all`,
+      `USER alice on #${secret}`,
+      `requirepass "${secret}\\nloadmodule /x.so"`,
+      `requirepas ${secret}`,
+      `mymodule.password ${secret}`,
       `masterauth ${secret} extra`,
     ];
     for (const distribution of ['Official', 'Valkey'] as const) {
@@ -156,7 +240,10 @@ void describe('validateUserConfig', () => {
       }
       assert.throws(
         () => validateUserConfig(parseRedisConf(lines.join('\n'), 'src'), { distribution }),
-        (e: unknown) => e instanceof InvalidConfigError && !e.message.includes(secret) && /line 1: "requirepass \*\*\*": is managed/.test(e.message),
+        (e: unknown) =>
+          e instanceof InvalidConfigError &&
+          !e.message.includes(secret) &&
+          /line 1: "requirepass \*\*\*": is managed/.test(e.message),
       );
     }
     rejects(`requirepas ${secret}`, /^src line 1: "requirepas": unknown directive/);
@@ -177,7 +264,13 @@ void describe('validateUserConfig', () => {
         assert.ok(e instanceof InvalidConfigError);
         assert.equal(e.reason, 'InvalidConfiguration');
         assert.match(e.message, /^invalid configuration \(5 problems\):/);
-        for (const [line, name] of [[1, 'maxclients'], [2, 'port'], [3, 'foo'], [4, 'appendonly'], [6, 'loadmodule']] as const) {
+        for (const [line, name] of [
+          [1, 'maxclients'],
+          [2, 'port'],
+          [3, 'foo'],
+          [4, 'appendonly'],
+          [6, 'loadmodule'],
+        ] as const) {
           assert.match(e.message, new RegExp(`- applyConfig\\["redis\\.conf"\\] line ${line}: "${name}[^"]*": `));
         }
         assert.doesNotMatch(e.message, /line 5/);

@@ -22,7 +22,8 @@ function checkRenameCommand(args: string[]): string | undefined {
   if (args.length !== 2) return 'expects exactly 2 arguments: <command> <new-name or "">';
   const [from = '', to = ''] = args;
   if (!COMMAND_NAME.test(from)) return `${JSON.stringify(from)} is not a command name`;
-  if (to !== '' && !COMMAND_NAME.test(to)) return `new name ${JSON.stringify(to)} must be letters, digits, '_' or '-', or "" to disable`;
+  if (to !== '' && !COMMAND_NAME.test(to))
+    return `new name ${JSON.stringify(to)} must be letters, digits, '_' or '-', or "" to disable`;
   return undefined;
 }
 
@@ -53,7 +54,9 @@ function directiveProblems(d: ConfigDirective, distribution: Distribution): stri
 
 /** Every problem of the directives, formatted; empty when valid. */
 export function configProblems(directives: ConfigDirective[], ctx: { distribution: Distribution }): string[] {
-  return directives.flatMap((d) => directiveProblems(d, ctx.distribution).map((p) => `${d.source} line ${d.line}: "${shownDirective(d)}": ${p}`));
+  return directives.flatMap((d) =>
+    directiveProblems(d, ctx.distribution).map((p) => `${d.source} line ${d.line}: "${shownDirective(d)}": ${p}`),
+  );
 }
 
 /**

@@ -20,7 +20,12 @@ export const VALKEY_ALIASES: Readonly<Record<string, string>> = {
   'bgsave-cpulist': 'bgsave_cpulist',
 };
 
-const mod = (name: string, type: RedisConfigFlag['type'], rawDefault: string, flags: string[] = ['MODIFIABLE']): RedisConfigFlag => ({
+const mod = (
+  name: string,
+  type: RedisConfigFlag['type'],
+  rawDefault: string,
+  flags: string[] = ['MODIFIABLE'],
+): RedisConfigFlag => ({
   name,
   alias: undefined,
   type,

@@ -12,7 +12,14 @@ const ULLONG_MAX = 2n ** 64n - 1n;
 const LLONG_MIN = -(2n ** 63n);
 const LLONG_MAX = 2n ** 63n - 1n;
 const MEMORY_UNITS: Readonly<Record<string, bigint>> = {
-  '': 1n, b: 1n, k: 1000n, kb: 1024n, m: 1000n ** 2n, mb: 1024n ** 2n, g: 1000n ** 3n, gb: 1024n ** 3n,
+  '': 1n,
+  b: 1n,
+  k: 1000n,
+  kb: 1024n,
+  m: 1000n ** 2n,
+  mb: 1024n ** 2n,
+  g: 1000n ** 3n,
+  gb: 1024n ** 3n,
 };
 
 /** util.c memtoull: digits then an optional unit; no sign. Undefined when redis would report a parse error. */
@@ -45,14 +52,16 @@ export function parseNumeric(spec: NumericSpec, value: string): bigint | string 
     }
     return 'argument must be a memory value (bytes, or with a unit: 100k, 1kb, 5mb, 2g, 2gb)';
   }
-  if (spec.mode === 'octal') return /^[0-7]+$/.test(value) ? BigInt(`0o${value}`) : "argument couldn't be parsed as an octal number";
+  if (spec.mode === 'octal')
+    return /^[0-7]+$/.test(value) ? BigInt(`0o${value}`) : "argument couldn't be parsed as an octal number";
   return parseStrictInt(value) ?? "argument couldn't be parsed into an integer";
 }
 
 function checkNumeric(spec: NumericSpec, value: string): string | undefined {
   const n = parseNumeric(spec, value);
   if (typeof n === 'string') return n;
-  if (spec.mode === 'memory-or-percent' && n < 0n) return n < spec.min ? `percentage must be at most ${-spec.min}%` : undefined;
+  if (spec.mode === 'memory-or-percent' && n < 0n)
+    return n < spec.min ? `percentage must be at most ${-spec.min}%` : undefined;
   if (n < spec.min || n > spec.max) return `argument must be between ${spec.min} and ${spec.max} inclusive`;
   return undefined;
 }
@@ -62,7 +71,8 @@ function checkEnum(name: string, args: string[]): string | undefined {
   const bad = args.find((a) => !allowed.includes(a.toLowerCase()));
   if (bad !== undefined) return `${JSON.stringify(bad)} is not one of: ${allowed.join(', ')}`;
   const lower = args.map((a) => a.toLowerCase());
-  if (MULTI_FLAG_ENUMS.has(name) && lower.includes('save') && lower.includes('nosave')) return 'save and nosave are mutually exclusive';
+  if (MULTI_FLAG_ENUMS.has(name) && lower.includes('save') && lower.includes('nosave'))
+    return 'save and nosave are mutually exclusive';
   return undefined;
 }
 
@@ -73,8 +83,10 @@ function checkSave(args: string[]): string | undefined {
   if (args.length === 0 || args.length % 2 !== 0) return 'expects pairs of <seconds> <changes>, or "" to disable';
   for (let i = 0; i < args.length; i += 2) {
     const [s = '', c = ''] = [args[i], args[i + 1]];
-    if (!NON_NEG.test(s) || BigInt(s) < 1n || BigInt(s) > LLONG_MAX) return `seconds must be an integer >= 1 (got ${JSON.stringify(s)})`;
-    if (!NON_NEG.test(c) || BigInt(c) > 2n ** 31n - 1n) return `changes must be an integer >= 0 (got ${JSON.stringify(c)})`;
+    if (!NON_NEG.test(s) || BigInt(s) < 1n || BigInt(s) > LLONG_MAX)
+      return `seconds must be an integer >= 1 (got ${JSON.stringify(s)})`;
+    if (!NON_NEG.test(c) || BigInt(c) > 2n ** 31n - 1n)
+      return `changes must be an integer >= 0 (got ${JSON.stringify(c)})`;
   }
   return undefined;
 }
@@ -85,8 +97,10 @@ function checkClientOutputBufferLimit(args: string[]): string | undefined {
   if (args.length === 0 || args.length % 4 !== 0) return 'expects groups of <class> <hard> <soft> <soft-seconds>';
   for (let i = 0; i < args.length; i += 4) {
     const [cls = '', hard = '', soft = '', secs = ''] = args.slice(i, i + 4);
-    if (!(OBUF_CLASSES as readonly string[]).includes(cls.toLowerCase())) return `class ${JSON.stringify(cls)} is not one of normal, replica, slave, pubsub`;
-    if (parseMemory(hard) === undefined || parseMemory(soft) === undefined) return 'hard and soft limits must be memory values';
+    if (!(OBUF_CLASSES as readonly string[]).includes(cls.toLowerCase()))
+      return `class ${JSON.stringify(cls)} is not one of normal, replica, slave, pubsub`;
+    if (parseMemory(hard) === undefined || parseMemory(soft) === undefined)
+      return 'hard and soft limits must be memory values';
     if (!NON_NEG.test(secs) || BigInt(secs) > 2n ** 31n - 1n) return 'soft-seconds must be an integer >= 0';
   }
   return undefined;
@@ -106,17 +120,27 @@ function checkPercentiles(args: string[]): string | undefined {
 
 const KEYSPACE_EVENT_CHARS = /^[Ag$lshzxeKEtmdn]*$/;
 
-const PROC_TITLE_VARS = new Set(['{title}', '{listen-addr}', '{server-mode}', '{port}', '{tls-port}', '{unixsocket}', '{config-file}']);
+const PROC_TITLE_VARS = new Set([
+  '{title}',
+  '{listen-addr}',
+  '{server-mode}',
+  '{port}',
+  '{tls-port}',
+  '{unixsocket}',
+  '{config-file}',
+]);
 
 function checkProcTitle(value: string): string | undefined {
   const vars = value.match(/\{[^{}]*\}/g) ?? [];
-  if (value.replace(/\{[^{}]*\}/g, '').includes('{') || value.replace(/\{[^{}]*\}/g, '').includes('}')) return 'unbalanced braces';
+  if (value.replace(/\{[^{}]*\}/g, '').includes('{') || value.replace(/\{[^{}]*\}/g, '').includes('}'))
+    return 'unbalanced braces';
   const unknown = vars.find((v) => !PROC_TITLE_VARS.has(v));
   if (unknown) return `unknown variable ${unknown}`;
   if (!value.includes('{title}')) return 'must contain {title}';
   // server.c validateProcTitleTemplate expands the template with an empty title and refuses an empty (space-trimmed)
   // result; {server-mode} and {unixsocket} are empty at that point too (checked on redis-server 7.0.15).
-  if (value.replace(/\{(title|server-mode|unixsocket)\}/g, '').trim() === '') return 'must also contain text or a variable other than {title}, {server-mode} and {unixsocket} (redis-server refuses a title that can be empty)';
+  if (value.replace(/\{(title|server-mode|unixsocket)\}/g, '').trim() === '')
+    return 'must also contain text or a variable other than {title}, {server-mode} and {unixsocket} (redis-server refuses a title that can be empty)';
   return undefined;
 }
 
@@ -125,7 +149,8 @@ const SPECIAL_CHECKS: Readonly<Record<string, (args: string[]) => string | undef
   'client-output-buffer-limit': checkClientOutputBufferLimit,
   'oom-score-adj-values': checkOomScoreAdjValues,
   'latency-tracking-info-percentiles': checkPercentiles,
-  'notify-keyspace-events': ([v]) => (KEYSPACE_EVENT_CHARS.test(v ?? '') ? undefined : "invalid event class character; use 'Ag$lshzxeKEtmdn'"),
+  'notify-keyspace-events': ([v]) =>
+    KEYSPACE_EVENT_CHARS.test(v ?? '') ? undefined : "invalid event class character; use 'Ag$lshzxeKEtmdn'",
   'proc-title-template': ([v]) => checkProcTitle(v ?? ''),
 };
 

@@ -130,8 +130,14 @@ export const ENUM_VALUES: Readonly<Record<string, readonly string[]>> = {
   // 'nothing' arrived in 7.2; redis-server 7.0 rejects it.
   loglevel: ['debug', 'verbose', 'notice', 'warning', 'nothing'],
   'maxmemory-policy': [
-    'volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl',
-    'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction',
+    'volatile-lru',
+    'volatile-lfu',
+    'volatile-random',
+    'volatile-ttl',
+    'allkeys-lru',
+    'allkeys-lfu',
+    'allkeys-random',
+    'noeviction',
   ],
   'oom-score-adj': ['no', 'yes', 'relative', 'absolute'],
   'propagation-error-behavior': ['ignore', 'panic', 'panic-on-replicas'],

@@ -25,7 +25,10 @@ void describe('runtimeValue normalisation', () => {
     assert.equal(runtimeValue('shutdown-on-sigterm', ['force', 'NOW', 'nosave']), 'nosave now force');
     assert.equal(runtimeValue('notify-keyspace-events', ['Ex']), 'xE');
     assert.equal(runtimeValue('notify-keyspace-events', ['nKEAm']), 'AKEm');
-    assert.equal(runtimeValue('latency-tracking-info-percentiles', ['50.0', '99.90', '12.3456789']), '50 99.9 12.345679');
+    assert.equal(
+      runtimeValue('latency-tracking-info-percentiles', ['50.0', '99.90', '12.3456789']),
+      '50 99.9 12.345679',
+    );
     assert.equal(runtimeValue('unixsocketperm', ['0700']), '700');
     assert.equal(runtimeValue('slave-priority', ['07']), '07'); // not an integer redis accepts: left as written
     assert.equal(runtimeValue('hz', ['1000']), '500'); // config_hz is clamped to [1, 500]
@@ -36,9 +39,14 @@ void describe('runtimeValue normalisation', () => {
 
 void describe('expectedRuntimeValues', () => {
   void it('covers changed directives with the effective value, including the whole client-output-buffer-limit and save', () => {
-    const p = planFor('maxmemory 1gb\nsave 900 1\nsave 300 10\nclient-output-buffer-limit replica 512mb 128mb 120\nrename-command KEYS ""\n');
+    const p = planFor(
+      'maxmemory 1gb\nsave 900 1\nsave 300 10\nclient-output-buffer-limit replica 512mb 128mb 120\nrename-command KEYS ""\n',
+    );
     assert.deepEqual(expectedRuntimeValues(p.changed, p.effectiveConfig), [
-      { parameter: 'client-output-buffer-limit', expected: 'normal 0 0 0 slave 536870912 134217728 120 pubsub 33554432 8388608 60' },
+      {
+        parameter: 'client-output-buffer-limit',
+        expected: 'normal 0 0 0 slave 536870912 134217728 120 pubsub 33554432 8388608 60',
+      },
       { parameter: 'maxmemory', expected: '1073741824' },
       { parameter: 'save', expected: '900 1 300 10' },
     ]);
@@ -46,20 +54,40 @@ void describe('expectedRuntimeValues', () => {
 
   void it('a removed directive expects its built-in default', () => {
     const p = planFor('timeout 5\n', 'maxmemory-policy allkeys-lru\nsave ""\nhash-max-listpack-value 1kb\n');
-    const expected = Object.fromEntries(expectedRuntimeValues(p.changed, p.effectiveConfig).map((e) => [e.parameter, e.expected]));
-    assert.deepEqual(expected, { 'maxmemory-policy': 'noeviction', save: '3600 1 300 100 60 10000', 'hash-max-listpack-value': '64', timeout: '5' });
+    const expected = Object.fromEntries(
+      expectedRuntimeValues(p.changed, p.effectiveConfig).map((e) => [e.parameter, e.expected]),
+    );
+    assert.deepEqual(expected, {
+      'maxmemory-policy': 'noeviction',
+      save: '3600 1 300 100 60 10000',
+      'hash-max-listpack-value': '64',
+      timeout: '5',
+    });
   });
 
   void it('a removed operator-default override falls back to the operator default, not the built-in one', () => {
     const p = planFor('timeout 5\n', 'appendonly no\n');
-    assert.deepEqual(expectedRuntimeValues(p.changed.filter((c) => c.key === 'appendonly'), p.effectiveConfig), [{ parameter: 'appendonly', expected: 'yes' }]);
+    assert.deepEqual(
+      expectedRuntimeValues(
+        p.changed.filter((c) => c.key === 'appendonly'),
+        p.effectiveConfig,
+      ),
+      [{ parameter: 'appendonly', expected: 'yes' }],
+    );
   });
 });
 
 void describe('compareWithConfigGet', () => {
-  const effective = buildEffectiveConfig({ mode: 'Standalone', distribution: 'Official', secretConf: 'maxmemory 1gb\nmaxclients 2000\n' });
+  const effective = buildEffectiveConfig({
+    mode: 'Standalone',
+    distribution: 'Official',
+    secretConf: 'maxmemory 1gb\nmaxclients 2000\n',
+  });
   const expected = expectedRuntimeValues(
-    [{ name: 'maxmemory', key: 'maxmemory', before: undefined, after: ['1gb'] }, { name: 'maxclients', key: 'maxclients', before: undefined, after: ['2000'] }],
+    [
+      { name: 'maxmemory', key: 'maxmemory', before: undefined, after: ['1gb'] },
+      { name: 'maxclients', key: 'maxclients', before: undefined, after: ['2000'] },
+    ],
     effective,
   );
 
@@ -75,7 +103,17 @@ void describe('compareWithConfigGet', () => {
   });
 
   void it('normalises both sides (client-output-buffer-limit classes, spacing)', () => {
-    const exp = [{ parameter: 'client-output-buffer-limit', expected: 'normal 0 0 0 replica 1mb 1mb 1 pubsub 33554432 8388608 60' }];
-    assert.deepEqual(compareWithConfigGet(exp, { 'client-output-buffer-limit': 'normal 0 0 0 slave 1048576 1048576 1 pubsub 33554432 8388608 60' }), []);
+    const exp = [
+      {
+        parameter: 'client-output-buffer-limit',
+        expected: 'normal 0 0 0 replica 1mb 1mb 1 pubsub 33554432 8388608 60',
+      },
+    ];
+    assert.deepEqual(
+      compareWithConfigGet(exp, {
+        'client-output-buffer-limit': 'normal 0 0 0 slave 1048576 1048576 1 pubsub 33554432 8388608 60',
+      }),
+      [],
+    );
   });
 });

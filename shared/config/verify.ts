@@ -31,7 +31,10 @@ const NOT_VERIFIABLE = new Set(['rename-command', 'user', 'include', 'loadmodule
  * For each changed directive, the CONFIG GET parameter and the value redis should report given the effective
  * config. A removed directive expects its built-in default where the flags table knows it (otherwise it is skipped).
  */
-export function expectedRuntimeValues(changed: ChangedDirective[], effectiveConfig: string): Array<{ parameter: string; expected: string }> {
+export function expectedRuntimeValues(
+  changed: ChangedDirective[],
+  effectiveConfig: string,
+): Array<{ parameter: string; expected: string }> {
   const settings = keyedSettings(parseRedisConf(effectiveConfig, 'effective config'));
   const byName = new Map<string, string[]>();
   for (const s of settings.values()) byName.set(s.name, s.args);
@@ -60,9 +63,14 @@ export interface ConfigMismatch {
 }
 
 /** Mismatches only; both sides normalised, so `1gb` equals `1073741824` and `ALLKEYS-LRU` equals `allkeys-lru`. */
-export function compareWithConfigGet(expected: Array<{ parameter: string; expected: string }>, actual: Record<string, string>): ConfigMismatch[] {
-  return expected.filter((e) => {
-    const got = actual[e.parameter];
-    return got === undefined || normaliseReported(e.parameter, got) !== normaliseReported(e.parameter, e.expected);
-  }).map((e) => ({ parameter: e.parameter, expected: e.expected, actual: actual[e.parameter] }));
+export function compareWithConfigGet(
+  expected: Array<{ parameter: string; expected: string }>,
+  actual: Record<string, string>,
+): ConfigMismatch[] {
+  return expected
+    .filter((e) => {
+      const got = actual[e.parameter];
+      return got === undefined || normaliseReported(e.parameter, got) !== normaliseReported(e.parameter, e.expected);
+    })
+    .map((e) => ({ parameter: e.parameter, expected: e.expected, actual: actual[e.parameter] }));
 }

@@ -19,7 +19,12 @@ export function runtimeDeps(step: Step): { depsFor: (clusterId: string) => Promi
   const access = clusterAccessFromEnv(process.env);
   const queue = new SqsQueue(
     new SQSClient({}),
-    { halt: env.QUEUE_URL_HALT, 'apply-config': env.QUEUE_URL_APPLY_CONFIG, 'restart-pod': env.QUEUE_URL_RESTART_POD, resume: env.QUEUE_URL_RESUME },
+    {
+      halt: env.QUEUE_URL_HALT,
+      'apply-config': env.QUEUE_URL_APPLY_CONFIG,
+      'restart-pod': env.QUEUE_URL_RESTART_POD,
+      resume: env.QUEUE_URL_RESUME,
+    },
     `urn:redis-reconfigure:function:${step}`,
   );
   const redis = new RedisAdapter();
@@ -34,7 +39,15 @@ export function runtimeDeps(step: Step): { depsFor: (clusterId: string) => Promi
       entry = { kc, kube: new KubeAdapter(kc) };
       kubeByCluster.set(clusterId, entry);
     }
-    return { settings: { stallSeconds: env.STALL_SECONDS }, kube: entry.kube, redis, events, queue, now: () => new Date(), log: jsonLogger({ fn: step, clusterId }) };
+    return {
+      settings: { stallSeconds: env.STALL_SECONDS },
+      kube: entry.kube,
+      redis,
+      events,
+      queue,
+      now: () => new Date(),
+      log: jsonLogger({ fn: step, clusterId }),
+    };
   };
   return { depsFor, log };
 }

@@ -39,8 +39,18 @@ export function processStepRecord(options: StepHandlerOptions): (record: SQSReco
       } catch (err) {
         if (classifyError(err) !== 'fail-ops-request' || step === 'resume') throw err;
         const failure = err as OpsRequestFailedError;
-        log.warn('ops request failed; handing over to resume', { ...fields, subject: message.subject, reason: failure.reason, message: failure.message });
-        await deps.queue.send('resume', { ...data, step: 'resume', attempt: 0, outcome: { status: 'Failed', reason: failure.reason, message: failure.message } });
+        log.warn('ops request failed; handing over to resume', {
+          ...fields,
+          subject: message.subject,
+          reason: failure.reason,
+          message: failure.message,
+        });
+        await deps.queue.send('resume', {
+          ...data,
+          step: 'resume',
+          attempt: 0,
+          outcome: { status: 'Failed', reason: failure.reason, message: failure.message },
+        });
       }
     } catch (err) {
       const verdict = classifyError(err);
@@ -57,8 +67,12 @@ export function processStepRecord(options: StepHandlerOptions): (record: SQSReco
 
 export function createStepHandler(options: StepHandlerOptions) {
   const processRecord = processStepRecord(options);
-  return middy<SQSEvent, SQSBatchResponse, Error, LambdaContext>()
-    // The record's error was already logged with its context above; the middleware only builds the response.
-    .use(sqsPartialBatchFailure({ logger: () => undefined }))
-    .handler(async (event) => settleBySubject(event.Records, subjectKey, processRecord) as unknown as SQSBatchResponse);
+  return (
+    middy<SQSEvent, SQSBatchResponse, Error, LambdaContext>()
+      // The record's error was already logged with its context above; the middleware only builds the response.
+      .use(sqsPartialBatchFailure({ logger: () => undefined }))
+      .handler(
+        async (event) => settleBySubject(event.Records, subjectKey, processRecord) as unknown as SQSBatchResponse,
+      )
+  );
 }

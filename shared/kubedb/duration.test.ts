@@ -19,7 +19,13 @@ describe('parseGoDuration', () => {
 describe('backoffDelaySeconds', () => {
   it('looks every second for FAST_CHECKS attempts, then doubles every two attempts up to the cap', () => {
     assert.equal(FAST_CHECKS, 15);
-    assert.deepEqual([0, 1, 14].map((a) => backoffDelaySeconds(a, 10)), [1, 1, 1]);
-    assert.deepEqual([15, 16, 17, 18, 19, 20, 21, 40].map((a) => backoffDelaySeconds(a, 10)), [2, 2, 4, 4, 8, 8, 10, 10]);
+    assert.deepEqual(
+      [0, 1, 14].map((a) => backoffDelaySeconds(a, 10)),
+      [1, 1, 1],
+    );
+    assert.deepEqual(
+      [15, 16, 17, 18, 19, 20, 21, 40].map((a) => backoffDelaySeconds(a, 10)),
+      [2, 2, 4, 4, 8, 8, 10, 10],
+    );
   });
 });

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { boundedName, eventObjectName, LABEL_VALUE_MAX, labelValue } from './names.ts';
 
 // apimachinery validation.IsValidLabelValue: at most 63, empty or alphanumeric at both ends, [-_.A-Za-z0-9] inside.
-const isValidLabelValue = (v: string): boolean => v.length <= 63 && (v === '' || /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(v));
+const isValidLabelValue = (v: string): boolean =>
+  v.length <= 63 && (v === '' || /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(v));
 // validation.IsDNS1123Subdomain: at most 253, lower-case alphanumerics, '-' and '.', alphanumeric at both ends.
 const isDnsSubdomain = (v: string): boolean => v.length <= 253 && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(v);
 
@@ -14,7 +15,14 @@ void describe('labelValue', () => {
 
   void it('turns any ops request name (a DNS subdomain up to 253) into a valid, deterministic, distinct label value', () => {
     const long = `${'reconfigure-'.repeat(20)}z`;
-    const names = [long, `${long}2`, `${'a'.repeat(51)}-.b${'c'.repeat(30)}`, `${'a'.repeat(52)}.${'b'.repeat(20)}`, 'x'.repeat(64), 'x'.repeat(253)];
+    const names = [
+      long,
+      `${long}2`,
+      `${'a'.repeat(51)}-.b${'c'.repeat(30)}`,
+      `${'a'.repeat(52)}.${'b'.repeat(20)}`,
+      'x'.repeat(64),
+      'x'.repeat(253),
+    ];
     const values = names.map(labelValue);
     for (const [i, v] of values.entries()) {
       assert.ok(isValidLabelValue(v), `${names[i]} → ${v}`);
@@ -26,7 +34,8 @@ void describe('labelValue', () => {
   });
 
   void it('replaces characters a label value cannot hold', () => {
-    for (const v of ['has space', '-leading', 'trailing.', 'ünïcode', '/']) assert.ok(isValidLabelValue(labelValue(v)), `${v} → ${labelValue(v)}`);
+    for (const v of ['has space', '-leading', 'trailing.', 'ünïcode', '/'])
+      assert.ok(isValidLabelValue(labelValue(v)), `${v} → ${labelValue(v)}`);
   });
 });
 

@@ -18,7 +18,11 @@ void describe('podForAddress', () => {
     assert.equal(podForAddress('rd-demo-0.rd-demo-pods', pods), 'rd-demo-0');
     assert.equal(podForAddress('rd-demo-0.rd-demo-pods.demo.svc.cluster.local.', pods), 'rd-demo-0');
     assert.equal(podForAddress('RD-DEMO-1.rd-demo-pods.demo.svc', pods), 'rd-demo-1');
-    assert.equal(podForAddress('rd-demo-10.rd-demo-pods.demo', pods), 'rd-demo-10', 'no prefix confusion with rd-demo-1');
+    assert.equal(
+      podForAddress('rd-demo-10.rd-demo-pods.demo', pods),
+      'rd-demo-10',
+      'no prefix confusion with rd-demo-1',
+    );
   });
 
   void it('names nobody for unknown or empty addresses', () => {

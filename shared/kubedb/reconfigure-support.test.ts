@@ -8,11 +8,19 @@ const withAuth = (auth: unknown, rest: Record<string, unknown> = { applyConfig: 
 
 void describe('unsupportedReconfigure', () => {
   void it('refuses an ACL change (spec.configuration.auth), alone or with a config change, naming it', () => {
-    for (const auth of [{ syncACL: ['app ${k1} +get ~app:*'] }, { deleteUsers: ['old'] }, { secretRef: { name: 'acl' }, syncACL: ['u ${p} +@all'] }, { secretRef: { name: 'acl' } }]) {
+    for (const auth of [
+      { syncACL: ['app ${k1} +get ~app:*'] },
+      { deleteUsers: ['old'] },
+      { secretRef: { name: 'acl' }, syncACL: ['u ${p} +@all'] },
+      { secretRef: { name: 'acl' } },
+    ]) {
       for (const rest of [{ applyConfig: { 'redis.conf': 'maxclients 600' } }, {}]) {
         const refused = unsupportedReconfigure(withAuth(auth, rest));
         assert.equal(refused?.reason, 'UnsupportedReconfiguration', JSON.stringify(auth));
-        assert.match(refused?.message ?? '', /ACL reconfiguration \(spec\.configuration\.auth.*\) is not supported by this engine/);
+        assert.match(
+          refused?.message ?? '',
+          /ACL reconfiguration \(spec\.configuration\.auth.*\) is not supported by this engine/,
+        );
       }
     }
   });

@@ -91,12 +91,14 @@ export function sentinelRef(redis: Redis): { name: string; namespace: string } |
  * Redises, so the name must be unique per database; `/` cannot occur in either part, so it is unambiguous
  * (a `-` separator would make `a-b/c` and `a/b-c` collide). Sentinel accepts `/` in master names (checked on 7.0).
  */
-export const sentinelMasterName = (redis: Redis): string => `${redis.metadata.namespace ?? 'default'}/${redis.metadata.name}`;
+export const sentinelMasterName = (redis: Redis): string =>
+  `${redis.metadata.namespace ?? 'default'}/${redis.metadata.name}`;
 
 export const sentinelReplicas = (sentinel: RedisSentinel): number => sentinel.spec.replicas ?? 3;
 export const sentinelPodNames = (sentinel: RedisSentinel): string[] =>
   Array.from({ length: sentinelReplicas(sentinel) }, (_, i) => `${sentinel.metadata.name}-${i}`);
-export const sentinelAuthSecretName = (sentinel: RedisSentinel): string => sentinel.spec.authSecret?.name ?? `${sentinel.metadata.name}-auth`;
+export const sentinelAuthSecretName = (sentinel: RedisSentinel): string =>
+  sentinel.spec.authSecret?.name ?? `${sentinel.metadata.name}-auth`;
 
 /**
  * Quorum for `SENTINEL MONITOR`: a strict majority, floor(n/2)+1. KubeDB's on-start.sh computes (n+1)/2 in integer
@@ -170,7 +172,8 @@ export function parseClusterNodes(text: string): ClusterNode[] {
 }
 
 /** A node that is failed or unreachable as far as the reporting node knows. */
-export const isFailedNode = (n: ClusterNode): boolean => n.flags.some((f) => f === 'fail' || f === 'fail?' || f === 'noaddr' || f === 'handshake');
+export const isFailedNode = (n: ClusterNode): boolean =>
+  n.flags.some((f) => f === 'fail' || f === 'fail?' || f === 'noaddr' || f === 'handshake');
 
 export const slotCount = (n: ClusterNode): number => n.slots.reduce((sum, [a, b]) => sum + (b - a + 1), 0);
 
@@ -206,7 +209,13 @@ export interface ReplicationInfo {
 
 function parseReplicaEntry(value: string): ReplicaEntry {
   const kv = Object.fromEntries(value.split(',').map((p) => p.split('=') as [string, string]));
-  return { ip: kv['ip'] ?? '', port: Number(kv['port']) || 0, state: kv['state'] ?? '', offset: Number(kv['offset']) || 0, lag: Number(kv['lag']) || 0 };
+  return {
+    ip: kv['ip'] ?? '',
+    port: Number(kv['port']) || 0,
+    state: kv['state'] ?? '',
+    offset: Number(kv['offset']) || 0,
+    lag: Number(kv['lag']) || 0,
+  };
 }
 
 /** `INFO replication` → role (Redis says `slave`, we say `replica`), master address and link, attached replicas. */

@@ -24,7 +24,10 @@ describe('step message', () => {
   });
 
   it('rejects a body that is not JSON, naming the problem', () => {
-    assert.throws(() => parseStepMessage('{nope'), (e: unknown) => e instanceof InvalidMessageError && /not JSON/.test(e.message));
+    assert.throws(
+      () => parseStepMessage('{nope'),
+      (e: unknown) => e instanceof InvalidMessageError && /not JSON/.test(e.message),
+    );
   });
 
   it('names the path of every invalid field', () => {
@@ -32,7 +35,10 @@ describe('step message', () => {
     const bad = { ...msg, data: { ...msg.data, namespace: 'Demo!', opsRequest: { name: 'x' } } };
     assert.throws(
       () => parseStepMessage(JSON.stringify(bad)),
-      (e: unknown) => e instanceof InvalidMessageError && /data\.namespace/.test(e.message) && /data\.opsRequest\.uid/.test(e.message),
+      (e: unknown) =>
+        e instanceof InvalidMessageError &&
+        /data\.namespace/.test(e.message) &&
+        /data\.opsRequest\.uid/.test(e.message),
     );
   });
 

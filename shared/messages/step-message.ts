@@ -58,12 +58,11 @@ export const stepDataSchema = z
 export type StepData = z.output<typeof stepDataSchema>;
 export type StepDataInput = z.input<typeof stepDataSchema>;
 
-export const stepMessageSchema = cloudEventSchema(stepDataSchema)
-  .superRefine((msg, ctx) => {
-    if (msg.type !== eventTypeFor(msg.data.step)) {
-      ctx.addIssue({ code: 'custom', path: ['type'], message: `must be ${eventTypeFor(msg.data.step)}` });
-    }
-  });
+export const stepMessageSchema = cloudEventSchema(stepDataSchema).superRefine((msg, ctx) => {
+  if (msg.type !== eventTypeFor(msg.data.step)) {
+    ctx.addIssue({ code: 'custom', path: ['type'], message: `must be ${eventTypeFor(msg.data.step)}` });
+  }
+});
 
 export type StepMessage = z.output<typeof stepMessageSchema>;
 

@@ -25,7 +25,12 @@ export const transitionDataSchema = z
     phase: z.string(),
     pod: z.string().optional(),
     condition: z
-      .object({ type: z.string(), status: z.enum(['True', 'False', 'Unknown']), reason: z.string().optional(), message: z.string().max(4096).optional() })
+      .object({
+        type: z.string(),
+        status: z.enum(['True', 'False', 'Unknown']),
+        reason: z.string().optional(),
+        message: z.string().max(4096).optional(),
+      })
       .strict(),
     /** Position of this transition in the ops request's story (index of the condition), for ordering consumers. */
     sequence: z.number().int().min(0),

@@ -9,7 +9,10 @@ import type { StepDeps } from './ports.ts';
 export async function loadOpsRequest(data: StepData, deps: StepDeps): Promise<RedisOpsRequest | undefined> {
   const ops = await deps.kube.getOpsRequest(data.namespace, data.opsRequest.name);
   if (ops === undefined || ops.metadata.uid !== data.opsRequest.uid) {
-    deps.log.info('ops request gone or replaced; nothing to do', { namespace: data.namespace, name: data.opsRequest.name });
+    deps.log.info('ops request gone or replaced; nothing to do', {
+      namespace: data.namespace,
+      name: data.opsRequest.name,
+    });
     return undefined;
   }
   return ops;

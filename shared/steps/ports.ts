@@ -56,7 +56,10 @@ export interface KubePort {
   /** Replace the Redis's status.conditions, guarded by resourceVersion: the Paused condition doubles as the DB lock. */
   writeRedisConditions(redis: Redis, conditions: Condition[]): Promise<Redis>;
   /** Write spec.configuration (undefined fields are removed) and drop the deprecated spec.configSecret. */
-  writeRedisConfiguration(redis: Redis, configuration: { secretName?: string; inline?: Record<string, string> }): Promise<Redis>;
+  writeRedisConfiguration(
+    redis: Redis,
+    configuration: { secretName?: string; inline?: Record<string, string> },
+  ): Promise<Redis>;
   getRedisVersion(name: string): Promise<RedisVersionView | undefined>;
   getRedisSentinel(namespace: string, name: string): Promise<RedisSentinel | undefined>;
   getSecret(namespace: string, name: string): Promise<SecretView | undefined>;

@@ -2,7 +2,13 @@
  * Where an ops request stands, derived only from its status and annotations (the cluster is the source of truth).
  * Every handler asks this before acting, so a duplicate, late or replayed message is a no-op.
  */
-import { evictPodCondition, isPodReadyCondition, isTerminalPhase, OpsCondition, OpsPhase } from '../kubedb/constants.ts';
+import {
+  evictPodCondition,
+  isPodReadyCondition,
+  isTerminalPhase,
+  OpsCondition,
+  OpsPhase,
+} from '../kubedb/constants.ts';
 import { findCondition, isConditionTrue } from '../kubedb/conditions.ts';
 import type { RedisOpsRequest } from '../kubedb/types.ts';
 import { readPlan, type RestartPlan } from './annotations.ts';
@@ -26,7 +32,8 @@ export function dueStep(ops: RedisOpsRequest): Due {
   const plan = readPlan(ops.metadata.annotations);
   if (plan === undefined) return { step: 'apply-config' };
   if (findCondition(conditions, OpsCondition.RolledBack) !== undefined) return { step: 'rolling-back', plan };
-  if (!plan.restart || isConditionTrue(conditions, OpsCondition.RestartPods)) return { step: 'resume', outcome: 'Successful' };
+  if (!plan.restart || isConditionTrue(conditions, OpsCondition.RestartPods))
+    return { step: 'resume', outcome: 'Successful' };
   const pod = plan.pods.find((p) => !isConditionTrue(conditions, isPodReadyCondition(p)));
   if (pod === undefined) return { step: 'resume', outcome: 'Successful' };
   const evicted = isConditionTrue(conditions, evictPodCondition(pod));

@@ -1,7 +1,17 @@
 /** Builders of KubeDB objects for unit tests of pure step logic (no I/O). */
 import type { Redis, RedisOpsRequest } from '../kubedb/types.ts';
 
-export function opsRequest(overrides: { name?: string; uid?: string; created?: string; phase?: string; spec?: Partial<RedisOpsRequest['spec']>; conditions?: NonNullable<RedisOpsRequest['status']>['conditions']; annotations?: Record<string, string> } = {}): RedisOpsRequest {
+export function opsRequest(
+  overrides: {
+    name?: string;
+    uid?: string;
+    created?: string;
+    phase?: string;
+    spec?: Partial<RedisOpsRequest['spec']>;
+    conditions?: NonNullable<RedisOpsRequest['status']>['conditions'];
+    annotations?: Record<string, string>;
+  } = {},
+): RedisOpsRequest {
   return {
     apiVersion: 'ops.kubedb.com/v1alpha1',
     kind: 'RedisOpsRequest',
@@ -14,12 +24,26 @@ export function opsRequest(overrides: { name?: string; uid?: string; created?: s
       creationTimestamp: overrides.created ?? '2026-01-01T00:00:00Z',
       ...(overrides.annotations !== undefined ? { annotations: overrides.annotations } : {}),
     },
-    spec: { type: 'Reconfigure', databaseRef: { name: 'sample-redis' }, configuration: { configSecret: { name: 'new-custom-config' } }, ...overrides.spec },
-    ...(overrides.phase !== undefined || overrides.conditions !== undefined ? { status: { ...(overrides.phase !== undefined ? { phase: overrides.phase } : {}), conditions: overrides.conditions ?? [] } } : {}),
+    spec: {
+      type: 'Reconfigure',
+      databaseRef: { name: 'sample-redis' },
+      configuration: { configSecret: { name: 'new-custom-config' } },
+      ...overrides.spec,
+    },
+    ...(overrides.phase !== undefined || overrides.conditions !== undefined
+      ? {
+          status: {
+            ...(overrides.phase !== undefined ? { phase: overrides.phase } : {}),
+            conditions: overrides.conditions ?? [],
+          },
+        }
+      : {}),
   };
 }
 
-export function redis(overrides: { phase?: string; conditions?: NonNullable<Redis['status']>['conditions']; halted?: boolean } = {}): Redis {
+export function redis(
+  overrides: { phase?: string; conditions?: NonNullable<Redis['status']>['conditions']; halted?: boolean } = {},
+): Redis {
   return {
     apiVersion: 'kubedb.com/v1',
     kind: 'Redis',
@@ -29,4 +53,10 @@ export function redis(overrides: { phase?: string; conditions?: NonNullable<Redi
   };
 }
 
-export const trueCondition = (type: string, at = '2026-01-01T00:00:00Z') => ({ type, status: 'True' as const, reason: type, message: type, lastTransitionTime: at });
+export const trueCondition = (type: string, at = '2026-01-01T00:00:00Z') => ({
+  type,
+  status: 'True' as const,
+  reason: type,
+  message: type,
+  lastTransitionTime: at,
+});

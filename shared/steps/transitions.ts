@@ -15,7 +15,12 @@ import type { StepDeps } from './ports.ts';
 const POD_CONDITION = /^(?:EvictPod|IsPodReady)--(.+)$/;
 const fingerprint = (c: Condition): string => `${c.status}|${c.message ?? ''}`;
 
-export async function publishTransitions(deps: StepDeps, data: StepData, before: RedisOpsRequest, after: RedisOpsRequest): Promise<void> {
+export async function publishTransitions(
+  deps: StepDeps,
+  data: StepData,
+  before: RedisOpsRequest,
+  after: RedisOpsRequest,
+): Promise<void> {
   const previous = new Map((before.status?.conditions ?? []).map((c) => [c.type, fingerprint(c)]));
   const conditions = after.status?.conditions ?? [];
   for (const [sequence, c] of conditions.entries()) {
@@ -31,7 +36,12 @@ export async function publishTransitions(deps: StepDeps, data: StepData, before:
         step: data.step,
         phase: after.status?.phase ?? '',
         ...(pod !== undefined ? { pod } : {}),
-        condition: { type: c.type, status: c.status, ...(c.reason !== undefined ? { reason: c.reason } : {}), ...(c.message !== undefined ? { message: c.message } : {}) },
+        condition: {
+          type: c.type,
+          status: c.status,
+          ...(c.reason !== undefined ? { reason: c.reason } : {}),
+          ...(c.message !== undefined ? { message: c.message } : {}),
+        },
         sequence,
         traceId: data.traceId,
       },
@@ -41,7 +51,12 @@ export async function publishTransitions(deps: StepDeps, data: StepData, before:
     try {
       await deps.events.publish(event);
     } catch (err) {
-      deps.log.error('publishing a transition event failed', { subject: event.subject, type: event.type, condition: c.type, ...errorFields(err) });
+      deps.log.error('publishing a transition event failed', {
+        subject: event.subject,
+        type: event.type,
+        condition: c.type,
+        ...errorFields(err),
+      });
     }
   }
 }

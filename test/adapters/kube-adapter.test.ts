@@ -32,11 +32,19 @@ void describe('KubeAdapter on the local API server', () => {
   after(async () => server?.stop());
 
   const createRedis = async (name: string, spec: Record<string, unknown>): Promise<Redis> =>
-    (await custom.createNamespacedCustomObject({ ...redises, namespace: NS, body: { apiVersion: 'kubedb.com/v1', kind: 'Redis', metadata: { name }, spec: { version: '7.2.4', ...spec } } })) as Redis;
-  const readRedis = async (name: string): Promise<Redis> => (await custom.getNamespacedCustomObject({ ...redises, namespace: NS, name })) as Redis;
+    (await custom.createNamespacedCustomObject({
+      ...redises,
+      namespace: NS,
+      body: { apiVersion: 'kubedb.com/v1', kind: 'Redis', metadata: { name }, spec: { version: '7.2.4', ...spec } },
+    })) as Redis;
+  const readRedis = async (name: string): Promise<Redis> =>
+    (await custom.getNamespacedCustomObject({ ...redises, namespace: NS, name })) as Redis;
 
   void it('writeRedisConfiguration points the Redis at the new config: drops configSecret, removed inline keys, a dropped secretName', async () => {
-    await createRedis('rd-a', { configSecret: { name: 'old' }, configuration: { secretName: 'old', inline: { 'redis.conf': 'maxclients 1', 'other.conf': 'x' } } });
+    await createRedis('rd-a', {
+      configSecret: { name: 'old' },
+      configuration: { secretName: 'old', inline: { 'redis.conf': 'maxclients 1', 'other.conf': 'x' } },
+    });
     await kube.writeRedisConfiguration(await readRedis('rd-a'), { inline: { 'redis.conf': 'maxclients 2' } });
     const spec = (await readRedis('rd-a')).spec;
     assert.equal(spec.configSecret, undefined);
@@ -46,7 +54,15 @@ void describe('KubeAdapter on the local API server', () => {
   void it('writeRedisConfiguration succeeds on a stale read whose configSecret is already gone (no 422, which is fatal)', async () => {
     await createRedis('rd-b', { configSecret: { name: 'old' } });
     const stale = await readRedis('rd-b');
-    await custom.patchNamespacedCustomObject({ ...redises, namespace: NS, name: 'rd-b', body: { spec: { configSecret: null, configuration: { secretName: 'old' } } } }, mergePatch);
+    await custom.patchNamespacedCustomObject(
+      {
+        ...redises,
+        namespace: NS,
+        name: 'rd-b',
+        body: { spec: { configSecret: null, configuration: { secretName: 'old' } } },
+      },
+      mergePatch,
+    );
     await kube.writeRedisConfiguration(stale, { secretName: 'new' });
     const spec = (await readRedis('rd-b')).spec;
     assert.equal(spec.configSecret, undefined);
@@ -56,30 +72,60 @@ void describe('KubeAdapter on the local API server', () => {
   void it('putSecret sets the given keys and keeps the others (the managed config secret may carry keys KubeDB wrote)', async () => {
     const rd = await createRedis('rd-c', {});
     const owner = { apiVersion: 'kubedb.com/v1', kind: 'Redis', name: 'rd-c', uid: rd.metadata.uid ?? '' };
-    await kube.putSecret(NS, 'rd-c-abc123', { 'default.conf': 'maxclients 1\n', 'other.conf': 'kept' }, { owner, labels: { a: '1' } });
+    await kube.putSecret(
+      NS,
+      'rd-c-abc123',
+      { 'default.conf': 'maxclients 1\n', 'other.conf': 'kept' },
+      { owner, labels: { a: '1' } },
+    );
     await kube.putSecret(NS, 'rd-c-abc123', { 'default.conf': 'maxclients 2\n' }, { owner, annotations: { b: '2' } });
     const view = await kube.getSecret(NS, 'rd-c-abc123');
     assert.deepEqual(view?.data, { 'default.conf': 'maxclients 2\n', 'other.conf': 'kept' });
     const secret = await core.readNamespacedSecret({ namespace: NS, name: 'rd-c-abc123' });
     assert.deepEqual(secret.metadata?.labels, { a: '1' });
     assert.deepEqual(secret.metadata?.annotations, { b: '2' });
-    assert.deepEqual(secret.metadata?.ownerReferences?.map((r) => r.uid), [owner.uid]);
+    assert.deepEqual(
+      secret.metadata?.ownerReferences?.map((r) => r.uid),
+      [owner.uid],
+    );
   });
 
   void it('putSecret on a leftover Secret of an earlier object with the same name makes the new owner its owner', async () => {
     // An ops request deleted and re-created under the same name: its predecessor's rollback Secret may still exist,
     // and must not stay owned by the gone uid (the garbage collector would delete it under the new ops request).
-    const ops = (uid: string) => ({ apiVersion: 'ops.kubedb.com/v1alpha1', kind: 'RedisOpsRequest', name: 'again', uid });
+    const ops = (uid: string) => ({
+      apiVersion: 'ops.kubedb.com/v1alpha1',
+      kind: 'RedisOpsRequest',
+      name: 'again',
+      uid,
+    });
     const created = (await custom.createNamespacedCustomObject({
-      group: k.OPS_GROUP, version: k.OPS_VERSION, plural: k.OPS_PLURAL, namespace: NS,
-      body: { apiVersion: 'ops.kubedb.com/v1alpha1', kind: 'RedisOpsRequest', metadata: { name: 'again' }, spec: { type: 'Reconfigure', databaseRef: { name: 'rd-d' }, configuration: { restart: 'false' } } },
+      group: k.OPS_GROUP,
+      version: k.OPS_VERSION,
+      plural: k.OPS_PLURAL,
+      namespace: NS,
+      body: {
+        apiVersion: 'ops.kubedb.com/v1alpha1',
+        kind: 'RedisOpsRequest',
+        metadata: { name: 'again' },
+        spec: { type: 'Reconfigure', databaseRef: { name: 'rd-d' }, configuration: { restart: 'false' } },
+      },
     })) as { metadata: { uid: string } };
     // A live second owner keeps the garbage collector away from the Secret while the test looks at its references.
     const rd = await createRedis('rd-d', {});
     const other = { apiVersion: 'kubedb.com/v1', kind: 'Redis', name: 'rd-d', uid: rd.metadata.uid ?? '' };
-    await core.createNamespacedSecret({ namespace: NS, body: { metadata: { name: 'again-rollback', ownerReferences: [{ ...ops('uid-old'), controller: false }, other] }, data: {} } });
+    await core.createNamespacedSecret({
+      namespace: NS,
+      body: {
+        metadata: { name: 'again-rollback', ownerReferences: [{ ...ops('uid-old'), controller: false }, other] },
+        data: {},
+      },
+    });
     await kube.putSecret(NS, 'again-rollback', { 'default.conf': '' }, { owner: ops(created.metadata.uid) });
     const secret = await core.readNamespacedSecret({ namespace: NS, name: 'again-rollback' });
-    assert.deepEqual(secret.metadata?.ownerReferences?.map((r) => r.uid).sort(), [created.metadata.uid, other.uid].sort());
+    assert.deepEqual(
+      secret.metadata?.ownerReferences?.map((r) => r.uid).sort(),
+      [created.metadata.uid, other.uid].sort(),
+    );
   });
 });

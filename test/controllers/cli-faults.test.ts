@@ -20,8 +20,20 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 void describe('parseCliArgs', () => {
   void it('reads the plain switches, and no fault plan without --fault-* switches', () => {
-    assert.deepEqual(parseCliArgs([]), { help: false, fresh: false, kubernetesOnly: false, verbose: false, faults: undefined });
-    assert.deepEqual(parseCliArgs(['--fresh', '--kubernetes-only', '--verbose', '-h']), { help: true, fresh: true, kubernetesOnly: true, verbose: true, faults: undefined });
+    assert.deepEqual(parseCliArgs([]), {
+      help: false,
+      fresh: false,
+      kubernetesOnly: false,
+      verbose: false,
+      faults: undefined,
+    });
+    assert.deepEqual(parseCliArgs(['--fresh', '--kubernetes-only', '--verbose', '-h']), {
+      help: true,
+      fresh: true,
+      kubernetesOnly: true,
+      verbose: true,
+      faults: undefined,
+    });
   });
 
   void it('reads every fault switch into one plan, per verb, repeated switches combined', () => {
@@ -38,7 +50,13 @@ void describe('parseCliArgs', () => {
       '--fault-gone-next', '3',
     ]); // prettier-ignore
     assert.deepEqual(faults, {
-      verbs: { '*': { errorRate: 0.1 }, create: { errorRate: 0.5, code: 503 }, patch: { failNext: 2, code: 429 }, list: { latencyMs: 250 }, watch: { latencyMs: 1.5 } },
+      verbs: {
+        '*': { errorRate: 0.1 },
+        create: { errorRate: 0.5, code: 503 },
+        patch: { failNext: 2, code: 429 },
+        list: { latencyMs: 250 },
+        watch: { latencyMs: 1.5 },
+      },
       dropWatchesEverySeconds: 30,
       goneEverySeconds: 0.5,
       goneNextWatches: 3,
@@ -46,7 +64,10 @@ void describe('parseCliArgs', () => {
   });
 
   void it('accepts an error code on a verb whose failures come from *', () => {
-    assert.deepEqual(parseCliArgs(['--fault-error-rate', '*=1', '--fault-error-code', 'get=429']).faults?.verbs, { '*': { errorRate: 1 }, get: { code: 429 } });
+    assert.deepEqual(parseCliArgs(['--fault-error-rate', '*=1', '--fault-error-code', 'get=429']).faults?.verbs, {
+      '*': { errorRate: 1 },
+      get: { code: 429 },
+    });
   });
 
   const rejects: Array<[string[], RegExp]> = [
@@ -55,16 +76,25 @@ void describe('parseCliArgs', () => {
     [['--fresh=yes'], /--fresh/],
     [['stray'], /stray/],
     [['--fault-latency', '100'], /^--fault-latency 100: expected <verb>=<value>/],
-    [['--fault-latency', 'deletecollection=100'], /^--fault-latency deletecollection=100: unknown verb "deletecollection" \(get, list, watch, create, update, patch, delete or \*\)/],
+    [
+      ['--fault-latency', 'deletecollection=100'],
+      /^--fault-latency deletecollection=100: unknown verb "deletecollection" \(get, list, watch, create, update, patch, delete or \*\)/,
+    ],
     [['--fault-latency', 'get=-5'], /^--fault-latency get=-5: the value must be milliseconds >= 0/],
     [['--fault-error-rate', 'get=1.5'], /^--fault-error-rate get=1.5: the value must be a probability from 0 to 1/],
     [['--fault-error-rate', 'get=abc'], /^--fault-error-rate get=abc/],
     [['--fault-error-rate', 'get='], /^--fault-error-rate get=: the value/],
-    [['--fault-error-code', 'get=404', '--fault-error-rate', 'get=1'], /^--fault-error-code get=404: the value must be 429, 500 or 503/],
+    [
+      ['--fault-error-code', 'get=404', '--fault-error-rate', 'get=1'],
+      /^--fault-error-code get=404: the value must be 429, 500 or 503/,
+    ],
     [['--fault-fail-next', 'get=0'], /^--fault-fail-next get=0: the value must be a whole number of requests >= 1/],
     [['--fault-fail-next', 'get=1.5'], /^--fault-fail-next get=1.5/],
     [['--fault-latency', 'get=1', '--fault-latency', 'get=2'], /^--fault-latency get=2: "get" is given twice/],
-    [['--fault-error-code', 'get=503'], /^--fault-error-code get=503: give --fault-error-rate or --fault-fail-next for get too/],
+    [
+      ['--fault-error-code', 'get=503'],
+      /^--fault-error-code get=503: give --fault-error-rate or --fault-fail-next for get too/,
+    ],
     [['--fault-error-code', '*=503', '--fault-latency', 'get=5'], /^--fault-error-code \*=503: give/],
     [['--fault-drop-watches', '0'], /^--fault-drop-watches 0: the value must be a number of seconds > 0/],
     [['--fault-gone', 'soon'], /^--fault-gone soon: the value must be a number of seconds > 0/],
@@ -72,7 +102,10 @@ void describe('parseCliArgs', () => {
   ];
   for (const [args, message] of rejects) {
     void it(`rejects ${args.join(' ')}`, () => {
-      assert.throws(() => parseCliArgs(args), (err: unknown) => err instanceof UsageError && message.test(err.message));
+      assert.throws(
+        () => parseCliArgs(args),
+        (err: unknown) => err instanceof UsageError && message.test(err.message),
+      );
     });
   }
 });
@@ -89,7 +122,11 @@ void describe('injectFaults', () => {
   void it('applies * and per-verb faults field by field, and the stop function switches everything off', async () => {
     const faults = new FaultInjector();
     faults.random = () => 0.3;
-    const stop = injectFaults(faults, { verbs: { '*': { errorRate: 0.5, latencyMs: 40 }, get: { errorRate: 0.1 }, patch: { failNext: 1, code: 429 } } }, quiet);
+    const stop = injectFaults(
+      faults,
+      { verbs: { '*': { errorRate: 0.5, latencyMs: 40 }, get: { errorRate: 0.1 }, patch: { failNext: 1, code: 429 } } },
+      quiet,
+    );
     const t0 = Date.now();
     await faults.before('get'); // 0.3 >= 0.1: passes, but late
     assert.ok(Date.now() - t0 >= 35, 'latency from *');
@@ -103,7 +140,11 @@ void describe('injectFaults', () => {
   void it('drops or ends every open watch periodically until stopped, and fails the next watch requests with 410', async () => {
     const faults = new FaultInjector();
     const watch = fakeWatch(faults);
-    const stop = injectFaults(faults, { verbs: {}, dropWatchesEverySeconds: 0.05, goneEverySeconds: 0.07, goneNextWatches: 2 }, quiet);
+    const stop = injectFaults(
+      faults,
+      { verbs: {}, dropWatchesEverySeconds: 0.05, goneEverySeconds: 0.07, goneNextWatches: 2 },
+      quiet,
+    );
     assert.deepEqual([faults.takeGone(), faults.takeGone(), faults.takeGone()], [true, true, false]);
     await sleep(300);
     stop();
@@ -117,7 +158,11 @@ void describe('injectFaults', () => {
     const api = await startKubeApiServer();
     try {
       const { core } = makeApis(loadKubeConfig({ yaml: api.kubeconfig() }));
-      const stop = injectFaults(api.faults, parseCliArgs(['--fault-fail-next', 'list=1', '--fault-error-code', 'list=503']).faults!, quiet);
+      const stop = injectFaults(
+        api.faults,
+        parseCliArgs(['--fault-fail-next', 'list=1', '--fault-error-code', 'list=503']).faults!,
+        quiet,
+      );
       await assert.rejects(core.listNamespace(), (err: unknown) => httpStatus(err) === 503);
       await core.listNamespace();
       stop();
@@ -130,7 +175,11 @@ void describe('injectFaults', () => {
     const stateDir = await mkdtemp(join(tmpdir(), 'local-faults-'));
     try {
       // Every request fails: the stack could not even create its RedisVersions if the faults were on from the start.
-      const stack = await startLocalStack({ stateDir, pipeline: false, faults: { verbs: { '*': { errorRate: 1, code: 503 } } } });
+      const stack = await startLocalStack({
+        stateDir,
+        pipeline: false,
+        faults: { verbs: { '*': { errorRate: 1, code: 503 } } },
+      });
       try {
         const { core } = makeApis(stack.kubeConfig);
         await assert.rejects(core.listNamespace(), (err: unknown) => httpStatus(err) === 503);
@@ -146,9 +195,15 @@ void describe('injectFaults', () => {
 void describe('npm run local with a bad switch', () => {
   void it('exits 2 with the bad switch named, then the usage', () => {
     const cli = join(import.meta.dirname, '../../infra/local/cli.ts');
-    const run = spawnSync(process.execPath, [cli, '--fault-error-rate', 'get=2'], { encoding: 'utf8', timeout: 30_000 });
+    const run = spawnSync(process.execPath, [cli, '--fault-error-rate', 'get=2'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     assert.equal(run.status, 2, run.stderr);
-    assert.match(run.stderr, /^npm run local: --fault-error-rate get=2: the value must be a probability from 0 to 1\n\nusage: npm run local/);
+    assert.match(
+      run.stderr,
+      /^npm run local: --fault-error-rate get=2: the value must be a probability from 0 to 1\n\nusage: npm run local/,
+    );
     assert.match(run.stderr, /--fault-drop-watches <seconds>/);
   });
 });

@@ -7,9 +7,23 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
-import { CLUSTER_SLOTS, PETSET_NAME_LABEL, SHARD_LABEL, isFailedNode, podNames, slotCount } from '../../shared/kubedb/topology.ts';
+import {
+  CLUSTER_SLOTS,
+  PETSET_NAME_LABEL,
+  SHARD_LABEL,
+  isFailedNode,
+  podNames,
+  slotCount,
+} from '../../shared/kubedb/topology.ts';
 import { startControllers } from '../../infra/local/controllers/index.ts';
-import { KUBELET_TEST_OPTIONS, getRedis, readSecretKey, startLocalCluster, waitFor, type LocalCluster } from './harness.ts';
+import {
+  KUBELET_TEST_OPTIONS,
+  getRedis,
+  readSecretKey,
+  startLocalCluster,
+  waitFor,
+  type LocalCluster,
+} from './harness.ts';
 import { applyObject, clusterNodes, cmd, evict, ipOf, replaced, replication, waitPhase } from './topology-harness.ts';
 import { KUBEDB_EXAMPLES } from '../shared-reference.ts';
 
@@ -24,10 +38,17 @@ void describe('controllers: Redis Cluster from the KubeDB example', () => {
   const podByIp = (ip: string): string => [...ips].find(([, v]) => v === ip)?.[0] ?? `?${ip}`;
   /** Every node seen from `ip` is live and connected, and there are exactly the 6 of them. */
   const healed = (ip: string): Promise<true> =>
-    waitFor('cluster view healed', async () => {
-      const nodes = await clusterNodes(ip, password);
-      return nodes.length === 6 && nodes.every((n) => !isFailedNode(n) && n.linkState === 'connected') ? true : undefined;
-    }, 30_000, 100);
+    waitFor(
+      'cluster view healed',
+      async () => {
+        const nodes = await clusterNodes(ip, password);
+        return nodes.length === 6 && nodes.every((n) => !isFailedNode(n) && n.linkState === 'connected')
+          ? true
+          : undefined;
+      },
+      30_000,
+      100,
+    );
 
   before(async () => {
     c = await startLocalCluster();
@@ -53,7 +74,10 @@ void describe('controllers: Redis Cluster from the KubeDB example', () => {
     const nodes = await clusterNodes(ips.get(names[0]!)!, password);
     const masters = nodes.filter((n) => n.role === 'master' && n.slots.length > 0);
     assert.equal(masters.length, 3);
-    assert.equal(masters.reduce((s, n) => s + slotCount(n), 0), CLUSTER_SLOTS);
+    assert.equal(
+      masters.reduce((s, n) => s + slotCount(n), 0),
+      CLUSTER_SLOTS,
+    );
     for (const m of masters) {
       const replicas = nodes.filter((n) => n.masterId === m.nodeId);
       assert.equal(replicas.length, 1);
@@ -72,7 +96,12 @@ void describe('controllers: Redis Cluster from the KubeDB example', () => {
     await replaced(c.apis, NS, pod, uid);
     assert.equal(await ipOf(c.apis, NS, pod), ip, 'sticky pod IP');
     assert.equal(String(await cmd(ip, 6379, password, 'CLUSTER', 'MYID')), id, 'node id kept via nodes.conf');
-    await waitFor('replica link up', async () => ((await replication(ip, password)).masterLinkStatus === 'up' ? true : undefined), 30_000, 100);
+    await waitFor(
+      'replica link up',
+      async () => ((await replication(ip, password)).masterLinkStatus === 'up' ? true : undefined),
+      30_000,
+      100,
+    );
     await healed(ips.get(`${NAME}-shard0-0`)!);
     await waitPhase(c.apis, NS, NAME, 'Ready');
   });
@@ -84,13 +113,26 @@ void describe('controllers: Redis Cluster from the KubeDB example', () => {
     const rIp = ips.get(replica)!;
     assert.equal((await replication(mIp, password)).role, 'master');
     await cmd(rIp, 6379, password, 'CLUSTER', 'FAILOVER');
-    await waitFor('failover done', async () => ((await replication(rIp, password)).role === 'master' && (await replication(mIp, password)).role === 'replica' ? true : undefined), 30_000, 100);
+    await waitFor(
+      'failover done',
+      async () =>
+        (await replication(rIp, password)).role === 'master' && (await replication(mIp, password)).role === 'replica'
+          ? true
+          : undefined,
+      30_000,
+      100,
+    );
     const id = String(await cmd(mIp, 6379, password, 'CLUSTER', 'MYID'));
     const uid = await evict(c.apis, NS, oldMaster);
     await replaced(c.apis, NS, oldMaster, uid);
     assert.equal(await ipOf(c.apis, NS, oldMaster), mIp);
     assert.equal(String(await cmd(mIp, 6379, password, 'CLUSTER', 'MYID')), id);
-    await waitFor('former master re-attached', async () => ((await replication(mIp, password)).masterLinkStatus === 'up' ? true : undefined), 30_000, 100);
+    await waitFor(
+      'former master re-attached',
+      async () => ((await replication(mIp, password)).masterLinkStatus === 'up' ? true : undefined),
+      30_000,
+      100,
+    );
     await healed(rIp);
     await waitPhase(c.apis, NS, NAME, 'Ready');
     const info = await replication(mIp, password);
@@ -104,13 +146,24 @@ void describe('controllers: Redis Cluster from the KubeDB example', () => {
     for (const [pod, ip] of ips) ids.set(pod, String(await cmd(ip, 6379, password, 'CLUSTER', 'MYID')));
     await c.controllers.stop(); // kills every redis-server of the node
     c.controllers = await startControllers(c.kc, { stateDir: c.nodeStateDir, kubelet: KUBELET_TEST_OPTIONS });
-    await waitFor('all pods answer again', async () => {
-      for (const [pod, ip] of ips) if ((await ipOf(c.apis, NS, pod)) !== ip || !(await cmd(ip, 6379, password, 'PING').catch(() => undefined))) return undefined;
-      return true;
-    }, 60_000, 200);
+    await waitFor(
+      'all pods answer again',
+      async () => {
+        for (const [pod, ip] of ips)
+          if ((await ipOf(c.apis, NS, pod)) !== ip || !(await cmd(ip, 6379, password, 'PING').catch(() => undefined)))
+            return undefined;
+        return true;
+      },
+      60_000,
+      200,
+    );
     for (const [pod, ip] of ips) assert.equal(String(await cmd(ip, 6379, password, 'CLUSTER', 'MYID')), ids.get(pod));
     await healed(ips.get(`${NAME}-shard0-1`)!);
     await waitPhase(c.apis, NS, NAME, 'Ready');
-    assert.equal((await replication(ips.get(`${NAME}-shard0-1`)!, password)).role, 'master', 'the failover outcome survives the restart');
+    assert.equal(
+      (await replication(ips.get(`${NAME}-shard0-1`)!, password)).role,
+      'master',
+      'the failover outcome survives the restart',
+    );
   });
 });

@@ -5,7 +5,17 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { V1Pod } from '@kubernetes/client-node';
-import { getRedis, holdsFor, putSecret, readSecretKey, readyPod, redisRef, startLocalCluster, waitFor, type LocalCluster } from './harness.ts';
+import {
+  getRedis,
+  holdsFor,
+  putSecret,
+  readSecretKey,
+  readyPod,
+  redisRef,
+  startLocalCluster,
+  waitFor,
+  type LocalCluster,
+} from './harness.ts';
 import { KUBEDB_GROUP, KUBEDB_VERSION, REDIS_PLURAL } from '../../shared/kubedb/constants.ts';
 import { mergePatch } from '../../infra/local/controllers/runtime/kube.ts';
 
@@ -14,8 +24,19 @@ const NS = 'cfg';
 void describe('controllers: bad config and paused Redis', () => {
   let c: LocalCluster;
   const createRedis = async (name: string, secretName: string): Promise<void> => {
-    const body = { apiVersion: 'kubedb.com/v1', kind: 'Redis', metadata: { name, namespace: NS }, spec: { version: '8.2.2', configuration: { secretName } } };
-    await c.apis.custom.createNamespacedCustomObject({ group: KUBEDB_GROUP, version: KUBEDB_VERSION, namespace: NS, plural: REDIS_PLURAL, body });
+    const body = {
+      apiVersion: 'kubedb.com/v1',
+      kind: 'Redis',
+      metadata: { name, namespace: NS },
+      spec: { version: '8.2.2', configuration: { secretName } },
+    };
+    await c.apis.custom.createNamespacedCustomObject({
+      group: KUBEDB_GROUP,
+      version: KUBEDB_VERSION,
+      namespace: NS,
+      plural: REDIS_PLURAL,
+      body,
+    });
   };
   const managedConf = async (name: string): Promise<string | undefined> => {
     const uid = (await getRedis(c.apis, NS, name)).metadata.uid!;
@@ -51,18 +72,24 @@ void describe('controllers: bad config and paused Redis', () => {
     await putSecret(c.apis, NS, 'bad-config', { 'redis.conf': 'maxclients 321\n' });
     const healed = await readyPod(c.apis, NS, 'bad-0');
     assert.ok((healed.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 2, 'healed by a restart, not a new pod');
-    await waitFor('Redis Ready', async () => ((await getRedis(c.apis, NS, 'bad')).status?.phase === 'Ready' ? true : undefined));
+    await waitFor('Redis Ready', async () =>
+      (await getRedis(c.apis, NS, 'bad')).status?.phase === 'Ready' ? true : undefined,
+    );
   });
 
   void it('a missing user config secret shows on the Redis status', async () => {
     await createRedis('orphan', 'does-not-exist');
     const r = await waitFor('problem reported', async () => {
       const x = await getRedis(c.apis, NS, 'orphan');
-      return x.status?.conditions?.some((k) => k.type === 'Provisioned' && k.reason === 'ConfigSecretNotFound') ? x : undefined;
+      return x.status?.conditions?.some((k) => k.type === 'Provisioned' && k.reason === 'ConfigSecretNotFound')
+        ? x
+        : undefined;
     });
     assert.equal(r.status?.phase, 'NotReady');
     await putSecret(c.apis, NS, 'does-not-exist', { 'redis.conf': 'maxclients 77\n' });
-    await waitFor('Redis Ready', async () => ((await getRedis(c.apis, NS, 'orphan')).status?.phase === 'Ready' ? true : undefined));
+    await waitFor('Redis Ready', async () =>
+      (await getRedis(c.apis, NS, 'orphan')).status?.phase === 'Ready' ? true : undefined,
+    );
   });
 
   void it('leaves a Paused Redis alone and catches up once it is resumed', async () => {
@@ -70,27 +97,51 @@ void describe('controllers: bad config and paused Redis', () => {
     await createRedis('paused', 'shared-config');
     await createRedis('control', 'shared-config');
     for (const n of ['paused', 'control']) {
-      await waitFor(`${n} Ready`, async () => ((await getRedis(c.apis, NS, n)).status?.phase === 'Ready' ? true : undefined));
+      await waitFor(`${n} Ready`, async () =>
+        (await getRedis(c.apis, NS, n)).status?.phase === 'Ready' ? true : undefined,
+      );
     }
     const r = await getRedis(c.apis, NS, 'paused');
-    const paused = { type: 'Paused', status: 'True', reason: 'Paused', message: 'paused by test', lastTransitionTime: new Date().toISOString().replace(/\.\d+Z/, 'Z') };
+    const paused = {
+      type: 'Paused',
+      status: 'True',
+      reason: 'Paused',
+      message: 'paused by test',
+      lastTransitionTime: new Date().toISOString().replace(/\.\d+Z/, 'Z'),
+    };
     await c.apis.custom.patchNamespacedCustomObjectStatus(
-      { ...redisRef(NS, 'paused'), body: { metadata: { resourceVersion: r.metadata.resourceVersion }, status: { conditions: [...(r.status?.conditions ?? []), paused] } } },
+      {
+        ...redisRef(NS, 'paused'),
+        body: {
+          metadata: { resourceVersion: r.metadata.resourceVersion },
+          status: { conditions: [...(r.status?.conditions ?? []), paused] },
+        },
+      },
       mergePatch,
     );
 
     await putSecret(c.apis, NS, 'shared-config', { 'redis.conf': 'maxclients 600\n' });
     // The same secret event reaches both Redis keys; once the unpaused one is regenerated, the paused one has
     // had its chance too. Watch it a little longer anyway: it must not move.
-    await waitFor('control regenerated', async () => ((await managedConf('control'))?.includes('maxclients 600') ? true : undefined));
+    await waitFor('control regenerated', async () =>
+      (await managedConf('control'))?.includes('maxclients 600') ? true : undefined,
+    );
     await holdsFor(500, async () => assert.match((await managedConf('paused'))!, /maxclients 500/));
     const stillPaused = await getRedis(c.apis, NS, 'paused');
-    assert.ok(stillPaused.status?.conditions?.some((k) => k.type === 'Paused' && k.status === 'True'), 'Paused condition not clobbered');
+    assert.ok(
+      stillPaused.status?.conditions?.some((k) => k.type === 'Paused' && k.status === 'True'),
+      'Paused condition not clobbered',
+    );
 
     await c.apis.custom.patchNamespacedCustomObjectStatus(
-      { ...redisRef(NS, 'paused'), body: { status: { conditions: (stillPaused.status?.conditions ?? []).filter((k) => k.type !== 'Paused') } } },
+      {
+        ...redisRef(NS, 'paused'),
+        body: { status: { conditions: (stillPaused.status?.conditions ?? []).filter((k) => k.type !== 'Paused') } },
+      },
       mergePatch,
     );
-    await waitFor('paused regenerated after resume', async () => ((await managedConf('paused'))?.includes('maxclients 600') ? true : undefined));
+    await waitFor('paused regenerated after resume', async () =>
+      (await managedConf('paused'))?.includes('maxclients 600') ? true : undefined,
+    );
   });
 });

@@ -34,12 +34,23 @@ async function leftoverRedis(stateDir: string): Promise<{ pid: number; port: num
   await mkdir(dataDir, { recursive: true });
   await mkdir(podRoot, { recursive: true });
   const port = await freePort();
-  await writeFile(join(dataDir, 'default.conf'), `bind 127.0.0.1\nport ${port}\ndir ${dataDir}\nsave ""\nappendonly no\n`);
-  const child = spawn('redis-server', [join(dataDir, 'default.conf')], { cwd: dataDir, detached: true, stdio: 'ignore' });
+  await writeFile(
+    join(dataDir, 'default.conf'),
+    `bind 127.0.0.1\nport ${port}\ndir ${dataDir}\nsave ""\nappendonly no\n`,
+  );
+  const child = spawn('redis-server', [join(dataDir, 'default.conf')], {
+    cwd: dataDir,
+    detached: true,
+    stdio: 'ignore',
+  });
   child.unref();
   const pid = child.pid!;
   await writeFile(join(podRoot, 'redis.pid'), String(pid));
-  await waitFor('leftover redis-server answers', async () => ((await pingRedis('127.0.0.1', port, undefined)) ? true : undefined), 5000);
+  await waitFor(
+    'leftover redis-server answers',
+    async () => ((await pingRedis('127.0.0.1', port, undefined)) ? true : undefined),
+    5000,
+  );
   // What makes it hard to find: its command line no longer names the stateDir (proc title "redis-server 127.0.0.1:<port>").
   assert.doesNotMatch(await readFile(`/proc/${pid}/cmdline`, 'utf8'), new RegExp(stateDir));
   return { pid, port };

@@ -8,7 +8,13 @@ import { join } from 'node:path';
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
 import { Redis as RedisClient } from 'ioredis';
 import { startKubeApiServer, type KubeApiServer } from '../../infra/local/kube-apiserver/index.ts';
-import { applyDefaultRedisVersions, loadKubeConfig, startControllers, type Controllers, type KubeletOptions } from '../../infra/local/controllers/index.ts';
+import {
+  applyDefaultRedisVersions,
+  loadKubeConfig,
+  startControllers,
+  type Controllers,
+  type KubeletOptions,
+} from '../../infra/local/controllers/index.ts';
 import { makeApis, mergePatch, type KubeApis } from '../../infra/local/controllers/runtime/kube.ts';
 import { runsFrom } from '../../infra/local/controllers/kubelet/stale-processes.ts';
 import { KUBEDB_GROUP, KUBEDB_VERSION, REDIS_PLURAL } from '../../shared/kubedb/constants.ts';
@@ -69,7 +75,12 @@ export async function processesMentioning(dir: string): Promise<number[]> {
 }
 
 /** Poll until `probe` returns a value (not undefined), or fail with the last observation after the deadline. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000, intervalMs = 25): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+  intervalMs = 25,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -94,28 +105,54 @@ export async function holdsFor(ms: number, check: () => Promise<void>, intervalM
   await check();
 }
 
-export const redisRef = (namespace: string, name: string) => ({ group: KUBEDB_GROUP, version: KUBEDB_VERSION, plural: REDIS_PLURAL, namespace, name });
+export const redisRef = (namespace: string, name: string) => ({
+  group: KUBEDB_GROUP,
+  version: KUBEDB_VERSION,
+  plural: REDIS_PLURAL,
+  namespace,
+  name,
+});
 
 export async function getRedis(apis: KubeApis, namespace: string, name: string): Promise<Redis> {
   return (await apis.custom.getNamespacedCustomObject(redisRef(namespace, name))) as Redis;
 }
 
-export async function readSecretKey(apis: KubeApis, namespace: string, name: string, key: string): Promise<string | undefined> {
+export async function readSecretKey(
+  apis: KubeApis,
+  namespace: string,
+  name: string,
+  key: string,
+): Promise<string | undefined> {
   const s = await apis.core.readNamespacedSecret({ name, namespace });
   const v = s.data?.[key];
   return v === undefined ? undefined : Buffer.from(v, 'base64').toString('utf8');
 }
 
-export async function putSecret(apis: KubeApis, namespace: string, name: string, data: Record<string, string>): Promise<void> {
+export async function putSecret(
+  apis: KubeApis,
+  namespace: string,
+  name: string,
+  data: Record<string, string>,
+): Promise<void> {
   const body = { metadata: { name, namespace }, stringData: data };
   try {
     await apis.core.createNamespacedSecret({ namespace, body });
   } catch {
-    await apis.core.patchNamespacedSecret({ name, namespace, body: { data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')])) } }, mergePatch);
+    await apis.core.patchNamespacedSecret(
+      {
+        name,
+        namespace,
+        body: {
+          data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+        },
+      },
+      mergePatch,
+    );
   }
 }
 
-export const isReady = (pod: V1Pod | undefined): boolean => Boolean(pod?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+export const isReady = (pod: V1Pod | undefined): boolean =>
+  Boolean(pod?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
 
 export async function readyPod(apis: KubeApis, namespace: string, name: string, notUid?: string): Promise<V1Pod> {
   return waitFor(`pod ${namespace}/${name} Ready`, async () => {
@@ -125,7 +162,13 @@ export async function readyPod(apis: KubeApis, namespace: string, name: string, 
 }
 
 export async function configGet(pod: V1Pod, password: string, directive: string): Promise<string> {
-  const client = new RedisClient({ host: pod.status?.podIP ?? '', port: 6379, password, lazyConnect: true, maxRetriesPerRequest: 1 });
+  const client = new RedisClient({
+    host: pod.status?.podIP ?? '',
+    port: 6379,
+    password,
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+  });
   try {
     await client.connect();
     const [, value] = (await client.config('GET', directive)) as [string, string];

@@ -19,8 +19,17 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { loadCrdDirs } from '../../infra/local/kube-apiserver/crds.ts';
 import type { KubeObject } from '../../infra/local/kube-apiserver/types.ts';
-import { buildAuthSecret, buildConfigSecret, buildServices, petSetPlan } from '../../infra/local/controllers/provisioner/builders.ts';
-import { buildSentinelAuthSecret, buildSentinelPetSet, buildSentinelServices } from '../../infra/local/controllers/provisioner/sentinel-builders.ts';
+import {
+  buildAuthSecret,
+  buildConfigSecret,
+  buildServices,
+  petSetPlan,
+} from '../../infra/local/controllers/provisioner/builders.ts';
+import {
+  buildSentinelAuthSecret,
+  buildSentinelPetSet,
+  buildSentinelServices,
+} from '../../infra/local/controllers/provisioner/sentinel-builders.ts';
 import { buildEffectiveConfig } from '../../infra/local/controllers/provisioner/effective-config.ts';
 import { desiredStatus } from '../../infra/local/controllers/provisioner/status.ts';
 import { defaultRedisVersions, versionInfo } from '../../infra/local/controllers/provisioner/versions.ts';
@@ -29,7 +38,11 @@ import { authSecretName, managedConfigSecretName } from '../../shared/kubedb/con
 import type { Redis } from '../../shared/kubedb/types.ts';
 import { KUBEDB_DIR, KUBEDB_EXAMPLES } from '../shared-reference.ts';
 
-type Obj = Record<string, unknown> & { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string } };
+type Obj = Record<string, unknown> & {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string };
+};
 
 const realTypes = await loadCrdDirs([join(KUBEDB_DIR, 'crds')]);
 
@@ -68,17 +81,29 @@ function yamlFiles(dir: string): string[] {
 }
 
 const docsIn = (dir: string): Array<{ file: string; obj: Obj }> =>
-  yamlFiles(dir).flatMap((file) => YAML.parseAllDocuments(readFileSync(file, 'utf8')).flatMap((d) => (d.toJS() ? [{ file, obj: d.toJS() as Obj }] : [])));
+  yamlFiles(dir).flatMap((file) =>
+    YAML.parseAllDocuments(readFileSync(file, 'utf8')).flatMap((d) =>
+      d.toJS() ? [{ file, obj: d.toJS() as Obj }] : [],
+    ),
+  );
 
 const PROJECT_EXAMPLES = join(import.meta.dirname, '../../examples');
 const allDocs = [...docsIn(KUBEDB_EXAMPLES), ...docsIn(PROJECT_EXAMPLES)];
 const withUid = <T extends Obj>(o: T, i: number): T => {
   const copy = structuredClone(o);
-  Object.assign(copy.metadata ?? {}, { namespace: copy.metadata?.namespace ?? 'default', uid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, generation: 1 });
+  Object.assign(copy.metadata ?? {}, {
+    namespace: copy.metadata?.namespace ?? 'default',
+    uid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    generation: 1,
+  });
   return copy;
 };
-const redises = allDocs.filter((d) => d.obj.kind === 'Redis' && d.obj.apiVersion === 'kubedb.com/v1').map((d, i) => ({ file: d.file, redis: withUid(d.obj, i) as unknown as Redis }));
-const sentinels = allDocs.filter((d) => d.obj.kind === 'RedisSentinel').map((d, i) => ({ file: d.file, sentinel: withUid(d.obj, 1000 + i) as unknown as RedisSentinel }));
+const redises = allDocs
+  .filter((d) => d.obj.kind === 'Redis' && d.obj.apiVersion === 'kubedb.com/v1')
+  .map((d, i) => ({ file: d.file, redis: withUid(d.obj, i) as unknown as Redis }));
+const sentinels = allDocs
+  .filter((d) => d.obj.kind === 'RedisSentinel')
+  .map((d, i) => ({ file: d.file, sentinel: withUid(d.obj, 1000 + i) as unknown as RedisSentinel }));
 
 /** What the provisioner creates for one Redis (reconcile.ts): secrets, services, PetSets. */
 function provisionerObjects(redis: Redis): Obj[] {
@@ -88,14 +113,32 @@ function provisionerObjects(redis: Redis): Obj[] {
   const name = redis.metadata.name;
   const sentinelName = (redis.spec as { sentinelRef?: { name?: string } }).sentinelRef?.name;
   const sentinelObj = sentinels.find((s) => s.sentinel.metadata.name === sentinelName)?.sentinel;
-  const sentinel = sentinelObj ? { sentinel: { object: sentinelObj, authSecret: sentinelAuthSecretName(sentinelObj) } } : {};
-  const petSets = petSetPlan({ redis, distribution: info.distribution, image: info.image, authSecret: authSecretName(name), configSecret: managedConfigSecretName(name, redis.metadata.uid!), ...sentinel });
-  return [buildAuthSecret(redis), buildConfigSecret(redis, config.config), ...buildServices(redis), ...petSets] as Obj[];
+  const sentinel = sentinelObj
+    ? { sentinel: { object: sentinelObj, authSecret: sentinelAuthSecretName(sentinelObj) } }
+    : {};
+  const petSets = petSetPlan({
+    redis,
+    distribution: info.distribution,
+    image: info.image,
+    authSecret: authSecretName(name),
+    configSecret: managedConfigSecretName(name, redis.metadata.uid!),
+    ...sentinel,
+  });
+  return [
+    buildAuthSecret(redis),
+    buildConfigSecret(redis, config.config),
+    ...buildServices(redis),
+    ...petSets,
+  ] as Obj[];
 }
 
 function sentinelObjects(s: RedisSentinel): Obj[] {
   const info = versionInfo(defaultRedisVersions().find((v) => v.metadata.name === s.spec.version));
-  return [buildSentinelAuthSecret(s), ...buildSentinelServices(s), buildSentinelPetSet(s, info.image, info.distribution)] as Obj[];
+  return [
+    buildSentinelAuthSecret(s),
+    ...buildSentinelServices(s),
+    buildSentinelPetSet(s, info.image, info.distribution),
+  ] as Obj[];
 }
 
 /** Kubernetes' Secret validation as far as it concerns what we write (ValidateSecret; basic-auth type rules). */
@@ -105,21 +148,35 @@ function assertValidSecret(secret: Obj, where: string): void {
     assert.match(key, /^[-._a-zA-Z0-9]+$/, `${where}: secret key ${key}`);
     assert.equal(Buffer.from(value, 'base64').toString('base64'), value, `${where}: ${key} is base64`);
   }
-  if (secret['type'] === 'kubernetes.io/basic-auth') assert.ok('username' in data || 'password' in data, `${where}: basic-auth needs username or password`);
+  if (secret['type'] === 'kubernetes.io/basic-auth')
+    assert.ok('username' in data || 'password' in data, `${where}: basic-auth needs username or password`);
 }
 
-type PodTemplate = { metadata: { labels: Record<string, string> }; spec: { containers: Array<{ ports?: Array<{ name?: string }> }> } };
+type PodTemplate = {
+  metadata: { labels: Record<string, string> };
+  spec: { containers: Array<{ ports?: Array<{ name?: string }> }> };
+};
 
 /** A Service must select the pods of a PetSet built with it and name one of their container ports. */
 function assertServiceMatchesPods(service: Obj, petSets: Obj[], where: string): void {
-  const spec = service['spec'] as { selector: Record<string, string>; ports: Array<{ name: string; port: number; targetPort: string; protocol: string }> };
+  const spec = service['spec'] as {
+    selector: Record<string, string>;
+    ports: Array<{ name: string; port: number; targetPort: string; protocol: string }>;
+  };
   const templates = petSets.map((p) => (p['spec'] as { template: PodTemplate }).template);
   const selected = templates.filter((t) => Object.entries(spec.selector).every(([k, v]) => t.metadata.labels[k] === v));
   assert.ok(selected.length > 0, `${where}: service ${service.metadata?.name} selects no pod of its PetSets`);
   for (const port of spec.ports) {
     assert.match(port.name, /^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/, `${where}: port name ${port.name}`);
-    assert.ok(port.port >= 1 && port.port <= 65535 && port.protocol === 'TCP', `${where}: port ${port.port}/${port.protocol}`);
-    for (const t of selected) assert.ok(t.spec.containers.some((c) => c.ports?.some((p) => p.name === port.targetPort)), `${where}: targetPort ${port.targetPort} is a container port`);
+    assert.ok(
+      port.port >= 1 && port.port <= 65535 && port.protocol === 'TCP',
+      `${where}: port ${port.port}/${port.protocol}`,
+    );
+    for (const t of selected)
+      assert.ok(
+        t.spec.containers.some((c) => c.ports?.some((p) => p.name === port.targetPort)),
+        `${where}: targetPort ${port.targetPort} is a container port`,
+      );
   }
 }
 
@@ -137,7 +194,9 @@ function assertProvisionerObjects(objs: Obj[], where: string): number {
 void describe("the project's objects against KubeDB's real CRDs", () => {
   void it('the check itself fails on what the real CRD rejects or prunes', () => {
     const petSet = provisionerObjects(redises[0]!.redis).find((o) => o.kind === 'PetSet')!;
-    const typo = structuredClone(petSet) as { spec: { template: { spec: { containers: Array<Record<string, unknown>> } } } } & Obj;
+    const typo = structuredClone(petSet) as {
+      spec: { template: { spec: { containers: Array<Record<string, unknown>> } } };
+    } & Obj;
     typo.spec.template.spec.containers[0]!['readinesProbe'] = { periodSeconds: 1 };
     assert.deepEqual(admitReal(typo).pruned, ['.spec.template.spec.containers[0].readinesProbe']);
     const wrongType = { ...petSet, spec: { ...(petSet['spec'] as object), replicas: 'one' } };
@@ -174,13 +233,19 @@ void describe("the project's objects against KubeDB's real CRDs", () => {
       { expectedPods: 3, readyPods: 1, problem: { reason: 'InvalidConfiguration', message: 'bad quotes' } }, // NotReady
     ];
     const phases = new Set<string>();
-    for (const { file, redis } of [...redises, ...sentinels.map((s) => ({ file: s.file, redis: s.sentinel as unknown as Redis }))]) {
+    for (const { file, redis } of [
+      ...redises,
+      ...sentinels.map((s) => ({ file: s.file, redis: s.sentinel as unknown as Redis })),
+    ]) {
       let conditions = redis.status?.conditions ?? [];
       for (const o of observations) {
         const next = desiredStatus(conditions, { ...o, generation: 1 }, now);
         conditions = next.conditions;
         phases.add(next.phase);
-        assertConforms({ ...(redis as unknown as Obj), status: { phase: next.phase, observedGeneration: 1, conditions } }, `${file} (${next.phase})`);
+        assertConforms(
+          { ...(redis as unknown as Obj), status: { phase: next.phase, observedGeneration: 1, conditions } },
+          `${file} (${next.phase})`,
+        );
       }
     }
     assert.deepEqual([...phases].sort(), ['NotReady', 'Provisioning', 'Ready']);
@@ -195,6 +260,7 @@ void describe("the project's objects against KubeDB's real CRDs", () => {
       else if (obj.kind === 'Secret') assertValidSecret(obj, file);
       else assert.equal(obj.kind, 'Namespace', `${file}: a kind this test does not check`);
     }
-    for (const k of ['Redis', 'RedisSentinel', 'RedisOpsRequest', 'Secret']) assert.ok(kinds.has(k), `examples/ has a ${k}`);
+    for (const k of ['Redis', 'RedisSentinel', 'RedisOpsRequest', 'Secret'])
+      assert.ok(kinds.has(k), `examples/ has a ${k}`);
   });
 });

@@ -25,8 +25,19 @@ void describe('provisioner: phases of a new Redis', () => {
   });
 
   void it('is seen in phase Provisioning (ProvisioningStarted, not Ready) before Ready', async () => {
-    const body = { apiVersion: 'kubedb.com/v1', kind: 'Redis', metadata: { name: 'fresh', namespace: NS }, spec: { version: '8.2.2' } };
-    const created = (await c.apis.custom.createNamespacedCustomObject({ group: KUBEDB_GROUP, version: KUBEDB_VERSION, namespace: NS, plural: REDIS_PLURAL, body })) as Redis;
+    const body = {
+      apiVersion: 'kubedb.com/v1',
+      kind: 'Redis',
+      metadata: { name: 'fresh', namespace: NS },
+      spec: { version: '8.2.2' },
+    };
+    const created = (await c.apis.custom.createNamespacedCustomObject({
+      group: KUBEDB_GROUP,
+      version: KUBEDB_VERSION,
+      namespace: NS,
+      plural: REDIS_PLURAL,
+      body,
+    })) as Redis;
     const seen: Redis[] = [];
     const watch = await new Watch(c.kc).watch(
       `/apis/${KUBEDB_GROUP}/${KUBEDB_VERSION}/namespaces/${NS}/${REDIS_PLURAL}`,
@@ -37,14 +48,19 @@ void describe('provisioner: phases of a new Redis', () => {
       () => undefined, // ended by abort() below, or by a failed assertion's teardown
     );
     try {
-      await waitFor('Redis Ready', async () => (seen.some((r) => r.status?.phase === 'Ready') ? true : undefined), 30_000);
+      await waitFor(
+        'Redis Ready',
+        async () => (seen.some((r) => r.status?.phase === 'Ready') ? true : undefined),
+        30_000,
+      );
     } finally {
       watch.abort();
     }
     const phases = seen.map((r) => r.status?.phase).filter((p, i, all) => p !== undefined && p !== all[i - 1]);
     assert.deepEqual(phases.slice(0, 2), ['Provisioning', 'Ready'], `phases in order: ${phases.join(' → ')}`);
     const provisioning = seen.find((r) => r.status?.phase === 'Provisioning')!;
-    const status = (type: string): string | undefined => provisioning.status?.conditions?.find((x) => x.type === type)?.status;
+    const status = (type: string): string | undefined =>
+      provisioning.status?.conditions?.find((x) => x.type === type)?.status;
     assert.equal(status('ProvisioningStarted'), 'True');
     assert.equal(status('Ready'), 'False');
   });

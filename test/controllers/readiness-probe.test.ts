@@ -8,15 +8,26 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { V1Pod } from '@kubernetes/client-node';
-import { getRedis, holdsFor, isProcessAlive, isReady, readyPod, startLocalCluster, waitFor, type LocalCluster } from './harness.ts';
+import {
+  getRedis,
+  holdsFor,
+  isProcessAlive,
+  isReady,
+  readyPod,
+  startLocalCluster,
+  waitFor,
+  type LocalCluster,
+} from './harness.ts';
 import { KUBEDB_GROUP, KUBEDB_VERSION, REDIS_PLURAL } from '../../shared/kubedb/constants.ts';
 
 const NS = 'probe';
 const NAME = 'hangs';
 const POD = `${NAME}-0`;
 
-const redisPhase = async (c: LocalCluster): Promise<string | undefined> => (await getRedis(c.apis, NS, NAME)).status?.phase;
-const pidOf = (pod: V1Pod): number => Number(/^local:\/\/(\d+)$/.exec(pod.status?.containerStatuses?.[0]?.containerID ?? '')?.[1]);
+const redisPhase = async (c: LocalCluster): Promise<string | undefined> =>
+  (await getRedis(c.apis, NS, NAME)).status?.phase;
+const pidOf = (pod: V1Pod): number =>
+  Number(/^local:\/\/(\d+)$/.exec(pod.status?.containerStatuses?.[0]?.containerID ?? '')?.[1]);
 
 void describe('kubelet: periodic readiness probe', () => {
   let c: LocalCluster;
@@ -24,8 +35,19 @@ void describe('kubelet: periodic readiness probe', () => {
   before(async () => {
     c = await startLocalCluster({ readiness: { probeTimeScale: 0.2 } });
     await c.apis.core.createNamespace({ body: { metadata: { name: NS } } });
-    const body = { apiVersion: 'kubedb.com/v1', kind: 'Redis', metadata: { name: NAME, namespace: NS }, spec: { version: '8.2.2' } };
-    await c.apis.custom.createNamespacedCustomObject({ group: KUBEDB_GROUP, version: KUBEDB_VERSION, namespace: NS, plural: REDIS_PLURAL, body });
+    const body = {
+      apiVersion: 'kubedb.com/v1',
+      kind: 'Redis',
+      metadata: { name: NAME, namespace: NS },
+      spec: { version: '8.2.2' },
+    };
+    await c.apis.custom.createNamespacedCustomObject({
+      group: KUBEDB_GROUP,
+      version: KUBEDB_VERSION,
+      namespace: NS,
+      plural: REDIS_PLURAL,
+      body,
+    });
   });
   after(async () => {
     if (stoppedPid !== undefined && isProcessAlive(stoppedPid)) process.kill(stoppedPid, 'SIGCONT'); // a failed assertion must not leave it stopped
@@ -41,7 +63,11 @@ void describe('kubelet: periodic readiness probe', () => {
     const pid = pidOf(pod);
     assert.ok(isProcessAlive(pid), `container pid ${pid}`);
     // A healthy server stays Ready through several probe periods (2 s each here).
-    await holdsFor(3000, async () => assert.ok(isReady(await c.apis.core.readNamespacedPod({ name: POD, namespace: NS }))), 250);
+    await holdsFor(
+      3000,
+      async () => assert.ok(isReady(await c.apis.core.readNamespacedPod({ name: POD, namespace: NS }))),
+      250,
+    );
 
     process.kill(pid, 'SIGSTOP');
     stoppedPid = pid;
@@ -50,7 +76,10 @@ void describe('kubelet: periodic readiness probe', () => {
       return isReady(p) ? undefined : p;
     });
     assert.equal(notReady.status?.containerStatuses?.[0]?.ready, false);
-    assert.ok('running' in (notReady.status?.containerStatuses?.[0]?.state ?? {}), 'still running: a readiness failure is no crash');
+    assert.ok(
+      'running' in (notReady.status?.containerStatuses?.[0]?.state ?? {}),
+      'still running: a readiness failure is no crash',
+    );
     await waitFor('Redis NotReady', async () => ((await redisPhase(c)) === 'NotReady' ? true : undefined));
 
     process.kill(pid, 'SIGCONT');

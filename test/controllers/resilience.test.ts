@@ -7,7 +7,18 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { KUBELET_TEST_OPTIONS, configGet, getRedis, putSecret, readSecretKey, readyPod, startLocalCluster, waitFor, type LocalCluster, isProcessAlive } from './harness.ts';
+import {
+  KUBELET_TEST_OPTIONS,
+  configGet,
+  getRedis,
+  putSecret,
+  readSecretKey,
+  readyPod,
+  startLocalCluster,
+  waitFor,
+  type LocalCluster,
+  isProcessAlive,
+} from './harness.ts';
 import { KUBEDB_GROUP, KUBEDB_VERSION, REDIS_PLURAL } from '../../shared/kubedb/constants.ts';
 import { startControllers } from '../../infra/local/controllers/index.ts';
 
@@ -19,9 +30,22 @@ void describe('controllers: resilience', () => {
     c = await startLocalCluster();
     await c.apis.core.createNamespace({ body: { metadata: { name: NS } } });
     await putSecret(c.apis, NS, 'conf', { 'redis.conf': 'maxclients 444\n' });
-    const body = { apiVersion: 'kubedb.com/v1', kind: 'Redis', metadata: { name: 'rr', namespace: NS }, spec: { version: '7.2.4', configuration: { secretName: 'conf' } } };
-    await c.apis.custom.createNamespacedCustomObject({ group: KUBEDB_GROUP, version: KUBEDB_VERSION, namespace: NS, plural: REDIS_PLURAL, body });
-    await waitFor('Ready', async () => ((await getRedis(c.apis, NS, 'rr')).status?.phase === 'Ready' ? true : undefined));
+    const body = {
+      apiVersion: 'kubedb.com/v1',
+      kind: 'Redis',
+      metadata: { name: 'rr', namespace: NS },
+      spec: { version: '7.2.4', configuration: { secretName: 'conf' } },
+    };
+    await c.apis.custom.createNamespacedCustomObject({
+      group: KUBEDB_GROUP,
+      version: KUBEDB_VERSION,
+      namespace: NS,
+      plural: REDIS_PLURAL,
+      body,
+    });
+    await waitFor('Ready', async () =>
+      (await getRedis(c.apis, NS, 'rr')).status?.phase === 'Ready' ? true : undefined,
+    );
   });
   after(async () => {
     const pids = c.controllers.kubelet.pids();
@@ -37,11 +61,17 @@ void describe('controllers: resilience', () => {
     c.api.faults.forceGone();
     c.api.faults.dropWatches();
     c.api.faults.failNext('patch', 3, 500);
-    await c.apis.core.createNamespacedPodEviction({ name: 'rr-0', namespace: NS, body: { metadata: { name: 'rr-0', namespace: NS } } });
+    await c.apis.core.createNamespacedPodEviction({
+      name: 'rr-0',
+      namespace: NS,
+      body: { metadata: { name: 'rr-0', namespace: NS } },
+    });
     const after = await readyPod(c.apis, NS, 'rr-0', before.metadata?.uid);
     const password = (await readSecretKey(c.apis, NS, 'rr-auth', 'password'))!;
     assert.equal(await configGet(after, password, 'maxclients'), '444');
-    await waitFor('Redis Ready', async () => ((await getRedis(c.apis, NS, 'rr')).status?.phase === 'Ready' ? true : undefined));
+    await waitFor('Redis Ready', async () =>
+      (await getRedis(c.apis, NS, 'rr')).status?.phase === 'Ready' ? true : undefined,
+    );
   });
 
   void it('a restarted kubelet kills processes left by its previous run and restarts the pods it finds', async () => {
@@ -50,7 +80,9 @@ void describe('controllers: resilience', () => {
     // A redis-server the previous kubelet "lost" (as after a crash): its pid file sits in the pod root.
     const podRoot = join(c.nodeStateDir, 'pods', NS, 'rr-0');
     await mkdir(podRoot, { recursive: true });
-    const stale = spawn('redis-server', ['--port', '0', '--dir', podRoot, '--logfile', join(podRoot, 'stale.log')], { stdio: 'ignore' });
+    const stale = spawn('redis-server', ['--port', '0', '--dir', podRoot, '--logfile', join(podRoot, 'stale.log')], {
+      stdio: 'ignore',
+    });
     const staleExit = new Promise((resolve) => stale.once('exit', resolve));
     await writeFile(join(podRoot, 'redis.pid'), String(stale.pid));
     c.controllers = await startControllers(c.kc, { stateDir: c.nodeStateDir, kubelet: KUBELET_TEST_OPTIONS });

@@ -6,7 +6,17 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
-import { configGet, getRedis, putSecret, readSecretKey, readyPod, startLocalCluster, waitFor, type LocalCluster, isProcessAlive } from './harness.ts';
+import {
+  configGet,
+  getRedis,
+  putSecret,
+  readSecretKey,
+  readyPod,
+  startLocalCluster,
+  waitFor,
+  type LocalCluster,
+  isProcessAlive,
+} from './harness.ts';
 import { KUBEDB_GROUP, KUBEDB_VERSION, REDIS_PLURAL } from '../../shared/kubedb/constants.ts';
 import { KUBEDB_EXAMPLES } from '../shared-reference.ts';
 
@@ -20,7 +30,13 @@ void describe('controllers: Standalone Redis from the KubeDB example', () => {
     await c.apis.core.createNamespace({ body: { metadata: { name: 'demo' } } });
     await putSecret(c.apis, 'demo', 'rd-custom-config', { 'redis.conf': 'maxclients 500\n' });
     const redis = YAML.parse(readFileSync(EXAMPLE, 'utf8')) as Record<string, unknown>;
-    await c.apis.custom.createNamespacedCustomObject({ group: KUBEDB_GROUP, version: KUBEDB_VERSION, namespace: 'demo', plural: REDIS_PLURAL, body: redis });
+    await c.apis.custom.createNamespacedCustomObject({
+      group: KUBEDB_GROUP,
+      version: KUBEDB_VERSION,
+      namespace: 'demo',
+      plural: REDIS_PLURAL,
+      body: redis,
+    });
   });
   after(async () => {
     for (const p of c.controllers.kubelet.pids()) pids.add(p);
@@ -34,7 +50,8 @@ void describe('controllers: Standalone Redis from the KubeDB example', () => {
       return r.status?.phase === 'Ready' ? r : undefined;
     });
     const types = (redis.status?.conditions ?? []).filter((x) => x.status === 'True').map((x) => x.type);
-    for (const t of ['ProvisioningStarted', 'Provisioned', 'ReplicaReady', 'AcceptingConnection', 'Ready']) assert.ok(types.includes(t), t);
+    for (const t of ['ProvisioningStarted', 'Provisioned', 'ReplicaReady', 'AcceptingConnection', 'Ready'])
+      assert.ok(types.includes(t), t);
     const pod = await readyPod(c.apis, 'demo', 'sample-redis-0');
     assert.match(pod.status?.podIP ?? '', /^127\.10\./);
     const password = (await readSecretKey(c.apis, 'demo', 'sample-redis-auth', 'password'))!;
@@ -56,17 +73,27 @@ void describe('controllers: Standalone Redis from the KubeDB example', () => {
     const password = (await readSecretKey(c.apis, 'demo', 'sample-redis-auth', 'password'))!;
     assert.equal(await configGet(after, password, 'maxclients'), '500');
     assert.equal(after.status?.containerStatuses?.[0]?.restartCount, 0);
-    await waitFor('Redis Ready again', async () => ((await getRedis(c.apis, 'demo', 'sample-redis')).status?.phase === 'Ready' ? true : undefined));
+    await waitFor('Redis Ready again', async () =>
+      (await getRedis(c.apis, 'demo', 'sample-redis')).status?.phase === 'Ready' ? true : undefined,
+    );
     c.controllers.kubelet.pids().forEach((p) => pids.add(p));
   });
 
   void it('provisions the quickstart examples, Valkey included (served by redis-server, and said so)', async () => {
     for (const file of ['demo-v1.yaml', 'demo-valkey-v1.yaml']) {
       const body = YAML.parse(readFileSync(`${KUBEDB_EXAMPLES}/quickstart/${file}`, 'utf8')) as Record<string, unknown>;
-      await c.apis.custom.createNamespacedCustomObject({ group: KUBEDB_GROUP, version: KUBEDB_VERSION, namespace: 'demo', plural: REDIS_PLURAL, body });
+      await c.apis.custom.createNamespacedCustomObject({
+        group: KUBEDB_GROUP,
+        version: KUBEDB_VERSION,
+        namespace: 'demo',
+        plural: REDIS_PLURAL,
+        body,
+      });
     }
     for (const name of ['redis-quickstart', 'valkey-quickstart']) {
-      await waitFor(`${name} Ready`, async () => ((await getRedis(c.apis, 'demo', name)).status?.phase === 'Ready' ? true : undefined));
+      await waitFor(`${name} Ready`, async () =>
+        (await getRedis(c.apis, 'demo', name)).status?.phase === 'Ready' ? true : undefined,
+      );
     }
     const pod = await readyPod(c.apis, 'demo', 'valkey-quickstart-0');
     const mounts = pod.spec?.containers[0]?.volumeMounts?.map((m) => m.mountPath);

@@ -18,15 +18,39 @@ void describe('controllers: Valkey in Cluster and Sentinel mode', () => {
     c = await startLocalCluster();
     await c.apis.core.createNamespace({ body: { metadata: { name: NS } } });
     const inline = { inline: { 'valkey.conf': 'maxclients 777\n' } };
-    await applyObject(c.apis, { apiVersion: 'kubedb.com/v1', kind: 'Redis', metadata: meta('vk-cluster'), spec: { version: 'valkey-8.1.1', mode: 'Cluster', cluster: { shards: 3, replicas: 2 }, configuration: inline } });
-    await applyObject(c.apis, { apiVersion: 'kubedb.com/v1', kind: 'RedisSentinel', metadata: meta('vk-sen'), spec: { version: 'valkey-8.1.1', replicas: 3 } });
-    await applyObject(c.apis, { apiVersion: 'kubedb.com/v1', kind: 'Redis', metadata: meta('vk-rd'), spec: { version: 'valkey-8.1.1', mode: 'Sentinel', replicas: 2, sentinelRef: { name: 'vk-sen' }, configuration: inline } });
+    await applyObject(c.apis, {
+      apiVersion: 'kubedb.com/v1',
+      kind: 'Redis',
+      metadata: meta('vk-cluster'),
+      spec: { version: 'valkey-8.1.1', mode: 'Cluster', cluster: { shards: 3, replicas: 2 }, configuration: inline },
+    });
+    await applyObject(c.apis, {
+      apiVersion: 'kubedb.com/v1',
+      kind: 'RedisSentinel',
+      metadata: meta('vk-sen'),
+      spec: { version: 'valkey-8.1.1', replicas: 3 },
+    });
+    await applyObject(c.apis, {
+      apiVersion: 'kubedb.com/v1',
+      kind: 'Redis',
+      metadata: meta('vk-rd'),
+      spec: {
+        version: 'valkey-8.1.1',
+        mode: 'Sentinel',
+        replicas: 2,
+        sentinelRef: { name: 'vk-sen' },
+        configuration: inline,
+      },
+    });
   });
   after(async () => {
     await c.stop();
   });
 
-  for (const [name, pod] of [['vk-cluster', 'vk-cluster-shard2-1'], ['vk-rd', 'vk-rd-1']] as const) {
+  for (const [name, pod] of [
+    ['vk-cluster', 'vk-cluster-shard2-1'],
+    ['vk-rd', 'vk-rd-1'],
+  ] as const) {
     void it(`${name} becomes Ready with the valkey.conf config on the valkey mount`, async () => {
       await waitPhase(c.apis, NS, name, 'Ready');
       const p = await readyPod(c.apis, NS, pod);
@@ -39,7 +63,14 @@ void describe('controllers: Valkey in Cluster and Sentinel mode', () => {
 
   void it('the Valkey sentinels monitor the Valkey primary', async () => {
     const pw = (await readSecretKey(c.apis, NS, 'vk-sen-auth', 'password'))!;
-    const reply = (await cmd(await ipOf(c.apis, NS, 'vk-sen-1'), SENTINEL_PORT, pw, 'SENTINEL', 'get-master-addr-by-name', `${NS}/vk-rd`)) as string[];
+    const reply = (await cmd(
+      await ipOf(c.apis, NS, 'vk-sen-1'),
+      SENTINEL_PORT,
+      pw,
+      'SENTINEL',
+      'get-master-addr-by-name',
+      `${NS}/vk-rd`,
+    )) as string[];
     assert.equal(reply[0], await ipOf(c.apis, NS, 'vk-rd-0'));
   });
 });

@@ -7,7 +7,18 @@ import { after, before, describe, it } from 'node:test';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { isNotFound } from '../../shared/adapters/kube/api-errors.ts';
 import { applyObjects } from '../../infra/local/manifests.ts';
-import { configSecret, createDatabase, getRedis, isPaused, maxclients, podUid, reconfigure, runOpsRequest, startTestStack, waitDatabaseReady } from './harness.ts';
+import {
+  configSecret,
+  createDatabase,
+  getRedis,
+  isPaused,
+  maxclients,
+  podUid,
+  reconfigure,
+  runOpsRequest,
+  startTestStack,
+  waitDatabaseReady,
+} from './harness.ts';
 
 describe('bad input ends Failed with a precise message; the database is untouched', { timeout: 600_000 }, () => {
   let stack: Awaited<ReturnType<typeof startTestStack>>;
@@ -21,18 +32,59 @@ describe('bad input ends Failed with a precise message; the database is untouche
   });
   after(async () => stack?.cleanup());
 
-  const cases: Array<{ name: string; configuration: Record<string, unknown>; databaseRef?: string; message: RegExp }> = [
-    { name: 'unknown-directive', configuration: { applyConfig: { 'redis.conf': 'maxclients 600\nmaxclientz 700' } }, message: /line 2.*maxclientz/i },
-    { name: 'bad-value', configuration: { applyConfig: { 'redis.conf': 'maxclients lots' } }, message: /line 1: "maxclients lots": argument couldn.t be parsed into an integer/ },
-    { name: 'owned-directive', configuration: { applyConfig: { 'redis.conf': 'dir /tmp' } }, message: /\bdir\b/ },
-    { name: 'dangerous-directive', configuration: { applyConfig: { 'redis.conf': 'loadmodule /tmp/evil.so' } }, message: /loadmodule/ },
-    { name: 'newline-injection', configuration: { applyConfig: { 'redis.conf': 'maxclients "600\\nloadmodule /tmp/evil.so"' } }, message: /maxclients/ },
-    { name: 'quote-injection', configuration: { applyConfig: { 'redis.conf': 'maxclients "600" loadmodule' } }, message: /maxclients/ },
-    { name: 'missing-secret', configuration: { configSecret: { name: 'does-not-exist' } }, message: /secret bad\/does-not-exist not found/ },
-    { name: 'secret-without-key', configuration: { configSecret: { name: 'wrong-key' } }, message: /wrong-key.*redis\.conf/ },
-    { name: 'acl-auth', configuration: { applyConfig: { 'redis.conf': 'maxclients 600' }, auth: { syncACL: ['app ${k1} +get ~app:*'], secretRef: { name: 'acl' } } }, message: /ACL reconfiguration \(spec\.configuration\.auth.*\) is not supported by this engine/ },
-    { name: 'missing-redis', configuration: { applyConfig: { 'redis.conf': 'maxclients 600' } }, databaseRef: 'nope', message: /spec\.databaseRef bad\/nope, is invalid or not found/ },
-  ];
+  const cases: Array<{ name: string; configuration: Record<string, unknown>; databaseRef?: string; message: RegExp }> =
+    [
+      {
+        name: 'unknown-directive',
+        configuration: { applyConfig: { 'redis.conf': 'maxclients 600\nmaxclientz 700' } },
+        message: /line 2.*maxclientz/i,
+      },
+      {
+        name: 'bad-value',
+        configuration: { applyConfig: { 'redis.conf': 'maxclients lots' } },
+        message: /line 1: "maxclients lots": argument couldn.t be parsed into an integer/,
+      },
+      { name: 'owned-directive', configuration: { applyConfig: { 'redis.conf': 'dir /tmp' } }, message: /\bdir\b/ },
+      {
+        name: 'dangerous-directive',
+        configuration: { applyConfig: { 'redis.conf': 'loadmodule /tmp/evil.so' } },
+        message: /loadmodule/,
+      },
+      {
+        name: 'newline-injection',
+        configuration: { applyConfig: { 'redis.conf': 'maxclients "600\\nloadmodule /tmp/evil.so"' } },
+        message: /maxclients/,
+      },
+      {
+        name: 'quote-injection',
+        configuration: { applyConfig: { 'redis.conf': 'maxclients "600" loadmodule' } },
+        message: /maxclients/,
+      },
+      {
+        name: 'missing-secret',
+        configuration: { configSecret: { name: 'does-not-exist' } },
+        message: /secret bad\/does-not-exist not found/,
+      },
+      {
+        name: 'secret-without-key',
+        configuration: { configSecret: { name: 'wrong-key' } },
+        message: /wrong-key.*redis\.conf/,
+      },
+      {
+        name: 'acl-auth',
+        configuration: {
+          applyConfig: { 'redis.conf': 'maxclients 600' },
+          auth: { syncACL: ['app ${k1} +get ~app:*'], secretRef: { name: 'acl' } },
+        },
+        message: /ACL reconfiguration \(spec\.configuration\.auth.*\) is not supported by this engine/,
+      },
+      {
+        name: 'missing-redis',
+        configuration: { applyConfig: { 'redis.conf': 'maxclients 600' } },
+        databaseRef: 'nope',
+        message: /spec\.databaseRef bad\/nope, is invalid or not found/,
+      },
+    ];
 
   for (const c of cases) {
     it(`${c.name} → Failed, naming the problem`, async () => {
@@ -49,18 +101,28 @@ describe('bad input ends Failed with a precise message; the database is untouche
       assert.equal(redis.spec.configuration?.secretName, `${db}-user-config`);
       assert.equal(await podUid(kc, ns, `${db}-0`), uidBefore, 'pod not restarted');
       assert.equal(await maxclients(kc, ns, db), '500');
-      assert.equal(await secretExists(kc, ns, `${c.name}-rollback`), false, 'validation comes before the rollback snapshot is written');
+      assert.equal(
+        await secretExists(kc, ns, `${c.name}-rollback`),
+        false,
+        'validation comes before the rollback snapshot is written',
+      );
     });
   }
 
-  it('a config redis-server refuses at start is rolled back: Failed with the server\'s own error, database healthy', async () => {
+  it("a config redis-server refuses at start is rolled back: Failed with the server's own error, database healthy", async () => {
     const kc = stack.kubeConfig;
     // locale-collate is a valid Redis 7.2 directive (the declared version), but this machine's redis-server 7.0
     // does not know it: validation passes, the process fails to start — exactly the case rollback exists for.
-    const ops = await runOpsRequest(kc, reconfigure(ns, 'fails-at-start', db, { applyConfig: { 'redis.conf': 'maxclients 800\nlocale-collate C' } }));
+    const ops = await runOpsRequest(
+      kc,
+      reconfigure(ns, 'fails-at-start', db, { applyConfig: { 'redis.conf': 'maxclients 800\nlocale-collate C' } }),
+    );
     assert.equal(ops.status?.phase, 'Failed', JSON.stringify(ops.status));
     assert.ok(ops.status?.conditions?.some((c) => c.type === 'RolledBack'));
-    assert.match(ops.status?.conditions?.find((c) => c.type === 'Failed')?.message ?? '', /locale-collate|Bad directive/i);
+    assert.match(
+      ops.status?.conditions?.find((c) => c.type === 'Failed')?.message ?? '',
+      /locale-collate|Bad directive/i,
+    );
     await waitDatabaseReady(kc, ns, db);
     const redis = await getRedis(kc, ns, db);
     assert.equal(isPaused(redis), false);
@@ -72,7 +134,10 @@ describe('bad input ends Failed with a precise message; the database is untouche
     const kc = stack.kubeConfig;
     // No machine grants 10000032 open files (Linux caps them at fs.nr_open, 1048576 by default): redis-server starts
     // with a lower maxclients. spec.timeout stays at its 10 min default: the run must not wait it out.
-    const ops = await runOpsRequest(kc, reconfigure(ns, 'lowered-at-start', db, { applyConfig: { 'redis.conf': 'maxclients 10000000' } }));
+    const ops = await runOpsRequest(
+      kc,
+      reconfigure(ns, 'lowered-at-start', db, { applyConfig: { 'redis.conf': 'maxclients 10000000' } }),
+    );
     assert.equal(ops.status?.phase, 'Failed', JSON.stringify(ops.status));
     assert.ok(ops.status?.conditions?.some((c) => c.type === 'RolledBack'));
     assert.match(
@@ -87,7 +152,10 @@ describe('bad input ends Failed with a precise message; the database is untouche
   it('spec.timeout bounds waiting: IfReady on a database that never gets Ready → Failed, not Paused', async () => {
     const kc = stack.kubeConfig;
     await createDatabase(kc, 'broken', 'rd', 'maxclients notanumber\n');
-    const ops = await runOpsRequest(kc, reconfigure('broken', 'times-out', 'rd', { applyConfig: { 'redis.conf': 'maxclients 600' } }, { timeout: '3s' }));
+    const ops = await runOpsRequest(
+      kc,
+      reconfigure('broken', 'times-out', 'rd', { applyConfig: { 'redis.conf': 'maxclients 600' } }, { timeout: '3s' }),
+    );
     assert.equal(ops.status?.phase, 'Failed', JSON.stringify(ops.status));
     assert.match(ops.status?.conditions?.find((c) => c.type === 'Failed')?.message ?? '', /spec\.timeout \(3s\)/);
     assert.equal(isPaused(await getRedis(kc, 'broken', 'rd')), false);

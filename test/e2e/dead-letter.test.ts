@@ -56,14 +56,26 @@ describe('poison messages end in the DLQ of their queue, with the reason logged'
 
     const malformed = JSON.stringify({ specversion: '1.0', type: 'io.redis-reconfigure.step.halt.v1' });
     const unknownCluster = JSON.stringify(
-      newStepMessage({ version: 1, clusterId: 'nope', namespace: 'demo', opsRequest: { name: 'rdops', uid: 'uid-1' }, step: 'halt', traceId: 't-1' }, 'test/dead-letter'),
+      newStepMessage(
+        {
+          version: 1,
+          clusterId: 'nope',
+          namespace: 'demo',
+          opsRequest: { name: 'rdops', uid: 'uid-1' },
+          step: 'halt',
+          traceId: 't-1',
+        },
+        'test/dead-letter',
+      ),
     );
     const sent = new Map<string, { body: string; errorName: string; reason: RegExp }>();
     for (const [body, errorName, reason] of [
       [malformed, 'InvalidMessageError', /data: Invalid input: expected object/],
       [unknownCluster, 'UnknownClusterError', /"nope"/],
     ] as const) {
-      const out = await sqs().client.send(new SendMessageCommand({ QueueUrl: queueUrl('HaltQueue'), MessageBody: body }));
+      const out = await sqs().client.send(
+        new SendMessageCommand({ QueueUrl: queueUrl('HaltQueue'), MessageBody: body }),
+      );
       assert.ok(out.MessageId);
       sent.set(out.MessageId, { body, errorName, reason });
     }
@@ -73,7 +85,9 @@ describe('poison messages end in the DLQ of their queue, with the reason logged'
     await waitFor(
       'both poison messages in halt-dlq',
       async () => {
-        const got = await sqs().client.send(new ReceiveMessageCommand({ QueueUrl: queueUrl('HaltDLQ'), MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+        const got = await sqs().client.send(
+          new ReceiveMessageCommand({ QueueUrl: queueUrl('HaltDLQ'), MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+        );
         for (const m of got.Messages ?? []) inDlq.add(m.Body ?? '');
         return inDlq.size >= sent.size ? true : undefined;
       },
@@ -82,10 +96,14 @@ describe('poison messages end in the DLQ of their queue, with the reason logged'
     assert.deepEqual([...inDlq].sort(), [...sent.values()].map((s) => s.body).sort());
 
     for (const [messageId, expected] of sent) {
-      const entries = await waitFor(`${maxReceiveCount} log entries for ${messageId}`, async () => {
-        const found = await haltLogFor(messageId);
-        return found.length >= maxReceiveCount ? found : undefined;
-      }, { timeoutMs: 10_000 });
+      const entries = await waitFor(
+        `${maxReceiveCount} log entries for ${messageId}`,
+        async () => {
+          const found = await haltLogFor(messageId);
+          return found.length >= maxReceiveCount ? found : undefined;
+        },
+        { timeoutMs: 10_000 },
+      );
       assert.equal(entries.length, maxReceiveCount, 'one failed attempt logged per receive, then no more');
       for (const entry of entries) {
         assert.equal(entry.level, 'error');

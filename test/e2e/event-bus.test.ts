@@ -24,25 +24,46 @@ describe('event bus', { timeout: 300_000 }, () => {
     await waitDatabaseReady(kc, 'events', 'rd');
     // A value no id, timestamp or resourceVersion of the events can contain by chance (ISO times have at most 4 digits
     // in a row; ids are hex or uuids), so its absence proves the configuration did not leak.
-    const ops = await runOpsRequest(kc, reconfigure('events', 'told', 'rd', { applyConfig: { 'redis.conf': 'hash-max-listpack-entries 9876543' } }));
+    const ops = await runOpsRequest(
+      kc,
+      reconfigure('events', 'told', 'rd', { applyConfig: { 'redis.conf': 'hash-max-listpack-entries 9876543' } }),
+    );
     assert.equal(ops.status?.phase, 'Successful');
 
     const received: TransitionEvent[] = [];
-    await waitFor('the outcome event', async () => {
-      const r = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-      for (const m of r.Messages ?? []) {
-        received.push(transitionEventSchema.parse(JSON.parse(m.Body ?? '')));
-        // FIFO: the next message of a group is delivered only once this one is deleted.
-        await sqs.client.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }));
-      }
-      return received.some((e) => e.data.condition.type === 'Successful') ? true : undefined;
-    }, { timeoutMs: 30_000 });
+    await waitFor(
+      'the outcome event',
+      async () => {
+        const r = await sqs.client.send(
+          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+        );
+        for (const m of r.Messages ?? []) {
+          received.push(transitionEventSchema.parse(JSON.parse(m.Body ?? '')));
+          // FIFO: the next message of a group is delivered only once this one is deleted.
+          await sqs.client.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }));
+        }
+        return received.some((e) => e.data.condition.type === 'Successful') ? true : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
     const story = received.filter((e) => e.data.opsRequest.name === 'told').map((e) => e.data.condition.type);
-    assert.deepEqual(story, ['Reconfigure', 'DatabasePauseSucceeded', 'patchedSecret', 'UpdatePetSets', 'EvictPod--rd-0', 'IsPodReady--rd-0', 'RestartPods', 'Successful']);
+    assert.deepEqual(story, [
+      'Reconfigure',
+      'DatabasePauseSucceeded',
+      'patchedSecret',
+      'UpdatePetSets',
+      'EvictPod--rd-0',
+      'IsPodReady--rd-0',
+      'RestartPods',
+      'Successful',
+    ]);
     const outcome = received.at(-1)!;
     assert.equal(outcome.type, 'io.redis-reconfigure.opsrequest.outcome.v1');
     assert.equal(outcome.subject, 'local/events/told');
     const text = JSON.stringify(received);
-    assert.ok(!text.includes('9876543') && !text.includes('hash-max-listpack-entries'), 'no configuration value leaks into events');
+    assert.ok(
+      !text.includes('9876543') && !text.includes('hash-max-listpack-entries'),
+      'no configuration value leaks into events',
+    );
   });
 });

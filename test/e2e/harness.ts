@@ -14,13 +14,28 @@ import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../
 import { waitFor } from '../../infra/local/wait.ts';
 
 /** The local stack in a fresh temp state dir (function logs in `<stateDir>/logs/<function>.log`). */
-export async function startTestStack(opts: Partial<LocalStackOptions> = {}): Promise<LocalStack & { stateDir: string; cleanup(): Promise<void> }> {
+export async function startTestStack(
+  opts: Partial<LocalStackOptions> = {},
+): Promise<LocalStack & { stateDir: string; cleanup(): Promise<void> }> {
   const stateDir = await mkdtemp(join(tmpdir(), 'rr-e2e-'));
   const stack = await startLocalStack({ stateDir, resyncSeconds: 5, stallSeconds: 10, ...opts });
-  return { ...stack, stateDir, cleanup: async () => { await stack.stop(); await rm(stateDir, { recursive: true, force: true }); } };
+  return {
+    ...stack,
+    stateDir,
+    cleanup: async () => {
+      await stack.stop();
+      await rm(stateDir, { recursive: true, force: true });
+    },
+  };
 }
 
-export async function createDatabase(kc: KubeConfig, ns: string, name: string, conf: string | undefined, extraSpec: Record<string, unknown> = {}): Promise<void> {
+export async function createDatabase(
+  kc: KubeConfig,
+  ns: string,
+  name: string,
+  conf: string | undefined,
+  extraSpec: Record<string, unknown> = {},
+): Promise<void> {
   const objects: Array<Record<string, unknown>> = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }];
   if (conf !== undefined) objects.push(configSecret(ns, `${name}-user-config`, conf));
   objects.push({
@@ -30,7 +45,11 @@ export async function createDatabase(kc: KubeConfig, ns: string, name: string, c
     spec: {
       version: '8.2.2',
       storageType: 'Durable',
-      storage: { storageClassName: 'standard', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+      storage: {
+        storageClassName: 'standard',
+        accessModes: ['ReadWriteOnce'],
+        resources: { requests: { storage: '1Gi' } },
+      },
       ...(conf !== undefined ? { configuration: { secretName: `${name}-user-config` } } : {}),
       ...extraSpec,
     },
@@ -46,7 +65,13 @@ export const configSecret = (ns: string, name: string, conf: string, key = 'redi
   data: { [key]: Buffer.from(conf).toString('base64') },
 });
 
-export const reconfigure = (ns: string, name: string, db: string, configuration: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+export const reconfigure = (
+  ns: string,
+  name: string,
+  db: string,
+  configuration: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+) => ({
   apiVersion: 'ops.kubedb.com/v1alpha1',
   kind: 'RedisOpsRequest',
   metadata: { name, namespace: ns },
@@ -54,25 +79,47 @@ export const reconfigure = (ns: string, name: string, db: string, configuration:
 });
 
 export async function getRedis(kc: KubeConfig, ns: string, name: string): Promise<Redis> {
-  return (await kc.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({ group: 'kubedb.com', version: 'v1', plural: 'redises', namespace: ns, name })) as Redis;
+  return (await kc.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({
+    group: 'kubedb.com',
+    version: 'v1',
+    plural: 'redises',
+    namespace: ns,
+    name,
+  })) as Redis;
 }
 
 export async function getOps(kc: KubeConfig, ns: string, name: string): Promise<RedisOpsRequest> {
-  return (await kc.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({ group: 'ops.kubedb.com', version: 'v1alpha1', plural: 'redisopsrequests', namespace: ns, name })) as RedisOpsRequest;
+  return (await kc.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({
+    group: 'ops.kubedb.com',
+    version: 'v1alpha1',
+    plural: 'redisopsrequests',
+    namespace: ns,
+    name,
+  })) as RedisOpsRequest;
 }
 
 export async function waitDatabaseReady(kc: KubeConfig, ns: string, name: string): Promise<void> {
-  await waitFor(`Redis ${ns}/${name} Ready`, async () => ((await getRedis(kc, ns, name)).status?.phase === 'Ready' ? true : undefined), { timeoutMs: 60_000 });
+  await waitFor(
+    `Redis ${ns}/${name} Ready`,
+    async () => ((await getRedis(kc, ns, name)).status?.phase === 'Ready' ? true : undefined),
+    { timeoutMs: 60_000 },
+  );
 }
 
-export async function runOpsRequest(kc: KubeConfig, ops: ReturnType<typeof reconfigure>, timeoutMs = 120_000): Promise<RedisOpsRequest> {
+export async function runOpsRequest(
+  kc: KubeConfig,
+  ops: ReturnType<typeof reconfigure>,
+  timeoutMs = 120_000,
+): Promise<RedisOpsRequest> {
   await applyObjects(kc, [ops] as never);
   return followOpsRequest(kc, ops.metadata.namespace, ops.metadata.name, () => undefined, { timeoutMs });
 }
 
-export const maxclients = (kc: KubeConfig, ns: string, db: string): Promise<string | undefined> => configGetOnPod(kc, ns, `${db}-0`, db, 'maxclients');
+export const maxclients = (kc: KubeConfig, ns: string, db: string): Promise<string | undefined> =>
+  configGetOnPod(kc, ns, `${db}-0`, db, 'maxclients');
 
-export const isPaused = (redis: Redis): boolean => (redis.status?.conditions ?? []).some((c) => c.type === 'Paused' && c.status === 'True');
+export const isPaused = (redis: Redis): boolean =>
+  (redis.status?.conditions ?? []).some((c) => c.type === 'Paused' && c.status === 'True');
 
 export const conditionTypes = (ops: RedisOpsRequest): string[] => (ops.status?.conditions ?? []).map((c) => c.type);
 

@@ -8,15 +8,30 @@ import { type KubeConfig, type V1Pod, Watch } from '@kubernetes/client-node';
 import { applyObjects } from '../../infra/local/manifests.ts';
 import { followOpsRequest } from '../../infra/local/ops-progress.ts';
 import { waitFor } from '../../infra/local/wait.ts';
-import { createDatabase, getOps, getRedis, isPaused, maxclients, reconfigure, runOpsRequest, startTestStack, waitDatabaseReady } from './harness.ts';
+import {
+  createDatabase,
+  getOps,
+  getRedis,
+  isPaused,
+  maxclients,
+  reconfigure,
+  runOpsRequest,
+  startTestStack,
+  waitDatabaseReady,
+} from './harness.ts';
 import { startDuplicatingSqsProxy, type DuplicatingProxy } from './duplicating-sqs-proxy.ts';
 
 /** Every distinct uid a pod name had while the watch ran: 2 means exactly one restart. */
 async function watchPodUids(kc: KubeConfig, ns: string, pod: string): Promise<{ uids: Set<string>; stop(): void }> {
   const uids = new Set<string>();
-  const req = await new Watch(kc).watch(`/api/v1/namespaces/${ns}/pods`, {}, (_type: string, obj: V1Pod) => {
-    if (obj.metadata?.name === pod && obj.metadata.uid !== undefined) uids.add(obj.metadata.uid);
-  }, () => undefined);
+  const req = await new Watch(kc).watch(
+    `/api/v1/namespaces/${ns}/pods`,
+    {},
+    (_type: string, obj: V1Pod) => {
+      if (obj.metadata?.name === pod && obj.metadata.uid !== undefined) uids.add(obj.metadata.uid);
+    },
+    () => undefined,
+  );
   return { uids, stop: () => req.abort() };
 }
 
@@ -40,20 +55,32 @@ describe('resilience', { timeout: 600_000 }, () => {
     const second = await followOpsRequest(kc, 'serial', 'second', () => undefined, { timeoutMs: 120_000 });
     assert.equal(first.status?.phase, 'Successful', JSON.stringify(first.status));
     assert.equal(second.status?.phase, 'Successful', JSON.stringify(second.status));
-    const at = (o: typeof first, type: string) => Date.parse(o.status?.conditions?.find((c) => c.type === type)?.lastTransitionTime ?? 'x');
-    assert.ok(at(second, 'DatabasePauseSucceeded') >= at(first, 'Successful'), 'second started only after first finished');
+    const at = (o: typeof first, type: string) =>
+      Date.parse(o.status?.conditions?.find((c) => c.type === type)?.lastTransitionTime ?? 'x');
+    assert.ok(
+      at(second, 'DatabasePauseSucceeded') >= at(first, 'Successful'),
+      'second started only after first finished',
+    );
     assert.equal(await maxclients(kc, 'serial', 'rd'), '2500');
   });
 
   it('every message delivered twice → the same result, and the pod restarted exactly once', async () => {
     let proxy: DuplicatingProxy | undefined;
-    const stack = await startTestStack({ sqsEndpointFor: async (endpoint) => (proxy = await startDuplicatingSqsProxy(endpoint)).endpoint });
-    cleanups.push(async () => { await stack.cleanup(); await proxy?.stop(); });
+    const stack = await startTestStack({
+      sqsEndpointFor: async (endpoint) => (proxy = await startDuplicatingSqsProxy(endpoint)).endpoint,
+    });
+    cleanups.push(async () => {
+      await stack.cleanup();
+      await proxy?.stop();
+    });
     const kc = stack.kubeConfig;
     await createDatabase(kc, 'dup', 'rd', 'maxclients 500\n');
     await waitDatabaseReady(kc, 'dup', 'rd');
     const watcher = await watchPodUids(kc, 'dup', 'rd-0');
-    const ops = await runOpsRequest(kc, reconfigure('dup', 'twice', 'rd', { applyConfig: { 'redis.conf': 'maxclients 3300' } }));
+    const ops = await runOpsRequest(
+      kc,
+      reconfigure('dup', 'twice', 'rd', { applyConfig: { 'redis.conf': 'maxclients 3300' } }),
+    );
     assert.equal(ops.status?.phase, 'Successful', JSON.stringify(ops.status));
     assert.equal(await maxclients(kc, 'dup', 'rd'), '3300');
     await waitDatabaseReady(kc, 'dup', 'rd');
@@ -69,8 +96,14 @@ describe('resilience', { timeout: 600_000 }, () => {
     await createDatabase(kc, 'crash', 'rd', 'maxclients 500\n');
     await waitDatabaseReady(kc, 'crash', 'rd');
 
-    await applyObjects(kc, [reconfigure('crash', 'runner-restart', 'rd', { applyConfig: { 'redis.conf': 'maxclients 4100' } })] as never);
-    await waitFor('the run to be past halt', async () => ((await getOps(kc, 'crash', 'runner-restart')).status?.phase === 'Progressing' ? true : undefined), { intervalMs: 20 });
+    await applyObjects(kc, [
+      reconfigure('crash', 'runner-restart', 'rd', { applyConfig: { 'redis.conf': 'maxclients 4100' } }),
+    ] as never);
+    await waitFor(
+      'the run to be past halt',
+      async () => ((await getOps(kc, 'crash', 'runner-restart')).status?.phase === 'Progressing' ? true : undefined),
+      { intervalMs: 20 },
+    );
     await stack.restartRunner();
     const first = await followOpsRequest(kc, 'crash', 'runner-restart', () => undefined, { timeoutMs: 180_000 });
     assert.equal(first.status?.phase, 'Successful', JSON.stringify(first.status));
@@ -78,11 +111,19 @@ describe('resilience', { timeout: 600_000 }, () => {
 
     // During a run: every open watch (the forwarder's, the controllers') ends with 410 Gone, then the forwarder is
     // killed; a second request is created while it is down, and its restarted watch answers 410 again.
-    await applyObjects(kc, [reconfigure('crash', 'during-410', 'rd', { applyConfig: { 'redis.conf': 'maxclients 4150' } })] as never);
-    await waitFor('the run to be past halt', async () => ((await getOps(kc, 'crash', 'during-410')).status?.phase === 'Progressing' ? true : undefined), { intervalMs: 20 });
+    await applyObjects(kc, [
+      reconfigure('crash', 'during-410', 'rd', { applyConfig: { 'redis.conf': 'maxclients 4150' } }),
+    ] as never);
+    await waitFor(
+      'the run to be past halt',
+      async () => ((await getOps(kc, 'crash', 'during-410')).status?.phase === 'Progressing' ? true : undefined),
+      { intervalMs: 20 },
+    );
     stack.api.faults.forceGone();
     await stack.forwarder?.stop({ kill: true });
-    await applyObjects(kc, [reconfigure('crash', 'forwarder-restart', 'rd', { applyConfig: { 'redis.conf': 'maxclients 4200' } })] as never);
+    await applyObjects(kc, [
+      reconfigure('crash', 'forwarder-restart', 'rd', { applyConfig: { 'redis.conf': 'maxclients 4200' } }),
+    ] as never);
     stack.api.faults.forceGone(1);
     stack.forwarder?.start();
     const during = await followOpsRequest(kc, 'crash', 'during-410', () => undefined, { timeoutMs: 180_000 });

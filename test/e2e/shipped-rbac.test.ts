@@ -36,15 +36,34 @@ describe('shipped RBAC on the local system', { timeout: 300_000 }, () => {
     const kc = stack.kubeConfig;
     await createDatabase(kc, 'rbac', 'rd', 'maxclients 500\n');
     await waitDatabaseReady(kc, 'rbac', 'rd');
-    const ops = await runOpsRequest(kc, reconfigure('rbac', 'least-privilege', 'rd', { applyConfig: { 'redis.conf': 'maxclients 600' } }));
+    const ops = await runOpsRequest(
+      kc,
+      reconfigure('rbac', 'least-privilege', 'rd', { applyConfig: { 'redis.conf': 'maxclients 600' } }),
+    );
     assert.equal(ops.status?.phase, 'Successful', JSON.stringify(ops.status));
 
     const stateDir = join(stack.kubeconfigPath, '..');
     const forwarder = (await kubeConfigAt(join(stateDir, 'forwarder.kubeconfig'))).makeApiClient(CoreV1Api);
-    assert.equal(await status(() => forwarder.listNamespacedSecret({ namespace: 'rbac' })), 403, 'forwarder may not read secrets');
-    assert.equal(await status(() => forwarder.listNamespacedPod({ namespace: 'rbac' })), 403, 'forwarder may not read pods');
+    assert.equal(
+      await status(() => forwarder.listNamespacedSecret({ namespace: 'rbac' })),
+      403,
+      'forwarder may not read secrets',
+    );
+    assert.equal(
+      await status(() => forwarder.listNamespacedPod({ namespace: 'rbac' })),
+      403,
+      'forwarder may not read pods',
+    );
     const functions = (await kubeConfigAt(join(stateDir, 'clusters', 'local.kubeconfig'))).makeApiClient(CoreV1Api);
-    assert.equal(await status(() => functions.listNamespacedConfigMap({ namespace: 'rbac' })), 403, 'functions may not read configmaps');
-    assert.equal(await status(() => functions.deleteNamespacedPod({ namespace: 'rbac', name: 'rd-0' })), 403, 'functions may not delete pods (they evict)');
+    assert.equal(
+      await status(() => functions.listNamespacedConfigMap({ namespace: 'rbac' })),
+      403,
+      'functions may not read configmaps',
+    );
+    assert.equal(
+      await status(() => functions.deleteNamespacedPod({ namespace: 'rbac', name: 'rd-0' })),
+      403,
+      'functions may not delete pods (they evict)',
+    );
   });
 });

@@ -30,25 +30,45 @@ void describe('@kubernetes/client-node compatibility', () => {
   after(async () => s.stop());
 
   void it('does CRUD on core kinds and custom resources', async () => {
-    const cm = await core.createNamespacedConfigMap({ namespace: 'cn', body: { metadata: { name: 'cm1' }, data: { a: '1' } } });
+    const cm = await core.createNamespacedConfigMap({
+      namespace: 'cn',
+      body: { metadata: { name: 'cm1' }, data: { a: '1' } },
+    });
     assert.equal(cm.metadata?.name, 'cm1');
     const read = await core.readNamespacedConfigMap({ namespace: 'cn', name: 'cm1' });
     assert.equal(read.data?.a, '1');
     read.data = { a: '2' };
     const replaced = await core.replaceNamespacedConfigMap({ namespace: 'cn', name: 'cm1', body: read });
     assert.equal(replaced.data?.a, '2');
-    const patched = await core.patchNamespacedConfigMap({ namespace: 'cn', name: 'cm1', body: { data: { b: '3' } } }, merge);
+    const patched = await core.patchNamespacedConfigMap(
+      { namespace: 'cn', name: 'cm1', body: { data: { b: '3' } } },
+      merge,
+    );
     assert.deepEqual(patched.data, { a: '2', b: '3' });
     const list = await core.listNamespacedConfigMap({ namespace: 'cn' });
     assert.equal(list.items.length, 1);
     await core.deleteNamespacedConfigMap({ namespace: 'cn', name: 'cm1' });
 
-    const rd = await custom.createNamespacedCustomObject({ ...G, namespace: 'cn', body: { apiVersion: 'kubedb.com/v1', kind: 'Redis', metadata: { name: 'rd1' }, spec: { version: '7.2.4' } } });
+    const rd = await custom.createNamespacedCustomObject({
+      ...G,
+      namespace: 'cn',
+      body: { apiVersion: 'kubedb.com/v1', kind: 'Redis', metadata: { name: 'rd1' }, spec: { version: '7.2.4' } },
+    });
     assert.equal(rd.metadata.generation, 1);
-    const st = await custom.patchNamespacedCustomObjectStatus({ ...G, namespace: 'cn', name: 'rd1', body: { status: { phase: 'Ready' } } }, merge);
+    const st = await custom.patchNamespacedCustomObjectStatus(
+      { ...G, namespace: 'cn', name: 'rd1', body: { status: { phase: 'Ready' } } },
+      merge,
+    );
     assert.equal(st.status.phase, 'Ready');
     const applied = await custom.patchNamespacedCustomObject(
-      { ...G, namespace: 'cn', name: 'rd1', body: { apiVersion: 'kubedb.com/v1', kind: 'Redis', metadata: { name: 'rd1' }, spec: { replicas: 2 } }, fieldManager: 'test', force: true },
+      {
+        ...G,
+        namespace: 'cn',
+        name: 'rd1',
+        body: { apiVersion: 'kubedb.com/v1', kind: 'Redis', metadata: { name: 'rd1' }, spec: { replicas: 2 } },
+        fieldManager: 'test',
+        force: true,
+      },
       k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.ServerSideApply),
     );
     assert.equal(applied.spec.replicas, 2);
@@ -65,19 +85,31 @@ void describe('@kubernetes/client-node compatibility', () => {
       return true;
     });
     const rd = await custom.getNamespacedCustomObject({ ...G, namespace: 'cn', name: 'rd1' });
-    await custom.patchNamespacedCustomObject({ ...G, namespace: 'cn', name: 'rd1', body: { metadata: { labels: { x: 'y' } } } }, merge);
-    await assert.rejects(custom.replaceNamespacedCustomObject({ ...G, namespace: 'cn', name: 'rd1', body: rd }), (err) => {
-      const { code, body } = statusOf(err);
-      assert.equal(code, 409);
-      assert.equal(body.reason, 'Conflict');
-      return true;
-    });
-    await assert.rejects(custom.patchNamespacedCustomObject({ ...G, namespace: 'cn', name: 'rd1', body: { spec: { mode: 'Foo' } } }, merge), (err) => {
-      const { code, body } = statusOf(err);
-      assert.equal(code, 422);
-      assert.equal(body.details.causes[0].field, 'spec.mode');
-      return true;
-    });
+    await custom.patchNamespacedCustomObject(
+      { ...G, namespace: 'cn', name: 'rd1', body: { metadata: { labels: { x: 'y' } } } },
+      merge,
+    );
+    await assert.rejects(
+      custom.replaceNamespacedCustomObject({ ...G, namespace: 'cn', name: 'rd1', body: rd }),
+      (err) => {
+        const { code, body } = statusOf(err);
+        assert.equal(code, 409);
+        assert.equal(body.reason, 'Conflict');
+        return true;
+      },
+    );
+    await assert.rejects(
+      custom.patchNamespacedCustomObject(
+        { ...G, namespace: 'cn', name: 'rd1', body: { spec: { mode: 'Foo' } } },
+        merge,
+      ),
+      (err) => {
+        const { code, body } = statusOf(err);
+        assert.equal(code, 422);
+        assert.equal(body.details.causes[0].field, 'spec.mode');
+        return true;
+      },
+    );
   });
 
   void it('watches with bookmarks through the raw Watch', async () => {
@@ -90,17 +122,30 @@ void describe('@kubernetes/client-node compatibility', () => {
       (phase, obj) => seen.push({ phase, obj }),
       () => undefined,
     );
-    await core.createNamespacedPod({ namespace: 'cn', body: { metadata: { name: 'w1' }, spec: { containers: [{ name: 'c', image: 'i' }] } } });
+    await core.createNamespacedPod({
+      namespace: 'cn',
+      body: { metadata: { name: 'w1' }, spec: { containers: [{ name: 'c', image: 'i' }] } },
+    });
     await eventually(() => seen.some((e) => e.phase === 'ADDED' && e.obj.metadata.name === 'w1'), 'ADDED event');
-    await eventually(() => seen.some((e) => e.phase === 'BOOKMARK' && Number(e.obj.metadata.resourceVersion) > 0), 'BOOKMARK');
+    await eventually(
+      () => seen.some((e) => e.phase === 'BOOKMARK' && Number(e.obj.metadata.resourceVersion) > 0),
+      'BOOKMARK',
+    );
     ctl.abort();
   });
 
   void it('keeps an informer in sync through a forced 410 (relist) and a dropped stream (resume)', async () => {
     const path = '/apis/kubedb.com/v1/namespaces/cn/redises';
-    const listFn = () => custom.listNamespacedCustomObject({ ...G, namespace: 'cn' }) as Promise<k8s.KubernetesListObject<k8s.KubernetesObject>>;
+    const listFn = () =>
+      custom.listNamespacedCustomObject({ ...G, namespace: 'cn' }) as Promise<
+        k8s.KubernetesListObject<k8s.KubernetesObject>
+      >;
     const informer = k8s.makeInformer(kc, path, listFn);
-    const names = () => informer.list('cn').map((o) => o.metadata!.name).sort();
+    const names = () =>
+      informer
+        .list('cn')
+        .map((o) => o.metadata!.name)
+        .sort();
     let connects = 0;
     const errors: unknown[] = [];
     informer.on(k8s.CONNECT, () => connects++);
@@ -111,7 +156,12 @@ void describe('@kubernetes/client-node compatibility', () => {
       if (!stopped) void informer.start();
     });
     await informer.start();
-    const body = (name: string) => ({ apiVersion: 'kubedb.com/v1', kind: 'Redis', metadata: { name }, spec: { version: '7' } });
+    const body = (name: string) => ({
+      apiVersion: 'kubedb.com/v1',
+      kind: 'Redis',
+      metadata: { name },
+      spec: { version: '7' },
+    });
     await custom.createNamespacedCustomObject({ ...G, namespace: 'cn', body: body('inf-a') });
     await eventually(() => names().includes('inf-a'), 'informer sees inf-a');
 
@@ -122,7 +172,10 @@ void describe('@kubernetes/client-node compatibility', () => {
     assert.ok(s.faults.dropWatches() >= 1);
     await custom.createNamespacedCustomObject({ ...G, namespace: 'cn', body: body('inf-c') });
     await custom.deleteNamespacedCustomObject({ ...G, namespace: 'cn', name: 'inf-a' });
-    await eventually(() => names().includes('inf-c') && !names().includes('inf-a'), 'informer resumes after a dropped stream');
+    await eventually(
+      () => names().includes('inf-c') && !names().includes('inf-a'),
+      'informer resumes after a dropped stream',
+    );
 
     s.faults.forceGone(1); // the next watch request answers 410 at once: relist again
     s.faults.dropWatches();

@@ -15,7 +15,17 @@ const SHARED = KUBEDB_DIR;
 const TRIMMED = join(import.meta.dirname, '../../infra/crds');
 
 interface Crd {
-  spec: { group: string; names: Record<string, unknown>; scope: string; versions: { name: string; schema: { openAPIV3Schema: object }; additionalPrinterColumns?: unknown; subresources?: unknown }[] };
+  spec: {
+    group: string;
+    names: Record<string, unknown>;
+    scope: string;
+    versions: {
+      name: string;
+      schema: { openAPIV3Schema: object };
+      additionalPrinterColumns?: unknown;
+      subresources?: unknown;
+    }[];
+  };
 }
 
 function loadCrds(dir: string): Map<string, Crd> {
@@ -62,12 +72,17 @@ void describe('trimmed KubeDB CRDs', () => {
   void it('keeps RedisOpsRequest spec.type/databaseRef/configuration/timeout/apply/status and Redis mode/version/configuration/cluster/replicas/status', () => {
     const ops = trimmed.get('ops.kubedb.com/RedisOpsRequest')!.spec.versions[0]!.schema.openAPIV3Schema as any;
     const realOps = real.get('ops.kubedb.com/RedisOpsRequest')!.spec.versions[0]!.schema.openAPIV3Schema as any;
-    const strip = (x: unknown): unknown => JSON.parse(JSON.stringify(x, (k, v) => (k === 'description' ? undefined : v)));
-    for (const f of ['type', 'databaseRef', 'configuration', 'timeout', 'apply']) assert.deepEqual(ops.properties.spec.properties[f], strip(realOps.properties.spec.properties[f]), f);
+    const strip = (x: unknown): unknown =>
+      JSON.parse(JSON.stringify(x, (k, v) => (k === 'description' ? undefined : v)));
+    for (const f of ['type', 'databaseRef', 'configuration', 'timeout', 'apply'])
+      assert.deepEqual(ops.properties.spec.properties[f], strip(realOps.properties.spec.properties[f]), f);
     assert.deepEqual(ops.properties.status, strip(realOps.properties.status));
-    const rd = trimmed.get('kubedb.com/Redis')!.spec.versions.find((v) => v.name === 'v1')!.schema.openAPIV3Schema as any;
-    const realRd = real.get('kubedb.com/Redis')!.spec.versions.find((v) => v.name === 'v1')!.schema.openAPIV3Schema as any;
-    for (const f of ['mode', 'version', 'configuration', 'cluster', 'replicas']) assert.deepEqual(rd.properties.spec.properties[f], strip(realRd.properties.spec.properties[f]), f);
+    const rd = trimmed.get('kubedb.com/Redis')!.spec.versions.find((v) => v.name === 'v1')!.schema
+      .openAPIV3Schema as any;
+    const realRd = real.get('kubedb.com/Redis')!.spec.versions.find((v) => v.name === 'v1')!.schema
+      .openAPIV3Schema as any;
+    for (const f of ['mode', 'version', 'configuration', 'cluster', 'replicas'])
+      assert.deepEqual(rd.properties.spec.properties[f], strip(realRd.properties.spec.properties[f]), f);
     assert.deepEqual(rd.properties.status, strip(realRd.properties.status));
   });
 
@@ -91,9 +106,22 @@ void describe('trimmed KubeDB CRDs', () => {
   });
 
   void it('rejects the same invalid objects as upstream (enum violations)', () => {
-    const ops = { apiVersion: 'ops.kubedb.com/v1alpha1', kind: 'RedisOpsRequest', metadata: { name: 'x' }, spec: { type: 'Bogus', databaseRef: { name: 'a' } } };
-    const rd = { apiVersion: 'kubedb.com/v1', kind: 'Redis', metadata: { name: 'x' }, spec: { mode: 'Foo', version: '1' } };
-    for (const [key, obj, version] of [['ops.kubedb.com/RedisOpsRequest', ops, 'v1alpha1'], ['kubedb.com/Redis', rd, 'v1']] as const) {
+    const ops = {
+      apiVersion: 'ops.kubedb.com/v1alpha1',
+      kind: 'RedisOpsRequest',
+      metadata: { name: 'x' },
+      spec: { type: 'Bogus', databaseRef: { name: 'a' } },
+    };
+    const rd = {
+      apiVersion: 'kubedb.com/v1',
+      kind: 'Redis',
+      metadata: { name: 'x' },
+      spec: { mode: 'Foo', version: '1' },
+    };
+    for (const [key, obj, version] of [
+      ['ops.kubedb.com/RedisOpsRequest', ops, 'v1alpha1'],
+      ['kubedb.com/Redis', rd, 'v1'],
+    ] as const) {
       assert.equal(validator(real.get(key)!, version)(structuredClone(obj)), false);
       assert.equal(validator(trimmed.get(key)!, version)(structuredClone(obj)), false);
     }

@@ -24,8 +24,17 @@ void describe('field selectors', () => {
     await s.writeKubeconfig(kubeconfig);
     await ensureNamespace(s, NS);
     await raw(s, 'POST', `/api/v1/namespaces/${NS}/configmaps`, { metadata: { name: 'cm1' }, data: { x: '1' } });
-    await raw(s, 'POST', `/api/v1/namespaces/${NS}/pods`, { metadata: { name: 'p1' }, spec: { nodeName: 'node-1', containers: [{ name: 'c', image: 'redis:7' }] } });
-    const event = { metadata: { name: 'e1' }, involvedObject: { kind: 'Redis', name: 'rd', namespace: NS }, reason: 'Created', type: 'Normal', reportingComponent: 'kubedb' };
+    await raw(s, 'POST', `/api/v1/namespaces/${NS}/pods`, {
+      metadata: { name: 'p1' },
+      spec: { nodeName: 'node-1', containers: [{ name: 'c', image: 'redis:7' }] },
+    });
+    const event = {
+      metadata: { name: 'e1' },
+      involvedObject: { kind: 'Redis', name: 'rd', namespace: NS },
+      reason: 'Created',
+      type: 'Normal',
+      reportingComponent: 'kubedb',
+    };
     await raw(s, 'POST', `/api/v1/namespaces/${NS}/events`, event);
   });
   after(async () => {
@@ -39,9 +48,27 @@ void describe('field selectors', () => {
     assert.match(bad.stderr, /field label not supported: data\.x/);
     const wrongKind = await kubectl(['get', 'cm', '-n', NS, '--field-selector', 'spec.nodeName=node-1']);
     assert.match(wrongKind.stderr, /field label not supported: spec\.nodeName/);
-    const pods = await kubectl(['get', 'pods', '-n', NS, '--field-selector', 'spec.nodeName=node-1,status.phase=Pending', '-o', 'name']);
+    const pods = await kubectl([
+      'get',
+      'pods',
+      '-n',
+      NS,
+      '--field-selector',
+      'spec.nodeName=node-1,status.phase=Pending',
+      '-o',
+      'name',
+    ]);
     assert.equal(pods.stdout.trim(), 'pod/p1', pods.stderr);
-    const events = await kubectl(['get', 'events', '-n', NS, '--field-selector', 'involvedObject.name=rd,reason=Created', '-o', 'name']);
+    const events = await kubectl([
+      'get',
+      'events',
+      '-n',
+      NS,
+      '--field-selector',
+      'involvedObject.name=rd,reason=Created',
+      '-o',
+      'name',
+    ]);
     assert.equal(events.stdout.trim(), 'event/e1', events.stderr);
     const cms = await kubectl(['get', 'cm', '-A', '--field-selector', `metadata.namespace=${NS}`, '-o', 'name']);
     assert.equal(cms.stdout.trim(), 'configmap/cm1', cms.stderr);
@@ -52,15 +79,21 @@ void describe('field selectors', () => {
     kc.loadFromString(s.kubeconfig());
     const core = kc.makeApiClient(k8s.CoreV1Api);
     const list = await core.listNamespacedEvent({ namespace: NS, fieldSelector: 'involvedObject.name=rd' });
-    assert.deepEqual(list.items.map((e) => e.metadata?.name), ['e1']);
-    await assert.rejects(core.listNamespacedSecret({ namespace: NS, fieldSelector: 'data.password=x' }), (err: unknown) => {
-      assert.ok(err instanceof k8s.ApiException);
-      assert.equal(err.code, 400);
-      const body = JSON.parse(err.body as string);
-      assert.equal(body.reason, 'BadRequest');
-      assert.equal(body.message, 'field label not supported: data.password');
-      return true;
-    });
+    assert.deepEqual(
+      list.items.map((e) => e.metadata?.name),
+      ['e1'],
+    );
+    await assert.rejects(
+      core.listNamespacedSecret({ namespace: NS, fieldSelector: 'data.password=x' }),
+      (err: unknown) => {
+        assert.ok(err instanceof k8s.ApiException);
+        assert.equal(err.code, 400);
+        const body = JSON.parse(err.body as string);
+        assert.equal(body.reason, 'BadRequest');
+        assert.equal(body.message, 'field label not supported: data.password');
+        return true;
+      },
+    );
   });
 
   void it('refuses an unsupported field on watch and deletecollection before doing anything', async () => {

@@ -26,7 +26,12 @@ async function exists(core: k8s.CoreV1Api, name: string): Promise<boolean> {
   }
 }
 
-const refTo = (cm: k8s.V1ConfigMap): k8s.V1OwnerReference => ({ apiVersion: 'v1', kind: 'ConfigMap', name: cm.metadata!.name!, uid: cm.metadata!.uid! });
+const refTo = (cm: k8s.V1ConfigMap): k8s.V1OwnerReference => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  name: cm.metadata!.name!,
+  uid: cm.metadata!.uid!,
+});
 
 void describe('garbage collection of dependents with absent owners', () => {
   let s: KubeApiServer;
@@ -40,7 +45,10 @@ void describe('garbage collection of dependents with absent owners', () => {
 
   const ownerCm = (name: string) => core.createNamespacedConfigMap({ namespace: NS, body: { metadata: { name } } });
   const dependent = (name: string, ownerReferences: k8s.V1OwnerReference[]) =>
-    core.createNamespacedSecret({ namespace: NS, body: { metadata: { name, ownerReferences }, stringData: { a: 'b' } } });
+    core.createNamespacedSecret({
+      namespace: NS,
+      body: { metadata: { name, ownerReferences }, stringData: { a: 'b' } },
+    });
 
   void it('collects a dependent created after its owner was deleted (a controller acting on a stale cache)', async () => {
     const owner = await ownerCm('gone-owner');
@@ -67,7 +75,10 @@ void describe('garbage collection of dependents with absent owners', () => {
       const now = got.metadata?.ownerReferences ?? [];
       return now.length === 1 ? now : undefined;
     }, 'dangling reference dropped');
-    assert.deepEqual(refs!.map((r) => r.uid), [live.metadata!.uid]);
+    assert.deepEqual(
+      refs!.map((r) => r.uid),
+      [live.metadata!.uid],
+    );
   });
 
   void it('leaves dependents of kinds it cannot resolve alone, as the real GC does', async () => {
@@ -89,8 +100,14 @@ void describe('garbage collection sweep at startup', () => {
       const a = await startTestServer({ stateDir });
       await ensureNamespace(a, NS);
       const coreA = clientFor(a);
-      const owner = await coreA.createNamespacedConfigMap({ namespace: NS, body: { metadata: { name: 'persisted-owner' } } });
-      await coreA.createNamespacedSecret({ namespace: NS, body: { metadata: { name: 'persisted-child', ownerReferences: [refTo(owner)] } } });
+      const owner = await coreA.createNamespacedConfigMap({
+        namespace: NS,
+        body: { metadata: { name: 'persisted-owner' } },
+      });
+      await coreA.createNamespacedSecret({
+        namespace: NS,
+        body: { metadata: { name: 'persisted-child', ownerReferences: [refTo(owner)] } },
+      });
       await a.stop();
       // The owner vanishes from the snapshot without a DELETED event (e.g. state written by an older version).
       const file = join(stateDir, 'objects.json');
@@ -99,7 +116,10 @@ void describe('garbage collection sweep at startup', () => {
       await writeFile(file, JSON.stringify(snap));
       const b = await startTestServer({ stateDir });
       try {
-        await eventually(async () => !(await exists(clientFor(b), 'persisted-child')), 'dependent collected by the startup sweep');
+        await eventually(
+          async () => !(await exists(clientFor(b), 'persisted-child')),
+          'dependent collected by the startup sweep',
+        );
       } finally {
         await b.stop();
       }

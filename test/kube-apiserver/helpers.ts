@@ -2,7 +2,11 @@
 /** Shared test helpers: a started server, raw HTTPS requests that verify the generated CA, bounded polling. */
 import { execFile, spawnSync } from 'node:child_process';
 import { request } from 'node:https';
-import { type KubeApiServer, type KubeApiServerOptions, startKubeApiServer } from '../../infra/local/kube-apiserver/index.ts';
+import {
+  type KubeApiServer,
+  type KubeApiServerOptions,
+  startKubeApiServer,
+} from '../../infra/local/kube-apiserver/index.ts';
 
 export interface RawResponse {
   status: number;
@@ -65,7 +69,11 @@ export async function startTestServer(opts: KubeApiServerOptions = {}): Promise<
 }
 
 export async function ensureNamespace(server: KubeApiServer, name: string): Promise<void> {
-  const r = await raw(server, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  const r = await raw(server, 'POST', '/api/v1/namespaces', {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name },
+  });
   if (r.status !== 201 && r.status !== 409) throw new Error(`creating namespace ${name}: ${r.status} ${r.text}`);
 }
 
@@ -117,16 +125,27 @@ export interface KubectlResult {
 }
 
 /** Runs the real kubectl; HOME is a per-test temp dir so its discovery cache never leaks between runs. */
-export async function runKubectl(kubeconfig: string, home: string, args: string[], input?: string): Promise<KubectlResult> {
+export async function runKubectl(
+  kubeconfig: string,
+  home: string,
+  args: string[],
+  input?: string,
+): Promise<KubectlResult> {
   return new Promise((resolve) => {
-    const child = execFile('kubectl', ['--kubeconfig', kubeconfig, ...args], { env: { ...process.env, HOME: home }, timeout: 30_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
+    const child = execFile(
+      'kubectl',
+      ['--kubeconfig', kubeconfig, ...args],
+      { env: { ...process.env, HOME: home }, timeout: 30_000 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+      },
+    );
     if (input !== undefined) child.stdin!.end(input);
   });
 }
 
 export function requireKubectl(): void {
   const probe = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) throw new Error('kubectl is required for these tests but was not found on PATH');
+  if (probe.error || probe.status !== 0)
+    throw new Error('kubectl is required for these tests but was not found on PATH');
 }

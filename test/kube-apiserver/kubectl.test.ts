@@ -20,9 +20,14 @@ void describe('kubectl compatibility', () => {
   const kubectl = (args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> =>
     new Promise((resolve) => {
       // HOME points at a temp dir so kubectl's discovery cache never leaks between runs.
-      const child = execFile('kubectl', ['--kubeconfig', kubeconfig, ...args], { env: { ...process.env, HOME: dir }, timeout: 30_000 }, (err, stdout, stderr) => {
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-      });
+      const child = execFile(
+        'kubectl',
+        ['--kubeconfig', kubeconfig, ...args],
+        { env: { ...process.env, HOME: dir }, timeout: 30_000 },
+        (err, stdout, stderr) => {
+          resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+        },
+      );
       if (input !== undefined) child.stdin!.end(input);
     });
   const ok = async (args: string[], input?: string): Promise<string> => {
@@ -33,7 +38,8 @@ void describe('kubectl compatibility', () => {
 
   before(async () => {
     const probe = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
-    if (probe.error || probe.status !== 0) throw new Error('kubectl is required for these tests but was not found on PATH');
+    if (probe.error || probe.status !== 0)
+      throw new Error('kubectl is required for these tests but was not found on PATH');
     dir = await mkdtemp(join(tmpdir(), 'kubectl-test-'));
     s = await startTestServer();
     kubeconfig = join(dir, 'kubeconfig');
@@ -45,10 +51,22 @@ void describe('kubectl compatibility', () => {
   });
 
   void it('applies a Namespace, a Secret, a Redis and a RedisOpsRequest and prints printer columns', async () => {
-    assert.match(await ok(['apply', '-f', '-'], 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo\n'), /namespace\/demo created/);
-    assert.match(await ok(['apply', '-f', join(EXAMPLES, 'reconfigure/acl/old-acl-secret.yaml')]), /secret\/old-acl-secret created/);
-    assert.match(await ok(['apply', '-f', join(EXAMPLES, 'reconfigure/sample-redis-config.yaml')]), /redis.kubedb.com\/sample-redis created/);
-    assert.match(await ok(['apply', '-f', join(EXAMPLES, 'reconfigure/rdops-reconfigure.yaml')]), /redisopsrequest.ops.kubedb.com\/rdops-reconfigure created/);
+    assert.match(
+      await ok(['apply', '-f', '-'], 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo\n'),
+      /namespace\/demo created/,
+    );
+    assert.match(
+      await ok(['apply', '-f', join(EXAMPLES, 'reconfigure/acl/old-acl-secret.yaml')]),
+      /secret\/old-acl-secret created/,
+    );
+    assert.match(
+      await ok(['apply', '-f', join(EXAMPLES, 'reconfigure/sample-redis-config.yaml')]),
+      /redis.kubedb.com\/sample-redis created/,
+    );
+    assert.match(
+      await ok(['apply', '-f', join(EXAMPLES, 'reconfigure/rdops-reconfigure.yaml')]),
+      /redisopsrequest.ops.kubedb.com\/rdops-reconfigure created/,
+    );
     assert.match(await ok(['apply', '-f', join(EXAMPLES, 'reconfigure/sample-redis-config.yaml')]), /unchanged/);
     const out = await ok(['get', 'rd,rdops', '-n', 'demo']);
     assert.match(out, /NAME\s+VERSION\s+STATUS\s+AGE/);
@@ -61,7 +79,9 @@ void describe('kubectl compatibility', () => {
   });
 
   void it('re-applies a changed manifest as a merge patch and bumps generation', async () => {
-    const changed = (await import('node:fs')).readFileSync(join(EXAMPLES, 'reconfigure/sample-redis-config.yaml'), 'utf8').replace('"8.2.2"', '"7.4.0"');
+    const changed = (await import('node:fs'))
+      .readFileSync(join(EXAMPLES, 'reconfigure/sample-redis-config.yaml'), 'utf8')
+      .replace('"8.2.2"', '"7.4.0"');
     assert.match(await ok(['apply', '-f', '-'], changed), /configured/);
     const rd = JSON.parse(await ok(['get', 'rd', 'sample-redis', '-n', 'demo', '-o', 'json']));
     assert.equal(rd.spec.version, '7.4.0');
@@ -69,12 +89,26 @@ void describe('kubectl compatibility', () => {
   });
 
   void it('streams changes with get -w', async () => {
-    const child = spawn('kubectl', ['--kubeconfig', kubeconfig, 'get', 'rd', '-n', 'demo', '-w'], { env: { ...process.env, HOME: dir } });
+    const child = spawn('kubectl', ['--kubeconfig', kubeconfig, 'get', 'rd', '-n', 'demo', '-w'], {
+      env: { ...process.env, HOME: dir },
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     try {
       await eventually(() => /sample-redis/.test(out), 'initial watch row', 15_000);
-      await ok(['patch', 'rd', 'sample-redis', '-n', 'demo', '--subresource', 'status', '--type', 'merge', '-p', '{"status":{"phase":"Provisioning"}}']);
+      await ok([
+        'patch',
+        'rd',
+        'sample-redis',
+        '-n',
+        'demo',
+        '--subresource',
+        'status',
+        '--type',
+        'merge',
+        '-p',
+        '{"status":{"phase":"Provisioning"}}',
+      ]);
       await eventually(() => /sample-redis\s+7.4.0\s+Provisioning/.test(out), 'watch row with the new status', 15_000);
     } finally {
       child.kill();
@@ -83,30 +117,99 @@ void describe('kubectl compatibility', () => {
 
   void it('patches with --type merge, json and strategic', async () => {
     await ok(['patch', 'rd', 'sample-redis', '-n', 'demo', '--type', 'merge', '-p', '{"spec":{"replicas":2}}']);
-    await ok(['patch', 'rd', 'sample-redis', '-n', 'demo', '--type', 'json', '-p', '[{"op":"replace","path":"/spec/replicas","value":3}]']);
+    await ok([
+      'patch',
+      'rd',
+      'sample-redis',
+      '-n',
+      'demo',
+      '--type',
+      'json',
+      '-p',
+      '[{"op":"replace","path":"/spec/replicas","value":3}]',
+    ]);
     assert.equal(await ok(['get', 'rd', 'sample-redis', '-n', 'demo', '-o', 'jsonpath={.spec.replicas}']), '3');
-    const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p1\n  namespace: demo\nspec:\n  containers:\n  - name: redis\n    image: redis:7\n    env:\n    - name: A\n      value: "1"\n';
+    const pod =
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p1\n  namespace: demo\nspec:\n  containers:\n  - name: redis\n    image: redis:7\n    env:\n    - name: A\n      value: "1"\n';
     await ok(['apply', '-f', '-'], pod);
-    await ok(['patch', 'pod', 'p1', '-n', 'demo', '--type', 'strategic', '-p', '{"spec":{"containers":[{"name":"redis","env":[{"name":"B","value":"2"}]}]}}']);
+    await ok([
+      'patch',
+      'pod',
+      'p1',
+      '-n',
+      'demo',
+      '--type',
+      'strategic',
+      '-p',
+      '{"spec":{"containers":[{"name":"redis","env":[{"name":"B","value":"2"}]}]}}',
+    ]);
     const env = JSON.parse(await ok(['get', 'pod', 'p1', '-n', 'demo', '-o', 'jsonpath={.spec.containers[0].env}']));
-    assert.deepEqual(env, [{ name: 'A', value: '1' }, { name: 'B', value: '2' }]);
+    assert.deepEqual(env, [
+      { name: 'A', value: '1' },
+      { name: 'B', value: '2' },
+    ]);
     // Deleting an element of a list the pod does not have stores nothing (not an element without its directive).
-    await ok(['patch', 'pod', 'p1', '-n', 'demo', '--type', 'strategic', '-p', '{"spec":{"volumes":[{"name":"x","$patch":"delete"}]}}']);
+    await ok([
+      'patch',
+      'pod',
+      'p1',
+      '-n',
+      'demo',
+      '--type',
+      'strategic',
+      '-p',
+      '{"spec":{"volumes":[{"name":"x","$patch":"delete"}]}}',
+    ]);
     assert.equal(await ok(['get', 'pod', 'p1', '-n', 'demo', '-o', 'jsonpath={.spec.volumes}']), '');
-    const bad = await kubectl(['patch', 'rd', 'sample-redis', '-n', 'demo', '--type', 'merge', '-p', '{"spec":{"mode":"Foo"}}']);
+    const bad = await kubectl([
+      'patch',
+      'rd',
+      'sample-redis',
+      '-n',
+      'demo',
+      '--type',
+      'merge',
+      '-p',
+      '{"spec":{"mode":"Foo"}}',
+    ]);
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr, /spec.mode: Unsupported value: "Foo"/);
   });
 
   void it('waits for a condition, describes, applies server-side and deletes', async () => {
-    const status = { status: { phase: 'Ready', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: '2026-01-01T00:00:00Z' }] } };
-    await ok(['patch', 'rd', 'sample-redis', '-n', 'demo', '--subresource', 'status', '--type', 'merge', '-p', JSON.stringify(status)]);
-    assert.match(await ok(['wait', '--for=condition=Ready', 'rd/sample-redis', '-n', 'demo', '--timeout=10s']), /condition met/);
+    const status = {
+      status: {
+        phase: 'Ready',
+        conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: '2026-01-01T00:00:00Z' }],
+      },
+    };
+    await ok([
+      'patch',
+      'rd',
+      'sample-redis',
+      '-n',
+      'demo',
+      '--subresource',
+      'status',
+      '--type',
+      'merge',
+      '-p',
+      JSON.stringify(status),
+    ]);
+    assert.match(
+      await ok(['wait', '--for=condition=Ready', 'rd/sample-redis', '-n', 'demo', '--timeout=10s']),
+      /condition met/,
+    );
     const described = await ok(['describe', 'rd', 'sample-redis', '-n', 'demo']);
     assert.match(described, /Name:\s+sample-redis/);
     assert.match(described, /Phase:\s+Ready/);
-    assert.match(await ok(['apply', '--server-side', '-f', join(EXAMPLES, 'reconfigure/rdops-apply-reconfig.yaml')]), /serverside-applied/);
-    const ops = JSON.parse(await ok(['get', 'rdops', 'rdops-inline-reconfig', '-n', 'demo', '-o', 'json', '--show-managed-fields']));
+    assert.match(
+      await ok(['apply', '--server-side', '-f', join(EXAMPLES, 'reconfigure/rdops-apply-reconfig.yaml')]),
+      /serverside-applied/,
+    );
+    const ops = JSON.parse(
+      await ok(['get', 'rdops', 'rdops-inline-reconfig', '-n', 'demo', '-o', 'json', '--show-managed-fields']),
+    );
     assert.equal(ops.spec.type, 'Reconfigure');
     assert.equal(ops.spec.apply, 'IfReady'); // CRD default
     assert.ok(ops.metadata.managedFields.some((m: { manager: string }) => m.manager === 'kubectl'));
@@ -124,8 +227,18 @@ void describe('kubectl compatibility', () => {
       for (const name of ['x', 'y']) await ok(['create', 'configmap', name, '-n', ns]);
       await ok(['label', 'configmap', 'x', 'y', '-n', ns, 'paging=yes']);
     }
-    const columns = ['-l', 'paging=yes', '-o', 'custom-columns=NS:.metadata.namespace,NAME:.metadata.name', '--no-headers'];
-    const rows = (out: string) => out.trim().split('\n').map((l) => l.trim().split(/\s+/).join('/'));
+    const columns = [
+      '-l',
+      'paging=yes',
+      '-o',
+      'custom-columns=NS:.metadata.namespace,NAME:.metadata.name',
+      '--no-headers',
+    ];
+    const rows = (out: string) =>
+      out
+        .trim()
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/).join('/'));
     const expected = ['team/x', 'team/y', 'team-a/x', 'team-a/y'];
     assert.deepEqual(rows(await ok(['get', 'cm', '-A', '--chunk-size=1', ...columns])), expected);
     assert.deepEqual(rows(await ok(['get', 'cm', '-A', '--chunk-size=3', ...columns])), expected);
@@ -134,7 +247,10 @@ void describe('kubectl compatibility', () => {
 
   void it('reports schema violations from kubectl apply', async () => {
     const file = join(dir, 'bad-ops.yaml');
-    await writeFile(file, 'apiVersion: ops.kubedb.com/v1alpha1\nkind: RedisOpsRequest\nmetadata:\n  name: bad\n  namespace: demo\nspec:\n  type: Bogus\n  databaseRef:\n    name: sample-redis\n');
+    await writeFile(
+      file,
+      'apiVersion: ops.kubedb.com/v1alpha1\nkind: RedisOpsRequest\nmetadata:\n  name: bad\n  namespace: demo\nspec:\n  type: Bogus\n  databaseRef:\n    name: sample-redis\n',
+    );
     const r = await kubectl(['apply', '-f', file]);
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /spec.type: Unsupported value: "Bogus"/);

@@ -24,13 +24,24 @@ void describe('no-op writes', () => {
   after(async () => s.stop());
 
   void it('ignores key order: a same-value JSON patch replace or a reordered PUT keeps resourceVersion and generation', async () => {
-    const body = { apiVersion: 'kubedb.com/v1', kind: 'Redis', metadata: { name: 'same' }, spec: { version: '7.2.4', storageType: 'Ephemeral', replicas: 1 } };
+    const body = {
+      apiVersion: 'kubedb.com/v1',
+      kind: 'Redis',
+      metadata: { name: 'same' },
+      spec: { version: '7.2.4', storageType: 'Ephemeral', replicas: 1 },
+    };
     const created = await custom.createNamespacedCustomObject({ ...G, body });
     const { resourceVersion, generation } = created.metadata;
-    const watch = await openWatch(s, `/apis/kubedb.com/v1/namespaces/${NS}/redises?watch=1&resourceVersion=${resourceVersion}`);
+    const watch = await openWatch(
+      s,
+      `/apis/kubedb.com/v1/namespaces/${NS}/redises?watch=1&resourceVersion=${resourceVersion}`,
+    );
     try {
       // JSON patch `replace` is remove + add: the key moves to the end of spec, with the same value.
-      const replaced = await custom.patchNamespacedCustomObject({ ...G, name: 'same', body: [{ op: 'replace', path: '/spec/version', value: '7.2.4' }] }, jsonPatch);
+      const replaced = await custom.patchNamespacedCustomObject(
+        { ...G, name: 'same', body: [{ op: 'replace', path: '/spec/version', value: '7.2.4' }] },
+        jsonPatch,
+      );
       assert.equal(replaced.metadata.resourceVersion, resourceVersion);
       assert.equal(replaced.metadata.generation, generation);
       const reordered = { ...created, spec: { replicas: 1, storageType: 'Ephemeral', version: '7.2.4' } };
@@ -38,9 +49,15 @@ void describe('no-op writes', () => {
       assert.equal(put.metadata.resourceVersion, resourceVersion);
       assert.equal(put.metadata.generation, generation);
       // A real change afterwards is the first event the watch sees.
-      await custom.patchNamespacedCustomObject({ ...G, name: 'same', body: { metadata: { labels: { changed: 'yes' } } } }, mergePatch);
+      await custom.patchNamespacedCustomObject(
+        { ...G, name: 'same', body: { metadata: { labels: { changed: 'yes' } } } },
+        mergePatch,
+      );
       await eventually(() => watch.events.length > 0, 'the label change event');
-      assert.deepEqual(watch.events.map((e) => [e.type, e.object.metadata.labels?.changed]), [['MODIFIED', 'yes']]);
+      assert.deepEqual(
+        watch.events.map((e) => [e.type, e.object.metadata.labels?.changed]),
+        [['MODIFIED', 'yes']],
+      );
       const after = await custom.getNamespacedCustomObject({ ...G, name: 'same' });
       assert.equal(after.metadata.generation, generation);
     } finally {
@@ -49,9 +66,17 @@ void describe('no-op writes', () => {
   });
 
   void it('still bumps generation when a spec value changes', async () => {
-    const body = { apiVersion: 'kubedb.com/v1', kind: 'Redis', metadata: { name: 'changed' }, spec: { version: '7.2.4', storageType: 'Ephemeral' } };
+    const body = {
+      apiVersion: 'kubedb.com/v1',
+      kind: 'Redis',
+      metadata: { name: 'changed' },
+      spec: { version: '7.2.4', storageType: 'Ephemeral' },
+    };
     const created = await custom.createNamespacedCustomObject({ ...G, body });
-    const patched = await custom.patchNamespacedCustomObject({ ...G, name: 'changed', body: [{ op: 'replace', path: '/spec/version', value: '7.4.0' }] }, jsonPatch);
+    const patched = await custom.patchNamespacedCustomObject(
+      { ...G, name: 'changed', body: [{ op: 'replace', path: '/spec/version', value: '7.4.0' }] },
+      jsonPatch,
+    );
     assert.equal(patched.metadata.generation, created.metadata.generation + 1);
     assert.notEqual(patched.metadata.resourceVersion, created.metadata.resourceVersion);
   });

@@ -17,7 +17,8 @@ void describe('paged lists', () => {
   let s: KubeApiServer;
   let core: k8s.CoreV1Api;
   const names = (list: k8s.V1ConfigMapList) => list.items.map((c) => c.metadata!.name);
-  const createCm = (namespace: string, name: string) => core.createNamespacedConfigMap({ namespace, body: { metadata: { name } } });
+  const createCm = (namespace: string, name: string) =>
+    core.createNamespacedConfigMap({ namespace, body: { metadata: { name } } });
 
   before(async () => {
     // Small history, so that a test can push a first page's resourceVersion out of it.
@@ -39,7 +40,11 @@ void describe('paged lists', () => {
     await core.patchNamespacedConfigMap({ namespace: 'snap', name: 'c', body: { data: { changed: 'yes' } } }, merge);
     await core.deleteNamespacedConfigMap({ namespace: 'snap', name: 'd' });
     await createCm('snap', 'e');
-    const second = await core.listNamespacedConfigMap({ namespace: 'snap', limit: 2, _continue: first.metadata!._continue });
+    const second = await core.listNamespacedConfigMap({
+      namespace: 'snap',
+      limit: 2,
+      _continue: first.metadata!._continue,
+    });
     assert.equal(second.metadata!.resourceVersion, rv);
     assert.deepEqual(names(second), ['c', 'd']);
     assert.equal(second.items[0]!.data, undefined, 'c as it was at the first page');
@@ -50,7 +55,11 @@ void describe('paged lists', () => {
       await eventually(() => w.events.length === 3, 'the three changes');
       assert.deepEqual(
         w.events.map((e: { type: string; object: k8s.V1ConfigMap }) => [e.type, e.object.metadata!.name]),
-        [['MODIFIED', 'c'], ['DELETED', 'd'], ['ADDED', 'e']],
+        [
+          ['MODIFIED', 'c'],
+          ['DELETED', 'd'],
+          ['ADDED', 'e'],
+        ],
       );
     } finally {
       w.close();
@@ -61,14 +70,18 @@ void describe('paged lists', () => {
     await ensureNamespace(s, 'old');
     for (const n of ['a', 'b']) await createCm('old', n);
     const first = await core.listNamespacedConfigMap({ namespace: 'old', limit: 1 });
-    for (let i = 0; i < 25; i++) await core.patchNamespacedConfigMap({ namespace: 'old', name: 'b', body: { data: { i: String(i) } } }, merge);
-    await assert.rejects(core.listNamespacedConfigMap({ namespace: 'old', limit: 1, _continue: first.metadata!._continue }), (err) => {
-      const st = apiStatus(err);
-      assert.equal(st.code, 410);
-      assert.equal(st.reason, 'Expired');
-      assert.match(st.message, /^The provided continue parameter is too old to display a consistent list result/);
-      return true;
-    });
+    for (let i = 0; i < 25; i++)
+      await core.patchNamespacedConfigMap({ namespace: 'old', name: 'b', body: { data: { i: String(i) } } }, merge);
+    await assert.rejects(
+      core.listNamespacedConfigMap({ namespace: 'old', limit: 1, _continue: first.metadata!._continue }),
+      (err) => {
+        const st = apiStatus(err);
+        assert.equal(st.code, 410);
+        assert.equal(st.reason, 'Expired');
+        assert.match(st.message, /^The provided continue parameter is too old to display a consistent list result/);
+        return true;
+      },
+    );
   });
 
   void it('ignores limit with resourceVersion=0 (served from the watch cache) and refuses resourceVersion with continue', async () => {
@@ -78,7 +91,11 @@ void describe('paged lists', () => {
     assert.deepEqual(names(all), ['a', 'b', 'c']);
     assert.equal(all.metadata!._continue, undefined);
     const first = await core.listNamespacedConfigMap({ namespace: 'cache', limit: 1 });
-    const both = await raw(s, 'GET', `/api/v1/namespaces/cache/configmaps?limit=1&continue=${first.metadata!._continue}&resourceVersion=${first.metadata!.resourceVersion}`);
+    const both = await raw(
+      s,
+      'GET',
+      `/api/v1/namespaces/cache/configmaps?limit=1&continue=${first.metadata!._continue}&resourceVersion=${first.metadata!.resourceVersion}`,
+    );
     assert.equal(both.status, 400);
     assert.equal(both.json.message, 'specifying resource version is not allowed when using continue');
   });
@@ -86,18 +103,27 @@ void describe('paged lists', () => {
   void it('pages across namespaces from one snapshot, without counting what selectors would filter', async () => {
     for (const ns of ['p', 'p-2']) {
       await ensureNamespace(s, ns);
-      for (const n of ['x', 'y']) await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: n, labels: { pg: 'yes' } } } });
+      for (const n of ['x', 'y'])
+        await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: n, labels: { pg: 'yes' } } } });
     }
     const seen: string[] = [];
     let token: string | undefined;
     let rv: string | undefined;
     do {
-      const page = await core.listConfigMapForAllNamespaces({ labelSelector: 'pg=yes', limit: 1, ...(token ? { _continue: token } : {}) });
+      const page = await core.listConfigMapForAllNamespaces({
+        labelSelector: 'pg=yes',
+        limit: 1,
+        ...(token ? { _continue: token } : {}),
+      });
       assert.equal(page.metadata!.remainingItemCount, undefined);
       rv ??= page.metadata!.resourceVersion;
       assert.equal(page.metadata!.resourceVersion, rv);
       seen.push(...page.items.map((c) => `${c.metadata!.namespace}/${c.metadata!.name}`));
-      if (seen.length === 1) await core.createNamespacedConfigMap({ namespace: 'p', body: { metadata: { name: 'z', labels: { pg: 'yes' } } } });
+      if (seen.length === 1)
+        await core.createNamespacedConfigMap({
+          namespace: 'p',
+          body: { metadata: { name: 'z', labels: { pg: 'yes' } } },
+        });
       token = page.metadata!._continue;
     } while (token);
     assert.deepEqual(seen, ['p/x', 'p/y', 'p-2/x', 'p-2/y']);

@@ -33,7 +33,13 @@ const int = (field: number, n: number): Buffer => Buffer.concat([key(field, 0), 
 const msg = (field: number, ...parts: Buffer[]): Buffer => len(field, Buffer.concat(parts));
 const entry = (field: number, k: string, v: Buffer | string): Buffer => msg(field, len(1, k), len(2, v));
 const envelope = (apiVersion: string, kind: string, ...raw: Buffer[]): Buffer =>
-  Buffer.concat([Buffer.from('k8s\0', 'binary'), msg(1, len(1, apiVersion), len(2, kind)), msg(2, ...raw), len(3, ''), len(4, '')]);
+  Buffer.concat([
+    Buffer.from('k8s\0', 'binary'),
+    msg(1, len(1, apiVersion), len(2, kind)),
+    msg(2, ...raw),
+    len(3, ''),
+    len(4, ''),
+  ]);
 
 /** ObjectMeta as gogo-protobuf marshals it: empty strings and zero numbers written, not omitted. */
 const objectMeta = (name: string, namespace: string, ...extra: Buffer[]): Buffer =>
@@ -116,29 +122,66 @@ void describe('protobuf decoder', () => {
   });
 
   void it('decodes ConfigMap, ServiceAccount and RBAC messages, keeping "" in repeated strings', () => {
-    const cm = decodeProtobufBody(envelope('v1', 'ConfigMap', objectMeta('c', 'n'), entry(2, 'k', 'v'), entry(3, 'b', Buffer.from([9]))));
+    const cm = decodeProtobufBody(
+      envelope('v1', 'ConfigMap', objectMeta('c', 'n'), entry(2, 'k', 'v'), entry(3, 'b', Buffer.from([9]))),
+    );
     assert.deepEqual(cm.data, { k: 'v' });
     assert.deepEqual(cm.binaryData, { b: 'CQ==' });
-    const sa = decodeProtobufBody(envelope('v1', 'ServiceAccount', objectMeta('sa', 'n'), msg(2, len(1, 'Secret'), len(3, 'tok')), msg(3, len(1, 'pull')), int(4, 0)));
+    const sa = decodeProtobufBody(
+      envelope(
+        'v1',
+        'ServiceAccount',
+        objectMeta('sa', 'n'),
+        msg(2, len(1, 'Secret'), len(3, 'tok')),
+        msg(3, len(1, 'pull')),
+        int(4, 0),
+      ),
+    );
     assert.deepEqual(sa.secrets, [{ kind: 'Secret', name: 'tok' }]);
     assert.deepEqual(sa.imagePullSecrets, [{ name: 'pull' }]);
     assert.equal(sa.automountServiceAccountToken, false);
     const role = decodeProtobufBody(
-      envelope('rbac.authorization.k8s.io/v1', 'Role', objectMeta('r', 'n'), msg(2, len(1, 'get'), len(1, 'list'), len(2, ''), len(3, 'pods'), len(3, 'pods/eviction'))),
+      envelope(
+        'rbac.authorization.k8s.io/v1',
+        'Role',
+        objectMeta('r', 'n'),
+        msg(2, len(1, 'get'), len(1, 'list'), len(2, ''), len(3, 'pods'), len(3, 'pods/eviction')),
+      ),
     );
     assert.deepEqual(role.rules, [{ verbs: ['get', 'list'], apiGroups: [''], resources: ['pods', 'pods/eviction'] }]);
-    const eviction = decodeProtobufBody(envelope('policy/v1', 'Eviction', objectMeta('p1', 'n'), msg(2, int(1, 0), msg(2, len(1, 'uid-9')), len(4, 'Background'))));
-    assert.deepEqual(eviction.deleteOptions, { gracePeriodSeconds: 0, preconditions: { uid: 'uid-9' }, propagationPolicy: 'Background' });
+    const eviction = decodeProtobufBody(
+      envelope(
+        'policy/v1',
+        'Eviction',
+        objectMeta('p1', 'n'),
+        msg(2, int(1, 0), msg(2, len(1, 'uid-9')), len(4, 'Background')),
+      ),
+    );
+    assert.deepEqual(eviction.deleteOptions, {
+      gracePeriodSeconds: 0,
+      preconditions: { uid: 'uid-9' },
+      propagationPolicy: 'Background',
+    });
   });
 
   void it('answers 415 for kinds it cannot decode and 400 for malformed bytes', () => {
     assert.throws(
       () => decodeProtobufBody(envelope('apps/v1', 'Deployment', objectMeta('d', 'n'))),
-      (e: unknown) => e instanceof ApiError && e.code === 415 && /apps\/v1\/Deployment/.test(e.message) && /v1\/Secret/.test(e.message),
+      (e: unknown) =>
+        e instanceof ApiError &&
+        e.code === 415 &&
+        /apps\/v1\/Deployment/.test(e.message) &&
+        /v1\/Secret/.test(e.message),
     );
-    assert.throws(() => decodeProtobufBody(Buffer.from('{"kind":"Secret"}')), (e: unknown) => e instanceof ApiError && e.code === 400);
+    assert.throws(
+      () => decodeProtobufBody(Buffer.from('{"kind":"Secret"}')),
+      (e: unknown) => e instanceof ApiError && e.code === 400,
+    );
     const truncated = Buffer.from(CAPTURED.secret, 'hex').subarray(0, 40);
-    assert.throws(() => decodeProtobufBody(truncated), (e: unknown) => e instanceof ApiError && e.code === 400 && /protobuf/.test(e.message));
+    assert.throws(
+      () => decodeProtobufBody(truncated),
+      (e: unknown) => e instanceof ApiError && e.code === 400 && /protobuf/.test(e.message),
+    );
   });
 });
 
@@ -168,13 +211,19 @@ void describe('kubectl create commands (protobuf bodies)', () => {
     assert.match(await ok(['create', 'namespace', 'demo']), /namespace\/demo created/);
     const conf = join(dir, 'redis.conf');
     await writeFile(conf, 'maxmemory 100mb\nmaxmemory-policy allkeys-lru\n');
-    assert.match(await ok(['create', 'secret', 'generic', '-n', 'demo', 'new-custom-config', `--from-file=redis.conf=${conf}`]), /secret\/new-custom-config created/);
+    assert.match(
+      await ok(['create', 'secret', 'generic', '-n', 'demo', 'new-custom-config', `--from-file=redis.conf=${conf}`]),
+      /secret\/new-custom-config created/,
+    );
     const ns = await raw(s, 'GET', '/api/v1/namespaces/demo');
     assert.equal(ns.json.status.phase, 'Active');
     const secret = await raw(s, 'GET', '/api/v1/namespaces/demo/secrets/new-custom-config');
     assert.equal(secret.status, 200);
     assert.equal(secret.json.type, 'Opaque');
-    assert.equal(Buffer.from(secret.json.data['redis.conf'], 'base64').toString(), 'maxmemory 100mb\nmaxmemory-policy allkeys-lru\n');
+    assert.equal(
+      Buffer.from(secret.json.data['redis.conf'], 'base64').toString(),
+      'maxmemory 100mb\nmaxmemory-policy allkeys-lru\n',
+    );
   });
 
   void it('creates configmaps with data and binaryData, and dry-run=server stores nothing', async () => {
@@ -185,7 +234,10 @@ void describe('kubectl create commands (protobuf bodies)', () => {
     await ok(['create', 'configmap', '-n', 'demo', 'cm2', `--from-file=blob=${join(dir, 'blob')}`]);
     const cm2 = await raw(s, 'GET', '/api/v1/namespaces/demo/configmaps/cm2');
     assert.deepEqual(Buffer.from(cm2.json.binaryData.blob, 'base64'), Buffer.from([0xff, 0x00, 0x01]));
-    assert.match(await ok(['create', 'secret', 'generic', '-n', 'demo', 'x', '--from-literal=a=b', '--dry-run=server']), /secret\/x created \(server dry run\)/);
+    assert.match(
+      await ok(['create', 'secret', 'generic', '-n', 'demo', 'x', '--from-literal=a=b', '--dry-run=server']),
+      /secret\/x created \(server dry run\)/,
+    );
     assert.equal((await raw(s, 'GET', '/api/v1/namespaces/demo/secrets/x')).status, 404);
   });
 
@@ -195,11 +247,41 @@ void describe('kubectl create commands (protobuf bodies)', () => {
     assert.match(token, /^[\w-]+\.[\w-]+\.[\w-]+$/);
     assert.equal((await raw(s, 'GET', '/api/v1/namespaces/demo/configmaps', undefined, { token })).status, 200);
     const foreign = (await ok(['create', 'token', '-n', 'demo', 'robot', '--audience=vault', '--duration=20m'])).trim();
-    assert.equal((await raw(s, 'GET', '/api', undefined, { token: foreign })).status, 401, 'a token for another audience does not authenticate to the API');
-    await ok(['create', 'role', '-n', 'demo', 'evictor', '--verb=get,list', '--verb=create', '--resource=pods,pods/eviction', '--resource-name=p1']);
+    assert.equal(
+      (await raw(s, 'GET', '/api', undefined, { token: foreign })).status,
+      401,
+      'a token for another audience does not authenticate to the API',
+    );
+    await ok([
+      'create',
+      'role',
+      '-n',
+      'demo',
+      'evictor',
+      '--verb=get,list',
+      '--verb=create',
+      '--resource=pods,pods/eviction',
+      '--resource-name=p1',
+    ]);
     const role = await raw(s, 'GET', '/apis/rbac.authorization.k8s.io/v1/namespaces/demo/roles/evictor');
-    assert.deepEqual(role.json.rules, [{ verbs: ['get', 'list', 'create'], apiGroups: [''], resources: ['pods', 'pods/eviction'], resourceNames: ['p1'] }]);
-    await ok(['create', 'rolebinding', '-n', 'demo', 'evictor', '--role=evictor', '--serviceaccount=demo:robot', '--group=ops']);
+    assert.deepEqual(role.json.rules, [
+      {
+        verbs: ['get', 'list', 'create'],
+        apiGroups: [''],
+        resources: ['pods', 'pods/eviction'],
+        resourceNames: ['p1'],
+      },
+    ]);
+    await ok([
+      'create',
+      'rolebinding',
+      '-n',
+      'demo',
+      'evictor',
+      '--role=evictor',
+      '--serviceaccount=demo:robot',
+      '--group=ops',
+    ]);
     const rb = await raw(s, 'GET', '/apis/rbac.authorization.k8s.io/v1/namespaces/demo/rolebindings/evictor');
     assert.deepEqual(rb.json.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'evictor' });
     assert.deepEqual(rb.json.subjects, [

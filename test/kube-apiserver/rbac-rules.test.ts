@@ -28,10 +28,29 @@ void describe('RBAC rule matching', () => {
   void it('matches verbs, groups, resources, subresources and resourceNames like the real evaluator', () => {
     const pods: PolicyRule = { verbs: ['get', 'create'], apiGroups: [''], resources: ['pods'] };
     assert.equal(ruleAllows(pods, req({})), true);
-    assert.equal(ruleAllows(pods, req({ verb: 'create', subresource: 'eviction' })), false, 'pods does not cover pods/eviction');
-    assert.equal(ruleAllows({ ...pods, resources: ['pods/eviction'] }, req({ verb: 'create', subresource: 'eviction' })), true);
-    assert.equal(ruleAllows({ verbs: ['patch'], apiGroups: ['*'], resources: ['*/status'] }, req({ verb: 'patch', apiGroup: 'ops.kubedb.com', resource: 'redisopsrequests', subresource: 'status' })), true);
-    assert.equal(ruleAllows({ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }, req({ verb: 'deletecollection', subresource: 'status' })), true);
+    assert.equal(
+      ruleAllows(pods, req({ verb: 'create', subresource: 'eviction' })),
+      false,
+      'pods does not cover pods/eviction',
+    );
+    assert.equal(
+      ruleAllows({ ...pods, resources: ['pods/eviction'] }, req({ verb: 'create', subresource: 'eviction' })),
+      true,
+    );
+    assert.equal(
+      ruleAllows(
+        { verbs: ['patch'], apiGroups: ['*'], resources: ['*/status'] },
+        req({ verb: 'patch', apiGroup: 'ops.kubedb.com', resource: 'redisopsrequests', subresource: 'status' }),
+      ),
+      true,
+    );
+    assert.equal(
+      ruleAllows(
+        { verbs: ['*'], apiGroups: ['*'], resources: ['*'] },
+        req({ verb: 'deletecollection', subresource: 'status' }),
+      ),
+      true,
+    );
     assert.equal(ruleAllows({ ...pods, apiGroups: ['apps'] }, req({})), false);
     const named: PolicyRule = { ...pods, resourceNames: ['p1'] };
     assert.equal(ruleAllows(named, req({ name: 'p1' })), true);
@@ -54,15 +73,29 @@ void describe('RBAC rule matching', () => {
     const key = (plural: string) => `rbac.authorization.k8s.io/${plural}`;
     store.commit(
       key('clusterroles'),
-      { metadata: { name: 'agg' }, aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'example.com/aggregate': 'true' } }] } },
+      {
+        metadata: { name: 'agg' },
+        aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'example.com/aggregate': 'true' } }] },
+      },
       'ADDED',
     );
-    store.commit(key('clusterrolebindings'), { metadata: { name: 'agg' }, roleRef: { kind: 'ClusterRole', name: 'agg' }, subjects: [{ kind: 'User', name: 'u' }] }, 'ADDED');
+    store.commit(
+      key('clusterrolebindings'),
+      {
+        metadata: { name: 'agg' },
+        roleRef: { kind: 'ClusterRole', name: 'agg' },
+        subjects: [{ kind: 'User', name: 'u' }],
+      },
+      'ADDED',
+    );
     const listRdops = req({ verb: 'list', apiGroup: 'ops.kubedb.com', resource: 'redisopsrequests', namespace: '' });
     assert.equal(rbac.allows(listRdops), false);
     store.commit(
       key('clusterroles'),
-      { metadata: { name: 'part', labels: { 'example.com/aggregate': 'true' } }, rules: [{ verbs: ['list'], apiGroups: ['ops.kubedb.com'], resources: ['redisopsrequests'] }] },
+      {
+        metadata: { name: 'part', labels: { 'example.com/aggregate': 'true' } },
+        rules: [{ verbs: ['list'], apiGroups: ['ops.kubedb.com'], resources: ['redisopsrequests'] }],
+      },
       'ADDED',
     );
     assert.equal(rbac.allows(listRdops), true);

@@ -23,7 +23,8 @@ void describe('watch protocol', () => {
     const w0 = await openWatch(s, `${CM}?watch=1&resourceVersion=0`);
     await eventually(() => w0.events.length === 1, 'synthetic ADDED');
     assert.equal(w0.events[0]!.type, 'ADDED');
-    for (let i = 0; i < 6; i++) await raw(s, 'PATCH', `${CM}/a`, { data: { i: String(i) } }, { contentType: 'application/merge-patch+json' });
+    for (let i = 0; i < 6; i++)
+      await raw(s, 'PATCH', `${CM}/a`, { data: { i: String(i) } }, { contentType: 'application/merge-patch+json' });
     await eventually(() => w0.events.length === 7, 'live MODIFIED events');
     w0.close();
     const old = await openWatch(s, `${CM}?watch=true&resourceVersion=${first.metadata.resourceVersion}`);
@@ -32,9 +33,15 @@ void describe('watch protocol', () => {
     assert.equal(old.events[0]!.object.code, 410);
     assert.equal(old.events[0]!.object.reason, 'Expired');
     const cur = (await raw(s, 'GET', CM)).json.metadata.resourceVersion;
-    const recent = await openWatch(s, `${CM}?watch=true&resourceVersion=${Number(cur) - 2}&allowWatchBookmarks=true&timeoutSeconds=1`);
+    const recent = await openWatch(
+      s,
+      `${CM}?watch=true&resourceVersion=${Number(cur) - 2}&allowWatchBookmarks=true&timeoutSeconds=1`,
+    );
     await eventually(() => recent.events.filter((e) => e.type === 'MODIFIED').length === 2, 'replayed history');
-    await eventually(() => recent.events.some((e) => e.type === 'BOOKMARK' && e.object.metadata.resourceVersion === cur), 'bookmark');
+    await eventually(
+      () => recent.events.some((e) => e.type === 'BOOKMARK' && e.object.metadata.resourceVersion === cur),
+      'bookmark',
+    );
     await eventually(() => recent.ended, 'timeoutSeconds ends the stream', 5000);
   });
 
@@ -43,7 +50,10 @@ void describe('watch protocol', () => {
       const watch = await raw(s, 'GET', `${CM}?watch=1&resourceVersion=${bad}`);
       assert.equal(watch.status, 400);
       assert.equal(watch.json.reason, 'BadRequest');
-      assert.equal(watch.json.message, `resourceVersion: Invalid value: "${bad}": strconv.ParseUint: parsing "${bad}": invalid syntax`);
+      assert.equal(
+        watch.json.message,
+        `resourceVersion: Invalid value: "${bad}": strconv.ParseUint: parsing "${bad}": invalid syntax`,
+      );
     }
     assert.equal((await raw(s, 'GET', `${CM}?resourceVersion=abc`)).status, 400);
   });
@@ -52,11 +62,30 @@ void describe('watch protocol', () => {
     await raw(s, 'POST', CM, { metadata: { name: 'sel', labels: { role: 'x' } } });
     const w = await openWatch(s, `${CM}?watch=1&labelSelector=role%3Dx`);
     await eventually(() => w.events.length === 1, 'initial ADDED');
-    await raw(s, 'PATCH', `${CM}/sel`, { metadata: { labels: { role: 'y' } } }, { contentType: 'application/merge-patch+json' });
+    await raw(
+      s,
+      'PATCH',
+      `${CM}/sel`,
+      { metadata: { labels: { role: 'y' } } },
+      { contentType: 'application/merge-patch+json' },
+    );
     await raw(s, 'POST', CM, { metadata: { name: 'other', labels: { role: 'z' } } });
-    await raw(s, 'PATCH', `${CM}/sel`, { metadata: { labels: { role: 'x' } } }, { contentType: 'application/merge-patch+json' });
+    await raw(
+      s,
+      'PATCH',
+      `${CM}/sel`,
+      { metadata: { labels: { role: 'x' } } },
+      { contentType: 'application/merge-patch+json' },
+    );
     await eventually(() => w.events.length === 3, 'DELETED then ADDED');
-    assert.deepEqual(w.events.map((e) => [e.type, e.object.metadata.name]), [['ADDED', 'sel'], ['DELETED', 'sel'], ['ADDED', 'sel']]);
+    assert.deepEqual(
+      w.events.map((e) => [e.type, e.object.metadata.name]),
+      [
+        ['ADDED', 'sel'],
+        ['DELETED', 'sel'],
+        ['ADDED', 'sel'],
+      ],
+    );
     w.close();
   });
 
@@ -82,7 +111,9 @@ void describe('persistence', () => {
     try {
       const a = await startTestServer({ stateDir });
       await ensureNamespace(a, 'p');
-      const created = (await raw(a, 'POST', '/api/v1/namespaces/p/configmaps', { metadata: { name: 'keep' }, data: { k: 'v' } })).json;
+      const created = (
+        await raw(a, 'POST', '/api/v1/namespaces/p/configmaps', { metadata: { name: 'keep' }, data: { k: 'v' } })
+      ).json;
       await a.stop();
       const b = await startTestServer({ stateDir });
       try {
@@ -92,11 +123,23 @@ void describe('persistence', () => {
         assert.deepEqual(got, created);
         const next = (await raw(b, 'POST', '/api/v1/namespaces/p/configmaps', { metadata: { name: 'n' } })).json;
         assert.ok(Number(next.metadata.resourceVersion) > Number(created.metadata.resourceVersion));
-        const resumed = await openWatch(b, `/api/v1/namespaces/p/configmaps?watch=1&resourceVersion=${created.metadata.resourceVersion}`);
-        await eventually(() => resumed.events.some((e) => e.type === 'ADDED' && e.object.metadata.name === 'n'), 'resume from the snapshot rv');
+        const resumed = await openWatch(
+          b,
+          `/api/v1/namespaces/p/configmaps?watch=1&resourceVersion=${created.metadata.resourceVersion}`,
+        );
+        await eventually(
+          () => resumed.events.some((e) => e.type === 'ADDED' && e.object.metadata.name === 'n'),
+          'resume from the snapshot rv',
+        );
         resumed.close();
-        const older = await openWatch(b, `/api/v1/namespaces/p/configmaps?watch=1&resourceVersion=${Number(created.metadata.resourceVersion) - 1}`);
-        await eventually(() => older.ended && older.events[0]?.object.code === 410, 'history before the restart is gone: 410');
+        const older = await openWatch(
+          b,
+          `/api/v1/namespaces/p/configmaps?watch=1&resourceVersion=${Number(created.metadata.resourceVersion) - 1}`,
+        );
+        await eventually(
+          () => older.ended && older.events[0]?.object.code === 410,
+          'history before the restart is gone: 410',
+        );
       } finally {
         await b.stop();
       }

@@ -38,18 +38,35 @@ void describe('lambda runner: batches', () => {
 
     await waitFor('all 7 records processed', () => ends.reduce((n, e) => n + e.okCount, 0) === 7);
     const sizes = fixture.records().map((line) => line.records.length);
-    assert.ok(sizes.every((size) => size <= 3), `batch sizes ${sizes.join(',')}`);
+    assert.ok(
+      sizes.every((size) => size <= 3),
+      `batch sizes ${sizes.join(',')}`,
+    );
     assert.equal(Math.max(...sizes), 3, 'a full batch of 3 was formed from the backlog');
     assert.deepEqual(new Set(fixture.records().flatMap((l) => l.records.map((r) => r.id))), sent);
     assert.deepEqual(await fixture.approximateCounts('BatchQueue'), { visible: 0, inFlight: 0 });
 
     // Delivery order is not guaranteed: look at the record that carried the message attribute.
-    const sample = fixture.records().map((l) => l.sample).find((r) => r?.body === 'ok-0')!;
+    const sample = fixture
+      .records()
+      .map((l) => l.sample)
+      .find((r) => r?.body === 'ok-0')!;
     assert.deepEqual(Object.keys(sample).sort(), [
-      'attributes', 'awsRegion', 'body', 'eventSource', 'eventSourceARN', 'md5OfBody', 'md5OfMessageAttributes', 'messageAttributes', 'messageId', 'receiptHandle',
+      'attributes',
+      'awsRegion',
+      'body',
+      'eventSource',
+      'eventSourceARN',
+      'md5OfBody',
+      'md5OfMessageAttributes',
+      'messageAttributes',
+      'messageId',
+      'receiptHandle',
     ]);
     assert.equal(sample.body, 'ok-0');
-    assert.deepEqual(sample.messageAttributes, { trace: { stringValue: 'abc', stringListValues: [], binaryListValues: [], dataType: 'String' } });
+    assert.deepEqual(sample.messageAttributes, {
+      trace: { stringValue: 'abc', stringListValues: [], binaryListValues: [], dataType: 'String' },
+    });
     assert.equal(sample.eventSource, 'aws:sqs');
     assert.equal(sample.eventSourceARN, fixture.sqs.queueArns.BatchQueue);
     assert.equal(sample.awsRegion, 'eu-west-1');

@@ -12,7 +12,9 @@ import { startLocalSqs } from '../../infra/local/sqs/index.ts';
 import { startFixture, waitFor, type Fixture } from './harness.ts';
 
 async function attributesOf(sqs: LocalSqs, logicalId: string): Promise<Record<string, string>> {
-  const read = await sqs.client.send(new GetQueueAttributesCommand({ QueueUrl: sqs.queueUrls[logicalId], AttributeNames: ['All'] }));
+  const read = await sqs.client.send(
+    new GetQueueAttributesCommand({ QueueUrl: sqs.queueUrls[logicalId], AttributeNames: ['All'] }),
+  );
   return read.Attributes ?? {};
 }
 
@@ -28,7 +30,14 @@ void describe('local SQS from the project serverless.yml', () => {
   void it('creates exactly the declared queues and DLQs, named for the stage, on a loopback endpoint', () => {
     assert.match(sqs.endpoint, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.deepEqual(Object.keys(sqs.queueUrls).sort(), [
-      'ApplyConfigDLQ', 'ApplyConfigQueue', 'HaltDLQ', 'HaltQueue', 'RestartPodDLQ', 'RestartPodQueue', 'ResumeDLQ', 'ResumeQueue',
+      'ApplyConfigDLQ',
+      'ApplyConfigQueue',
+      'HaltDLQ',
+      'HaltQueue',
+      'RestartPodDLQ',
+      'RestartPodQueue',
+      'ResumeDLQ',
+      'ResumeQueue',
     ]);
     assert.equal(sqs.queueUrls.HaltQueue, `${sqs.endpoint}/000000000000/redis-reconfigure-ci-halt`);
     assert.equal(sqs.queueArns.ResumeDLQ, 'arn:aws:sqs:us-east-1:000000000000:redis-reconfigure-ci-resume-dlq');
@@ -37,7 +46,10 @@ void describe('local SQS from the project serverless.yml', () => {
   void it('sets each work queue redrive policy to its own DLQ with maxReceiveCount from custom', async () => {
     for (const step of ['Halt', 'ApplyConfig', 'RestartPod', 'Resume']) {
       const attributes = await attributesOf(sqs, `${step}Queue`);
-      assert.deepEqual(JSON.parse(attributes.RedrivePolicy ?? '{}'), { deadLetterTargetArn: sqs.queueArns[`${step}DLQ`], maxReceiveCount: 5 });
+      assert.deepEqual(JSON.parse(attributes.RedrivePolicy ?? '{}'), {
+        deadLetterTargetArn: sqs.queueArns[`${step}DLQ`],
+        maxReceiveCount: 5,
+      });
       assert.equal(attributes.VisibilityTimeout, '180');
       const dlq = await attributesOf(sqs, `${step}DLQ`);
       assert.equal(dlq.MessageRetentionPeriod, '1209600');
@@ -56,14 +68,22 @@ void describe('lambda runner: environment', () => {
   });
 
   void it('gives each function its own environment, with queue refs resolved to local URLs the SDK can use', async () => {
-    fixture.startRunner({ functions: ['env-a', 'env-b'], env: { RECORD_FILE: fixture.recordFile, EXTRA: 'from-caller' } });
+    fixture.startRunner({
+      functions: ['env-a', 'env-b'],
+      env: { RECORD_FILE: fixture.recordFile, EXTRA: 'from-caller' },
+    });
     await fixture.send('EnvAQueue', 'hello');
 
     // env-a forwards to QUEUE_URL_NEXT (EnvBQueue) with `new SQSClient({})`: env-b receiving it proves the URL
     // and AWS_ENDPOINT_URL_SQS work for unmodified handler code.
-    const b = await waitFor('env-b to receive the forwarded message', () => fixture.records().find((l) => l.fn === 'fixture-test-env-b'));
+    const b = await waitFor('env-b to receive the forwarded message', () =>
+      fixture.records().find((l) => l.fn === 'fixture-test-env-b'),
+    );
     const a = fixture.records().find((l) => l.fn === 'fixture-test-env-a')!;
-    assert.deepEqual(b.records.map((r) => r.body), ['via-a:hello']);
+    assert.deepEqual(
+      b.records.map((r) => r.body),
+      ['via-a:hello'],
+    );
     assert.deepEqual(a.env, {
       WHO: 'a',
       SHARED: 'shared-test',
@@ -92,11 +112,13 @@ void describe('lambda runner: log files', () => {
     await fixture.stop();
   });
 
-  void it('with logDir, appends each function\'s output and REPORT lines to its own file, as a log group', async () => {
+  void it("with logDir, appends each function's output and REPORT lines to its own file, as a log group", async () => {
     const logDir = join(fixture.distDir, '..', 'logs');
     const runner = fixture.startRunner({ functions: ['env-a', 'env-b'], logDir });
     await fixture.send('EnvAQueue', 'logged');
-    await waitFor('env-b to run', () => fixture.records().some((l) => l.fn === 'fixture-test-env-b' && l.records[0]?.body === 'via-a:logged'));
+    await waitFor('env-b to run', () =>
+      fixture.records().some((l) => l.fn === 'fixture-test-env-b' && l.records[0]?.body === 'via-a:logged'),
+    );
     await runner.stop();
     const a = readFileSync(join(logDir, 'env-a.log'), 'utf8');
     const b = readFileSync(join(logDir, 'env-b.log'), 'utf8');

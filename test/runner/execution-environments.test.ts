@@ -21,7 +21,10 @@ void describe('lambda runner: execution environments', () => {
     const id = await fixture.send('SlowQueue', JSON.stringify({ hangOnce: true }));
     const starts: InvocationStartEvent[] = [];
     const ends: InvocationEndEvent[] = [];
-    fixture.startRunner({ functions: ['slow'] }).on('invocation-start', (e) => starts.push(e)).on('invocation-end', (e) => ends.push(e));
+    fixture
+      .startRunner({ functions: ['slow'] })
+      .on('invocation-start', (e) => starts.push(e))
+      .on('invocation-end', (e) => ends.push(e));
 
     await waitFor('the retry to succeed', () => ends.some((e) => e.outcome === 'success'));
     assert.equal(ends[0]?.outcome, 'timeout');
@@ -32,7 +35,10 @@ void describe('lambda runner: execution environments', () => {
     const [first, second] = fixture.records().filter((l) => l.phase === 'start');
     assert.notEqual(second!.initId, first!.initId, 'module scope initialised again');
     assert.deepEqual([first!.records[0]!.receiveCount, second!.records[0]!.receiveCount], [1, 2]);
-    assert.ok(first!.remainingMs! <= 2000 && first!.remainingMs! > 0, `getRemainingTimeInMillis() counts down from the 2 s timeout: ${first!.remainingMs}`);
+    assert.ok(
+      first!.remainingMs! <= 2000 && first!.remainingMs! > 0,
+      `getRemainingTimeInMillis() counts down from the 2 s timeout: ${first!.remainingMs}`,
+    );
     assert.deepEqual(await fixture.approximateCounts('SlowQueue'), { visible: 0, inFlight: 0 });
   });
 
@@ -40,7 +46,10 @@ void describe('lambda runner: execution environments', () => {
     for (let i = 0; i < 6; i++) await fixture.send('SlowQueue', JSON.stringify({ sleepMs: 250 }));
     const starts: InvocationStartEvent[] = [];
     const ends: InvocationEndEvent[] = [];
-    fixture.startRunner({ functions: ['slow'] }).on('invocation-start', (e) => starts.push(e)).on('invocation-end', (e) => ends.push(e));
+    fixture
+      .startRunner({ functions: ['slow'] })
+      .on('invocation-start', (e) => starts.push(e))
+      .on('invocation-end', (e) => ends.push(e));
 
     await waitFor('6 invocations', () => ends.filter((e) => e.outcome === 'success').length === 6);
     let running = 0;
@@ -59,7 +68,10 @@ void describe('lambda runner: execution environments', () => {
     for (let i = 0; i < 3; i++) await fixture.send('SlowQueue', JSON.stringify({ sleepMs: 100 }));
     const starts: InvocationStartEvent[] = [];
     const ends: InvocationEndEvent[] = [];
-    fixture.startRunner({ functions: ['slow'], concurrency: 1 }).on('invocation-start', (e) => starts.push(e)).on('invocation-end', (e) => ends.push(e));
+    fixture
+      .startRunner({ functions: ['slow'], concurrency: 1 })
+      .on('invocation-start', (e) => starts.push(e))
+      .on('invocation-end', (e) => ends.push(e));
 
     await waitFor('3 invocations', () => ends.length === 3);
     assert.equal(new Set(starts.map((s) => s.environmentId)).size, 1);
@@ -81,6 +93,10 @@ void describe('lambda runner: execution environments', () => {
       fixture.records().map((l) => l.phase),
       ['start', 'end'],
     );
-    assert.deepEqual(await fixture.approximateCounts('SlowQueue'), { visible: 0, inFlight: 0 }, 'deleted, not left in flight');
+    assert.deepEqual(
+      await fixture.approximateCounts('SlowQueue'),
+      { visible: 0, inFlight: 0 },
+      'deleted, not left in flight',
+    );
   });
 });

@@ -6,9 +6,19 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import {
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  type Message,
+} from '@aws-sdk/client-sqs';
 import * as esbuild from 'esbuild';
-import { startLambdaRunner, type LambdaRunner, type SqsRecord, type StartLambdaRunnerOptions } from '../../infra/local/lambda-runner/index.ts';
+import {
+  startLambdaRunner,
+  type LambdaRunner,
+  type SqsRecord,
+  type StartLambdaRunnerOptions,
+} from '../../infra/local/lambda-runner/index.ts';
 import { startLocalSqs, type LocalSqs } from '../../infra/local/sqs/index.ts';
 
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'lambdas');
@@ -49,7 +59,10 @@ export interface Fixture {
  */
 export async function buildFixtureBundles(outdir: string): Promise<void> {
   await esbuild.build({
-    entryPoints: Object.entries(SOURCES).map(([name, source]) => ({ in: join(FIXTURES, source), out: `${name}/index` })),
+    entryPoints: Object.entries(SOURCES).map(([name, source]) => ({
+      in: join(FIXTURES, source),
+      out: `${name}/index`,
+    })),
     outdir,
     bundle: true,
     format: 'esm',
@@ -84,7 +97,14 @@ export async function startFixture(): Promise<Fixture> {
         .filter(Boolean)
         .map((line) => JSON.parse(line) as RecordLine),
     startRunner(options = {}) {
-      const runner = startLambdaRunner({ serverlessYml: FIXTURE_YML, distDir, sqs, quiet: true, env: { RECORD_FILE: recordFile }, ...options });
+      const runner = startLambdaRunner({
+        serverlessYml: FIXTURE_YML,
+        distDir,
+        sqs,
+        quiet: true,
+        env: { RECORD_FILE: recordFile },
+        ...options,
+      });
       runners.push(runner);
       return runner;
     },
@@ -106,7 +126,12 @@ export async function startFixture(): Promise<Fixture> {
     },
     async drain(queue) {
       const out = await sqs.client.send(
-        new ReceiveMessageCommand({ QueueUrl: url(queue), MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['All'] }),
+        new ReceiveMessageCommand({
+          QueueUrl: url(queue),
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 0,
+          MessageSystemAttributeNames: ['All'],
+        }),
       );
       return out.Messages ?? [];
     },
@@ -119,7 +144,11 @@ export async function startFixture(): Promise<Fixture> {
 }
 
 /** Polls `probe` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

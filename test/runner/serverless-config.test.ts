@@ -16,7 +16,10 @@ import { FIXTURE_YML } from './harness.ts';
 const dir = mkdtempSync(join(tmpdir(), 'serverless-config-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function load(yaml: string, options: Parameters<typeof loadServerlessConfig>[0] = {}): ReturnType<typeof loadServerlessConfig> {
+function load(
+  yaml: string,
+  options: Parameters<typeof loadServerlessConfig>[0] = {},
+): ReturnType<typeof loadServerlessConfig> {
   const path = join(dir, `${Math.random().toString(36).slice(2)}.yml`);
   writeFileSync(path, yaml);
   return loadServerlessConfig({ ...options, path });
@@ -25,7 +28,13 @@ function load(yaml: string, options: Parameters<typeof loadServerlessConfig>[0] 
 void describe('parseServerlessYaml', () => {
   void it('turns CloudFormation short-form tags into intrinsic objects', () => {
     const doc = parseServerlessYaml(
-      ['a: !Ref Queue', 'b: !GetAtt Queue.Arn', 'c: [!GetAtt [Q, Arn]]', "d: !Sub 'arn:${AWS::Region}:x'", "e: !Join [':', [a, !Ref B]]"].join('\n'),
+      [
+        'a: !Ref Queue',
+        'b: !GetAtt Queue.Arn',
+        'c: [!GetAtt [Q, Arn]]',
+        "d: !Sub 'arn:${AWS::Region}:x'",
+        "e: !Join [':', [a, !Ref B]]",
+      ].join('\n'),
     );
     assert.deepEqual(doc, {
       a: { Ref: 'Queue' },
@@ -77,13 +86,23 @@ void describe('loadServerlessConfig', () => {
       CFN: { 'Fn::Sub': 'arn:${AWS::Partition}:svc' },
     });
     assert.deepEqual(config.queues, [
-      { logicalId: 'Q', queueName: 'svc-dev-q', fifo: false, redrive: { deadLetterLogicalId: 'D', maxReceiveCount: 4 } },
+      {
+        logicalId: 'Q',
+        queueName: 'svc-dev-q',
+        fifo: false,
+        redrive: { deadLetterLogicalId: 'D', maxReceiveCount: 4 },
+      },
       { logicalId: 'D', queueName: 'd', fifo: false },
     ]);
   });
 
   void it('lets options win over fallbacks', () => {
-    const config = load(base, { stage: 'prod', region: 'us-west-2', params: { p: 'given' }, env: { SLS_CONFIG_TEST_VAR: 'set' } });
+    const config = load(base, {
+      stage: 'prod',
+      region: 'us-west-2',
+      params: { p: 'given' },
+      env: { SLS_CONFIG_TEST_VAR: 'set' },
+    });
     assert.equal(config.stage, 'prod');
     assert.equal(config.region, 'us-west-2');
     assert.equal(config.queues[0]?.queueName, 'svc-prod-q');
@@ -93,11 +112,14 @@ void describe('loadServerlessConfig', () => {
   });
 
   void it('names a variable it cannot resolve', () => {
-    assert.throws(() => load('service: ${self:nope}\nprovider: { name: aws }'), (error: unknown) => {
-      assert.ok(error instanceof ServerlessConfigError);
-      assert.match(error.message, /self:nope/);
-      return true;
-    });
+    assert.throws(
+      () => load('service: ${self:nope}\nprovider: { name: aws }'),
+      (error: unknown) => {
+        assert.ok(error instanceof ServerlessConfigError);
+        assert.match(error.message, /self:nope/);
+        return true;
+      },
+    );
   });
 
   void it('exposes functions with merged environment, timeout, concurrency and SQS mappings (fixture)', () => {
@@ -109,22 +131,38 @@ void describe('loadServerlessConfig', () => {
     assert.equal(slow.memorySize, 256);
     assert.equal(slow.reservedConcurrency, 2);
     assert.deepEqual(slow.sqsEvents, [
-      { queueLogicalId: 'SlowQueue', batchSize: 1, maximumBatchingWindowSeconds: 0, reportBatchItemFailures: true, enabled: true },
+      {
+        queueLogicalId: 'SlowQueue',
+        batchSize: 1,
+        maximumBatchingWindowSeconds: 0,
+        reportBatchItemFailures: true,
+        enabled: true,
+      },
     ]);
     const envA = config.functions.find((fn) => fn.name === 'env-a')!;
     assert.deepEqual(envA.environment.QUEUE_URL_NEXT, { Ref: 'EnvBQueue' });
     assert.equal(envA.environment.SHARED, 'shared-test');
     assert.deepEqual(
-      resolveEnvironment({ U: { Ref: 'Q' }, A: { 'Fn::GetAtt': ['Q', 'Arn'] }, N: 3 }, { queueUrls: { Q: 'http://q' }, queueArns: { Q: 'arn:q' } }),
+      resolveEnvironment(
+        { U: { Ref: 'Q' }, A: { 'Fn::GetAtt': ['Q', 'Arn'] }, N: 3 },
+        { queueUrls: { Q: 'http://q' }, queueArns: { Q: 'arn:q' } },
+      ),
       { U: 'http://q', A: 'arn:q', N: '3' },
     );
-    assert.throws(() => resolveEnvironment({ X: { Ref: 'Missing' } }, { queueUrls: {}, queueArns: {} }), ServerlessConfigError);
+    assert.throws(
+      () => resolveEnvironment({ X: { Ref: 'Missing' } }, { queueUrls: {}, queueArns: {} }),
+      ServerlessConfigError,
+    );
   });
 
   void it('reads the project serverless.yml: four functions, each on its own queue with ReportBatchItemFailures', () => {
     const config = loadServerlessConfig({ stage: 'dev' });
     assert.deepEqual(
-      config.functions.map((fn) => [fn.name, fn.sqsEvents[0]?.queueLogicalId, fn.sqsEvents[0]?.reportBatchItemFailures]),
+      config.functions.map((fn) => [
+        fn.name,
+        fn.sqsEvents[0]?.queueLogicalId,
+        fn.sqsEvents[0]?.reportBatchItemFailures,
+      ]),
       [
         ['halt', 'HaltQueue', true],
         ['apply-config', 'ApplyConfigQueue', true],
@@ -149,11 +187,19 @@ void describe('judgeBatchResponse (Lambda ReportBatchItemFailures rules)', () =>
     });
   });
   void it('fails the whole batch on an invalid identifier or shape', () => {
-    for (const response of [{ batchItemFailures: [{ itemIdentifier: 'zz' }] }, { batchItemFailures: [{ itemIdentifier: '' }] }, { batchItemFailures: [{ id: 'm1' }] }, { batchItemFailures: 'm1' }, 42]) {
+    for (const response of [
+      { batchItemFailures: [{ itemIdentifier: 'zz' }] },
+      { batchItemFailures: [{ itemIdentifier: '' }] },
+      { batchItemFailures: [{ id: 'm1' }] },
+      { batchItemFailures: 'm1' },
+      42,
+    ]) {
       assert.equal(judgeBatchResponse(response, ids, true).outcome, 'invalid-response', JSON.stringify(response));
     }
   });
   void it('ignores the response when the mapping does not report batch item failures', () => {
-    assert.deepEqual(judgeBatchResponse({ batchItemFailures: [{ itemIdentifier: 'm1' }] }, ids, false), { outcome: 'success' });
+    assert.deepEqual(judgeBatchResponse({ batchItemFailures: [{ itemIdentifier: 'm1' }] }, ids, false), {
+      outcome: 'success',
+    });
   });
 });

@@ -64,7 +64,8 @@ async function launch(node: Omit<RedisNode, 'process' | 'log'>, timeoutMs = 10_0
   proc.stderr?.on('data', (d: Buffer) => log.push(d.toString()));
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
-    if (exited(proc)) throw new RedisProcessError(`redis-server ${node.host}:${node.port} exited: ${log.join('').slice(-800)}`);
+    if (exited(proc))
+      throw new RedisProcessError(`redis-server ${node.host}:${node.port} exited: ${log.join('').slice(-800)}`);
     if (await answersPing(node.host, node.port)) return { ...node, process: proc, log };
     await sleep(50);
   }
@@ -85,7 +86,8 @@ export interface StartOptions {
 export async function startRedis(options: StartOptions = {}): Promise<RedisNode> {
   const dir = await mkdtemp(join(tmpdir(), 'write-probe-redis-'));
   dirs.push(dir);
-  const extraConfig = (host: string): string[] => (typeof options.config === 'function' ? options.config(host) : (options.config ?? []));
+  const extraConfig = (host: string): string[] =>
+    typeof options.config === 'function' ? options.config(host) : (options.config ?? []);
   let lastError: unknown;
   for (let attempt = 0; attempt < 10; attempt++) {
     const host = options.host ?? randomLoopbackIp();
@@ -93,7 +95,16 @@ export async function startRedis(options: StartOptions = {}): Promise<RedisNode>
     const confPath = join(dir, options.sentinel ? 'sentinel.conf' : 'redis.conf');
     // bind-source-addr (Redis 7): replication, cluster-bus and Sentinel connections leave from the node's own IP,
     // not 127.0.0.1, so every peer sees the address the node announces.
-    const lines = [`bind ${host}`, `bind-source-addr ${host}`, `port ${port}`, `dir ${dir}`, 'logfile ""', 'protected-mode no', 'save ""', ...extraConfig(host)];
+    const lines = [
+      `bind ${host}`,
+      `bind-source-addr ${host}`,
+      `port ${port}`,
+      `dir ${dir}`,
+      'logfile ""',
+      'protected-mode no',
+      'save ""',
+      ...extraConfig(host),
+    ];
     await writeFile(confPath, lines.join('\n') + '\n');
     try {
       return await launch({ host, port, dir, confPath, sentinel: options.sentinel ?? false });

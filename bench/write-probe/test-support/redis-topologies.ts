@@ -23,12 +23,26 @@ export async function waitFor(what: string, timeoutMs: number, check: () => Prom
     }
     await sleep(100);
   }
-  throw new TopologyError(`${what}: not within ${timeoutMs} ms${lastError instanceof Error ? ` (last error: ${lastError.message})` : ''}`);
+  throw new TopologyError(
+    `${what}: not within ${timeoutMs} ms${lastError instanceof Error ? ` (last error: ${lastError.message})` : ''}`,
+  );
 }
 
 /** Runs one command on a node through a short-lived connection. */
-export async function command(node: { host: string; port: number }, password: string, ...args: Array<string | number>): Promise<unknown> {
-  const client = new Redis({ host: node.host, port: node.port, password, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, commandTimeout: 3000 });
+export async function command(
+  node: { host: string; port: number },
+  password: string,
+  ...args: Array<string | number>
+): Promise<unknown> {
+  const client = new Redis({
+    host: node.host,
+    port: node.port,
+    password,
+    lazyConnect: true,
+    retryStrategy: () => null,
+    maxRetriesPerRequest: 0,
+    commandTimeout: 3000,
+  });
   try {
     await client.connect();
     return await client.call(String(args[0]), ...args.slice(1).map(String));
@@ -69,12 +83,16 @@ export async function startCluster(password: string): Promise<ClusterShard[]> {
     [5461, 10922],
     [10923, 16383],
   ] as const;
-  await Promise.all(ranges.map(([start, end], i) => command(nodes[i]!, password, 'CLUSTER', 'ADDSLOTSRANGE', start, end)));
+  await Promise.all(
+    ranges.map(([start, end], i) => command(nodes[i]!, password, 'CLUSTER', 'ADDSLOTSRANGE', start, end)),
+  );
   await waitFor('every node knows all 6 nodes', 20_000, async () => {
     const views = await Promise.all(nodes.map((n) => command(n, password, 'CLUSTER', 'NODES')));
     return views.every((v) => String(v).trim().split('\n').length === 6 && !String(v).includes('handshake'));
   });
-  const ids = await Promise.all(nodes.slice(0, 3).map(async (m) => String(await command(m, password, 'CLUSTER', 'MYID'))));
+  const ids = await Promise.all(
+    nodes.slice(0, 3).map(async (m) => String(await command(m, password, 'CLUSTER', 'MYID'))),
+  );
   for (let i = 0; i < 3; i++) await command(nodes[i + 3]!, password, 'CLUSTER', 'REPLICATE', ids[i]!);
   const shards = ranges.map(([start, end], i) => ({ master: nodes[i]!, replica: nodes[i + 3]!, start, end }));
   await waitForHealthyCluster(shards, password);
@@ -82,8 +100,14 @@ export async function startCluster(password: string): Promise<ClusterShard[]> {
 }
 
 /** Every node says cluster_state:ok, sees 3 masters and 3 replicas, and every replica's link is up. */
-export async function waitForHealthyCluster(shards: ClusterShard[], password: string, timeoutMs = 30_000): Promise<void> {
-  const live = shards.flatMap((s) => [s.master, s.replica]).filter((n) => n.process.exitCode === null && n.process.signalCode === null);
+export async function waitForHealthyCluster(
+  shards: ClusterShard[],
+  password: string,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const live = shards
+    .flatMap((s) => [s.master, s.replica])
+    .filter((n) => n.process.exitCode === null && n.process.signalCode === null);
   await waitFor('cluster healthy', timeoutMs, async () => {
     for (const node of live) {
       if (!String(await command(node, password, 'CLUSTER', 'INFO')).includes('cluster_state:ok')) return false;
@@ -91,8 +115,14 @@ export async function waitForHealthyCluster(shards: ClusterShard[], password: st
       if (replication.includes('role:slave') && !replication.includes('master_link_status:up')) return false;
     }
     const view = String(await command(live[0]!, password, 'CLUSTER', 'NODES'));
-    const flags = view.trim().split('\n').map((line) => line.split(' ')[2] ?? '');
-    return flags.filter((f) => f.includes('master') && !f.includes('fail')).length === 3 && flags.filter((f) => f.includes('slave')).length >= live.length - 3;
+    const flags = view
+      .trim()
+      .split('\n')
+      .map((line) => line.split(' ')[2] ?? '');
+    return (
+      flags.filter((f) => f.includes('master') && !f.includes('fail')).length === 3 &&
+      flags.filter((f) => f.includes('slave')).length >= live.length - 3
+    );
   });
 }
 
@@ -109,10 +139,16 @@ export async function startSentinelGroup(password: string, sentinelPassword: str
   const dataConfig = [`requirepass ${password}`, `masterauth ${password}`];
   const primary = await startRedis({ config: dataConfig });
   const replicas = await Promise.all(
-    [0, 1].map(async () => startRedis({ config: (host) => [...dataConfig, `replica-announce-ip ${host}`, `replicaof ${primary.host} ${primary.port}`] })),
+    [0, 1].map(async () =>
+      startRedis({
+        config: (host) => [...dataConfig, `replica-announce-ip ${host}`, `replicaof ${primary.host} ${primary.port}`],
+      }),
+    ),
   );
   await waitFor('replicas in sync', 20_000, async () =>
-    (await Promise.all(replicas.map((r) => command(r, password, 'INFO', 'replication')))).every((info) => String(info).includes('master_link_status:up')),
+    (await Promise.all(replicas.map((r) => command(r, password, 'INFO', 'replication')))).every((info) =>
+      String(info).includes('master_link_status:up'),
+    ),
   );
   const sentinelConfig = (host: string): string[] => [
     `sentinel announce-ip ${host}`,
@@ -122,7 +158,9 @@ export async function startSentinelGroup(password: string, sentinelPassword: str
     `sentinel down-after-milliseconds ${masterName} 2000`,
     `sentinel failover-timeout ${masterName} 5000`,
   ];
-  const sentinels = await Promise.all([0, 1, 2].map(async () => startRedis({ sentinel: true, config: sentinelConfig })));
+  const sentinels = await Promise.all(
+    [0, 1, 2].map(async () => startRedis({ sentinel: true, config: sentinelConfig })),
+  );
   await waitFor('every Sentinel knows both replicas and the other Sentinels', 30_000, async () => {
     for (const s of sentinels) {
       const known = (await command(s, sentinelPassword, 'SENTINEL', 'REPLICAS', masterName)) as unknown[];
@@ -136,6 +174,12 @@ export async function startSentinelGroup(password: string, sentinelPassword: str
 
 /** The primary address the Sentinels currently agree on. */
 export async function sentinelPrimary(group: SentinelGroup, sentinelPassword: string): Promise<string> {
-  const addr = (await command(group.sentinels[0]!, sentinelPassword, 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', group.masterName)) as string[];
+  const addr = (await command(
+    group.sentinels[0]!,
+    sentinelPassword,
+    'SENTINEL',
+    'GET-MASTER-ADDR-BY-NAME',
+    group.masterName,
+  )) as string[];
   return `${addr[0]}:${addr[1]}`;
 }

@@ -33,7 +33,14 @@ export interface Controllers {
 export async function applyDefaultRedisVersions(kc: KubeConfig): Promise<void> {
   const { custom } = makeApis(kc);
   for (const body of defaultRedisVersions()) {
-    await createIfAbsent(() => custom.createClusterCustomObject({ group: CATALOG_GROUP, version: CATALOG_VERSION, plural: REDIS_VERSION_PLURAL, body }));
+    await createIfAbsent(() =>
+      custom.createClusterCustomObject({
+        group: CATALOG_GROUP,
+        version: CATALOG_VERSION,
+        plural: REDIS_VERSION_PLURAL,
+        body,
+      }),
+    );
   }
 }
 

@@ -39,7 +39,14 @@ function builtin(s: BuiltinSpec): ResourceType {
 }
 
 export const BUILTIN_TYPES: ResourceType[] = [
-  builtin({ kind: 'Namespace', plural: 'namespaces', namespaced: false, shortNames: ['ns'], subresources: ['status'], statusSubresource: true }),
+  builtin({
+    kind: 'Namespace',
+    plural: 'namespaces',
+    namespaced: false,
+    shortNames: ['ns'],
+    subresources: ['status'],
+    statusSubresource: true,
+  }),
   builtin({
     kind: 'Pod',
     plural: 'pods',
@@ -50,7 +57,14 @@ export const BUILTIN_TYPES: ResourceType[] = [
   }),
   builtin({ kind: 'Secret', plural: 'secrets' }),
   builtin({ kind: 'ConfigMap', plural: 'configmaps', shortNames: ['cm'] }),
-  builtin({ kind: 'Service', plural: 'services', shortNames: ['svc'], categories: ['all'], subresources: ['status'], statusSubresource: true }),
+  builtin({
+    kind: 'Service',
+    plural: 'services',
+    shortNames: ['svc'],
+    categories: ['all'],
+    subresources: ['status'],
+    statusSubresource: true,
+  }),
   builtin({ kind: 'Event', plural: 'events', shortNames: ['ev'] }),
   // serviceaccounts/token is the TokenRequest subresource (service-account-tokens.ts).
   builtin({ kind: 'ServiceAccount', plural: 'serviceaccounts', shortNames: ['sa'], subresources: ['token'] }),

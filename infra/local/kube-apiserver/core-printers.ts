@@ -45,21 +45,42 @@ function podCells(o: KubeObject): unknown[] {
 function servicePorts(spec: Obj): string {
   const ports = (spec.ports as Obj[] | undefined) ?? [];
   if (ports.length === 0) return '<none>';
-  return ports.map((p) => `${p.port as number}${p.nodePort ? `:${p.nodePort as number}` : ''}/${(p.protocol as string | undefined) ?? 'TCP'}`).join(',');
+  return ports
+    .map(
+      (p) =>
+        `${p.port as number}${p.nodePort ? `:${p.nodePort as number}` : ''}/${(p.protocol as string | undefined) ?? 'TCP'}`,
+    )
+    .join(',');
 }
 
 /** RoleBinding/ClusterRoleBinding: ROLE, AGE, and with -o wide USERS, GROUPS, SERVICEACCOUNTS. */
 const bindingPrinter: Printer = {
-  columns: [col('Role'), col('Age'), col('Users', 'string', 1), col('Groups', 'string', 1), col('ServiceAccounts', 'string', 1)],
+  columns: [
+    col('Role'),
+    col('Age'),
+    col('Users', 'string', 1),
+    col('Groups', 'string', 1),
+    col('ServiceAccounts', 'string', 1),
+  ],
   cells: (o) => {
     const ref = (o.roleRef ?? {}) as Obj;
     const subjects = (o.subjects as Obj[] | undefined) ?? [];
     const of = (kind: string) =>
       subjects
         .filter((s) => s.kind === kind)
-        .map((s) => (kind === 'ServiceAccount' ? `${(s.namespace as string | undefined) ?? ''}/${s.name as string}` : (s.name as string)))
+        .map((s) =>
+          kind === 'ServiceAccount'
+            ? `${(s.namespace as string | undefined) ?? ''}/${s.name as string}`
+            : (s.name as string),
+        )
         .join(', ');
-    return [`${ref.kind as string}/${ref.name as string}`, age(o.metadata.creationTimestamp), of('User'), of('Group'), of('ServiceAccount')];
+    return [
+      `${ref.kind as string}/${ref.name as string}`,
+      age(o.metadata.creationTimestamp),
+      of('User'),
+      of('Group'),
+      of('ServiceAccount'),
+    ];
   },
 };
 
@@ -71,7 +92,16 @@ const PRINTERS: Record<string, Printer> = {
   'rbac.authorization.k8s.io/RoleBinding': bindingPrinter,
   'rbac.authorization.k8s.io/ClusterRoleBinding': bindingPrinter,
   '/Pod': {
-    columns: [col('Ready'), col('Status'), col('Restarts', 'string'), col('Age'), col('IP', 'string', 1), col('Node', 'string', 1), col('Nominated Node', 'string', 1), col('Readiness Gates', 'string', 1)],
+    columns: [
+      col('Ready'),
+      col('Status'),
+      col('Restarts', 'string'),
+      col('Age'),
+      col('IP', 'string', 1),
+      col('Node', 'string', 1),
+      col('Nominated Node', 'string', 1),
+      col('Readiness Gates', 'string', 1),
+    ],
     cells: podCells,
   },
   '/Namespace': {
@@ -80,18 +110,42 @@ const PRINTERS: Record<string, Printer> = {
   },
   '/Secret': {
     columns: [col('Type'), col('Data', 'string'), col('Age')],
-    cells: (o) => [o.type ?? 'Opaque', Object.keys((o.data as Obj | undefined) ?? {}).length, age(o.metadata.creationTimestamp)],
+    cells: (o) => [
+      o.type ?? 'Opaque',
+      Object.keys((o.data as Obj | undefined) ?? {}).length,
+      age(o.metadata.creationTimestamp),
+    ],
   },
   '/ConfigMap': {
     columns: [col('Data', 'string'), col('Age')],
-    cells: (o) => [Object.keys((o.data as Obj | undefined) ?? {}).length + Object.keys((o.binaryData as Obj | undefined) ?? {}).length, age(o.metadata.creationTimestamp)],
+    cells: (o) => [
+      Object.keys((o.data as Obj | undefined) ?? {}).length +
+        Object.keys((o.binaryData as Obj | undefined) ?? {}).length,
+      age(o.metadata.creationTimestamp),
+    ],
   },
   '/Service': {
-    columns: [col('Type'), col('Cluster-IP'), col('External-IP'), col('Port(s)'), col('Age'), col('Selector', 'string', 1)],
+    columns: [
+      col('Type'),
+      col('Cluster-IP'),
+      col('External-IP'),
+      col('Port(s)'),
+      col('Age'),
+      col('Selector', 'string', 1),
+    ],
     cells: (o) => {
       const spec = (o.spec ?? {}) as Obj;
-      const selector = Object.entries((spec.selector as Record<string, string> | undefined) ?? {}).map(([k, v]) => `${k}=${v}`);
-      return [spec.type ?? 'ClusterIP', spec.clusterIP ?? '<none>', '<none>', servicePorts(spec), age(o.metadata.creationTimestamp), selector.join(',') || '<none>'];
+      const selector = Object.entries((spec.selector as Record<string, string> | undefined) ?? {}).map(
+        ([k, v]) => `${k}=${v}`,
+      );
+      return [
+        spec.type ?? 'ClusterIP',
+        spec.clusterIP ?? '<none>',
+        '<none>',
+        servicePorts(spec),
+        age(o.metadata.creationTimestamp),
+        selector.join(',') || '<none>',
+      ];
     },
   },
   '/ServiceAccount': {

@@ -19,7 +19,14 @@ interface Crd {
   spec: {
     group: string;
     scope: 'Namespaced' | 'Cluster';
-    names: { kind: string; listKind?: string; plural: string; singular?: string; shortNames?: string[]; categories?: string[] };
+    names: {
+      kind: string;
+      listKind?: string;
+      plural: string;
+      singular?: string;
+      shortNames?: string[];
+      categories?: string[];
+    };
     versions: CrdVersion[];
   };
 }

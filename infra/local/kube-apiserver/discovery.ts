@@ -63,15 +63,45 @@ function resourceEntries(t: ResourceType): unknown[] {
   };
   const subs = t.subresources.map((sub) => {
     if (sub === 'eviction') {
-      return { name: `${t.plural}/eviction`, singularName: '', namespaced: t.namespaced, group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] };
+      return {
+        name: `${t.plural}/eviction`,
+        singularName: '',
+        namespaced: t.namespaced,
+        group: 'policy',
+        version: 'v1',
+        kind: 'Eviction',
+        verbs: ['create'],
+      };
     }
     if (sub === 'token') {
-      return { name: `${t.plural}/token`, singularName: '', namespaced: t.namespaced, group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] };
+      return {
+        name: `${t.plural}/token`,
+        singularName: '',
+        namespaced: t.namespaced,
+        group: 'authentication.k8s.io',
+        version: 'v1',
+        kind: 'TokenRequest',
+        verbs: ['create'],
+      };
     }
     if (sub === 'scale') {
-      return { name: `${t.plural}/scale`, singularName: '', namespaced: t.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] };
+      return {
+        name: `${t.plural}/scale`,
+        singularName: '',
+        namespaced: t.namespaced,
+        group: 'autoscaling',
+        version: 'v1',
+        kind: 'Scale',
+        verbs: ['get', 'patch', 'update'],
+      };
     }
-    return { name: `${t.plural}/${sub}`, singularName: '', namespaced: t.namespaced, kind: t.kind, verbs: ['get', 'patch', 'update'] };
+    return {
+      name: `${t.plural}/${sub}`,
+      singularName: '',
+      namespaced: t.namespaced,
+      kind: t.kind,
+      verbs: ['get', 'patch', 'update'],
+    };
   });
   return [main, ...subs];
 }

@@ -81,6 +81,11 @@ export class FaultInjector {
     } else if (f.errorRate && this.random() < f.errorRate) fail = true;
     if (!fail) return;
     const code = f.code ?? 500;
-    throw new ApiError(code, REASONS[code], `injected fault for ${verb}`, code === 429 ? { retryAfterSeconds: 1 } : undefined);
+    throw new ApiError(
+      code,
+      REASONS[code],
+      `injected fault for ${verb}`,
+      code === 429 ? { retryAfterSeconds: 1 } : undefined,
+    );
   }
 }

@@ -29,7 +29,12 @@ export function mediaType(header: string | undefined): string {
 /** Parses a JSON body; YAML too when the content type says so (kubectl sends JSON, SSA sends YAML or JSON). */
 export function parseBody(text: string, contentType: string): unknown {
   // Protobuf bodies are decoded by decodeBody (protobuf.ts) before reaching here, for the kinds it knows.
-  if (contentType.includes('protobuf')) throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+  if (contentType.includes('protobuf'))
+    throw new ApiError(
+      415,
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
+    );
   if (text.trim() === '') throw badRequest('the request body is empty');
   const yaml = contentType.includes('yaml');
   try {
@@ -55,7 +60,11 @@ export function sendError(res: ServerResponse, err: ApiError): void {
   const headers: Record<string, string> = {};
   if (err.details?.retryAfterSeconds) headers['Retry-After'] = String(err.details.retryAfterSeconds);
   const text = JSON.stringify(err.toStatus());
-  res.writeHead(err.code, { ...headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(err.code, {
+    ...headers,
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -64,7 +73,11 @@ export function wantsTable(accept: string | undefined): boolean {
   if (!accept) return false;
   return accept.split(',').some((part) => {
     const params = part.split(';').map((p) => p.trim());
-    return params.includes('as=Table') && params.includes('g=meta.k8s.io') && (params.includes('v=v1') || params.includes('v=v1beta1'));
+    return (
+      params.includes('as=Table') &&
+      params.includes('g=meta.k8s.io') &&
+      (params.includes('v=v1') || params.includes('v=v1beta1'))
+    );
   });
 }
 
@@ -86,5 +99,7 @@ export function intParam(v: string | null, name: string): number | undefined {
  */
 export function resourceVersionParam(v: string | null): string {
   if (v === null || v === '' || /^\d+$/.test(v)) return v ?? '';
-  throw badRequest(`resourceVersion: Invalid value: ${JSON.stringify(v)}: strconv.ParseUint: parsing ${JSON.stringify(v)}: invalid syntax`);
+  throw badRequest(
+    `resourceVersion: Invalid value: ${JSON.stringify(v)}: strconv.ParseUint: parsing ${JSON.stringify(v)}: invalid syntax`,
+  );
 }

@@ -128,7 +128,11 @@ async function setUpAuth(opts: KubeApiServerOptions, store: ObjectStore, registr
     const id = typeof admin === 'string' ? { username: admin } : admin;
     tokens[adminToken] = { username: id.username, groups: [...(id.groups ?? []), MASTERS_GROUP] };
   }
-  const saTokens = new ServiceAccountTokens(store, registry, Buffer.from(await secretFor(opts.stateDir, 'sa-signing-key'), 'utf8'));
+  const saTokens = new ServiceAccountTokens(
+    store,
+    registry,
+    Buffer.from(await secretFor(opts.stateDir, 'sa-signing-key'), 'utf8'),
+  );
   const authenticate = unionAuthenticator([staticTokens(tokens), (token) => saTokens.authenticate(token)]);
   const authorizer = opts.rbac ? new RbacAuthorizer(store).authorize : (opts.authorizer ?? allowAll);
   return { adminToken, authenticate, authorizer, saTokens };
@@ -147,7 +151,11 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
   new Lifecycle(ops, onError);
   seedObjects(ops);
   const writer = opts.stateDir ? new SnapshotWriter(opts.stateDir, store, onError) : undefined;
-  const tls = await loadOrCreateTls(opts.stateDir, ['127.0.0.1', 'localhost', ...(host !== '127.0.0.1' && host !== 'localhost' ? [host] : [])]);
+  const tls = await loadOrCreateTls(opts.stateDir, [
+    '127.0.0.1',
+    'localhost',
+    ...(host !== '127.0.0.1' && host !== 'localhost' ? [host] : []),
+  ]);
   const faults = new FaultInjector();
   const server = createServer(
     { cert: tls.certPem, key: tls.keyPem, keepAlive: true },

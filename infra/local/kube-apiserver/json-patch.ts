@@ -71,7 +71,8 @@ function get(doc: Json, path: string, op: string): unknown {
   if (tokens.length === 0) return doc;
   const [c, k] = locate(doc, tokens, op, path);
   const v = Array.isArray(c) ? c[arrayIndex(c, k, false, op, path)] : c[k];
-  if (v === undefined) throw unprocessable(`${op} operation does not apply: doc is missing path: "${path}": missing value`);
+  if (v === undefined)
+    throw unprocessable(`${op} operation does not apply: doc is missing path: "${path}": missing value`);
   return v;
 }
 

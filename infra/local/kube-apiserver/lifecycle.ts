@@ -104,7 +104,14 @@ export class Lifecycle {
     if (kept.length === refs.length) return;
     this.ignoreNotFound(() => {
       if (kept.length > 0) {
-        this.ops.update(t, ref.namespace, ref.name, { ...obj, metadata: { ...obj.metadata, ownerReferences: kept } }, {}, false);
+        this.ops.update(
+          t,
+          ref.namespace,
+          ref.name,
+          { ...obj, metadata: { ...obj.metadata, ownerReferences: kept } },
+          {},
+          false,
+        );
       } else {
         this.ops.delete(t, ref.namespace, ref.name, { propagationPolicy: 'Background' });
       }
@@ -127,7 +134,8 @@ export class Lifecycle {
       const t = this.ops.registry.forStorage(storageKey);
       if (!t?.namespaced) continue;
       for (const obj of this.ops.store.list(storageKey, name)) {
-        if (!obj.metadata.deletionTimestamp) this.ignoreNotFound(() => this.ops.delete(t, name, obj.metadata.name!, {}));
+        if (!obj.metadata.deletionTimestamp)
+          this.ignoreNotFound(() => this.ops.delete(t, name, obj.metadata.name!, {}));
       }
     }
     if (this.ops.store.countInNamespace(name) === 0 && (ns.metadata.finalizers ?? []).length === 0) {

@@ -33,12 +33,18 @@ const EXPIRED_CONTINUE =
   'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';
 
 function encodeContinue(token: ContinueToken): string {
-  return Buffer.from(JSON.stringify({ v: 3, rv: token.rv, ns: token.namespace, name: token.name })).toString('base64url');
+  return Buffer.from(JSON.stringify({ v: 3, rv: token.rv, ns: token.namespace, name: token.name })).toString(
+    'base64url',
+  );
 }
 
 function decodeContinue(token: string): ContinueToken {
   try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { rv?: unknown; ns?: unknown; name?: unknown };
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
+      rv?: unknown;
+      ns?: unknown;
+      name?: unknown;
+    };
     if (Number.isSafeInteger(parsed.rv) && typeof parsed.ns === 'string' && typeof parsed.name === 'string') {
       return { rv: parsed.rv as number, namespace: parsed.ns, name: parsed.name };
     }
@@ -58,7 +64,11 @@ function isAfter(o: KubeObject, start: ContinueToken): boolean {
 }
 
 /** The objects a page is cut from, and the resourceVersion of that snapshot. */
-function snapshotFor(store: ObjectStore, lq: ListQuery, token: ContinueToken | undefined): { rv: number; items: KubeObject[] } {
+function snapshotFor(
+  store: ObjectStore,
+  lq: ListQuery,
+  token: ContinueToken | undefined,
+): { rv: number; items: KubeObject[] } {
   if (!token) return { rv: store.resourceVersion, items: store.list(lq.storageKey, lq.namespace) };
   const items = store.listAt(lq.storageKey, lq.namespace, token.rv);
   if (!items) throw new ApiError(410, 'Expired', EXPIRED_CONTINUE);
@@ -68,7 +78,8 @@ function snapshotFor(store: ObjectStore, lq: ListQuery, token: ContinueToken | u
 export function listPage(store: ObjectStore, lq: ListQuery, q: URLSearchParams): ListPage {
   const continueParam = q.get('continue');
   const rvParam = resourceVersionParam(q.get('resourceVersion'));
-  if (continueParam && rvParam && rvParam !== '0') throw badRequest('specifying resource version is not allowed when using continue');
+  if (continueParam && rvParam && rvParam !== '0')
+    throw badRequest('specifying resource version is not allowed when using continue');
   const token = continueParam ? decodeContinue(continueParam) : undefined;
   // resourceVersion=0 is served by the watch cache, which does not page: limit is ignored (the whole list comes back).
   const limit = !token && rvParam === '0' ? undefined : intParam(q.get('limit'), 'limit');

@@ -27,9 +27,25 @@ const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBi
 const PATH_SEGMENT_OK = (name: string): boolean => name !== '.' && name !== '..' && !/[/%]/.test(name);
 
 export function validateName(t: ResourceType, name: string | undefined): ValidationCause[] {
-  if (!name) return [{ field: 'metadata.name', message: 'Required value: name or generateName is required', reason: 'FieldValueRequired' }];
+  if (!name)
+    return [
+      {
+        field: 'metadata.name',
+        message: 'Required value: name or generateName is required',
+        reason: 'FieldValueRequired',
+      },
+    ];
   // RBAC objects only need to be valid path segments (names like `system:controller:x` are common).
-  if (RBAC_KINDS.has(t.kind)) return PATH_SEGMENT_OK(name) ? [] : [{ field: 'metadata.name', message: `Invalid value: "${name}": may not be '.' or '..' and may not contain '/' or '%'`, reason: 'FieldValueInvalid' }];
+  if (RBAC_KINDS.has(t.kind))
+    return PATH_SEGMENT_OK(name)
+      ? []
+      : [
+          {
+            field: 'metadata.name',
+            message: `Invalid value: "${name}": may not be '.' or '..' and may not contain '/' or '%'`,
+            reason: 'FieldValueInvalid',
+          },
+        ];
   // Namespaces, services and pods' hostnames are DNS labels; the rest DNS subdomains.
   const label = t.kind === 'Namespace' || t.kind === 'Service';
   const ok = label ? LABEL_NAME_RE.test(name) && name.length <= 63 : NAME_RE.test(name) && name.length <= 253;
@@ -79,7 +95,9 @@ function podRules(obj: KubeObject, isCreate: boolean): ValidationCause[] {
     return [{ field: 'spec.containers', message: 'Required value', reason: 'FieldValueRequired' }];
   }
   return containers.flatMap((c: Obj, i) =>
-    typeof c.name === 'string' && c.name ? [] : [{ field: `spec.containers[${i}].name`, message: 'Required value', reason: 'FieldValueRequired' }],
+    typeof c.name === 'string' && c.name
+      ? []
+      : [{ field: `spec.containers[${i}].name`, message: 'Required value', reason: 'FieldValueRequired' }],
   );
 }
 

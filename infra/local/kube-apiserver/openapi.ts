@@ -17,7 +17,10 @@ export function openApiV3Root(registry: Registry): unknown {
   for (const [group, versions] of registry.groupVersions()) {
     for (const version of versions) {
       const p = gvPath(group, version);
-      const hash = createHash('sha256').update(JSON.stringify(openApiV3GroupVersion(registry, group, version))).digest('hex').slice(0, 32);
+      const hash = createHash('sha256')
+        .update(JSON.stringify(openApiV3GroupVersion(registry, group, version)))
+        .digest('hex')
+        .slice(0, 32);
       paths[p] = { serverRelativeURL: `/openapi/v3/${p}?hash=${hash}` };
     }
   }
@@ -35,7 +38,12 @@ export function openApiV3GroupVersion(registry: Registry, group: string, version
     paths[base] = {
       patch: {
         operationId: `patch${t.kind}`,
-        parameters: [QUERY('dryRun'), QUERY('fieldManager'), QUERY('fieldValidation'), { name: 'force', in: 'query', schema: { type: 'boolean' } }],
+        parameters: [
+          QUERY('dryRun'),
+          QUERY('fieldManager'),
+          QUERY('fieldValidation'),
+          { name: 'force', in: 'query', schema: { type: 'boolean' } },
+        ],
         responses: { '200': { description: 'OK' } },
         'x-kubernetes-action': 'patch',
         'x-kubernetes-group-version-kind': { group, version, kind: t.kind },

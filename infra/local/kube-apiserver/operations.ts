@@ -5,10 +5,28 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sameJson } from './canonical-json.ts';
-import { ApiError, alreadyExists, badRequest, conflict, forbidden, invalid, namespaceNotFound, notFound, unprocessable } from './errors.ts';
+import {
+  ApiError,
+  alreadyExists,
+  badRequest,
+  conflict,
+  forbidden,
+  invalid,
+  namespaceNotFound,
+  notFound,
+  unprocessable,
+} from './errors.ts';
 import { metadataLabelAndAnnotationRules } from './metadata-validation.ts';
 import { deletionGrace, isBuiltinKind, markedForDeletion, repeatedDeletion } from './graceful-deletion.ts';
-import { applyKindRules, generateName, metadataUpdateRules, nowIso, returnsDeletedObject, specPart, validateName } from './object-rules.ts';
+import {
+  applyKindRules,
+  generateName,
+  metadataUpdateRules,
+  nowIso,
+  returnsDeletedObject,
+  specPart,
+  validateName,
+} from './object-rules.ts';
 import type { Registry } from './registry.ts';
 import type { ObjectStore } from './store.ts';
 import { type KubeObject, type ResourceType, apiVersionOf } from './types.ts';
@@ -65,7 +83,8 @@ function initServerFields(t: ResourceType, obj: KubeObject): void {
   obj.apiVersion = apiVersionOf(t);
   obj.kind = t.kind;
   if (t.statusSubresource && t.isCustom) delete obj.status; // status is set only through /status
-  for (const k of ['uid', 'resourceVersion', 'deletionTimestamp', 'deletionGracePeriodSeconds'] as const) delete obj.metadata[k];
+  for (const k of ['uid', 'resourceVersion', 'deletionTimestamp', 'deletionGracePeriodSeconds'] as const)
+    delete obj.metadata[k];
   Object.assign(obj.metadata, { uid: randomUUID(), creationTimestamp: nowIso() });
   // Built-in kinds without a spec/status split (Secret, ConfigMap...) have no generation on a real server.
   if (tracksGeneration(t)) obj.metadata.generation = 1;
@@ -73,22 +92,49 @@ function initServerFields(t: ResourceType, obj: KubeObject): void {
 }
 
 /** An update's resourceVersion, when it has one, must be the stored one (409). */
-function checkResourceVersion(t: ResourceType, name: string, rv: string | undefined, existing: KubeObject, required: boolean): void {
+function checkResourceVersion(
+  t: ResourceType,
+  name: string,
+  rv: string | undefined,
+  existing: KubeObject,
+  required: boolean,
+): void {
   if (rv === undefined || rv === '') {
     // Custom resources do not allow unconditional update (AllowUnconditionalUpdate=false), built-ins do.
     if (required && t.isCustom) {
-      throw invalid(t, name, [{ field: 'metadata.resourceVersion', message: 'Invalid value: 0x0: must be specified for an update', reason: 'FieldValueInvalid' }]);
+      throw invalid(t, name, [
+        {
+          field: 'metadata.resourceVersion',
+          message: 'Invalid value: 0x0: must be specified for an update',
+          reason: 'FieldValueInvalid',
+        },
+      ]);
     }
   } else if (rv !== existing.metadata.resourceVersion) throw conflict(t, name);
 }
 
 /** DeleteOptions.preconditions: a uid or resourceVersion other than the stored one is a 409. */
-function checkPreconditions(t: ResourceType, name: string, existing: KubeObject, pre: DeleteOptions['preconditions']): void {
+function checkPreconditions(
+  t: ResourceType,
+  name: string,
+  existing: KubeObject,
+  pre: DeleteOptions['preconditions'],
+): void {
   if (pre?.uid && pre.uid !== existing.metadata.uid) {
-    throw new ApiError(409, 'Conflict', `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${existing.metadata.uid}`, { name, kind: t.plural });
+    throw new ApiError(
+      409,
+      'Conflict',
+      `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${existing.metadata.uid}`,
+      { name, kind: t.plural },
+    );
   }
   if (pre?.resourceVersion && pre.resourceVersion !== existing.metadata.resourceVersion) {
-    throw new ApiError(409, 'Conflict', `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${existing.metadata.resourceVersion}`, { name, kind: t.plural });
+    throw new ApiError(
+      409,
+      'Conflict',
+      `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${existing.metadata.resourceVersion}`,
+      { name, kind: t.plural },
+    );
   }
 }
 
@@ -125,10 +171,13 @@ export class Operations {
     const nsObj = this.store.get(namespaceType(this.registry).storageKey, '', ns);
     if (!nsObj) throw namespaceNotFound(ns);
     if (name !== undefined && nsObj.metadata.deletionTimestamp) {
-      throw forbidden(`${t.plural} "${name}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`, {
-        name,
-        kind: t.plural,
-      });
+      throw forbidden(
+        `${t.plural} "${name}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`,
+        {
+          name,
+          kind: t.plural,
+        },
+      );
     }
   }
 
@@ -150,7 +199,9 @@ export class Operations {
     }
     const [group] = (body.apiVersion ?? '').includes('/') ? (body.apiVersion ?? '').split('/') : [''];
     if (body.apiVersion !== undefined && group !== t.group) {
-      throw badRequest(`the API version in the data (${body.apiVersion}) does not match the expected API version (${apiVersionOf(t)})`);
+      throw badRequest(
+        `the API version in the data (${body.apiVersion}) does not match the expected API version (${apiVersionOf(t)})`,
+      );
     }
   }
 
@@ -163,13 +214,21 @@ export class Operations {
     this.checkNamespace(t, ns, obj.metadata.name ?? '');
     initServerFields(t, obj);
     this.admit(t, obj);
-    if (this.store.get(t.storageKey, t.namespaced ? ns : '', obj.metadata.name!)) throw alreadyExists(t, obj.metadata.name!);
+    if (this.store.get(t.storageKey, t.namespaced ? ns : '', obj.metadata.name!))
+      throw alreadyExists(t, obj.metadata.name!);
     if (opts.dryRun) return obj;
     return present(t, this.store.commit(t.storageKey, obj, 'ADDED'));
   }
 
   /** PUT semantics; `requireResourceVersion` is false for patches (they are unconditional unless they carry one). */
-  update(t: ResourceType, ns: string, name: string, input: KubeObject, opts: WriteOptions = {}, requireResourceVersion = true): KubeObject {
+  update(
+    t: ResourceType,
+    ns: string,
+    name: string,
+    input: KubeObject,
+    opts: WriteOptions = {},
+    requireResourceVersion = true,
+  ): KubeObject {
     requireMetadata(input);
     this.checkTypeMeta(t, input);
     const existing = this.store.get(t.storageKey, t.namespaced ? ns : '', name);
@@ -183,7 +242,12 @@ export class Operations {
     return this.commitUpdate(t, existing, next, opts);
   }
 
-  private buildUpdate(t: ResourceType, existing: KubeObject, obj: KubeObject, subresource: string | undefined): KubeObject {
+  private buildUpdate(
+    t: ResourceType,
+    existing: KubeObject,
+    obj: KubeObject,
+    subresource: string | undefined,
+  ): KubeObject {
     let next: KubeObject;
     if (subresource === 'status') {
       next = { ...structuredClone(existing), status: obj.status };
@@ -212,12 +276,17 @@ export class Operations {
   }
 
   private commitUpdate(t: ResourceType, existing: KubeObject, next: KubeObject, opts: WriteOptions): KubeObject {
-    if (tracksGeneration(t) && specPart(next) !== specPart(existing)) next.metadata.generation = (existing.metadata.generation ?? 0) + 1;
+    if (tracksGeneration(t) && specPart(next) !== specPart(existing))
+      next.metadata.generation = (existing.metadata.generation ?? 0) + 1;
     next.metadata.resourceVersion = existing.metadata.resourceVersion;
     // A write that changes nothing is not persisted: no new resourceVersion, no watch event (like the real server).
     if (sameJson(next, existing)) return present(t, existing);
     if (opts.dryRun) return present(t, next);
-    if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0 && !this.awaitsKubelet(t, next)) {
+    if (
+      next.metadata.deletionTimestamp &&
+      (next.metadata.finalizers ?? []).length === 0 &&
+      !this.awaitsKubelet(t, next)
+    ) {
       return present(t, this.store.remove(t.storageKey, next));
     }
     return present(t, this.store.commit(t.storageKey, next, 'MODIFIED'));
@@ -225,11 +294,21 @@ export class Operations {
 
   /** A pod bound to a node is removed by its kubelet (delete with grace 0), not by finalizer removal. */
   private awaitsKubelet(t: ResourceType, obj: KubeObject): boolean {
-    return t.kind === 'Pod' && !t.isCustom && Boolean((obj.spec as { nodeName?: string } | undefined)?.nodeName) && (obj.metadata.deletionGracePeriodSeconds ?? 0) > 0;
+    return (
+      t.kind === 'Pod' &&
+      !t.isCustom &&
+      Boolean((obj.spec as { nodeName?: string } | undefined)?.nodeName) &&
+      (obj.metadata.deletionGracePeriodSeconds ?? 0) > 0
+    );
   }
 
   /** Returns the response body: the object while deletion is pending, else the deleted object or a Success Status. */
-  delete(t: ResourceType, ns: string, name: string, opts: DeleteOptions = {}): { body: KubeObject | Record<string, unknown>; pending: boolean } {
+  delete(
+    t: ResourceType,
+    ns: string,
+    name: string,
+    opts: DeleteOptions = {},
+  ): { body: KubeObject | Record<string, unknown>; pending: boolean } {
     const existing = this.store.get(t.storageKey, t.namespaced ? ns : '', name);
     if (!existing) throw notFound(t, name);
     checkPreconditions(t, name, existing, opts.preconditions);

@@ -48,7 +48,9 @@ export class SnapshotWriter {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.writing = this.writing.then(() => this.write()).catch((err: unknown) => this.onError(err, 'writing snapshot'));
+      this.writing = this.writing
+        .then(() => this.write())
+        .catch((err: unknown) => this.onError(err, 'writing snapshot'));
     }, this.debounceMs);
   }
 

@@ -155,7 +155,8 @@ export function decodeMessage(buf: Buffer, schema: MessageSchema): Record<string
       out[spec.name] = m;
       continue;
     }
-    if (spec.repeated && t === 'string' && f.wireType !== LEN) throw new ProtobufDecodeError(`field ${spec.name}: expected a string`);
+    if (spec.repeated && t === 'string' && f.wireType !== LEN)
+      throw new ProtobufDecodeError(`field ${spec.name}: expected a string`);
     const v = decodeValue(f, spec);
     if (spec.repeated) {
       const list = (out[spec.name] as unknown[] | undefined) ?? [];

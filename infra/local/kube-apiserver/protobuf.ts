@@ -61,13 +61,22 @@ const OBJECT_REFERENCE: MessageSchema = {
 
 const DELETE_OPTIONS: MessageSchema = {
   1: { name: 'gracePeriodSeconds', type: 'int', presence: true },
-  2: { name: 'preconditions', type: { 1: { ...str('uid'), presence: true }, 2: { ...str('resourceVersion'), presence: true } } },
+  2: {
+    name: 'preconditions',
+    type: { 1: { ...str('uid'), presence: true }, 2: { ...str('resourceVersion'), presence: true } },
+  },
   3: optBool('orphanDependents'),
   4: { ...str('propagationPolicy'), presence: true },
   5: strs('dryRun'),
 };
 
-const POLICY_RULE: MessageSchema = { 1: strs('verbs'), 2: strs('apiGroups'), 3: strs('resources'), 4: strs('resourceNames'), 5: strs('nonResourceURLs') };
+const POLICY_RULE: MessageSchema = {
+  1: strs('verbs'),
+  2: strs('apiGroups'),
+  3: strs('resources'),
+  4: strs('resourceNames'),
+  5: strs('nonResourceURLs'),
+};
 
 const LABEL_SELECTOR: MessageSchema = {
   1: strMap('matchLabels'),
@@ -76,13 +85,21 @@ const LABEL_SELECTOR: MessageSchema = {
 
 const BINDING: MessageSchema = {
   ...meta,
-  2: { name: 'subjects', type: { 1: str('kind'), 2: str('apiGroup'), 3: str('name'), 4: str('namespace') }, repeated: true },
+  2: {
+    name: 'subjects',
+    type: { 1: str('kind'), 2: str('apiGroup'), 3: str('name'), 4: str('namespace') },
+    repeated: true,
+  },
   3: { name: 'roleRef', type: { 1: str('apiGroup'), 2: str('kind'), 3: str('name') } },
 };
 
 /** Messages decodable here, by `apiVersion/kind` of the envelope's typeMeta. */
 const SCHEMAS: Record<string, MessageSchema> = {
-  'v1/Namespace': { ...meta, 2: { name: 'spec', type: { 1: strs('finalizers') } }, 3: { name: 'status', type: { 1: str('phase') } } },
+  'v1/Namespace': {
+    ...meta,
+    2: { name: 'spec', type: { 1: strs('finalizers') } },
+    3: { name: 'status', type: { 1: str('phase') } },
+  },
   'v1/Secret': { ...meta, 2: bytesMap('data'), 3: str('type'), 4: strMap('stringData'), 5: optBool('immutable') },
   'v1/ConfigMap': { ...meta, 2: strMap('data'), 3: bytesMap('binaryData'), 4: optBool('immutable') },
   'v1/ServiceAccount': {
@@ -129,7 +146,8 @@ interface Envelope {
 }
 
 function readEnvelope(buf: Buffer): Envelope {
-  if (buf.length < 4 || !buf.subarray(0, 4).equals(MAGIC)) throw new ProtobufDecodeError('missing the k8s\\0 magic prefix');
+  if (buf.length < 4 || !buf.subarray(0, 4).equals(MAGIC))
+    throw new ProtobufDecodeError('missing the k8s\\0 magic prefix');
   const env: Envelope = { apiVersion: '', kind: '', raw: Buffer.alloc(0), contentEncoding: '' };
   for (const f of readFields(buf.subarray(4))) {
     if (f.field === 1 && f.bytes) {
@@ -147,7 +165,8 @@ function readEnvelope(buf: Buffer): Envelope {
 export function decodeProtobufBody(buf: Buffer): KubeObject {
   try {
     const env = readEnvelope(buf);
-    if (env.contentEncoding) throw unsupported(`content encoding "${env.contentEncoding}" of a protobuf body is not supported`);
+    if (env.contentEncoding)
+      throw unsupported(`content encoding "${env.contentEncoding}" of a protobuf body is not supported`);
     const key = `${env.apiVersion}/${env.kind}`;
     const schema = SCHEMAS[key];
     if (!schema) {
@@ -156,7 +175,12 @@ export function decodeProtobufBody(buf: Buffer): KubeObject {
       );
     }
     const obj = decodeMessage(env.raw, schema);
-    return { apiVersion: env.apiVersion, kind: env.kind, ...obj, metadata: (obj.metadata as KubeObject['metadata'] | undefined) ?? {} };
+    return {
+      apiVersion: env.apiVersion,
+      kind: env.kind,
+      ...obj,
+      metadata: (obj.metadata as KubeObject['metadata'] | undefined) ?? {},
+    };
   } catch (err) {
     if (err instanceof ProtobufDecodeError) throw badRequest(`unable to decode the protobuf body: ${err.message}`);
     throw err;

@@ -132,14 +132,15 @@ export class RbacAuthorizer {
     const out = new Map<string, PolicyRule[]>();
     for (const r of roles) out.set(r.metadata.name!, (r.rules as PolicyRule[] | undefined) ?? []);
     for (const r of roles) {
-      const selectors = ((r.aggregationRule as { clusterRoleSelectors?: LabelSelector[] } | undefined)?.clusterRoleSelectors ?? []).map((s) =>
-        parseLabelSelector(selectorString(s)),
-      );
+      const selectors = (
+        (r.aggregationRule as { clusterRoleSelectors?: LabelSelector[] } | undefined)?.clusterRoleSelectors ?? []
+      ).map((s) => parseLabelSelector(selectorString(s)));
       if (selectors.length === 0) continue;
       const aggregated = [...(out.get(r.metadata.name!) ?? [])];
       for (const other of roles) {
         if (other === r || other.aggregationRule) continue;
-        if (selectors.some((m) => m === undefined || m(other))) aggregated.push(...((other.rules as PolicyRule[] | undefined) ?? []));
+        if (selectors.some((m) => m === undefined || m(other)))
+          aggregated.push(...((other.rules as PolicyRule[] | undefined) ?? []));
       }
       out.set(r.metadata.name!, aggregated);
     }
@@ -149,7 +150,8 @@ export class RbacAuthorizer {
   private build(): Map<string, Grant[]> {
     const clusterRoles = this.clusterRoleRules();
     const roles = new Map<string, PolicyRule[]>();
-    for (const r of this.store.list(STORAGE.roles)) roles.set(`${r.metadata.namespace}/${r.metadata.name}`, (r.rules as PolicyRule[] | undefined) ?? []);
+    for (const r of this.store.list(STORAGE.roles))
+      roles.set(`${r.metadata.namespace}/${r.metadata.name}`, (r.rules as PolicyRule[] | undefined) ?? []);
     const index = new Map<string, Grant[]>([['g:system:authenticated', [{ namespace: '', rules: DISCOVERY_RULES }]]]);
     const add = (binding: KubeObject, namespace: string, rules: PolicyRule[] | undefined): void => {
       if (!rules || rules.length === 0) return; // a binding to a missing role grants nothing (until the role exists)
@@ -168,7 +170,12 @@ export class RbacAuthorizer {
     for (const b of this.store.list(STORAGE.roleBindings)) {
       const ref = (b.roleRef ?? {}) as RoleRef;
       const ns = b.metadata.namespace ?? '';
-      const rules = ref.kind === 'Role' ? roles.get(`${ns}/${ref.name}`) : ref.kind === 'ClusterRole' ? clusterRoles.get(ref.name ?? '') : undefined;
+      const rules =
+        ref.kind === 'Role'
+          ? roles.get(`${ns}/${ref.name}`)
+          : ref.kind === 'ClusterRole'
+            ? clusterRoles.get(ref.name ?? '')
+            : undefined;
       add(b, ns, rules);
     }
     return index;

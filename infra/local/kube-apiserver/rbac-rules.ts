@@ -35,7 +35,19 @@ export interface RoleRef {
 export const DISCOVERY_RULES: PolicyRule[] = [
   {
     verbs: ['get'],
-    nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/readyz', '/version', '/version/', '/openapi', '/openapi/*'],
+    nonResourceURLs: [
+      '/api',
+      '/api/*',
+      '/apis',
+      '/apis/*',
+      '/healthz',
+      '/livez',
+      '/readyz',
+      '/version',
+      '/version/',
+      '/openapi',
+      '/openapi/*',
+    ],
   },
 ];
 
@@ -75,44 +87,83 @@ export function ruleAllows(rule: PolicyRule, a: RequestAttributes): boolean {
 
 function nonResourceRuleCauses(r: PolicyRule, at: string, namespaced: boolean): ValidationCause[] {
   const causes: ValidationCause[] = [];
-  if (namespaced) causes.push({ field: `${at}.nonResourceURLs`, message: 'Invalid value: namespaced rules cannot apply to non-resource URLs', reason: 'FieldValueInvalid' });
+  if (namespaced)
+    causes.push({
+      field: `${at}.nonResourceURLs`,
+      message: 'Invalid value: namespaced rules cannot apply to non-resource URLs',
+      reason: 'FieldValueInvalid',
+    });
   if (r.apiGroups?.length || r.resources?.length || r.resourceNames?.length) {
-    causes.push({ field: `${at}.nonResourceURLs`, message: 'Invalid value: rules cannot apply to both regular resources and non-resource URLs', reason: 'FieldValueInvalid' });
+    causes.push({
+      field: `${at}.nonResourceURLs`,
+      message: 'Invalid value: rules cannot apply to both regular resources and non-resource URLs',
+      reason: 'FieldValueInvalid',
+    });
   }
   return causes;
 }
 
 function ruleCauses(r: PolicyRule, at: string, namespaced: boolean): ValidationCause[] {
   const causes: ValidationCause[] = [];
-  if (!r.verbs?.length) causes.push({ field: `${at}.verbs`, message: 'Required value: verbs must contain at least one value', reason: 'FieldValueRequired' });
+  if (!r.verbs?.length)
+    causes.push({
+      field: `${at}.verbs`,
+      message: 'Required value: verbs must contain at least one value',
+      reason: 'FieldValueRequired',
+    });
   if (r.nonResourceURLs?.length) return [...causes, ...nonResourceRuleCauses(r, at, namespaced)];
-  if (!r.apiGroups?.length) causes.push({ field: `${at}.apiGroups`, message: 'Required value: resource rules must supply at least one api group', reason: 'FieldValueRequired' });
-  if (!r.resources?.length) causes.push({ field: `${at}.resources`, message: 'Required value: resource rules must supply at least one resource', reason: 'FieldValueRequired' });
+  if (!r.apiGroups?.length)
+    causes.push({
+      field: `${at}.apiGroups`,
+      message: 'Required value: resource rules must supply at least one api group',
+      reason: 'FieldValueRequired',
+    });
+  if (!r.resources?.length)
+    causes.push({
+      field: `${at}.resources`,
+      message: 'Required value: resource rules must supply at least one resource',
+      reason: 'FieldValueRequired',
+    });
   return causes;
 }
 
 function rulesCauses(rules: unknown, namespaced: boolean): ValidationCause[] {
   if (rules === undefined || rules === null) return [];
-  if (!Array.isArray(rules)) return [{ field: 'rules', message: 'Invalid value: must be a list', reason: 'FieldValueInvalid' }];
+  if (!Array.isArray(rules))
+    return [{ field: 'rules', message: 'Invalid value: must be a list', reason: 'FieldValueInvalid' }];
   return (rules as PolicyRule[]).flatMap((r, i) => ruleCauses(r, `rules[${i}]`, namespaced));
 }
 
 function bindingCauses(obj: KubeObject, clusterBinding: boolean): ValidationCause[] {
   const causes: ValidationCause[] = [];
   const ref = (obj.roleRef ?? {}) as RoleRef;
-  if (ref.apiGroup !== RBAC_GROUP) causes.push({ field: 'roleRef.apiGroup', message: `Unsupported value: "${ref.apiGroup ?? ''}": supported values: "${RBAC_GROUP}"`, reason: 'FieldValueNotSupported' });
+  if (ref.apiGroup !== RBAC_GROUP)
+    causes.push({
+      field: 'roleRef.apiGroup',
+      message: `Unsupported value: "${ref.apiGroup ?? ''}": supported values: "${RBAC_GROUP}"`,
+      reason: 'FieldValueNotSupported',
+    });
   const kinds = clusterBinding ? ['ClusterRole'] : ['Role', 'ClusterRole'];
   if (!kinds.includes(ref.kind ?? '')) {
-    causes.push({ field: 'roleRef.kind', message: `Unsupported value: "${ref.kind ?? ''}": supported values: ${kinds.map((k) => `"${k}"`).join(', ')}`, reason: 'FieldValueNotSupported' });
+    causes.push({
+      field: 'roleRef.kind',
+      message: `Unsupported value: "${ref.kind ?? ''}": supported values: ${kinds.map((k) => `"${k}"`).join(', ')}`,
+      reason: 'FieldValueNotSupported',
+    });
   }
   if (!ref.name) causes.push({ field: 'roleRef.name', message: 'Required value', reason: 'FieldValueRequired' });
   ((obj.subjects ?? []) as Subject[]).forEach((s, i) => {
     const at = `subjects[${i}]`;
     if (!s.name) causes.push({ field: `${at}.name`, message: 'Required value', reason: 'FieldValueRequired' });
     if (s.kind === 'ServiceAccount') {
-      if (clusterBinding && !s.namespace) causes.push({ field: `${at}.namespace`, message: 'Required value', reason: 'FieldValueRequired' });
+      if (clusterBinding && !s.namespace)
+        causes.push({ field: `${at}.namespace`, message: 'Required value', reason: 'FieldValueRequired' });
     } else if (s.kind !== 'User' && s.kind !== 'Group') {
-      causes.push({ field: `${at}.kind`, message: `Unsupported value: "${s.kind ?? ''}": supported values: "ServiceAccount", "User", "Group"`, reason: 'FieldValueNotSupported' });
+      causes.push({
+        field: `${at}.kind`,
+        message: `Unsupported value: "${s.kind ?? ''}": supported values: "ServiceAccount", "User", "Group"`,
+        reason: 'FieldValueNotSupported',
+      });
     }
   });
   return causes;

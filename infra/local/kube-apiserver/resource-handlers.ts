@@ -2,7 +2,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { methodNotAllowed, notFound } from './errors.ts';
 import type { FaultInjector } from './faults.ts';
-import { asObject, boolParam, intParam, mediaType, parseBody, readBodyBytes, resourceVersionParam, sendJson, wantsTable } from './http-util.ts';
+import {
+  asObject,
+  boolParam,
+  intParam,
+  mediaType,
+  parseBody,
+  readBodyBytes,
+  resourceVersionParam,
+  sendJson,
+  wantsTable,
+} from './http-util.ts';
 import { listPage } from './list-paging.ts';
 import { type DeleteOptions, type Operations, present } from './operations.ts';
 import { patch } from './patch-request.ts';
@@ -64,7 +74,8 @@ async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<
   const ct = mediaType(req.headers['content-type']);
   let fromBody: DeleteOptions = {};
   if (isProtobuf(ct) && bytes.length > 0) fromBody = decodeProtobufBody(bytes) as unknown as DeleteOptions;
-  else if (bytes.toString('utf8').trim()) fromBody = asObject(parseBody(bytes.toString('utf8'), 'json')) as unknown as DeleteOptions;
+  else if (bytes.toString('utf8').trim())
+    fromBody = asObject(parseBody(bytes.toString('utf8'), 'json')) as unknown as DeleteOptions;
   const grace = intParam(q.get('gracePeriodSeconds'), 'gracePeriodSeconds');
   return {
     ...fromBody,
@@ -100,7 +111,12 @@ function list({ deps, req, res, r, q }: VerbRequest): void {
     sendJson(res, 200, toTable(t, items, q.get('includeObject'), meta));
     return;
   }
-  sendJson(res, 200, { kind: t.listKind, apiVersion: apiVersionOf(t), metadata: meta, items: items.map((o) => present(t, o)) });
+  sendJson(res, 200, {
+    kind: t.listKind,
+    apiVersion: apiVersionOf(t),
+    metadata: meta,
+    items: items.map((o) => present(t, o)),
+  });
 }
 
 function getOne({ deps, req, res, r, q }: VerbRequest): void {
@@ -144,7 +160,12 @@ async function update({ deps, req, res, r, q }: VerbRequest): Promise<void> {
 }
 
 async function patchOne({ deps, req, res, r, q }: VerbRequest): Promise<void> {
-  const out = await patch(deps.ops, req, { type: r.type, namespace: r.namespace ?? '', name: r.name!, subresource: r.subresource }, q);
+  const out = await patch(
+    deps.ops,
+    req,
+    { type: r.type, namespace: r.namespace ?? '', name: r.name!, subresource: r.subresource },
+    q,
+  );
   sendJson(res, out.code, out.body);
 }
 
@@ -159,9 +180,16 @@ async function deleteCollection({ deps, req, res, r, q }: VerbRequest): Promise<
   const t = r.type;
   const opts = await deleteOptions(req, q);
   const matcher = matcherFor(q, t);
-  const items = ops.store.list(t.storageKey, t.namespaced ? r.namespace : undefined).filter((o) => !matcher || matcher(o));
+  const items = ops.store
+    .list(t.storageKey, t.namespaced ? r.namespace : undefined)
+    .filter((o) => !matcher || matcher(o));
   for (const o of items) ops.delete(t, o.metadata.namespace ?? '', o.metadata.name!, opts);
-  sendJson(res, 200, { kind: t.listKind, apiVersion: apiVersionOf(t), metadata: { resourceVersion: String(ops.store.resourceVersion) }, items: items.map((o) => present(t, o)) });
+  sendJson(res, 200, {
+    kind: t.listKind,
+    apiVersion: apiVersionOf(t),
+    metadata: { resourceVersion: String(ops.store.resourceVersion) },
+    items: items.map((o) => present(t, o)),
+  });
 }
 
 const VERB_HANDLERS: Record<Verb, (v: VerbRequest) => void | Promise<void>> = {
@@ -192,15 +220,29 @@ function checkVerbOnPath(r: ResourceRoute, verb: Verb): void {
 }
 
 /** POST to a service account's token subresource: a TokenRequest. */
-async function tokenRequest(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, r: ResourceRoute, verb: Verb): Promise<void> {
+async function tokenRequest(
+  deps: HandlerDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  r: ResourceRoute,
+  verb: Verb,
+): Promise<void> {
   if (verb !== 'create') throw methodNotAllowed();
   const issued = deps.serviceAccountTokens.tokenRequest(r.namespace ?? '', r.name!, asObject(await body(req)));
   sendJson(res, 201, issued);
 }
 
-export async function handleResource(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, r: ResourceRoute, q: URLSearchParams, verb: Verb): Promise<void> {
+export async function handleResource(
+  deps: HandlerDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  r: ResourceRoute,
+  q: URLSearchParams,
+  verb: Verb,
+): Promise<void> {
   const sub = r.subresource;
-  if (sub && (!r.type.subresources.includes(sub) || !SERVED_SUBRESOURCES.includes(sub))) throw notFound(r.type, r.name ?? '');
+  if (sub && (!r.type.subresources.includes(sub) || !SERVED_SUBRESOURCES.includes(sub)))
+    throw notFound(r.type, r.name ?? '');
   if (sub === 'token') {
     await tokenRequest(deps, req, res, r, verb);
     return;

@@ -81,10 +81,18 @@ function toCause(e: ErrorObject, root: unknown): ValidationCause | undefined {
   const value = valueAt(root, e.instancePath);
   switch (e.keyword) {
     case 'required':
-      return { field: fieldPath(e.instancePath, String(params.missingProperty)), message: 'Required value', reason: 'FieldValueRequired' };
+      return {
+        field: fieldPath(e.instancePath, String(params.missingProperty)),
+        message: 'Required value',
+        reason: 'FieldValueRequired',
+      };
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map(quote).join(', ');
-      return { field, message: `Unsupported value: ${quote(value)}: supported values: ${allowed}`, reason: 'FieldValueNotSupported' };
+      return {
+        field,
+        message: `Unsupported value: ${quote(value)}: supported values: ${allowed}`,
+        reason: 'FieldValueNotSupported',
+      };
     }
     case 'type':
       return {
@@ -97,7 +105,11 @@ function toCause(e: ErrorObject, root: unknown): ValidationCause | undefined {
     case 'if':
       return undefined; // the branch errors are reported on their own
     default:
-      return { field, message: `Invalid value: ${quote(value)}: ${field} in body ${e.message ?? 'is invalid'}`, reason: 'FieldValueInvalid' };
+      return {
+        field,
+        message: `Invalid value: ${quote(value)}: ${field} in body ${e.message ?? 'is invalid'}`,
+        reason: 'FieldValueInvalid',
+      };
   }
 }
 

@@ -20,10 +20,16 @@ function at(path: string): FieldGetter {
   };
 }
 
-const either = (first: FieldGetter, fallback: FieldGetter): FieldGetter => (obj) => first(obj) || fallback(obj);
+const either =
+  (first: FieldGetter, fallback: FieldGetter): FieldGetter =>
+  (obj) =>
+    first(obj) || fallback(obj);
 
 /** Every kind's default (DefaultMetaV1FieldSelectorConversion), custom resources included. */
-const META: Record<string, FieldGetter> = { 'metadata.name': at('metadata.name'), 'metadata.namespace': at('metadata.namespace') };
+const META: Record<string, FieldGetter> = {
+  'metadata.name': at('metadata.name'),
+  'metadata.namespace': at('metadata.namespace'),
+};
 
 const POD: Record<string, FieldGetter> = {
   ...META,
@@ -43,7 +49,8 @@ const POD: Record<string, FieldGetter> = {
 
 const OBJECT_REF_FIELDS = ['kind', 'namespace', 'name', 'uid', 'apiVersion', 'resourceVersion', 'fieldPath'];
 
-const refFields = (prefix: string): Record<string, FieldGetter> => Object.fromEntries(OBJECT_REF_FIELDS.map((f) => [`${prefix}.${f}`, at(`${prefix}.${f}`)]));
+const refFields = (prefix: string): Record<string, FieldGetter> =>
+  Object.fromEntries(OBJECT_REF_FIELDS.map((f) => [`${prefix}.${f}`, at(`${prefix}.${f}`)]));
 
 const CORE_EVENT: Record<string, FieldGetter> = {
   ...META,

@@ -30,7 +30,10 @@ function splitTopLevel(s: string): string[] {
 function parseRequirement(term: string): Requirement {
   let m = /^([^\s!=(),]+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(term);
   if (m) {
-    const values = m[3]!.split(',').map((v) => v.trim()).filter((v) => v.length > 0);
+    const values = m[3]!
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v.length > 0);
     return { key: m[1]!, op: m[2] as 'in' | 'notin', values };
   }
   m = /^([^\s!=(),]+)\s*(==|=|!=)\s*([^\s!=(),]*)$/.exec(term);

@@ -22,7 +22,15 @@ interface ManagedEntry {
   fieldsV1?: FieldSet;
 }
 
-const IDENTITY = new Set(['name', 'namespace', 'resourceVersion', 'uid', 'creationTimestamp', 'generation', 'managedFields']);
+const IDENTITY = new Set([
+  'name',
+  'namespace',
+  'resourceVersion',
+  'uid',
+  'creationTimestamp',
+  'generation',
+  'managedFields',
+]);
 
 function fieldSetOf(v: unknown, top = true): FieldSet {
   const out: FieldSet = {};
@@ -77,7 +85,6 @@ function mergeAtomicLists(base: unknown, applied: unknown): unknown {
   return out;
 }
 
-
 export interface ApplyRequest {
   live: KubeObject | undefined;
   applied: KubeObject;
@@ -95,23 +102,38 @@ interface Conflict {
 const isApplyBy = (manager: string) => (e: ManagedEntry) => e.manager === manager && e.operation === 'Apply';
 
 /** Leaf fields owned by another Apply manager whose value this apply would change. */
-function findConflicts(others: ManagedEntry[], newLeaves: string[], live: KubeObject | undefined, applied: KubeObject): Conflict[] {
+function findConflicts(
+  others: ManagedEntry[],
+  newLeaves: string[],
+  live: KubeObject | undefined,
+  applied: KubeObject,
+): Conflict[] {
   const conflicts: Conflict[] = [];
   for (const other of others) {
     for (const leaf of leaves(other.fieldsV1 ?? {})) {
-      if (newLeaves.includes(leaf) && !sameJson(at(live, leaf), at(applied, leaf))) conflicts.push({ field: leaf, owner: other.manager });
+      if (newLeaves.includes(leaf) && !sameJson(at(live, leaf), at(applied, leaf)))
+        conflicts.push({ field: leaf, owner: other.manager });
     }
   }
   return conflicts;
 }
 
 function conflictError(conflicts: Conflict[], applied: KubeObject): ApiError {
-  const causes = conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.owner}"`, field: c.field }));
+  const causes = conflicts.map((c) => ({
+    reason: 'FieldManagerConflict',
+    message: `conflict with "${c.owner}"`,
+    field: c.field,
+  }));
   const list = conflicts.map((c) => `conflict with "${c.owner}": ${c.field}`).join('\n- ');
-  return new ApiError(409, 'Conflict', `Apply failed with ${conflicts.length} conflict${conflicts.length > 1 ? 's' : ''}: ${list}`, {
-    ...(applied.metadata.name ? { name: applied.metadata.name } : {}),
-    causes,
-  });
+  return new ApiError(
+    409,
+    'Conflict',
+    `Apply failed with ${conflicts.length} conflict${conflicts.length > 1 ? 's' : ''}: ${list}`,
+    {
+      ...(applied.metadata.name ? { name: applied.metadata.name } : {}),
+      causes,
+    },
+  );
 }
 
 /** `force=true`: each conflicting field leaves its previous owner's field set. */
@@ -123,7 +145,12 @@ function takeOwnership(others: ManagedEntry[], conflicts: Conflict[]): void {
 }
 
 /** Fields the manager applied before but no longer applies are removed, unless another Apply manager owns them. */
-function removeDroppedFields(base: KubeObject, previous: FieldSet | undefined, newLeaves: string[], others: ManagedEntry[]): void {
+function removeDroppedFields(
+  base: KubeObject,
+  previous: FieldSet | undefined,
+  newLeaves: string[],
+  others: ManagedEntry[],
+): void {
   const ownedByOthers = new Set(others.flatMap((o) => leaves(o.fieldsV1 ?? {})));
   for (const leaf of leaves(previous ?? {})) {
     if (!newLeaves.includes(leaf) && !ownedByOthers.has(leaf)) removePath(base, leaf);
@@ -153,7 +180,9 @@ export function serverSideApply(req: ApplyRequest): KubeObject {
   const base: KubeObject = structuredClone(live ?? { metadata: {} });
   removeDroppedFields(base, entries.find(isApplyBy(manager))?.fieldsV1, newLeaves, others);
   const body = structuredClone(applied) as Record<string, unknown>;
-  const merged = (req.isCustom ? mergeAtomicLists(base, body) : strategicMerge(applied.kind ?? '', base, body)) as KubeObject;
+  const merged = (
+    req.isCustom ? mergeAtomicLists(base, body) : strategicMerge(applied.kind ?? '', base, body)
+  ) as KubeObject;
   const entry = applyEntry(manager, req.apiVersion, newSet);
   const rest = entries.filter((e) => !isApplyBy(manager)(e));
   merged.metadata = { ...merged.metadata, managedFields: [...rest, entry] };

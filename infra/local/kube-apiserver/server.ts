@@ -14,7 +14,12 @@ export interface ServerDeps extends HandlerDeps {
   onError: (err: unknown, what: string) => void;
 }
 
-function parseResourcePath(registry: Registry, group: string, version: string, rest: string[]): ResourceRoute | undefined {
+function parseResourcePath(
+  registry: Registry,
+  group: string,
+  version: string,
+  rest: string[],
+): ResourceRoute | undefined {
   let segs = rest;
   let watchPath = false;
   if (segs[0] === 'watch') {
@@ -44,11 +49,14 @@ function authorize(deps: ServerDeps, attrs: RequestAttributes): void {
   const where = attrs.namespace ? `in the namespace "${attrs.namespace}"` : 'at the cluster scope';
   const qualified = attrs.apiGroup ? `${attrs.resource}.${attrs.apiGroup}` : attrs.resource;
   const subject = attrs.name ? `${qualified} "${attrs.name}"` : qualified;
-  throw forbidden(`${subject} is forbidden: ${who} cannot ${attrs.verb} resource "${resource}" in API group "${attrs.apiGroup}" ${where}${suffix}`, {
-    ...(attrs.name ? { name: attrs.name } : {}),
-    ...(attrs.apiGroup ? { group: attrs.apiGroup } : {}),
-    kind: attrs.resource,
-  });
+  throw forbidden(
+    `${subject} is forbidden: ${who} cannot ${attrs.verb} resource "${resource}" in API group "${attrs.apiGroup}" ${where}${suffix}`,
+    {
+      ...(attrs.name ? { name: attrs.name } : {}),
+      ...(attrs.apiGroup ? { group: attrs.apiGroup } : {}),
+      kind: attrs.resource,
+    },
+  );
 }
 
 /**
@@ -56,7 +64,13 @@ function authorize(deps: ServerDeps, attrs: RequestAttributes): void {
  * namespace (so a RoleBinding can grant `get namespaces` on its namespace), and a list/watch narrowed by
  * `fieldSelector=metadata.name=<n>` is authorized for that name.
  */
-function resourceAttributes(user: UserInfo, route: ResourceRoute, verb: string, q: URLSearchParams, path: string): RequestAttributes {
+function resourceAttributes(
+  user: UserInfo,
+  route: ResourceRoute,
+  verb: string,
+  q: URLSearchParams,
+  path: string,
+): RequestAttributes {
   const t = route.type;
   let name = route.name ?? '';
   if ((verb === 'list' || verb === 'watch') && !name) {
@@ -64,21 +78,51 @@ function resourceAttributes(user: UserInfo, route: ResourceRoute, verb: string, 
     if (m) name = m[1]!;
   }
   const namespace = route.namespace ?? (t.group === '' && t.plural === 'namespaces' ? (route.name ?? '') : '');
-  return { user, verb, resourceRequest: true, apiGroup: t.group, resource: t.plural, subresource: route.subresource ?? '', namespace, name, path };
+  return {
+    user,
+    verb,
+    resourceRequest: true,
+    apiGroup: t.group,
+    resource: t.plural,
+    subresource: route.subresource ?? '',
+    namespace,
+    name,
+    path,
+  };
 }
 
 function resourceRouteOf(registry: Registry, segs: string[]): ResourceRoute | undefined {
-  if (segs[0] === 'api' && segs[1] === 'v1' && segs.length > 2) return parseResourcePath(registry, '', 'v1', segs.slice(2));
+  if (segs[0] === 'api' && segs[1] === 'v1' && segs.length > 2)
+    return parseResourcePath(registry, '', 'v1', segs.slice(2));
   if (segs[0] === 'apis' && segs.length > 3) return parseResourcePath(registry, segs[1]!, segs[2]!, segs.slice(3));
   return undefined;
 }
 
 /** GET or HEAD of a health, version, discovery or OpenAPI document (`user` is undefined only for a health check). */
-function serveNonResource(deps: ServerDeps, req: IncomingMessage, res: ServerResponse, user: UserInfo | undefined, segs: string[], path: string): void {
+function serveNonResource(
+  deps: ServerDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  user: UserInfo | undefined,
+  segs: string[],
+  path: string,
+): void {
   const doc = nonResourceDocument(deps.registry, segs);
   if (doc === undefined) throw pageNotFound();
-  if (req.method !== 'GET' && req.method !== 'HEAD') throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
-  if (user) authorize(deps, { user, verb: 'get', resourceRequest: false, apiGroup: '', resource: '', subresource: '', namespace: '', name: '', path });
+  if (req.method !== 'GET' && req.method !== 'HEAD')
+    throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+  if (user)
+    authorize(deps, {
+      user,
+      verb: 'get',
+      resourceRequest: false,
+      apiGroup: '',
+      resource: '',
+      subresource: '',
+      namespace: '',
+      name: '',
+      path,
+    });
   if (typeof doc === 'string') {
     res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': doc.length });
     res.end(doc);
@@ -87,7 +131,10 @@ function serveNonResource(deps: ServerDeps, req: IncomingMessage, res: ServerRes
 
 async function route(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://local');
-  const segs = url.pathname.split('/').filter((s) => s.length > 0).map(decodeURIComponent);
+  const segs = url.pathname
+    .split('/')
+    .filter((s) => s.length > 0)
+    .map(decodeURIComponent);
   const isHealth = isHealthPath(segs);
   const user = deps.authenticate(req);
   if (!user && !isHealth) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
@@ -115,7 +162,14 @@ export function requestListener(deps: ServerDeps): (req: IncomingMessage, res: S
         return;
       }
       deps.onError(err, `${req.method} ${req.url}`);
-      sendError(res, new ApiError(500, 'InternalError', `Internal error occurred: ${err instanceof Error ? err.message : String(err)}`));
+      sendError(
+        res,
+        new ApiError(
+          500,
+          'InternalError',
+          `Internal error occurred: ${err instanceof Error ? err.message : String(err)}`,
+        ),
+      );
     });
   };
 }

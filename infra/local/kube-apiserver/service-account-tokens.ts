@@ -70,7 +70,12 @@ export class ServiceAccountTokens {
     return createHmac('sha256', this.key).update(signingInput).digest();
   }
 
-  issue(namespace: string, name: string, expirationSeconds = DEFAULT_EXPIRATION_SECONDS, audiences: string[] = [API_AUDIENCE]): IssuedToken {
+  issue(
+    namespace: string,
+    name: string,
+    expirationSeconds = DEFAULT_EXPIRATION_SECONDS,
+    audiences: string[] = [API_AUDIENCE],
+  ): IssuedToken {
     const sa = this.serviceAccount(namespace, name);
     const iat = Math.floor(Date.now() / 1000);
     const claims: Claims = {
@@ -140,7 +145,11 @@ export class ServiceAccountTokens {
     const t = { ...this.saType, kind: 'TokenRequest', group: 'authentication.k8s.io' };
     if (!Number.isInteger(expirationSeconds) || expirationSeconds < MIN_EXPIRATION_SECONDS) {
       throw invalid(t, name, [
-        { field: 'spec.expirationSeconds', message: `Invalid value: ${expirationSeconds}: may not specify a duration less than 10 minutes`, reason: 'FieldValueInvalid' },
+        {
+          field: 'spec.expirationSeconds',
+          message: `Invalid value: ${expirationSeconds}: may not specify a duration less than 10 minutes`,
+          reason: 'FieldValueInvalid',
+        },
       ]);
     }
     const audiences = spec.audiences && spec.audiences.length > 0 ? spec.audiences : [API_AUDIENCE];

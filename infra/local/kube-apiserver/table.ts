@@ -39,7 +39,11 @@ export function age(ts: string | undefined): string {
 
 /** Evaluates the simple JSONPath forms printer columns use: `.a.b`, `.a[0].b`, `.a[?(@.type=="Ready")].status`. */
 export function jsonPathValue(obj: unknown, path: string): unknown {
-  const tokens = path.replace(/^\{?\.?/, '').replace(/\}$/, '').match(/[^.[\]]+|\[[^\]]*\]/g) ?? [];
+  const tokens =
+    path
+      .replace(/^\{?\.?/, '')
+      .replace(/\}$/, '')
+      .match(/[^.[\]]+|\[[^\]]*\]/g) ?? [];
   let cur: unknown = obj;
   for (const tok of tokens) {
     if (cur === null || cur === undefined) return undefined;
@@ -59,14 +63,21 @@ const NAME_COLUMN: TableColumn = {
   name: 'Name',
   type: 'string',
   format: 'name',
-  description: 'Name must be unique within a namespace. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names',
+  description:
+    'Name must be unique within a namespace. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names',
   priority: 0,
 };
 
 function crdColumns(cols: PrinterColumn[]): TableColumn[] {
   return [
     NAME_COLUMN,
-    ...cols.map((c) => ({ name: c.name, type: c.type, format: c.format ?? '', description: c.description ?? '', priority: c.priority ?? 0 })),
+    ...cols.map((c) => ({
+      name: c.name,
+      type: c.type,
+      format: c.format ?? '',
+      description: c.description ?? '',
+      priority: c.priority ?? 0,
+    })),
   ];
 }
 
@@ -82,7 +93,12 @@ function crdCells(cols: PrinterColumn[], obj: KubeObject): unknown[] {
   ];
 }
 
-export function toTable(t: ResourceType, objects: KubeObject[], includeObject: string | null, listMeta: Record<string, unknown>): unknown {
+export function toTable(
+  t: ResourceType,
+  objects: KubeObject[],
+  includeObject: string | null,
+  listMeta: Record<string, unknown>,
+): unknown {
   let columns: TableColumn[];
   let cells: (o: KubeObject) => unknown[];
   const printer = t.isCustom ? undefined : corePrinter(t);
@@ -90,7 +106,9 @@ export function toTable(t: ResourceType, objects: KubeObject[], includeObject: s
     columns = [NAME_COLUMN, ...printer.columns];
     cells = (o) => [o.metadata.name, ...printer.cells(o)];
   } else {
-    const cols = t.printerColumns?.length ? t.printerColumns : [{ name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' }];
+    const cols = t.printerColumns?.length
+      ? t.printerColumns
+      : [{ name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' }];
     columns = crdColumns(cols);
     cells = (o) => crdCells(cols, o);
   }

@@ -52,7 +52,9 @@ export async function loadOrCreateTls(stateDir: string | undefined, hosts: strin
       await writeFile(join(stateDir, 'ca.key'), ca.key, { mode: 0o600 });
     }
   }
-  const altNames = hosts.map((h) => (/^[\d.]+$|:/.test(h) ? { type: 7 as const, ip: h } : { type: 2 as const, value: h }));
+  const altNames = hosts.map((h) =>
+    /^[\d.]+$|:/.test(h) ? { type: 7 as const, ip: h } : { type: 2 as const, value: h },
+  );
   const server = await selfsigned.generate([{ name: 'commonName', value: 'kube-apiserver' }], {
     keyType: 'ec',
     algorithm: 'sha256',

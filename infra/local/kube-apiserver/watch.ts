@@ -56,7 +56,10 @@ function watchEncoder(w: WatchRequest): WatchEncoder {
   let firstTable = true;
   const encode = (type: string, obj: KubeObject): string => {
     if (!w.asTable) return JSON.stringify({ type, object: present(t, obj) }) + '\n';
-    const table = toTable(t, [present(t, obj)], null, { resourceVersion: obj.metadata.resourceVersion }) as Record<string, unknown>;
+    const table = toTable(t, [present(t, obj)], null, { resourceVersion: obj.metadata.resourceVersion }) as Record<
+      string,
+      unknown
+    >;
     if (!firstTable) table.columnDefinitions = [];
     firstTable = false;
     return JSON.stringify({ type, object: table }) + '\n';
@@ -85,17 +88,29 @@ function backlogLines(store: ObjectStore, w: WatchRequest, encoder: WatchEncoder
   }
   const events = store.eventsSince(Number(rv), t.storageKey); // rv is digits (resourceVersionParam)
   if (!events) return undefined;
-  return events.filter((e) => w.namespace === undefined || e.obj.metadata.namespace === w.namespace).flatMap((e) => encoder.lineFor(e) ?? []);
+  return events
+    .filter((e) => w.namespace === undefined || e.obj.metadata.namespace === w.namespace)
+    .flatMap((e) => encoder.lineFor(e) ?? []);
 }
 
 function bookmarkLine(t: ResourceType, store: ObjectStore): string {
-  return JSON.stringify({ type: 'BOOKMARK', object: { kind: t.kind, apiVersion: apiVersionOf(t), metadata: { resourceVersion: String(store.resourceVersion) } } }) + '\n';
+  return (
+    JSON.stringify({
+      type: 'BOOKMARK',
+      object: {
+        kind: t.kind,
+        apiVersion: apiVersionOf(t),
+        metadata: { resourceVersion: String(store.resourceVersion) },
+      },
+    }) + '\n'
+  );
 }
 
 /** Periodic bookmarks when allowed, and the end of the stream after timeoutSeconds (`end`). */
 function watchTimers(res: ServerResponse, w: WatchRequest, deps: WatchDeps, end: () => void): NodeJS.Timeout[] {
   const timers: NodeJS.Timeout[] = [];
-  if (w.allowBookmarks) timers.push(setInterval(() => res.write(bookmarkLine(w.type, deps.store)), deps.bookmarkIntervalMs));
+  if (w.allowBookmarks)
+    timers.push(setInterval(() => res.write(bookmarkLine(w.type, deps.store)), deps.bookmarkIntervalMs));
   if (w.timeoutSeconds !== undefined && w.timeoutSeconds > 0) timers.push(setTimeout(end, w.timeoutSeconds * 1000));
   return timers;
 }

@@ -12,8 +12,13 @@ export type BatchVerdict =
   | { outcome: 'partial-failure'; failedMessageIds: string[] }
   | { outcome: 'invalid-response'; reason: string };
 
-export function judgeBatchResponse(response: unknown, messageIds: readonly string[], reportBatchItemFailures: boolean): BatchVerdict {
-  if (!reportBatchItemFailures || response === null || response === undefined || response === '') return { outcome: 'success' };
+export function judgeBatchResponse(
+  response: unknown,
+  messageIds: readonly string[],
+  reportBatchItemFailures: boolean,
+): BatchVerdict {
+  if (!reportBatchItemFailures || response === null || response === undefined || response === '')
+    return { outcome: 'success' };
   if (typeof response !== 'object' || Array.isArray(response)) {
     return { outcome: 'invalid-response', reason: `response is not an object: ${JSON.stringify(response)}` };
   }
@@ -27,7 +32,10 @@ export function judgeBatchResponse(response: unknown, messageIds: readonly strin
 function judgeFailures(failures: unknown[], known: Set<string>): BatchVerdict {
   const failed = new Set<string>();
   for (const failure of failures) {
-    const id = typeof failure === 'object' && failure !== null ? (failure as { itemIdentifier?: unknown }).itemIdentifier : undefined;
+    const id =
+      typeof failure === 'object' && failure !== null
+        ? (failure as { itemIdentifier?: unknown }).itemIdentifier
+        : undefined;
     if (typeof id !== 'string' || id === '' || !known.has(id)) {
       return { outcome: 'invalid-response', reason: `invalid itemIdentifier ${JSON.stringify(failure)}` };
     }

@@ -62,7 +62,11 @@ export class ExecutionEnvironment {
       this.settleInit = resolve;
     });
     this.initTimer = setTimeout(() => {
-      this.fail({ status: 'error', phase: 'init', error: { name: 'InitTimeout', message: `init phase exceeded ${INIT_TIMEOUT_MS} ms` } });
+      this.fail({
+        status: 'error',
+        phase: 'init',
+        error: { name: 'InitTimeout', message: `init phase exceeded ${INIT_TIMEOUT_MS} ms` },
+      });
     }, INIT_TIMEOUT_MS);
     this.worker = new Worker(WORKER_ENTRY, {
       workerData: options.config,
@@ -77,8 +81,12 @@ export class ExecutionEnvironment {
     forwardLines(this.worker.stdout, (line) => options.onLog('stdout', line));
     forwardLines(this.worker.stderr, (line) => options.onLog('stderr', line));
     this.worker.on('message', (reply: WorkerReply) => this.onReply(reply));
-    this.worker.on('error', (error: Error) => this.die({ name: error.name, message: error.message, ...(error.stack ? { stack: error.stack } : {}) }));
-    this.worker.on('exit', (code) => this.die({ name: 'WorkerExited', message: `execution environment exited with code ${code}` }));
+    this.worker.on('error', (error: Error) =>
+      this.die({ name: error.name, message: error.message, ...(error.stack ? { stack: error.stack } : {}) }),
+    );
+    this.worker.on('exit', (code) =>
+      this.die({ name: 'WorkerExited', message: `execution environment exited with code ${code}` }),
+    );
   }
 
   get usable(): boolean {
@@ -108,7 +116,8 @@ export class ExecutionEnvironment {
   }
 
   private run(requestId: string, event: unknown, timeoutMs: number): Promise<InvocationResult> {
-    if (!this.alive) return Promise.resolve({ status: 'crashed', error: { name: 'WorkerExited', message: 'environment is gone' } });
+    if (!this.alive)
+      return Promise.resolve({ status: 'crashed', error: { name: 'WorkerExited', message: 'environment is gone' } });
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.alive = false;
@@ -143,7 +152,9 @@ export class ExecutionEnvironment {
   }
 
   private terminateQuietly(): void {
-    this.worker.terminate().catch((error: unknown) => console.error(`[lambda-runner] terminating environment ${this.id}:`, error));
+    this.worker
+      .terminate()
+      .catch((error: unknown) => console.error(`[lambda-runner] terminating environment ${this.id}:`, error));
   }
 
   private settle(requestId: string, result: InvocationResult): void {
@@ -163,7 +174,9 @@ export class ExecutionEnvironment {
 }
 
 function toResult(reply: InvokeReply): InvocationResult {
-  return reply.ok ? { status: 'ok', response: reply.response } : { status: 'error', phase: 'invoke', error: reply.error };
+  return reply.ok
+    ? { status: 'ok', response: reply.response }
+    : { status: 'error', phase: 'invoke', error: reply.error };
 }
 
 function forwardLines(stream: Readable, onLine: (line: string) => void): void {

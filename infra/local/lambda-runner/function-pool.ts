@@ -13,7 +13,8 @@ export class FunctionPool {
   private readonly waiters: (() => void)[] = [];
 
   constructor(create: () => ExecutionEnvironment, concurrency: number) {
-    if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+      throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
     this.create = create;
     this.available = concurrency;
   }

@@ -78,7 +78,8 @@ export function startLambdaRunner(options: StartLambdaRunnerOptions): LambdaRunn
   const region = options.sqs.region ?? config.region;
   const selected = config.functions.filter((fn) => !options.functions || options.functions.includes(fn.name));
   for (const name of options.functions ?? []) {
-    if (!config.functions.some((fn) => fn.name === name)) throw new LambdaRunnerError(`unknown function "${name}" in ${config.path}`);
+    if (!config.functions.some((fn) => fn.name === name))
+      throw new LambdaRunnerError(`unknown function "${name}" in ${config.path}`);
   }
   const emitter = new EventEmitter();
   const emit = <K extends keyof RunnerEvents>(name: K, event: RunnerEvents[K]): void => {
@@ -116,7 +117,12 @@ export function startLambdaRunner(options: StartLambdaRunnerOptions): LambdaRunn
     },
     stop() {
       const longestTimeoutMs = Math.max(0, ...selected.map((fn) => fn.timeoutSeconds * 1000));
-      stopping ??= stopGracefully(stopController, pollers, pools, options.stopTimeoutMs ?? longestTimeoutMs + 5000).finally(() => files?.close());
+      stopping ??= stopGracefully(
+        stopController,
+        pollers,
+        pools,
+        options.stopTimeoutMs ?? longestTimeoutMs + 5000,
+      ).finally(() => files?.close());
       return stopping;
     },
   };
@@ -144,7 +150,10 @@ function checkFunction(fn: FunctionConfig, options: StartLambdaRunnerOptions, di
 }
 
 /** One pool of environments per function; `concurrency` pollers per enabled SQS mapping, sharing that pool. */
-function startFunction(fn: FunctionConfig, context: FunctionStartContext): { pool: FunctionPool; pollers: Promise<void>[] } {
+function startFunction(
+  fn: FunctionConfig,
+  context: FunctionStartContext,
+): { pool: FunctionPool; pollers: Promise<void>[] } {
   const { options, distDir, region, emit } = context;
   const bundlePath = resolve(distDir, fn.bundleName, 'index.mjs');
   const env = functionEnvironment(fn, options, region);
@@ -175,7 +184,12 @@ function startFunction(fn: FunctionConfig, context: FunctionStartContext): { poo
   return { pool, pollers };
 }
 
-async function stopGracefully(controller: AbortController, pollers: Promise<void>[], pools: FunctionPool[], boundMs: number): Promise<void> {
+async function stopGracefully(
+  controller: AbortController,
+  pollers: Promise<void>[],
+  pools: FunctionPool[],
+  boundMs: number,
+): Promise<void> {
   controller.abort();
   const drained = Promise.all(pollers).then(() => true);
   let timer: NodeJS.Timeout | undefined;
@@ -195,7 +209,11 @@ function concurrencyOf(fn: FunctionConfig, option: StartLambdaRunnerOptions['con
 }
 
 /** What Lambda sets (the reserved AWS_LAMBDA_* variables), the function's configuration, then the caller's extras. */
-function functionEnvironment(fn: FunctionConfig, options: StartLambdaRunnerOptions, region: string): Record<string, string> {
+function functionEnvironment(
+  fn: FunctionConfig,
+  options: StartLambdaRunnerOptions,
+  region: string,
+): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
     TZ: ':UTC',
@@ -259,7 +277,10 @@ function attachOutput(emitter: EventEmitter, sinkFor: Sink): void {
     );
   });
   emitter.on('runner-error', (event: RunnerEvents['runner-error']) => {
-    write({ functionName: event.functionName, stream: 'stderr' }, `runner ${event.phase} error: ${event.error.name}: ${event.error.message}`);
+    write(
+      { functionName: event.functionName, stream: 'stderr' },
+      `runner ${event.phase} error: ${event.error.name}: ${event.error.message}`,
+    );
   });
 }
 

@@ -102,8 +102,18 @@ async function invokeBatch(context: PollerContext, messages: Message[]): Promise
   const environment = pool.checkout();
   const coldStart = environment.invocations === 0;
   const messageIds = records.map((r) => r.messageId);
-  context.emit('invocation-start', { functionName: fn.name, requestId, environmentId: environment.id, coldStart, messageIds });
-  const { result, durationMs, initDurationMs } = await environment.invoke(requestId, { Records: records }, fn.timeoutSeconds * 1000);
+  context.emit('invocation-start', {
+    functionName: fn.name,
+    requestId,
+    environmentId: environment.id,
+    coldStart,
+    messageIds,
+  });
+  const { result, durationMs, initDurationMs } = await environment.invoke(
+    requestId,
+    { Records: records },
+    fn.timeoutSeconds * 1000,
+  );
   pool.checkin(environment);
   const settlement = settle(result, messageIds, context.mapping.reportBatchItemFailures);
   const failed = new Set(settlement.failedMessageIds);
@@ -137,13 +147,22 @@ function settle(result: InvocationResult, messageIds: string[], reportBatchItemF
     case 'ok': {
       const verdict = judgeBatchResponse(result.response, messageIds, reportBatchItemFailures);
       if (verdict.outcome === 'success') return { outcome: 'success', failedMessageIds: [] };
-      if (verdict.outcome === 'partial-failure') return { outcome: 'partial-failure', failedMessageIds: verdict.failedMessageIds };
-      return { outcome: 'invalid-response', failedMessageIds: messageIds, error: { name: 'InvalidBatchResponse', message: verdict.reason } };
+      if (verdict.outcome === 'partial-failure')
+        return { outcome: 'partial-failure', failedMessageIds: verdict.failedMessageIds };
+      return {
+        outcome: 'invalid-response',
+        failedMessageIds: messageIds,
+        error: { name: 'InvalidBatchResponse', message: verdict.reason },
+      };
     }
     case 'error':
       return { outcome: 'error', failedMessageIds: messageIds, error: result.error };
     case 'timeout':
-      return { outcome: 'timeout', failedMessageIds: messageIds, error: { name: 'TimeoutError', message: 'Task timed out' } };
+      return {
+        outcome: 'timeout',
+        failedMessageIds: messageIds,
+        error: { name: 'TimeoutError', message: 'Task timed out' },
+      };
     case 'crashed':
       return { outcome: 'crashed', failedMessageIds: messageIds, error: result.error };
   }
@@ -161,7 +180,11 @@ async function deleteRecords(context: PollerContext, records: SqsRecord[]): Prom
       );
       for (const failure of output.Failed ?? []) {
         const message = `DeleteMessageBatch entry ${failure.Id}: ${failure.Code} ${failure.Message ?? ''}`;
-        context.emit('runner-error', { functionName: context.fn.name, phase: 'delete', error: { name: 'DeleteFailed', message } });
+        context.emit('runner-error', {
+          functionName: context.fn.name,
+          phase: 'delete',
+          error: { name: 'DeleteFailed', message },
+        });
       }
     } catch (error) {
       // The records will be redelivered after the visibility timeout: at-least-once, as with Lambda.
@@ -178,7 +201,11 @@ async function releaseMessages(context: PollerContext, messages: Message[]): Pro
       await context.client.send(
         new ChangeMessageVisibilityBatchCommand({
           QueueUrl: context.queueUrl,
-          Entries: chunk.map((m, index) => ({ Id: String(index), ReceiptHandle: m.ReceiptHandle ?? '', VisibilityTimeout: 0 })),
+          Entries: chunk.map((m, index) => ({
+            Id: String(index),
+            ReceiptHandle: m.ReceiptHandle ?? '',
+            VisibilityTimeout: 0,
+          })),
         }),
       );
     } catch (error) {

@@ -4,14 +4,19 @@
  */
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
-import { serializeError, type InitReply, type InvokeReply, type InvokeRequest, type WorkerConfig } from './worker-protocol.ts';
+import {
+  serializeError,
+  type InitReply,
+  type InvokeReply,
+  type InvokeRequest,
+  type WorkerConfig,
+} from './worker-protocol.ts';
 
 type Handler = (event: unknown, context: unknown) => unknown;
 
 const config = workerData as WorkerConfig;
 const port = parentPort;
 if (!port) throw new Error('worker-entry.ts must run in a worker thread');
-
 
 async function importHandler(): Promise<Handler> {
   const module = (await import(pathToFileURL(config.bundlePath).href)) as Record<string, unknown>;
@@ -41,7 +46,12 @@ async function invoke(handler: Handler, request: InvokeRequest): Promise<InvokeR
     const response = await handler(request.event, lambdaContext(request));
     // Lambda returns the response as JSON: what cannot be serialized does not reach the event-source mapping.
     const json = response === undefined ? undefined : JSON.stringify(response);
-    return { type: 'result', requestId: request.requestId, ok: true, response: json === undefined ? null : (JSON.parse(json) as unknown) };
+    return {
+      type: 'result',
+      requestId: request.requestId,
+      ok: true,
+      response: json === undefined ? null : (JSON.parse(json) as unknown),
+    };
   } catch (error) {
     return { type: 'result', requestId: request.requestId, ok: false, error: serializeError(error) };
   }

@@ -20,7 +20,8 @@ export function creationOrder(queues: QueueConfig[]): QueueConfig[] {
     visiting.add(queue.logicalId);
     if (queue.redrive) {
       const target = byId.get(queue.redrive.deadLetterLogicalId);
-      if (!target) throw new QueueSetupError(`${queue.logicalId}: DLQ ${queue.redrive.deadLetterLogicalId} is not declared`);
+      if (!target)
+        throw new QueueSetupError(`${queue.logicalId}: DLQ ${queue.redrive.deadLetterLogicalId} is not declared`);
       visit(target);
     }
     ordered.push(queue);
@@ -33,8 +34,10 @@ export function creationOrder(queues: QueueConfig[]): QueueConfig[] {
 export function queueAttributes(queue: QueueConfig, queueArns: Record<string, string>): Record<string, string> {
   const attributes: Record<string, string> = {};
   if (queue.fifo) attributes.FifoQueue = 'true';
-  if (queue.visibilityTimeoutSeconds !== undefined) attributes.VisibilityTimeout = String(queue.visibilityTimeoutSeconds);
-  if (queue.messageRetentionPeriodSeconds !== undefined) attributes.MessageRetentionPeriod = String(queue.messageRetentionPeriodSeconds);
+  if (queue.visibilityTimeoutSeconds !== undefined)
+    attributes.VisibilityTimeout = String(queue.visibilityTimeoutSeconds);
+  if (queue.messageRetentionPeriodSeconds !== undefined)
+    attributes.MessageRetentionPeriod = String(queue.messageRetentionPeriodSeconds);
   if (queue.delaySeconds !== undefined) attributes.DelaySeconds = String(queue.delaySeconds);
   if (queue.receiveMessageWaitTimeSeconds !== undefined) {
     attributes.ReceiveMessageWaitTimeSeconds = String(queue.receiveMessageWaitTimeSeconds);
@@ -66,7 +69,9 @@ export async function createQueues(client: SQSClient, queues: QueueConfig[], end
       new CreateQueueCommand({ QueueName: queue.queueName, Attributes: queueAttributes(queue, queueArns) }),
     );
     if (!created.QueueUrl) throw new QueueSetupError(`CreateQueue ${queue.queueName} returned no QueueUrl`);
-    const read = await client.send(new GetQueueAttributesCommand({ QueueUrl: created.QueueUrl, AttributeNames: ['QueueArn'] }));
+    const read = await client.send(
+      new GetQueueAttributesCommand({ QueueUrl: created.QueueUrl, AttributeNames: ['QueueArn'] }),
+    );
     const arn = read.Attributes?.QueueArn;
     if (!arn) throw new QueueSetupError(`GetQueueAttributes ${queue.queueName} returned no QueueArn`);
     queueUrls[queue.logicalId] = localQueueUrl(endpoint, created.QueueUrl);

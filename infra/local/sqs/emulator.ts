@@ -13,12 +13,15 @@ export interface SqsEmulator {
   stop(): Promise<void>;
 }
 
-export async function startSqsEmulator(options: { host?: string; port?: number; region?: string } = {}): Promise<SqsEmulator> {
+export async function startSqsEmulator(
+  options: { host?: string; port?: number; region?: string } = {},
+): Promise<SqsEmulator> {
   const app = buildApp({ logger: false, ...(options.region ? { defaultRegion: options.region } : {}) });
   const host = options.host ?? '127.0.0.1';
   await app.listen({ host, port: options.port ?? 0 });
   const address = app.server.address();
-  if (address === null || typeof address === 'string') throw new Error(`fauxqs: unexpected listen address ${String(address)}`);
+  if (address === null || typeof address === 'string')
+    throw new Error(`fauxqs: unexpected listen address ${String(address)}`);
   return {
     endpoint: `http://${host}:${address.port}`,
     port: address.port,

@@ -47,7 +47,10 @@ export async function startLocalSqs(options: StartLocalSqsOptions = {}): Promise
     ...(options.serverlessYml ? { path: options.serverlessYml } : {}),
     ...(options.stage ? { stage: options.stage } : {}),
   });
-  const emulator = await startSqsEmulator({ region: config.region, ...(options.port !== undefined ? { port: options.port } : {}) });
+  const emulator = await startSqsEmulator({
+    region: config.region,
+    ...(options.port !== undefined ? { port: options.port } : {}),
+  });
   const client = createLocalSqsClient(emulator.endpoint, config.region);
   const sns = createLocalSnsClient(emulator.endpoint, config.region);
   const stopAll = async (): Promise<void> => {
@@ -68,7 +71,8 @@ export async function startLocalSqs(options: StartLocalSqsOptions = {}): Promise
       queues: config.queues,
       topicArns,
       topics: config.topics,
-      subscribeQueue: (topicLogicalId, queueName, subscribeOptions) => subscribeQueue(context, topicLogicalId, queueName, subscribeOptions),
+      subscribeQueue: (topicLogicalId, queueName, subscribeOptions) =>
+        subscribeQueue(context, topicLogicalId, queueName, subscribeOptions),
       stop: stopAll,
     };
   } catch (error) {

@@ -5,12 +5,21 @@ import { classifyError, ConflictError, OpsRequestFailedError, UnavailableError }
 import { translateApiError } from './api-errors.ts';
 
 const status = (code: number, reason: string, message: string): ApiException<string> =>
-  new ApiException(code, 'HTTP error', JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message, reason, code }), {});
+  new ApiException(
+    code,
+    'HTTP error',
+    JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message, reason, code }),
+    {},
+  );
 
 void describe('translateApiError: the retry contract for Kubernetes API answers', () => {
-  void it('422 Invalid and 400 BadRequest end the ops request Failed with the API\'s own message (retrying cannot fix them)', () => {
-    const invalid = 'Secret "x-rollback" is invalid: metadata.labels: Invalid value: "a-very-long-name": must be no more than 63 characters';
-    for (const [code, reason, message] of [[422, 'Invalid', invalid], [400, 'BadRequest', 'the server rejected our request']] as const) {
+  void it("422 Invalid and 400 BadRequest end the ops request Failed with the API's own message (retrying cannot fix them)", () => {
+    const invalid =
+      'Secret "x-rollback" is invalid: metadata.labels: Invalid value: "a-very-long-name": must be no more than 63 characters';
+    for (const [code, reason, message] of [
+      [422, 'Invalid', invalid],
+      [400, 'BadRequest', 'the server rejected our request'],
+    ] as const) {
       const err = translateApiError(status(code, reason, message), 'write secret demo/x-rollback');
       assert.equal(classifyError(err), 'fail-ops-request', `${code}`);
       assert.ok(err instanceof OpsRequestFailedError);

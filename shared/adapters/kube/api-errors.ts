@@ -5,7 +5,8 @@ import { ConflictError, KubeApiRejectedError, OpsRequestFailedError, Unavailable
 export const statusCodeOf = (err: unknown): number | undefined => (err instanceof ApiException ? err.code : undefined);
 
 export const isNotFound = (err: unknown): boolean => statusCodeOf(err) === 404;
-export const isAlreadyExists = (err: unknown): boolean => statusCodeOf(err) === 409 && /AlreadyExists/.test(messageOf(err));
+export const isAlreadyExists = (err: unknown): boolean =>
+  statusCodeOf(err) === 409 && /AlreadyExists/.test(messageOf(err));
 
 function messageOf(err: unknown): string {
   if (err instanceof ApiException) {
@@ -41,11 +42,20 @@ export function translateApiError(err: unknown, what: string): Error {
   const code = statusCodeOf(err);
   if (code === 409) return new ConflictError(`${what}: ${messageOf(err)}`);
   // Retrying cannot fix missing permissions: end the run (resume un-pauses the database) with the API's own words.
-  if (code === 403) return new OpsRequestFailedError('Forbidden', `${what} was forbidden; grant it in the functions' RBAC (infra/k8s/functions-rbac): ${statusMessage(err)}`, { cause: err });
+  if (code === 403)
+    return new OpsRequestFailedError(
+      'Forbidden',
+      `${what} was forbidden; grant it in the functions' RBAC (infra/k8s/functions-rbac): ${statusMessage(err)}`,
+      { cause: err },
+    );
   // Nor can it fix a request the API finds malformed or invalid (a label value too long, a bad field): same path.
   if (code === 400 || code === 422) {
     const reason = statusField(err, 'reason') ?? (code === 422 ? 'Invalid' : 'BadRequest');
-    return new KubeApiRejectedError(reason, `${what} was rejected by the Kubernetes API (${code} ${reason}): ${statusMessage(err)}`, { cause: err });
+    return new KubeApiRejectedError(
+      reason,
+      `${what} was rejected by the Kubernetes API (${code} ${reason}): ${statusMessage(err)}`,
+      { cause: err },
+    );
   }
   if (code === 429 || (code !== undefined && code >= 500) || code === undefined) {
     return new UnavailableError(`${what}: ${code ?? 'no response'} ${messageOf(err)}`, { cause: err });

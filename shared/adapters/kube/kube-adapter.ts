@@ -2,7 +2,14 @@
  * KubePort over @kubernetes/client-node. Every write that must not lose a concurrent update carries the object's
  * resourceVersion (merge patch with metadata.resourceVersion), so the API answers 409.
  */
-import { CoreV1Api, CustomObjectsApi, type KubeConfig, PatchStrategy, setHeaderOptions, type V1OwnerReference } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  type KubeConfig,
+  PatchStrategy,
+  setHeaderOptions,
+  type V1OwnerReference,
+} from '@kubernetes/client-node';
 import * as k from '../../kubedb/constants.ts';
 import { eventObjectName } from '../../kubedb/names.ts';
 import type { Condition, Redis, RedisOpsRequest } from '../../kubedb/types.ts';
@@ -26,8 +33,13 @@ const selectorOf = (name: string) => `app.kubernetes.io/instance=${name},app.kub
  * resourceVersion) must not make this write fail.
  */
 function configurationMergePatch(redis: Redis, next: { secretName?: string; inline?: Record<string, string> }): object {
-  const removedInline = Object.keys(redis.spec.configuration?.inline ?? {}).filter((key) => next.inline?.[key] === undefined);
-  const inline = next.inline === undefined ? null : { ...Object.fromEntries(removedInline.map((key) => [key, null])), ...next.inline };
+  const removedInline = Object.keys(redis.spec.configuration?.inline ?? {}).filter(
+    (key) => next.inline?.[key] === undefined,
+  );
+  const inline =
+    next.inline === undefined
+      ? null
+      : { ...Object.fromEntries(removedInline.map((key) => [key, null])), ...next.inline };
   return { spec: { configSecret: null, configuration: { secretName: next.secretName ?? null, inline } } };
 }
 
@@ -38,7 +50,14 @@ function configurationMergePatch(redis: Redis, next: { secretName?: string; inli
  */
 function withOwner(refs: V1OwnerReference[], owner: OwnerRef): V1OwnerReference[] {
   if (refs.some((r) => r.uid === owner.uid)) return refs;
-  const kept = refs.filter((r) => !(r.kind === owner.kind && r.name === owner.name && r.apiVersion.split('/')[0] === owner.apiVersion.split('/')[0]));
+  const kept = refs.filter(
+    (r) =>
+      !(
+        r.kind === owner.kind &&
+        r.name === owner.name &&
+        r.apiVersion.split('/')[0] === owner.apiVersion.split('/')[0]
+      ),
+  );
   return [...kept, { ...owner, controller: false, blockOwnerDeletion: false }];
 }
 
@@ -52,45 +71,81 @@ export class KubeAdapter implements KubePort {
   }
 
   getOpsRequest(namespace: string, name: string): Promise<RedisOpsRequest | undefined> {
-    return readOrUndefined(`get rdops ${namespace}/${name}`, async () => (await this.#custom.getNamespacedCustomObject({ ...ops, namespace, name })) as RedisOpsRequest);
+    return readOrUndefined(
+      `get rdops ${namespace}/${name}`,
+      async () => (await this.#custom.getNamespacedCustomObject({ ...ops, namespace, name })) as RedisOpsRequest,
+    );
   }
 
   async listOpsRequests(namespace: string): Promise<RedisOpsRequest[]> {
-    const list = (await write(`list rdops in ${namespace}`, () => this.#custom.listNamespacedCustomObject({ ...ops, namespace }))) as { items: RedisOpsRequest[] };
+    const list = (await write(`list rdops in ${namespace}`, () =>
+      this.#custom.listNamespacedCustomObject({ ...ops, namespace }),
+    )) as { items: RedisOpsRequest[] };
     return list.items;
   }
 
   async writeOpsStatus(o: RedisOpsRequest, status: NonNullable<RedisOpsRequest['status']>): Promise<RedisOpsRequest> {
     const body = { metadata: { resourceVersion: o.metadata.resourceVersion }, status };
     const what = `update status of rdops ${o.metadata.namespace}/${o.metadata.name}`;
-    return (await write(what, () => this.#custom.patchNamespacedCustomObjectStatus({ ...ops, namespace: o.metadata.namespace ?? '', name: o.metadata.name, body }, mergePatch))) as RedisOpsRequest;
+    return (await write(what, () =>
+      this.#custom.patchNamespacedCustomObjectStatus(
+        { ...ops, namespace: o.metadata.namespace ?? '', name: o.metadata.name, body },
+        mergePatch,
+      ),
+    )) as RedisOpsRequest;
   }
 
   async writeOpsAnnotations(o: RedisOpsRequest, annotations: Record<string, string | null>): Promise<RedisOpsRequest> {
     const body = { metadata: { resourceVersion: o.metadata.resourceVersion, annotations } };
     const what = `annotate rdops ${o.metadata.namespace}/${o.metadata.name}`;
-    return (await write(what, () => this.#custom.patchNamespacedCustomObject({ ...ops, namespace: o.metadata.namespace ?? '', name: o.metadata.name, body }, mergePatch))) as RedisOpsRequest;
+    return (await write(what, () =>
+      this.#custom.patchNamespacedCustomObject(
+        { ...ops, namespace: o.metadata.namespace ?? '', name: o.metadata.name, body },
+        mergePatch,
+      ),
+    )) as RedisOpsRequest;
   }
 
   getRedis(namespace: string, name: string): Promise<Redis | undefined> {
-    return readOrUndefined(`get redis ${namespace}/${name}`, async () => (await this.#custom.getNamespacedCustomObject({ ...redises, namespace, name })) as Redis);
+    return readOrUndefined(
+      `get redis ${namespace}/${name}`,
+      async () => (await this.#custom.getNamespacedCustomObject({ ...redises, namespace, name })) as Redis,
+    );
   }
 
   async writeRedisConditions(redis: Redis, conditions: Condition[]): Promise<Redis> {
     const body = { metadata: { resourceVersion: redis.metadata.resourceVersion }, status: { conditions } };
     const what = `update conditions of redis ${redis.metadata.namespace}/${redis.metadata.name}`;
-    return (await write(what, () => this.#custom.patchNamespacedCustomObjectStatus({ ...redises, namespace: redis.metadata.namespace ?? '', name: redis.metadata.name, body }, mergePatch))) as Redis;
+    return (await write(what, () =>
+      this.#custom.patchNamespacedCustomObjectStatus(
+        { ...redises, namespace: redis.metadata.namespace ?? '', name: redis.metadata.name, body },
+        mergePatch,
+      ),
+    )) as Redis;
   }
 
-  async writeRedisConfiguration(redis: Redis, configuration: { secretName?: string; inline?: Record<string, string> }): Promise<Redis> {
+  async writeRedisConfiguration(
+    redis: Redis,
+    configuration: { secretName?: string; inline?: Record<string, string> },
+  ): Promise<Redis> {
     const body = configurationMergePatch(redis, configuration);
     const what = `update spec.configuration of redis ${redis.metadata.namespace}/${redis.metadata.name}`;
-    return (await write(what, () => this.#custom.patchNamespacedCustomObject({ ...redises, namespace: redis.metadata.namespace ?? '', name: redis.metadata.name, body }, mergePatch))) as Redis;
+    return (await write(what, () =>
+      this.#custom.patchNamespacedCustomObject(
+        { ...redises, namespace: redis.metadata.namespace ?? '', name: redis.metadata.name, body },
+        mergePatch,
+      ),
+    )) as Redis;
   }
 
   async getRedisVersion(name: string): Promise<RedisVersionView | undefined> {
     const rv = (await readOrUndefined(`get redisversion ${name}`, () =>
-      this.#custom.getClusterCustomObject({ group: k.CATALOG_GROUP, version: k.CATALOG_VERSION, plural: k.REDIS_VERSION_PLURAL, name }),
+      this.#custom.getClusterCustomObject({
+        group: k.CATALOG_GROUP,
+        version: k.CATALOG_VERSION,
+        plural: k.REDIS_VERSION_PLURAL,
+        name,
+      }),
     )) as { spec?: { distribution?: string } } | undefined;
     if (rv === undefined) return undefined;
     const distribution = rv.spec?.distribution === 'Valkey' ? 'Valkey' : 'Official';
@@ -98,49 +153,96 @@ export class KubeAdapter implements KubePort {
   }
 
   getRedisSentinel(namespace: string, name: string): Promise<RedisSentinel | undefined> {
-    return readOrUndefined(`get redissentinel ${namespace}/${name}`, async () => (await this.#custom.getNamespacedCustomObject({ ...sentinels, namespace, name })) as RedisSentinel);
+    return readOrUndefined(
+      `get redissentinel ${namespace}/${name}`,
+      async () => (await this.#custom.getNamespacedCustomObject({ ...sentinels, namespace, name })) as RedisSentinel,
+    );
   }
 
   async getSecret(namespace: string, name: string): Promise<SecretView | undefined> {
-    const secret = await readOrUndefined(`get secret ${namespace}/${name}`, () => this.#core.readNamespacedSecret({ namespace, name }));
+    const secret = await readOrUndefined(`get secret ${namespace}/${name}`, () =>
+      this.#core.readNamespacedSecret({ namespace, name }),
+    );
     return secret === undefined ? undefined : secretView(secret);
   }
 
-  async putSecret(namespace: string, name: string, data: Record<string, string>, meta: { annotations?: Record<string, string>; labels?: Record<string, string>; owner?: OwnerRef }): Promise<void> {
-    const existing = await readOrUndefined(`get secret ${namespace}/${name}`, () => this.#core.readNamespacedSecret({ namespace, name }));
+  async putSecret(
+    namespace: string,
+    name: string,
+    data: Record<string, string>,
+    meta: { annotations?: Record<string, string>; labels?: Record<string, string>; owner?: OwnerRef },
+  ): Promise<void> {
+    const existing = await readOrUndefined(`get secret ${namespace}/${name}`, () =>
+      this.#core.readNamespacedSecret({ namespace, name }),
+    );
     const what = `write secret ${namespace}/${name}`;
     if (existing === undefined) {
-      const metadata = { name, namespace, annotations: meta.annotations, labels: meta.labels, ownerReferences: meta.owner ? withOwner([], meta.owner) : undefined };
-      await write(what, () => this.#core.createNamespacedSecret({ namespace, body: { apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata, data: encodeData(data) } }));
+      const metadata = {
+        name,
+        namespace,
+        annotations: meta.annotations,
+        labels: meta.labels,
+        ownerReferences: meta.owner ? withOwner([], meta.owner) : undefined,
+      };
+      await write(what, () =>
+        this.#core.createNamespacedSecret({
+          namespace,
+          body: { apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata, data: encodeData(data) },
+        }),
+      );
       return;
     }
     const ownerReferences = meta.owner ? withOwner(existing.metadata?.ownerReferences ?? [], meta.owner) : undefined;
-    const body = { metadata: { resourceVersion: existing.metadata?.resourceVersion, annotations: meta.annotations, labels: meta.labels, ownerReferences }, data: encodeData(data) };
+    const body = {
+      metadata: {
+        resourceVersion: existing.metadata?.resourceVersion,
+        annotations: meta.annotations,
+        labels: meta.labels,
+        ownerReferences,
+      },
+      data: encodeData(data),
+    };
     await write(what, () => this.#core.patchNamespacedSecret({ namespace, name, body }, mergePatch));
   }
 
-  async annotatePetSetTemplates(namespace: string, redisName: string, annotations: Record<string, string>): Promise<string[]> {
-    const list = (await write(`list petsets of ${namespace}/${redisName}`, () => this.#custom.listNamespacedCustomObject({ ...petsets, namespace, labelSelector: selectorOf(redisName) }))) as { items: Array<{ metadata: { name: string } }> };
+  async annotatePetSetTemplates(
+    namespace: string,
+    redisName: string,
+    annotations: Record<string, string>,
+  ): Promise<string[]> {
+    const list = (await write(`list petsets of ${namespace}/${redisName}`, () =>
+      this.#custom.listNamespacedCustomObject({ ...petsets, namespace, labelSelector: selectorOf(redisName) }),
+    )) as { items: Array<{ metadata: { name: string } }> };
     const body = { spec: { template: { metadata: { annotations } } } };
     for (const ps of list.items) {
-      await write(`annotate petset ${namespace}/${ps.metadata.name}`, () => this.#custom.patchNamespacedCustomObject({ ...petsets, namespace, name: ps.metadata.name, body }, mergePatch));
+      await write(`annotate petset ${namespace}/${ps.metadata.name}`, () =>
+        this.#custom.patchNamespacedCustomObject({ ...petsets, namespace, name: ps.metadata.name, body }, mergePatch),
+      );
     }
     return list.items.map((ps) => ps.metadata.name);
   }
 
   async listDatabasePods(namespace: string, redisName: string): Promise<PodView[]> {
-    const list = await write(`list pods of ${namespace}/${redisName}`, () => this.#core.listNamespacedPod({ namespace, labelSelector: selectorOf(redisName) }));
+    const list = await write(`list pods of ${namespace}/${redisName}`, () =>
+      this.#core.listNamespacedPod({ namespace, labelSelector: selectorOf(redisName) }),
+    );
     return list.items.map(podView);
   }
 
   async getPod(namespace: string, name: string): Promise<PodView | undefined> {
-    const pod = await readOrUndefined(`get pod ${namespace}/${name}`, () => this.#core.readNamespacedPod({ namespace, name }));
+    const pod = await readOrUndefined(`get pod ${namespace}/${name}`, () =>
+      this.#core.readNamespacedPod({ namespace, name }),
+    );
     return pod === undefined ? undefined : podView(pod);
   }
 
   async evictPod(namespace: string, name: string): Promise<void> {
     await readOrUndefined(`evict pod ${namespace}/${name}`, () =>
-      this.#core.createNamespacedPodEviction({ namespace, name, body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace } } }),
+      this.#core.createNamespacedPodEviction({
+        namespace,
+        name,
+        body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace } },
+      }),
     );
   }
 
@@ -149,16 +251,32 @@ export class KubeAdapter implements KubePort {
     const name = eventObjectName(o.metadata.name, o.metadata.uid ?? '', event.reason, event.message);
     const now = new Date();
     const body = {
-      apiVersion: 'v1', kind: 'Event', metadata: { name, namespace },
-      involvedObject: { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace, uid: o.metadata.uid, resourceVersion: o.metadata.resourceVersion },
-      reason: event.reason, message: event.message, type: event.type,
-      source: { component: k.EVENT_SOURCE_COMPONENT }, reportingComponent: 'redis-reconfigure', reportingInstance: 'redis-reconfigure',
-      firstTimestamp: now, lastTimestamp: now, count: 1,
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name, namespace },
+      involvedObject: {
+        apiVersion: o.apiVersion,
+        kind: o.kind,
+        name: o.metadata.name,
+        namespace,
+        uid: o.metadata.uid,
+        resourceVersion: o.metadata.resourceVersion,
+      },
+      reason: event.reason,
+      message: event.message,
+      type: event.type,
+      source: { component: k.EVENT_SOURCE_COMPONENT },
+      reportingComponent: 'redis-reconfigure',
+      reportingInstance: 'redis-reconfigure',
+      firstTimestamp: now,
+      lastTimestamp: now,
+      count: 1,
     };
     try {
       await this.#core.createNamespacedEvent({ namespace, body });
     } catch (err) {
-      if (!isAlreadyExists(err)) throw translateApiError(err, `record event ${event.reason} on rdops ${namespace}/${o.metadata.name}`);
+      if (!isAlreadyExists(err))
+        throw translateApiError(err, `record event ${event.reason} on rdops ${namespace}/${o.metadata.name}`);
     }
   }
 }

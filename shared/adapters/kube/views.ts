@@ -5,11 +5,17 @@ import type { PodView, SecretView } from '../../steps/ports.ts';
 /** The container's own words when it is not running: the waiting message, else the last termination's. */
 function containerProblem(container: V1ContainerStatus | undefined): string | undefined {
   if (container === undefined) return undefined;
-  const candidates = [container.state?.waiting?.message, container.lastState?.terminated?.message, container.state?.terminated?.message, container.state?.waiting?.reason];
+  const candidates = [
+    container.state?.waiting?.message,
+    container.lastState?.terminated?.message,
+    container.state?.terminated?.message,
+    container.state?.waiting?.reason,
+  ];
   return candidates.find((text) => text !== undefined && text !== '');
 }
 
-const readyCondition = (pod: V1Pod) => (pod.status?.conditions ?? []).find((c) => c.type === 'Ready' && c.status === 'True');
+const readyCondition = (pod: V1Pod) =>
+  (pod.status?.conditions ?? []).find((c) => c.type === 'Ready' && c.status === 'True');
 
 export function podView(pod: V1Pod): PodView {
   const meta = pod.metadata ?? {};

@@ -26,7 +26,9 @@ async function withClient<T>(target: RedisTarget, what: string, use: (client: Re
     await client.connect();
     return await use(client);
   } catch (err) {
-    throw new UnavailableError(`${what} on ${target.host}:${target.port} failed: ${(err as Error).message}`, { cause: err });
+    throw new UnavailableError(`${what} on ${target.host}:${target.port} failed: ${(err as Error).message}`, {
+      cause: err,
+    });
   } finally {
     client.disconnect();
   }

@@ -30,7 +30,10 @@ export async function runApplyConfig(data: StepData, deps: StepDeps): Promise<vo
   if (unsupported !== undefined) throw new OpsRequestFailedError(unsupported.reason, unsupported.message);
   const redis = await deps.kube.getRedis(ns, ops.spec.databaseRef.name);
   if (redis === undefined) {
-    throw new OpsRequestFailedError('DatabaseNotFound', `spec.databaseRef ${ns}/${ops.spec.databaseRef.name}, is invalid or not found`);
+    throw new OpsRequestFailedError(
+      'DatabaseNotFound',
+      `spec.databaseRef ${ns}/${ops.spec.databaseRef.name}, is invalid or not found`,
+    );
   }
   const distribution = (await deps.kube.getRedisVersion(redis.spec.version))?.distribution ?? 'Official';
   const configKey = distribution === 'Valkey' ? ConfigKey.Valkey : ConfigKey.Redis;
@@ -52,7 +55,9 @@ export async function runApplyConfig(data: StepData, deps: StepDeps): Promise<vo
   await deps.kube.annotatePetSetTemplates(ns, redis.metadata.name, { [CONFIG_HASH_ANNOTATION]: configHash });
   const restartPlan = await buildRestartPlan(plan, snapshot.effectiveConfig, configHash, redis, deps);
   ops = await deps.kube.writeOpsAnnotations(ops, { [PLAN_ANNOTATION]: JSON.stringify(restartPlan) });
-  const updated: Array<{ type: string; message: string }> = [{ type: OpsCondition.UpdatePetSets, message: OpsMessage.UpdatePetSets }];
+  const updated: Array<{ type: string; message: string }> = [
+    { type: OpsCondition.UpdatePetSets, message: OpsMessage.UpdatePetSets },
+  ];
   if (!restartPlan.restart) updated.push({ type: OpsCondition.RestartSkipped, message: restartPlan.restartReason });
   await addConditions(ops, updated, data, deps);
 
@@ -80,7 +85,10 @@ async function readRequest(ops: RedisOpsRequest, configKey: string, deps: StepDe
   const ns = ops.metadata.namespace ?? '';
   const secret = await deps.kube.getSecret(ns, cfg.configSecret.name);
   if (secret === undefined) {
-    throw new OpsRequestFailedError('ConfigSecretNotFound', `spec.configuration.configSecret: secret ${ns}/${cfg.configSecret.name} not found`);
+    throw new OpsRequestFailedError(
+      'ConfigSecretNotFound',
+      `spec.configuration.configSecret: secret ${ns}/${cfg.configSecret.name} not found`,
+    );
   }
   return { ...request, configSecret: { name: cfg.configSecret.name, conf: secret.data[configKey] } };
 }
@@ -105,8 +113,20 @@ async function buildRestartPlan(
   };
 }
 
-async function addConditions(ops: RedisOpsRequest, conditions: Array<{ type: string; message: string }>, data: StepData, deps: StepDeps): Promise<RedisOpsRequest> {
-  return updateOpsStatus(deps, data, ops, (status, current) => withConditions(status, conditions, current.metadata.generation, deps.now()));
+async function addConditions(
+  ops: RedisOpsRequest,
+  conditions: Array<{ type: string; message: string }>,
+  data: StepData,
+  deps: StepDeps,
+): Promise<RedisOpsRequest> {
+  return updateOpsStatus(deps, data, ops, (status, current) =>
+    withConditions(status, conditions, current.metadata.generation, deps.now()),
+  );
 }
 
-const ownerOf = (redis: Redis) => ({ apiVersion: redis.apiVersion, kind: redis.kind, name: redis.metadata.name, uid: redis.metadata.uid ?? '' });
+const ownerOf = (redis: Redis) => ({
+  apiVersion: redis.apiVersion,
+  kind: redis.kind,
+  name: redis.metadata.name,
+  uid: redis.metadata.uid ?? '',
+});

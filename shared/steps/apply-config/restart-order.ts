@@ -13,9 +13,15 @@ export async function restartOrder(redis: Redis, deps: StepDeps): Promise<string
   const topology = await observeTopology(redis, deps);
   const order = planRestartOrder(topology.mode, topology.roles);
   if (order.length === 0) {
-    throw new OpsRequestFailedError('NoPodsFound', `no pods found for Redis ${ns}/${redis.metadata.name}; nothing can be restarted`);
+    throw new OpsRequestFailedError(
+      'NoPodsFound',
+      `no pods found for Redis ${ns}/${redis.metadata.name}; nothing can be restarted`,
+    );
   }
   // A pod not reachable now (not Ready) still needs the new config: restart it too, after the others.
-  const unobserved = topology.pods.map((p) => p.name).filter((p) => !order.includes(p)).sort();
+  const unobserved = topology.pods
+    .map((p) => p.name)
+    .filter((p) => !order.includes(p))
+    .sort();
   return [...order, ...unobserved];
 }

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { opsRequest, redis } from '../test-objects.ts';
 import { rollbackSecretName, snapshotSecretMeta } from './rollback-snapshot.ts';
 
-const isValidLabelValue = (v: string): boolean => v.length <= 63 && (v === '' || /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(v));
+const isValidLabelValue = (v: string): boolean =>
+  v.length <= 63 && (v === '' || /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(v));
 const isDnsSubdomain = (v: string): boolean => v.length <= 253 && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(v);
 
 void describe('the rollback snapshot Secret', () => {

@@ -25,10 +25,16 @@ export const rollbackSecretName = (ops: RedisOpsRequest): string => boundedName(
  * so they go through labelValue (a real API server answers 422 otherwise). Nothing reads these labels back; they are
  * for `kubectl get secret -l ...`, and the ownerReference names the ops request in full.
  */
-export function snapshotSecretMeta(ops: RedisOpsRequest, redis: Redis): { annotations: Record<string, string>; labels: Record<string, string>; owner: OwnerRef } {
+export function snapshotSecretMeta(
+  ops: RedisOpsRequest,
+  redis: Redis,
+): { annotations: Record<string, string>; labels: Record<string, string>; owner: OwnerRef } {
   return {
     annotations: { [OPS_UID_ANNOTATION]: ops.metadata.uid ?? '' },
-    labels: { 'app.kubernetes.io/instance': labelValue(redis.metadata.name), 'ops.kubedb.com/name': labelValue(ops.metadata.name) },
+    labels: {
+      'app.kubernetes.io/instance': labelValue(redis.metadata.name),
+      'ops.kubedb.com/name': labelValue(ops.metadata.name),
+    },
     owner: { apiVersion: ops.apiVersion, kind: ops.kind, name: ops.metadata.name, uid: ops.metadata.uid ?? '' },
   };
 }
@@ -40,7 +46,13 @@ export interface LoadedSnapshot {
 }
 
 /** The snapshot an earlier run of this ops request saved, else the configuration as it is now (read only). */
-export async function loadSnapshot(ops: RedisOpsRequest, redis: Redis, configKey: string, managedSecretName: string, deps: StepDeps): Promise<LoadedSnapshot> {
+export async function loadSnapshot(
+  ops: RedisOpsRequest,
+  redis: Redis,
+  configKey: string,
+  managedSecretName: string,
+  deps: StepDeps,
+): Promise<LoadedSnapshot> {
   const existing = await deps.kube.getSecret(ops.metadata.namespace ?? '', rollbackSecretName(ops));
   if (existing !== undefined && existing.annotations[OPS_UID_ANNOTATION] === ops.metadata.uid) {
     return { snapshot: decode(existing.data), saved: true };
@@ -49,12 +61,27 @@ export async function loadSnapshot(ops: RedisOpsRequest, redis: Redis, configKey
 }
 
 /** Persists a snapshot loadSnapshot captured: after the new configuration validated, before anything else is written. */
-export async function saveSnapshot(ops: RedisOpsRequest, redis: Redis, loaded: LoadedSnapshot, deps: StepDeps): Promise<void> {
+export async function saveSnapshot(
+  ops: RedisOpsRequest,
+  redis: Redis,
+  loaded: LoadedSnapshot,
+  deps: StepDeps,
+): Promise<void> {
   if (loaded.saved) return;
-  await deps.kube.putSecret(ops.metadata.namespace ?? '', rollbackSecretName(ops), encode(loaded.snapshot), snapshotSecretMeta(ops, redis));
+  await deps.kube.putSecret(
+    ops.metadata.namespace ?? '',
+    rollbackSecretName(ops),
+    encode(loaded.snapshot),
+    snapshotSecretMeta(ops, redis),
+  );
 }
 
-async function captureSnapshot(redis: Redis, configKey: string, managedSecretName: string, deps: StepDeps): Promise<Snapshot> {
+async function captureSnapshot(
+  redis: Redis,
+  configKey: string,
+  managedSecretName: string,
+  deps: StepDeps,
+): Promise<Snapshot> {
   const ns = redis.metadata.namespace ?? '';
   const configuration = redis.spec.configuration ?? {};
   const secretName = configuration.secretName ?? redis.spec.configSecret?.name;

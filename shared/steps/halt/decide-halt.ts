@@ -39,7 +39,11 @@ const creationOrder = (a: RedisOpsRequest, b: RedisOpsRequest): number =>
   (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') ||
   a.metadata.name.localeCompare(b.metadata.name);
 
-export function decideHalt(input: { ops: RedisOpsRequest; redis: Redis | undefined; siblings: RedisOpsRequest[] }): HaltDecision {
+export function decideHalt(input: {
+  ops: RedisOpsRequest;
+  redis: Redis | undefined;
+  siblings: RedisOpsRequest[];
+}): HaltDecision {
   const { ops, redis } = input;
   const unsupported = unsupportedReconfigure(ops);
   if (unsupported !== undefined) return { kind: 'fail', ...unsupported };
@@ -47,10 +51,18 @@ export function decideHalt(input: { ops: RedisOpsRequest; redis: Redis | undefin
   if (specError !== undefined) return { kind: 'fail', reason: 'InvalidSpec', message: specError };
   const ns = ops.metadata.namespace ?? '';
   if (redis === undefined) {
-    return { kind: 'fail', reason: 'DatabaseNotFound', message: `spec.databaseRef ${ns}/${ops.spec.databaseRef.name}, is invalid or not found` };
+    return {
+      kind: 'fail',
+      reason: 'DatabaseNotFound',
+      message: `spec.databaseRef ${ns}/${ops.spec.databaseRef.name}, is invalid or not found`,
+    };
   }
   if (redis.spec.halted === true) {
-    return { kind: 'fail', reason: 'DatabaseHalted', message: `Redis ${ns}/${redis.metadata.name} is halted (spec.halted: true)` };
+    return {
+      kind: 'fail',
+      reason: 'DatabaseHalted',
+      message: `Redis ${ns}/${redis.metadata.name} is halted (spec.halted: true)`,
+    };
   }
   return waitForTurn(ops, redis, input.siblings) ?? waitForDatabase(ops, redis) ?? { kind: 'pause' };
 }
@@ -63,25 +75,49 @@ export function decideHalt(input: { ops: RedisOpsRequest; redis: Redis | undefin
  */
 function waitForTurn(ops: RedisOpsRequest, redis: Redis, siblings: RedisOpsRequest[]): HaltDecision | undefined {
   const ns = ops.metadata.namespace ?? '';
-  const sameDb = siblings.filter((o) => o.metadata.uid !== ops.metadata.uid && o.spec.databaseRef.name === ops.spec.databaseRef.name);
+  const sameDb = siblings.filter(
+    (o) => o.metadata.uid !== ops.metadata.uid && o.spec.databaseRef.name === ops.spec.databaseRef.name,
+  );
   const running = sameDb.find((o) => o.status?.phase === OpsPhase.Progressing);
   if (running !== undefined) {
-    return { kind: 'wait', reason: 'WaitingForOtherOpsRequest', message: `waiting for RedisOpsRequest ${ns}/${running.metadata.name} to finish` };
+    return {
+      kind: 'wait',
+      reason: 'WaitingForOtherOpsRequest',
+      message: `waiting for RedisOpsRequest ${ns}/${running.metadata.name} to finish`,
+    };
   }
-  const older = sameDb.filter((o) => o.spec.type === 'Reconfigure' && !isTerminalPhase(o.status?.phase) && creationOrder(o, ops) < 0 && !yieldsTo(o, ops, redis)).sort(creationOrder)[0];
+  const older = sameDb
+    .filter(
+      (o) =>
+        o.spec.type === 'Reconfigure' &&
+        !isTerminalPhase(o.status?.phase) &&
+        creationOrder(o, ops) < 0 &&
+        !yieldsTo(o, ops, redis),
+    )
+    .sort(creationOrder)[0];
   if (older !== undefined) {
-    return { kind: 'wait', reason: 'WaitingForOtherOpsRequest', message: `waiting for the older RedisOpsRequest ${ns}/${older.metadata.name} to run first` };
+    return {
+      kind: 'wait',
+      reason: 'WaitingForOtherOpsRequest',
+      message: `waiting for the older RedisOpsRequest ${ns}/${older.metadata.name} to run first`,
+    };
   }
   const paused = findCondition(redis.status?.conditions, DbCondition.Paused);
   if (paused?.status === 'True' && !isPausedBy(redis, ops) && ownerIsLive(paused.message, siblings)) {
-    return { kind: 'wait', reason: 'WaitingForOtherOpsRequest', message: `Redis ${ns}/${redis.metadata.name} is paused: ${paused.message ?? ''}` };
+    return {
+      kind: 'wait',
+      reason: 'WaitingForOtherOpsRequest',
+      message: `Redis ${ns}/${redis.metadata.name} is paused: ${paused.message ?? ''}`,
+    };
   }
   return undefined;
 }
 
 /** An older request waiting for a Ready database lets a newer `apply: Always` one go first. */
 const yieldsTo = (older: RedisOpsRequest, newer: RedisOpsRequest, redis: Redis): boolean =>
-  newer.spec.apply === 'Always' && (older.spec.apply ?? 'IfReady') === 'IfReady' && redis.status?.phase !== DbPhase.Ready;
+  newer.spec.apply === 'Always' &&
+  (older.spec.apply ?? 'IfReady') === 'IfReady' &&
+  redis.status?.phase !== DbPhase.Ready;
 
 /**
  * Is the ops request that paused the database still around and unfinished? One deleted mid-run (or ended without
@@ -97,7 +133,12 @@ function ownerIsLive(pauseMessage: string | undefined, siblings: RedisOpsRequest
 
 /** apply: IfReady (the default) waits for a Ready database; Always goes ahead. A redelivery after pausing goes on. */
 function waitForDatabase(ops: RedisOpsRequest, redis: Redis): HaltDecision | undefined {
-  if ((ops.spec.apply ?? 'IfReady') !== 'IfReady' || redis.status?.phase === DbPhase.Ready || isPausedBy(redis, ops)) return undefined;
+  if ((ops.spec.apply ?? 'IfReady') !== 'IfReady' || redis.status?.phase === DbPhase.Ready || isPausedBy(redis, ops))
+    return undefined;
   const ns = ops.metadata.namespace ?? '';
-  return { kind: 'wait', reason: 'WaitingForDatabaseReady', message: `apply: IfReady and Redis ${ns}/${redis.metadata.name} is ${redis.status?.phase ?? 'not Ready'}` };
+  return {
+    kind: 'wait',
+    reason: 'WaitingForDatabaseReady',
+    message: `apply: IfReady and Redis ${ns}/${redis.metadata.name} is ${redis.status?.phase ?? 'not Ready'}`,
+  };
 }

@@ -19,17 +19,30 @@ function world(ops: RedisOpsRequest, db: Redis) {
     now: () => clock,
     log: { info: () => undefined, warn: () => undefined, error: () => undefined },
     events: { publish: async () => undefined },
-    queue: { send: async (step: string, d: { attempt: number }, delay?: number) => void sent.push({ step, attempt: d.attempt, delay }) },
+    queue: {
+      send: async (step: string, d: { attempt: number }, delay?: number) =>
+        void sent.push({ step, attempt: d.attempt, delay }),
+    },
     kube: {
       getOpsRequest: async () => current,
       listOpsRequests: async () => [current],
       getRedis: async () => db,
-      writeOpsStatus: async (o: RedisOpsRequest, status: NonNullable<RedisOpsRequest['status']>) => (current = { ...o, status }),
-      writeOpsAnnotations: async (o: RedisOpsRequest, a: Record<string, string>) => (current = { ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, ...a } } }),
+      writeOpsStatus: async (o: RedisOpsRequest, status: NonNullable<RedisOpsRequest['status']>) =>
+        (current = { ...o, status }),
+      writeOpsAnnotations: async (o: RedisOpsRequest, a: Record<string, string>) =>
+        (current = { ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, ...a } } }),
     },
   } as unknown as StepDeps;
   const message = (attempt: number) =>
-    ({ version: 1, clusterId: 'c', namespace: 'demo', opsRequest: { name: current.metadata.name, uid: current.metadata.uid }, step: 'halt', attempt, traceId: 't' }) as unknown as StepData;
+    ({
+      version: 1,
+      clusterId: 'c',
+      namespace: 'demo',
+      opsRequest: { name: current.metadata.name, uid: current.metadata.uid },
+      step: 'halt',
+      attempt,
+      traceId: 't',
+    }) as unknown as StepData;
   return { sent, deps, message, advance: (ms: number) => (clock = new Date(clock.getTime() + ms)), ops: () => current };
 }
 
@@ -52,18 +65,32 @@ void describe('halt: waiting', () => {
     await runHalt(w.message(0), w.deps);
     w.advance(60_000); // the attempt-1 message never came
     await runHalt(w.message(0), w.deps);
-    assert.deepEqual(w.sent.map((s) => s.attempt), [1, 1]);
+    assert.deepEqual(
+      w.sent.map((s) => s.attempt),
+      [1, 1],
+    );
   });
 });
 
 void describe('halt: recovery of a stalled step', () => {
   void it('re-sends the due step after stallSeconds, and ends the run once it is stalled past spec.timeout', async () => {
-    const progressing = opsRequest({ phase: 'Progressing', spec: { timeout: '5m' }, conditions: [trueCondition('Reconfigure'), trueCondition('DatabasePauseSucceeded')] });
+    const progressing = opsRequest({
+      phase: 'Progressing',
+      spec: { timeout: '5m' },
+      conditions: [trueCondition('Reconfigure'), trueCondition('DatabasePauseSucceeded')],
+    });
     const w = world(progressing, redisObject());
     w.advance(2 * 60_000);
     await runHalt(w.message(0), w.deps);
-    assert.deepEqual(w.sent.map((s) => s.step), ['apply-config']);
+    assert.deepEqual(
+      w.sent.map((s) => s.step),
+      ['apply-config'],
+    );
     w.advance(5 * 60_000);
-    await assert.rejects(runHalt(w.message(0), w.deps), (err: Error) => err.name === 'OpsRequestFailedError' && /step apply-config made no progress within 5m/.test(err.message));
+    await assert.rejects(
+      runHalt(w.message(0), w.deps),
+      (err: Error) =>
+        err.name === 'OpsRequestFailedError' && /step apply-config made no progress within 5m/.test(err.message),
+    );
   });
 });

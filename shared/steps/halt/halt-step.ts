@@ -32,14 +32,26 @@ export async function runHalt(data: StepData, deps: StepDeps): Promise<void> {
   if (decision.kind === 'fail') throw new OpsRequestFailedError(decision.reason, decision.message);
   if (decision.kind === 'wait') return keepWaiting(ops, decision, data, deps);
   await pauseDatabase(redis as Redis, ops, deps);
-  await deps.kube.recordEvent(ops, { type: 'Normal', reason: OpsEventReason.PauseDatabase, message: `Pausing Redis ${ns}/${ops.spec.databaseRef.name}` });
+  await deps.kube.recordEvent(ops, {
+    type: 'Normal',
+    reason: OpsEventReason.PauseDatabase,
+    message: `Pausing Redis ${ns}/${ops.spec.databaseRef.name}`,
+  });
   const waited = findCondition(ops.status?.conditions, OpsCondition.WaitingForOtherOpsRequest) !== undefined;
   await updateOpsStatus(deps, data, ops, (status, current) =>
     withConditions(
       { ...status, phase: OpsPhase.Progressing },
       [
         // A request that waited says so no longer (the condition stays, False, as a record of the wait).
-        ...(waited ? [{ type: OpsCondition.WaitingForOtherOpsRequest, status: 'False' as const, message: 'its turn came and the database was ready' }] : []),
+        ...(waited
+          ? [
+              {
+                type: OpsCondition.WaitingForOtherOpsRequest,
+                status: 'False' as const,
+                message: 'its turn came and the database was ready',
+              },
+            ]
+          : []),
         { type: OpsCondition.Reconfigure, message: OpsMessage.Reconfigure },
         { type: OpsCondition.DatabasePauseSucceeded, message: OpsMessage.DatabasePauseSucceeded },
       ],
@@ -73,19 +85,35 @@ async function pauseDatabase(redis: Redis, ops: RedisOpsRequest, deps: StepDeps)
 }
 
 /** Record why it waits, and look again later — as the one waiting chain of this ops request (wait-chain.ts). */
-async function keepWaiting(ops: RedisOpsRequest, decision: { reason: string; message: string }, data: StepData, deps: StepDeps): Promise<void> {
+async function keepWaiting(
+  ops: RedisOpsRequest,
+  decision: { reason: string; message: string },
+  data: StepData,
+  deps: StepDeps,
+): Promise<void> {
   failIfWaitedPastTimeout(ops, decision.message, deps.now());
   if (!joinsChain(ops.metadata.annotations?.[HALT_WAIT_ANNOTATION], data.attempt, deps.now())) {
-    deps.log.info('already waiting; this message is not the waiting chain\'s', { attempt: data.attempt, why: decision.message });
+    deps.log.info("already waiting; this message is not the waiting chain's", {
+      attempt: data.attempt,
+      why: decision.message,
+    });
     return;
   }
   const current = await markWaiting(ops, decision.reason, decision.message, data, deps);
   const delay = backoffDelaySeconds(data.attempt, WAIT_CAP_SECONDS);
-  await deps.kube.writeOpsAnnotations(current, { [HALT_WAIT_ANNOTATION]: waitMarker(data.attempt + 1, new Date(deps.now().getTime() + delay * 1000)) });
+  await deps.kube.writeOpsAnnotations(current, {
+    [HALT_WAIT_ANNOTATION]: waitMarker(data.attempt + 1, new Date(deps.now().getTime() + delay * 1000)),
+  });
   await deps.queue.send('halt', { ...data, attempt: data.attempt + 1 }, delay);
 }
 
-async function markWaiting(ops: RedisOpsRequest, reason: string, message: string, data: StepData, deps: StepDeps): Promise<RedisOpsRequest> {
+async function markWaiting(
+  ops: RedisOpsRequest,
+  reason: string,
+  message: string,
+  data: StepData,
+  deps: StepDeps,
+): Promise<RedisOpsRequest> {
   const existing = findCondition(ops.status?.conditions, OpsCondition.WaitingForOtherOpsRequest);
   if (ops.status?.phase === OpsPhase.Pending && existing?.message === message && existing.status === 'True') return ops;
   return updateOpsStatus(deps, data, ops, (status, current) =>
@@ -103,18 +131,37 @@ async function markWaiting(ops: RedisOpsRequest, reason: string, message: string
  * after repeated retryable errors). Steps that keep failing that way past spec.timeout end the run instead — the
  * waiting steps of restart-pod judge their own deadline (and roll back), the others cannot, so it is done here.
  */
-async function redriveIfStalled(ops: RedisOpsRequest, due: Exclude<Due, { step: 'none' | 'halt' }>, data: StepData, deps: StepDeps): Promise<void> {
+async function redriveIfStalled(
+  ops: RedisOpsRequest,
+  due: Exclude<Due, { step: 'none' | 'halt' }>,
+  data: StepData,
+  deps: StepDeps,
+): Promise<void> {
   const startedAt = currentStepStartedAt(ops);
   const stalledFor = startedAt === undefined ? Infinity : deps.now().getTime() - startedAt.getTime();
   if (stalledFor < deps.settings.stallSeconds * 1000) return;
   const judgesOwnDeadline = due.step === 'rolling-back' || (due.step === 'restart-pod' && due.phase === 'check');
   if (!judgesOwnDeadline && stalledFor > stepTimeoutMs(ops)) {
-    throw new OpsRequestFailedError('Timeout', `step ${due.step} made no progress within ${ops.spec.timeout ?? '10m'} (spec.timeout); see the function logs and the dead-letter queues for the cause`);
+    throw new OpsRequestFailedError(
+      'Timeout',
+      `step ${due.step} made no progress within ${ops.spec.timeout ?? '10m'} (spec.timeout); see the function logs and the dead-letter queues for the cause`,
+    );
   }
-  deps.log.warn('ops request stalled; re-sending its due step', { subject: `${data.namespace}/${data.opsRequest.name}`, due: due.step, stalledMs: stalledFor });
+  deps.log.warn('ops request stalled; re-sending its due step', {
+    subject: `${data.namespace}/${data.opsRequest.name}`,
+    due: due.step,
+    stalledMs: stalledFor,
+  });
   const base = { ...data, attempt: 0 };
   if (due.step === 'apply-config') await deps.queue.send('apply-config', { ...base, step: 'apply-config' });
-  else if (due.step === 'restart-pod') await deps.queue.send('restart-pod', { ...base, step: 'restart-pod', pod: due.pod, phase: due.phase });
-  else if (due.step === 'rolling-back') await deps.queue.send('restart-pod', { ...base, step: 'restart-pod', pod: due.plan.pods[0] ?? '', phase: 'check' });
-  else await deps.queue.send('resume', { ...base, step: 'resume', outcome: { status: 'Successful', reason: OpsCondition.Successful, message: OpsMessage.Successful } });
+  else if (due.step === 'restart-pod')
+    await deps.queue.send('restart-pod', { ...base, step: 'restart-pod', pod: due.pod, phase: due.phase });
+  else if (due.step === 'rolling-back')
+    await deps.queue.send('restart-pod', { ...base, step: 'restart-pod', pod: due.plan.pods[0] ?? '', phase: 'check' });
+  else
+    await deps.queue.send('resume', {
+      ...base,
+      step: 'resume',
+      outcome: { status: 'Successful', reason: OpsCondition.Successful, message: OpsMessage.Successful },
+    });
 }

@@ -10,7 +10,12 @@ export type CheckDecision =
   | { kind: 'crash-looping'; problem: string }
   | { kind: 'timeout'; why: string };
 
-export function decideCheck(input: { pod: PodView | undefined; evictedUid: string | undefined; now: Date; deadline: Date }): CheckDecision {
+export function decideCheck(input: {
+  pod: PodView | undefined;
+  evictedUid: string | undefined;
+  now: Date;
+  deadline: Date;
+}): CheckDecision {
   const { pod, evictedUid } = input;
   const replaced = pod !== undefined && pod.uid !== evictedUid && !pod.deleting;
   // A new pod whose container keeps failing will not heal by waiting: that is the cue for rollback.
@@ -18,10 +23,18 @@ export function decideCheck(input: { pod: PodView | undefined; evictedUid: strin
     return { kind: 'crash-looping', problem: pod.problem };
   }
   if (replaced && pod.ready && pod.podIP !== undefined) {
-    return { kind: 'verify-config', podIP: pod.podIP, ...(pod.readySince !== undefined ? { readySince: pod.readySince } : {}) };
+    return {
+      kind: 'verify-config',
+      podIP: pod.podIP,
+      ...(pod.readySince !== undefined ? { readySince: pod.readySince } : {}),
+    };
   }
   const why =
-    pod === undefined ? 'pod not recreated yet' : !replaced ? 'old pod still terminating' : `pod not Ready${pod.problem !== undefined ? `: ${pod.problem}` : ''}`;
+    pod === undefined
+      ? 'pod not recreated yet'
+      : !replaced
+        ? 'old pod still terminating'
+        : `pod not Ready${pod.problem !== undefined ? `: ${pod.problem}` : ''}`;
   if (input.now.getTime() > input.deadline.getTime()) return { kind: 'timeout', why };
   return { kind: 'wait', why };
 }

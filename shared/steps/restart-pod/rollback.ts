@@ -20,32 +20,65 @@ import { rollbackSecretName } from '../apply-config/rollback-snapshot.ts';
 import { decideCheck } from './decide-check.ts';
 import { redisTarget } from './redis-target.ts';
 
-export async function startRollback(ops: RedisOpsRequest, podName: string, problem: string, data: StepData, deps: StepDeps): Promise<void> {
+export async function startRollback(
+  ops: RedisOpsRequest,
+  podName: string,
+  problem: string,
+  data: StepData,
+  deps: StepDeps,
+): Promise<void> {
   const ns = data.namespace;
   const redis = await deps.kube.getRedis(ns, ops.spec.databaseRef.name);
   const snapshot = await deps.kube.getSecret(ns, rollbackSecretName(ops));
   if (redis === undefined || snapshot === undefined) {
-    throw new OpsRequestFailedError('RollbackFailed', `pod ${ns}/${podName} failed with the new configuration (${problem}) and the previous configuration could not be restored: ${redis === undefined ? 'Redis not found' : 'rollback snapshot missing'}`);
+    throw new OpsRequestFailedError(
+      'RollbackFailed',
+      `pod ${ns}/${podName} failed with the new configuration (${problem}) and the previous configuration could not be restored: ${redis === undefined ? 'Redis not found' : 'rollback snapshot missing'}`,
+    );
   }
-  const previous = JSON.parse(snapshot.data['configuration.json'] ?? '{}') as { secretName?: string; inline?: Record<string, string> };
-  await deps.kube.putSecret(ns, managedConfigSecretName(redis.metadata.name, redis.metadata.uid ?? ''), { [ConfigKey.Default]: snapshot.data['default.conf'] ?? '' }, {});
-  await deps.kube.writeRedisConfiguration(redis, { ...(previous.secretName !== undefined ? { secretName: previous.secretName } : {}), ...(previous.inline !== undefined ? { inline: previous.inline } : {}) });
+  const previous = JSON.parse(snapshot.data['configuration.json'] ?? '{}') as {
+    secretName?: string;
+    inline?: Record<string, string>;
+  };
+  await deps.kube.putSecret(
+    ns,
+    managedConfigSecretName(redis.metadata.name, redis.metadata.uid ?? ''),
+    { [ConfigKey.Default]: snapshot.data['default.conf'] ?? '' },
+    {},
+  );
+  await deps.kube.writeRedisConfiguration(redis, {
+    ...(previous.secretName !== undefined ? { secretName: previous.secretName } : {}),
+    ...(previous.inline !== undefined ? { inline: previous.inline } : {}),
+  });
   const message = `pod ${ns}/${podName} could not run with the new configuration: ${problem}; the previous configuration was restored`;
   let current = ops;
   if (ops.metadata.annotations?.[ROLLBACK_ANNOTATION] === undefined) {
     const pod = await deps.kube.getPod(ns, podName);
-    current = await deps.kube.writeOpsAnnotations(ops, { [ROLLBACK_ANNOTATION]: message, [evictedAnnotation(podName)]: pod?.uid ?? 'absent' });
+    current = await deps.kube.writeOpsAnnotations(ops, {
+      [ROLLBACK_ANNOTATION]: message,
+      [evictedAnnotation(podName)]: pod?.uid ?? 'absent',
+    });
     // The crash-looping pod serves nothing; replacing it now makes it start from the restored config at once.
     if (pod !== undefined && !pod.deleting) await deps.kube.evictPod(ns, podName);
   }
   await updateOpsStatus(deps, data, current, (status, o) =>
-    withConditions(status, [{ type: OpsCondition.RolledBack, message, status: 'True' }], o.metadata.generation, deps.now()),
+    withConditions(
+      status,
+      [{ type: OpsCondition.RolledBack, message, status: 'True' }],
+      o.metadata.generation,
+      deps.now(),
+    ),
   );
   await deps.queue.send('restart-pod', { ...data, phase: 'check', attempt: 0 }, 1);
 }
 
 /** After a rollback: wait for every restarted pod to be Ready with the previous values, then end Failed. */
-export async function checkRollback(ops: RedisOpsRequest, plan: RestartPlan, data: StepData, deps: StepDeps): Promise<void> {
+export async function checkRollback(
+  ops: RedisOpsRequest,
+  plan: RestartPlan,
+  data: StepData,
+  deps: StepDeps,
+): Promise<void> {
   const ns = data.namespace;
   const reason = ops.metadata.annotations?.[ROLLBACK_ANNOTATION] ?? 'rolled back to the previous configuration';
   const deadline = rollbackDeadline(ops, deps.now());
@@ -54,25 +87,45 @@ export async function checkRollback(ops: RedisOpsRequest, plan: RestartPlan, dat
   for (const podName of plan.pods.filter((p) => !verifiedOnNew.includes(p))) {
     if (ops.metadata.annotations?.[evictedAnnotation(podName)] === undefined) continue;
     const pod = await deps.kube.getPod(ns, podName);
-    const decision = decideCheck({ pod, evictedUid: ops.metadata.annotations[evictedAnnotation(podName)], now: deps.now(), deadline });
+    const decision = decideCheck({
+      pod,
+      evictedUid: ops.metadata.annotations[evictedAnnotation(podName)],
+      now: deps.now(),
+      deadline,
+    });
     if (decision.kind === 'timeout' || decision.kind === 'crash-looping') {
-      throw new OpsRequestFailedError('RollbackFailed', `${reason}; but pod ${ns}/${podName} is still not healthy after the rollback: ${decision.kind === 'timeout' ? decision.why : decision.problem}`);
+      throw new OpsRequestFailedError(
+        'RollbackFailed',
+        `${reason}; but pod ${ns}/${podName} is still not healthy after the rollback: ${decision.kind === 'timeout' ? decision.why : decision.problem}`,
+      );
     }
     if (decision.kind === 'wait' || redis === undefined || !(await runsPrevious(redis, decision.podIP, plan, deps))) {
-      return deps.queue.send('restart-pod', { ...data, phase: 'check', attempt: data.attempt + 1 }, backoffDelaySeconds(data.attempt, 10));
+      return deps.queue.send(
+        'restart-pod',
+        { ...data, phase: 'check', attempt: data.attempt + 1 },
+        backoffDelaySeconds(data.attempt, 10),
+      );
     }
   }
-  const mixed = verifiedOnNew.length > 0 ? ` (${verifiedOnNew.join(', ')} already ran the new configuration and keep it until their next restart)` : '';
+  const mixed =
+    verifiedOnNew.length > 0
+      ? ` (${verifiedOnNew.join(', ')} already ran the new configuration and keep it until their next restart)`
+      : '';
   throw new OpsRequestFailedError('RolledBack', `${reason}${mixed}`);
 }
 
 function rollbackDeadline(ops: RedisOpsRequest, now: Date): Date {
-  const rolledBackAt = Date.parse(findCondition(ops.status?.conditions, OpsCondition.RolledBack)?.lastTransitionTime ?? '');
+  const rolledBackAt = Date.parse(
+    findCondition(ops.status?.conditions, OpsCondition.RolledBack)?.lastTransitionTime ?? '',
+  );
   return new Date((Number.isFinite(rolledBackAt) ? rolledBackAt : now.getTime()) + stepTimeoutMs(ops));
 }
 
 async function runsPrevious(redis: Redis, podIP: string, plan: RestartPlan, deps: StepDeps): Promise<boolean> {
-  const actual = await deps.redis.configGet(await redisTarget(redis, podIP, deps), plan.previous.map((e) => e.parameter));
+  const actual = await deps.redis.configGet(
+    await redisTarget(redis, podIP, deps),
+    plan.previous.map((e) => e.parameter),
+  );
   // A directive the server does not report (unknown to this version) cannot have been set by the previous
   // config either — it is often the very directive that made the new config fail — so it does not block.
   return !compareWithConfigGet(plan.previous, actual).some((m) => m.actual !== undefined);

@@ -26,13 +26,20 @@ export const SENTINEL_WRITE_PAUSE_MS = 5000;
 export type HandoverStart = { kind: 'started' } | { kind: 'not-yet'; why: string };
 
 /** Pause the primary's writes; fail over once its replicas have everything it acknowledged. */
-export async function startSentinelHandover(redis: Redis, primary: PodView, replicas: PodView[], sentinel: RedisTarget, deps: StepDeps): Promise<HandoverStart> {
+export async function startSentinelHandover(
+  redis: Redis,
+  primary: PodView,
+  replicas: PodView[],
+  sentinel: RedisTarget,
+  deps: StepDeps,
+): Promise<HandoverStart> {
   if (primary.podIP === undefined) return { kind: 'not-yet', why: `primary ${primary.name} has no address` };
   const target = await redisTarget(redis, primary.podIP, deps);
   await deps.redis.pauseWrites(target, SENTINEL_WRITE_PAUSE_MS);
   const behind = await replicasBehind(redis, target, replicas, deps);
   // Keep the pause: it runs out by itself, and the next check (1 s) finds the replicas caught up.
-  if (behind.length > 0) return { kind: 'not-yet', why: `replicas catching up with the paused primary: ${behind.join(', ')}` };
+  if (behind.length > 0)
+    return { kind: 'not-yet', why: `replicas catching up with the paused primary: ${behind.join(', ')}` };
   try {
     await deps.redis.sentinelFailover(sentinel, sentinelMasterName(redis));
     return { kind: 'started' };
@@ -43,17 +50,25 @@ export async function startSentinelHandover(redis: Redis, primary: PodView, repl
     await deps.redis.resumeWrites(target);
     // Sentinels refresh their view of replicas every 10 s: right after a replica restart they may answer
     // NOGOODSLAVE (no promotable replica yet). That means "not yet": wait and ask again.
-    if (/NOGOODSLAVE/.test(message)) return { kind: 'not-yet', why: `the sentinels cannot fail ${primary.name} over yet: ${message}` };
+    if (/NOGOODSLAVE/.test(message))
+      return { kind: 'not-yet', why: `the sentinels cannot fail ${primary.name} over yet: ${message}` };
     throw err;
   }
 }
 
-async function replicasBehind(redis: Redis, primary: RedisTarget, replicas: PodView[], deps: StepDeps): Promise<string[]> {
+async function replicasBehind(
+  redis: Redis,
+  primary: RedisTarget,
+  replicas: PodView[],
+  deps: StepDeps,
+): Promise<string[]> {
   const primaryOffset = parseInfoReplication(await deps.redis.info(primary, 'replication')).masterReplOffset;
   const behind: string[] = [];
   for (const r of replicas) {
     if (r.podIP === undefined) continue;
-    const offset = parseInfoReplication(await deps.redis.info(await redisTarget(redis, r.podIP, deps), 'replication')).masterReplOffset;
+    const offset = parseInfoReplication(
+      await deps.redis.info(await redisTarget(redis, r.podIP, deps), 'replication'),
+    ).masterReplOffset;
     if (offset < primaryOffset) behind.push(`${r.name} at ${offset} of ${primaryOffset}`);
   }
   return behind;
@@ -63,7 +78,13 @@ async function replicasBehind(redis: Redis, primary: RedisTarget, replicas: PodV
  * The hand-over after `SENTINEL FAILOVER` was issued: demote the old primary as soon as the sentinels name another
  * pod; until then keep its writes paused while they fail over. Returns whether a failover still seems to be running.
  */
-export async function continueSentinelHandover(redis: Redis, oldPrimary: PodView, pods: PodView[], sentinel: RedisTarget, deps: StepDeps): Promise<'demoted' | 'in-progress' | 'idle'> {
+export async function continueSentinelHandover(
+  redis: Redis,
+  oldPrimary: PodView,
+  pods: PodView[],
+  sentinel: RedisTarget,
+  deps: StepDeps,
+): Promise<'demoted' | 'in-progress' | 'idle'> {
   if (oldPrimary.podIP === undefined) return 'idle';
   const target = await redisTarget(redis, oldPrimary.podIP, deps);
   const named = await deps.redis.sentinelPrimary(sentinel, sentinelMasterName(redis));

@@ -61,8 +61,21 @@ class SentinelWorld {
   }
 
   deps(): StepDeps {
-    const pods = (): PodView[] => [...this.nodes].map(([name, n]) => ({ name, uid: `${name}-uid`, deleting: false, ready: true, podIP: n.ip, restartCount: 0 }));
-    const sentinel = { apiVersion: 'kubedb.com/v1', kind: 'RedisSentinel', metadata: { name: 'sen', namespace: 'demo' }, spec: { version: '7.2.4', replicas: 1 } };
+    const pods = (): PodView[] =>
+      [...this.nodes].map(([name, n]) => ({
+        name,
+        uid: `${name}-uid`,
+        deleting: false,
+        ready: true,
+        podIP: n.ip,
+        restartCount: 0,
+      }));
+    const sentinel = {
+      apiVersion: 'kubedb.com/v1',
+      kind: 'RedisSentinel',
+      metadata: { name: 'sen', namespace: 'demo' },
+      spec: { version: '7.2.4', replicas: 1 },
+    };
     const deps = {
       settings: { stallSeconds: 60 },
       now: () => this.now,
@@ -71,18 +84,27 @@ class SentinelWorld {
       queue: { send: async () => undefined },
       kube: {
         listDatabasePods: async () => pods(),
-        getPod: async (_ns: string, name: string) => (name.startsWith('sen-') ? { name, uid: name, deleting: false, ready: true, podIP: '10.0.9.1', restartCount: 0 } : pods().find((p) => p.name === name)),
+        getPod: async (_ns: string, name: string) =>
+          name.startsWith('sen-')
+            ? { name, uid: name, deleting: false, ready: true, podIP: '10.0.9.1', restartCount: 0 }
+            : pods().find((p) => p.name === name),
         getSecret: async () => ({ name: 'auth', data: { password: 'pw' } }),
         getRedisSentinel: async () => sentinel,
-        writeOpsStatus: async (o: RedisOpsRequest, status: NonNullable<RedisOpsRequest['status']>) => (this.ops = { ...o, status }),
-        writeOpsAnnotations: async (o: RedisOpsRequest, annotations: Record<string, string>) => (this.ops = { ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, ...annotations } } }),
+        writeOpsStatus: async (o: RedisOpsRequest, status: NonNullable<RedisOpsRequest['status']>) =>
+          (this.ops = { ...o, status }),
+        writeOpsAnnotations: async (o: RedisOpsRequest, annotations: Record<string, string>) =>
+          (this.ops = {
+            ...o,
+            metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, ...annotations } },
+          }),
       },
       redis: {
         info: async (t: RedisTarget) => this.info(this.podAt(t.host)),
         sentinelPrimary: async () => ({ host: this.address(this.sentinelNames), port: 6379 }),
         sentinelFailover: async () => {
           this.calls.push('SENTINEL FAILOVER');
-          if (this.failoverAnswer !== 'ok') throw new Error(`SENTINEL FAILOVER on 10.0.9.1:26379 failed: ${this.failoverAnswer} something`);
+          if (this.failoverAnswer !== 'ok')
+            throw new Error(`SENTINEL FAILOVER on 10.0.9.1:26379 failed: ${this.failoverAnswer} something`);
           this.promote();
         },
         sentinelFailoverInProgress: async () => this.failoverInProgress,
@@ -100,12 +122,22 @@ class SentinelWorld {
 }
 
 const data = (attempt: number): StepData =>
-  ({ version: 1, clusterId: 'c', namespace: 'demo', opsRequest: { name: 'rdops-reconfigure', uid: 'uid-rdops-reconfigure' }, step: 'restart-pod', pod: 'rd-0', phase: 'evict', attempt, traceId: 't' }) as unknown as StepData;
+  ({
+    version: 1,
+    clusterId: 'c',
+    namespace: 'demo',
+    opsRequest: { name: 'rdops-reconfigure', uid: 'uid-rdops-reconfigure' },
+    step: 'restart-pod',
+    pod: 'rd-0',
+    phase: 'evict',
+    attempt,
+    traceId: 't',
+  }) as unknown as StepData;
 
 const gate = (w: SentinelWorld, attempt = 0) => beforeEviction(w.ops, w.redis, 'rd-0', data(attempt), w.deps());
 
 void describe('beforeEviction: Sentinel hand-over of the primary', () => {
-  void it('pauses the primary\'s writes, then fails over, and records when', async () => {
+  void it("pauses the primary's writes, then fails over, and records when", async () => {
     const w = new SentinelWorld();
     const result = await gate(w);
     assert.equal(result.kind, 'wait');
@@ -134,7 +166,11 @@ void describe('beforeEviction: Sentinel hand-over of the primary', () => {
     w.calls.length = 0;
     const result = await gate(w, 1); // sentinels still name rd-0 (by hostname)
     assert.equal(result.kind, 'wait');
-    assert.deepEqual(w.calls, ['PAUSE rd-0'], 'the pause is extended while the sentinels fail over, no REPLICAOF to itself');
+    assert.deepEqual(
+      w.calls,
+      ['PAUSE rd-0'],
+      'the pause is extended while the sentinels fail over, no REPLICAOF to itself',
+    );
   });
 
   void it('waits, with the pause held, until every replica has caught up', async () => {
@@ -162,7 +198,10 @@ void describe('beforeEviction: Sentinel hand-over of the primary', () => {
     w.failoverInProgress = false; // the sentinels gave up
     w.calls.length = 0;
     for (const attempt of [4, 9, 14]) await gate(w, attempt);
-    assert.ok(!w.calls.includes('SENTINEL FAILOVER'), `no re-send within ${FAILOVER_RESEND_AFTER_MS} ms: ${w.calls.join(', ')}`);
+    assert.ok(
+      !w.calls.includes('SENTINEL FAILOVER'),
+      `no re-send within ${FAILOVER_RESEND_AFTER_MS} ms: ${w.calls.join(', ')}`,
+    );
     w.now = new Date(w.now.getTime() + FAILOVER_RESEND_AFTER_MS + 1000);
     w.failoverAnswer = 'ok';
     await gate(w, 15);

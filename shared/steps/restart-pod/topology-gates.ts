@@ -36,7 +36,13 @@ function failIfPastDeadline(ops: RedisOpsRequest, what: string, since: Date | un
 }
 
 /** May `podName` be evicted now? Fails its primary over first when it is one. */
-export async function beforeEviction(ops: RedisOpsRequest, redis: Redis, podName: string, data: StepData, deps: StepDeps): Promise<GateResult> {
+export async function beforeEviction(
+  ops: RedisOpsRequest,
+  redis: Redis,
+  podName: string,
+  data: StepData,
+  deps: StepDeps,
+): Promise<GateResult> {
   if (redisMode(redis) === 'Standalone') return { kind: 'go' };
   const topology = await observeTopology(redis, deps, { exceptPod: podName });
   const role = topology.roles.find((r) => r.pod === podName);
@@ -45,25 +51,44 @@ export async function beforeEviction(ops: RedisOpsRequest, redis: Redis, podName
     const candidate = failoverCandidate(podName, topology.roles);
     // Once a failover was sent, see it through even if no replica follows this pod any more: the sentinels move the
     // replicas to the new primary before the old one is demoted, and the old one must never be restarted as primary.
-    if (candidate !== undefined || failoverStarted(ops, podName)) return failOver(ops, redis, podName, candidate, topology, data, deps);
-    deps.log.warn('primary has no replica attached to fail over to; restarting it without a failover', { pod: podName });
+    if (candidate !== undefined || failoverStarted(ops, podName))
+      return failOver(ops, redis, podName, candidate, topology, data, deps);
+    deps.log.warn('primary has no replica attached to fail over to; restarting it without a failover', {
+      pod: podName,
+    });
   }
   if (topology.problems.length > 0) {
-    failIfPastDeadline(ops, `a healthy topology before restarting ${podName} (${topology.problems.join('; ')})`, currentStepStartedAt(ops), deps.now());
+    failIfPastDeadline(
+      ops,
+      `a healthy topology before restarting ${podName} (${topology.problems.join('; ')})`,
+      currentStepStartedAt(ops),
+      deps.now(),
+    );
     return { kind: 'wait', why: topology.problems.join('; ') };
   }
   return { kind: 'go' };
 }
 
-const failoverStarted = (ops: RedisOpsRequest, podName: string): boolean => findCondition(ops.status?.conditions, failoverCondition(podName)) !== undefined;
+const failoverStarted = (ops: RedisOpsRequest, podName: string): boolean =>
+  findCondition(ops.status?.conditions, failoverCondition(podName)) !== undefined;
 
-async function failOver(ops: RedisOpsRequest, redis: Redis, podName: string, candidate: string | undefined, topology: Topology, data: StepData, deps: StepDeps): Promise<GateResult> {
+async function failOver(
+  ops: RedisOpsRequest,
+  redis: Redis,
+  podName: string,
+  candidate: string | undefined,
+  topology: Topology,
+  data: StepData,
+  deps: StepDeps,
+): Promise<GateResult> {
   const started = findCondition(ops.status?.conditions, failoverCondition(podName));
   if (started === undefined) {
     if (topology.problems.length > 0) return { kind: 'wait', why: topology.problems.join('; ') };
     const issued = await issueFailover(redis, podName, candidate, topology, deps);
     if (issued.kind === 'not-yet') return { kind: 'wait', why: issued.why };
-    const current = await deps.kube.writeOpsAnnotations(ops, { [failoverIssuedAnnotation(podName)]: deps.now().toISOString() });
+    const current = await deps.kube.writeOpsAnnotations(ops, {
+      [failoverIssuedAnnotation(podName)]: deps.now().toISOString(),
+    });
     const message = `failing over primary ${podName} to ${topology.mode === 'Cluster' ? candidate : 'a replica chosen by the sentinels'} before restarting it`;
     await updateOpsStatus(deps, data, current, (status, o) =>
       withConditions(status, [{ type: failoverCondition(podName), message }], o.metadata.generation, deps.now()),
@@ -74,7 +99,8 @@ async function failOver(ops: RedisOpsRequest, redis: Redis, podName: string, can
   const underWay = await followUp(redis, podName, topology, deps);
   if (!underWay && candidate !== undefined && resendDue(ops, podName, deps.now())) {
     const issued = await issueFailover(redis, podName, candidate, topology, deps);
-    if (issued.kind === 'started') await deps.kube.writeOpsAnnotations(ops, { [failoverIssuedAnnotation(podName)]: deps.now().toISOString() });
+    if (issued.kind === 'started')
+      await deps.kube.writeOpsAnnotations(ops, { [failoverIssuedAnnotation(podName)]: deps.now().toISOString() });
   }
   return { kind: 'wait', why: `waiting for ${podName} to hand over its primary role` };
 }
@@ -92,13 +118,25 @@ function resendDue(ops: RedisOpsRequest, podName: string, now: Date): boolean {
   return !Number.isFinite(last) || now.getTime() - last > FAILOVER_RESEND_AFTER_MS;
 }
 
-async function issueFailover(redis: Redis, podName: string, candidate: string | undefined, topology: Topology, deps: StepDeps): Promise<HandoverStart> {
+async function issueFailover(
+  redis: Redis,
+  podName: string,
+  candidate: string | undefined,
+  topology: Topology,
+  deps: StepDeps,
+): Promise<HandoverStart> {
   if (topology.mode === 'Sentinel') {
     const primary = topology.pods.find((p) => p.name === podName);
     const sentinel = topology.sentinels[0];
-    if (sentinel === undefined) throw new OpsRequestFailedError('RestartPodsFailed', `no Ready sentinel to fail over Redis ${redis.metadata.name}`);
+    if (sentinel === undefined)
+      throw new OpsRequestFailedError(
+        'RestartPodsFailed',
+        `no Ready sentinel to fail over Redis ${redis.metadata.name}`,
+      );
     if (primary === undefined) return { kind: 'not-yet', why: `primary ${podName} not found` };
-    const replicas = topology.pods.filter((p) => topology.roles.some((r) => r.pod === p.name && r.masterPod === podName));
+    const replicas = topology.pods.filter((p) =>
+      topology.roles.some((r) => r.pod === p.name && r.masterPod === podName),
+    );
     return startSentinelHandover(redis, primary, replicas, sentinel, deps);
   }
   const pod = topology.pods.find((p) => p.name === candidate);
@@ -116,7 +154,8 @@ export async function afterRestart(redis: Redis, podName: string, podIP: string,
   if (redisMode(redis) === 'Standalone') return { kind: 'go' };
   const target = await redisTarget(redis, podIP, deps);
   const own = parseInfoReplication(await deps.redis.info(target, 'replication'));
-  if (own.role === 'replica' && own.masterLinkStatus !== 'up') return { kind: 'wait', why: `${podName} is not in sync with its primary yet` };
+  if (own.role === 'replica' && own.masterLinkStatus !== 'up')
+    return { kind: 'wait', why: `${podName} is not in sync with its primary yet` };
   if (redisMode(redis) === 'Cluster') {
     const state = parseInfo(await deps.redis.clusterInfo(target))['cluster_state'];
     if (state !== 'ok') return { kind: 'wait', why: `${podName} reports cluster_state ${state ?? 'unknown'}` };

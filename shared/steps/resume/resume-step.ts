@@ -23,12 +23,27 @@ export async function runResume(data: StepData, deps: StepDeps): Promise<void> {
   if (outcome === undefined || outcome.status === 'Successful') {
     // A success message is honoured only when the status agrees that every step is done.
     if (dueStep(ops).step !== 'resume') return;
-    await finish(ops, 'Successful', OpsCondition.Successful, 'Successfully completed the modification process.', data, deps);
-    await deps.kube.recordEvent(ops, { type: 'Normal', reason: OpsEventReason.Successful, message: 'Successfully Reconfigured Database' });
+    await finish(
+      ops,
+      'Successful',
+      OpsCondition.Successful,
+      'Successfully completed the modification process.',
+      data,
+      deps,
+    );
+    await deps.kube.recordEvent(ops, {
+      type: 'Normal',
+      reason: OpsEventReason.Successful,
+      message: 'Successfully Reconfigured Database',
+    });
     return;
   }
   await finish(ops, 'Failed', outcome.reason, outcome.message, data, deps);
-  await deps.kube.recordEvent(ops, { type: 'Warning', reason: OpsEventReason.Failed, message: `${outcome.reason}: ${outcome.message}` });
+  await deps.kube.recordEvent(ops, {
+    type: 'Warning',
+    reason: OpsEventReason.Failed,
+    message: `${outcome.reason}: ${outcome.message}`,
+  });
 }
 
 async function resumeDatabase(ops: RedisOpsRequest, deps: StepDeps): Promise<void> {
@@ -36,12 +51,27 @@ async function resumeDatabase(ops: RedisOpsRequest, deps: StepDeps): Promise<voi
   const redis = await deps.kube.getRedis(ns, ops.spec.databaseRef.name);
   if (redis === undefined || !isPausedBy(redis, ops)) return;
   const target = `${ns}/${redis.metadata.name}`;
-  await deps.kube.recordEvent(ops, { type: 'Normal', reason: OpsEventReason.ResumeDatabase, message: `Resuming Redis ${target}` });
+  await deps.kube.recordEvent(ops, {
+    type: 'Normal',
+    reason: OpsEventReason.ResumeDatabase,
+    message: `Resuming Redis ${target}`,
+  });
   await deps.kube.writeRedisConditions(redis, removeCondition(redis.status?.conditions, DbCondition.Paused));
-  await deps.kube.recordEvent(ops, { type: 'Normal', reason: OpsEventReason.ResumeDatabase, message: `Successfully resumed Redis ${target}` });
+  await deps.kube.recordEvent(ops, {
+    type: 'Normal',
+    reason: OpsEventReason.ResumeDatabase,
+    message: `Successfully resumed Redis ${target}`,
+  });
 }
 
-async function finish(ops: RedisOpsRequest, phase: 'Successful' | 'Failed', reason: string, message: string, data: StepData, deps: StepDeps): Promise<void> {
+async function finish(
+  ops: RedisOpsRequest,
+  phase: 'Successful' | 'Failed',
+  reason: string,
+  message: string,
+  data: StepData,
+  deps: StepDeps,
+): Promise<void> {
   await updateOpsStatus(deps, data, ops, (status, current) => {
     if (isTerminalPhase(status.phase)) return undefined;
     const type = phase === 'Successful' ? OpsCondition.Successful : OpsCondition.Failed;
@@ -51,6 +81,10 @@ async function finish(ops: RedisOpsRequest, phase: 'Successful' | 'Failed', reas
       current.metadata.generation,
       deps.now(),
     );
-    return { ...withOutcome, phase: phase === 'Successful' ? OpsPhase.Successful : OpsPhase.Failed, observedGeneration: current.metadata.generation ?? 1 };
+    return {
+      ...withOutcome,
+      phase: phase === 'Successful' ? OpsPhase.Successful : OpsPhase.Failed,
+      observedGeneration: current.metadata.generation ?? 1,
+    };
   });
 }

@@ -19,10 +19,14 @@ export function clusterProblems(input: {
   const masters = input.nodes.filter((n) => n.role === 'master' && !input.isFailed(n) && input.slotCount(n) > 0);
   const covered = masters.reduce((sum, n) => sum + input.slotCount(n), 0);
   if (covered !== input.slots) problems.push(`${covered} of ${input.slots} slots are served`);
-  if (masters.length !== input.expected.shards) problems.push(`${masters.length} masters serve slots, expected ${input.expected.shards}`);
+  if (masters.length !== input.expected.shards)
+    problems.push(`${masters.length} masters serve slots, expected ${input.expected.shards}`);
   for (const m of masters) {
-    const replicas = input.nodes.filter((n) => n.masterId === m.nodeId && n.linkState === 'connected' && !input.isFailed(n)).length;
-    if (replicas !== input.expected.replicas - 1) problems.push(`master ${m.ip} has ${replicas} connected replicas, expected ${input.expected.replicas - 1}`);
+    const replicas = input.nodes.filter(
+      (n) => n.masterId === m.nodeId && n.linkState === 'connected' && !input.isFailed(n),
+    ).length;
+    if (replicas !== input.expected.replicas - 1)
+      problems.push(`master ${m.ip} has ${replicas} connected replicas, expected ${input.expected.replicas - 1}`);
   }
   return problems;
 }

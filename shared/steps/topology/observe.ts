@@ -7,8 +7,22 @@ import { OpsRequestFailedError } from '../../errors.ts';
 import { authSecretName, REDIS_PORT } from '../../kubedb/constants.ts';
 import type { Redis } from '../../kubedb/types.ts';
 import {
-  clusterShape, isFailedNode, parseClusterNodes, parseInfo, parseInfoReplication, redisMode, sentinelAuthSecretName,
-  sentinelMasterName, sentinelPodNames, sentinelRef, shardOf, slotCount, CLUSTER_SLOTS, SENTINEL_PORT, type ObservedRole, type RedisMode,
+  clusterShape,
+  isFailedNode,
+  parseClusterNodes,
+  parseInfo,
+  parseInfoReplication,
+  redisMode,
+  sentinelAuthSecretName,
+  sentinelMasterName,
+  sentinelPodNames,
+  sentinelRef,
+  shardOf,
+  slotCount,
+  CLUSTER_SLOTS,
+  SENTINEL_PORT,
+  type ObservedRole,
+  type RedisMode,
 } from '../../kubedb/topology.ts';
 import { podForAddress } from '../../kubedb/pod-address.ts';
 import type { PodView, RedisTarget, StepDeps } from '../ports.ts';
@@ -35,7 +49,11 @@ export async function credentials(redis: Redis, deps: StepDeps): Promise<{ usern
   const ns = redis.metadata.namespace ?? '';
   const name = redis.spec.authSecret?.name ?? authSecretName(redis.metadata.name);
   const secret = await deps.kube.getSecret(ns, name);
-  if (secret === undefined) throw new OpsRequestFailedError('AuthSecretNotFound', `auth secret ${ns}/${name} of Redis ${redis.metadata.name} not found`);
+  if (secret === undefined)
+    throw new OpsRequestFailedError(
+      'AuthSecretNotFound',
+      `auth secret ${ns}/${name} of Redis ${redis.metadata.name} not found`,
+    );
   const { username, password } = secret.data;
   return { ...(username !== undefined ? { username } : {}), ...(password !== undefined ? { password } : {}) };
 }
@@ -44,13 +62,20 @@ export async function credentials(redis: Redis, deps: StepDeps): Promise<{ usern
  * `exceptPod`: the pod about to be restarted. Its own trouble (not Ready, not in sync) is no reason to wait — the
  * restart may be what heals it (a replica crash-looping on an earlier config) — but everyone else must be healthy.
  */
-export async function observeTopology(redis: Redis, deps: StepDeps, opts: { exceptPod?: string } = {}): Promise<Topology> {
+export async function observeTopology(
+  redis: Redis,
+  deps: StepDeps,
+  opts: { exceptPod?: string } = {},
+): Promise<Topology> {
   const ns = redis.metadata.namespace ?? '';
   const pods = await deps.kube.listDatabasePods(ns, redis.metadata.name);
   const mode = redisMode(redis);
   const base = { mode, pods, nodeIdByPod: new Map<string, string>(), sentinels: [] as RedisTarget[] };
-  const notReady = pods.filter((p) => (!p.ready || p.deleting) && p.name !== opts.exceptPod).map((p) => `pod ${p.name} is not Ready`);
-  if (mode === 'Standalone') return { ...base, roles: pods.map((p) => ({ pod: p.name, role: 'master' as const })), problems: notReady };
+  const notReady = pods
+    .filter((p) => (!p.ready || p.deleting) && p.name !== opts.exceptPod)
+    .map((p) => `pod ${p.name} is not Ready`);
+  if (mode === 'Standalone')
+    return { ...base, roles: pods.map((p) => ({ pod: p.name, role: 'master' as const })), problems: notReady };
   const auth = await credentials(redis, deps);
   const targetOf = (p: PodView): RedisTarget => ({ host: p.podIP ?? '', port: REDIS_PORT, ...auth });
   if (mode === 'Cluster') {
@@ -60,9 +85,15 @@ export async function observeTopology(redis: Redis, deps: StepDeps, opts: { exce
   return observeSentinel(redis, { ...base }, notReady, targetOf, deps, opts.exceptPod);
 }
 
-async function observeCluster(redis: Redis, pods: PodView[], targetOf: (p: PodView) => RedisTarget, deps: StepDeps): Promise<{ roles: ObservedRole[]; problems: string[]; nodeIdByPod: Map<string, string> }> {
+async function observeCluster(
+  redis: Redis,
+  pods: PodView[],
+  targetOf: (p: PodView) => RedisTarget,
+  deps: StepDeps,
+): Promise<{ roles: ObservedRole[]; problems: string[]; nodeIdByPod: Map<string, string> }> {
   const reporter = pods.find((p) => p.ready && p.podIP !== undefined);
-  if (reporter === undefined) return { roles: [], problems: ['no Ready pod to ask for the cluster state'], nodeIdByPod: new Map() };
+  if (reporter === undefined)
+    return { roles: [], problems: ['no Ready pod to ask for the cluster state'], nodeIdByPod: new Map() };
   const nodes = parseClusterNodes(await deps.redis.clusterNodes(targetOf(reporter)));
   const info = parseInfo(await deps.redis.clusterInfo(targetOf(reporter)));
   const podByIp = new Map(pods.filter((p) => p.podIP !== undefined).map((p) => [p.podIP as string, p.name]));
@@ -75,9 +106,21 @@ async function observeCluster(redis: Redis, pods: PodView[], targetOf: (p: PodVi
     nodeIdByPod.set(pod, n.nodeId);
     const masterPod = n.masterId !== undefined ? podByNodeId.get(n.masterId) : undefined;
     const shard = shardOf(pod);
-    roles.push({ pod, role: n.role, ...(shard !== undefined ? { shard } : {}), ...(masterPod !== undefined ? { masterPod } : {}) });
+    roles.push({
+      pod,
+      role: n.role,
+      ...(shard !== undefined ? { shard } : {}),
+      ...(masterPod !== undefined ? { masterPod } : {}),
+    });
   }
-  const problems = clusterProblems({ state: info['cluster_state'], nodes, expected: clusterShape(redis), slots: CLUSTER_SLOTS, isFailed: isFailedNode, slotCount });
+  const problems = clusterProblems({
+    state: info['cluster_state'],
+    nodes,
+    expected: clusterShape(redis),
+    slots: CLUSTER_SLOTS,
+    isFailed: isFailedNode,
+    slotCount,
+  });
   return { roles, problems, nodeIdByPod };
 }
 
@@ -103,18 +146,27 @@ async function observeSentinel(
 }
 
 /** Roles from each Ready pod's INFO replication; every replica must follow the one primary and be in sync. */
-async function sentinelModeRoles(pods: PodView[], targetOf: (p: PodView) => RedisTarget, deps: StepDeps, exceptPod: string | undefined): Promise<{ roles: ObservedRole[]; problems: string[] }> {
+async function sentinelModeRoles(
+  pods: PodView[],
+  targetOf: (p: PodView) => RedisTarget,
+  deps: StepDeps,
+  exceptPod: string | undefined,
+): Promise<{ roles: ObservedRole[]; problems: string[] }> {
   const roles: ObservedRole[] = [];
   const problems: string[] = [];
   for (const p of pods.filter((x) => x.ready && x.podIP !== undefined)) {
     const repl = parseInfoReplication(await deps.redis.info(targetOf(p), 'replication'));
     const masterPod = podForAddress(repl.masterHost, pods);
     roles.push({ pod: p.name, role: repl.role, ...(masterPod !== undefined ? { masterPod } : {}) });
-    if (repl.role === 'replica' && repl.masterLinkStatus !== 'up' && p.name !== exceptPod) problems.push(`replica ${p.name} is not in sync with its primary (master_link_status down)`);
+    if (repl.role === 'replica' && repl.masterLinkStatus !== 'up' && p.name !== exceptPod)
+      problems.push(`replica ${p.name} is not in sync with its primary (master_link_status down)`);
   }
   const masters = roles.filter((r) => r.role === 'master');
   for (const r of roles) {
-    if (masters.length === 1 && r.role === 'replica' && r.masterPod !== masters[0]?.pod) problems.push(`replica ${r.pod} replicates ${r.masterPod ?? 'an unknown address'}, not the primary ${masters[0]?.pod ?? '?'}`);
+    if (masters.length === 1 && r.role === 'replica' && r.masterPod !== masters[0]?.pod)
+      problems.push(
+        `replica ${r.pod} replicates ${r.masterPod ?? 'an unknown address'}, not the primary ${masters[0]?.pod ?? '?'}`,
+      );
   }
   return { roles, problems };
 }
@@ -129,7 +181,8 @@ async function sentinelTargets(redis: Redis, deps: StepDeps): Promise<RedisTarge
   const targets: RedisTarget[] = [];
   for (const name of sentinelPodNames(sentinel)) {
     const pod = await deps.kube.getPod(ref.namespace, name);
-    if (pod?.ready === true && pod.podIP !== undefined) targets.push({ host: pod.podIP, port: SENTINEL_PORT, ...(password !== undefined ? { password } : {}) });
+    if (pod?.ready === true && pod.podIP !== undefined)
+      targets.push({ host: pod.podIP, port: SENTINEL_PORT, ...(password !== undefined ? { password } : {}) });
   }
   return targets;
 }

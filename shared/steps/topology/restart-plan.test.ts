@@ -12,7 +12,14 @@ describe('planRestartOrder', () => {
       { pod: 'rd-shard2-0', role: 'master' as const, shard: 2 },
       { pod: 'rd-shard2-1', role: 'replica' as const, shard: 2, masterPod: 'rd-shard2-0' },
     ];
-    assert.deepEqual(planRestartOrder('Cluster', roles), ['rd-shard0-0', 'rd-shard1-1', 'rd-shard2-1', 'rd-shard0-1', 'rd-shard1-0', 'rd-shard2-0']);
+    assert.deepEqual(planRestartOrder('Cluster', roles), [
+      'rd-shard0-0',
+      'rd-shard1-1',
+      'rd-shard2-1',
+      'rd-shard0-1',
+      'rd-shard1-0',
+      'rd-shard2-0',
+    ]);
     assert.equal(failoverCandidate('rd-shard0-1', roles), 'rd-shard0-0');
     assert.equal(failoverCandidate('rd-shard1-1', roles), undefined);
   });

@@ -5,7 +5,8 @@
  */
 import type { ObservedRole, RedisMode } from '../../kubedb/topology.ts';
 
-const byShardThenName = (a: ObservedRole, b: ObservedRole): number => (a.shard ?? 0) - (b.shard ?? 0) || a.pod.localeCompare(b.pod, 'en', { numeric: true });
+const byShardThenName = (a: ObservedRole, b: ObservedRole): number =>
+  (a.shard ?? 0) - (b.shard ?? 0) || a.pod.localeCompare(b.pod, 'en', { numeric: true });
 
 export function planRestartOrder(mode: RedisMode, roles: ObservedRole[]): string[] {
   if (mode === 'Standalone') return roles.map((r) => r.pod).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));

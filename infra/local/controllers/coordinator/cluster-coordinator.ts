@@ -21,11 +21,15 @@ async function observe(p: PodAddress, password: string | undefined): Promise<Pod
   const base = { pod: p.pod, shard: shardOf(p.pod) ?? -1, ordinal: ordinalOf(p.pod) ?? -1, ip: p.ip ?? '' };
   if (!p.ip) return base;
   try {
-    return await withRedis({ host: p.ip, port: 6379, password }, async (c) => {
-      const nodes = parseClusterNodes(String(await c.call('CLUSTER', 'NODES')));
-      const info = parseInfo(String(await c.call('CLUSTER', 'INFO')));
-      return { ...base, nodes, ...(info['cluster_state'] ? { clusterState: info['cluster_state'] } : {}) };
-    }, 1000);
+    return await withRedis(
+      { host: p.ip, port: 6379, password },
+      async (c) => {
+        const nodes = parseClusterNodes(String(await c.call('CLUSTER', 'NODES')));
+        const info = parseInfo(String(await c.call('CLUSTER', 'INFO')));
+        return { ...base, nodes, ...(info['cluster_state'] ? { clusterState: info['cluster_state'] } : {}) };
+      },
+      1000,
+    );
   } catch (err) {
     if (err instanceof RedisUnreachableError) return base;
     throw err;
@@ -52,7 +56,12 @@ export interface ClusterRound {
   waiting?: string;
 }
 
-export async function coordinateCluster(pods: PodAddress[], shape: ClusterShapeInput, password: string | undefined, log: Logger): Promise<ClusterRound> {
+export async function coordinateCluster(
+  pods: PodAddress[],
+  shape: ClusterShapeInput,
+  password: string | undefined,
+  log: Logger,
+): Promise<ClusterRound> {
   const views = await Promise.all(pods.map((p) => observe(p, password)));
   const plan = planCluster(views, shape);
   const byPod = new Map(views.map((v) => [v.pod, v.ip]));
@@ -63,8 +72,16 @@ export async function coordinateCluster(pods: PodAddress[], shape: ClusterShapeI
       log.info('cluster coordinator', { on: action.on, command: command(action).join(' ') });
     } catch (err) {
       // Not fatal: the next round re-observes (e.g. FORGET refused for a replica's own master until it moves).
-      log.warn('cluster coordinator: command failed', { on: action.on, command: command(action).slice(0, 3).join(' '), err });
+      log.warn('cluster coordinator: command failed', {
+        on: action.on,
+        command: command(action).slice(0, 3).join(' '),
+        err,
+      });
     }
   }
-  return { health: clusterHealth(views, shape), actions: plan.actions, ...(plan.waiting ? { waiting: plan.waiting } : {}) };
+  return {
+    health: clusterHealth(views, shape),
+    actions: plan.actions,
+    ...(plan.waiting ? { waiting: plan.waiting } : {}),
+  };
 }

@@ -20,10 +20,14 @@ function problems(views: PodView[], shape: ClusterShapeInput): string[] {
   if (covered !== CLUSTER_SLOTS) out.push(`${covered} of ${CLUSTER_SLOTS} slots covered`);
   if (masters.length !== shape.shards) out.push(`${masters.length} masters for ${shape.shards} shards`);
   for (const m of masters) {
-    const replicas = nodes.filter((n) => n.role === 'replica' && n.masterId === m.nodeId && !isFailedNode(n) && n.linkState === 'connected').length;
+    const replicas = nodes.filter(
+      (n) => n.role === 'replica' && n.masterId === m.nodeId && !isFailedNode(n) && n.linkState === 'connected',
+    ).length;
     if (replicas !== shape.replicas - 1) out.push(`master ${m.ip} has ${replicas} of ${shape.replicas - 1} replicas`);
   }
-  const strangers = views.filter((v) => v.nodes && !nodes.some((n) => n.nodeId === myself(v)?.nodeId && !isFailedNode(n))).map((v) => v.pod);
+  const strangers = views
+    .filter((v) => v.nodes && !nodes.some((n) => n.nodeId === myself(v)?.nodeId && !isFailedNode(n)))
+    .map((v) => v.pod);
   if (strangers.length) out.push(`not cluster members: ${strangers.join(', ')}`);
   const notOk = views.filter((v) => v.nodes && v.clusterState !== 'ok').map((v) => v.pod);
   if (notOk.length) out.push(`cluster_state not ok on ${notOk.join(', ')}`);
@@ -32,7 +36,8 @@ function problems(views: PodView[], shape: ClusterShapeInput): string[] {
 
 export function clusterHealth(views: PodView[], shape: ClusterShapeInput): TopologyHealth {
   const found = problems(views, shape);
-  if (found.length === 0) return { state: 'healthy', message: `${shape.shards} shards × ${shape.replicas} pods, all slots covered` };
+  if (found.length === 0)
+    return { state: 'healthy', message: `${shape.shards} shards × ${shape.replicas} pods, all slots covered` };
   const serving = views.some((v) => v.clusterState === 'ok');
   return { state: serving ? 'degraded' : 'down', message: found.join('; ') };
 }

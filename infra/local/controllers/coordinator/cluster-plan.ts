@@ -39,7 +39,8 @@ export interface ClusterShapeInput {
 
 export const myself = (v: PodView): ClusterNode | undefined => v.nodes?.find((n) => n.flags.includes('myself'));
 const reachable = (views: PodView[]): PodView[] => views.filter((v) => v.nodes !== undefined);
-const knows = (v: PodView, id: string | undefined): boolean => Boolean(id && v.nodes?.some((n) => n.nodeId === id && !n.flags.includes('handshake')));
+const knows = (v: PodView, id: string | undefined): boolean =>
+  Boolean(id && v.nodes?.some((n) => n.nodeId === id && !n.flags.includes('handshake')));
 
 /** The view that knows the most live nodes: the best available picture of the cluster. */
 export function referenceView(views: PodView[]): PodView | undefined {
@@ -47,22 +48,41 @@ export function referenceView(views: PodView[]): PodView | undefined {
   return reachable(views).sort((a, b) => live(b) - live(a) || a.shard - b.shard || a.ordinal - b.ordinal)[0];
 }
 
-export const isFormed = (views: PodView[]): boolean => reachable(views).some((v) => (v.nodes ?? []).some((n) => n.slots.length > 0));
+export const isFormed = (views: PodView[]): boolean =>
+  reachable(views).some((v) => (v.nodes ?? []).some((n) => n.slots.length > 0));
 
-export function planCluster(views: PodView[], shape: ClusterShapeInput): { actions: ClusterAction[]; waiting?: string } {
+export function planCluster(
+  views: PodView[],
+  shape: ClusterShapeInput,
+): { actions: ClusterAction[]; waiting?: string } {
   return isFormed(views) ? planRepair(views, shape) : planFresh(views, shape);
 }
 
 function planFresh(views: PodView[], shape: ClusterShapeInput): { actions: ClusterAction[]; waiting?: string } {
   const down = views.filter((v) => !v.nodes);
-  if (down.length > 0 || views.length < shape.shards * shape.replicas) return { actions: [], waiting: `pods not reachable yet: ${down.map((v) => v.pod).join(', ') || 'some not created'}` };
+  if (down.length > 0 || views.length < shape.shards * shape.replicas)
+    return {
+      actions: [],
+      waiting: `pods not reachable yet: ${down.map((v) => v.pod).join(', ') || 'some not created'}`,
+    };
   const anchor = views.find((v) => v.shard === 0 && v.ordinal === 0) ?? views[0]!;
-  const meets = meetsFrom(anchor, views.filter((v) => !knows(anchor, myself(v)?.nodeId)));
+  const meets = meetsFrom(
+    anchor,
+    views.filter((v) => !knows(anchor, myself(v)?.nodeId)),
+  );
   if (meets.length > 0) return { actions: meets };
   const strangers = views.filter((v) => views.some((w) => !knows(v, myself(w)?.nodeId)));
-  if (strangers.length > 0) return { actions: [], waiting: `gossip has not reached ${strangers.map((v) => v.pod).join(', ')}` };
+  if (strangers.length > 0)
+    return { actions: [], waiting: `gossip has not reached ${strangers.map((v) => v.pod).join(', ')}` };
   const actions: ClusterAction[] = [];
-  for (let shard = 0; shard < shape.shards; shard++) actions.push(...freshShard(views.filter((v) => v.shard === shard), shard, shape));
+  for (let shard = 0; shard < shape.shards; shard++)
+    actions.push(
+      ...freshShard(
+        views.filter((v) => v.shard === shard),
+        shard,
+        shape,
+      ),
+    );
   return { actions };
 }
 
@@ -74,8 +94,11 @@ function freshShard(members: PodView[], shard: number, shape: ClusterShapeInput)
   const master = members.find((v) => v.ordinal === 0);
   const masterId = master && myself(master)?.nodeId;
   if (!master || !masterId) return [];
-  const actions: ClusterAction[] = [{ kind: 'addSlots', on: master.pod, ranges: [shardSlotRange(shard, shape.shards)] }];
-  for (const v of members) if (v !== master && myself(v)?.masterId !== masterId) actions.push({ kind: 'replicate', on: v.pod, masterId });
+  const actions: ClusterAction[] = [
+    { kind: 'addSlots', on: master.pod, ranges: [shardSlotRange(shard, shape.shards)] },
+  ];
+  for (const v of members)
+    if (v !== master && myself(v)?.masterId !== masterId) actions.push({ kind: 'replicate', on: v.pod, masterId });
   return actions;
 }
 
@@ -90,20 +113,43 @@ export function shardMaster(ref: PodView, views: PodView[], shard: number): Clus
 function planRepair(views: PodView[], shape: ClusterShapeInput): { actions: ClusterAction[]; waiting?: string } {
   const ref = referenceView(views)!;
   const up = reachable(views);
-  const meets = meetsFrom(ref, up.filter((v) => !knows(ref, myself(v)?.nodeId) || (v.nodes ?? []).length === 1));
+  const meets = meetsFrom(
+    ref,
+    up.filter((v) => !knows(ref, myself(v)?.nodeId) || (v.nodes ?? []).length === 1),
+  );
   if (meets.length > 0) return { actions: meets };
   const actions: ClusterAction[] = [];
   for (const stale of staleNodes(ref, views, shape)) {
-    for (const v of up) if (myself(v)?.nodeId !== stale.nodeId && v.nodes?.some((n) => n.nodeId === stale.nodeId)) actions.push({ kind: 'forget', on: v.pod, nodeId: stale.nodeId });
+    for (const v of up)
+      if (myself(v)?.nodeId !== stale.nodeId && v.nodes?.some((n) => n.nodeId === stale.nodeId))
+        actions.push({ kind: 'forget', on: v.pod, nodeId: stale.nodeId });
   }
-  for (let shard = 0; shard < shape.shards; shard++) actions.push(...repairShard(ref, views, up.filter((v) => v.shard === shard), shard, shape));
+  for (let shard = 0; shard < shape.shards; shard++)
+    actions.push(
+      ...repairShard(
+        ref,
+        views,
+        up.filter((v) => v.shard === shard),
+        shard,
+        shape,
+      ),
+    );
   return { actions };
 }
 
-function repairShard(ref: PodView, views: PodView[], members: PodView[], shard: number, shape: ClusterShapeInput): ClusterAction[] {
+function repairShard(
+  ref: PodView,
+  views: PodView[],
+  members: PodView[],
+  shard: number,
+  shape: ClusterShapeInput,
+): ClusterAction[] {
   const master = shardMaster(ref, views, shard);
   const slotless = members.filter((v) => myself(v)?.role === 'master' && slotCount(myself(v)!) === 0);
-  if (master) return slotless.filter((v) => myself(v)?.nodeId !== master.nodeId).map((v) => ({ kind: 'replicate', on: v.pod, masterId: master.nodeId }));
+  if (master)
+    return slotless
+      .filter((v) => myself(v)?.nodeId !== master.nodeId)
+      .map((v) => ({ kind: 'replicate', on: v.pod, masterId: master.nodeId }));
   const [start, end] = shardSlotRange(shard, shape.shards);
   const owned = (ref.nodes ?? []).some((n) => n.slots.some(([a, b]) => a <= end && b >= start));
   return !owned && slotless[0] ? [{ kind: 'addSlots', on: slotless[0].pod, ranges: [[start, end]] }] : [];

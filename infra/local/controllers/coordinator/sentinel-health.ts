@@ -3,7 +3,12 @@
  * every other pod a replica of it with `master_link_status:up`, and every sentinel answering
  * `SENTINEL get-master-addr-by-name` with that primary. Degraded (Critical) while a primary still serves.
  */
-import { SENTINEL_PORT, parseInfoReplication, type ObservedRole, type ReplicationInfo } from '../../../../shared/kubedb/topology.ts';
+import {
+  SENTINEL_PORT,
+  parseInfoReplication,
+  type ObservedRole,
+  type ReplicationInfo,
+} from '../../../../shared/kubedb/topology.ts';
 import { redisCallIfUp } from '../runtime/redis-client.ts';
 import type { PodAddress } from './cluster-coordinator.ts';
 import type { TopologyHealth } from './topology-health.ts';
@@ -19,7 +24,11 @@ interface PodInfo {
   info: ReplicationInfo | undefined;
 }
 
-function findProblems(infos: PodInfo[], masters: PodInfo[], answers: { pod: string; master: string | undefined }[]): string[] {
+function findProblems(
+  infos: PodInfo[],
+  masters: PodInfo[],
+  answers: { pod: string; master: string | undefined }[],
+): string[] {
   const master = masters.length === 1 ? masters[0] : undefined;
   const problems: string[] = [];
   const down = infos.filter((i) => !i.info).map((i) => i.pod);
@@ -27,9 +36,12 @@ function findProblems(infos: PodInfo[], masters: PodInfo[], answers: { pod: stri
   if (masters.length !== 1) problems.push(`${masters.length} primaries (${masters.map((m) => m.pod).join(', ')})`);
   for (const i of infos) {
     if (i === master || !i.info || i.info.role !== 'replica') continue;
-    if (i.info.masterHost !== master?.ip || i.info.masterLinkStatus !== 'up') problems.push(`${i.pod} replicates ${i.info.masterHost ?? '?'} (link ${i.info.masterLinkStatus ?? '?'})`);
+    if (i.info.masterHost !== master?.ip || i.info.masterLinkStatus !== 'up')
+      problems.push(`${i.pod} replicates ${i.info.masterHost ?? '?'} (link ${i.info.masterLinkStatus ?? '?'})`);
   }
-  const disagree = answers.filter((a) => !master || a.master !== master.ip).map((a) => `${a.pod}→${a.master ?? 'none'}`);
+  const disagree = answers
+    .filter((a) => !master || a.master !== master.ip)
+    .map((a) => `${a.pod}→${a.master ?? 'none'}`);
   if (disagree.length) problems.push(`sentinels disagree: ${disagree.join(', ')}`);
   return problems;
 }
@@ -43,13 +55,22 @@ export async function observeSentinelTopology(opts: {
 }): Promise<SentinelObservation> {
   const infos: PodInfo[] = await Promise.all(
     opts.dataPods.map(async (p) => {
-      const text = p.ip ? await redisCallIfUp({ host: p.ip, port: 6379, password: opts.password }, 'INFO', 'replication') : undefined;
+      const text = p.ip
+        ? await redisCallIfUp({ host: p.ip, port: 6379, password: opts.password }, 'INFO', 'replication')
+        : undefined;
       return { pod: p.pod, ip: p.ip, info: typeof text === 'string' ? parseInfoReplication(text) : undefined };
     }),
   );
   const answers = await Promise.all(
     opts.sentinels.map(async (s) => {
-      const reply = s.ip ? await redisCallIfUp({ host: s.ip, port: SENTINEL_PORT, password: opts.sentinelPassword }, 'SENTINEL', 'get-master-addr-by-name', opts.masterName) : undefined;
+      const reply = s.ip
+        ? await redisCallIfUp(
+            { host: s.ip, port: SENTINEL_PORT, password: opts.sentinelPassword },
+            'SENTINEL',
+            'get-master-addr-by-name',
+            opts.masterName,
+          )
+        : undefined;
       return { pod: s.pod, master: Array.isArray(reply) ? String(reply[0]) : undefined };
     }),
   );
@@ -63,6 +84,13 @@ export async function observeSentinelTopology(opts: {
       return { pod: i.pod, role: i.info.role, ...(masterPod ? { masterPod } : {}) };
     });
   const problems = findProblems(infos, masters, answers);
-  if (problems.length === 0) return { roles, health: { state: 'healthy', message: `primary ${master!.pod}, ${infos.length - 1} replicas in sync, ${answers.length} sentinels agree` } };
+  if (problems.length === 0)
+    return {
+      roles,
+      health: {
+        state: 'healthy',
+        message: `primary ${master!.pod}, ${infos.length - 1} replicas in sync, ${answers.length} sentinels agree`,
+      },
+    };
   return { roles, health: { state: master ? 'degraded' : 'down', message: problems.join('; ') } };
 }

@@ -38,11 +38,17 @@ function fieldRefValue(pod: V1Pod, path: string, podIP: string): string {
   }
 }
 
-async function secretKeyValue(namespace: string, ref: { name?: string; key: string; optional?: boolean }, readSecret: SecretReader): Promise<string | undefined> {
+async function secretKeyValue(
+  namespace: string,
+  ref: { name?: string; key: string; optional?: boolean },
+  readSecret: SecretReader,
+): Promise<string | undefined> {
   const data = await readSecret(namespace, ref.name ?? '');
   const value = data?.[ref.key];
   if (value === undefined && !ref.optional) {
-    throw new ContainerConfigError(data ? `couldn't find key ${ref.key} in Secret ${namespace}/${ref.name}` : `secret "${ref.name}" not found`);
+    throw new ContainerConfigError(
+      data ? `couldn't find key ${ref.key} in Secret ${namespace}/${ref.name}` : `secret "${ref.name}" not found`,
+    );
   }
   return value;
 }

@@ -73,7 +73,8 @@ export async function startKubelet(kc: KubeConfig, opts: KubeletOptions): Promis
   const ips = await PodIpAllocator.load({
     ...(opts.ipStartIndex !== undefined ? { startIndex: opts.ipStartIndex } : {}),
     stateFile: join(opts.stateDir, 'pod-ips.json'),
-    onReassigned: (pod, previous, next) => log.warn('pod address could not be kept (taken by another process); it changes', { pod, previous, next }),
+    onReassigned: (pod, previous, next) =>
+      log.warn('pod address could not be kept (taken by another process); it changes', { pod, previous, next }),
   });
   const pods = new PodSync({
     apis,
@@ -82,7 +83,9 @@ export async function startKubelet(kc: KubeConfig, opts: KubeletOptions): Promis
     log,
     ips,
     // The cluster DNS stand-in: a pod's address as the API shows it (status.podIP, written by this kubelet).
-    directory: { podIP: (namespace: string, name: string): string | undefined => podCache(`${namespace}/${name}`)?.status?.podIP },
+    directory: {
+      podIP: (namespace: string, name: string): string | undefined => podCache(`${namespace}/${name}`)?.status?.podIP,
+    },
     readSecret: secretReader(apis),
     maxGraceMs,
     backoff: opts.backoff ?? { initialMs: 500, maxMs: 10_000 },

@@ -129,11 +129,13 @@ export class PodIpAllocator {
       const snapshot = JSON.stringify(Object.fromEntries(this.remembered), null, 1);
       // Serialised writes (tmp + rename): the file always holds a complete map, the latest one last.
       // A failed earlier write was already reported to its own caller; this one starts afresh.
-      this.persisting = this.persisting.catch(() => undefined).then(async () => {
-        await mkdir(dirname(file), { recursive: true });
-        await writeFile(`${file}.tmp`, snapshot);
-        await rename(`${file}.tmp`, file);
-      });
+      this.persisting = this.persisting
+        .catch(() => undefined)
+        .then(async () => {
+          await mkdir(dirname(file), { recursive: true });
+          await writeFile(`${file}.tmp`, snapshot);
+          await rename(`${file}.tmp`, file);
+        });
       await this.persisting;
     }
     return ip;

@@ -16,7 +16,13 @@ async function firstSentinelLookupAfter(sleepMs: number): Promise<number> {
     pod: { metadata: { name: 'rd-1', namespace: 'demo' }, spec: { hostname: 'rd-1' } } as V1Pod,
     image: 'redis:7',
     mounts: new Map(),
-    env: { SENTINEL_GOVERNING_SERVICE: 'sen-pods.demo', SENTINEL_NAME: 'sen', SENTINEL_REPLICAS: '1', REDIS_CLUSTER_REGISTERED_NAME: 'demo/rd', DATABASE_NAME: 'rd' },
+    env: {
+      SENTINEL_GOVERNING_SERVICE: 'sen-pods.demo',
+      SENTINEL_NAME: 'sen',
+      SENTINEL_REPLICAS: '1',
+      REDIS_CLUSTER_REGISTERED_NAME: 'demo/rd',
+      DATABASE_NAME: 'rd',
+    },
     containerArgs: [],
     podIP: '127.0.0.1',
     podRoot: '/nonexistent',
@@ -37,7 +43,7 @@ async function firstSentinelLookupAfter(sleepMs: number): Promise<number> {
   return firstLookup;
 }
 
-void describe('sentinel-mode start: KubeDB\'s sleep 5', () => {
+void describe("sentinel-mode start: KubeDB's sleep 5", () => {
   void it('waits the configured time before looking for the sentinels, and not at all by default', async () => {
     const withSleep = await firstSentinelLookupAfter(300);
     const without = await firstSentinelLookupAfter(0);

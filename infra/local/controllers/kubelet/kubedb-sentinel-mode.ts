@@ -62,7 +62,8 @@ async function waitForSentinels(ctx: StartContext, s: SentinelEnv): Promise<Redi
     const targets: RedisTarget[] = [];
     for (let i = 0; i < s.count; i++) {
       const ip = ctx.directory.podIP(s.sentinelNamespace, `${s.sentinelName}-${i}`);
-      if (ip && (await pingRedis(ip, SENTINEL_PORT, s.sentinelPassword))) targets.push({ host: ip, port: SENTINEL_PORT, password: s.sentinelPassword });
+      if (ip && (await pingRedis(ip, SENTINEL_PORT, s.sentinelPassword)))
+        targets.push({ host: ip, port: SENTINEL_PORT, password: s.sentinelPassword });
     }
     if (targets.length === s.count) return targets;
     await abortableSleep(POLL_MS, ctx.signal);
@@ -70,7 +71,10 @@ async function waitForSentinels(ctx: StartContext, s: SentinelEnv): Promise<Redi
 }
 
 /** The master the sentinels name (the most common answer), if any sentinel knows one. */
-export async function askMaster(sentinels: RedisTarget[], masterName: string): Promise<{ host: string; port: number } | undefined> {
+export async function askMaster(
+  sentinels: RedisTarget[],
+  masterName: string,
+): Promise<{ host: string; port: number } | undefined> {
   const votes = new Map<string, number>();
   for (const s of sentinels) {
     const reply = await redisCallIfUp(s, 'SENTINEL', 'get-master-addr-by-name', masterName);
@@ -89,14 +93,24 @@ async function waitForPing(ctx: StartContext, host: string, port: number, passwo
   while (!(await pingRedis(host, port, password))) await abortableSleep(POLL_MS, ctx.signal);
 }
 
-async function monitor(sentinel: RedisTarget, s: SentinelEnv, masterIp: string, authPass: string | undefined): Promise<void> {
+async function monitor(
+  sentinel: RedisTarget,
+  s: SentinelEnv,
+  masterIp: string,
+  authPass: string | undefined,
+): Promise<void> {
   try {
     await redisCall(sentinel, 'SENTINEL', 'MONITOR', s.masterName, masterIp, REDIS_PORT, sentinelQuorum(s.count));
   } catch (err) {
     // Another start (or an earlier attempt of this one) registered it already: the settings below still apply.
     if (!(err instanceof Error && /Duplicate/i.test(err.message))) throw err;
   }
-  const settings: (string | number)[] = ['failover-timeout', FAILOVER_TIMEOUT_MS, 'down-after-milliseconds', DOWN_AFTER_MS];
+  const settings: (string | number)[] = [
+    'failover-timeout',
+    FAILOVER_TIMEOUT_MS,
+    'down-after-milliseconds',
+    DOWN_AFTER_MS,
+  ];
   if (authPass) settings.unshift('auth-pass', authPass);
   await redisCall(sentinel, 'SENTINEL', 'SET', s.masterName, ...settings);
 }
@@ -114,7 +128,12 @@ async function untilDone(ctx: StartContext, what: string, fn: () => Promise<void
   }
 }
 
-function registerEverywhere(ctx: StartContext, s: SentinelEnv, sentinels: RedisTarget[], onlyIfDown: boolean): (signal: AbortSignal) => Promise<void> {
+function registerEverywhere(
+  ctx: StartContext,
+  s: SentinelEnv,
+  sentinels: RedisTarget[],
+  onlyIfDown: boolean,
+): (signal: AbortSignal) => Promise<void> {
   const authPass = ctx.env['REDIS_PASSWORD'] || undefined;
   return async () => {
     for (const sentinel of sentinels) {

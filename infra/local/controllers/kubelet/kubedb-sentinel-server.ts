@@ -20,7 +20,9 @@ export const SENTINEL_CONF = 'sentinel.conf';
 export function sentinelConf(existing: string | undefined, podIP: string): string {
   const announce = `sentinel announce-ip ${podIP}`;
   if (existing === undefined) return `port ${SENTINEL_PORT}\n${announce}\n`;
-  const kept = existing.split('\n').filter((l) => !/^\s*user\s+default\s/i.test(l) && !/^\s*sentinel\s+announce-ip\s/i.test(l));
+  const kept = existing
+    .split('\n')
+    .filter((l) => !/^\s*user\s+default\s/i.test(l) && !/^\s*sentinel\s+announce-ip\s/i.test(l));
   return `${announce}\n${kept.join('\n')}`;
 }
 
@@ -39,7 +41,18 @@ export async function planSentinelServerStart(ctx: StartContext): Promise<RedisS
   const auth = password ? ['--requirepass', password] : [];
   return {
     configFile: file,
-    args: ['--sentinel', ...ctx.containerArgs, ...auth, ...podNetworkArgs(ctx.podIP, SENTINEL_PORT), '--dir', dataDir, '--daemonize', 'no', '--logfile', ''],
+    args: [
+      '--sentinel',
+      ...ctx.containerArgs,
+      ...auth,
+      ...podNetworkArgs(ctx.podIP, SENTINEL_PORT),
+      '--dir',
+      dataDir,
+      '--daemonize',
+      'no',
+      '--logfile',
+      '',
+    ],
     dataDir,
     password,
     port: SENTINEL_PORT,

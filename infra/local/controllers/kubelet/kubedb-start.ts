@@ -17,15 +17,20 @@ import { baseStart, type StartContext } from './start-context.ts';
 
 export function clusterAnnounceArgs(podIP: string): string[] {
   return [
-    '--cluster-announce-ip', podIP,
-    '--cluster-announce-port', String(REDIS_PORT),
-    '--cluster-announce-bus-port', String(CLUSTER_BUS_PORT),
-    '--cluster-preferred-endpoint-type', 'ip',
+    '--cluster-announce-ip',
+    podIP,
+    '--cluster-announce-port',
+    String(REDIS_PORT),
+    '--cluster-announce-bus-port',
+    String(CLUSTER_BUS_PORT),
+    '--cluster-preferred-endpoint-type',
+    'ip',
   ];
 }
 
 export async function planKubeDbStart(ctx: StartContext): Promise<RedisStartPlan> {
-  if (ctx.pod.metadata?.labels?.['app.kubernetes.io/name'] === SENTINEL_RESOURCE_NAME) return planSentinelServerStart(ctx);
+  if (ctx.pod.metadata?.labels?.['app.kubernetes.io/name'] === SENTINEL_RESOURCE_NAME)
+    return planSentinelServerStart(ctx);
   switch (ctx.env['REDIS_MODE']) {
     case 'Cluster':
       return planRedisStart({ ...baseStart(ctx), modeArgs: clusterAnnounceArgs(ctx.podIP) });

@@ -16,7 +16,13 @@ import { planKubeDbStart } from './kubedb-start.ts';
 import type { PodDirectory, StartScriptOptions } from './start-context.ts';
 import { RedisProcess, type ProcessExit } from './redis-process.ts';
 import { pingRedis } from './redis-ping.ts';
-import { probeSettings, recordProbe, type ProbeSettings, type ProbeTally, type ReadinessTiming } from './readiness-probe.ts';
+import {
+  probeSettings,
+  recordProbe,
+  type ProbeSettings,
+  type ProbeTally,
+  type ReadinessTiming,
+} from './readiness-probe.ts';
 import { mountTable, prepareVolumes } from './volumes.ts';
 import type { Logger } from '../runtime/log.ts';
 import { nowRfc3339, toRfc3339 } from '../runtime/stable-json.ts';
@@ -32,9 +38,7 @@ export interface Terminated {
 }
 
 export type ContainerState =
-  | { waiting: { reason: string; message?: string } }
-  | { running: { startedAt: string } }
-  | { terminated: Terminated };
+  { waiting: { reason: string; message?: string } } | { running: { startedAt: string } } | { terminated: Terminated };
 
 export interface ContainerSnapshot {
   name: string;
@@ -154,7 +158,8 @@ export class PodRuntime {
       proc = await this.startProcess();
     } catch (err) {
       if (this.stopping) return ''; // a start script waiting for its peers was aborted by terminate()
-      if (!(err instanceof ContainerConfigError)) this.opts.log.error('container start failed', { pod: this.opts.pod.metadata?.name, err });
+      if (!(err instanceof ContainerConfigError))
+        this.opts.log.error('container start failed', { pod: this.opts.pod.metadata?.name, err });
       const message = err instanceof Error ? err.message : String(err);
       this.setState({ waiting: { reason: 'CreateContainerConfigError', message } });
       return message;
@@ -192,7 +197,12 @@ export class PodRuntime {
       this.note = 'valkey-server is not installed locally; running redis-server instead';
       this.opts.onValkeySubstituted();
     }
-    const proc = RedisProcess.start({ configFile: plan.configFile, args: plan.args, cwd: plan.dataDir, logFile: join(podRoot, 'container.log') });
+    const proc = RedisProcess.start({
+      configFile: plan.configFile,
+      args: plan.args,
+      cwd: plan.dataDir,
+      logFile: join(podRoot, 'container.log'),
+    });
     await writeFile(join(podRoot, 'redis.pid'), String(proc.pid));
     this.plan = plan;
     return proc;
@@ -203,7 +213,9 @@ export class PodRuntime {
     if (!(await this.firstPong(proc, plan))) return;
     this.setReady(true);
     // The probe keeps running while the start script finishes; a failure of either is reported on its own.
-    this.keepProbing(proc, plan).catch((err: unknown) => this.opts.log.error('readiness probe failed', { pod: this.opts.pod.metadata?.name, err }));
+    this.keepProbing(proc, plan).catch((err: unknown) =>
+      this.opts.log.error('readiness probe failed', { pod: this.opts.pod.metadata?.name, err }),
+    );
     // The rest of the start script (e.g. registering the primary with the sentinels) runs once the server answers.
     await plan.afterReady?.(this.abort.signal).catch((err: unknown) => {
       if (!this.stopping) throw err;
@@ -219,7 +231,10 @@ export class PodRuntime {
     if (this.probe.initialDelayMs > 0) await this.pause(proc, this.probe.initialDelayMs);
     let ok = await proc.waitReady(this.podIP, plan.port, plan.password, { deadlineMs: fastDeadlineMs, intervalMs });
     while (!ok && this.current(proc)) {
-      ok = await proc.waitReady(this.podIP, plan.port, plan.password, { deadlineMs: 60_000, intervalMs: slowIntervalMs });
+      ok = await proc.waitReady(this.podIP, plan.port, plan.password, {
+        deadlineMs: 60_000,
+        intervalMs: slowIntervalMs,
+      });
     }
     return ok && this.current(proc);
   }
@@ -235,7 +250,11 @@ export class PodRuntime {
       tally = recordProbe(tally, ok, this.probe);
       if (tally.ready !== this.ready) {
         const consecutive = tally.ready ? tally.successes : tally.failures;
-        this.opts.log.warn(`readiness probe ${tally.ready ? 'passes again' : 'failed: container not ready'}`, { pod: this.opts.pod.metadata?.name, pid: proc.pid, consecutive });
+        this.opts.log.warn(`readiness probe ${tally.ready ? 'passes again' : 'failed: container not ready'}`, {
+          pod: this.opts.pod.metadata?.name,
+          pid: proc.pid,
+          consecutive,
+        });
         this.setReady(tally.ready);
       }
     }
@@ -280,8 +299,14 @@ export class PodRuntime {
       containerID: `local://${pid}`,
     };
     if (!this.stopping) this.restartCount++;
-    this.opts.log.info('container exited', { pod: this.opts.pod.metadata?.name, exitCode, message: exit.output.slice(-300) });
-    void rm(join(this.opts.podRoot, 'redis.pid'), { force: true }).catch((err: unknown) => this.opts.log.warn('pid file cleanup', { err }));
+    this.opts.log.info('container exited', {
+      pod: this.opts.pod.metadata?.name,
+      exitCode,
+      message: exit.output.slice(-300),
+    });
+    void rm(join(this.opts.podRoot, 'redis.pid'), { force: true }).catch((err: unknown) =>
+      this.opts.log.warn('pid file cleanup', { err }),
+    );
   }
 
   private setState(state: ContainerState): void {

@@ -23,15 +23,32 @@ export interface ObservedPod {
   container: ContainerSnapshot;
 }
 
-function condition(existing: V1PodStatus | undefined, type: string, ok: boolean, now: string, reason?: string): PodCondition {
+function condition(
+  existing: V1PodStatus | undefined,
+  type: string,
+  ok: boolean,
+  now: string,
+  reason?: string,
+): PodCondition {
   const status = ok ? 'True' : 'False';
   const previous = existing?.conditions?.find((c) => c.type === type);
   const raw = previous?.lastTransitionTime as unknown;
-  const since = previous?.status === status && raw ? (raw instanceof Date ? toRfc3339(raw) : typeof raw === 'string' ? raw : now) : now;
+  const since =
+    previous?.status === status && raw
+      ? raw instanceof Date
+        ? toRfc3339(raw)
+        : typeof raw === 'string'
+          ? raw
+          : now
+      : now;
   return { type, status, lastTransitionTime: since, ...(ok || !reason ? {} : { reason }) };
 }
 
-export function buildPodStatus(existing: V1PodStatus | undefined, observed: ObservedPod, now: string): Record<string, unknown> {
+export function buildPodStatus(
+  existing: V1PodStatus | undefined,
+  observed: ObservedPod,
+  now: string,
+): Record<string, unknown> {
   const c = observed.container;
   const hasRun = 'running' in c.state || c.restartCount > 0 || c.lastState.terminated !== undefined;
   const notReadyReason = c.ready ? undefined : 'ContainersNotReady';

@@ -76,7 +76,11 @@ export class PodSync {
     const nodeName = this.o.nodeName;
     if (!this.bindingUnsupported) {
       try {
-        await this.o.apis.core.createNamespacedPodBinding({ name, namespace, body: { metadata: { name }, target: { kind: 'Node', name: nodeName } } });
+        await this.o.apis.core.createNamespacedPodBinding({
+          name,
+          namespace,
+          body: { metadata: { name }, target: { kind: 'Node', name: nodeName } },
+        });
         return;
       } catch (err) {
         const code = httpStatus(err);
@@ -94,7 +98,12 @@ export class PodSync {
     const { name = '', namespace = 'default', uid } = pod.metadata ?? {};
     try {
       // The final delete: the API server removes the object only once the node confirms the containers are gone.
-      await this.o.apis.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0, body: { preconditions: { uid } } });
+      await this.o.apis.core.deleteNamespacedPod({
+        name,
+        namespace,
+        gracePeriodSeconds: 0,
+        body: { preconditions: { uid } },
+      });
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
@@ -128,7 +137,11 @@ export class PodSync {
   }
 
   private async syncStatus(pod: V1Pod, rt: PodRuntime): Promise<void> {
-    const desired = buildPodStatus(pod.status, { podIP: rt.podIP, startTime: rt.startTime, container: rt.snapshot() }, nowRfc3339());
+    const desired = buildPodStatus(
+      pod.status,
+      { podIP: rt.podIP, startTime: rt.startTime, container: rt.snapshot() },
+      nowRfc3339(),
+    );
     const fingerprint = stableStringify(desired);
     if (statusUpToDate(pod.status, desired) || this.lastPatched.get(rt.uid) === fingerprint) return;
     const { name = '', namespace = 'default' } = pod.metadata ?? {};

@@ -30,12 +30,25 @@ export const DEFAULT_READINESS_TIMING: ReadinessTiming = { intervalMs: 20, fastD
  * A container without a readinessProbe is still gated on PING locally (it is a database); it is probed every second
  * so that a hang shows within a few seconds.
  */
-export const UNSPECIFIED_PROBE: ProbeSettings = { initialDelayMs: 0, periodMs: 1000, timeoutMs: 1000, successThreshold: 1, failureThreshold: 3 };
+export const UNSPECIFIED_PROBE: ProbeSettings = {
+  initialDelayMs: 0,
+  periodMs: 1000,
+  timeoutMs: 1000,
+  successThreshold: 1,
+  failureThreshold: 3,
+};
 
 /** Kubernetes' defaults for fields a given probe leaves out (core/v1 Probe). */
-const K8S_PROBE_DEFAULTS = { periodSeconds: 10, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3, initialDelaySeconds: 0 };
+const K8S_PROBE_DEFAULTS = {
+  periodSeconds: 10,
+  timeoutSeconds: 1,
+  successThreshold: 1,
+  failureThreshold: 3,
+  initialDelaySeconds: 0,
+};
 
-const positive = (value: number | undefined, fallback: number): number => (value !== undefined && value >= 1 ? value : fallback);
+const positive = (value: number | undefined, fallback: number): number =>
+  value !== undefined && value >= 1 ? value : fallback;
 
 export function probeSettings(container: Pick<V1Container, 'readinessProbe'>, timeScale = 1): ProbeSettings {
   const p: V1Probe | undefined = container.readinessProbe;
@@ -48,7 +61,12 @@ export function probeSettings(container: Pick<V1Container, 'readinessProbe'>, ti
         failureThreshold: positive(p.failureThreshold, K8S_PROBE_DEFAULTS.failureThreshold),
       }
     : UNSPECIFIED_PROBE;
-  return { ...base, initialDelayMs: base.initialDelayMs * timeScale, periodMs: base.periodMs * timeScale, timeoutMs: base.timeoutMs * timeScale };
+  return {
+    ...base,
+    initialDelayMs: base.initialDelayMs * timeScale,
+    periodMs: base.periodMs * timeScale,
+    timeoutMs: base.timeoutMs * timeScale,
+  };
 }
 
 export interface ProbeTally {

@@ -34,15 +34,34 @@ void describe('redis-server process management', async () => {
     await mkdir(configDir, { recursive: true });
     await writeFile(join(configDir, 'default.conf'), conf);
     const ip = await ips.allocate(name);
-    const mounts = new Map([['/usr/local/etc/redis', configDir], ['/data', dataDir]]);
-    const plan = await planRedisStart({ image: 'redis:8.2.2', mounts, env: { REDIS_PASSWORD: password }, containerArgs: [], podIP: ip, podRoot });
-    const proc = RedisProcess.start({ configFile: plan.configFile, args: plan.args, cwd: plan.dataDir, logFile: join(podRoot, 'log') });
+    const mounts = new Map([
+      ['/usr/local/etc/redis', configDir],
+      ['/data', dataDir],
+    ]);
+    const plan = await planRedisStart({
+      image: 'redis:8.2.2',
+      mounts,
+      env: { REDIS_PASSWORD: password },
+      containerArgs: [],
+      podIP: ip,
+      podRoot,
+    });
+    const proc = RedisProcess.start({
+      configFile: plan.configFile,
+      args: plan.args,
+      cwd: plan.dataDir,
+      logFile: join(podRoot, 'log'),
+    });
     procs.push(proc);
     return { proc, ip };
   }
 
   void it('runs redis-server on its own 127.10.x.y address with the mounted config, and stops it', async () => {
-    const { proc, ip } = await startFrom('dir /data\nappendonly yes\nprotected-mode no\nmaxclients 500\n', 'good', 's3cret');
+    const { proc, ip } = await startFrom(
+      'dir /data\nappendonly yes\nprotected-mode no\nmaxclients 500\n',
+      'good',
+      's3cret',
+    );
     assert.match(ip, /^127\.10\.\d+\.\d+$/);
     assert.equal(await proc.waitReady(ip, 6379, 's3cret', { deadlineMs: 5000, intervalMs: 20 }), true);
     assert.equal(await pingRedis(ip, 6379, 'wrong'), false, 'requirepass is in force');
@@ -73,7 +92,10 @@ void describe('redis-server process management', async () => {
 void describe('KubeDB start-script emulation', () => {
   void it('rewrites container paths of path directives to host mounts, keeping line numbers', () => {
     const table = new Map([['/data', '/host/data']]);
-    assert.equal(rewritePaths('dir /data\nmaxclients 5\ndir "/data/x"\ndir /elsewhere', table), 'dir /host/data\nmaxclients 5\ndir /host/data/x\ndir /elsewhere');
+    assert.equal(
+      rewritePaths('dir /data\nmaxclients 5\ndir "/data/x"\ndir /elsewhere', table),
+      'dir /host/data\nmaxclients 5\ndir /host/data/x\ndir /elsewhere',
+    );
   });
   void it('expands $(VAR) like Kubernetes', () => {
     assert.equal(expandVars('--requirepass $(P) $$(P) $(UNKNOWN)', { P: 'x' }), '--requirepass x $(P) $(UNKNOWN)');
@@ -83,8 +105,18 @@ void describe('KubeDB start-script emulation', () => {
     try {
       await mkdir(join(dir, 'cfg'));
       await writeFile(join(dir, 'cfg', 'default.conf'), 'dir /data\n');
-      const mounts = new Map([['/usr/local/etc/valkey', join(dir, 'cfg')], ['/data', join(dir, 'd')]]);
-      const plan = await planRedisStart({ image: 'valkey/valkey:8.1.1', mounts, env: {}, containerArgs: [], podIP: '127.10.0.1', podRoot: dir });
+      const mounts = new Map([
+        ['/usr/local/etc/valkey', join(dir, 'cfg')],
+        ['/data', join(dir, 'd')],
+      ]);
+      const plan = await planRedisStart({
+        image: 'valkey/valkey:8.1.1',
+        mounts,
+        env: {},
+        containerArgs: [],
+        podIP: '127.10.0.1',
+        podRoot: dir,
+      });
       assert.equal(plan.configFile, join(dir, 'd', 'default.conf'));
       assert.equal(await readFile(plan.configFile, 'utf8'), `dir ${join(dir, 'd')}\n`);
       assert.equal(plan.substitutedValkey, true);

@@ -85,7 +85,12 @@ export class RedisProcess {
    * Poll an authenticated PING until it answers (true), the process exits or the deadline passes (false).
    * redis-server is up in ~15 ms, so a short interval keeps the pod's Ready transition prompt.
    */
-  async waitReady(host: string, port: number, password: string | undefined, opts: { deadlineMs: number; intervalMs: number }): Promise<boolean> {
+  async waitReady(
+    host: string,
+    port: number,
+    password: string | undefined,
+    opts: { deadlineMs: number; intervalMs: number },
+  ): Promise<boolean> {
     const deadline = Date.now() + opts.deadlineMs;
     while (this.running && Date.now() < deadline) {
       if (await pingRedis(host, port, password, Math.max(100, opts.intervalMs * 4))) return this.running;

@@ -43,4 +43,3 @@ export const baseStart = (ctx: StartContext) => ({
   podIP: ctx.podIP,
   podRoot: ctx.podRoot,
 });
-

@@ -17,14 +17,19 @@ export interface PodPaths {
   podRoot: string;
 }
 
-export const podRootOf = (stateDir: string, namespace: string, name: string): string => join(stateDir, 'pods', namespace, name);
+export const podRootOf = (stateDir: string, namespace: string, name: string): string =>
+  join(stateDir, 'pods', namespace, name);
 
 /** Container mount path (no trailing slash) → host directory. */
 export type MountTable = Map<string, string>;
 
 const trimSlash = (p: string): string => (p.length > 1 ? p.replace(/\/+$/, '') : p);
 
-async function writeSecretVolume(dir: string, data: Record<string, string>, items: { key: string; path: string }[] | undefined): Promise<void> {
+async function writeSecretVolume(
+  dir: string,
+  data: Record<string, string>,
+  items: { key: string; path: string }[] | undefined,
+): Promise<void> {
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   const entries = items ? items.map((i) => [i.path, data[i.key]] as const) : Object.entries(data);
@@ -35,7 +40,11 @@ async function writeSecretVolume(dir: string, data: Record<string, string>, item
   }
 }
 
-export async function prepareVolumes(pod: V1Pod, paths: PodPaths, readSecret: SecretReader): Promise<Map<string, string>> {
+export async function prepareVolumes(
+  pod: V1Pod,
+  paths: PodPaths,
+  readSecret: SecretReader,
+): Promise<Map<string, string>> {
   const namespace = pod.metadata?.namespace ?? 'default';
   const hostDirs = new Map<string, string>();
   for (const volume of pod.spec?.volumes ?? []) {
@@ -46,7 +55,9 @@ export async function prepareVolumes(pod: V1Pod, paths: PodPaths, readSecret: Se
       const data = await readSecret(namespace, secretName);
       if (!data) {
         if (volume.secret.optional) continue;
-        throw new ContainerConfigError(`MountVolume.SetUp failed for volume "${volume.name}" : secret "${secretName}" not found`);
+        throw new ContainerConfigError(
+          `MountVolume.SetUp failed for volume "${volume.name}" : secret "${secretName}" not found`,
+        );
       }
       await writeSecretVolume(dir, data, volume.secret.items);
     } else if (volume.emptyDir) {
@@ -56,7 +67,9 @@ export async function prepareVolumes(pod: V1Pod, paths: PodPaths, readSecret: Se
       dir = join(paths.stateDir, 'volumes', namespace, volume.persistentVolumeClaim.claimName);
       await mkdir(dir, { recursive: true });
     } else {
-      throw new ContainerConfigError(`volume ${volume.name}: only secret, emptyDir and persistentVolumeClaim are supported locally`);
+      throw new ContainerConfigError(
+        `volume ${volume.name}: only secret, emptyDir and persistentVolumeClaim are supported locally`,
+      );
     }
     hostDirs.set(volume.name, dir);
   }

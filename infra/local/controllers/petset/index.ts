@@ -15,14 +15,20 @@ export interface PetSetControllerOptions {
   log?: Logger;
 }
 
-export async function startPetSetController(kc: KubeConfig, opts: PetSetControllerOptions = {}): Promise<{ stop(): Promise<void> }> {
+export async function startPetSetController(
+  kc: KubeConfig,
+  opts: PetSetControllerOptions = {},
+): Promise<{ stop(): Promise<void> }> {
   const apis = makeApis(kc);
   const log = opts.log ?? makeLogger('petset-controller');
   const base = { group: PETSET_GROUP, version: PETSET_VERSION, plural: PETSET_PLURAL };
 
   async function deletePod(pod: V1Pod): Promise<void> {
     try {
-      await apis.core.deleteNamespacedPod({ name: pod.metadata?.name ?? '', namespace: pod.metadata?.namespace ?? 'default' });
+      await apis.core.deleteNamespacedPod({
+        name: pod.metadata?.name ?? '',
+        namespace: pod.metadata?.namespace ?? 'default',
+      });
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
@@ -33,7 +39,9 @@ export async function startPetSetController(kc: KubeConfig, opts: PetSetControll
     const [namespace, name] = key.split('/') as [string, string];
     const ps = petSets!.get(key) as unknown as PetSet | undefined;
     const candidates = (pods!.list() as V1Pod[]).filter(
-      (p) => p.metadata?.namespace === namespace && p.metadata.ownerReferences?.some((o) => o.kind === 'PetSet' && o.name === name),
+      (p) =>
+        p.metadata?.namespace === namespace &&
+        p.metadata.ownerReferences?.some((o) => o.kind === 'PetSet' && o.name === name),
     );
     // Garbage-collect pods whose owning PetSet is gone or was replaced (what the GC controller does upstream).
     const orphans = candidates.filter((p) => !ps || !isOwnedBy(p, ps));
@@ -69,7 +77,9 @@ export async function startPetSetController(kc: KubeConfig, opts: PetSetControll
         path: '/api/v1/pods',
         list: () => apis.core.listPodForAllNamespaces(),
         keysFor: (pod) =>
-          (pod.metadata?.ownerReferences ?? []).filter((o) => o.kind === 'PetSet').map((o) => `${pod.metadata?.namespace}/${o.name}`),
+          (pod.metadata?.ownerReferences ?? [])
+            .filter((o) => o.kind === 'PetSet')
+            .map((o) => `${pod.metadata?.namespace}/${o.name}`),
       }),
     ],
   });

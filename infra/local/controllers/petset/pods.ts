@@ -20,7 +20,10 @@ export interface PetSet {
   spec: {
     replicas?: number;
     serviceName: string;
-    template: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Record<string, unknown> };
+    template: {
+      metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+      spec?: Record<string, unknown>;
+    };
     volumeClaimTemplates?: { metadata?: { name?: string } }[];
     [k: string]: unknown;
   };
@@ -41,7 +44,9 @@ export function ordinalOf(ps: PetSet, pod: V1Pod): number | undefined {
 }
 
 export function isOwnedBy(pod: V1Pod, ps: PetSet): boolean {
-  return (pod.metadata?.ownerReferences ?? []).some((o) => o.kind === 'PetSet' && o.controller && o.uid === ps.metadata.uid);
+  return (pod.metadata?.ownerReferences ?? []).some(
+    (o) => o.kind === 'PetSet' && o.controller && o.uid === ps.metadata.uid,
+  );
 }
 
 export const isPodReady = (pod: V1Pod): boolean =>
@@ -61,10 +66,22 @@ export function buildPod(ps: PetSet, ordinal: number): Record<string, unknown> {
     metadata: {
       name,
       namespace: ps.metadata.namespace,
-      labels: { ...template.metadata?.labels, [POD_NAME_LABEL]: name, [POD_INDEX_LABEL]: String(ordinal), [REVISION_LABEL]: revisionOf(ps) },
+      labels: {
+        ...template.metadata?.labels,
+        [POD_NAME_LABEL]: name,
+        [POD_INDEX_LABEL]: String(ordinal),
+        [REVISION_LABEL]: revisionOf(ps),
+      },
       ...(template.metadata?.annotations ? { annotations: template.metadata.annotations } : {}),
       ownerReferences: [
-        { apiVersion: ps.apiVersion ?? 'apps.k8s.appscode.com/v1', kind: 'PetSet', name: ps.metadata.name, uid: ps.metadata.uid ?? '', controller: true, blockOwnerDeletion: true },
+        {
+          apiVersion: ps.apiVersion ?? 'apps.k8s.appscode.com/v1',
+          kind: 'PetSet',
+          name: ps.metadata.name,
+          uid: ps.metadata.uid ?? '',
+          controller: true,
+          blockOwnerDeletion: true,
+        },
       ],
     },
     spec: { ...spec, hostname: name, subdomain: ps.spec.serviceName, volumes: [...(spec.volumes ?? []), ...claims] },

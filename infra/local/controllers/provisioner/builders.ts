@@ -3,7 +3,13 @@
  * auth secret, operator-managed config secret, primary + governing services, and the PetSets of every mode.
  */
 import { randomBytes } from 'node:crypto';
-import { ConfigKey, REDIS_PORT, authSecretName, managedConfigSecretName, offshootSelectors } from '../../../../shared/kubedb/constants.ts';
+import {
+  ConfigKey,
+  REDIS_PORT,
+  authSecretName,
+  managedConfigSecretName,
+  offshootSelectors,
+} from '../../../../shared/kubedb/constants.ts';
 import type { Redis } from '../../../../shared/kubedb/types.ts';
 import {
   PETSET_NAME_LABEL,
@@ -33,7 +39,11 @@ export function ownerRef(redis: Redis): Record<string, unknown> {
   };
 }
 
-function meta(redis: Redis, name: string, labels: Record<string, string> = offshootSelectors(redis.metadata.name)): Record<string, unknown> {
+function meta(
+  redis: Redis,
+  name: string,
+  labels: Record<string, string> = offshootSelectors(redis.metadata.name),
+): Record<string, unknown> {
   return { name, namespace: redis.metadata.namespace, labels, ownerReferences: [ownerRef(redis)] };
 }
 
@@ -46,7 +56,13 @@ export function buildAuthSecret(redis: Redis): Record<string, unknown> {
 export function basicAuthSecret(metadata: Record<string, unknown>): Record<string, unknown> {
   // 24 random bytes in base64url: 32 chars, no characters that need quoting in redis.conf or a shell.
   const password = randomBytes(24).toString('base64url');
-  return { apiVersion: 'v1', kind: 'Secret', metadata, type: 'kubernetes.io/basic-auth', data: { username: b64('default'), password: b64(password) } };
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata,
+    type: 'kubernetes.io/basic-auth',
+    data: { username: b64('default'), password: b64(password) },
+  };
 }
 
 export function buildConfigSecret(redis: Redis, effectiveConfig: string): Record<string, unknown> {
@@ -64,7 +80,12 @@ export function buildServices(redis: Redis): Record<string, unknown>[] {
   const selector = offshootSelectors(name);
   const port = { name: 'db', port: REDIS_PORT, targetPort: 'db', protocol: 'TCP' };
   return [
-    { apiVersion: 'v1', kind: 'Service', metadata: meta(redis, name), spec: { selector, ports: [port], type: 'ClusterIP' } },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: meta(redis, name),
+      spec: { selector, ports: [port], type: 'ClusterIP' },
+    },
     {
       apiVersion: 'v1',
       kind: 'Service',
@@ -144,7 +165,13 @@ function sentinelModeEnv(input: PetSetInput): EnvVar[] {
   ];
 }
 
-function petSet(input: PetSetInput, name: string, replicas: number, selector: Record<string, string>, extraEnv: EnvVar[]): Record<string, unknown> {
+function petSet(
+  input: PetSetInput,
+  name: string,
+  replicas: number,
+  selector: Record<string, string>,
+  extraEnv: EnvVar[],
+): Record<string, unknown> {
   const labels = { ...selector, 'app.kubernetes.io/component': 'database', [PETSET_NAME_LABEL]: name };
   const spec = {
     replicas,
@@ -171,7 +198,9 @@ export function petSetPlan(input: PetSetInput): Record<string, unknown>[] {
   switch (redisMode(redis)) {
     case 'Cluster': {
       const { replicas } = clusterShape(redis);
-      return petSetNames(redis).map((name, shard) => petSet(input, name, replicas, { ...base, [SHARD_LABEL]: String(shard) }, []));
+      return petSetNames(redis).map((name, shard) =>
+        petSet(input, name, replicas, { ...base, [SHARD_LABEL]: String(shard) }, []),
+      );
     }
     case 'Sentinel':
       if (!input.sentinel) throw new Error('petSetPlan: Sentinel mode needs the RedisSentinel');

@@ -3,7 +3,10 @@
  * (operator defaults < user secret < inline). A config it cannot parse (unbalanced quotes, ...) becomes a problem
  * on the Redis status — reported, never retried in a loop — and the managed secret keeps its last good content.
  */
-import { buildEffectiveConfig as build, type EffectiveConfigInput } from '../../../../shared/config/effective-config.ts';
+import {
+  buildEffectiveConfig as build,
+  type EffectiveConfigInput,
+} from '../../../../shared/config/effective-config.ts';
 import type { Problem } from './status.ts';
 
 export type { EffectiveConfigInput };

@@ -36,7 +36,12 @@ const INSTANCE_LABEL = 'app.kubernetes.io/instance';
 const NAME_LABEL = 'app.kubernetes.io/name';
 
 interface Meta {
-  metadata?: { name?: string; namespace?: string; ownerReferences?: { kind: string; name: string }[]; labels?: Record<string, string> };
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    ownerReferences?: { kind: string; name: string }[];
+    labels?: Record<string, string>;
+  };
 }
 
 const SENTINEL_KEY = 'RedisSentinel:';
@@ -57,20 +62,89 @@ function listCustom<T>(apis: KubeApis, group: string, version: string, plural: s
   return async () => (await apis.custom.listClusterCustomObject({ group, version, plural })) as ListResult<T>;
 }
 
-export async function startProvisioner(kc: KubeConfig, opts: ProvisionerOptions = {}): Promise<{ stop(): Promise<void> }> {
+interface SourceKeys {
+  redisesUsing: (pred: (r: Redis) => boolean) => string[];
+  sentinelKeysUsing: (versionName: string | undefined) => string[];
+  secretUsers: (s: V1Secret) => string[];
+  redisesOf: (s: RedisSentinel) => string[];
+}
+
+/** What the provisioner watches, and which work-queue keys a change of each object wakes (order = controller.watches). */
+function watchSources(apis: KubeApis, keys: SourceKeys) {
+  const { redisesUsing, sentinelKeysUsing, secretUsers, redisesOf } = keys;
+  return [
+    source<Redis>({
+      name: 'redises',
+      path: `/apis/${KUBEDB_GROUP}/${KUBEDB_VERSION}/${REDIS_PLURAL}`,
+      list: listCustom(apis, KUBEDB_GROUP, KUBEDB_VERSION, REDIS_PLURAL),
+      keysFor: (r) => [keyOf(r.metadata)],
+    }),
+    source<{ metadata?: { name?: string } }>({
+      name: 'redisversions',
+      path: `/apis/${CATALOG_GROUP}/${CATALOG_VERSION}/${REDIS_VERSION_PLURAL}`,
+      list: listCustom(apis, CATALOG_GROUP, CATALOG_VERSION, REDIS_VERSION_PLURAL),
+      keysFor: (v) => [
+        ...redisesUsing((r) => r.spec.version === v.metadata?.name),
+        ...sentinelKeysUsing(v.metadata?.name),
+      ],
+    }),
+    source<V1Secret>({
+      name: 'secrets',
+      path: '/api/v1/secrets',
+      list: () => apis.core.listSecretForAllNamespaces(),
+      keysFor: (s) => [...ownerKeys(s), ...secretUsers(s)],
+    }),
+    source<V1Service>({
+      name: 'services',
+      path: '/api/v1/services',
+      list: () => apis.core.listServiceForAllNamespaces(),
+      keysFor: (s) => ownerKeys(s),
+    }),
+    source<PetSetObject>({
+      name: 'petsets',
+      path: `/apis/${PETSET_GROUP}/${PETSET_VERSION}/${PETSET_PLURAL}`,
+      list: listCustom(apis, PETSET_GROUP, PETSET_VERSION, PETSET_PLURAL),
+      keysFor: (p) => ownerKeys(p),
+    }),
+    source<V1Pod>({
+      name: 'pods',
+      path: '/api/v1/pods',
+      list: () => apis.core.listPodForAllNamespaces(),
+      keysFor: podKeys,
+    }),
+    source<RedisSentinel>({
+      name: 'redissentinels',
+      path: `/apis/${KUBEDB_GROUP}/${KUBEDB_VERSION}/${SENTINEL_PLURAL}`,
+      list: listCustom(apis, KUBEDB_GROUP, KUBEDB_VERSION, SENTINEL_PLURAL),
+      keysFor: (s) => [SENTINEL_KEY + keyOf(s.metadata), ...redisesOf(s)],
+    }),
+  ];
+}
+
+export async function startProvisioner(
+  kc: KubeConfig,
+  opts: ProvisionerOptions = {},
+): Promise<{ stop(): Promise<void> }> {
   const apis = makeApis(kc);
   const log = opts.log ?? makeLogger('provisioner');
   const redises = (): Redis[] => controller.watches[0]!.list() as unknown as Redis[];
   const sentinelsList = (): RedisSentinel[] => controller.watches[6]!.list() as unknown as RedisSentinel[];
-  const redisesUsing = (pred: (r: Redis) => boolean): string[] => redises().filter(pred).map((r) => keyOf(r.metadata));
+  const redisesUsing = (pred: (r: Redis) => boolean): string[] =>
+    redises()
+      .filter(pred)
+      .map((r) => keyOf(r.metadata));
   const secretUsers = (s: V1Secret): string[] =>
     redisesUsing(
       (r) =>
         r.metadata.namespace === s.metadata?.namespace &&
-        [r.spec.configuration?.secretName, r.spec.configSecret?.name, r.spec.authSecret?.name].includes(s.metadata?.name),
+        [r.spec.configuration?.secretName, r.spec.configSecret?.name, r.spec.authSecret?.name].includes(
+          s.metadata?.name,
+        ),
     );
   const sentinelKeysUsing = (name: string | undefined): string[] =>
-    sentinelsList().filter((s) => s.spec.version === name).map((s) => SENTINEL_KEY + keyOf(s.metadata));
+    sentinelsList()
+      .filter((s) => s.spec.version === name)
+      .map((s) => SENTINEL_KEY + keyOf(s.metadata));
   const redisesOf = (s: RedisSentinel): string[] =>
     redisesUsing((r) => {
       const ref = sentinelRef(r);
@@ -81,30 +155,20 @@ export async function startProvisioner(kc: KubeConfig, opts: ProvisionerOptions 
     name: 'provisioner',
     apis,
     log,
-    reconcile: (key) => (key.startsWith(SENTINEL_KEY) ? sentinelReconciler.reconcile(key.slice(SENTINEL_KEY.length)) : reconciler.reconcile(key)),
-    sources: [
-      source<Redis>({ name: 'redises', path: `/apis/${KUBEDB_GROUP}/${KUBEDB_VERSION}/${REDIS_PLURAL}`, list: listCustom(apis, KUBEDB_GROUP, KUBEDB_VERSION, REDIS_PLURAL), keysFor: (r) => [keyOf(r.metadata)] }),
-      source<{ metadata?: { name?: string } }>({
-        name: 'redisversions',
-        path: `/apis/${CATALOG_GROUP}/${CATALOG_VERSION}/${REDIS_VERSION_PLURAL}`,
-        list: listCustom(apis, CATALOG_GROUP, CATALOG_VERSION, REDIS_VERSION_PLURAL),
-        keysFor: (v) => [...redisesUsing((r) => r.spec.version === v.metadata?.name), ...sentinelKeysUsing(v.metadata?.name)],
-      }),
-      source<V1Secret>({ name: 'secrets', path: '/api/v1/secrets', list: () => apis.core.listSecretForAllNamespaces(), keysFor: (s) => [...ownerKeys(s), ...secretUsers(s)] }),
-      source<V1Service>({ name: 'services', path: '/api/v1/services', list: () => apis.core.listServiceForAllNamespaces(), keysFor: (s) => ownerKeys(s) }),
-      source<PetSetObject>({ name: 'petsets', path: `/apis/${PETSET_GROUP}/${PETSET_VERSION}/${PETSET_PLURAL}`, list: listCustom(apis, PETSET_GROUP, PETSET_VERSION, PETSET_PLURAL), keysFor: (p) => ownerKeys(p) }),
-      source<V1Pod>({ name: 'pods', path: '/api/v1/pods', list: () => apis.core.listPodForAllNamespaces(), keysFor: podKeys }),
-      source<RedisSentinel>({
-        name: 'redissentinels',
-        path: `/apis/${KUBEDB_GROUP}/${KUBEDB_VERSION}/${SENTINEL_PLURAL}`,
-        list: listCustom(apis, KUBEDB_GROUP, KUBEDB_VERSION, SENTINEL_PLURAL),
-        keysFor: (s) => [SENTINEL_KEY + keyOf(s.metadata), ...redisesOf(s)],
-      }),
-    ],
+    reconcile: (key) =>
+      key.startsWith(SENTINEL_KEY)
+        ? sentinelReconciler.reconcile(key.slice(SENTINEL_KEY.length))
+        : reconciler.reconcile(key),
+    sources: watchSources(apis, { redisesUsing, sentinelKeysUsing, secretUsers, redisesOf }),
   });
   const [redisW, versionW, secretW, serviceW, petSetW, podW, sentinelW] = controller.watches;
   const byLabels = (name: string) => (ns: string, instance: string) =>
-    (podW!.list() as V1Pod[]).filter((p) => p.metadata?.namespace === ns && p.metadata.labels?.[INSTANCE_LABEL] === instance && p.metadata.labels[NAME_LABEL] === name);
+    (podW!.list() as V1Pod[]).filter(
+      (p) =>
+        p.metadata?.namespace === ns &&
+        p.metadata.labels?.[INSTANCE_LABEL] === instance &&
+        p.metadata.labels[NAME_LABEL] === name,
+    );
   const caches: ProvisionerCaches = {
     redis: (key) => redisW!.get(key) as unknown as Redis | undefined,
     redisVersion: (name) => versionW!.get(name) as ReturnType<ProvisionerCaches['redisVersion']>,

@@ -10,7 +10,13 @@ import { stableStringify } from '../runtime/stable-json.ts';
 import { TEMPLATE_HASH_ANNOTATION } from './builders.ts';
 
 export interface PetSetObject {
-  metadata: { name: string; namespace: string; resourceVersion?: string; annotations?: Record<string, string>; [k: string]: unknown };
+  metadata: {
+    name: string;
+    namespace: string;
+    resourceVersion?: string;
+    annotations?: Record<string, string>;
+    [k: string]: unknown;
+  };
   spec?: Record<string, unknown>;
   [k: string]: unknown;
 }
@@ -30,7 +36,15 @@ export async function ensurePetSets(
     if (!existing) {
       await createIfAbsent(() => apis.custom.createNamespacedCustomObject({ ...base, body: desired }));
     } else if (existing.metadata.annotations?.[TEMPLATE_HASH_ANNOTATION] !== hash) {
-      const body = { ...existing, metadata: { ...existing.metadata, labels: dmeta['labels'], annotations: { ...existing.metadata.annotations, ...dmeta.annotations } }, spec: desired['spec'] };
+      const body = {
+        ...existing,
+        metadata: {
+          ...existing.metadata,
+          labels: dmeta['labels'],
+          annotations: { ...existing.metadata.annotations, ...dmeta.annotations },
+        },
+        spec: desired['spec'],
+      };
       await apis.custom.replaceNamespacedCustomObject({ ...base, name: dmeta.name, body });
     }
   }

@@ -6,8 +6,22 @@
  * (kubedb/redis pkg/controller/workqueue.go: "the operator will ignore the change events from the DB object").
  */
 import type { V1Pod, V1Secret, V1Service } from '@kubernetes/client-node';
-import { ConfigKey, DbCondition, KUBEDB_GROUP, KUBEDB_VERSION, REDIS_PLURAL, authSecretName, managedConfigSecretName } from '../../../../shared/kubedb/constants.ts';
-import { podNames, redisMode, sentinelAuthSecretName, sentinelRef, type RedisSentinel } from '../../../../shared/kubedb/topology.ts';
+import {
+  ConfigKey,
+  DbCondition,
+  KUBEDB_GROUP,
+  KUBEDB_VERSION,
+  REDIS_PLURAL,
+  authSecretName,
+  managedConfigSecretName,
+} from '../../../../shared/kubedb/constants.ts';
+import {
+  podNames,
+  redisMode,
+  sentinelAuthSecretName,
+  sentinelRef,
+  type RedisSentinel,
+} from '../../../../shared/kubedb/topology.ts';
 import type { Redis } from '../../../../shared/kubedb/types.ts';
 import type { TopologyHealth } from '../coordinator/topology-health.ts';
 import { createIfAbsent, mergePatch, type KubeApis } from '../runtime/kube.ts';
@@ -45,7 +59,11 @@ const decode = (s: V1Secret | undefined, key: string): string | undefined => {
 };
 
 /** The user config inputs: spec.configuration.secretName (or deprecated spec.configSecret.name) and inline. */
-export function userConfig(redis: Redis, info: VersionInfo, caches: ProvisionerCaches): { secretConf?: string; inlineConf?: string; problem?: Problem } {
+export function userConfig(
+  redis: Redis,
+  info: VersionInfo,
+  caches: ProvisionerCaches,
+): { secretConf?: string; inlineConf?: string; problem?: Problem } {
   const key = info.distribution === 'Valkey' ? ConfigKey.Valkey : ConfigKey.Redis;
   const ns = redis.metadata.namespace ?? 'default';
   const inlineConf = redis.spec.configuration?.inline?.[key];
@@ -53,10 +71,17 @@ export function userConfig(redis: Redis, info: VersionInfo, caches: ProvisionerC
   const inline = inlineConf !== undefined ? { inlineConf } : {};
   if (!secretName) return inline;
   const secret = caches.secret(ns, secretName);
-  if (!secret) return { ...inline, problem: { reason: 'ConfigSecretNotFound', message: `config secret ${ns}/${secretName} not found` } };
+  if (!secret)
+    return {
+      ...inline,
+      problem: { reason: 'ConfigSecretNotFound', message: `config secret ${ns}/${secretName} not found` },
+    };
   const secretConf = decode(secret, key);
   if (secretConf === undefined) {
-    return { ...inline, problem: { reason: 'ConfigSecretKeyNotFound', message: `config secret ${ns}/${secretName} has no key ${key}` } };
+    return {
+      ...inline,
+      problem: { reason: 'ConfigSecretKeyNotFound', message: `config secret ${ns}/${secretName} has no key ${key}` },
+    };
   }
   return { ...inline, secretConf };
 }
@@ -81,11 +106,22 @@ export class ProvisionerReconciler {
     const config = await this.ensureConfigSecret(redis, info);
     await this.ensureServices(redis);
     const sentinel = this.sentinelOf(redis);
-    const missingVersion = info.found ? undefined : { reason: 'VersionNotFound', message: `RedisVersion ${redis.spec.version} not found` };
+    const missingVersion = info.found
+      ? undefined
+      : { reason: 'VersionNotFound', message: `RedisVersion ${redis.spec.version} not found` };
     const problem = authSecret.problem ?? config.problem ?? sentinel.problem ?? missingVersion;
     if (authSecret.name && config.exists && !sentinel.problem) {
-      const desired = petSetPlan({ redis, distribution: info.distribution, image: info.image, authSecret: authSecret.name, configSecret: config.name, ...sentinel.ok });
-      await ensurePetSets(this.apis, redis.metadata.namespace ?? 'default', desired, (ns, name) => this.caches.petSet(ns, name));
+      const desired = petSetPlan({
+        redis,
+        distribution: info.distribution,
+        image: info.image,
+        authSecret: authSecret.name,
+        configSecret: config.name,
+        ...sentinel.ok,
+      });
+      await ensurePetSets(this.apis, redis.metadata.namespace ?? 'default', desired, (ns, name) =>
+        this.caches.petSet(ns, name),
+      );
     }
     const topology = authSecret.name
       ? await topologyStep(redis, { inputs: this.caches, authSecret: authSecret.name, ...sentinel.ok, log: this.log })
@@ -95,18 +131,34 @@ export class ProvisionerReconciler {
   }
 
   /** Sentinel mode: the RedisSentinel of spec.sentinelRef, which must exist and (locally) share the namespace. */
-  private sentinelOf(redis: Redis): { ok?: { sentinel: { object: RedisSentinel; authSecret: string } }; problem?: Problem } {
+  private sentinelOf(redis: Redis): {
+    ok?: { sentinel: { object: RedisSentinel; authSecret: string } };
+    problem?: Problem;
+  } {
     if (redisMode(redis) !== 'Sentinel') return {};
     const ref = sentinelRef(redis);
     if (!ref) return { problem: { reason: 'SentinelRefMissing', message: 'mode Sentinel needs spec.sentinelRef' } };
     if (ref.namespace !== (redis.metadata.namespace ?? 'default')) {
       // A pod's secretKeyRef cannot cross namespaces, and the local provisioner does not copy the sentinel's secret.
-      return { problem: { reason: 'UnsupportedSentinelRef', message: `sentinel ${ref.namespace}/${ref.name} is in another namespace (not supported locally)` } };
+      return {
+        problem: {
+          reason: 'UnsupportedSentinelRef',
+          message: `sentinel ${ref.namespace}/${ref.name} is in another namespace (not supported locally)`,
+        },
+      };
     }
     const object = this.caches.redisSentinel(ref.namespace, ref.name);
-    if (!object) return { problem: { reason: 'SentinelNotFound', message: `RedisSentinel ${ref.namespace}/${ref.name} not found` } };
+    if (!object)
+      return {
+        problem: { reason: 'SentinelNotFound', message: `RedisSentinel ${ref.namespace}/${ref.name} not found` },
+      };
     if (!this.caches.secret(ref.namespace, sentinelAuthSecretName(object))) {
-      return { problem: { reason: 'SentinelNotFound', message: `RedisSentinel ${ref.namespace}/${ref.name} has no auth secret yet` } };
+      return {
+        problem: {
+          reason: 'SentinelNotFound',
+          message: `RedisSentinel ${ref.namespace}/${ref.name} has no auth secret yet`,
+        },
+      };
     }
     return { ok: { sentinel: { object, authSecret: sentinelAuthSecretName(object) } } };
   }
@@ -122,7 +174,10 @@ export class ProvisionerReconciler {
     return { name };
   }
 
-  private async ensureConfigSecret(redis: Redis, info: VersionInfo): Promise<{ name: string; exists: boolean; problem?: Problem }> {
+  private async ensureConfigSecret(
+    redis: Redis,
+    info: VersionInfo,
+  ): Promise<{ name: string; exists: boolean; problem?: Problem }> {
     const ns = redis.metadata.namespace ?? 'default';
     const name = managedConfigSecretName(redis.metadata.name, redis.metadata.uid ?? '');
     const current = this.caches.secret(ns, name);
@@ -158,17 +213,23 @@ export class ProvisionerReconciler {
     const ns = redis.metadata.namespace ?? 'default';
     for (const svc of buildServices(redis)) {
       const name = (svc['metadata'] as { name: string }).name;
-      if (!this.caches.service(ns, name)) await createIfAbsent(() => this.apis.core.createNamespacedService({ namespace: ns, body: svc }));
+      if (!this.caches.service(ns, name))
+        await createIfAbsent(() => this.apis.core.createNamespacedService({ namespace: ns, body: svc }));
     }
   }
 
-  private async writeStatus(redis: Redis, problem: Problem | undefined, topology: TopologyHealth | undefined): Promise<void> {
+  private async writeStatus(
+    redis: Redis,
+    problem: Problem | undefined,
+    topology: TopologyHealth | undefined,
+  ): Promise<void> {
     const ns = redis.metadata.namespace ?? 'default';
     const expected = new Set(podNames(redis));
-    const pods = this.caches.pods(ns, redis.metadata.name).filter((p) => !p.metadata?.deletionTimestamp && expected.has(p.metadata?.name ?? ''));
+    const pods = this.caches
+      .pods(ns, redis.metadata.name)
+      .filter((p) => !p.metadata?.deletionTimestamp && expected.has(p.metadata?.name ?? ''));
     await writeDatabaseStatus(this.apis, REDIS_PLURAL, redis, pods, { expectedPods: expected.size, problem, topology });
   }
-
 }
 
 /** Multi-pod topologies are re-observed periodically: their roles change without any API event. */

@@ -23,23 +23,49 @@ export const sentinelSelectors = (name: string): Record<string, string> => ({
   'app.kubernetes.io/managed-by': 'kubedb.com',
 });
 
-function meta(s: RedisSentinel, name: string, labels: Record<string, string> = sentinelSelectors(s.metadata.name)): Record<string, unknown> {
-  const owner = { apiVersion: 'kubedb.com/v1', kind: 'RedisSentinel', name: s.metadata.name, uid: s.metadata.uid ?? '', controller: true, blockOwnerDeletion: true };
+function meta(
+  s: RedisSentinel,
+  name: string,
+  labels: Record<string, string> = sentinelSelectors(s.metadata.name),
+): Record<string, unknown> {
+  const owner = {
+    apiVersion: 'kubedb.com/v1',
+    kind: 'RedisSentinel',
+    name: s.metadata.name,
+    uid: s.metadata.uid ?? '',
+    controller: true,
+    blockOwnerDeletion: true,
+  };
   return { name, namespace: s.metadata.namespace, labels, ownerReferences: [owner] };
 }
 
-export const buildSentinelAuthSecret = (s: RedisSentinel): Record<string, unknown> => basicAuthSecret(meta(s, sentinelAuthSecretName(s)));
+export const buildSentinelAuthSecret = (s: RedisSentinel): Record<string, unknown> =>
+  basicAuthSecret(meta(s, sentinelAuthSecretName(s)));
 
 export function buildSentinelServices(s: RedisSentinel): Record<string, unknown>[] {
   const selector = sentinelSelectors(s.metadata.name);
   const port = { name: 'sentinel', port: SENTINEL_PORT, targetPort: 'sentinel', protocol: 'TCP' };
   return [
-    { apiVersion: 'v1', kind: 'Service', metadata: meta(s, s.metadata.name), spec: { selector, ports: [port], type: 'ClusterIP' } },
-    { apiVersion: 'v1', kind: 'Service', metadata: meta(s, governingServiceName(s.metadata.name)), spec: { selector, ports: [port], clusterIP: 'None', publishNotReadyAddresses: true } },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: meta(s, s.metadata.name),
+      spec: { selector, ports: [port], type: 'ClusterIP' },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: meta(s, governingServiceName(s.metadata.name)),
+      spec: { selector, ports: [port], clusterIP: 'None', publishNotReadyAddresses: true },
+    },
   ];
 }
 
-export function buildSentinelPetSet(s: RedisSentinel, image: string, distribution: Distribution): Record<string, unknown> {
+export function buildSentinelPetSet(
+  s: RedisSentinel,
+  image: string,
+  distribution: Distribution,
+): Record<string, unknown> {
   const selector = sentinelSelectors(s.metadata.name);
   const labels = { ...selector, 'app.kubernetes.io/component': 'database', [PETSET_NAME_LABEL]: s.metadata.name };
   const container = {
@@ -49,7 +75,10 @@ export function buildSentinelPetSet(s: RedisSentinel, image: string, distributio
     env: [
       { name: 'REDISCLI_AUTH', valueFrom: { secretKeyRef: { name: sentinelAuthSecretName(s), key: 'password' } } },
       { name: 'DISTRIBUTION', value: distribution },
-      { name: 'GOVERNING_SERVICE', value: `${governingServiceName(s.metadata.name)}.${s.metadata.namespace ?? 'default'}` },
+      {
+        name: 'GOVERNING_SERVICE',
+        value: `${governingServiceName(s.metadata.name)}.${s.metadata.namespace ?? 'default'}`,
+      },
     ],
     volumeMounts: [{ name: 'data', mountPath: '/data' }],
   };

@@ -36,17 +36,27 @@ export class SentinelReconciler {
     if (!s || s.metadata.deletionTimestamp) return;
     const ns = s.metadata.namespace ?? 'default';
     const info = versionInfo(this.caches.redisVersion(s.spec.version));
-    let problem: Problem | undefined = info.found ? undefined : { reason: 'VersionNotFound', message: `RedisVersion ${s.spec.version} not found` };
+    let problem: Problem | undefined = info.found
+      ? undefined
+      : { reason: 'VersionNotFound', message: `RedisVersion ${s.spec.version} not found` };
     const authName = sentinelAuthSecretName(s);
     if (!this.caches.secret(ns, authName)) {
-      if (s.spec.authSecret?.name) problem ??= { reason: 'AuthSecretNotFound', message: `auth secret ${ns}/${authName} not found` };
-      else await createIfAbsent(() => this.apis.core.createNamespacedSecret({ namespace: ns, body: buildSentinelAuthSecret(s) }));
+      if (s.spec.authSecret?.name)
+        problem ??= { reason: 'AuthSecretNotFound', message: `auth secret ${ns}/${authName} not found` };
+      else
+        await createIfAbsent(() =>
+          this.apis.core.createNamespacedSecret({ namespace: ns, body: buildSentinelAuthSecret(s) }),
+        );
     }
     for (const svc of buildSentinelServices(s)) {
       const name = (svc['metadata'] as { name: string }).name;
-      if (!this.caches.service(ns, name)) await createIfAbsent(() => this.apis.core.createNamespacedService({ namespace: ns, body: svc }));
+      if (!this.caches.service(ns, name))
+        await createIfAbsent(() => this.apis.core.createNamespacedService({ namespace: ns, body: svc }));
     }
-    if (!problem) await ensurePetSets(this.apis, ns, [buildSentinelPetSet(s, info.image, info.distribution)], (n, name) => this.caches.petSet(n, name));
+    if (!problem)
+      await ensurePetSets(this.apis, ns, [buildSentinelPetSet(s, info.image, info.distribution)], (n, name) =>
+        this.caches.petSet(n, name),
+      );
     await this.writeStatus(s, problem);
   }
 

@@ -16,7 +16,8 @@ interface DatabaseObject {
   status?: { phase?: string; observedGeneration?: number; conditions?: unknown[] };
 }
 
-const isReady = (p: V1Pod): boolean => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
+const isReady = (p: V1Pod): boolean =>
+  p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
 
 export async function writeDatabaseStatus(
   apis: KubeApis,
@@ -27,13 +28,28 @@ export async function writeDatabaseStatus(
 ): Promise<void> {
   const generation = obj.metadata.generation ?? 0;
   const existing = (obj.status?.conditions ?? []) as Condition[];
-  const next = desiredStatus(existing, { ...observed, generation, readyPods: pods.filter(isReady).length }, nowRfc3339());
-  const current = { phase: obj.status?.phase, observedGeneration: obj.status?.observedGeneration, conditions: existing };
+  const next = desiredStatus(
+    existing,
+    { ...observed, generation, readyPods: pods.filter(isReady).length },
+    nowRfc3339(),
+  );
+  const current = {
+    phase: obj.status?.phase,
+    observedGeneration: obj.status?.observedGeneration,
+    conditions: existing,
+  };
   const desired = { phase: next.phase, observedGeneration: generation, conditions: next.conditions };
   if (sameJson(current, desired)) return;
   const body = { metadata: { resourceVersion: obj.metadata.resourceVersion }, status: desired };
   await apis.custom.patchNamespacedCustomObjectStatus(
-    { group: KUBEDB_GROUP, version: KUBEDB_VERSION, namespace: obj.metadata.namespace ?? 'default', plural, name: obj.metadata.name, body },
+    {
+      group: KUBEDB_GROUP,
+      version: KUBEDB_VERSION,
+      namespace: obj.metadata.namespace ?? 'default',
+      plural,
+      name: obj.metadata.name,
+      body,
+    },
     mergePatch,
   );
 }

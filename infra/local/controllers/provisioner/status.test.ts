@@ -11,7 +11,11 @@ void describe('Redis status', () => {
     const a = desiredStatus([paused], { generation: 1, expectedPods: 1, readyPods: 0, problem: undefined }, now);
     assert.equal(a.phase, 'Provisioning');
     assert.deepEqual(a.conditions[0], paused);
-    const b = desiredStatus(a.conditions, { generation: 1, expectedPods: 1, readyPods: 1, problem: undefined }, '2026-01-01T00:00:05Z');
+    const b = desiredStatus(
+      a.conditions,
+      { generation: 1, expectedPods: 1, readyPods: 1, problem: undefined },
+      '2026-01-01T00:00:05Z',
+    );
     assert.equal(b.phase, 'Ready');
     const started = b.conditions.find((c) => c.type === 'ProvisioningStarted')!;
     assert.equal(started.lastTransitionTime, now, 'unchanged status keeps its transition time');
@@ -19,8 +23,15 @@ void describe('Redis status', () => {
   });
   void it('is NotReady once provisioned and no pod is Ready; shows a blocking problem', () => {
     const ready = desiredStatus([], { generation: 1, expectedPods: 1, readyPods: 1, problem: undefined }, now);
-    assert.equal(desiredStatus(ready.conditions, { generation: 1, expectedPods: 1, readyPods: 0, problem: undefined }, now).phase, 'NotReady');
-    const broken = desiredStatus([], { generation: 2, expectedPods: 1, readyPods: 0, problem: { reason: 'ConfigSecretNotFound', message: 'nope' } }, now);
+    assert.equal(
+      desiredStatus(ready.conditions, { generation: 1, expectedPods: 1, readyPods: 0, problem: undefined }, now).phase,
+      'NotReady',
+    );
+    const broken = desiredStatus(
+      [],
+      { generation: 2, expectedPods: 1, readyPods: 0, problem: { reason: 'ConfigSecretNotFound', message: 'nope' } },
+      now,
+    );
     assert.equal(broken.phase, 'NotReady');
     assert.equal(broken.conditions.find((c) => c.type === 'Provisioned')?.reason, 'ConfigSecretNotFound');
   });

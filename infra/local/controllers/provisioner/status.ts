@@ -35,7 +35,15 @@ export interface Observed {
 
 const timeString = (t: unknown): string => (t instanceof Date ? toRfc3339(t) : String(t));
 
-function cond(existing: Condition[], type: string, ok: boolean, generation: number, now: string, message: string, problem?: Problem): Condition {
+function cond(
+  existing: Condition[],
+  type: string,
+  ok: boolean,
+  generation: number,
+  now: string,
+  message: string,
+  problem?: Problem,
+): Condition {
   const status = ok ? 'True' : 'False';
   const previous = existing.find((c) => c.type === type);
   const lastTransitionTime = previous?.status === status ? timeString(previous.lastTransitionTime) : now;
@@ -44,7 +52,11 @@ function cond(existing: Condition[], type: string, ok: boolean, generation: numb
   return { type, status, reason, message, observedGeneration: generation, lastTransitionTime };
 }
 
-export function desiredStatus(existing: Condition[], o: Observed, now: string): { phase: string; conditions: Condition[] } {
+export function desiredStatus(
+  existing: Condition[],
+  o: Observed,
+  now: string,
+): { phase: string; conditions: Condition[] } {
   const podsReady = o.expectedPods > 0 && o.readyPods >= o.expectedPods;
   const allReady = podsReady && (!o.topology || o.topology.state === 'healthy');
   const wasProvisioned = existing.some((c) => c.type === DbCondition.Provisioned && c.status === 'True');
@@ -52,10 +64,36 @@ export function desiredStatus(existing: Condition[], o: Observed, now: string): 
   const pods = `${o.readyPods} of ${o.expectedPods} pods are Ready${o.topology ? `; ${o.topology.message}` : ''}`;
   const accepting = o.readyPods > 0 && o.topology?.state !== 'down';
   const ours = [
-    cond(existing, DbCondition.ProvisioningStarted, true, o.generation, now, 'The KubeDB operator has started the provisioning of Redis'),
-    cond(existing, DbCondition.Provisioned, provisioned, o.generation, now, provisioned ? 'The Redis is successfully provisioned' : 'Waiting for every pod to become Ready once', o.problem),
+    cond(
+      existing,
+      DbCondition.ProvisioningStarted,
+      true,
+      o.generation,
+      now,
+      'The KubeDB operator has started the provisioning of Redis',
+    ),
+    cond(
+      existing,
+      DbCondition.Provisioned,
+      provisioned,
+      o.generation,
+      now,
+      provisioned ? 'The Redis is successfully provisioned' : 'Waiting for every pod to become Ready once',
+      o.problem,
+    ),
     cond(existing, DbCondition.ReplicaReady, allReady, o.generation, now, pods),
-    cond(existing, DbCondition.AcceptingConnection, accepting, o.generation, now, accepting ? 'The Redis accepts authenticated connections' : o.readyPods > 0 ? 'The topology does not serve' : 'No pod answers an authenticated PING'),
+    cond(
+      existing,
+      DbCondition.AcceptingConnection,
+      accepting,
+      o.generation,
+      now,
+      accepting
+        ? 'The Redis accepts authenticated connections'
+        : o.readyPods > 0
+          ? 'The topology does not serve'
+          : 'No pod answers an authenticated PING',
+    ),
     cond(existing, DbCondition.Ready, allReady, o.generation, now, allReady ? 'The Redis is ready' : pods),
   ];
   const others = existing.filter((c) => !OWN_CONDITIONS.includes(c.type));

@@ -7,7 +7,14 @@
  */
 import type { V1Pod, V1Secret } from '@kubernetes/client-node';
 import type { Redis } from '../../../../shared/kubedb/types.ts';
-import { clusterShape, podNames, redisMode, sentinelMasterName, sentinelPodNames, type RedisSentinel } from '../../../../shared/kubedb/topology.ts';
+import {
+  clusterShape,
+  podNames,
+  redisMode,
+  sentinelMasterName,
+  sentinelPodNames,
+  type RedisSentinel,
+} from '../../../../shared/kubedb/topology.ts';
 import { coordinateCluster, type PodAddress } from '../coordinator/cluster-coordinator.ts';
 import { observeSentinelTopology } from '../coordinator/sentinel-health.ts';
 import type { TopologyHealth } from '../coordinator/topology-health.ts';
@@ -32,13 +39,23 @@ function addresses(inputs: TopologyInputs, namespace: string, names: string[]): 
 
 export async function topologyStep(
   redis: Redis,
-  ctx: { inputs: TopologyInputs; authSecret: string; sentinel?: { object: RedisSentinel; authSecret: string }; log: Logger },
+  ctx: {
+    inputs: TopologyInputs;
+    authSecret: string;
+    sentinel?: { object: RedisSentinel; authSecret: string };
+    log: Logger;
+  },
 ): Promise<TopologyHealth | undefined> {
   const ns = redis.metadata.namespace ?? 'default';
   const password = secretPassword(ctx.inputs.secret(ns, ctx.authSecret));
   const mode = redisMode(redis);
   if (mode === 'Cluster') {
-    const round = await coordinateCluster(addresses(ctx.inputs, ns, podNames(redis)), clusterShape(redis), password, ctx.log);
+    const round = await coordinateCluster(
+      addresses(ctx.inputs, ns, podNames(redis)),
+      clusterShape(redis),
+      password,
+      ctx.log,
+    );
     return round.health;
   }
   if (mode === 'Sentinel' && ctx.sentinel) {

@@ -54,7 +54,9 @@ export interface VersionInfo {
 
 export const PLACEHOLDER_IMAGE = 'redis:unknown-version';
 
-export function versionInfo(rv: { spec?: { distribution?: string; db?: { image?: string } } } | undefined): VersionInfo {
+export function versionInfo(
+  rv: { spec?: { distribution?: string; db?: { image?: string } } } | undefined,
+): VersionInfo {
   if (!rv) return { distribution: 'Official', image: PLACEHOLDER_IMAGE, found: false };
   return {
     distribution: rv.spec?.distribution === 'Valkey' ? 'Valkey' : 'Official',

@@ -16,7 +16,11 @@ export class RedisUnreachableError extends Error {
   override name = 'RedisUnreachableError';
 }
 
-export async function withRedis<T>(target: RedisTarget, fn: (client: Redis) => Promise<T>, timeoutMs = 2000): Promise<T> {
+export async function withRedis<T>(
+  target: RedisTarget,
+  fn: (client: Redis) => Promise<T>,
+  timeoutMs = 2000,
+): Promise<T> {
   const client = new Redis({
     host: target.host,
     port: target.port,
@@ -38,7 +42,9 @@ export async function withRedis<T>(target: RedisTarget, fn: (client: Redis) => P
       await client.connect();
     } catch (err) {
       const cause = lastError ?? err;
-      throw new RedisUnreachableError(`${target.host}:${target.port}: ${cause instanceof Error ? cause.message : String(cause)}`);
+      throw new RedisUnreachableError(
+        `${target.host}:${target.port}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      );
     }
     return await fn(client);
   } finally {
@@ -52,7 +58,11 @@ export function redisCall(target: RedisTarget, command: string, ...args: (string
 }
 
 /** Like redisCall, but an unreachable server yields undefined (other errors, e.g. -ERR replies, are thrown). */
-export async function redisCallIfUp(target: RedisTarget, command: string, ...args: (string | number)[]): Promise<unknown> {
+export async function redisCallIfUp(
+  target: RedisTarget,
+  command: string,
+  ...args: (string | number)[]
+): Promise<unknown> {
   try {
     return await redisCall(target, command, ...args);
   } catch (err) {

@@ -93,7 +93,8 @@ export class WorkQueue {
       this.failures.set(key, n);
       const delay = Math.min(initialMs * 2 ** (n - 1), maxMs);
       // 409 is the optimistic-concurrency contract working as intended: re-read and retry, not worth a warning.
-      if (!isConflict(err)) this.opts.log.warn(`${this.opts.name}: reconcile ${key} failed; retry in ${delay}ms`, { err });
+      if (!isConflict(err))
+        this.opts.log.warn(`${this.opts.name}: reconcile ${key} failed; retry in ${delay}ms`, { err });
       this.addAfter(key, delay);
     }
   }
