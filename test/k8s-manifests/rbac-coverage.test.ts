@@ -47,7 +47,7 @@ const source = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
 /** Permissions the functions' KubeAdapter needs, read from its call sites. */
 function adapterPermissions(): Set<string> {
   const text = source('shared/adapters/kube/kube-adapter.ts');
-  const calls = [...text.matchAll(/this\.#(core|custom)\.(\w+)\(\{\s*([^}]*)/g)];
+  const calls = [...text.matchAll(/this\.#(core|custom)\.(\w+)\(\s*\{\s*([^}]*)/g)];
   assert.equal(
     calls.length,
     text.match(/this\.#(core|custom)\.\w+\(/g)?.length,
