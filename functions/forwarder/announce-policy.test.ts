@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  announceTo,
   decideOnAdded,
   decideOnModified,
   decideOnResync,
@@ -88,5 +89,45 @@ describe('announce policy', () => {
   it('derives one W3C trace id per run from the uid', () => {
     assert.equal(traceIdFor('7D3B2F3E-1c2a-4b5d-8e9f-0a1b2c3d4e5f'), '7d3b2f3e1c2a4b5d8e9f0a1b2c3d4e5f');
     assert.equal(traceIdFor('not-a-uuid'), 'not-a-uuid');
+  });
+});
+
+describe('announceTo', () => {
+  const at = '2026-01-01T00:00:00Z';
+  const paused = [
+    { type: 'Reconfigure', status: 'True' as const, lastTransitionTime: at },
+    { type: 'DatabasePauseSucceeded', status: 'True' as const, lastTransitionTime: at },
+  ];
+  it('sends a run to halt while halt is due (new, Pending, Progressing without the pause), to recover after', () => {
+    assert.equal(announceTo(ops('Reconfigure')), 'halt');
+    assert.equal(announceTo(ops('Reconfigure', 'Pending')), 'halt');
+    assert.equal(announceTo(ops('Reconfigure', 'Progressing')), 'halt');
+    const read = readOpsRequest({ ...ops('Reconfigure'), status: { phase: 'Progressing', conditions: paused } });
+    assert.ok(read.ok);
+    assert.equal(announceTo(read.opsRequest), 'recover');
+  });
+
+  it('reads a request whose conditions or annotations are malformed, without them (it is then announced by phase)', () => {
+    const read = readOpsRequest({
+      ...ops('Reconfigure'),
+      metadata: { ...ops('Reconfigure').metadata, annotations: { a: 1 } },
+      status: { phase: 'Progressing', conditions: [{ type: 'Reconfigure' }] },
+    });
+    assert.ok(read.ok);
+    assert.equal(read.opsRequest.status?.conditions, undefined);
+    assert.equal(announceTo(read.opsRequest), 'halt');
+  });
+
+  it('sends a run whose restart plan cannot be read to recover, which reports it', () => {
+    const read = readOpsRequest({
+      ...ops('Reconfigure'),
+      metadata: { ...ops('Reconfigure').metadata, annotations: { 'redis-reconfigure.io/plan': '{' } },
+      status: {
+        phase: 'Progressing',
+        conditions: [...paused, { type: 'UpdatePetSets', status: 'True', lastTransitionTime: at }],
+      },
+    });
+    assert.ok(read.ok);
+    assert.equal(announceTo(read.opsRequest), 'recover');
   });
 });

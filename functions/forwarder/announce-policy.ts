@@ -9,8 +9,21 @@
 import { z } from 'zod';
 import { isTerminalPhase, OPS_GROUP, OPS_KIND, OPS_VERSION } from '../../shared/kubedb/constants.ts';
 import { describeIssues } from '../../shared/messages/parse.ts';
+import { dueStep } from '../../shared/steps/progress.ts';
 
-/** The parts of a RedisOpsRequest the forwarder reads, validated at the edge (style.md §3). */
+const conditionSchema = z.object({
+  type: z.string(),
+  status: z.enum(['True', 'False', 'Unknown']),
+  reason: z.string().optional(),
+  message: z.string().optional(),
+  lastTransitionTime: z.string(),
+});
+
+/**
+ * The parts of a RedisOpsRequest the forwarder reads, validated at the edge. Annotations and conditions only route
+ * the announcement (announceTo): unreadable ones are dropped rather than making the whole object unreadable, and such
+ * a request is announced to halt, which re-reads it.
+ */
 export const watchedOpsRequestSchema = z.object({
   apiVersion: z.literal(`${OPS_GROUP}/${OPS_VERSION}`).optional(),
   kind: z.literal(OPS_KIND).optional(),
@@ -20,9 +33,12 @@ export const watchedOpsRequestSchema = z.object({
     uid: z.string().min(1),
     resourceVersion: z.string().optional(),
     generation: z.number().int().optional(),
+    annotations: z.record(z.string(), z.string()).optional().catch(undefined),
   }),
   spec: z.object({ type: z.string() }),
-  status: z.object({ phase: z.string().optional() }).optional(),
+  status: z
+    .object({ phase: z.string().optional(), conditions: z.array(conditionSchema).optional().catch(undefined) })
+    .optional(),
 });
 
 export type WatchedOpsRequest = z.output<typeof watchedOpsRequestSchema>;
@@ -85,4 +101,19 @@ export function decideOnResync(o: WatchedOpsRequest): Decision {
 export function traceIdFor(uid: string): string {
   const hex = uid.toLowerCase().replace(/-/g, '');
   return /^[0-9a-f]{32}$/.test(hex) ? hex : uid.slice(0, 128);
+}
+
+/** Where an announcement goes: halt while halt is due, otherwise recover, which looks for a stalled step. */
+export type AnnounceTarget = 'halt' | 'recover';
+
+/**
+ * By the same pure `dueStep` every handler applies. A restart plan annotation that cannot be read makes `dueStep`
+ * throw; such a run is past halt, and recover's handler reports the error (the record then reaches its DLQ).
+ */
+export function announceTo(o: WatchedOpsRequest): AnnounceTarget {
+  try {
+    return dueStep(o).step === 'halt' ? 'halt' : 'recover';
+  } catch {
+    return 'recover';
+  }
 }

@@ -1,17 +1,19 @@
 /**
- * Turns ListWatch events into halt step messages, following announce-policy.ts, and re-announces every live ops
- * request each resync period.
+ * Turns ListWatch events into step messages, following announce-policy.ts — to halt while halt is due, to recover
+ * after (announceTo) — and re-announces every live ops request each resync period.
  */
 import { newStepMessage, subjectOf } from '../../shared/messages/step-message.ts';
 import { describeIssues } from '../../shared/messages/parse.ts';
 import { z } from 'zod';
 import {
+  announceTo,
   decideOnAdded,
   decideOnModified,
   decideOnResync,
   isLive,
   readOpsRequest,
   traceIdFor,
+  type AnnounceTarget,
   type Decision,
   type WatchedOpsRequest,
 } from './announce-policy.ts';
@@ -25,7 +27,7 @@ import type { OutgoingMessage } from './sqs-batch-sender.ts';
 export interface AnnouncerOptions {
   clusterId: string;
   resyncMs: number;
-  send: (message: OutgoingMessage) => void;
+  send: (target: AnnounceTarget, message: OutgoingMessage) => void;
   counters: Counters;
   clock?: Clock;
   logger?: Logger;
@@ -115,12 +117,13 @@ export class Announcer {
       return;
     }
     const { clusterId } = this.#opts;
+    const target = announceTo(o);
     const data = {
       version: 1 as const,
       clusterId,
       namespace: o.metadata.namespace,
       opsRequest: { name: o.metadata.name, uid: o.metadata.uid },
-      step: 'halt' as const,
+      step: target,
       attempt: 0,
       traceId: traceIdFor(o.metadata.uid),
     };
@@ -134,7 +137,7 @@ export class Announcer {
       this.#log.error('cannot build a step message for this ops request', { subject, error: detail });
       return;
     }
-    this.#log.debug('announce', { subject, reason: decision.reason });
-    this.#opts.send({ body, subject });
+    this.#log.debug('announce', { subject, reason: decision.reason, to: target });
+    this.#opts.send(target, { body, subject });
   }
 }

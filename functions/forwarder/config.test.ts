@@ -3,7 +3,11 @@ import { describe, it } from 'node:test';
 import { ConfigError, configFromEnv } from './config.ts';
 
 const sources = { podNamespace: () => undefined, defaultIdentity: () => 'host-1' };
-const base = { CLUSTER_ID: 'eu-1', HALT_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/halt' };
+const base = {
+  CLUSTER_ID: 'eu-1',
+  HALT_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/halt',
+  RECOVER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/recover',
+};
 
 describe('configFromEnv', () => {
   it('applies the documented defaults', () => {
@@ -13,6 +17,7 @@ describe('configFromEnv', () => {
       {
         clusterId: 'eu-1',
         haltQueueUrl: base.HALT_QUEUE_URL,
+        recoverQueueUrl: base.RECOVER_QUEUE_URL,
         kubeconfigPath: undefined,
         watchNamespaces: [],
         resyncSeconds: 60,

@@ -12,6 +12,8 @@ export class ConfigError extends Error {
 export interface ForwarderConfig {
   clusterId: string;
   haltQueueUrl: string;
+  /** Where a run past halt is announced: the recover step checks it for a stalled step. */
+  recoverQueueUrl: string;
   /** undefined → in-cluster service account (`loadFromCluster`). */
   kubeconfigPath?: string;
   /** [] = all namespaces. */
@@ -49,6 +51,7 @@ const bool = (fallback: boolean) =>
 const envSchema = z.object({
   CLUSTER_ID: stepDataSchema.shape.clusterId,
   HALT_QUEUE_URL: z.url(),
+  RECOVER_QUEUE_URL: z.url(),
   KUBECONFIG: optionalString,
   WATCH_NAMESPACES: z
     .string()
@@ -103,6 +106,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, sources: ConfigSources = {
   return {
     clusterId: e.CLUSTER_ID,
     haltQueueUrl: e.HALT_QUEUE_URL,
+    recoverQueueUrl: e.RECOVER_QUEUE_URL,
     kubeconfigPath: e.KUBECONFIG,
     watchNamespaces: e.WATCH_NAMESPACES,
     resyncSeconds: e.RESYNC_SECONDS,

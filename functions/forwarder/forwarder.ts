@@ -1,10 +1,11 @@
 /**
  * Wires the forwarder: leader election → (leader only) one ListWatch per watched namespace → Announcer →
- * SqsBatchSender → the halt queue; plus the health server. Used by main.ts, the tests and the local stack.
+ * one SqsBatchSender per target queue (halt, recover); plus the health server. Used by main.ts, the tests and the local stack.
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { KubeConfig } from '@kubernetes/client-node';
 import { OPS_GROUP, OPS_PLURAL, OPS_VERSION } from '../../shared/kubedb/constants.ts';
+import type { AnnounceTarget } from './announce-policy.ts';
 import { Announcer } from './announcer.ts';
 import { Backoff, WATCH_BACKOFF, type BackoffPolicy } from './backoff.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -70,7 +71,7 @@ class ForwarderRuntime {
   readonly #deps: ForwarderDeps;
   readonly #clock: Clock;
   readonly #log: Logger;
-  readonly #sender: SqsBatchSender;
+  readonly #senders: Record<AnnounceTarget, SqsBatchSender>;
   readonly #watchSource: (namespace: string | undefined) => ListWatchSource<KubeObject>;
   readonly #elector: LeaderElector | undefined;
   readonly #started: Promise<void>;
@@ -86,14 +87,17 @@ class ForwarderRuntime {
     this.#log = deps.logger ?? createLogger({ clusterId: config.clusterId, minLevel: config.logLevel });
     const needsKube = deps.watchSource === undefined || (config.leaderElection && deps.leaseStore === undefined);
     const kc = deps.kubeConfig ?? (needsKube ? loadKubeConfig(config) : undefined);
-    this.#sender = new SqsBatchSender({
-      send: deps.sendBatch ?? sqsSendBatch(deps.sqs ?? new SQSClient({}), config.haltQueueUrl),
-      clock: this.#clock,
-      random: deps.random,
-      logger: this.#log,
-      onSent: (n) => (this.counters.messagesSent += n),
-      onFailed: () => this.counters.sendFailures++,
-    });
+    const sqs = deps.sqs ?? new SQSClient({});
+    const sender = (queueUrl: string): SqsBatchSender =>
+      new SqsBatchSender({
+        send: deps.sendBatch ?? sqsSendBatch(sqs, queueUrl),
+        clock: this.#clock,
+        random: deps.random,
+        logger: this.#log,
+        onSent: (n) => (this.counters.messagesSent += n),
+        onFailed: () => this.counters.sendFailures++,
+      });
+    this.#senders = { halt: sender(config.haltQueueUrl), recover: sender(config.recoverQueueUrl) };
     this.#watchSource =
       deps.watchSource ??
       ((namespace) =>
@@ -143,7 +147,9 @@ class ForwarderRuntime {
     // A failed start was already reported through `ready`; stop still releases whatever did start.
     await this.#started.catch(() => undefined);
     await this.#stopLeading(false);
-    const flushed = await this.#sender.drain(this.#config.drainTimeoutSeconds * 1000);
+    const drainMs = this.#config.drainTimeoutSeconds * 1000;
+    const drained = await Promise.all(Object.values(this.#senders).map((s) => s.drain(drainMs)));
+    const flushed = drained.every(Boolean);
     if (!flushed)
       this.#log.warn('pending sends did not finish within the drain timeout', {
         drainTimeoutSeconds: this.#config.drainTimeoutSeconds,
@@ -176,7 +182,7 @@ class ForwarderRuntime {
     const announcer = new Announcer({
       clusterId: this.#config.clusterId,
       resyncMs: this.#config.resyncSeconds * 1000,
-      send: (m) => this.#sender.enqueue(m),
+      send: (target, m) => this.#senders[target].enqueue(m),
       counters: this.counters,
       clock: this.#clock,
       logger: this.#log,
@@ -220,7 +226,7 @@ class ForwarderRuntime {
     current.announcer.stopResync();
     const stopped = Promise.all(current.listWatches.map((lw) => lw.stop())).then(() => undefined);
     if (discardPending) {
-      const dropped = this.#sender.discardPending();
+      const dropped = Object.values(this.#senders).reduce((n, s) => n + s.discardPending(), 0);
       if (dropped > 0) this.#log.warn('leadership lost; unsent messages left to the next leader', { dropped });
     }
     return stopped;

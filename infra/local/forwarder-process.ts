@@ -12,6 +12,7 @@ export interface ForwarderProcessOptions {
   clusterId: string;
   kubeconfigPath: string;
   haltQueueUrl: string;
+  recoverQueueUrl: string;
   sqsEndpoint: string;
   region: string;
   resyncSeconds: number;
@@ -41,6 +42,7 @@ export class ForwarderProcess {
         PATH: process.env['PATH'] ?? '',
         CLUSTER_ID: o.clusterId,
         HALT_QUEUE_URL: o.haltQueueUrl,
+        RECOVER_QUEUE_URL: o.recoverQueueUrl,
         KUBECONFIG: o.kubeconfigPath,
         RESYNC_SECONDS: String(o.resyncSeconds),
         HEALTH_PORT: '0',

@@ -212,12 +212,15 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       stack.runner = startLambdaRunner(runnerOptions);
     };
     const haltQueueUrl = sqs.queueUrls['HaltQueue']?.replace(sqs.endpoint, clientEndpoint);
-    if (haltQueueUrl === undefined) throw new Error('serverless.yml declares no HaltQueue');
+    const recoverQueueUrl = sqs.queueUrls['RecoverQueue']?.replace(sqs.endpoint, clientEndpoint);
+    if (haltQueueUrl === undefined || recoverQueueUrl === undefined)
+      throw new Error('serverless.yml declares no HaltQueue or no RecoverQueue');
     const forwarder = new ForwarderProcess({
       clusterId,
       kubeconfigPath: forwarderKubeconfigPath,
       leaseNamespace: FORWARDER_NAMESPACE,
       haltQueueUrl,
+      recoverQueueUrl,
       sqsEndpoint: clientEndpoint,
       region: sqs.region,
       resyncSeconds: opts.resyncSeconds ?? 30,

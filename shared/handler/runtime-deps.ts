@@ -9,11 +9,11 @@ import { RedisAdapter } from '../adapters/redis/redis-adapter.ts';
 import { SqsQueue } from '../adapters/queue/sqs-queue.ts';
 import { publisherFromEnv } from '../adapters/events/index.ts';
 import { jsonLogger } from '../logging.ts';
-import type { Step } from '../messages/step-message.ts';
+import type { FunctionStep } from '../messages/step-message.ts';
 import type { Logger, StepDeps } from '../steps/ports.ts';
 import { readFunctionEnv } from './env.ts';
 
-export function runtimeDeps(step: Step): { depsFor: (clusterId: string) => Promise<StepDeps>; log: Logger } {
+export function runtimeDeps(step: FunctionStep): { depsFor: (clusterId: string) => Promise<StepDeps>; log: Logger } {
   const env = readFunctionEnv();
   const log = jsonLogger({ fn: step });
   const access = clusterAccessFromEnv(process.env);

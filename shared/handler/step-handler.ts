@@ -10,7 +10,8 @@ import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import { classifyError, InvalidMessageError, type OpsRequestFailedError } from '../errors.ts';
 import { errorFields } from '../logging.ts';
 import { parseStepMessage } from '../messages/parse.ts';
-import type { Step, StepData } from '../messages/step-message.ts';
+import type { FunctionStep, StepData } from '../messages/step-message.ts';
+import { messageFor } from '../steps/dispatch.ts';
 import type { Logger, StepDeps } from '../steps/ports.ts';
 import type { LambdaContext, SQSBatchResponse, SQSEvent, SQSRecord } from './lambda-types.ts';
 import { settleBySubject, subjectKey } from './process-batch.ts';
@@ -18,7 +19,7 @@ import { settleBySubject, subjectKey } from './process-batch.ts';
 export type StepRunner = (data: StepData, deps: StepDeps) => Promise<void>;
 
 export interface StepHandlerOptions {
-  step: Step;
+  step: FunctionStep;
   run: StepRunner;
   depsFor: (clusterId: string) => Promise<StepDeps>;
   log: Logger;
@@ -45,12 +46,11 @@ export function processStepRecord(options: StepHandlerOptions): (record: SQSReco
           reason: failure.reason,
           message: failure.message,
         });
-        await deps.queue.send('resume', {
-          ...data,
-          step: 'resume',
-          attempt: 0,
-          outcome: { status: 'Failed', reason: failure.reason, message: failure.message },
-        });
+        const resume = messageFor(
+          { step: 'resume', outcome: 'Failed', reason: failure.reason, message: failure.message },
+          data,
+        );
+        await deps.queue.send(resume.step, resume.data);
       }
     } catch (err) {
       const verdict = classifyError(err);

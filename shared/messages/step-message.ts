@@ -12,11 +12,20 @@ import { cloudEventSchema } from './cloudevent.ts';
 
 export const STEP_MESSAGE_VERSION = 1 as const;
 
+/** The steps a function hands a run over to (QueuePort's targets). */
 export const STEPS = ['halt', 'apply-config', 'restart-pod', 'resume'] as const;
 export type Step = (typeof STEPS)[number];
 
+/**
+ * Every function that reads a queue: the steps, and recover, which only the forwarder's announcements reach (no step
+ * hands off to it: docs/adr/0009-recovery-step.md).
+ */
+export const FUNCTION_STEPS = [...STEPS, 'recover'] as const;
+export type FunctionStep = (typeof FUNCTION_STEPS)[number];
+
 /** CloudEvents `type` per step; versioned so a consumer can tell v1 from a later shape. */
-export const eventTypeFor = (step: Step): string => `io.redis-reconfigure.step.${step}.v${STEP_MESSAGE_VERSION}`;
+export const eventTypeFor = (step: FunctionStep): string =>
+  `io.redis-reconfigure.step.${step}.v${STEP_MESSAGE_VERSION}`;
 
 const dnsLabel = z
   .string()
@@ -34,7 +43,7 @@ export const stepDataSchema = z
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be letters, digits, ".", "_" or "-"'),
     namespace: dnsLabel,
     opsRequest: z.object({ name: dnsLabel, uid: z.string().min(1).max(64) }).strict(),
-    step: z.enum(STEPS),
+    step: z.enum(FUNCTION_STEPS),
     /** restart-pod only: the pod this message is about. */
     pod: dnsLabel.optional(),
     /** restart-pod only: "evict" the pod, or "check" that it came back. */

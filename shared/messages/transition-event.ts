@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { cloudEventSchema } from './cloudevent.ts';
-import { STEPS } from './step-message.ts';
+import { FUNCTION_STEPS } from './step-message.ts';
 
 export const TRANSITION_EVENT_VERSION = 1 as const;
 export const TRANSITION_KINDS = ['condition', 'outcome'] as const;
@@ -21,7 +21,7 @@ export const transitionDataSchema = z
     namespace: z.string().min(1),
     opsRequest: z.object({ name: z.string().min(1), uid: z.string().min(1) }).strict(),
     database: z.string().min(1),
-    step: z.enum(STEPS),
+    step: z.enum(FUNCTION_STEPS),
     phase: z.string(),
     pod: z.string().optional(),
     condition: z

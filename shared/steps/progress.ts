@@ -10,7 +10,7 @@ import {
   OpsPhase,
 } from '../kubedb/constants.ts';
 import { findCondition, isConditionTrue } from '../kubedb/conditions.ts';
-import type { RedisOpsRequest } from '../kubedb/types.ts';
+import type { Condition, RedisOpsRequest } from '../kubedb/types.ts';
 import { readPlan, type RestartPlan } from './annotations.ts';
 
 export type Due =
@@ -21,7 +21,14 @@ export type Due =
   | { step: 'resume'; outcome: 'Successful' }
   | { step: 'rolling-back'; plan: RestartPlan };
 
-export function dueStep(ops: RedisOpsRequest): Due {
+/** The parts of an ops request `dueStep` reads (the forwarder has only these, validated at its edge). */
+export interface OpsProgress {
+  metadata: { annotations?: Record<string, string> | undefined };
+  spec: { type: string };
+  status?: { phase?: string | undefined; conditions?: readonly Condition[] | undefined } | undefined;
+}
+
+export function dueStep(ops: OpsProgress): Due {
   const status = ops.status ?? {};
   if (ops.spec.type !== 'Reconfigure') return { step: 'none', why: `type ${ops.spec.type} is not handled` };
   if (isTerminalPhase(status.phase)) return { step: 'none', why: `phase is ${status.phase}` };

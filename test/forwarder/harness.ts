@@ -141,6 +141,8 @@ export function forwarderConfig(queueUrl: string, overrides: Partial<ForwarderCo
   return {
     clusterId: 'test-cluster',
     haltQueueUrl: queueUrl,
+    // The suites' ops requests are all due for halt; one queue keeps every announcement where they look.
+    recoverQueueUrl: queueUrl,
     watchNamespaces: [],
     resyncSeconds: 3_600,
     healthHost: '127.0.0.1',

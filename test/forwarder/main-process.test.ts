@@ -66,6 +66,7 @@ describe('forwarder main process', () => {
     const p = run({
       CLUSTER_ID: 'main-cluster',
       HALT_QUEUE_URL: loopbackQueueUrl,
+      RECOVER_QUEUE_URL: loopbackQueueUrl,
       KUBECONFIG: kubeconfig,
       HEALTH_PORT: '0',
       LEADER_ELECTION: 'true',

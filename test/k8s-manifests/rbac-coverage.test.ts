@@ -158,7 +158,11 @@ describe('forwarder RBAC = what the forwarder calls', () => {
     const granted = expandRules(role.rules ?? []);
     assert.deepEqual(sorted(unnamed(granted)), sorted(lease));
     const leaseName = configFromEnv(
-      { CLUSTER_ID: 'c', HALT_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/q' },
+      {
+        CLUSTER_ID: 'c',
+        HALT_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/q',
+        RECOVER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/r',
+      },
       { podNamespace: () => undefined },
     ).leaseName;
     for (const p of granted) {

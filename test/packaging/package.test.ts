@@ -30,7 +30,7 @@ const FUNCTIONS = {
     logical: 'Halt',
     role: 'HaltRole',
     input: 'HaltQueue',
-    sends: ['ApplyConfigQueue', 'HaltQueue', 'RestartPodQueue', 'ResumeQueue'],
+    sends: ['ApplyConfigQueue', 'HaltQueue', 'ResumeQueue'],
     memory: 512,
     timeout: 30,
   },
@@ -47,6 +47,14 @@ const FUNCTIONS = {
     role: 'RestartPodRole',
     input: 'RestartPodQueue',
     sends: ['RestartPodQueue', 'ResumeQueue'],
+    memory: 512,
+    timeout: 30,
+  },
+  recover: {
+    logical: 'Recover',
+    role: 'RecoverRole',
+    input: 'RecoverQueue',
+    sends: ['ApplyConfigQueue', 'RestartPodQueue', 'ResumeQueue'],
     memory: 512,
     timeout: 30,
   },
@@ -124,8 +132,8 @@ void describe('serverless package (osls, offline)', () => {
     for (const dir of outDirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  void it('declares four Lambda functions on nodejs24.x with their own memory, timeout and role', () => {
-    assert.equal(ofType(dev.Resources, 'AWS::Lambda::Function').length, 4);
+  void it('declares five Lambda functions on nodejs24.x with their own memory, timeout and role', () => {
+    assert.equal(ofType(dev.Resources, 'AWS::Lambda::Function').length, 5);
     assert.equal(dev.Resources.IamRoleLambdaExecution, undefined, 'no shared default role');
     for (const name of NAMES) {
       const props = functionOf(dev, name).Properties!;
@@ -153,7 +161,7 @@ void describe('serverless package (osls, offline)', () => {
       [variant, 25],
     ] as const) {
       const mappings = ofType(template.Resources, 'AWS::Lambda::EventSourceMapping');
-      assert.equal(mappings.length, 4);
+      assert.equal(mappings.length, 5);
       for (const fn of config.functions) {
         const name = fn.name as FunctionName;
         const mapping = mappings.find(([, m]) => getAtt(m.Properties?.EventSourceArn) === FUNCTIONS[name].input);
@@ -286,7 +294,7 @@ void describe('serverless package (osls, offline)', () => {
       [variant, [VARIANT_PARAMS.alarmTopicArn]],
     ] as const) {
       const alarms = ofType(template.Resources, 'AWS::CloudWatch::Alarm');
-      assert.equal(alarms.length, 4);
+      assert.equal(alarms.length, 5);
       for (const name of NAMES) {
         const dlq = FUNCTIONS[name].input.replace(/Queue$/, 'DLQ');
         const alarm = alarms.find(
@@ -377,10 +385,10 @@ void describe('serverless package (osls, offline)', () => {
     assert.deepEqual(dev.Outputs?.HaltQueueUrl?.Value, { Ref: 'HaltQueue' });
   });
 
-  void it('offers the forwarders a managed policy that can only send to the halt queue', () => {
+  void it('offers the forwarders a managed policy that can only send to the halt and recover queues', () => {
     const policy = dev.Resources.ForwarderSendPolicy!;
     assert.equal(policy.Type, 'AWS::IAM::ManagedPolicy');
-    assert.deepEqual(policySummary(policy), ['sqs:SendMessage → HaltQueue']);
+    assert.deepEqual(policySummary(policy), ['sqs:SendMessage → HaltQueue,RecoverQueue']);
     assert.deepEqual(dev.Outputs?.ForwarderSendPolicyArn?.Value, { Ref: 'ForwarderSendPolicy' });
   });
 });

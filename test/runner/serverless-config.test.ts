@@ -155,7 +155,7 @@ void describe('loadServerlessConfig', () => {
     );
   });
 
-  void it('reads the project serverless.yml: four functions, each on its own queue with ReportBatchItemFailures', () => {
+  void it('reads the project serverless.yml: five functions, each on its own queue with ReportBatchItemFailures', () => {
     const config = loadServerlessConfig({ stage: 'dev' });
     assert.deepEqual(
       config.functions.map((fn) => [
@@ -167,6 +167,7 @@ void describe('loadServerlessConfig', () => {
         ['halt', 'HaltQueue', true],
         ['apply-config', 'ApplyConfigQueue', true],
         ['restart-pod', 'RestartPodQueue', true],
+        ['recover', 'RecoverQueue', true],
         ['resume', 'ResumeQueue', true],
       ],
     );

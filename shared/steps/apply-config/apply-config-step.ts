@@ -14,6 +14,7 @@ import { expectedRuntimeValues } from '../../config/verify.ts';
 import type { StepData } from '../../messages/step-message.ts';
 import type { StepDeps } from '../ports.ts';
 import { CONFIG_HASH_ANNOTATION, PLAN_ANNOTATION, type RestartPlan } from '../annotations.ts';
+import { messageFor } from '../dispatch.ts';
 import { dueStep } from '../progress.ts';
 import { loadOpsRequest } from '../load.ts';
 import { updateOpsStatus, withConditions } from '../ops-status.ts';
@@ -62,16 +63,13 @@ export async function runApplyConfig(data: StepData, deps: StepDeps): Promise<vo
   await addConditions(ops, updated, data, deps);
 
   const first = restartPlan.pods[0];
-  if (restartPlan.restart && first !== undefined) {
-    await deps.queue.send('restart-pod', { ...data, step: 'restart-pod', pod: first, phase: 'evict', attempt: 0 });
-  } else {
-    await deps.queue.send('resume', {
-      ...data,
-      step: 'resume',
-      attempt: 0,
-      outcome: { status: 'Successful', reason: OpsCondition.Successful, message: OpsMessage.Successful },
-    });
-  }
+  const next = messageFor(
+    restartPlan.restart && first !== undefined
+      ? { step: 'restart-pod', pod: first, phase: 'evict' }
+      : { step: 'resume', outcome: 'Successful' },
+    data,
+  );
+  await deps.queue.send(next.step, next.data);
 }
 
 async function readRequest(ops: RedisOpsRequest, configKey: string, deps: StepDeps): Promise<ReconfigureRequest> {

@@ -1,8 +1,8 @@
 /**
  * halt: validate, serialize per database, pause the Redis (status condition Paused=True — never spec.halted, which
  * deletes the workload), mark the ops request Progressing, hand over to apply-config.
- * Also the recovery entry point: the forwarder re-announces every unfinished ops request, and a Progressing one whose
- * progress has stalled gets the message of its due step again (steps are idempotent, so this is always safe).
+ * The forwarder announces here every live ops request whose due step is halt (a stalled later step is the recover
+ * step's: shared/steps/recover/).
  */
 import { OpsRequestFailedError } from '../../errors.ts';
 import { DbCondition, OpsCondition, OpsEventReason, OpsMessage, OpsPhase } from '../../kubedb/constants.ts';
@@ -10,7 +10,8 @@ import { findCondition, setCondition } from '../../kubedb/conditions.ts';
 import type { Redis, RedisOpsRequest } from '../../kubedb/types.ts';
 import type { StepData } from '../../messages/step-message.ts';
 import type { StepDeps } from '../ports.ts';
-import { currentStepStartedAt, dueStep, type Due } from '../progress.ts';
+import { messageFor } from '../dispatch.ts';
+import { dueStep } from '../progress.ts';
 import { loadOpsRequest } from '../load.ts';
 import { backoffDelaySeconds, stepTimeoutMs } from '../timeouts.ts';
 import { updateOpsStatus, withConditions } from '../ops-status.ts';
@@ -22,9 +23,7 @@ const WAIT_CAP_SECONDS = 30;
 export async function runHalt(data: StepData, deps: StepDeps): Promise<void> {
   const ops = await loadOpsRequest(data, deps);
   if (ops === undefined) return;
-  const due = dueStep(ops);
-  if (due.step === 'none') return;
-  if (due.step !== 'halt') return redriveIfStalled(ops, due, data, deps);
+  if (dueStep(ops).step !== 'halt') return;
 
   const ns = data.namespace;
   const redis = await deps.kube.getRedis(ns, ops.spec.databaseRef.name);
@@ -59,7 +58,8 @@ export async function runHalt(data: StepData, deps: StepDeps): Promise<void> {
       deps.now(),
     ),
   );
-  await deps.queue.send('apply-config', { ...data, step: 'apply-config', attempt: 0 });
+  const next = messageFor({ step: 'apply-config' }, data);
+  await deps.queue.send(next.step, next.data);
 }
 
 /**
@@ -124,44 +124,4 @@ async function markWaiting(
       deps.now(),
     ),
   );
-}
-
-/**
- * A step that made no progress for stallSeconds gets its message again (its chain was lost: a message dead-lettered
- * after repeated retryable errors). Steps that keep failing that way past spec.timeout end the run instead — the
- * waiting steps of restart-pod judge their own deadline (and roll back), the others cannot, so it is done here.
- */
-async function redriveIfStalled(
-  ops: RedisOpsRequest,
-  due: Exclude<Due, { step: 'none' | 'halt' }>,
-  data: StepData,
-  deps: StepDeps,
-): Promise<void> {
-  const startedAt = currentStepStartedAt(ops);
-  const stalledFor = startedAt === undefined ? Infinity : deps.now().getTime() - startedAt.getTime();
-  if (stalledFor < deps.settings.stallSeconds * 1000) return;
-  const judgesOwnDeadline = due.step === 'rolling-back' || (due.step === 'restart-pod' && due.phase === 'check');
-  if (!judgesOwnDeadline && stalledFor > stepTimeoutMs(ops)) {
-    throw new OpsRequestFailedError(
-      'Timeout',
-      `step ${due.step} made no progress within ${ops.spec.timeout ?? '10m'} (spec.timeout); see the function logs and the dead-letter queues for the cause`,
-    );
-  }
-  deps.log.warn('ops request stalled; re-sending its due step', {
-    subject: `${data.namespace}/${data.opsRequest.name}`,
-    due: due.step,
-    stalledMs: stalledFor,
-  });
-  const base = { ...data, attempt: 0 };
-  if (due.step === 'apply-config') await deps.queue.send('apply-config', { ...base, step: 'apply-config' });
-  else if (due.step === 'restart-pod')
-    await deps.queue.send('restart-pod', { ...base, step: 'restart-pod', pod: due.pod, phase: due.phase });
-  else if (due.step === 'rolling-back')
-    await deps.queue.send('restart-pod', { ...base, step: 'restart-pod', pod: due.plan.pods[0] ?? '', phase: 'check' });
-  else
-    await deps.queue.send('resume', {
-      ...base,
-      step: 'resume',
-      outcome: { status: 'Successful', reason: OpsCondition.Successful, message: OpsMessage.Successful },
-    });
 }

@@ -18,6 +18,7 @@ import { compareWithConfigGet } from '../../config/verify.ts';
 import type { StepData } from '../../messages/step-message.ts';
 import type { StepDeps } from '../ports.ts';
 import { evictedAnnotation, type RestartPlan } from '../annotations.ts';
+import { messageFor } from '../dispatch.ts';
 import { dueStep } from '../progress.ts';
 import { loadOpsRequest } from '../load.ts';
 import { backoffDelaySeconds, stepTimeoutMs } from '../timeouts.ts';
@@ -75,7 +76,9 @@ async function evict(ops: RedisOpsRequest, podName: string, data: StepData, deps
       deps.now(),
     ),
   );
-  await deps.queue.send('restart-pod', { ...data, phase: 'check', attempt: 0 }, 1);
+  // The new pod cannot be Ready sooner than a second after the eviction (SQS delays are whole seconds).
+  const next = messageFor({ step: 'restart-pod', pod: podName, phase: 'check' }, data);
+  await deps.queue.send(next.step, next.data, 1);
 }
 
 async function check(
@@ -177,21 +180,17 @@ async function podVerified(
   await updateOpsStatus(deps, data, ops, (status, o) =>
     withConditions(status, conditions, o.metadata.generation, deps.now()),
   );
-  if (next !== undefined) {
-    await deps.queue.send('restart-pod', { ...data, pod: next, phase: 'evict', attempt: 0 });
-    return;
-  }
-  await deps.kube.recordEvent(ops, {
-    type: 'Normal',
-    reason: OpsEventReason.RestartPods,
-    message: OpsMessage.RestartPods,
-  });
-  await deps.queue.send('resume', {
-    ...data,
-    step: 'resume',
-    attempt: 0,
-    outcome: { status: 'Successful', reason: OpsCondition.Successful, message: OpsMessage.Successful },
-  });
+  if (next === undefined)
+    await deps.kube.recordEvent(ops, {
+      type: 'Normal',
+      reason: OpsEventReason.RestartPods,
+      message: OpsMessage.RestartPods,
+    });
+  const message = messageFor(
+    next !== undefined ? { step: 'restart-pod', pod: next, phase: 'evict' } : { step: 'resume', outcome: 'Successful' },
+    data,
+  );
+  await deps.queue.send(message.step, message.data);
 }
 
 function recheck(data: StepData, deps: StepDeps): Promise<void> {

@@ -17,6 +17,7 @@ import { evictedAnnotation, ROLLBACK_ANNOTATION, type RestartPlan } from '../ann
 import { backoffDelaySeconds, stepTimeoutMs } from '../timeouts.ts';
 import { updateOpsStatus, withConditions } from '../ops-status.ts';
 import { rollbackSecretName } from '../apply-config/rollback-snapshot.ts';
+import { messageFor } from '../dispatch.ts';
 import { decideCheck } from './decide-check.ts';
 import { redisTarget } from './redis-target.ts';
 
@@ -69,7 +70,8 @@ export async function startRollback(
       deps.now(),
     ),
   );
-  await deps.queue.send('restart-pod', { ...data, phase: 'check', attempt: 0 }, 1);
+  const next = messageFor({ step: 'rolling-back', plan: { pods: [podName] } }, data);
+  await deps.queue.send(next.step, next.data, 1);
 }
 
 /** After a rollback: wait for every restarted pod to be Ready with the previous values, then end Failed. */

@@ -1,0 +1,26 @@
+/**
+ * recover: the forwarder announces every live ops request that is past halt here (docs/adr/0009-recovery-step.md);
+ * decideRecovery says whether its due step stalled, and the due step's own starting message (dispatch.ts) is sent
+ * again, or the run ends Failed (Timeout) through resume.
+ */
+import { OpsRequestFailedError } from '../../errors.ts';
+import type { StepData } from '../../messages/step-message.ts';
+import { messageFor } from '../dispatch.ts';
+import { loadOpsRequest } from '../load.ts';
+import type { StepDeps } from '../ports.ts';
+import { decideRecovery } from './decide-recovery.ts';
+
+export async function runRecover(data: StepData, deps: StepDeps): Promise<void> {
+  const ops = await loadOpsRequest(data, deps);
+  if (ops === undefined) return;
+  const decision = decideRecovery(ops, deps.now(), deps.settings);
+  if (decision.kind === 'none') return;
+  if (decision.kind === 'fail') throw new OpsRequestFailedError(decision.reason, decision.message);
+  deps.log.warn('ops request stalled; re-sending its due step', {
+    subject: `${data.namespace}/${data.opsRequest.name}`,
+    due: decision.due.step,
+    stalledMs: decision.stalledMs,
+  });
+  const message = messageFor(decision.due, data);
+  await deps.queue.send(message.step, message.data);
+}
