@@ -11,6 +11,7 @@ import { MULTI_FLAG_ENUMS, type NumericSpec } from './value-specs.ts';
 const ULLONG_MAX = 2n ** 64n - 1n;
 const LLONG_MIN = -(2n ** 63n);
 const LLONG_MAX = 2n ** 63n - 1n;
+const INT_MAX = 2n ** 31n - 1n;
 const MEMORY_UNITS: Readonly<Record<string, bigint>> = {
   '': 1n,
   b: 1n,
@@ -84,10 +85,14 @@ function checkSave(args: string[]): string | undefined {
   if (args.length === 0 || args.length % 2 !== 0) return 'expects pairs of <seconds> <changes>, or "" to disable';
   for (let i = 0; i < args.length; i += 2) {
     const [s = '', c = ''] = [args[i], args[i + 1]];
-    if (!NON_NEG.test(s) || BigInt(s) < 1n || BigInt(s) > LLONG_MAX)
-      return `seconds must be an integer >= 1 (got ${JSON.stringify(s)})`;
-    if (!NON_NEG.test(c) || BigInt(c) > 2n ** 31n - 1n)
-      return `changes must be an integer >= 0 (got ${JSON.stringify(c)})`;
+    if (!NON_NEG.test(s) || BigInt(s) < 1n) return `seconds must be an integer >= 1 (got ${JSON.stringify(s)})`;
+    // config.c setConfigSaveOption: strtoll, then appendServerSaveParams(time_t seconds, int changes) — no range
+    // check, so a larger value is stored wrapped (a different rule than written). Refused, saying why.
+    if (BigInt(s) > LLONG_MAX)
+      return `seconds ${s} is above ${LLONG_MAX}: redis-server would not read it as written (strtoll overflow)`;
+    if (!NON_NEG.test(c)) return `changes must be an integer >= 0 (got ${JSON.stringify(c)})`;
+    if (BigInt(c) > INT_MAX)
+      return `changes ${c} is above ${INT_MAX}: redis-server would silently wrap it to another number (stored as a C int)`;
   }
   return undefined;
 }
