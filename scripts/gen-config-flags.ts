@@ -1,26 +1,23 @@
 /**
- * Generates shared/config/redis-config-flags.generated.ts from the Redis 7.2.6 config table
- * (domain report §8.5: `standardConfig static_configs[]` of redis/redis 7.2.6 src/config.c, parsed to CSV).
+ * Generates one module per engine line, shared/config/flags-<engine>-<line>.generated.ts, from the directive tables
+ * in shared/config/data/ (copies of the domain report's tables, parsed from each engine's `standardConfig
+ * static_configs[]` in src/config.c; see data/NOTES.md) and the command lists (data/redis-7.0-commands.txt, read
+ * from a live redis-server 7.0.15 with COMMAND LIST, plus the per-line deltas of data/command-deltas.csv).
  *
- * Why generated and committed: the flags table is the one source of truth for "unknown directive", types and
- * IMMUTABLE (style.md §9), and the functions' bundles should not parse a CSV at cold start. The CSV itself is kept in
- * the repository (shared/config/data/, a copy of the domain report's table); a unit test regenerates the module from
- * it and fails if the committed file drifted.
+ * Lines without a config.c table in the snapshot (Redis 8.2, Valkey 8.1, Valkey 9.0) are their base line plus a
+ * delta file (`<id>-config-flags.delta.csv`) whose every row cites the release notes or config docs it comes from.
  *
- * Usage: npx node scripts/gen-config-flags.ts [path/to/redis-7.2-config-flags.csv]
+ * Why generated and committed: the table is the one source of truth for "unknown directive", types, bounds and
+ * IMMUTABLE (style.md §9); the functions' bundles should not parse CSV at cold start; one module per line keeps each
+ * under eslint's 400-line limit. A unit test regenerates every module and fails if a committed file drifted.
+ *
+ * Usage: npx node scripts/gen-config-flags.ts
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 
-export const DEFAULT_CSV_PATH = resolve(import.meta.dirname, '../shared/config/data/redis-7.2-config-flags.csv');
-export const GENERATED_PATH = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  'shared',
-  'config',
-  'redis-config-flags.generated.ts',
-);
+export const DATA_DIR = resolve(import.meta.dirname, '../shared/config/data');
+export const OUT_DIR = resolve(import.meta.dirname, '../shared/config');
 
 const KNOWN_TYPES = [
   'Bool',
@@ -40,75 +37,270 @@ const KNOWN_TYPES = [
   'Special',
 ] as const;
 
+const HEADER = 'name,alias,type,flags,default,min,max,enum,unit,since';
+const DELTA_HEADER = 'op,name,alias,type,flags,default,min,max,enum,unit,source';
+
+export interface LineSpec {
+  id: string;
+  label: string;
+  distribution: 'Official' | 'Valkey';
+  /** A table of its own (csv) or a base line plus a delta. */
+  csv?: string;
+  base?: string;
+  source: string;
+  /** The line whose command list this one starts from (before the deltas of command-deltas.csv for `id`). */
+  commandsFrom?: string;
+}
+
+export const LINES: readonly LineSpec[] = [
+  {
+    id: 'redis-6.2',
+    label: 'Redis 6.2',
+    distribution: 'Official',
+    csv: 'redis-6.2-config-flags.csv',
+    commandsFrom: 'redis-7.0',
+    source: 'redis/redis 6.2.16 (ad950e4c32d9) src/config.c',
+  },
+  {
+    id: 'redis-7.0',
+    label: 'Redis 7.0',
+    distribution: 'Official',
+    csv: 'redis-7.0-config-flags.csv',
+    source: 'redis/redis 7.0.15 (f35f36a26540) src/config.c',
+  },
+  {
+    id: 'redis-7.2',
+    label: 'Redis 7.2',
+    distribution: 'Official',
+    csv: 'redis-7.2-config-flags.csv',
+    commandsFrom: 'redis-7.0',
+    source: 'redis/redis 7.2.6 (ae6a2aa95cd0) src/config.c',
+  },
+  {
+    id: 'redis-7.4',
+    label: 'Redis 7.4',
+    distribution: 'Official',
+    csv: 'redis-7.4-config-flags.csv',
+    commandsFrom: 'redis-7.2',
+    source: 'redis/redis 7.4.1 (74b289a0e12f) src/config.c',
+  },
+  {
+    id: 'redis-8.0',
+    label: 'Redis 8.0',
+    distribution: 'Official',
+    csv: 'redis-8.0-config-flags.csv',
+    commandsFrom: 'redis-7.4',
+    source: 'redis/redis 8.0-m01 (5fe3e74a3831) src/config.c',
+  },
+  {
+    id: 'redis-8.2',
+    label: 'Redis 8.2',
+    distribution: 'Official',
+    base: 'redis-8.0',
+    commandsFrom: 'redis-8.0',
+    source: 'Redis 8.0 table + data/redis-8.2-config-flags.delta.csv (release notes)',
+  },
+  {
+    id: 'valkey-7.2',
+    label: 'Valkey 7.2',
+    distribution: 'Valkey',
+    csv: 'valkey-7.2-config-flags.csv',
+    commandsFrom: 'redis-7.2',
+    source: 'valkey-io/valkey 7.2.7 (357191acb9a0) src/config.c',
+  },
+  {
+    id: 'valkey-8.0',
+    label: 'Valkey 8.0',
+    distribution: 'Valkey',
+    csv: 'valkey-8.0-config-flags.csv',
+    commandsFrom: 'valkey-7.2',
+    source: 'valkey-io/valkey 8.0.1 (4fbab5740bfe) src/config.c',
+  },
+  {
+    id: 'valkey-8.1',
+    label: 'Valkey 8.1',
+    distribution: 'Valkey',
+    base: 'valkey-8.0',
+    commandsFrom: 'valkey-8.0',
+    source: 'Valkey 8.0 table + data/valkey-8.1-config-flags.delta.csv (release notes)',
+  },
+  {
+    id: 'valkey-9.0',
+    label: 'Valkey 9.0',
+    distribution: 'Valkey',
+    base: 'valkey-8.1',
+    commandsFrom: 'valkey-8.1',
+    source: 'Valkey 8.1 table + data/valkey-9.0-config-flags.delta.csv (release notes)',
+  },
+];
+
 export class FlagsCsvError extends Error {
   override name = 'FlagsCsvError';
 }
 
-interface Row {
+export interface Row {
   name: string;
   alias: string;
   type: string;
   flags: string[];
   rawDefault: string;
+  min: string;
+  max: string;
+  enumValues: string[];
+  units: string[];
 }
 
-function parseRows(csv: string): Row[] {
+const bar = (s: string): string[] => s.split('|').filter(Boolean);
+
+function csvLines(csv: string, header: string, file: string): string[][] {
   const lines = csv.split(/\r?\n/).filter((l) => l.trim() !== '');
-  const header = lines.shift();
-  if (header !== 'name,alias,type,flags,default') throw new FlagsCsvError(`unexpected CSV header: ${String(header)}`);
-  const byName = new Map<string, Row>();
-  for (const [i, line] of lines.entries()) {
-    // The table has no quoted fields; refuse them rather than mis-split a value.
-    if (line.includes('"')) throw new FlagsCsvError(`line ${i + 2}: quoted CSV fields are not supported`);
+  const first = lines.shift();
+  if (first !== header) throw new FlagsCsvError(`${file}: unexpected CSV header: ${String(first)}`);
+  return lines.map((line, i) => {
+    // The tables have no quoted fields; refuse them rather than mis-split a value.
+    if (line.includes('"')) throw new FlagsCsvError(`${file} line ${i + 2}: quoted CSV fields are not supported`);
     const cells = line.split(',');
-    if (cells.length !== 5) throw new FlagsCsvError(`line ${i + 2}: expected 5 fields, got ${cells.length}`);
-    const [name = '', alias = '', type = '', flags = '', rawDefault = ''] = cells;
-    if (!(KNOWN_TYPES as readonly string[]).includes(type))
-      throw new FlagsCsvError(`line ${i + 2}: unknown type ${type}`);
-    const row: Row = { name, alias, type, flags: flags.split('|').filter(Boolean), rawDefault };
-    const seen = byName.get(name);
-    // The report's CSV repeats the four *_cpulist rows at its end; identical repeats are harmless, conflicting ones are not.
-    if (seen && JSON.stringify(seen) !== JSON.stringify(row))
-      throw new FlagsCsvError(`line ${i + 2}: conflicting duplicate of ${name}`);
-    byName.set(name, row);
+    if (cells.length !== header.split(',').length)
+      throw new FlagsCsvError(
+        `${file} line ${i + 2}: expected ${header.split(',').length} fields, got ${cells.length}`,
+      );
+    return cells;
+  });
+}
+
+function toRow(cells: string[], file: string): Row {
+  const [name = '', alias = '', type = '', flags = '', rawDefault = '', min = '', max = '', en = '', unit = ''] = cells;
+  if (!(KNOWN_TYPES as readonly string[]).includes(type))
+    throw new FlagsCsvError(`${file}: ${name}: unknown type ${type}`);
+  return { name, alias, type, flags: bar(flags), rawDefault, min, max, enumValues: bar(en), units: bar(unit) };
+}
+
+export function parseTable(csv: string, file: string): Map<string, Row> {
+  const rows = new Map<string, Row>();
+  for (const cells of csvLines(csv, HEADER, file)) {
+    const row = toRow(cells, file);
+    if (rows.has(row.name)) throw new FlagsCsvError(`${file}: duplicate ${row.name}`);
+    rows.set(row.name, row);
   }
-  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return rows;
+}
+
+/** add: a full row; remove: the name; set: the non-empty cells replace the base's (`-` clears a cell). */
+export function applyDelta(base: Map<string, Row>, csv: string, file: string): Map<string, Row> {
+  const out = new Map([...base].map(([k, v]) => [k, { ...v }]));
+  for (const [op = '', ...cells] of csvLines(csv, DELTA_HEADER, file)) {
+    const name = cells[0] ?? '';
+    if (cells[cells.length - 1] === '') throw new FlagsCsvError(`${file}: ${name}: every delta row cites a source`);
+    const rowCells = cells.slice(0, 9);
+    if (op === 'add') {
+      if (out.has(name)) throw new FlagsCsvError(`${file}: add of existing ${name}`);
+      out.set(name, toRow(rowCells, file));
+    } else if (op === 'remove') {
+      if (!out.delete(name)) throw new FlagsCsvError(`${file}: remove of unknown ${name}`);
+    } else if (op === 'set') {
+      const prev = out.get(name);
+      if (!prev) throw new FlagsCsvError(`${file}: set of unknown ${name}`);
+      const merged = [
+        prev.name,
+        prev.alias,
+        prev.type,
+        prev.flags.join('|'),
+        prev.rawDefault,
+        prev.min,
+        prev.max,
+        prev.enumValues.join('|'),
+        prev.units.join('|'),
+      ].map((v, i) => (rowCells[i] === '-' ? '' : rowCells[i] === '' || rowCells[i] === undefined ? v : rowCells[i]));
+      out.set(name, toRow(merged, file));
+    } else throw new FlagsCsvError(`${file}: unknown op ${op}`);
+  }
+  return out;
+}
+
+/** command-deltas.csv: `line,op,command,source` (op add | remove). */
+function commandsOf(spec: LineSpec, deltas: string[][], memo: Map<string, string[]>): string[] {
+  const cached = memo.get(spec.id);
+  if (cached) return cached;
+  let set: Set<string>;
+  if (spec.id === 'redis-7.0') set = new Set(readData('redis-7.0-commands.txt').split('\n').filter(Boolean));
+  else {
+    const from = LINES.find((l) => l.id === spec.commandsFrom);
+    if (!from) throw new FlagsCsvError(`${spec.id}: no commandsFrom line`);
+    set = new Set(commandsOf(from, deltas, memo));
+  }
+  for (const [line, op, command = ''] of deltas) {
+    if (line !== spec.id) continue;
+    if (op === 'add') set.add(command);
+    else if (op === 'remove' && !set.delete(command))
+      throw new FlagsCsvError(`${spec.id}: remove of unknown ${command}`);
+  }
+  const sorted = [...set].sort();
+  memo.set(spec.id, sorted);
+  return sorted;
+}
+
+const readData = (file: string): string => readFileSync(join(DATA_DIR, file), 'utf8');
+
+function tableOf(spec: LineSpec, memo: Map<string, Map<string, Row>>): Map<string, Row> {
+  const cached = memo.get(spec.id);
+  if (cached) return cached;
+  let rows: Map<string, Row>;
+  if (spec.csv) rows = parseTable(readData(spec.csv), spec.csv);
+  else {
+    const base = LINES.find((l) => l.id === spec.base);
+    if (!base) throw new FlagsCsvError(`${spec.id}: unknown base ${String(spec.base)}`);
+    const file = `${spec.id}-config-flags.delta.csv`;
+    rows = applyDelta(tableOf(base, memo), readData(file), file);
+  }
+  memo.set(spec.id, rows);
+  return rows;
 }
 
 const q = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+const list = (xs: readonly string[]): string => `[${xs.map(q).join(', ')}]`;
 
-/** Pure: CSV text → TypeScript module text (byte-for-byte deterministic). */
-export function generateFlagsModule(csv: string): string {
-  const rows = parseRows(csv);
+export const generatedPath = (spec: LineSpec): string => join(OUT_DIR, `flags-${spec.id}.generated.ts`);
+
+/** Pure given the data files: the module text of one line (byte-for-byte deterministic). */
+export function generateLineModule(spec: LineSpec): string {
+  const rows = [...tableOf(spec, new Map()).values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const deltas = csvLines(readData('command-deltas.csv'), 'line,op,command,source', 'command-deltas.csv');
+  const commands = commandsOf(spec, deltas, new Map());
+  const [major = '0', minor = '0'] = spec.label.split(' ')[1]?.split('.') ?? [];
   const out = [
-    '// GENERATED by scripts/gen-config-flags.ts from the Redis 7.2.6 config table (redis/redis 7.2.6 src/config.c,',
-    '// domain report §8.5). Do not edit by hand: change the generator or the CSV and re-run it.',
-    `export type RedisConfigType = ${KNOWN_TYPES.map(q).join(' | ')};`,
+    `// GENERATED by scripts/gen-config-flags.ts from shared/config/data/ (${spec.source}).`,
+    '// Do not edit by hand: change the data or the generator and re-run it.',
+    "import type { EngineTable } from './engine-table.ts';",
     '',
-    'export interface RedisConfigFlag {',
-    '  readonly name: string;',
-    '  readonly alias: string | undefined;',
-    '  readonly type: RedisConfigType;',
-    '  /** IMMUTABLE_CONFIG, PROTECTED_CONFIG, ...; MODIFIABLE when no other flag is set. */',
-    '  readonly flags: readonly string[];',
-    '  /** The raw C default expression from config.c (may be an expression or an internal constant). */',
-    '  readonly rawDefault: string;',
-    '}',
-    '',
-    'export const REDIS_7_2_CONFIG_FLAGS: readonly RedisConfigFlag[] = [',
+    'export const TABLE: EngineTable = {',
+    `  label: ${q(spec.label)},`,
+    `  distribution: ${q(spec.distribution)},`,
+    `  major: ${Number(major)},`,
+    `  minor: ${Number(minor)},`,
+    `  source: ${q(spec.source)},`,
+    '  flags: [',
   ];
   for (const r of rows) {
     const alias = r.alias === '' ? 'undefined' : q(r.alias);
     out.push(
-      `  { name: ${q(r.name)}, alias: ${alias}, type: ${q(r.type)}, flags: [${r.flags.map(q).join(', ')}], rawDefault: ${q(r.rawDefault)} },`,
+      `    { name: ${q(r.name)}, alias: ${alias}, type: ${q(r.type)}, flags: ${list(r.flags)}, rawDefault: ${q(r.rawDefault)}, min: ${q(r.min)}, max: ${q(r.max)}, enumValues: ${list(r.enumValues)}, units: ${list(r.units)} },`,
     );
   }
-  out.push('];', '');
+  out.push('  ],', '  commands: [');
+  for (let i = 0; i < commands.length; i += 12)
+    out.push(
+      `    ${commands
+        .slice(i, i + 12)
+        .map(q)
+        .join(', ')},`,
+    );
+  out.push('  ],', '};', '');
   return out.join('\n');
 }
 
 if (import.meta.main) {
-  const csvPath = process.argv[2] ?? DEFAULT_CSV_PATH;
-  writeFileSync(GENERATED_PATH, generateFlagsModule(readFileSync(csvPath, 'utf8')));
-  console.log(`wrote ${GENERATED_PATH} from ${csvPath}`);
+  for (const spec of LINES) {
+    writeFileSync(generatedPath(spec), generateLineModule(spec));
+    console.log(`wrote ${generatedPath(spec)}`);
+  }
 }

@@ -52,11 +52,19 @@ export class KubeApiRejectedError extends OpsRequestFailedError {
   override name = 'KubeApiRejectedError';
 }
 
-/** Configuration validation failed: names the line and the reason. */
+/**
+ * A user's configuration is wrong (syntax, unknown directive for the database's version, bad value, policy, nothing
+ * to apply, too large): the one error class of shared/config for that. The message names source, line and reason for
+ * every problem; `line`/`reason` carry the first problem's for callers that want them structured.
+ */
 export class InvalidConfigError extends OpsRequestFailedError {
   override name = 'InvalidConfigError';
-  constructor(message: string) {
+  readonly line: number | undefined;
+  readonly detail: string | undefined;
+  constructor(message: string, problem?: { line?: number; reason?: string }) {
     super('InvalidConfiguration', message);
+    this.line = problem?.line;
+    this.detail = problem?.reason;
   }
 }
 

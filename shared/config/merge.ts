@@ -3,7 +3,9 @@
  * report §3.4). Later layers win per KEY; keys are chosen so that multi-valued directives behave the way a user expects
  * and the way redis-server would read the merged file. Rules and reasons: docs/config-semantics.md.
  */
+import { lookupAnyFlag } from './flags.ts';
 import type { ConfigDirective } from './parse.ts';
+import { engineArgs } from './value-check.ts';
 
 /** `replica` and `slave` name the same client class (networking.c getClientTypeByName). */
 export function obufClassKey(cls: string): string {
@@ -28,8 +30,13 @@ export function directiveKey(d: ConfigDirective): string {
   }
 }
 
-/** One directive per client class: `client-output-buffer-limit normal 0 0 0 pubsub 32mb 8mb 60` is two settings. */
-function explode(d: ConfigDirective): ConfigDirective[] {
+/**
+ * One directive per client class: `client-output-buffer-limit normal 0 0 0 pubsub 32mb 8mb 60` is two settings. The
+ * quoted single-argument form of a multi-argument directive (`save "900 1"`) is first split as redis-server 7+ does.
+ */
+function explode(raw: ConfigDirective): ConfigDirective[] {
+  const args = engineArgs(lookupAnyFlag(raw.name), raw.args);
+  const d = args === raw.args ? raw : { ...raw, args };
   if (d.name !== 'client-output-buffer-limit' || d.args.length <= 4) return [d];
   const out: ConfigDirective[] = [];
   for (let i = 0; i < d.args.length; i += 4) out.push({ ...d, args: d.args.slice(i, i + 4) });

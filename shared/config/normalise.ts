@@ -3,10 +3,10 @@
  * config we wrote can be compared with what a pod runs, and `maxmemory 1gb` vs `maxmemory 1073741824` is no change.
  * Checked against a real redis-server in redis-server.boundary.test.ts.
  */
-import { canonicalDirectiveName, defaultRuntimeValue, lookupAnyFlag, numericSpec } from './flags.ts';
+import { canonicalDirectiveName, defaultRuntimeValue, lookupAnyFlag, numericSpecOfFlag } from './flags.ts';
 import { obufClassKey, type KeyedSetting } from './merge.ts';
 import { parseMemory, parseNumeric } from './value-check.ts';
-import { CLAMPED_RANGES, ENUM_SYNONYMS, ENUM_VALUES, MULTI_FLAG_ENUMS } from './value-specs.ts';
+import { CLAMPED_RANGES, ENUM_SYNONYMS, MULTI_FLAG_ENUMS } from './value-specs.ts';
 
 const KEYSPACE_TYPE_ORDER = ['g', '$', 'l', 's', 'h', 'z', 'x', 'e', 't', 'd', 'n'];
 const KEYSPACE_ALL = ['g', '$', 'l', 's', 'h', 'z', 'x', 'e', 't', 'd']; // NOTIFY_ALL excludes 'n' and 'm'
@@ -29,7 +29,7 @@ function percentile(value: string): string {
 function enumValue(name: string, args: string[]): string {
   const lower = args.map((a) => a.toLowerCase());
   if (MULTI_FLAG_ENUMS.has(name)) {
-    const order = (ENUM_VALUES[name] ?? []).filter((v) => v !== 'default');
+    const order = (lookupAnyFlag(name)?.enumValues ?? []).filter((v) => v !== 'default');
     const set = order.filter((v) => lower.includes(v));
     return set.length > 0 ? set.join(' ') : 'default';
   }
@@ -38,7 +38,8 @@ function enumValue(name: string, args: string[]): string {
 }
 
 function numericValue(name: string, value: string): string {
-  const spec = numericSpec(name, 'Valkey');
+  const flag = lookupAnyFlag(name);
+  const spec = flag ? numericSpecOfFlag(flag) : undefined;
   if (!spec) return value;
   const n = parseNumeric(spec, value);
   if (typeof n === 'string') return value;

@@ -35,9 +35,14 @@ void describe('parseRedisConf', () => {
       '# comment\n\n  MaxMemory 1gb\r\nslaveof 10.0.0.1 6379\n\t# indented comment\nhash-max-ziplist-value 128\n';
     assert.deepEqual(parseRedisConf(text, 'src'), [
       { name: 'maxmemory', args: ['1gb'], line: 3, source: 'src' },
-      { name: 'replicaof', args: ['10.0.0.1', '6379'], line: 4, source: 'src' },
-      { name: 'hash-max-listpack-value', args: ['128'], line: 6, source: 'src' },
+      { name: 'replicaof', spelled: 'slaveof', args: ['10.0.0.1', '6379'], line: 4, source: 'src' },
+      { name: 'hash-max-listpack-value', spelled: 'hash-max-ziplist-value', args: ['128'], line: 6, source: 'src' },
     ]);
+  });
+
+  void it('renders the spelling the user wrote (Redis 6.2 knows only hash-max-ziplist-*), merged under the canonical name', () => {
+    const text = 'hash-max-ziplist-value 128\nmaxmemory 1gb\n';
+    assert.equal(renderConfig(parseRedisConf(text, 'src')), text);
   });
 
   void it('resolves the Valkey spellings to the names both distributions accept', () => {

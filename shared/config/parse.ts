@@ -8,12 +8,19 @@ import { InvalidConfigError } from '../errors.ts';
 import { canonicalDirectiveName } from './flags.ts';
 
 export interface ConfigDirective {
+  /** Canonical (Redis 7.2) name: merging and diffing key on it. */
   name: string;
+  /** The lower-cased spelling the user wrote, when it is another spelling of `name` (kept for rendering). */
+  spelled?: string;
   args: string[];
   line: number;
   source: string;
 }
 
+/**
+ * Internal to this module: thrown by the splitter and always caught by parseRedisConfCollecting / trySplitArgs, which
+ * turn it into a `<source> line <n>: <reason>` problem of an InvalidConfigError. It never escapes.
+ */
 class SplitError extends Error {
   override name = 'SplitError';
 }
@@ -100,6 +107,16 @@ export function splitArgs(line: string): string[] {
   }
 }
 
+/** splitArgs, or undefined where redis-server could not split the text (unbalanced quotes). */
+export function trySplitArgs(text: string): string[] | undefined {
+  try {
+    return splitArgs(text);
+  } catch (err) {
+    if (err instanceof SplitError) return undefined;
+    throw err;
+  }
+}
+
 /** Parses and collects every syntax problem instead of throwing (so callers can report them with other problems). */
 export function parseRedisConfCollecting(
   text: string,
@@ -120,7 +137,11 @@ export function parseRedisConfCollecting(
     try {
       const [name, ...args] = splitArgs(trimmed);
       if (name === undefined) return;
-      directives.push({ name: canonicalDirectiveName(name), args, line: i + 1, source });
+      const canonical = canonicalDirectiveName(name);
+      const lower = name.toLowerCase();
+      const d: ConfigDirective = { name: canonical, args, line: i + 1, source };
+      if (lower !== canonical) d.spelled = lower;
+      directives.push(d);
     } catch (err) {
       if (!(err instanceof SplitError)) throw err;
       problems.push(`${source} line ${i + 1}: ${err.message}`);
@@ -129,18 +150,20 @@ export function parseRedisConfCollecting(
   return { directives, problems };
 }
 
+/** The first problem's line and reason (`<source> line <n>: <reason>`), for InvalidConfigError. */
+export function lineAndReason(problem: string | undefined): { line?: number; reason?: string } {
+  const m = / line (\d+): (.*)$/s.exec(problem ?? '');
+  return m ? { line: Number(m[1]), reason: m[2] ?? '' } : { reason: problem ?? '' };
+}
+
 /**
  * Parses config text into directives (names lower-cased, aliases resolved). Throws one InvalidConfigError naming
  * `<source> line <n>: <reason>` for every line that redis-server could not split.
  */
 export function parseRedisConf(text: string, source: string): ConfigDirective[] {
   const { directives, problems } = parseRedisConfCollecting(text, source);
-  if (problems.length > 0) throw new InvalidConfigError(problems.join('\n'));
+  if (problems.length > 0) throw new InvalidConfigError(problems.join('\n'), lineAndReason(problems[0]));
   return directives;
-}
-
-export class RenderError extends Error {
-  override name = 'RenderError';
 }
 
 const SAFE_BARE = /^[A-Za-z0-9_.,:/@%+=*?![\]{}()$^~|<>&;-]+$/;
@@ -171,8 +194,13 @@ export function quoteArg(arg: string): string {
 export function renderConfig(directives: ConfigDirective[]): string {
   return directives
     .map((d) => {
-      if (!SAFE_NAME.test(d.name)) throw new RenderError(`refusing to render directive name ${JSON.stringify(d.name)}`);
-      return [d.name, ...d.args.map(quoteArg)].join(' ');
+      const name = d.spelled ?? d.name;
+      if (!SAFE_NAME.test(name))
+        throw new InvalidConfigError(
+          `${d.source} line ${d.line}: refusing to render directive name ${JSON.stringify(name)}`,
+          { line: d.line, reason: `directive name ${JSON.stringify(name)} is not [a-z0-9_.-]` },
+        );
+      return [name, ...d.args.map(quoteArg)].join(' ');
     })
     .map((l) => `${l}\n`)
     .join('');

@@ -7,12 +7,21 @@
  */
 import { InvalidConfigError } from '../errors.ts';
 import { buildEffectiveConfig, effectiveDirectives } from './effective-config.ts';
-import type { Distribution, Mode } from './flags.ts';
+import { resolveTable, type Distribution, type EngineTable, type Mode } from './flags.ts';
+import { decideApplyPath, type LiveDecision } from './live-apply.ts';
 import { keyedSettings, mergeConfigs, type KeyedSetting } from './merge.ts';
 import { runtimeValue } from './normalise.ts';
-import { parseRedisConf, parseRedisConfCollecting, renderConfig } from './parse.ts';
+import { lineAndReason, parseRedisConf, parseRedisConfCollecting, renderConfig } from './parse.ts';
 import { configProblems, formatProblems } from './validate.ts';
+import { tableForVersion, type EngineVersion } from './versions.ts';
 import { runtimeMutable, type ChangedDirective } from './verify.ts';
+
+/**
+ * Largest configuration piece (a configSecret's conf, an applyConfig value, the kept inline config), in UTF-8 bytes.
+ * Decided in docs/config-semantics.md: the inline config lives in the Redis object and the ops request (etcd objects
+ * read by every watcher), and a real redis.conf without its comments is a few KiB.
+ */
+export const MAX_CONFIG_PIECE_BYTES = 64 * 1024;
 
 export interface CurrentConfig {
   secretName?: string;
@@ -33,6 +42,12 @@ export interface ReconfigurePlan {
   previousEffectiveConfig: string;
   changed: ChangedDirective[];
   restart: { needed: boolean; reason: string; immutable: string[] };
+  /**
+   * The line judged against and how the change reaches the pods (live-apply.ts): `live` (CONFIG SET only),
+   * `rolling` (restart every pod), `live-with-pending` (restart "false": CONFIG SET the mutable ones, the
+   * restart-only ones in `pending`), `none`.
+   */
+  live: LiveDecision;
 }
 
 export interface PlanInput {
@@ -41,6 +56,14 @@ export interface PlanInput {
   configKey: 'redis.conf' | 'valkey.conf';
   mode: Mode;
   distribution: Distribution;
+  /** The RedisVersion's spec.version (+ distribution): picks the directive table. Default: the distribution's line. */
+  version?: EngineVersion;
+}
+
+/** The table for the input: the version's line when given, else the distribution's default line. */
+export function planTable(input: Pick<PlanInput, 'distribution' | 'version'>): EngineTable {
+  if (!input.version) return resolveTable(input.distribution);
+  return tableForVersion({ distribution: input.distribution, ...input.version });
 }
 
 /** Request-shape errors: nothing can be planned, so they are thrown before any config is read. */
@@ -59,15 +82,39 @@ function checkRequestShape({ request, configKey }: PlanInput): void {
   if (request.configSecret && request.configSecret.conf === undefined) {
     throw new InvalidConfigError(`secret "${request.configSecret.name}" has no key "${configKey}"`);
   }
+  const applyText = request.applyConfig?.[configKey];
+  if (applyText !== undefined) {
+    const parsed = parseRedisConfCollecting(applyText, `applyConfig["${configKey}"]`);
+    if (parsed.directives.length === 0 && parsed.problems.length === 0)
+      throw new InvalidConfigError(
+        `applyConfig["${configKey}"]: nothing to apply (no directive, only blank lines or comments)`,
+        { reason: 'nothing to apply' },
+      );
+  }
 }
 
-/** Parses and validates one user-supplied piece, appending its problems (syntax, policy, type). */
-function checkPiece(text: string | undefined, source: string, distribution: Distribution, problems: string[]): void {
-  if (text === undefined) return;
+function checkSize(text: string | undefined, source: string, problems: string[]): boolean {
+  if (text === undefined) return true;
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes <= MAX_CONFIG_PIECE_BYTES) return true;
+  problems.push(
+    `${source}: is ${bytes} bytes; a configuration piece may be at most ${MAX_CONFIG_PIECE_BYTES} bytes (64 KiB)`,
+  );
+  return false;
+}
+
+/** Parses and validates one user-supplied piece, appending its problems (size, syntax, policy, type). */
+function checkPiece(
+  text: string | undefined,
+  source: string,
+  ctx: { distribution: Distribution; table: EngineTable },
+  problems: string[],
+): void {
+  if (text === undefined || !checkSize(text, source, problems)) return;
   const parsed = parseRedisConfCollecting(text, source);
   const lineOf = (p: string): number => Number(/ line (\d+):/.exec(p)?.[1] ?? 0);
   // Syntax and value problems interleaved in line order, as the user reads the file.
-  const all = [...parsed.problems, ...configProblems(parsed.directives, { distribution })];
+  const all = [...parsed.problems, ...configProblems(parsed.directives, ctx)];
   problems.push(...all.sort((a, b) => lineOf(a) - lineOf(b)));
 }
 
@@ -86,8 +133,9 @@ function diff(before: Map<string, KeyedSetting>, after: Map<string, KeyedSetting
 function decideRestart(
   restart: ReconfigureRequest['restart'],
   changed: ChangedDirective[],
+  table: EngineTable,
 ): ReconfigurePlan['restart'] {
-  const immutable = [...new Set(changed.map((c) => c.name).filter((n) => !runtimeMutable(n)))].sort();
+  const immutable = [...new Set(changed.map((c) => c.name).filter((n) => !runtimeMutable(n, table)))].sort();
   if (restart === 'true') return { needed: true, reason: 'restart: "true" was requested', immutable };
   if (restart === 'false') {
     const pending = immutable.length > 0 ? `; ${immutable.join(', ')} take effect only after the next restart` : '';
@@ -127,27 +175,31 @@ function nextConfiguration({ current, request, configKey }: PlanInput): {
 export function planReconfigure(input: PlanInput): ReconfigurePlan {
   checkRequestShape(input);
   const { current, request, configKey, mode, distribution } = input;
+  const table = planTable(input);
+  const ctx = { distribution, table };
   const problems: string[] = [];
   const keptInline = request.removeCustomConfig === true ? undefined : current.inline?.[configKey];
-  checkPiece(keptInline, `spec.configuration.inline["${configKey}"]`, distribution, problems);
+  checkPiece(keptInline, `spec.configuration.inline["${configKey}"]`, ctx, problems);
   checkPiece(
     request.configSecret?.conf,
     `configSecret "${request.configSecret?.name ?? ''}" key ${configKey}`,
-    distribution,
+    ctx,
     problems,
   );
-  checkPiece(request.applyConfig?.[configKey], `applyConfig["${configKey}"]`, distribution, problems);
-  if (problems.length > 0) throw new InvalidConfigError(formatProblems(problems));
+  checkPiece(request.applyConfig?.[configKey], `applyConfig["${configKey}"]`, ctx, problems);
+  if (problems.length > 0) throw new InvalidConfigError(formatProblems(problems), lineAndReason(problems[0]));
 
   const { secretConf, ...next } = nextConfiguration(input);
   const nextInput = { mode, distribution, secretConf, inlineConf: next.inline?.[configKey] };
   const prevInput = { mode, distribution, secretConf: current.secretConf, inlineConf: current.inline?.[configKey] };
   const changed = diff(keyedSettings(effectiveDirectives(prevInput)), keyedSettings(effectiveDirectives(nextInput)));
+  const effectiveConfig = buildEffectiveConfig(nextInput);
   return {
     next,
-    effectiveConfig: buildEffectiveConfig(nextInput),
+    effectiveConfig,
     previousEffectiveConfig: buildEffectiveConfig(prevInput),
     changed,
-    restart: decideRestart(request.restart, changed),
+    restart: decideRestart(request.restart, changed, table),
+    live: decideApplyPath(request.restart, changed, effectiveConfig, table),
   };
 }

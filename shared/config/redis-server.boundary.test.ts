@@ -4,23 +4,22 @@
  * The rule under test: the validator never accepts what redis-server refuses (for these samples).
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { InvalidConfigError } from '../errors.ts';
+import { HOST, runToExit, startServer } from './redis-server-harness.ts';
 import { defaultRuntimeValue, lookupFlag } from './flags.ts';
+import { configSetArguments, restartOnlyReason } from './live-apply.ts';
 import { normaliseReported } from './normalise.ts';
 import { parseRedisConf, quoteArg } from './parse.ts';
 import { planReconfigure } from './plan-reconfigure.ts';
 import { configProblems } from './validate.ts';
+import { tableForVersion } from './versions.ts';
 import { compareWithConfigGet, expectedRuntimeValues } from './verify.ts';
-
-const HOST = '127.10.250.1';
-const DEADLINE_MS = 10_000;
 
 /** Valid for the validator and for redis-server 7.0 (7.2-only directives are deliberately absent). */
 const ACCEPTED = `
@@ -104,74 +103,11 @@ const REJECTED = [
   'proc-title-template " {title} {server-mode}"',
 ];
 
+/** The local redis-server is 7.0.15: judged against the Redis 7.0 table. */
+const R70 = { distribution: 'Official' as const, table: tableForVersion({ version: '7.0.15' }) };
+
 /** Accepted by the validator and by redis-server, which stores another value than the one written (CONFIG GET shows it). */
 const CLAMPED = ['hz 0', 'hz 1000', 'hz 501', 'hz 500', 'hz 1'];
-
-interface Exit {
-  code: number | null;
-  output: string;
-}
-
-function runToExit(args: string[], cwd: string): Promise<Exit> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn('redis-server', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    proc.stdout.on('data', (b: Buffer) => (output += b.toString()));
-    proc.stderr.on('data', (b: Buffer) => (output += b.toString()));
-    const timer = setTimeout(() => {
-      proc.kill('SIGKILL');
-      reject(new Error(`redis-server ${args.join(' ')} did not exit within ${DEADLINE_MS} ms:\n${output}`));
-    }, DEADLINE_MS);
-    proc.on('error', reject);
-    // 'close', not 'exit': only then has all of stdout/stderr been read.
-    proc.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
-
-/** Resolves once a TCP connection to host:port succeeds, or rejects at the deadline (bounded polling, no sleeps for timing). */
-async function waitForPort(
-  port: number,
-  proc: ChildProcess,
-  deadline: number,
-): Promise<'ready' | 'exited' | 'timeout'> {
-  while (Date.now() < deadline) {
-    if (proc.exitCode !== null) return 'exited';
-    const up = await new Promise<boolean>((resolve) => {
-      const sock = connect({ host: HOST, port }, () => {
-        sock.destroy();
-        resolve(true);
-      });
-      sock.on('error', () => resolve(false));
-    });
-    if (up) return 'ready';
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return proc.exitCode !== null ? 'exited' : 'timeout';
-}
-
-/** Starts redis-server on a random port; retries when the port is taken (redis needs a fixed port number). */
-async function startServer(conf: (port: number) => string, dir: string, started: ChildProcess[]): Promise<number> {
-  for (let attempt = 0; attempt < 8; attempt++) {
-    const port = 20000 + Math.floor(Math.random() * 40000);
-    const path = join(dir, `redis-${port}.conf`);
-    writeFileSync(path, conf(port));
-    const proc = spawn('redis-server', [path], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    started.push(proc); // killed in after(), whatever happens here
-    let output = '';
-    proc.stdout.on('data', (b: Buffer) => (output += b.toString()));
-    proc.stderr.on('data', (b: Buffer) => (output += b.toString()));
-    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-    const state = await waitForPort(port, proc, Date.now() + DEADLINE_MS);
-    if (state === 'ready') return port;
-    if (state === 'timeout') throw new Error(`redis-server not reachable within ${DEADLINE_MS} ms:\n${output}`);
-    await exited;
-    if (!/Address already in use/.test(output)) throw new Error(`redis-server refused the config:\n${output}`);
-  }
-  throw new Error('no free port found after 8 attempts');
-}
 
 void describe('boundary: real redis-server', () => {
   const dir = mkdtempSync(join(tmpdir(), 'config-boundary-'));
@@ -184,6 +120,7 @@ void describe('boundary: real redis-server', () => {
     configKey: 'redis.conf',
     mode: 'Standalone',
     distribution: 'Official',
+    version: { version: '7.0.15' },
   });
 
   before(async () => {
@@ -209,11 +146,11 @@ void describe('boundary: real redis-server', () => {
   });
 
   void it('the validator accepts the sample config', () => {
-    assert.deepEqual(configProblems(parseRedisConf(ACCEPTED, 'sample'), { distribution: 'Official' }), []);
+    assert.deepEqual(configProblems(parseRedisConf(ACCEPTED, 'sample'), R70), []);
   });
 
   void it('CONFIG GET reports every changed directive as expectedRuntimeValues predicts', () => {
-    const expected = expectedRuntimeValues(plan.changed, plan.effectiveConfig);
+    const expected = expectedRuntimeValues(plan.changed, plan.effectiveConfig, R70.table);
     assert.ok(expected.length >= 40, `expected many parameters, got ${expected.length}`);
     assert.deepEqual(compareWithConfigGet(expected, actual), []);
   });
@@ -222,8 +159,8 @@ void describe('boundary: real redis-server', () => {
     const set = new Set(parseRedisConf(plan.effectiveConfig, 'e').map((d) => d.name));
     const processDependent = new Set(['port', 'bind', 'dir', 'daemonize', 'appendonly', 'protected-mode']);
     const mismatches = Object.entries(actual).flatMap(([param, value]) => {
-      const flag = lookupFlag(param, 'Official');
-      const def = defaultRuntimeValue(param);
+      const flag = lookupFlag(param, R70.table);
+      const def = defaultRuntimeValue(param, R70.table);
       if (!flag || def === undefined || set.has(flag.name) || processDependent.has(flag.name)) return [];
       return normaliseReported(param, value) === normaliseReported(param, def) ? [] : [{ param, value, def }];
     });
@@ -239,7 +176,7 @@ void describe('boundary: real redis-server', () => {
           before: undefined,
           after: d.args,
         }));
-        assert.deepEqual(configProblems(parseRedisConf(line, 'clamped'), { distribution: 'Official' }), [], line);
+        assert.deepEqual(configProblems(parseRedisConf(line, 'clamped'), R70), [], line);
         const expected = expectedRuntimeValues(changed, `${line}\n`);
         const port = await startServer(
           (p) => `port ${p}\nbind ${HOST}\ndaemonize no\nsave ""\ndir ${quoteArg(dir)}\n${line}\n`,
@@ -275,7 +212,7 @@ void describe('boundary: real redis-server', () => {
       REJECTED.map(async (line, i) => {
         let validatorRejects: boolean;
         try {
-          validatorRejects = configProblems(parseRedisConf(line, 'sample'), { distribution: 'Official' }).length > 0;
+          validatorRejects = configProblems(parseRedisConf(line, 'sample'), R70).length > 0;
         } catch (err) {
           if (!(err instanceof InvalidConfigError)) throw err;
           validatorRejects = true;
@@ -295,5 +232,131 @@ void describe('boundary: real redis-server', () => {
       results.filter((r) => !r.validatorRejects || !r.serverRefuses),
       [],
     );
+  });
+});
+
+/**
+ * The differential's oracle lines (docs/config-semantics.md): for each, what redis-server 7.0.15 does at start. The
+ * validator, judging against Redis 7.0, must decide the same.
+ */
+const ORACLE: ReadonlyArray<{ conf: string; engine: 'accept' | 'refuse' }> = [
+  { conf: 'rename-command nosuchcmd foo', engine: 'refuse' },
+  { conf: 'rename-command keys get', engine: 'refuse' },
+  { conf: 'rename-command waitaof x', engine: 'refuse' }, // WAITAOF arrived in 7.2
+  { conf: 'rename-command keys k2\nrename-command keys k3', engine: 'refuse' },
+  { conf: 'loglevel nothing', engine: 'refuse' }, // 7.2+
+  { conf: 'set-max-listpack-entries 128', engine: 'refuse' }, // 7.2+
+  { conf: 'client-output-buffer-limit master 0 0 0', engine: 'refuse' },
+  { conf: 'save "900 1 300 10"', engine: 'accept' },
+  { conf: 'client-output-buffer-limit "normal 0 0 0"', engine: 'accept' },
+  { conf: 'oom-score-adj-values "0 200 800"', engine: 'accept' },
+  { conf: 'latency-tracking-info-percentiles "50 99"', engine: 'accept' },
+  { conf: 'shutdown-on-sigterm "save now"', engine: 'accept' },
+  { conf: 'proc-title-template "{listen-addr} {server-mode}"', engine: 'accept' },
+  { conf: 'rename-command keys ""', engine: 'accept' },
+  { conf: 'rename-command keys k2\nrename-command k2 k3', engine: 'accept' },
+];
+
+void describe('boundary: the oracle lines against redis-server 7.0', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'config-oracle-'));
+  const started: ChildProcess[] = [];
+  after(async () => {
+    for (const proc of started) {
+      if (proc.exitCode !== null || proc.signalCode !== null) continue;
+      const exited = new Promise((resolve) => proc.once('exit', resolve));
+      proc.kill('SIGKILL');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const base = (port: number): string => `port ${port}\nbind ${HOST}\ndaemonize no\nsave ""\ndir ${quoteArg(dir)}\n`;
+
+  void it('the validator accepts exactly what redis-server accepts at start', async () => {
+    const results = await Promise.all(
+      ORACLE.map(async ({ conf, engine }, i) => {
+        const path = join(dir, `oracle-${i}.conf`);
+        writeFileSync(path, `${base(0)}${conf}\n`);
+        const exit = await runToExit([path], dir);
+        const server = exit.output.includes('FATAL CONFIG FILE ERROR') ? 'refuse' : 'accept';
+        const validator = configProblems(parseRedisConf(conf, 'oracle'), R70).length > 0 ? 'refuse' : 'accept';
+        return { conf, engine, server, validator };
+      }),
+    );
+    assert.deepEqual(
+      results.filter((r) => r.server !== r.engine || r.validator !== r.engine),
+      [],
+    );
+  });
+
+  void it('an overflow the server would silently wrap is refused, saying so (save changes above INT_MAX)', async () => {
+    const line = 'save 900 99999999999';
+    assert.match(configProblems(parseRedisConf(line, 'o'), R70).join(''), /silently wrap/);
+    const port = await startServer((p) => `${base(p)}${line}\n`, dir, started);
+    const probe = new Redis({
+      host: HOST,
+      port,
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      retryStrategy: () => null,
+    });
+    await probe.connect();
+    try {
+      const [, save] = (await probe.call('CONFIG', 'GET', 'save')) as string[];
+      assert.notEqual(save, '900 99999999999', 'the server stored another value than written');
+    } finally {
+      await probe.quit();
+    }
+  });
+
+  void it('ONE multi-parameter CONFIG SET from configSetArguments brings a running 7.0 server to the new config', async () => {
+    const current = {
+      inline: { 'redis.conf': 'maxclients 500\nclient-output-buffer-limit pubsub 64mb 16mb 60\nsave 900 1\n' },
+    };
+    const before = planReconfigure({
+      current: {},
+      request: { applyConfig: current.inline },
+      configKey: 'redis.conf',
+      mode: 'Standalone',
+      distribution: 'Official',
+      version: { version: '7.0.15' },
+    });
+    const port = await startServer(
+      (p) => `${before.effectiveConfig.replace(/^dir \/data$/m, '')}${base(p)}`.replace(/^save ""$/m, ''),
+      dir,
+      started,
+    );
+    const next = planReconfigure({
+      current,
+      request: { removeCustomConfig: true, applyConfig: { 'redis.conf': 'maxmemory 1gb\nsave "300 10 60 1000"\n' } },
+      configKey: 'redis.conf',
+      mode: 'Standalone',
+      distribution: 'Official',
+      version: { version: '7.0.15' },
+    });
+    assert.equal(next.live.path, 'live');
+    const { args, unresolved } = configSetArguments(next.changed, next.effectiveConfig, R70.table);
+    assert.deepEqual(unresolved, []);
+    const probe = new Redis({
+      host: HOST,
+      port,
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      retryStrategy: () => null,
+    });
+    await probe.connect();
+    try {
+      assert.equal(await probe.call('CONFIG', 'SET', ...args), 'OK');
+      const expected = expectedRuntimeValues(next.changed, next.effectiveConfig, R70.table);
+      const flat = (await probe.call('CONFIG', 'GET', ...expected.map((e) => e.parameter))) as string[];
+      const got: Record<string, string> = {};
+      for (let i = 0; i + 1 < flat.length; i += 2) got[flat[i] ?? ''] = flat[i + 1] ?? '';
+      assert.deepEqual(compareWithConfigGet(expected, got), []);
+      assert.equal(got.maxclients, '10000'); // removed → the 7.0 default
+      // A directive classified restart-only is refused by CONFIG SET (IMMUTABLE_CONFIG).
+      assert.match(restartOnlyReason('databases', R70.table) ?? '', /IMMUTABLE/);
+      await assert.rejects(probe.call('CONFIG', 'SET', 'databases', '32'), /immutable/i);
+    } finally {
+      await probe.quit();
+    }
   });
 });

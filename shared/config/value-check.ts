@@ -4,13 +4,14 @@
  * server is lenient in odd corners (strtoll accepting "+5" or " 5" in `save`) we are stricter: the rule is that the
  * validator never accepts a value redis-server refuses.
  */
-import type { RedisConfigFlag } from './redis-config-flags.generated.ts';
-import { hasFlag, numericSpec, type Distribution } from './flags.ts';
-import { ENUM_VALUES, MULTI_FLAG_ENUMS, type NumericSpec } from './value-specs.ts';
+import { hasFlag, isOutsideTable, numericSpecOfFlag, type RedisConfigFlag } from './flags.ts';
+import { trySplitArgs } from './parse.ts';
+import { MULTI_FLAG_ENUMS, type NumericSpec } from './value-specs.ts';
 
 const ULLONG_MAX = 2n ** 64n - 1n;
 const LLONG_MIN = -(2n ** 63n);
 const LLONG_MAX = 2n ** 63n - 1n;
+const INT_MAX = 2n ** 31n - 1n;
 const MEMORY_UNITS: Readonly<Record<string, bigint>> = {
   '': 1n,
   b: 1n,
@@ -66,10 +67,11 @@ function checkNumeric(spec: NumericSpec, value: string): string | undefined {
   return undefined;
 }
 
-function checkEnum(name: string, args: string[]): string | undefined {
-  const allowed = ENUM_VALUES[name] ?? [];
+function checkEnum(flag: RedisConfigFlag, args: string[], label: string): string | undefined {
+  const name = flag.name;
+  const allowed = flag.enumValues;
   const bad = args.find((a) => !allowed.includes(a.toLowerCase()));
-  if (bad !== undefined) return `${JSON.stringify(bad)} is not one of: ${allowed.join(', ')}`;
+  if (bad !== undefined) return `${JSON.stringify(bad)} is not one of: ${allowed.join(', ')} (for ${label})`;
   const lower = args.map((a) => a.toLowerCase());
   if (MULTI_FLAG_ENUMS.has(name) && lower.includes('save') && lower.includes('nosave'))
     return 'save and nosave are mutually exclusive';
@@ -83,10 +85,14 @@ function checkSave(args: string[]): string | undefined {
   if (args.length === 0 || args.length % 2 !== 0) return 'expects pairs of <seconds> <changes>, or "" to disable';
   for (let i = 0; i < args.length; i += 2) {
     const [s = '', c = ''] = [args[i], args[i + 1]];
-    if (!NON_NEG.test(s) || BigInt(s) < 1n || BigInt(s) > LLONG_MAX)
-      return `seconds must be an integer >= 1 (got ${JSON.stringify(s)})`;
-    if (!NON_NEG.test(c) || BigInt(c) > 2n ** 31n - 1n)
-      return `changes must be an integer >= 0 (got ${JSON.stringify(c)})`;
+    if (!NON_NEG.test(s) || BigInt(s) < 1n) return `seconds must be an integer >= 1 (got ${JSON.stringify(s)})`;
+    // config.c setConfigSaveOption: strtoll, then appendServerSaveParams(time_t seconds, int changes) — no range
+    // check, so a larger value is stored wrapped (a different rule than written). Refused, saying why.
+    if (BigInt(s) > LLONG_MAX)
+      return `seconds ${s} is above ${LLONG_MAX}: redis-server would not read it as written (strtoll overflow)`;
+    if (!NON_NEG.test(c)) return `changes must be an integer >= 0 (got ${JSON.stringify(c)})`;
+    if (BigInt(c) > INT_MAX)
+      return `changes ${c} is above ${INT_MAX}: redis-server would silently wrap it to another number (stored as a C int)`;
   }
   return undefined;
 }
@@ -136,7 +142,6 @@ function checkProcTitle(value: string): string | undefined {
     return 'unbalanced braces';
   const unknown = vars.find((v) => !PROC_TITLE_VARS.has(v));
   if (unknown) return `unknown variable ${unknown}`;
-  if (!value.includes('{title}')) return 'must contain {title}';
   // server.c validateProcTitleTemplate expands the template with an empty title and refuses an empty (space-trimmed)
   // result; {server-mode} and {unixsocket} are empty at that point too (checked on redis-server 7.0.15).
   if (value.replace(/\{(title|server-mode|unixsocket)\}/g, '').trim() === '')
@@ -154,25 +159,59 @@ const SPECIAL_CHECKS: Readonly<Record<string, (args: string[]) => string | undef
   'proc-title-template': ([v]) => checkProcTitle(v ?? ''),
 };
 
-/** The type problem of a directive known to the flags table, or undefined. */
-export function checkValue(flag: RedisConfigFlag, args: string[], distribution: Distribution): string | undefined {
-  const multi = hasFlag(flag, 'MULTI_ARG_CONFIG');
+/**
+ * config.c loadServerConfigFromString (7.0+): a MULTI_ARG_CONFIG directive given ONE non-empty argument has it split
+ * with sdssplitargs, so `save "900 1 300 10"` is `save 900 1 300 10`; CONFIG SET splits the same way. Redis 6.2 has no
+ * MULTI_ARG_CONFIG flag (its table does not carry it) and refuses the quoted form, which this follows.
+ */
+export function engineArgs(flag: RedisConfigFlag | undefined, args: string[]): string[] {
+  if (!flag || !hasFlag(flag, 'MULTI_ARG_CONFIG') || args.length !== 1 || (args[0] ?? '') === '') return args;
+  // Not splittable (unbalanced quotes inside the value): the engine refuses it, and so do the value checks below.
+  return trySplitArgs(args[0] ?? '') ?? args;
+}
+
+/**
+ * Redis 6.2 parses these outside its table with several arguments (6.2 config.c loadServerConfigFromString): `save`
+ * takes ONE pair per line (argc == 3), `client-output-buffer-limit` ONE class per line (argc == 5).
+ */
+const REDIS_6_2_MULTI: Readonly<Record<string, number | undefined>> = {
+  bind: undefined,
+  replicaof: 2,
+  save: 2,
+  'client-output-buffer-limit': 4,
+  'oom-score-adj-values': 3,
+};
+
+function arityProblem(flag: RedisConfigFlag, args: string[], label: string): string | undefined {
+  const outside62 = isOutsideTable(flag) && flag.name in REDIS_6_2_MULTI;
+  const multi = hasFlag(flag, 'MULTI_ARG_CONFIG') || outside62;
   if (!multi && args.length !== 1) return `expects exactly 1 argument, got ${args.length}`;
   if (multi && args.length === 0) return 'expects at least 1 argument';
+  const most = outside62 ? REDIS_6_2_MULTI[flag.name] : undefined;
+  if (most !== undefined && args.length > most && !(args.length === 1 && args[0] === ''))
+    return `${label} takes at most ${most} arguments per ${flag.name} line (one per line)`;
+  return undefined;
+}
+
+/** The type problem of a directive known to the flags table, or undefined; `label` names the line judged against. */
+export function checkValue(flag: RedisConfigFlag, rawArgs: string[], label: string): string | undefined {
+  const args = engineArgs(flag, rawArgs);
+  const arity = arityProblem(flag, args, label);
+  if (arity) return arity;
   const special = SPECIAL_CHECKS[flag.name];
   if (special) return special(args);
   switch (flag.type) {
     case 'Bool':
       return /^(yes|no)$/i.test(args[0] ?? '') ? undefined : "argument must be 'yes' or 'no'";
     case 'Enum':
-      return checkEnum(flag.name, args);
+      return checkEnum(flag, args, label);
     case 'String':
     case 'SDS':
     case 'Special':
       return undefined;
     default: {
-      const spec = numericSpec(flag.name, distribution);
-      if (!spec) return `no numeric bounds known for ${flag.name}`;
+      const spec = numericSpecOfFlag(flag);
+      if (!spec) return `no numeric bounds known for ${flag.name} in ${label}`;
       return checkNumeric(spec, args[0] ?? '');
     }
   }

@@ -2,7 +2,15 @@
  * Is the new config in effect on a pod? Compares what CONFIG GET reports with what the effective config says,
  * both normalised the way redis-server prints values (normalise.ts).
  */
-import { canonicalDirectiveName, defaultRuntimeValue, hasFlag, lookupAnyFlag } from './flags.ts';
+import {
+  canonicalDirectiveName,
+  defaultRuntimeValue,
+  hasFlag,
+  isOutsideTable,
+  lookupAnyFlag,
+  lookupFlag,
+  type EngineTable,
+} from './flags.ts';
 import { keyedSettings } from './merge.ts';
 import { normaliseReported, obufRuntimeValue, runtimeValue } from './normalise.ts';
 import { parseRedisConf } from './parse.ts';
@@ -17,11 +25,13 @@ export interface ChangedDirective {
 /**
  * Whether CONFIG SET can change the directive on a running server: in the flags table and neither IMMUTABLE nor
  * PROTECTED (PROTECTED needs enable-protected-configs, which we keep at `no`). Directives outside the table
- * (rename-command, user, ...) are file-only.
+ * (rename-command, user, ...) are file-only. Without a table: any line's row (version-exact: live-apply.ts
+ * restartOnlyReason).
  */
-export function runtimeMutable(name: string): boolean {
-  const flag = lookupAnyFlag(name);
-  return flag !== undefined && !hasFlag(flag, 'IMMUTABLE_CONFIG') && !hasFlag(flag, 'PROTECTED_CONFIG');
+export function runtimeMutable(name: string, table?: EngineTable): boolean {
+  const flag = table ? lookupFlag(name, table) : lookupAnyFlag(name);
+  if (!flag || isOutsideTable(flag) || flag.rawDefault.startsWith('(deprecated')) return false;
+  return !hasFlag(flag, 'IMMUTABLE_CONFIG') && !hasFlag(flag, 'PROTECTED_CONFIG');
 }
 
 /** Parameters CONFIG GET cannot show faithfully (not config parameters, or values that depend on the process). */
@@ -32,8 +42,9 @@ const NOT_VERIFIABLE = new Set(['rename-command', 'user', 'include', 'loadmodule
  * config. A removed directive expects its built-in default where the flags table knows it (otherwise it is skipped).
  */
 export function expectedRuntimeValues(
-  changed: ChangedDirective[],
+  changed: readonly ChangedDirective[],
   effectiveConfig: string,
+  table?: EngineTable,
 ): Array<{ parameter: string; expected: string }> {
   const settings = keyedSettings(parseRedisConf(effectiveConfig, 'effective config'));
   const byName = new Map<string, string[]>();
@@ -42,13 +53,14 @@ export function expectedRuntimeValues(
   const seen = new Set<string>();
   for (const c of changed) {
     const parameter = canonicalDirectiveName(c.name);
-    if (seen.has(parameter) || NOT_VERIFIABLE.has(parameter) || !lookupAnyFlag(parameter)) continue;
+    const known = table ? lookupFlag(parameter, table) : lookupAnyFlag(parameter);
+    if (seen.has(parameter) || NOT_VERIFIABLE.has(parameter) || !known || isOutsideTable(known)) continue;
     seen.add(parameter);
     let expected: string | undefined;
     if (parameter === 'client-output-buffer-limit') expected = obufRuntimeValue(settings.values());
     else {
       const args = byName.get(parameter);
-      expected = args ? runtimeValue(parameter, args) : defaultRuntimeValue(parameter);
+      expected = args ? runtimeValue(parameter, args) : defaultRuntimeValue(parameter, table ?? 'Official');
     }
     if (expected !== undefined) out.push({ parameter, expected });
   }

@@ -1,0 +1,55 @@
+/**
+ * The shape of one engine line's directive table (generated per line by scripts/gen-config-flags.ts from the
+ * engine's own `standardConfig static_configs[]` of src/config.c, shared/config/data/) and of its command list.
+ */
+export type RedisConfigType =
+  | 'Bool'
+  | 'Enum'
+  | 'Int'
+  | 'UInt'
+  | 'Long'
+  | 'ULong'
+  | 'LongLong'
+  | 'ULongLong'
+  | 'SizeT'
+  | 'SSizeT'
+  | 'OffT'
+  | 'TimeT'
+  | 'String'
+  | 'SDS'
+  | 'Special';
+
+export interface RedisConfigFlag {
+  readonly name: string;
+  readonly alias: string | undefined;
+  readonly type: RedisConfigType;
+  /**
+   * The flag macros as written in config.c (MODIFIABLE_CONFIG, IMMUTABLE_CONFIG, PROTECTED_CONFIG, MULTI_ARG_CONFIG,
+   * HIDDEN_CONFIG, ...). Empty for directives parsed outside the table (rename-command, user, include, ...).
+   */
+  readonly flags: readonly string[];
+  /** The default as config.c writes it: enum names resolved, numeric C expressions, `(special)`, `(deprecated: ...)`. */
+  readonly rawDefault: string;
+  /** Numeric bounds as written (`0`, `INT_MAX`, `-100` for a percent config), empty when not numeric. */
+  readonly min: string;
+  readonly max: string;
+  /** configEnum names in source order (CONFIG GET prints the first name carrying the stored value). */
+  readonly enumValues: readonly string[];
+  /** num_conf_flags: memory, percent, octal. */
+  readonly units: readonly string[];
+}
+
+export type Distribution = 'Official' | 'Valkey';
+
+export interface EngineTable {
+  /** e.g. `Redis 7.2`, `Valkey 8.1`: the name every message uses for the version judged against. */
+  readonly label: string;
+  readonly distribution: Distribution;
+  readonly major: number;
+  readonly minor: number;
+  /** Where the table comes from (tag and commit of src/config.c, or the base line + the documented delta). */
+  readonly source: string;
+  readonly flags: readonly RedisConfigFlag[];
+  /** Top-level command names (lower case) of the command table: what rename-command can rename. */
+  readonly commands: readonly string[];
+}
