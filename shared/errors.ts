@@ -68,6 +68,15 @@ export class InvalidConfigError extends OpsRequestFailedError {
   }
 }
 
+/**
+ * Redis answered a command with an error reply (the engine refused it: a value it does not accept, a build without
+ * a feature). Not retryable as such: the step that sent it decides (live apply restores and fails the ops request).
+ * The message quotes the engine's reply, never the command's arguments (an ACL rule carries a password).
+ */
+export class RedisCommandRefusedError extends Error {
+  override name = 'RedisCommandRefusedError';
+}
+
 export type ErrorClass = 'retry' | 'fail-ops-request' | 'poison';
 
 /** The single place that decides what an error means for the record. Unknown errors are retried (then DLQ). */

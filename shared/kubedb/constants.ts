@@ -49,6 +49,13 @@ export const OpsCondition = {
   RestartSkipped: 'RestartSkipped',
   /** Our addition: a pod did not come back with the new config and the previous config was restored. */
   RolledBack: 'RolledBack',
+  /** Our addition: every changed directive was set with CONFIG SET on every pod; no pod restarted (ADR 0011). */
+  ConfigAppliedLive: 'ConfigAppliedLive',
+  /**
+   * Our addition (restart: "false"): restart-only directives are persisted but the named pods still run the old
+   * values until their next restart — on the ops request and on the Redis, like ElastiCache's CacheNodeIdsToReboot.
+   */
+  RestartPending: 'RestartPending',
 } as const;
 
 export const evictPodCondition = (pod: string): string => `EvictPod--${pod}`;
@@ -74,6 +81,8 @@ export const DbCondition = {
   ProvisioningStarted: 'ProvisioningStarted',
   ReplicaReady: 'ReplicaReady',
   AcceptingConnection: 'AcceptingConnection',
+  /** Our addition: restart-only directives persisted by a restart: "false" reconfigure, not yet in effect. */
+  RestartPending: 'RestartPending',
 } as const;
 
 export const DbPhase = {

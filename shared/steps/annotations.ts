@@ -33,6 +33,10 @@ export const restartPlanSchema = z
     /** What CONFIG GET must show again after a rollback (the previous values of the changed directives). */
     previous: z.array(z.object({ parameter: z.string(), expected: z.string() }).strict()),
     configHash: z.string(),
+    /** How the change reached the pods (ADR 0011): absent in plans written before live apply existed = rolling. */
+    path: z.enum(['live', 'rolling', 'live-with-pending', 'none']).optional(),
+    /** restart: "false": restart-only directives persisted but not in effect until each pod's next restart. */
+    pending: z.array(z.string()).optional(),
   })
   .strict();
 export type RestartPlan = z.infer<typeof restartPlanSchema>;

@@ -30,6 +30,8 @@ export interface SecretView {
 export interface RedisVersionView {
   name: string;
   distribution: 'Official' | 'Valkey';
+  /** The engine version the catalog entry runs (spec.version), e.g. `7.2.4`: picks the directive table. */
+  version?: string;
 }
 
 export interface EventInput {
@@ -92,6 +94,11 @@ export interface RedisTarget {
 
 export interface RedisPort {
   configGet(target: RedisTarget, parameters: string[]): Promise<Record<string, string>>;
+  /**
+   * `CONFIG SET p1 v1 p2 v2 …` (one command: all-or-nothing on the server since Redis 7.0). An error reply is a
+   * RedisCommandRefusedError quoting the engine; an unreachable pod an UnavailableError.
+   */
+  configSet(target: RedisTarget, parameterValues: string[]): Promise<void>;
   info(target: RedisTarget, section: 'replication' | 'cluster' | 'server'): Promise<string>;
   /** Raw `CLUSTER NODES` text (parsed by shared/kubedb/topology.ts). */
   clusterNodes(target: RedisTarget): Promise<string>;

@@ -146,10 +146,10 @@ export class KubeAdapter implements KubePort {
         plural: k.REDIS_VERSION_PLURAL,
         name,
       }),
-    )) as { spec?: { distribution?: string } } | undefined;
+    )) as { spec?: { distribution?: string; version?: string } } | undefined;
     if (rv === undefined) return undefined;
     const distribution = rv.spec?.distribution === 'Valkey' ? 'Valkey' : 'Official';
-    return { name, distribution };
+    return { name, distribution, ...(rv.spec?.version !== undefined ? { version: rv.spec.version } : {}) };
   }
 
   getRedisSentinel(namespace: string, name: string): Promise<RedisSentinel | undefined> {

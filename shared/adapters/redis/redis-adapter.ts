@@ -1,6 +1,6 @@
 /** RedisPort over ioredis: short-lived connections to a pod's IP, never retried inside (SQS owns retries). */
-import { Redis } from 'ioredis';
-import { UnavailableError } from '../../errors.ts';
+import { Redis, ReplyError } from 'ioredis';
+import { RedisCommandRefusedError, UnavailableError } from '../../errors.ts';
 import { pairsToRecord } from '../../kubedb/topology.ts';
 import type { RedisPort, RedisTarget } from '../../steps/ports.ts';
 
@@ -22,10 +22,18 @@ async function withClient<T>(target: RedisTarget, what: string, use: (client: Re
   });
   // ioredis emits 'error' on connection problems; the awaited command reports them.
   client.on('error', () => undefined);
+  let connected = false;
   try {
     await client.connect();
+    connected = true;
     return await use(client);
   } catch (err) {
+    // An error reply to the command is the engine's answer, not a connection problem: retrying gets the same answer.
+    // (A refused AUTH at connect stays an UnavailableError: credentials may be rotating.)
+    if (connected && err instanceof ReplyError)
+      throw new RedisCommandRefusedError(`${what} refused by ${target.host}:${target.port}: ${(err as Error).message}`, {
+        cause: err,
+      });
     throw new UnavailableError(`${what} on ${target.host}:${target.port} failed: ${(err as Error).message}`, {
       cause: err,
     });
@@ -44,6 +52,11 @@ export class RedisAdapter implements RedisPort {
       for (let i = 0; i + 1 < flat.length; i += 2) result[flat[i] as string] = flat[i + 1] as string;
       return result;
     });
+  }
+
+  async configSet(target: RedisTarget, parameterValues: string[]): Promise<void> {
+    if (parameterValues.length === 0) return;
+    await withClient(target, 'CONFIG SET', (client) => client.call('CONFIG', 'SET', ...parameterValues));
   }
 
   info(target: RedisTarget, section: 'replication' | 'cluster' | 'server'): Promise<string> {

@@ -9,7 +9,12 @@ import { OpsRequestFailedError } from '../../errors.ts';
 import { ConfigKey, managedConfigSecretName, OpsCondition, OpsMessage } from '../../kubedb/constants.ts';
 import { unsupportedReconfigure } from '../../kubedb/reconfigure-support.ts';
 import type { Redis, RedisOpsRequest } from '../../kubedb/types.ts';
-import { planReconfigure, type ReconfigurePlan, type ReconfigureRequest } from '../../config/plan-reconfigure.ts';
+import {
+  planReconfigure,
+  planTable,
+  type ReconfigurePlan,
+  type ReconfigureRequest,
+} from '../../config/plan-reconfigure.ts';
 import { expectedRuntimeValues } from '../../config/verify.ts';
 import type { StepData } from '../../messages/step-message.ts';
 import type { StepDeps } from '../ports.ts';
@@ -18,7 +23,9 @@ import { messageFor } from '../dispatch.ts';
 import { dueStep } from '../progress.ts';
 import { loadOpsRequest } from '../load.ts';
 import { updateOpsStatus, withConditions } from '../ops-status.ts';
-import { loadSnapshot, saveSnapshot } from './rollback-snapshot.ts';
+import { loadSnapshot, restoreConfiguration, saveSnapshot } from './rollback-snapshot.ts';
+import { applyLive } from './live-apply.ts';
+import { liveChange, liveConditions, livePlan, recordLiveApply } from './live-plan.ts';
 import { restartOrder } from './restart-order.ts';
 
 export async function runApplyConfig(data: StepData, deps: StepDeps): Promise<void> {
@@ -29,14 +36,7 @@ export async function runApplyConfig(data: StepData, deps: StepDeps): Promise<vo
   // Meant to be refused by halt before pausing (decideHalt); checked here too so no config write ever happens for it.
   const unsupported = unsupportedReconfigure(ops);
   if (unsupported !== undefined) throw new OpsRequestFailedError(unsupported.reason, unsupported.message);
-  const redis = await deps.kube.getRedis(ns, ops.spec.databaseRef.name);
-  if (redis === undefined) {
-    throw new OpsRequestFailedError(
-      'DatabaseNotFound',
-      `spec.databaseRef ${ns}/${ops.spec.databaseRef.name}, is invalid or not found`,
-    );
-  }
-  const distribution = (await deps.kube.getRedisVersion(redis.spec.version))?.distribution ?? 'Official';
+  const { redis, distribution, version } = await loadDatabase(ops, deps);
   const configKey = distribution === 'Valkey' ? ConfigKey.Valkey : ConfigKey.Redis;
   const mode = redis.spec.mode ?? 'Standalone';
   const managedName = managedConfigSecretName(redis.metadata.name, redis.metadata.uid ?? '');
@@ -45,23 +45,70 @@ export async function runApplyConfig(data: StepData, deps: StepDeps): Promise<vo
   const previous = await loadSnapshot(ops, redis, configKey, managedName, deps);
   const { snapshot } = previous;
   const request = await readRequest(ops, configKey, deps);
-  const plan = planReconfigure({ current: snapshot.current, request, configKey, mode, distribution });
+  const planInput = { current: snapshot.current, request, configKey, mode, distribution };
+  const plan = planReconfigure({ ...planInput, ...(version !== undefined ? { version } : {}) });
   await saveSnapshot(ops, redis, previous, deps);
 
-  await deps.kube.putSecret(ns, managedName, { [ConfigKey.Default]: plan.effectiveConfig }, { owner: ownerOf(redis) });
-  await deps.kube.writeRedisConfiguration(redis, plan.next);
-  ops = await addConditions(ops, [{ type: OpsCondition.PatchedSecret, message: OpsMessage.PatchedSecret }], data, deps);
+  const persist = async (): Promise<void> => {
+    await deps.kube.putSecret(
+      ns,
+      managedName,
+      { [ConfigKey.Default]: plan.effectiveConfig },
+      { owner: ownerOf(redis) },
+    );
+    await deps.kube.writeRedisConfiguration(redis, plan.next);
+    ops = await addConditions(
+      ops,
+      [{ type: OpsCondition.PatchedSecret, message: OpsMessage.PatchedSecret }],
+      data,
+      deps,
+    );
+  };
+  const table = planTable({ distribution, ...(version !== undefined ? { version } : {}) });
+  const change = liveChange(plan, snapshot.effectiveConfig, table);
+  let applied: { pods: string[] } | undefined;
+  if (change !== undefined) {
+    const unpersist = () => restoreConfiguration(ns, redis.metadata.name, snapshot, deps);
+    applied = await applyLive(redis, change, { persist, unpersist }, deps);
+  } else await persist();
 
   const configHash = createHash('sha256').update(plan.effectiveConfig).digest('hex').slice(0, 16);
   await deps.kube.annotatePetSetTemplates(ns, redis.metadata.name, { [CONFIG_HASH_ANNOTATION]: configHash });
-  const restartPlan = await buildRestartPlan(plan, snapshot.effectiveConfig, configHash, redis, deps);
+  const restartPlan =
+    applied !== undefined
+      ? livePlan(plan, snapshot.effectiveConfig, configHash, applied.pods, table)
+      : await buildRestartPlan(plan, snapshot.effectiveConfig, configHash, redis, deps);
   ops = await deps.kube.writeOpsAnnotations(ops, { [PLAN_ANNOTATION]: JSON.stringify(restartPlan) });
   const updated: Array<{ type: string; message: string }> = [
     { type: OpsCondition.UpdatePetSets, message: OpsMessage.UpdatePetSets },
+    ...(applied !== undefined ? liveConditions(plan, applied.pods) : []),
   ];
   if (!restartPlan.restart) updated.push({ type: OpsCondition.RestartSkipped, message: restartPlan.restartReason });
-  await addConditions(ops, updated, data, deps);
+  ops = await addConditions(ops, updated, data, deps);
+  if (applied !== undefined) await recordLiveApply(ops, plan, applied.pods, deps);
 
+  await handOver(restartPlan, data, deps);
+}
+
+/** The database and the engine line that judges it: the catalog's engine version picks the directive table. */
+async function loadDatabase(ops: RedisOpsRequest, deps: StepDeps) {
+  const ns = ops.metadata.namespace ?? '';
+  const redis = await deps.kube.getRedis(ns, ops.spec.databaseRef.name);
+  if (redis === undefined) {
+    throw new OpsRequestFailedError(
+      'DatabaseNotFound',
+      `spec.databaseRef ${ns}/${ops.spec.databaseRef.name}, is invalid or not found`,
+    );
+  }
+  const catalog = await deps.kube.getRedisVersion(redis.spec.version);
+  const distribution = catalog?.distribution ?? 'Official';
+  // Without a catalog version, the distribution's default line judges (shared/config/versions.ts).
+  const version = catalog?.version !== undefined ? { version: catalog.version, distribution } : undefined;
+  return { redis, distribution, version };
+}
+
+/** The next step: the first pod's restart, or resume when nothing restarts (live, or no change). */
+async function handOver(restartPlan: RestartPlan, data: StepData, deps: StepDeps): Promise<void> {
   const first = restartPlan.pods[0];
   const next = messageFor(
     restartPlan.restart && first !== undefined

@@ -4,6 +4,7 @@
  * restores it when a pod cannot start with the new config, and a redelivered apply-config plans from it (not from the
  * already-updated Redis), so replaying the step gives the same plan byte for byte.
  */
+import { ConfigKey, managedConfigSecretName } from '../../kubedb/constants.ts';
 import type { Redis, RedisOpsRequest } from '../../kubedb/types.ts';
 import type { CurrentConfig } from '../../config/plan-reconfigure.ts';
 import { boundedName, labelValue } from '../../kubedb/names.ts';
@@ -106,4 +107,29 @@ function decode(data: Record<string, string>): Snapshot {
     current: JSON.parse(data['configuration.json'] ?? '{}') as CurrentConfig,
     effectiveConfig: data['default.conf'] ?? '',
   };
+}
+
+/**
+ * Put the snapshot's configuration back where pods read it at start: the operator-managed secret's default.conf and
+ * the Redis's spec.configuration (re-read, so the merge patch removes exactly what the new config added).
+ */
+export async function restoreConfiguration(
+  namespace: string,
+  redisName: string,
+  snapshot: Snapshot,
+  deps: StepDeps,
+): Promise<void> {
+  const redis = await deps.kube.getRedis(namespace, redisName);
+  if (redis === undefined) return;
+  await deps.kube.putSecret(
+    namespace,
+    managedConfigSecretName(redis.metadata.name, redis.metadata.uid ?? ''),
+    { [ConfigKey.Default]: snapshot.effectiveConfig },
+    {},
+  );
+  const { secretName, inline } = snapshot.current;
+  await deps.kube.writeRedisConfiguration(redis, {
+    ...(secretName !== undefined ? { secretName } : {}),
+    ...(inline !== undefined ? { inline } : {}),
+  });
 }
