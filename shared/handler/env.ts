@@ -6,13 +6,14 @@
  */
 import { z } from 'zod';
 import { describeIssues } from '../messages/parse.ts';
+import { DEFAULT_STALL_SECONDS } from '../steps/timing.ts';
 
 const envSchema = z.object({
   QUEUE_URL_HALT: z.string().url(),
   QUEUE_URL_APPLY_CONFIG: z.string().url(),
   QUEUE_URL_RESTART_POD: z.string().url(),
   QUEUE_URL_RESUME: z.string().url(),
-  STALL_SECONDS: z.coerce.number().int().positive().default(60),
+  STALL_SECONDS: z.coerce.number().int().positive().default(DEFAULT_STALL_SECONDS),
 });
 export type FunctionEnv = z.infer<typeof envSchema>;
 

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { OpsRequestFailedError } from '../../errors.ts';
 import { ConfigKey, managedConfigSecretName, OpsCondition, OpsMessage } from '../../kubedb/constants.ts';
 import { unsupportedReconfigure } from '../../kubedb/reconfigure-support.ts';
-import type { Redis, RedisOpsRequest } from '../../kubedb/types.ts';
+import type { Redis } from '../../kubedb/types.ts';
 import { planReconfigure, type ReconfigurePlan, type ReconfigureRequest } from '../../config/plan-reconfigure.ts';
 import { expectedRuntimeValues } from '../../config/verify.ts';
 import type { StepData } from '../../messages/step-message.ts';
@@ -16,16 +16,16 @@ import type { StepDeps } from '../ports.ts';
 import { CONFIG_HASH_ANNOTATION, PLAN_ANNOTATION, type RestartPlan } from '../annotations.ts';
 import { messageFor } from '../dispatch.ts';
 import { dueStep } from '../progress.ts';
-import { loadOpsRequest } from '../load.ts';
+import { loadStepContext, withOps, type StepContext } from '../context.ts';
 import { updateOpsStatus, withConditions } from '../ops-status.ts';
-import { loadSnapshot, saveSnapshot } from './rollback-snapshot.ts';
+import { loadSnapshot, saveSnapshot } from '../rollback-snapshot.ts';
 import { restartOrder } from './restart-order.ts';
 
 export async function runApplyConfig(data: StepData, deps: StepDeps): Promise<void> {
-  const loaded = await loadOpsRequest(data, deps);
-  if (loaded === undefined || dueStep(loaded).step !== 'apply-config') return;
-  let ops = loaded;
-  const ns = data.namespace;
+  const loaded = await loadStepContext(data, deps);
+  if (loaded === undefined || dueStep(loaded.ops).step !== 'apply-config') return;
+  let ctx = loaded;
+  const { ops, namespace: ns } = ctx;
   // Meant to be refused by halt before pausing (decideHalt); checked here too so no config write ever happens for it.
   const unsupported = unsupportedReconfigure(ops);
   if (unsupported !== undefined) throw new OpsRequestFailedError(unsupported.reason, unsupported.message);
@@ -42,25 +42,25 @@ export async function runApplyConfig(data: StepData, deps: StepDeps): Promise<vo
   const managedName = managedConfigSecretName(redis.metadata.name, redis.metadata.uid ?? '');
 
   // Validation (readRequest, planReconfigure) comes before the first write, the rollback snapshot included.
-  const previous = await loadSnapshot(ops, redis, configKey, managedName, deps);
+  const previous = await loadSnapshot(ctx, redis, configKey, managedName);
   const { snapshot } = previous;
-  const request = await readRequest(ops, configKey, deps);
+  const request = await readRequest(ctx, configKey);
   const plan = planReconfigure({ current: snapshot.current, request, configKey, mode, distribution });
-  await saveSnapshot(ops, redis, previous, deps);
+  await saveSnapshot(ctx, redis, previous);
 
   await deps.kube.putSecret(ns, managedName, { [ConfigKey.Default]: plan.effectiveConfig }, { owner: ownerOf(redis) });
   await deps.kube.writeRedisConfiguration(redis, plan.next);
-  ops = await addConditions(ops, [{ type: OpsCondition.PatchedSecret, message: OpsMessage.PatchedSecret }], data, deps);
+  ctx = await addConditions(ctx, [{ type: OpsCondition.PatchedSecret, message: OpsMessage.PatchedSecret }]);
 
   const configHash = createHash('sha256').update(plan.effectiveConfig).digest('hex').slice(0, 16);
   await deps.kube.annotatePetSetTemplates(ns, redis.metadata.name, { [CONFIG_HASH_ANNOTATION]: configHash });
   const restartPlan = await buildRestartPlan(plan, snapshot.effectiveConfig, configHash, redis, deps);
-  ops = await deps.kube.writeOpsAnnotations(ops, { [PLAN_ANNOTATION]: JSON.stringify(restartPlan) });
+  ctx = withOps(ctx, await deps.kube.writeOpsAnnotations(ctx.ops, { [PLAN_ANNOTATION]: JSON.stringify(restartPlan) }));
   const updated: Array<{ type: string; message: string }> = [
     { type: OpsCondition.UpdatePetSets, message: OpsMessage.UpdatePetSets },
   ];
   if (!restartPlan.restart) updated.push({ type: OpsCondition.RestartSkipped, message: restartPlan.restartReason });
-  await addConditions(ops, updated, data, deps);
+  await addConditions(ctx, updated);
 
   const first = restartPlan.pods[0];
   const next = messageFor(
@@ -72,16 +72,16 @@ export async function runApplyConfig(data: StepData, deps: StepDeps): Promise<vo
   await deps.queue.send(next.step, next.data);
 }
 
-async function readRequest(ops: RedisOpsRequest, configKey: string, deps: StepDeps): Promise<ReconfigureRequest> {
-  const cfg = ops.spec.configuration ?? {};
+async function readRequest(ctx: StepContext, configKey: string): Promise<ReconfigureRequest> {
+  const cfg = ctx.ops.spec.configuration ?? {};
   const request: ReconfigureRequest = {
     ...(cfg.applyConfig !== undefined ? { applyConfig: cfg.applyConfig } : {}),
     ...(cfg.removeCustomConfig !== undefined ? { removeCustomConfig: cfg.removeCustomConfig } : {}),
     ...(cfg.restart !== undefined ? { restart: cfg.restart } : {}),
   };
   if (cfg.configSecret === undefined) return request;
-  const ns = ops.metadata.namespace ?? '';
-  const secret = await deps.kube.getSecret(ns, cfg.configSecret.name);
+  const ns = ctx.namespace;
+  const secret = await ctx.deps.kube.getSecret(ns, cfg.configSecret.name);
   if (secret === undefined) {
     throw new OpsRequestFailedError(
       'ConfigSecretNotFound',
@@ -112,14 +112,13 @@ async function buildRestartPlan(
 }
 
 async function addConditions(
-  ops: RedisOpsRequest,
+  ctx: StepContext,
   conditions: Array<{ type: string; message: string }>,
-  data: StepData,
-  deps: StepDeps,
-): Promise<RedisOpsRequest> {
-  return updateOpsStatus(deps, data, ops, (status, current) =>
-    withConditions(status, conditions, current.metadata.generation, deps.now()),
+): Promise<StepContext> {
+  const written = await updateOpsStatus(ctx, (status, current) =>
+    withConditions(status, conditions, current.metadata.generation, ctx.deps.now()),
   );
+  return withOps(ctx, written);
 }
 
 const ownerOf = (redis: Redis) => ({
