@@ -5,6 +5,7 @@
  * shared/adapters/events/publisher-from-env.ts.
  */
 import { z } from 'zod';
+import { MisconfigurationError } from '../errors.ts';
 import { describeIssues } from '../messages/parse.ts';
 import { DEFAULT_STALL_SECONDS } from '../steps/timing.ts';
 
@@ -17,12 +18,8 @@ const envSchema = z.object({
 });
 export type FunctionEnv = z.infer<typeof envSchema>;
 
-export class ConfigurationError extends Error {
-  override name = 'ConfigurationError';
-}
-
 export function readFunctionEnv(env: NodeJS.ProcessEnv = process.env): FunctionEnv {
   const result = envSchema.safeParse(env);
-  if (!result.success) throw new ConfigurationError(`invalid function environment: ${describeIssues(result.error)}`);
+  if (!result.success) throw new MisconfigurationError(`invalid function environment: ${describeIssues(result.error)}`);
   return result.data;
 }
