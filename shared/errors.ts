@@ -21,6 +21,14 @@ export class UnavailableError extends TransientError {
   override name = 'UnavailableError';
 }
 
+/**
+ * The deployment is misconfigured: an environment variable (or the configuration it names) is missing or invalid.
+ * Thrown at cold start — a function or the forwarder cannot run at all — and its message names the variable.
+ */
+export class MisconfigurationError extends Error {
+  override name = 'MisconfigurationError';
+}
+
 /** The message body failed validation: it can never succeed. */
 export class InvalidMessageError extends Error {
   override name = 'InvalidMessageError';

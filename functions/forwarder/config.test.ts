@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, configFromEnv } from './config.ts';
+import { MisconfigurationError as ConfigError } from '../../shared/errors.ts';
+import { configFromEnv } from './config.ts';
 
 const sources = { podNamespace: () => undefined, defaultIdentity: () => 'host-1' };
 const base = {

@@ -2,12 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { MisconfigurationError } from '../../shared/errors.ts';
 import { describeIssues } from '../../shared/messages/parse.ts';
 import { stepDataSchema } from '../../shared/messages/step-message.ts';
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
 
 export interface ForwarderConfig {
   clusterId: string;
@@ -93,13 +90,14 @@ function readServiceAccountNamespace(): string | undefined {
   }
 }
 
-/** Throws ConfigError naming every bad variable. */
+/** Throws MisconfigurationError naming every bad variable. */
 export function configFromEnv(env: NodeJS.ProcessEnv, sources: ConfigSources = {}): ForwarderConfig {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) throw new ConfigError(`invalid forwarder environment: ${describeIssues(parsed.error)}`);
+  if (!parsed.success)
+    throw new MisconfigurationError(`invalid forwarder environment: ${describeIssues(parsed.error)}`);
   const e = parsed.data;
   if (e.LEASE_RENEW_SECONDS >= e.LEASE_DURATION_SECONDS / 1.5) {
-    throw new ConfigError(
+    throw new MisconfigurationError(
       'LEASE_RENEW_SECONDS: must be below two thirds of LEASE_DURATION_SECONDS (the renew deadline)',
     );
   }

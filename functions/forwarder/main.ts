@@ -7,12 +7,13 @@
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { configFromEnv, ConfigError } from './config.ts';
+import { MisconfigurationError } from '../../shared/errors.ts';
+import { configFromEnv } from './config.ts';
 import { startForwarder } from './forwarder.ts';
 import { createLogger } from './logger.ts';
 
 export { startForwarder, type Forwarder, type ForwarderDeps } from './forwarder.ts';
-export { configFromEnv, ConfigError, type ForwarderConfig } from './config.ts';
+export { configFromEnv, type ForwarderConfig } from './config.ts';
 export type { Counters } from './metrics.ts';
 
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -20,7 +21,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   try {
     config = configFromEnv(env);
   } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
+    if (!(err instanceof MisconfigurationError)) throw err;
     process.stderr.write(`${JSON.stringify({ level: 'error', component: 'forwarder', msg: err.message })}\n`);
     process.exitCode = 2;
     return;

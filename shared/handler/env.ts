@@ -5,23 +5,21 @@
  * shared/adapters/events/publisher-from-env.ts.
  */
 import { z } from 'zod';
+import { MisconfigurationError } from '../errors.ts';
 import { describeIssues } from '../messages/parse.ts';
+import { DEFAULT_STALL_SECONDS } from '../steps/timing.ts';
 
 const envSchema = z.object({
   QUEUE_URL_HALT: z.string().url(),
   QUEUE_URL_APPLY_CONFIG: z.string().url(),
   QUEUE_URL_RESTART_POD: z.string().url(),
   QUEUE_URL_RESUME: z.string().url(),
-  STALL_SECONDS: z.coerce.number().int().positive().default(60),
+  STALL_SECONDS: z.coerce.number().int().positive().default(DEFAULT_STALL_SECONDS),
 });
 export type FunctionEnv = z.infer<typeof envSchema>;
 
-export class ConfigurationError extends Error {
-  override name = 'ConfigurationError';
-}
-
 export function readFunctionEnv(env: NodeJS.ProcessEnv = process.env): FunctionEnv {
   const result = envSchema.safeParse(env);
-  if (!result.success) throw new ConfigurationError(`invalid function environment: ${describeIssues(result.error)}`);
+  if (!result.success) throw new MisconfigurationError(`invalid function environment: ${describeIssues(result.error)}`);
   return result.data;
 }

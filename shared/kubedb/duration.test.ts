@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { backoffDelaySeconds, FAST_CHECKS } from '../steps/timeouts.ts';
+import { backoffDelaySeconds, FAST_CHECKS } from '../steps/timing.ts';
 import { parseGoDuration } from './duration.ts';
 
 describe('parseGoDuration', () => {

@@ -5,32 +5,30 @@
 import { ConflictError } from '../errors.ts';
 import type { Condition, RedisOpsRequest } from '../kubedb/types.ts';
 import { kubedbCondition, setCondition } from '../kubedb/conditions.ts';
-import type { StepData } from '../messages/step-message.ts';
-import type { StepDeps } from './ports.ts';
+import type { StepContext } from './context.ts';
+import { MAX_CONFLICT_RETRIES } from './timing.ts';
 import { publishTransitions } from './transitions.ts';
-
-const MAX_CONFLICT_RETRIES = 5;
 
 export type OpsStatus = NonNullable<RedisOpsRequest['status']>;
 
+/** Starts from `ctx.ops`; resolves with the ops request as written. */
 export async function updateOpsStatus(
-  deps: StepDeps,
-  data: StepData,
-  ops: RedisOpsRequest,
+  ctx: StepContext,
   mutate: (status: OpsStatus, current: RedisOpsRequest) => OpsStatus | undefined,
 ): Promise<RedisOpsRequest> {
-  const kube = deps.kube;
+  const { kube } = ctx.deps;
+  const ops = ctx.ops;
   let current = ops;
   for (let attempt = 0; ; attempt++) {
     const next = mutate(structuredClone(current.status ?? {}), current);
     if (next === undefined) return current;
     try {
       const written = await kube.writeOpsStatus(current, next);
-      await publishTransitions(deps, data, current, written);
+      await publishTransitions(ctx, current, written);
       return written;
     } catch (err) {
       if (!(err instanceof ConflictError) || attempt >= MAX_CONFLICT_RETRIES) throw err;
-      const fresh = await kube.getOpsRequest(ops.metadata.namespace ?? '', ops.metadata.name);
+      const fresh = await kube.getOpsRequest(ctx.namespace, ops.metadata.name);
       if (fresh === undefined || fresh.metadata.uid !== ops.metadata.uid) throw err;
       current = fresh;
     }
@@ -51,6 +49,3 @@ export function withConditions(
   }
   return { ...status, conditions: list };
 }
-
-export const sameConditions = (a: OpsStatus, b: OpsStatus): boolean =>
-  JSON.stringify(a.conditions ?? []) === JSON.stringify(b.conditions ?? []) && a.phase === b.phase;

@@ -8,19 +8,18 @@
  */
 import type { Condition, RedisOpsRequest } from '../kubedb/types.ts';
 import { errorFields } from '../logging.ts';
-import type { StepData } from '../messages/step-message.ts';
 import { newTransitionEvent } from '../messages/transition-event.ts';
-import type { StepDeps } from './ports.ts';
+import type { StepContext } from './context.ts';
 
 const POD_CONDITION = /^(?:EvictPod|IsPodReady)--(.+)$/;
 const fingerprint = (c: Condition): string => `${c.status}|${c.message ?? ''}`;
 
 export async function publishTransitions(
-  deps: StepDeps,
-  data: StepData,
+  ctx: StepContext,
   before: RedisOpsRequest,
   after: RedisOpsRequest,
 ): Promise<void> {
+  const { data, deps } = ctx;
   const previous = new Map((before.status?.conditions ?? []).map((c) => [c.type, fingerprint(c)]));
   const conditions = after.status?.conditions ?? [];
   for (const [sequence, c] of conditions.entries()) {

@@ -5,12 +5,11 @@ import {
   CompositePublishError,
   CompositePublisher,
   EventBridgePublisher,
-  EventPublisherConfigError,
   NoopPublisher,
   SnsEventPublisher,
   publisherFromEnv,
 } from '../../shared/adapters/events/index.ts';
-import { UnavailableError } from '../../shared/errors.ts';
+import { MisconfigurationError as EventPublisherConfigError, UnavailableError } from '../../shared/errors.ts';
 import type { TransitionEvent } from '../../shared/messages/transition-event.ts';
 import type { EventPort } from '../../shared/steps/ports.ts';
 import { transition } from './helpers.ts';

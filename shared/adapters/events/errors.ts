@@ -9,11 +9,6 @@ export class EventRejectedError extends Error {
   override name = 'EventRejectedError';
 }
 
-/** EVENTS_TOPIC_ARN / EVENT_BUS_NAME cannot be used: reported at cold start, naming the variable. */
-export class EventPublisherConfigError extends Error {
-  override name = 'EventPublisherConfigError';
-}
-
 const THROTTLING = new Set([
   'Throttling',
   'ThrottlingException',

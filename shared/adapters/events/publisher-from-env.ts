@@ -8,7 +8,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { EventPort } from '../../steps/ports.ts';
 import { CompositePublisher, NoopPublisher } from './composite-publisher.ts';
-import { EventPublisherConfigError } from './errors.ts';
+import { MisconfigurationError } from '../../errors.ts';
 import { EventBridgePublisher } from './eventbridge-publisher.ts';
 import { SnsEventPublisher } from './sns-publisher.ts';
 
@@ -41,12 +41,12 @@ export function publisherFromEnv(
   const publishers: EventPort[] = [];
   if (topicArn !== '') {
     if (!SNS_TOPIC_ARN.test(topicArn))
-      throw new EventPublisherConfigError(`EVENTS_TOPIC_ARN is not an SNS topic ARN: "${topicArn}"`);
+      throw new MisconfigurationError(`EVENTS_TOPIC_ARN is not an SNS topic ARN: "${topicArn}"`);
     publishers.push(new SnsEventPublisher(clients.sns ?? new SNSClient(clientConfig()), topicArn));
   }
   if (busName !== '') {
     if (!EVENT_BUS.test(busName))
-      throw new EventPublisherConfigError(`EVENT_BUS_NAME is not an event bus name or ARN: "${busName}"`);
+      throw new MisconfigurationError(`EVENT_BUS_NAME is not an event bus name or ARN: "${busName}"`);
     publishers.push(new EventBridgePublisher(clients.eventBridge ?? new EventBridgeClient(clientConfig()), busName));
   }
   if (publishers.length === 0) return new NoopPublisher();

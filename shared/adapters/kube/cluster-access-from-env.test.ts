@@ -8,7 +8,8 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { UnknownClusterError } from '../../errors.ts';
 import { KubeconfigDirAccess } from './cluster-access.ts';
 import { EksTokenAccess } from './cluster-access-eks.ts';
-import { ClusterAccessConfigError, clusterAccessFromEnv } from './cluster-access-from-env.ts';
+import { MisconfigurationError as ClusterAccessConfigError } from '../../errors.ts';
+import { clusterAccessFromEnv } from './cluster-access-from-env.ts';
 import { SecretsManagerAccess } from './cluster-access-secrets-manager.ts';
 
 const CA = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n').toString('base64');

@@ -10,14 +10,11 @@
  */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
+import { MisconfigurationError } from '../../errors.ts';
 import { describeIssues } from '../../messages/parse.ts';
 import { KubeconfigDirAccess, type ClusterAccess } from './cluster-access.ts';
 import { clustersConfigSchema, EksTokenAccess, type CredentialsProvider } from './cluster-access-eks.ts';
 import { SecretsManagerAccess } from './cluster-access-secrets-manager.ts';
-
-export class ClusterAccessConfigError extends Error {
-  override name = 'ClusterAccessConfigError';
-}
 
 export const CLUSTER_ACCESS_MODES = ['kubeconfig-dir', 'eks', 'secrets-manager'] as const;
 export type ClusterAccessMode = (typeof CLUSTER_ACCESS_MODES)[number];
@@ -50,7 +47,7 @@ const secretsSchema = z.object({
 function parse<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv, mode: string): z.infer<T> {
   const result = schema.safeParse(env);
   if (!result.success)
-    throw new ClusterAccessConfigError(
+    throw new MisconfigurationError(
       `invalid cluster access configuration (CLUSTER_ACCESS=${mode}): ${describeIssues(result.error)}`,
     );
   return result.data;

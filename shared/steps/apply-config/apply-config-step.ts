@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { OpsRequestFailedError } from '../../errors.ts';
 import { ConfigKey, managedConfigSecretName, OpsCondition, OpsMessage } from '../../kubedb/constants.ts';
 import { unsupportedReconfigure } from '../../kubedb/reconfigure-support.ts';
-import type { Redis, RedisOpsRequest } from '../../kubedb/types.ts';
+import type { Redis } from '../../kubedb/types.ts';
 import {
   planReconfigure,
   planTable,
@@ -21,33 +21,33 @@ import type { StepDeps } from '../ports.ts';
 import { CONFIG_HASH_ANNOTATION, PLAN_ANNOTATION, type RestartPlan } from '../annotations.ts';
 import { messageFor } from '../dispatch.ts';
 import { dueStep } from '../progress.ts';
-import { loadOpsRequest } from '../load.ts';
+import { loadStepContext, withOps, type StepContext } from '../context.ts';
 import { updateOpsStatus, withConditions } from '../ops-status.ts';
-import { loadSnapshot, restoreConfiguration, saveSnapshot } from './rollback-snapshot.ts';
+import { loadSnapshot, restoreConfiguration, saveSnapshot } from '../rollback-snapshot.ts';
 import { applyLive } from './live-apply.ts';
 import { liveChange, liveConditions, livePlan, recordLiveApply } from './live-plan.ts';
 import { restartOrder } from './restart-order.ts';
 
 export async function runApplyConfig(data: StepData, deps: StepDeps): Promise<void> {
-  const loaded = await loadOpsRequest(data, deps);
-  if (loaded === undefined || dueStep(loaded).step !== 'apply-config') return;
-  let ops = loaded;
-  const ns = data.namespace;
+  const loaded = await loadStepContext(data, deps);
+  if (loaded === undefined || dueStep(loaded.ops).step !== 'apply-config') return;
+  let ctx = loaded;
+  const { ops, namespace: ns } = ctx;
   // Meant to be refused by halt before pausing (decideHalt); checked here too so no config write ever happens for it.
   const unsupported = unsupportedReconfigure(ops);
   if (unsupported !== undefined) throw new OpsRequestFailedError(unsupported.reason, unsupported.message);
-  const { redis, distribution, version } = await loadDatabase(ops, deps);
+  const { redis, distribution, version } = await loadDatabase(ctx);
   const configKey = distribution === 'Valkey' ? ConfigKey.Valkey : ConfigKey.Redis;
   const mode = redis.spec.mode ?? 'Standalone';
   const managedName = managedConfigSecretName(redis.metadata.name, redis.metadata.uid ?? '');
 
   // Validation (readRequest, planReconfigure) comes before the first write, the rollback snapshot included.
-  const previous = await loadSnapshot(ops, redis, configKey, managedName, deps);
+  const previous = await loadSnapshot(ctx, redis, configKey, managedName);
   const { snapshot } = previous;
-  const request = await readRequest(ops, configKey, deps);
-  const planInput = { current: snapshot.current, request, configKey, mode, distribution };
-  const plan = planReconfigure({ ...planInput, ...(version !== undefined ? { version } : {}) });
-  await saveSnapshot(ops, redis, previous, deps);
+  const request = await readRequest(ctx, configKey);
+  const engine = { distribution, ...(version !== undefined ? { version } : {}) };
+  const plan = planReconfigure({ current: snapshot.current, request, configKey, mode, ...engine });
+  await saveSnapshot(ctx, redis, previous);
 
   const persist = async (): Promise<void> => {
     await deps.kube.putSecret(
@@ -57,18 +57,13 @@ export async function runApplyConfig(data: StepData, deps: StepDeps): Promise<vo
       { owner: ownerOf(redis) },
     );
     await deps.kube.writeRedisConfiguration(redis, plan.next);
-    ops = await addConditions(
-      ops,
-      [{ type: OpsCondition.PatchedSecret, message: OpsMessage.PatchedSecret }],
-      data,
-      deps,
-    );
+    ctx = await addConditions(ctx, [{ type: OpsCondition.PatchedSecret, message: OpsMessage.PatchedSecret }]);
   };
-  const table = planTable({ distribution, ...(version !== undefined ? { version } : {}) });
+  const table = planTable(engine);
   const change = liveChange(plan, snapshot.effectiveConfig, table);
   let applied: { pods: string[] } | undefined;
   if (change !== undefined) {
-    const unpersist = () => restoreConfiguration(ns, redis.metadata.name, snapshot, deps);
+    const unpersist = async () => void (await restoreConfiguration(ctx, snapshot));
     applied = await applyLive(redis, change, { persist, unpersist }, deps);
   } else await persist();
 
@@ -78,21 +73,20 @@ export async function runApplyConfig(data: StepData, deps: StepDeps): Promise<vo
     applied !== undefined
       ? livePlan(plan, snapshot.effectiveConfig, configHash, applied.pods, table)
       : await buildRestartPlan(plan, snapshot.effectiveConfig, configHash, redis, deps);
-  ops = await deps.kube.writeOpsAnnotations(ops, { [PLAN_ANNOTATION]: JSON.stringify(restartPlan) });
+  ctx = withOps(ctx, await deps.kube.writeOpsAnnotations(ctx.ops, { [PLAN_ANNOTATION]: JSON.stringify(restartPlan) }));
   const updated: Array<{ type: string; message: string }> = [
     { type: OpsCondition.UpdatePetSets, message: OpsMessage.UpdatePetSets },
     ...(applied !== undefined ? liveConditions(plan, applied.pods) : []),
   ];
   if (!restartPlan.restart) updated.push({ type: OpsCondition.RestartSkipped, message: restartPlan.restartReason });
-  ops = await addConditions(ops, updated, data, deps);
-  if (applied !== undefined) await recordLiveApply(ops, plan, applied.pods, deps);
-
+  ctx = await addConditions(ctx, updated);
+  if (applied !== undefined) await recordLiveApply(ctx.ops, plan, applied.pods, deps);
   await handOver(restartPlan, data, deps);
 }
 
 /** The database and the engine line that judges it: the catalog's engine version picks the directive table. */
-async function loadDatabase(ops: RedisOpsRequest, deps: StepDeps) {
-  const ns = ops.metadata.namespace ?? '';
+async function loadDatabase(ctx: StepContext) {
+  const { ops, namespace: ns, deps } = ctx;
   const redis = await deps.kube.getRedis(ns, ops.spec.databaseRef.name);
   if (redis === undefined) {
     throw new OpsRequestFailedError(
@@ -119,16 +113,16 @@ async function handOver(restartPlan: RestartPlan, data: StepData, deps: StepDeps
   await deps.queue.send(next.step, next.data);
 }
 
-async function readRequest(ops: RedisOpsRequest, configKey: string, deps: StepDeps): Promise<ReconfigureRequest> {
-  const cfg = ops.spec.configuration ?? {};
+async function readRequest(ctx: StepContext, configKey: string): Promise<ReconfigureRequest> {
+  const cfg = ctx.ops.spec.configuration ?? {};
   const request: ReconfigureRequest = {
     ...(cfg.applyConfig !== undefined ? { applyConfig: cfg.applyConfig } : {}),
     ...(cfg.removeCustomConfig !== undefined ? { removeCustomConfig: cfg.removeCustomConfig } : {}),
     ...(cfg.restart !== undefined ? { restart: cfg.restart } : {}),
   };
   if (cfg.configSecret === undefined) return request;
-  const ns = ops.metadata.namespace ?? '';
-  const secret = await deps.kube.getSecret(ns, cfg.configSecret.name);
+  const ns = ctx.namespace;
+  const secret = await ctx.deps.kube.getSecret(ns, cfg.configSecret.name);
   if (secret === undefined) {
     throw new OpsRequestFailedError(
       'ConfigSecretNotFound',
@@ -159,14 +153,13 @@ async function buildRestartPlan(
 }
 
 async function addConditions(
-  ops: RedisOpsRequest,
+  ctx: StepContext,
   conditions: Array<{ type: string; message: string }>,
-  data: StepData,
-  deps: StepDeps,
-): Promise<RedisOpsRequest> {
-  return updateOpsStatus(deps, data, ops, (status, current) =>
-    withConditions(status, conditions, current.metadata.generation, deps.now()),
+): Promise<StepContext> {
+  const written = await updateOpsStatus(ctx, (status, current) =>
+    withConditions(status, conditions, current.metadata.generation, ctx.deps.now()),
   );
+  return withOps(ctx, written);
 }
 
 const ownerOf = (redis: Redis) => ({

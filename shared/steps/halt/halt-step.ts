@@ -7,37 +7,33 @@
 import { OpsRequestFailedError } from '../../errors.ts';
 import { DbCondition, OpsCondition, OpsEventReason, OpsMessage, OpsPhase } from '../../kubedb/constants.ts';
 import { findCondition, setCondition } from '../../kubedb/conditions.ts';
-import type { Redis, RedisOpsRequest } from '../../kubedb/types.ts';
+import type { Redis } from '../../kubedb/types.ts';
 import type { StepData } from '../../messages/step-message.ts';
 import type { StepDeps } from '../ports.ts';
+import { loadStepContext, type StepContext } from '../context.ts';
 import { messageFor } from '../dispatch.ts';
 import { dueStep } from '../progress.ts';
-import { loadOpsRequest } from '../load.ts';
-import { backoffDelaySeconds, stepTimeoutMs } from '../timeouts.ts';
+import { backoffDelaySeconds, HALT_WAIT_CAP_SECONDS, stepTimeoutMs } from '../timing.ts';
 import { updateOpsStatus, withConditions } from '../ops-status.ts';
 import { decideHalt, isPausedBy, pausedBy } from './decide-halt.ts';
 import { HALT_WAIT_ANNOTATION, joinsChain, waitMarker } from './wait-chain.ts';
 
-const WAIT_CAP_SECONDS = 30;
-
 export async function runHalt(data: StepData, deps: StepDeps): Promise<void> {
-  const ops = await loadOpsRequest(data, deps);
-  if (ops === undefined) return;
-  if (dueStep(ops).step !== 'halt') return;
-
-  const ns = data.namespace;
-  const redis = await deps.kube.getRedis(ns, ops.spec.databaseRef.name);
-  const decision = decideHalt({ ops, redis, siblings: await deps.kube.listOpsRequests(ns) });
+  const ctx = await loadStepContext(data, deps);
+  if (ctx === undefined || dueStep(ctx.ops).step !== 'halt') return;
+  const { ops, namespace } = ctx;
+  const redis = await deps.kube.getRedis(namespace, ops.spec.databaseRef.name);
+  const decision = decideHalt({ ops, redis, siblings: await deps.kube.listOpsRequests(namespace) });
   if (decision.kind === 'fail') throw new OpsRequestFailedError(decision.reason, decision.message);
-  if (decision.kind === 'wait') return keepWaiting(ops, decision, data, deps);
-  await pauseDatabase(redis as Redis, ops, deps);
+  if (decision.kind === 'wait') return keepWaiting(ctx, decision);
+  await pauseDatabase(ctx, redis as Redis);
   await deps.kube.recordEvent(ops, {
     type: 'Normal',
     reason: OpsEventReason.PauseDatabase,
-    message: `Pausing Redis ${ns}/${ops.spec.databaseRef.name}`,
+    message: `Pausing Redis ${namespace}/${ops.spec.databaseRef.name}`,
   });
   const waited = findCondition(ops.status?.conditions, OpsCondition.WaitingForOtherOpsRequest) !== undefined;
-  await updateOpsStatus(deps, data, ops, (status, current) =>
+  await updateOpsStatus(ctx, (status, current) =>
     withConditions(
       { ...status, phase: OpsPhase.Progressing },
       [
@@ -66,62 +62,54 @@ export async function runHalt(data: StepData, deps: StepDeps): Promise<void> {
  * Waiting (for IfReady or for another ops request) is bounded by spec.timeout when the user set one; without it we
  * wait as KubeDB does, since the default per-step timeout would fail requests queued behind a long run.
  */
-function failIfWaitedPastTimeout(ops: RedisOpsRequest, why: string, now: Date): void {
+function failIfWaitedPastTimeout(ctx: StepContext, why: string): void {
+  const { ops } = ctx;
   if (ops.spec.timeout === undefined || ops.spec.timeout === '') return;
   const created = Date.parse(ops.metadata.creationTimestamp ?? '');
-  if (!Number.isFinite(created) || now.getTime() - created <= stepTimeoutMs(ops)) return;
+  if (!Number.isFinite(created) || ctx.deps.now().getTime() - created <= stepTimeoutMs(ops)) return;
   throw new OpsRequestFailedError('Timeout', `waited longer than spec.timeout (${ops.spec.timeout}) to start: ${why}`);
 }
 
 /** Paused=True on the Redis, written with its resourceVersion: of two racing ops requests only one wins. */
-async function pauseDatabase(redis: Redis, ops: RedisOpsRequest, deps: StepDeps): Promise<void> {
-  if (isPausedBy(redis, ops)) return;
+async function pauseDatabase(ctx: StepContext, redis: Redis): Promise<void> {
+  if (isPausedBy(redis, ctx.ops)) return;
   const conditions = setCondition(
     redis.status?.conditions,
-    { type: DbCondition.Paused, status: 'True', reason: 'PausedByOpsRequest', message: pausedBy(ops) },
-    deps.now(),
+    { type: DbCondition.Paused, status: 'True', reason: 'PausedByOpsRequest', message: pausedBy(ctx.ops) },
+    ctx.deps.now(),
   );
-  await deps.kube.writeRedisConditions(redis, conditions);
+  await ctx.deps.kube.writeRedisConditions(redis, conditions);
 }
 
 /** Record why it waits, and look again later — as the one waiting chain of this ops request (wait-chain.ts). */
-async function keepWaiting(
-  ops: RedisOpsRequest,
-  decision: { reason: string; message: string },
-  data: StepData,
-  deps: StepDeps,
-): Promise<void> {
-  failIfWaitedPastTimeout(ops, decision.message, deps.now());
-  if (!joinsChain(ops.metadata.annotations?.[HALT_WAIT_ANNOTATION], data.attempt, deps.now())) {
+async function keepWaiting(ctx: StepContext, decision: { reason: string; message: string }): Promise<void> {
+  const { data, deps } = ctx;
+  failIfWaitedPastTimeout(ctx, decision.message);
+  if (!joinsChain(ctx.ops.metadata.annotations?.[HALT_WAIT_ANNOTATION], data.attempt, deps.now())) {
     deps.log.info("already waiting; this message is not the waiting chain's", {
       attempt: data.attempt,
       why: decision.message,
     });
     return;
   }
-  const current = await markWaiting(ops, decision.reason, decision.message, data, deps);
-  const delay = backoffDelaySeconds(data.attempt, WAIT_CAP_SECONDS);
+  const current = await markWaiting(ctx, decision.reason, decision.message);
+  const delay = backoffDelaySeconds(data.attempt, HALT_WAIT_CAP_SECONDS);
   await deps.kube.writeOpsAnnotations(current, {
     [HALT_WAIT_ANNOTATION]: waitMarker(data.attempt + 1, new Date(deps.now().getTime() + delay * 1000)),
   });
   await deps.queue.send('halt', { ...data, attempt: data.attempt + 1 }, delay);
 }
 
-async function markWaiting(
-  ops: RedisOpsRequest,
-  reason: string,
-  message: string,
-  data: StepData,
-  deps: StepDeps,
-): Promise<RedisOpsRequest> {
-  const existing = findCondition(ops.status?.conditions, OpsCondition.WaitingForOtherOpsRequest);
-  if (ops.status?.phase === OpsPhase.Pending && existing?.message === message && existing.status === 'True') return ops;
-  return updateOpsStatus(deps, data, ops, (status, current) =>
+async function markWaiting(ctx: StepContext, reason: string, message: string) {
+  const existing = findCondition(ctx.ops.status?.conditions, OpsCondition.WaitingForOtherOpsRequest);
+  if (ctx.ops.status?.phase === OpsPhase.Pending && existing?.message === message && existing.status === 'True')
+    return ctx.ops;
+  return updateOpsStatus(ctx, (status, current) =>
     withConditions(
       { ...status, phase: OpsPhase.Pending },
       [{ type: OpsCondition.WaitingForOtherOpsRequest, reason, message, status: 'True' }],
       current.metadata.generation,
-      deps.now(),
+      ctx.deps.now(),
     ),
   );
 }

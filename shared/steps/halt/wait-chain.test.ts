@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CHAIN_GRACE_MS, joinsChain, waitMarker } from './wait-chain.ts';
+import { CHAIN_GRACE_MS } from '../timing.ts';
+import { joinsChain, waitMarker } from './wait-chain.ts';
 
 const t0 = new Date('2026-01-01T00:00:00Z');
 const later = (ms: number): Date => new Date(t0.getTime() + ms);

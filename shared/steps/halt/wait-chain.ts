@@ -7,10 +7,9 @@
  * which case the newcomer takes over. Writes are guarded by resourceVersion, so of two racing takers one loses. Pure.
  */
 import { ANNOTATION_PREFIX } from '../annotations.ts';
+import { CHAIN_GRACE_MS } from '../timing.ts';
 
 export const HALT_WAIT_ANNOTATION = `${ANNOTATION_PREFIX}/halt-next-check`;
-/** How late the expected message may arrive and still be the chain's (SQS delivery, runner restarts). */
-export const CHAIN_GRACE_MS = 15_000;
 
 export function waitMarker(nextAttempt: number, due: Date): string {
   return `${nextAttempt}@${due.toISOString()}`;

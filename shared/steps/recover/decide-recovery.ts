@@ -8,7 +8,7 @@
 import type { RedisOpsRequest } from '../../kubedb/types.ts';
 import type { StepSettings } from '../ports.ts';
 import { currentStepStartedAt, dueStep, type Due } from '../progress.ts';
-import { stepTimeoutMs } from '../timeouts.ts';
+import { stepTimeoutMs } from '../timing.ts';
 
 /** The due steps recovery can re-send: halt is the forwarder's (every announcement of a halt-due run goes there). */
 export type Recoverable = Exclude<Due, { step: 'none' | 'halt' }>;

@@ -6,18 +6,18 @@
 import { OpsRequestFailedError } from '../../errors.ts';
 import type { StepData } from '../../messages/step-message.ts';
 import { messageFor } from '../dispatch.ts';
-import { loadOpsRequest } from '../load.ts';
+import { loadStepContext } from '../context.ts';
 import type { StepDeps } from '../ports.ts';
 import { decideRecovery } from './decide-recovery.ts';
 
 export async function runRecover(data: StepData, deps: StepDeps): Promise<void> {
-  const ops = await loadOpsRequest(data, deps);
-  if (ops === undefined) return;
-  const decision = decideRecovery(ops, deps.now(), deps.settings);
+  const ctx = await loadStepContext(data, deps);
+  if (ctx === undefined) return;
+  const decision = decideRecovery(ctx.ops, deps.now(), deps.settings);
   if (decision.kind === 'none') return;
   if (decision.kind === 'fail') throw new OpsRequestFailedError(decision.reason, decision.message);
   deps.log.warn('ops request stalled; re-sending its due step', {
-    subject: `${data.namespace}/${data.opsRequest.name}`,
+    subject: ctx.subject,
     due: decision.due.step,
     stalledMs: decision.stalledMs,
   });

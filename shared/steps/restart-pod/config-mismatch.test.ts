@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CONFIG_SETTLE_MS, describeMismatches, mismatchIsFinal } from './config-mismatch.ts';
+import { CONFIG_SETTLE_MS } from '../timing.ts';
+import { describeMismatches, mismatchIsFinal } from './config-mismatch.ts';
 
 describe('config mismatch on a Ready pod', () => {
   const now = new Date('2026-01-01T00:00:10Z');

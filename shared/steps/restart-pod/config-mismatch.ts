@@ -1,13 +1,11 @@
 /**
  * A recreated, Ready pod whose Redis reports other values than the new config. redis-server reads its config once, at
  * start: what CONFIG GET reports then is its answer, and waiting does not change it. The answer is taken once the pod
- * has been Ready for {@link CONFIG_SETTLE_MS} (a margin for a config volume still being populated), instead of
+ * has been Ready for CONFIG_SETTLE_MS (timing.ts) (a margin for a config volume still being populated), instead of
  * waiting out spec.timeout. Pure.
  */
 import type { ConfigMismatch } from '../../config/verify.ts';
-
-/** How long a Ready pod may report another configuration before that is taken as final. */
-export const CONFIG_SETTLE_MS = 3000;
+import { CONFIG_SETTLE_MS } from '../timing.ts';
 
 export function mismatchIsFinal(readySince: string | undefined, now: Date): boolean {
   const since = Date.parse(readySince ?? '');

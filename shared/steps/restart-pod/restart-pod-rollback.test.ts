@@ -9,7 +9,7 @@ import type { StepData } from '../../messages/step-message.ts';
 import type { PodView, StepDeps } from '../ports.ts';
 import { evictedAnnotation, PLAN_ANNOTATION, ROLLBACK_ANNOTATION, type RestartPlan } from '../annotations.ts';
 import { opsRequest, redis as redisObject, trueCondition } from '../test-objects.ts';
-import { rollbackSecretName } from '../apply-config/rollback-snapshot.ts';
+import { rollbackSecretName } from '../rollback-snapshot.ts';
 import { runRestartPod } from './restart-pod-step.ts';
 
 const plan: RestartPlan = {

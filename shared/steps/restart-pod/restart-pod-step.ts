@@ -13,15 +13,15 @@ import {
   OpsMessage,
 } from '../../kubedb/constants.ts';
 import { findCondition } from '../../kubedb/conditions.ts';
-import type { RedisOpsRequest } from '../../kubedb/types.ts';
+import type { Redis } from '../../kubedb/types.ts';
 import { compareWithConfigGet } from '../../config/verify.ts';
 import type { StepData } from '../../messages/step-message.ts';
 import type { StepDeps } from '../ports.ts';
 import { evictedAnnotation, type RestartPlan } from '../annotations.ts';
+import { loadStepContext, withOps, type StepContext } from '../context.ts';
 import { messageFor } from '../dispatch.ts';
 import { dueStep } from '../progress.ts';
-import { loadOpsRequest } from '../load.ts';
-import { backoffDelaySeconds, stepTimeoutMs } from '../timeouts.ts';
+import { backoffDelaySeconds, FIRST_CHECK_DELAY_SECONDS, RESTART_CHECK_CAP_SECONDS, stepTimeoutMs } from '../timing.ts';
 import { updateOpsStatus, withConditions } from '../ops-status.ts';
 import { describeMismatches, mismatchIsFinal } from './config-mismatch.ts';
 import { decideCheck } from './decide-check.ts';
@@ -29,46 +29,50 @@ import { redisTarget } from './redis-target.ts';
 import { checkRollback, startRollback } from './rollback.ts';
 import { afterRestart, beforeEviction } from './topology-gates.ts';
 
-const CHECK_CAP_SECONDS = 10;
-
 export async function runRestartPod(data: StepData, deps: StepDeps): Promise<void> {
-  const ops = await loadOpsRequest(data, deps);
-  if (ops === undefined) return;
-  const due = dueStep(ops);
-  if (due.step === 'rolling-back') return checkRollback(ops, due.plan, data, deps);
+  const ctx = await loadStepContext(data, deps);
+  if (ctx === undefined) return;
+  const due = dueStep(ctx.ops);
+  if (due.step === 'rolling-back') return checkRollback(ctx, due.plan);
   if (due.step !== 'restart-pod' || due.pod !== data.pod) return;
-  if (due.phase === 'evict') return evict(ops, due.pod, data, deps);
+  if (due.phase === 'evict') return evict(ctx, due.pod);
   // An "evict" message that arrives after the eviction is a duplicate: the check chain already runs.
   if (data.phase !== 'check') return;
-  return check(ops, due.pod, due.plan, data, deps);
+  return check(ctx, due.pod, due.plan);
 }
 
-async function evict(ops: RedisOpsRequest, podName: string, data: StepData, deps: StepDeps): Promise<void> {
-  const ns = data.namespace;
-  const pod = await deps.kube.getPod(ns, podName);
-  let current = ops;
-  let recorded = ops.metadata.annotations?.[evictedAnnotation(podName)];
+/** The database the ops request names; it must exist for as long as its pods are being restarted. */
+export async function databaseOf(ctx: StepContext): Promise<Redis> {
+  const name = ctx.ops.spec.databaseRef.name;
+  const redis = await ctx.deps.kube.getRedis(ctx.namespace, name);
+  if (redis === undefined)
+    throw new OpsRequestFailedError(
+      'DatabaseNotFound',
+      `Redis ${ctx.namespace}/${name} disappeared during the restart`,
+    );
+  return redis;
+}
+
+async function evict(ctx: StepContext, podName: string): Promise<void> {
+  const { data, deps, namespace } = ctx;
+  const pod = await deps.kube.getPod(namespace, podName);
+  let current = ctx.ops;
+  let recorded = current.metadata.annotations?.[evictedAnnotation(podName)];
   if (recorded === undefined) {
-    const redis = await deps.kube.getRedis(ns, ops.spec.databaseRef.name);
-    if (redis === undefined)
-      throw new OpsRequestFailedError(
-        'DatabaseNotFound',
-        `Redis ${ns}/${ops.spec.databaseRef.name} disappeared during the restart`,
-      );
-    const gate = await beforeEviction(ops, redis, podName, data, deps);
+    const gate = await beforeEviction(ctx, await databaseOf(ctx), podName);
     if (gate.kind === 'wait') {
       deps.log.info('not evicting yet', { pod: podName, why: gate.why });
       return deps.queue.send(
         'restart-pod',
         { ...data, phase: 'evict', attempt: data.attempt + 1 },
-        backoffDelaySeconds(data.attempt, CHECK_CAP_SECONDS),
+        backoffDelaySeconds(data.attempt, RESTART_CHECK_CAP_SECONDS),
       );
     }
     recorded = pod?.uid ?? 'absent';
-    current = await deps.kube.writeOpsAnnotations(ops, { [evictedAnnotation(podName)]: recorded });
+    current = await deps.kube.writeOpsAnnotations(current, { [evictedAnnotation(podName)]: recorded });
   }
-  if (pod !== undefined && pod.uid === recorded && !pod.deleting) await deps.kube.evictPod(ns, podName);
-  await updateOpsStatus(deps, data, current, (status, o) =>
+  if (pod !== undefined && pod.uid === recorded && !pod.deleting) await deps.kube.evictPod(namespace, podName);
+  await updateOpsStatus(withOps(ctx, current), (status, o) =>
     withConditions(
       status,
       [{ type: evictPodCondition(podName), message: `evict pod; ConditionStatus:True; PodName:${podName}` }],
@@ -76,73 +80,49 @@ async function evict(ops: RedisOpsRequest, podName: string, data: StepData, deps
       deps.now(),
     ),
   );
-  // The new pod cannot be Ready sooner than a second after the eviction (SQS delays are whole seconds).
   const next = messageFor({ step: 'restart-pod', pod: podName, phase: 'check' }, data);
-  await deps.queue.send(next.step, next.data, 1);
+  await deps.queue.send(next.step, next.data, FIRST_CHECK_DELAY_SECONDS);
 }
 
-async function check(
-  ops: RedisOpsRequest,
-  podName: string,
-  plan: RestartPlan,
-  data: StepData,
-  deps: StepDeps,
-): Promise<void> {
-  const ns = data.namespace;
+async function check(ctx: StepContext, podName: string, plan: RestartPlan): Promise<void> {
+  const { ops, deps } = ctx;
   const evictedAt = Date.parse(
     findCondition(ops.status?.conditions, evictPodCondition(podName))?.lastTransitionTime ?? '',
   );
   const deadline = new Date((Number.isFinite(evictedAt) ? evictedAt : deps.now().getTime()) + stepTimeoutMs(ops));
-  const pod = await deps.kube.getPod(ns, podName);
+  const pod = await deps.kube.getPod(ctx.namespace, podName);
   const decision = decideCheck({
     pod,
     evictedUid: ops.metadata.annotations?.[evictedAnnotation(podName)],
     now: deps.now(),
     deadline,
   });
-  if (decision.kind === 'crash-looping') return startRollback(ops, podName, decision.problem, data, deps);
+  if (decision.kind === 'crash-looping') return startRollback(ctx, podName, decision.problem);
+  const timeout = ops.spec.timeout ?? '10m';
   // A pod that does not come back healthy with the new configuration in time gets the previous one back, whatever
   // the cause: the database must end on a configuration that works.
   if (decision.kind === 'timeout')
-    return startRollback(
-      ops,
-      podName,
-      `it did not come back Ready within ${ops.spec.timeout ?? '10m'}: ${decision.why}`,
-      data,
-      deps,
-    );
-  const verdict: Verdict =
-    decision.kind === 'wait' ? decision : await verifyRestartedPod(ops, podName, decision, plan, deps);
-  if (verdict.kind === 'go') return podVerified(ops, podName, plan, data, deps);
-  if (verdict.kind === 'fail') return startRollback(ops, podName, `it ${verdict.failure}`, data, deps);
+    return startRollback(ctx, podName, `it did not come back Ready within ${timeout}: ${decision.why}`);
+  const verdict: Verdict = decision.kind === 'wait' ? decision : await verifyRestartedPod(ctx, podName, decision, plan);
+  if (verdict.kind === 'go') return podVerified(ctx, podName, plan);
+  if (verdict.kind === 'fail') return startRollback(ctx, podName, `it ${verdict.failure}`);
   if (deps.now() > deadline)
-    return startRollback(
-      ops,
-      podName,
-      `it ${verdict.failure ?? `was not verified within ${ops.spec.timeout ?? '10m'}: ${verdict.why}`}`,
-      data,
-      deps,
-    );
-  deps.log.info('pod not verified yet', { pod: podName, attempt: data.attempt, why: verdict.why });
-  return recheck(data, deps);
+    return startRollback(ctx, podName, `it ${verdict.failure ?? `was not verified within ${timeout}: ${verdict.why}`}`);
+  deps.log.info('pod not verified yet', { pod: podName, attempt: ctx.data.attempt, why: verdict.why });
+  return recheck(ctx);
 }
 
 type Verdict = { kind: 'go' } | { kind: 'wait'; why: string; failure?: string } | { kind: 'fail'; failure: string };
 
 /** The restarted pod is Ready: does its Redis run the new config, and is the topology whole again? */
 async function verifyRestartedPod(
-  ops: RedisOpsRequest,
+  ctx: StepContext,
   podName: string,
   ready: { podIP: string; readySince?: string },
   plan: RestartPlan,
-  deps: StepDeps,
 ): Promise<Verdict> {
-  const redis = await deps.kube.getRedis(ops.metadata.namespace ?? '', ops.spec.databaseRef.name);
-  if (redis === undefined)
-    throw new OpsRequestFailedError(
-      'DatabaseNotFound',
-      `Redis ${ops.metadata.namespace ?? ''}/${ops.spec.databaseRef.name} disappeared during the restart`,
-    );
+  const { deps } = ctx;
+  const redis = await databaseOf(ctx);
   const actual = await deps.redis.configGet(
     await redisTarget(redis, ready.podIP, deps),
     plan.expected.map((e) => e.parameter),
@@ -155,48 +135,42 @@ async function verifyRestartedPod(
     if (mismatchIsFinal(ready.readySince, deps.now())) return { kind: 'fail', failure };
     return { kind: 'wait', why: `Ready but the new config is not in effect yet: ${detail}`, failure };
   }
-  const gate = await afterRestart(redis, podName, ready.podIP, deps);
+  const gate = await afterRestart(ctx, redis, podName, ready.podIP);
   return gate.kind === 'go'
     ? gate
     : {
         kind: 'wait',
         why: gate.why,
-        failure: `was restarted but the database did not become healthy within ${ops.spec.timeout ?? '10m'}: ${gate.why}`,
+        failure: `was restarted but the database did not become healthy within ${ctx.ops.spec.timeout ?? '10m'}: ${gate.why}`,
       };
 }
 
-async function podVerified(
-  ops: RedisOpsRequest,
-  podName: string,
-  plan: RestartPlan,
-  data: StepData,
-  deps: StepDeps,
-): Promise<void> {
+async function podVerified(ctx: StepContext, podName: string, plan: RestartPlan): Promise<void> {
+  const { deps } = ctx;
   const next = plan.pods[plan.pods.indexOf(podName) + 1];
   const conditions = [
     { type: isPodReadyCondition(podName), message: `is pod ready; ConditionStatus:True; PodName:${podName}` },
   ];
   if (next === undefined) conditions.push({ type: OpsCondition.RestartPods, message: OpsMessage.RestartPods });
-  await updateOpsStatus(deps, data, ops, (status, o) =>
-    withConditions(status, conditions, o.metadata.generation, deps.now()),
-  );
+  await updateOpsStatus(ctx, (status, o) => withConditions(status, conditions, o.metadata.generation, deps.now()));
   if (next === undefined)
-    await deps.kube.recordEvent(ops, {
+    await deps.kube.recordEvent(ctx.ops, {
       type: 'Normal',
       reason: OpsEventReason.RestartPods,
       message: OpsMessage.RestartPods,
     });
   const message = messageFor(
     next !== undefined ? { step: 'restart-pod', pod: next, phase: 'evict' } : { step: 'resume', outcome: 'Successful' },
-    data,
+    ctx.data,
   );
   await deps.queue.send(message.step, message.data);
 }
 
-function recheck(data: StepData, deps: StepDeps): Promise<void> {
-  return deps.queue.send(
+function recheck(ctx: StepContext): Promise<void> {
+  const { data } = ctx;
+  return ctx.deps.queue.send(
     'restart-pod',
     { ...data, phase: 'check', attempt: data.attempt + 1 },
-    backoffDelaySeconds(data.attempt, CHECK_CAP_SECONDS),
+    backoffDelaySeconds(data.attempt, RESTART_CHECK_CAP_SECONDS),
   );
 }

@@ -1,7 +1,8 @@
 /**
  * Automatic rollback: a pod that cannot run with the new configuration — it crash-loops, is Ready with other values
- * (config-mismatch.ts), or is not Ready, running the new values and healthy within spec.timeout — gets the previous one back (from the snapshot apply-config took
- * before writing anything), the ops request is marked RolledBack, and once the pod is Ready again with the previous
+ * (config-mismatch.ts), or is not Ready, running the new values and healthy within spec.timeout — gets the previous
+ * one back (from the snapshot apply-config took before writing anything, rollback-snapshot.ts), the ops request is
+ * marked RolledBack, and once the pod is Ready again with the previous
  * values the run ends Failed with the reason — the database keeps working. Pods restarted and verified earlier in
  * the same run keep the new values in memory until their next restart (they then read the restored config); the
  * final message names them, so nobody is surprised by a mixed state.
@@ -11,46 +12,26 @@ import { ConfigKey, isPodReadyCondition, managedConfigSecretName, OpsCondition }
 import { findCondition, isConditionTrue } from '../../kubedb/conditions.ts';
 import type { Redis, RedisOpsRequest } from '../../kubedb/types.ts';
 import { compareWithConfigGet } from '../../config/verify.ts';
-import type { StepData } from '../../messages/step-message.ts';
 import type { StepDeps } from '../ports.ts';
 import { evictedAnnotation, ROLLBACK_ANNOTATION, type RestartPlan } from '../annotations.ts';
-import { backoffDelaySeconds, stepTimeoutMs } from '../timeouts.ts';
+import { withOps, type StepContext } from '../context.ts';
+import { backoffDelaySeconds, FIRST_CHECK_DELAY_SECONDS, RESTART_CHECK_CAP_SECONDS, stepTimeoutMs } from '../timing.ts';
 import { updateOpsStatus, withConditions } from '../ops-status.ts';
-import { rollbackSecretName } from '../apply-config/rollback-snapshot.ts';
+import { restoreConfiguration, savedSnapshot } from '../rollback-snapshot.ts';
 import { messageFor } from '../dispatch.ts';
 import { decideCheck } from './decide-check.ts';
 import { redisTarget } from './redis-target.ts';
 
-export async function startRollback(
-  ops: RedisOpsRequest,
-  podName: string,
-  problem: string,
-  data: StepData,
-  deps: StepDeps,
-): Promise<void> {
-  const ns = data.namespace;
-  const redis = await deps.kube.getRedis(ns, ops.spec.databaseRef.name);
-  const snapshot = await deps.kube.getSecret(ns, rollbackSecretName(ops));
+export async function startRollback(ctx: StepContext, podName: string, problem: string): Promise<void> {
+  const { ops, data, deps, namespace: ns } = ctx;
+  const snapshot = await savedSnapshot(ctx);
+  const redis = snapshot === undefined ? undefined : await restoreConfiguration(ctx, snapshot);
   if (redis === undefined || snapshot === undefined) {
     throw new OpsRequestFailedError(
       'RollbackFailed',
-      `pod ${ns}/${podName} failed with the new configuration (${problem}) and the previous configuration could not be restored: ${redis === undefined ? 'Redis not found' : 'rollback snapshot missing'}`,
+      `pod ${ns}/${podName} failed with the new configuration (${problem}) and the previous configuration could not be restored: ${snapshot === undefined ? 'rollback snapshot missing' : 'Redis not found'}`,
     );
   }
-  const previous = JSON.parse(snapshot.data['configuration.json'] ?? '{}') as {
-    secretName?: string;
-    inline?: Record<string, string>;
-  };
-  await deps.kube.putSecret(
-    ns,
-    managedConfigSecretName(redis.metadata.name, redis.metadata.uid ?? ''),
-    { [ConfigKey.Default]: snapshot.data['default.conf'] ?? '' },
-    {},
-  );
-  await deps.kube.writeRedisConfiguration(redis, {
-    ...(previous.secretName !== undefined ? { secretName: previous.secretName } : {}),
-    ...(previous.inline !== undefined ? { inline: previous.inline } : {}),
-  });
   const message = `pod ${ns}/${podName} could not run with the new configuration: ${problem}; the previous configuration was restored`;
   let current = ops;
   if (ops.metadata.annotations?.[ROLLBACK_ANNOTATION] === undefined) {
@@ -62,7 +43,7 @@ export async function startRollback(
     // The crash-looping pod serves nothing; replacing it now makes it start from the restored config at once.
     if (pod !== undefined && !pod.deleting) await deps.kube.evictPod(ns, podName);
   }
-  await updateOpsStatus(deps, data, current, (status, o) =>
+  await updateOpsStatus(withOps(ctx, current), (status, o) =>
     withConditions(
       status,
       [{ type: OpsCondition.RolledBack, message, status: 'True' }],
@@ -71,17 +52,12 @@ export async function startRollback(
     ),
   );
   const next = messageFor({ step: 'rolling-back', plan: { pods: [podName] } }, data);
-  await deps.queue.send(next.step, next.data, 1);
+  await deps.queue.send(next.step, next.data, FIRST_CHECK_DELAY_SECONDS);
 }
 
 /** After a rollback: wait for every restarted pod to be Ready with the previous values, then end Failed. */
-export async function checkRollback(
-  ops: RedisOpsRequest,
-  plan: RestartPlan,
-  data: StepData,
-  deps: StepDeps,
-): Promise<void> {
-  const ns = data.namespace;
+export async function checkRollback(ctx: StepContext, plan: RestartPlan): Promise<void> {
+  const { ops, data, deps, namespace: ns } = ctx;
   const reason = ops.metadata.annotations?.[ROLLBACK_ANNOTATION] ?? 'rolled back to the previous configuration';
   const deadline = rollbackDeadline(ops, deps.now());
   const redis = await deps.kube.getRedis(ns, ops.spec.databaseRef.name);
@@ -105,7 +81,7 @@ export async function checkRollback(
       return deps.queue.send(
         'restart-pod',
         { ...data, phase: 'check', attempt: data.attempt + 1 },
-        backoffDelaySeconds(data.attempt, 10),
+        backoffDelaySeconds(data.attempt, RESTART_CHECK_CAP_SECONDS),
       );
     }
   }

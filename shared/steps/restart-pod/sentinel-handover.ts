@@ -18,10 +18,8 @@ import type { Redis } from '../../kubedb/types.ts';
 import { parseInfoReplication, sentinelMasterName } from '../../kubedb/topology.ts';
 import { podForAddress } from '../../kubedb/pod-address.ts';
 import type { PodView, RedisTarget, StepDeps } from '../ports.ts';
+import { SENTINEL_WRITE_PAUSE_MS } from '../timing.ts';
 import { redisTarget } from './redis-target.ts';
-
-/** Each pause (and extension) lasts this long: a bound on blocked writes should this function stop calling. */
-export const SENTINEL_WRITE_PAUSE_MS = 5000;
 
 export type HandoverStart = { kind: 'started' } | { kind: 'not-yet'; why: string };
 

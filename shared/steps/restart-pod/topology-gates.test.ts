@@ -9,7 +9,9 @@ import type { StepData } from '../../messages/step-message.ts';
 import type { PodView, RedisTarget, StepDeps } from '../ports.ts';
 import { failoverIssuedAnnotation } from '../annotations.ts';
 import { opsRequest } from '../test-objects.ts';
-import { beforeEviction, FAILOVER_RESEND_AFTER_MS } from './topology-gates.ts';
+import { FAILOVER_RESEND_AFTER_MS } from '../timing.ts';
+import { stepContext } from '../context.ts';
+import { beforeEviction } from './topology-gates.ts';
 
 interface Node {
   ip: string;
@@ -134,7 +136,8 @@ const data = (attempt: number): StepData =>
     traceId: 't',
   }) as unknown as StepData;
 
-const gate = (w: SentinelWorld, attempt = 0) => beforeEviction(w.ops, w.redis, 'rd-0', data(attempt), w.deps());
+const gate = (w: SentinelWorld, attempt = 0) =>
+  beforeEviction(stepContext(data(attempt), w.ops, w.deps()), w.redis, 'rd-0');
 
 void describe('beforeEviction: Sentinel hand-over of the primary', () => {
   void it("pauses the primary's writes, then fails over, and records when", async () => {

@@ -9,25 +9,18 @@ import { failoverCondition } from '../../kubedb/constants.ts';
 import { findCondition } from '../../kubedb/conditions.ts';
 import type { Redis, RedisOpsRequest } from '../../kubedb/types.ts';
 import { parseInfo, parseInfoReplication, redisMode } from '../../kubedb/topology.ts';
-import type { StepData } from '../../messages/step-message.ts';
 import type { StepDeps } from '../ports.ts';
+import { withOps, type StepContext } from '../context.ts';
 import { failoverIssuedAnnotation, RESTART_STRATEGY_ANNOTATION } from '../annotations.ts';
 import { updateOpsStatus, withConditions } from '../ops-status.ts';
 import { currentStepStartedAt } from '../progress.ts';
-import { stepTimeoutMs } from '../timeouts.ts';
+import { FAILOVER_RESEND_AFTER_MS, stepTimeoutMs } from '../timing.ts';
 import { observeTopology, type Topology } from '../topology/observe.ts';
 import { redisTarget } from './redis-target.ts';
 import { failoverCandidate } from '../topology/restart-plan.ts';
 import { continueSentinelHandover, startSentinelHandover, type HandoverStart } from './sentinel-handover.ts';
 
 export type GateResult = { kind: 'go' } | { kind: 'wait'; why: string };
-
-/**
- * A failover that has not taken effect is sent again only after this long, and only if nothing is under way: a
- * manual CLUSTER FAILOVER gives up after 5 s (CLUSTER_MF_TIMEOUT) and a Sentinel failover after its failover-timeout
- * (KubeDB: 5 s). Re-sending earlier would restart one that is about to complete.
- */
-export const FAILOVER_RESEND_AFTER_MS = 15_000;
 
 function failIfPastDeadline(ops: RedisOpsRequest, what: string, since: Date | undefined, now: Date): void {
   if (since !== undefined && now.getTime() - since.getTime() > stepTimeoutMs(ops)) {
@@ -36,13 +29,8 @@ function failIfPastDeadline(ops: RedisOpsRequest, what: string, since: Date | un
 }
 
 /** May `podName` be evicted now? Fails its primary over first when it is one. */
-export async function beforeEviction(
-  ops: RedisOpsRequest,
-  redis: Redis,
-  podName: string,
-  data: StepData,
-  deps: StepDeps,
-): Promise<GateResult> {
+export async function beforeEviction(ctx: StepContext, redis: Redis, podName: string): Promise<GateResult> {
+  const { ops, deps } = ctx;
   if (redisMode(redis) === 'Standalone') return { kind: 'go' };
   const topology = await observeTopology(redis, deps, { exceptPod: podName });
   const role = topology.roles.find((r) => r.pod === podName);
@@ -52,7 +40,7 @@ export async function beforeEviction(
     // Once a failover was sent, see it through even if no replica follows this pod any more: the sentinels move the
     // replicas to the new primary before the old one is demoted, and the old one must never be restarted as primary.
     if (candidate !== undefined || failoverStarted(ops, podName))
-      return failOver(ops, redis, podName, candidate, topology, data, deps);
+      return failOver(ctx, redis, podName, candidate, topology);
     deps.log.warn('primary has no replica attached to fail over to; restarting it without a failover', {
       pod: podName,
     });
@@ -73,14 +61,13 @@ const failoverStarted = (ops: RedisOpsRequest, podName: string): boolean =>
   findCondition(ops.status?.conditions, failoverCondition(podName)) !== undefined;
 
 async function failOver(
-  ops: RedisOpsRequest,
+  ctx: StepContext,
   redis: Redis,
   podName: string,
   candidate: string | undefined,
   topology: Topology,
-  data: StepData,
-  deps: StepDeps,
 ): Promise<GateResult> {
+  const { ops, deps } = ctx;
   const started = findCondition(ops.status?.conditions, failoverCondition(podName));
   if (started === undefined) {
     if (topology.problems.length > 0) return { kind: 'wait', why: topology.problems.join('; ') };
@@ -90,7 +77,7 @@ async function failOver(
       [failoverIssuedAnnotation(podName)]: deps.now().toISOString(),
     });
     const message = `failing over primary ${podName} to ${topology.mode === 'Cluster' ? candidate : 'a replica chosen by the sentinels'} before restarting it`;
-    await updateOpsStatus(deps, data, current, (status, o) =>
+    await updateOpsStatus(withOps(ctx, current), (status, o) =>
       withConditions(status, [{ type: failoverCondition(podName), message }], o.metadata.generation, deps.now()),
     );
     return { kind: 'wait', why: `waiting for ${podName} to hand over its primary role` };
@@ -150,7 +137,13 @@ async function issueFailover(
  * After a restart: is the topology whole again, with the restarted pod in sync if it is a replica and, in Cluster
  * mode, seeing the cluster as `ok` itself (the topology is read from one pod; a rejoining node may not agree yet)?
  */
-export async function afterRestart(redis: Redis, podName: string, podIP: string, deps: StepDeps): Promise<GateResult> {
+export async function afterRestart(
+  ctx: StepContext,
+  redis: Redis,
+  podName: string,
+  podIP: string,
+): Promise<GateResult> {
+  const { deps } = ctx;
   if (redisMode(redis) === 'Standalone') return { kind: 'go' };
   const target = await redisTarget(redis, podIP, deps);
   const own = parseInfoReplication(await deps.redis.info(target, 'replication'));

@@ -6,31 +6,24 @@
  */
 import { DbCondition, isTerminalPhase, OpsCondition, OpsEventReason, OpsPhase } from '../../kubedb/constants.ts';
 import { removeCondition } from '../../kubedb/conditions.ts';
-import type { RedisOpsRequest } from '../../kubedb/types.ts';
 import type { StepData } from '../../messages/step-message.ts';
 import type { StepDeps } from '../ports.ts';
 import { isPausedBy } from '../halt/decide-halt.ts';
-import { loadOpsRequest } from '../load.ts';
+import { loadStepContext, type StepContext } from '../context.ts';
 import { dueStep } from '../progress.ts';
 import { updateOpsStatus, withConditions } from '../ops-status.ts';
 
 export async function runResume(data: StepData, deps: StepDeps): Promise<void> {
-  const ops = await loadOpsRequest(data, deps);
-  if (ops === undefined) return;
-  await resumeDatabase(ops, deps);
+  const ctx = await loadStepContext(data, deps);
+  if (ctx === undefined) return;
+  const { ops } = ctx;
+  await resumeDatabase(ctx);
   if (isTerminalPhase(ops.status?.phase)) return;
   const outcome = data.outcome;
   if (outcome === undefined || outcome.status === 'Successful') {
     // A success message is honoured only when the status agrees that every step is done.
     if (dueStep(ops).step !== 'resume') return;
-    await finish(
-      ops,
-      'Successful',
-      OpsCondition.Successful,
-      'Successfully completed the modification process.',
-      data,
-      deps,
-    );
+    await finish(ctx, 'Successful', OpsCondition.Successful, 'Successfully completed the modification process.');
     await deps.kube.recordEvent(ops, {
       type: 'Normal',
       reason: OpsEventReason.Successful,
@@ -38,7 +31,7 @@ export async function runResume(data: StepData, deps: StepDeps): Promise<void> {
     });
     return;
   }
-  await finish(ops, 'Failed', outcome.reason, outcome.message, data, deps);
+  await finish(ctx, 'Failed', outcome.reason, outcome.message);
   await deps.kube.recordEvent(ops, {
     type: 'Warning',
     reason: OpsEventReason.Failed,
@@ -46,8 +39,8 @@ export async function runResume(data: StepData, deps: StepDeps): Promise<void> {
   });
 }
 
-async function resumeDatabase(ops: RedisOpsRequest, deps: StepDeps): Promise<void> {
-  const ns = ops.metadata.namespace ?? '';
+async function resumeDatabase(ctx: StepContext): Promise<void> {
+  const { ops, deps, namespace: ns } = ctx;
   const redis = await deps.kube.getRedis(ns, ops.spec.databaseRef.name);
   if (redis === undefined || !isPausedBy(redis, ops)) return;
   const target = `${ns}/${redis.metadata.name}`;
@@ -65,21 +58,19 @@ async function resumeDatabase(ops: RedisOpsRequest, deps: StepDeps): Promise<voi
 }
 
 async function finish(
-  ops: RedisOpsRequest,
+  ctx: StepContext,
   phase: 'Successful' | 'Failed',
   reason: string,
   message: string,
-  data: StepData,
-  deps: StepDeps,
 ): Promise<void> {
-  await updateOpsStatus(deps, data, ops, (status, current) => {
+  await updateOpsStatus(ctx, (status, current) => {
     if (isTerminalPhase(status.phase)) return undefined;
     const type = phase === 'Successful' ? OpsCondition.Successful : OpsCondition.Failed;
     const withOutcome = withConditions(
       status,
       [{ type, reason, message, status: phase === 'Successful' ? 'True' : 'False' }],
       current.metadata.generation,
-      deps.now(),
+      ctx.deps.now(),
     );
     return {
       ...withOutcome,

@@ -2,14 +2,15 @@
  * The database's configuration as it was, saved in a Secret owned by the ops request once the new configuration has
  * validated and before anything else is written (so bad input writes nothing at all). It serves twice: rollback
  * restores it when a pod cannot start with the new config, and a redelivered apply-config plans from it (not from the
- * already-updated Redis), so replaying the step gives the same plan byte for byte.
+ * already-updated Redis), so replaying the step gives the same plan byte for byte. Written and read only here.
  */
-import { ConfigKey, managedConfigSecretName } from '../../kubedb/constants.ts';
-import type { Redis, RedisOpsRequest } from '../../kubedb/types.ts';
-import type { CurrentConfig } from '../../config/plan-reconfigure.ts';
-import { boundedName, labelValue } from '../../kubedb/names.ts';
-import type { OwnerRef, StepDeps } from '../ports.ts';
-import { ANNOTATION_PREFIX } from '../annotations.ts';
+import { ConfigKey, managedConfigSecretName } from '../kubedb/constants.ts';
+import type { Redis, RedisOpsRequest } from '../kubedb/types.ts';
+import type { CurrentConfig } from '../config/plan-reconfigure.ts';
+import { boundedName, labelValue } from '../kubedb/names.ts';
+import type { OwnerRef, StepDeps } from './ports.ts';
+import type { StepContext } from './context.ts';
+import { ANNOTATION_PREFIX } from './annotations.ts';
 
 export const OPS_UID_ANNOTATION = `${ANNOTATION_PREFIX}/ops-request-uid`;
 
@@ -48,32 +49,33 @@ export interface LoadedSnapshot {
 
 /** The snapshot an earlier run of this ops request saved, else the configuration as it is now (read only). */
 export async function loadSnapshot(
-  ops: RedisOpsRequest,
+  ctx: StepContext,
   redis: Redis,
   configKey: string,
   managedSecretName: string,
-  deps: StepDeps,
 ): Promise<LoadedSnapshot> {
-  const existing = await deps.kube.getSecret(ops.metadata.namespace ?? '', rollbackSecretName(ops));
+  const { ops, deps } = ctx;
+  const existing = await deps.kube.getSecret(ctx.namespace, rollbackSecretName(ops));
   if (existing !== undefined && existing.annotations[OPS_UID_ANNOTATION] === ops.metadata.uid) {
     return { snapshot: decode(existing.data), saved: true };
   }
   return { snapshot: await captureSnapshot(redis, configKey, managedSecretName, deps), saved: false };
 }
 
+/** The snapshot this ops request saved (for the rollback), if any. */
+export async function savedSnapshot(ctx: StepContext): Promise<Snapshot | undefined> {
+  const secret = await ctx.deps.kube.getSecret(ctx.namespace, rollbackSecretName(ctx.ops));
+  return secret === undefined ? undefined : decode(secret.data);
+}
+
 /** Persists a snapshot loadSnapshot captured: after the new configuration validated, before anything else is written. */
-export async function saveSnapshot(
-  ops: RedisOpsRequest,
-  redis: Redis,
-  loaded: LoadedSnapshot,
-  deps: StepDeps,
-): Promise<void> {
+export async function saveSnapshot(ctx: StepContext, redis: Redis, loaded: LoadedSnapshot): Promise<void> {
   if (loaded.saved) return;
-  await deps.kube.putSecret(
-    ops.metadata.namespace ?? '',
-    rollbackSecretName(ops),
+  await ctx.deps.kube.putSecret(
+    ctx.namespace,
+    rollbackSecretName(ctx.ops),
     encode(loaded.snapshot),
-    snapshotSecretMeta(ops, redis),
+    snapshotSecretMeta(ctx.ops, redis),
   );
 }
 
@@ -110,17 +112,14 @@ function decode(data: Record<string, string>): Snapshot {
 }
 
 /**
- * Put the snapshot's configuration back where pods read it at start: the operator-managed secret's default.conf and
- * the Redis's spec.configuration (re-read, so the merge patch removes exactly what the new config added).
+ * Put a snapshot's configuration back where pods read it at start: the operator-managed secret's default.conf and
+ * the Redis's spec.configuration. The Redis is re-read so the merge patch removes exactly what the new config added.
+ * Used by the restart rollback and by a failed live apply.
  */
-export async function restoreConfiguration(
-  namespace: string,
-  redisName: string,
-  snapshot: Snapshot,
-  deps: StepDeps,
-): Promise<void> {
-  const redis = await deps.kube.getRedis(namespace, redisName);
-  if (redis === undefined) return;
+export async function restoreConfiguration(ctx: StepContext, snapshot: Snapshot): Promise<Redis | undefined> {
+  const { deps, namespace } = ctx;
+  const redis = await deps.kube.getRedis(namespace, ctx.ops.spec.databaseRef.name);
+  if (redis === undefined) return undefined;
   await deps.kube.putSecret(
     namespace,
     managedConfigSecretName(redis.metadata.name, redis.metadata.uid ?? ''),
@@ -128,7 +127,7 @@ export async function restoreConfiguration(
     {},
   );
   const { secretName, inline } = snapshot.current;
-  await deps.kube.writeRedisConfiguration(redis, {
+  return deps.kube.writeRedisConfiguration(redis, {
     ...(secretName !== undefined ? { secretName } : {}),
     ...(inline !== undefined ? { inline } : {}),
   });
