@@ -8,7 +8,7 @@
  * final message names them, so nobody is surprised by a mixed state.
  */
 import { OpsRequestFailedError } from '../../errors.ts';
-import { ConfigKey, isPodReadyCondition, managedConfigSecretName, OpsCondition } from '../../kubedb/constants.ts';
+import { isPodReadyCondition, OpsCondition } from '../../kubedb/constants.ts';
 import { findCondition, isConditionTrue } from '../../kubedb/conditions.ts';
 import type { Redis, RedisOpsRequest } from '../../kubedb/types.ts';
 import { compareWithConfigGet } from '../../config/verify.ts';
