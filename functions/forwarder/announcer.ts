@@ -20,7 +20,7 @@ import {
 import { systemClock, type Clock, type TimerHandle } from './clock.ts';
 import type { KubeObject } from './list-watch-source.ts';
 import type { ListWatchEvent } from './list-watch.ts';
-import { silentLogger, type Logger } from './logger.ts';
+import { silentLogger, type Logger } from '../../shared/logging.ts';
 import type { Counters } from './metrics.ts';
 import type { OutgoingMessage } from './sqs-batch-sender.ts';
 

@@ -16,7 +16,7 @@ import { kubeWatchSource } from './kube-watch-source.ts';
 import { LeaderElector, type LeaseStore } from './leader-election.ts';
 import type { KubeObject, ListWatchSource } from './list-watch-source.ts';
 import { ListWatch, type ListWatchEvent } from './list-watch.ts';
-import { createLogger, type Logger } from './logger.ts';
+import { createLogger, splitSink, type Logger, type LogSink } from '../../shared/logging.ts';
 import { newCounters, renderPrometheus, type Counters } from './metrics.ts';
 import { SqsBatchSender, sqsSendBatch, type SendBatch } from './sqs-batch-sender.ts';
 
@@ -84,7 +84,7 @@ class ForwarderRuntime {
     this.#config = config;
     this.#deps = deps;
     this.#clock = deps.clock ?? systemClock;
-    this.#log = deps.logger ?? createLogger({ clusterId: config.clusterId, minLevel: config.logLevel });
+    this.#log = deps.logger ?? forwarderLogger(config.clusterId, config.logLevel);
     const needsKube = deps.watchSource === undefined || (config.leaderElection && deps.leaseStore === undefined);
     const kc = deps.kubeConfig ?? (needsKube ? loadKubeConfig(config) : undefined);
     const sqs = deps.sqs ?? new SQSClient({});
@@ -264,4 +264,13 @@ function loadKubeConfig(config: ForwarderConfig): KubeConfig {
   if (config.kubeconfigPath !== undefined) kc.loadFromFile(config.kubeconfigPath);
   else kc.loadFromCluster();
   return kc;
+}
+
+/** Every forwarder line names its component and cluster, so a fleet's logs can be merged and filtered. */
+export function forwarderLogger(
+  clusterId: string,
+  minLevel: ForwarderConfig['logLevel'],
+  sink: LogSink = splitSink,
+): Logger {
+  return createLogger({ base: { component: 'forwarder', clusterId }, minLevel, sink });
 }

@@ -11,7 +11,7 @@
  */
 import { ConflictError } from '../../shared/errors.ts';
 import { systemClock, type Clock, type TimerHandle } from './clock.ts';
-import { silentLogger, type Logger } from './logger.ts';
+import { silentLogger, type Logger } from '../../shared/logging.ts';
 
 export interface LeaseSpec {
   /** "" = released. */

@@ -12,7 +12,7 @@
  */
 import { Backoff, WATCH_BACKOFF } from './backoff.ts';
 import { systemClock, type Clock, type TimerHandle } from './clock.ts';
-import { silentLogger, type Logger } from './logger.ts';
+import { silentLogger, type Logger } from '../../shared/logging.ts';
 import {
   isGone,
   keyOf,

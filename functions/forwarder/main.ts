@@ -9,8 +9,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MisconfigurationError } from '../../shared/errors.ts';
 import { configFromEnv } from './config.ts';
-import { startForwarder } from './forwarder.ts';
-import { createLogger } from './logger.ts';
+import { forwarderLogger, startForwarder } from './forwarder.ts';
 
 export { startForwarder, type Forwarder, type ForwarderDeps } from './forwarder.ts';
 export { configFromEnv, type ForwarderConfig } from './config.ts';
@@ -26,7 +25,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     process.exitCode = 2;
     return;
   }
-  const log = createLogger({ clusterId: config.clusterId, minLevel: config.logLevel });
+  const log = forwarderLogger(config.clusterId, config.logLevel);
   const forwarder = startForwarder(config, {
     logger: log,
     // A handler error is a bug: exit non-zero so the Deployment restarts the Pod and the logs show why.

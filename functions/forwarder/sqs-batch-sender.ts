@@ -9,7 +9,7 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { Backoff, type BackoffPolicy } from './backoff.ts';
 import { delay, systemClock, type Clock, type TimerHandle } from './clock.ts';
-import { silentLogger, type Logger } from './logger.ts';
+import { silentLogger, type Logger } from '../../shared/logging.ts';
 
 export const SQS_MAX_BATCH = 10;
 

@@ -8,14 +8,14 @@ import { KubeAdapter } from '../adapters/kube/kube-adapter.ts';
 import { RedisAdapter } from '../adapters/redis/redis-adapter.ts';
 import { SqsQueue } from '../adapters/queue/sqs-queue.ts';
 import { publisherFromEnv } from '../adapters/events/index.ts';
-import { jsonLogger } from '../logging.ts';
+import { createLogger, type Logger } from '../logging.ts';
 import type { FunctionStep } from '../messages/step-message.ts';
-import type { Logger, StepDeps } from '../steps/ports.ts';
+import type { StepDeps } from '../steps/ports.ts';
 import { readFunctionEnv } from './env.ts';
 
 export function runtimeDeps(step: FunctionStep): { depsFor: (clusterId: string) => Promise<StepDeps>; log: Logger } {
   const env = readFunctionEnv();
-  const log = jsonLogger({ fn: step });
+  const log = createLogger({ base: { fn: step } });
   const access = clusterAccessFromEnv(process.env);
   const queue = new SqsQueue(
     new SQSClient({}),
@@ -46,7 +46,7 @@ export function runtimeDeps(step: FunctionStep): { depsFor: (clusterId: string) 
       events,
       queue,
       now: () => new Date(),
-      log: jsonLogger({ fn: step, clusterId }),
+      log: log.child({ clusterId }),
     };
   };
   return { depsFor, log };

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvalidMessageError, OpsRequestFailedError, UnavailableError } from '../errors.ts';
+import { silentLogger } from '../logging.ts';
 import { newStepMessage, type Step, type StepDataInput } from '../messages/step-message.ts';
 import type { StepDeps } from '../steps/ports.ts';
 import type { SQSRecord } from './lambda-types.ts';
 import { createStepHandler, processStepRecord } from './step-handler.ts';
 
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const silent = silentLogger;
 const data = {
   version: 1 as const,
   clusterId: 'local',

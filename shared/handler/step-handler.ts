@@ -8,11 +8,11 @@
 import middy from '@middy/core';
 import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import { classifyError, InvalidMessageError, type OpsRequestFailedError } from '../errors.ts';
-import { errorFields } from '../logging.ts';
+import { errorFields, type CorrelationFields, type Logger } from '../logging.ts';
 import { parseStepMessage } from '../messages/parse.ts';
 import type { FunctionStep, StepData } from '../messages/step-message.ts';
 import { messageFor } from '../steps/dispatch.ts';
-import type { Logger, StepDeps } from '../steps/ports.ts';
+import type { StepDeps } from '../steps/ports.ts';
 import type { LambdaContext, SQSBatchResponse, SQSEvent, SQSRecord } from './lambda-types.ts';
 import { settleBySubject, subjectKey } from './process-batch.ts';
 
@@ -34,7 +34,9 @@ export function processStepRecord(options: StepHandlerOptions): (record: SQSReco
       const message = parseStepMessage(record.body);
       data = message.data;
       if (data.step !== step) throw new InvalidMessageError(`a ${data.step} message arrived on the ${step} queue`);
-      const deps = await depsFor(data.clusterId);
+      const clusterDeps = await depsFor(data.clusterId);
+      // Every line the step writes names its run: the correlation fields of this message.
+      const deps = { ...clusterDeps, log: clusterDeps.log.child(correlationOf(data)) };
       try {
         await run(data, deps);
       } catch (err) {
@@ -62,6 +64,19 @@ export function processStepRecord(options: StepHandlerOptions): (record: SQSReco
       });
       throw err;
     }
+  };
+}
+
+function correlationOf(data: StepData): CorrelationFields {
+  return {
+    clusterId: data.clusterId,
+    namespace: data.namespace,
+    opsRequest: data.opsRequest.name,
+    uid: data.opsRequest.uid,
+    step: data.step,
+    ...(data.pod !== undefined ? { pod: data.pod } : {}),
+    attempt: data.attempt,
+    traceId: data.traceId,
   };
 }
 

@@ -6,6 +6,7 @@ import type { Step, StepDataInput } from '../messages/step-message.ts';
 import type { TransitionEvent } from '../messages/transition-event.ts';
 import type { Condition, Redis, RedisOpsRequest } from '../kubedb/types.ts';
 import type { RedisSentinel } from '../kubedb/topology.ts';
+import type { Logger } from '../logging.ts';
 
 export interface PodView {
   name: string;
@@ -125,12 +126,6 @@ export interface QueuePort {
  * docs/adr/0006 — a publish failure is logged and counted, never allowed to fail or repeat a cluster write. */
 export interface EventPort {
   publish(event: TransitionEvent): Promise<void>;
-}
-
-export interface Logger {
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
 }
 
 export interface StepSettings {

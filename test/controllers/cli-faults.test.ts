@@ -13,9 +13,9 @@ import { injectFaults, startLocalStack, type FaultPlan } from '../../infra/local
 import { FaultInjector, startKubeApiServer } from '../../infra/local/kube-apiserver/index.ts';
 import type { WatchControl } from '../../infra/local/kube-apiserver/faults.ts';
 import { httpStatus, loadKubeConfig, makeApis } from '../../infra/local/controllers/runtime/kube.ts';
-import type { Logger } from '../../infra/local/controllers/runtime/log.ts';
+import { silentLogger, type Logger } from '../../shared/logging.ts';
 
-const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const quiet: Logger = silentLogger;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 void describe('parseCliArgs', () => {

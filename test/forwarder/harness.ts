@@ -10,8 +10,13 @@ import { parseStepMessage } from '../../shared/messages/parse.ts';
 import type { StepMessage } from '../../shared/messages/step-message.ts';
 import { startKubeApiServer, type KubeApiServer } from '../../infra/local/kube-apiserver/index.ts';
 import type { ForwarderConfig } from '../../functions/forwarder/config.ts';
-import { startForwarder, type Forwarder, type ForwarderDeps } from '../../functions/forwarder/forwarder.ts';
-import { createLogger, type Logger } from '../../functions/forwarder/logger.ts';
+import {
+  forwarderLogger,
+  startForwarder,
+  type Forwarder,
+  type ForwarderDeps,
+} from '../../functions/forwarder/forwarder.ts';
+import type { Logger } from '../../shared/logging.ts';
 
 export interface Sqs {
   endpoint: string;
@@ -169,7 +174,7 @@ export function memoryLogger(clusterId = 'test-cluster'): { logger: Logger; line
     lines.push(line);
     if (echo) process.stderr.write(`${line}\n`);
   };
-  return { lines, logger: createLogger({ clusterId, minLevel: 'debug', sink }) };
+  return { lines, logger: forwarderLogger(clusterId, 'debug', sink) };
 }
 
 export function runForwarder(kube: Kube, sqs: Sqs, config: ForwarderConfig, deps: ForwarderDeps = {}): Forwarder {

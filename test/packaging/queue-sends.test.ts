@@ -10,6 +10,7 @@ import { join, relative, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PROJECT_ROOT } from '../../infra/local/serverless-config.ts';
 import { OpsRequestFailedError } from '../../shared/errors.ts';
+import { silentLogger } from '../../shared/logging.ts';
 import { processStepRecord } from '../../shared/handler/step-handler.ts';
 import { newStepMessage } from '../../shared/messages/step-message.ts';
 import type { StepDeps } from '../../shared/steps/ports.ts';
@@ -78,7 +79,7 @@ describe('UNREACHABLE_SENDS, proven', () => {
       'one proof per entry: add a test for a new one',
     );
     const sent: string[] = [];
-    const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+    const silent = silentLogger;
     const deps = { queue: { send: async (step: string) => void sent.push(step) }, log: silent } as unknown as StepDeps;
     const process = processStepRecord({
       step: 'resume',
