@@ -45,8 +45,8 @@ void describe('directive tables per engine line', () => {
       'Redis 8.2': 196,
       'Valkey 7.2': 193,
       'Valkey 8.0': 208,
-      'Valkey 8.1': 211,
-      'Valkey 9.0': 211,
+      'Valkey 8.1': 215,
+      'Valkey 9.0': 215,
     });
   });
 

@@ -37,6 +37,9 @@ void describe('validation per engine line', () => {
     assert.deepEqual(problems('hide-user-data-from-log yes', redis('7.4.1')), []);
     assert.deepEqual(problems('dual-channel-replication-enabled yes', valkey('8.0.1')), []);
     assert.deepEqual(problems('rdb-version-check relaxed', valkey('9.0.0')), []);
+    // Valkey 8.1 renamed slowlog-* to commandlog-* and kept the old names as aliases.
+    assert.deepEqual(problems('slowlog-max-len 256\ncommandlog-reply-larger-than 4096', valkey('8.1.1')), []);
+    assert.match(problems('commandlog-reply-larger-than 4096', valkey('8.0.3')).join(), /not a Valkey 8\.0/);
   });
 
   void it('bounds and enum values follow the line, and the message names it', () => {
