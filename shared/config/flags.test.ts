@@ -11,6 +11,7 @@ import {
   tableHasCommand,
   tableKnowsSpelling,
 } from './flags.ts';
+import { planTable } from './plan-reconfigure.ts';
 import { runtimeMutable } from './verify.ts';
 import { tableForVersion } from './versions.ts';
 
@@ -45,8 +46,8 @@ void describe('directive tables per engine line', () => {
       'Redis 8.2': 196,
       'Valkey 7.2': 193,
       'Valkey 8.0': 208,
-      'Valkey 8.1': 211,
-      'Valkey 9.0': 211,
+      'Valkey 8.1': 215,
+      'Valkey 9.0': 215,
     });
   });
 
@@ -134,6 +135,18 @@ void describe('tableForVersion', () => {
     assert.equal(pick('8.1.1', 'Valkey'), 'Valkey 8.1');
     assert.equal(pick('9.0.0', 'Valkey'), 'Valkey 9.0');
     assert.equal(pick('7.2.5', 'Valkey'), 'Valkey 7.2');
+  });
+  void it('planTable: the RedisVersion distribution, else the caller’s', () => {
+    assert.equal(
+      planTable({ distribution: 'Valkey', version: { version: '8.1.1', distribution: undefined } }).label,
+      'Valkey 8.1',
+    );
+    assert.equal(
+      planTable({ distribution: 'Official', version: { version: '8.1.1', distribution: 'Valkey' } }).label,
+      'Valkey 8.1',
+    );
+    assert.equal(planTable({ distribution: 'Valkey' }).label, 'Valkey 8.0');
+    assert.equal(planTable({ distribution: 'Official' }).label, 'Redis 7.2');
   });
   void it('refuses a version older than every line, naming it', () => {
     assert.throws(() => pick('6.0.20'), {

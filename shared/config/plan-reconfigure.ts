@@ -63,7 +63,11 @@ export interface PlanInput {
 /** The table for the input: the version's line when given, else the distribution's default line. */
 export function planTable(input: Pick<PlanInput, 'distribution' | 'version'>): EngineTable {
   if (!input.version) return resolveTable(input.distribution);
-  return tableForVersion({ distribution: input.distribution, ...input.version });
+  // The RedisVersion's distribution wins; the caller's (from the same RedisVersion today) fills in when it is unset.
+  return tableForVersion({
+    version: input.version.version,
+    distribution: input.version.distribution ?? input.distribution,
+  });
 }
 
 /** Request-shape errors: nothing can be planned, so they are thrown before any config is read. */

@@ -15,15 +15,15 @@ interface Exit {
   output: string;
 }
 
-export function runToExit(args: string[], cwd: string): Promise<Exit> {
+export function runToExit(args: string[], cwd: string, binary = 'redis-server'): Promise<Exit> {
   return new Promise((resolve, reject) => {
-    const proc = spawn('redis-server', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(binary, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     proc.stdout.on('data', (b: Buffer) => (output += b.toString()));
     proc.stderr.on('data', (b: Buffer) => (output += b.toString()));
     const timer = setTimeout(() => {
       proc.kill('SIGKILL');
-      reject(new Error(`redis-server ${args.join(' ')} did not exit within ${DEADLINE_MS} ms:\n${output}`));
+      reject(new Error(`${binary} ${args.join(' ')} did not exit within ${DEADLINE_MS} ms:\n${output}`));
     }, DEADLINE_MS);
     proc.on('error', reject);
     // 'close', not 'exit': only then has all of stdout/stderr been read.
@@ -55,17 +55,18 @@ async function waitForPort(
   return proc.exitCode !== null ? 'exited' : 'timeout';
 }
 
-/** Starts redis-server on a random port; retries when the port is taken (redis needs a fixed port number). */
+/** Starts redis-server (or valkey-server) on a random port; retries when the port is taken (redis needs a fixed port number). */
 export async function startServer(
   conf: (port: number) => string,
   dir: string,
   started: ChildProcess[],
+  binary = 'redis-server',
 ): Promise<number> {
   for (let attempt = 0; attempt < 8; attempt++) {
     const port = 20000 + Math.floor(Math.random() * 40000);
     const path = join(dir, `redis-${port}.conf`);
     writeFileSync(path, conf(port));
-    const proc = spawn('redis-server', [path], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(binary, [path], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     started.push(proc); // killed in after(), whatever happens here
     let output = '';
     proc.stdout.on('data', (b: Buffer) => (output += b.toString()));

@@ -37,11 +37,23 @@ function version(name: string, ver: string, distribution: Distribution, dbImage:
   };
 }
 
+/**
+ * One RedisVersion per engine line that has a directive table (shared/config/flags.ts), named as KubeDB's catalog
+ * names them (kubedb/installer charts/kubedb-catalog templates/redis: non-deprecated entries). The catalog has no
+ * Valkey 9 entry yet; `valkey-9.0.0` follows its `valkey-<version>` naming so that the Valkey 9.0 table is reachable.
+ */
 export function defaultRedisVersions(): RedisVersionObject[] {
   return [
+    version('6.2.14', '6.2.14', 'Official', 'redis:6.2.14'),
+    version('7.0.15', '7.0.15', 'Official', 'redis:7.0.15'),
     version('7.2.4', '7.2.4', 'Official', 'redis:7.2.4'),
+    version('7.4.1', '7.4.1', 'Official', 'redis:7.4.1'),
+    version('8.0.4', '8.0.4', 'Official', 'redis:8.0.4'),
     version('8.2.2', '8.2.2', 'Official', 'redis:8.2.2'),
+    version('valkey-7.2.5', '7.2.5', 'Valkey', 'valkey/valkey:7.2.5'),
+    version('valkey-8.0.3', '8.0.3', 'Valkey', 'valkey/valkey:8.0.3'),
     version('valkey-8.1.1', '8.1.1', 'Valkey', 'valkey/valkey:8.1.1'),
+    version('valkey-9.0.0', '9.0.0', 'Valkey', 'valkey/valkey:9.0.0'),
   ];
 }
 
