@@ -45,6 +45,16 @@ export interface DeleteOptions {
   dryRun?: boolean;
 }
 
+/**
+ * A meta/v1 DeleteOptions object (a DELETE body or an Eviction's `deleteOptions`) as the registry uses it: `dryRun`
+ * is the list `["All"]` on the wire.
+ */
+export function deleteOptionsOf(body: unknown): DeleteOptions {
+  if (!body || typeof body !== 'object') return {};
+  const { dryRun, ...rest } = body as Omit<DeleteOptions, 'dryRun'> & { dryRun?: unknown };
+  return { ...rest, ...(Array.isArray(dryRun) && dryRun.includes('All') ? { dryRun: true } : {}) };
+}
+
 /** Present an object in the requested version (CRD versions share storage; conversion strategy None = relabel). */
 export function present(t: ResourceType, obj: KubeObject): KubeObject {
   const apiVersion = apiVersionOf(t);
@@ -347,7 +357,7 @@ export class Operations {
     }
     const refused = this.evictionGuard?.(pod);
     if (refused) throw refused;
-    const deleteOptions = (body as { deleteOptions?: DeleteOptions }).deleteOptions ?? {};
+    const deleteOptions = deleteOptionsOf((body as { deleteOptions?: unknown }).deleteOptions);
     this.delete(podType, ns, name, deleteOptions);
     return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 };
   }

@@ -14,7 +14,7 @@ import {
   wantsTable,
 } from './http-util.ts';
 import { listPage } from './list-paging.ts';
-import { type DeleteOptions, type Operations, present } from './operations.ts';
+import { type DeleteOptions, type Operations, deleteOptionsOf, present } from './operations.ts';
 import { patch } from './patch-request.ts';
 import { decodeProtobufBody, isProtobuf } from './protobuf.ts';
 import { type Matcher, combine, parseFieldSelector, parseLabelSelector } from './selectors.ts';
@@ -69,16 +69,19 @@ async function body(req: IncomingMessage): Promise<unknown> {
   return parseBody(bytes.toString('utf8'), ct);
 }
 
+/**
+ * DeleteOptions exactly as k8s.io/apiserver handlers/delete.go reads them: from the body when the request has one
+ * (any non-empty body, JSON or protobuf), and ONLY then — the query parameters (gracePeriodSeconds,
+ * propagationPolicy, orphanDependents, dryRun) are decoded solely when the body is empty. A client that sends
+ * `?gracePeriodSeconds=0` with a preconditions body therefore gets the pod's own grace period.
+ */
 async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<DeleteOptions> {
   const bytes = await readBodyBytes(req);
   const ct = mediaType(req.headers['content-type']);
-  let fromBody: DeleteOptions = {};
-  if (isProtobuf(ct) && bytes.length > 0) fromBody = decodeProtobufBody(bytes) as unknown as DeleteOptions;
-  else if (bytes.toString('utf8').trim())
-    fromBody = asObject(parseBody(bytes.toString('utf8'), 'json')) as unknown as DeleteOptions;
+  if (isProtobuf(ct) && bytes.length > 0) return deleteOptionsOf(decodeProtobufBody(bytes));
+  if (bytes.length > 0) return deleteOptionsOf(asObject(parseBody(bytes.toString('utf8'), 'json')));
   const grace = intParam(q.get('gracePeriodSeconds'), 'gracePeriodSeconds');
   return {
-    ...fromBody,
     ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}),
     ...(q.get('propagationPolicy') ? { propagationPolicy: q.get('propagationPolicy')! } : {}),
     ...(q.get('orphanDependents') ? { orphanDependents: boolParam(q.get('orphanDependents')) } : {}),
