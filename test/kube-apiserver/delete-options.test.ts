@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-unsafe-argument -- API JSON is checked by the assertions */
 /**
  * DeleteOptions come from the body when there is one, else from the query (k8s.io/apiserver handlers/delete.go):
  * with a body, `?gracePeriodSeconds=0` is ignored, which is what left the kubelet's pods Terminating on a real server.

@@ -21,6 +21,7 @@ import { type Matcher, combine, parseFieldSelector, parseLabelSelector } from '.
 import type { ServiceAccountTokens } from './service-account-tokens.ts';
 import { toTable } from './table.ts';
 import { type ResourceType, type Verb, apiVersionOf } from './types.ts';
+import { validateListOptions, watchListOptions } from './watch-options.ts';
 import { serveWatch } from './watch.ts';
 
 export interface ResourceRoute {
@@ -108,6 +109,7 @@ interface VerbRequest {
 
 function list({ deps, req, res, r, q }: VerbRequest): void {
   const t = r.type;
+  validateListOptions(q);
   const lq = { storageKey: t.storageKey, namespace: t.namespaced ? r.namespace : undefined, matcher: matcherFor(q, t) };
   const { items, meta } = listPage(deps.ops.store, lq, q);
   if (wantsTable(req.headers.accept)) {
@@ -130,17 +132,19 @@ function getOne({ deps, req, res, r, q }: VerbRequest): void {
 function watch({ deps, req, res, r, q }: VerbRequest): void {
   const t = r.type;
   const matcher = matcherFor(q, t);
+  const resourceVersion = resourceVersionParam(q.get('resourceVersion'));
   serveWatch(
     req,
     res,
     {
       type: t,
       namespace: t.namespaced ? r.namespace : undefined,
-      resourceVersion: resourceVersionParam(q.get('resourceVersion')),
+      resourceVersion,
       matcher,
       asTable: wantsTable(req.headers.accept),
       allowBookmarks: boolParam(q.get('allowWatchBookmarks')),
       timeoutSeconds: intParam(q.get('timeoutSeconds'), 'timeoutSeconds'),
+      watchList: watchListOptions(q, resourceVersion),
     },
     { store: deps.ops.store, faults: deps.faults, bookmarkIntervalMs: deps.bookmarkIntervalMs },
   );
