@@ -19,6 +19,7 @@ import {
 import { metadataLabelAndAnnotationRules } from './metadata-validation.ts';
 import { deletionGrace, isBuiltinKind, markedForDeletion, repeatedDeletion } from './graceful-deletion.ts';
 import {
+  type KindRuleContext,
   applyKindRules,
   generateName,
   metadataUpdateRules,
@@ -65,8 +66,12 @@ export function namespaceType(registry: Registry): ResourceType {
   return registry.find('', 'v1', 'namespaces')!;
 }
 
+/**
+ * Custom resources have a generation; of the built-in kinds served here none does in 1.32 (pods get one only from
+ * 1.33, behind the PodObservedGenerationTracking feature gate; Secrets, ConfigMaps... never).
+ */
 export function tracksGeneration(t: ResourceType): boolean {
-  return t.isCustom || (t.group === '' && t.kind === 'Pod');
+  return t.isCustom;
 }
 
 /** A body without an object `metadata` is a 400 before anything else. */
@@ -165,9 +170,17 @@ export class Operations {
   /** Hook for PodDisruptionBudget-like checks: return an error to refuse an eviction (the real server answers 429). */
   evictionGuard: ((pod: KubeObject) => ApiError | undefined) | undefined;
 
+  private readonly kindRuleContext: KindRuleContext;
+
   constructor(store: ObjectStore, registry: Registry) {
     this.store = store;
     this.registry = registry;
+    this.kindRuleContext = {
+      serviceAccount: (namespace, name) => {
+        const t = registry.find('', 'v1', 'serviceaccounts');
+        return t ? store.get(t.storageKey, namespace, name || 'default') : undefined;
+      },
+    };
   }
 
   get(t: ResourceType, ns: string, name: string): KubeObject {
@@ -197,7 +210,7 @@ export class Operations {
     const causes = [
       ...(isCreate ? validateName(t, obj.metadata.name) : metadataUpdateRules(existing, obj)),
       ...metadataLabelAndAnnotationRules(obj),
-      ...applyKindRules(t, obj, isCreate),
+      ...applyKindRules(t, obj, isCreate, this.kindRuleContext),
       ...(t.admit?.(obj) ?? []),
     ];
     if (causes.length > 0) throw invalid(t, obj.metadata.name ?? '', causes);
