@@ -164,6 +164,23 @@ function deletedStatus(t: ResourceType, name: string, existing: KubeObject): Rec
   };
 }
 
+/** podutil.UpdatePodCondition: replaces a DisruptionTarget condition (new transition time only on a status change). */
+function withDisruptionTarget(pod: KubeObject): KubeObject {
+  const status = (pod.status ?? {}) as { conditions?: Record<string, unknown>[] };
+  const conditions = status.conditions ?? [];
+  const existing = conditions.find((c) => c.type === 'DisruptionTarget');
+  const condition = {
+    type: 'DisruptionTarget',
+    status: 'True',
+    lastProbeTime: null,
+    lastTransitionTime: existing?.status === 'True' ? existing.lastTransitionTime : nowIso(),
+    reason: 'EvictionByEvictionAPI',
+    message: 'Eviction API: evicting',
+  };
+  const next = existing ? conditions.map((c) => (c === existing ? condition : c)) : [...conditions, condition];
+  return { ...pod, status: { ...status, conditions: next } };
+}
+
 export class Operations {
   readonly store: ObjectStore;
   readonly registry: Registry;
@@ -362,7 +379,12 @@ export class Operations {
     return !isBuiltinKind(t, 'Namespace') || this.store.countInNamespace(existing.metadata.name!) === 0;
   }
 
-  /** policy/v1 Eviction: a graceful delete of the pod, after the (pluggable) disruption-budget check. */
+  /**
+   * policy/v1 Eviction (pkg/registry/core/pod/storage/eviction.go): after the (pluggable) disruption-budget check,
+   * addConditionAndDeletePod — unless it is a dry run, the pod first gets the DisruptionTarget condition (status True,
+   * reason EvictionByEvictionAPI, message "Eviction API: evicting") through its status, checked against the
+   * DeleteOptions' preconditions, whose resourceVersion then moves to the updated pod's; then the graceful delete.
+   */
   evict(podType: ResourceType, ns: string, name: string, body: KubeObject): Record<string, unknown> {
     const pod = this.get(podType, ns, name);
     if (body?.metadata?.name !== undefined && body.metadata.name !== name) {
@@ -370,7 +392,17 @@ export class Operations {
     }
     const refused = this.evictionGuard?.(pod);
     if (refused) throw refused;
-    const deleteOptions = deleteOptionsOf((body as { deleteOptions?: unknown }).deleteOptions);
+    let deleteOptions = deleteOptionsOf((body as { deleteOptions?: unknown }).deleteOptions);
+    if (!deleteOptions.dryRun) {
+      checkPreconditions(podType, name, pod, deleteOptions.preconditions);
+      const next = withDisruptionTarget(pod);
+      const updated = sameJson(next, pod) ? pod : this.store.commit(podType.storageKey, next, 'MODIFIED');
+      if (deleteOptions.preconditions?.resourceVersion)
+        deleteOptions = {
+          ...deleteOptions,
+          preconditions: { ...deleteOptions.preconditions, resourceVersion: updated.metadata.resourceVersion },
+        };
+    }
     this.delete(podType, ns, name, deleteOptions);
     return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 };
   }
