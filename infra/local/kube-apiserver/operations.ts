@@ -16,7 +16,10 @@ import {
   notFound,
   unprocessable,
 } from './errors.ts';
+import { type DeleteOptions, checkPreconditions, deleteOptionsOf, withDisruptionTarget } from './delete-options.ts';
 import { metadataLabelAndAnnotationRules } from './metadata-validation.ts';
+
+export { type DeleteOptions, deleteOptionsOf } from './delete-options.ts';
 import { deletionGrace, isBuiltinKind, markedForDeletion, repeatedDeletion } from './graceful-deletion.ts';
 import {
   type KindRuleContext,
@@ -35,25 +38,6 @@ import { type KubeObject, type ResourceType, apiVersionOf } from './types.ts';
 export interface WriteOptions {
   dryRun?: boolean;
   subresource?: string;
-}
-
-export interface DeleteOptions {
-  gracePeriodSeconds?: number;
-  propagationPolicy?: string;
-  /** Deprecated, but still decides the status code of a pending deletion (see resource-handlers.ts). */
-  orphanDependents?: boolean;
-  preconditions?: { uid?: string; resourceVersion?: string };
-  dryRun?: boolean;
-}
-
-/**
- * A meta/v1 DeleteOptions object (a DELETE body or an Eviction's `deleteOptions`) as the registry uses it: `dryRun`
- * is the list `["All"]` on the wire.
- */
-export function deleteOptionsOf(body: unknown): DeleteOptions {
-  if (!body || typeof body !== 'object') return {};
-  const { dryRun, ...rest } = body as Omit<DeleteOptions, 'dryRun'> & { dryRun?: unknown };
-  return { ...rest, ...(Array.isArray(dryRun) && dryRun.includes('All') ? { dryRun: true } : {}) };
 }
 
 /** Present an object in the requested version (CRD versions share storage; conversion strategy None = relabel). */
@@ -128,31 +112,6 @@ function checkResourceVersion(
   } else if (rv !== existing.metadata.resourceVersion) throw conflict(t, name);
 }
 
-/** DeleteOptions.preconditions: a uid or resourceVersion other than the stored one is a 409. */
-function checkPreconditions(
-  t: ResourceType,
-  name: string,
-  existing: KubeObject,
-  pre: DeleteOptions['preconditions'],
-): void {
-  if (pre?.uid && pre.uid !== existing.metadata.uid) {
-    throw new ApiError(
-      409,
-      'Conflict',
-      `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${existing.metadata.uid}`,
-      { name, kind: t.plural },
-    );
-  }
-  if (pre?.resourceVersion && pre.resourceVersion !== existing.metadata.resourceVersion) {
-    throw new ApiError(
-      409,
-      'Conflict',
-      `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${existing.metadata.resourceVersion}`,
-      { name, kind: t.plural },
-    );
-  }
-}
-
 /** The Success Status of a completed delete, for the kinds whose delete does not return the object. */
 function deletedStatus(t: ResourceType, name: string, existing: KubeObject): Record<string, unknown> {
   return {
@@ -162,23 +121,6 @@ function deletedStatus(t: ResourceType, name: string, existing: KubeObject): Rec
     status: 'Success',
     details: { name, ...(t.group ? { group: t.group } : {}), kind: t.plural, uid: existing.metadata.uid },
   };
-}
-
-/** podutil.UpdatePodCondition: replaces a DisruptionTarget condition (new transition time only on a status change). */
-function withDisruptionTarget(pod: KubeObject): KubeObject {
-  const status = (pod.status ?? {}) as { conditions?: Record<string, unknown>[] };
-  const conditions = status.conditions ?? [];
-  const existing = conditions.find((c) => c.type === 'DisruptionTarget');
-  const condition = {
-    type: 'DisruptionTarget',
-    status: 'True',
-    lastProbeTime: null,
-    lastTransitionTime: existing?.status === 'True' ? existing.lastTransitionTime : nowIso(),
-    reason: 'EvictionByEvictionAPI',
-    message: 'Eviction API: evicting',
-  };
-  const next = existing ? conditions.map((c) => (c === existing ? condition : c)) : [...conditions, condition];
-  return { ...pod, status: { ...status, conditions: next } };
 }
 
 export class Operations {
