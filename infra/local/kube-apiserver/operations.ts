@@ -17,6 +17,7 @@ import {
   unprocessable,
 } from './errors.ts';
 import { type DeleteOptions, checkPreconditions, deleteOptionsOf, withDisruptionTarget } from './delete-options.ts';
+import { type ManagedFieldsEntry, managedFieldsAfter } from './managed-fields.ts';
 import { metadataLabelAndAnnotationRules } from './metadata-validation.ts';
 
 export { type DeleteOptions, deleteOptionsOf } from './delete-options.ts';
@@ -38,6 +39,17 @@ import { type KubeObject, type ResourceType, apiVersionOf } from './types.ts';
 export interface WriteOptions {
   dryRun?: boolean;
   subresource?: string;
+  /** The field manager of a client write (managed-fields.ts); internal writes (GC, seeding) record none. */
+  manager?: string;
+  /** A server-side apply: the object already carries the applier's entry. */
+  apply?: boolean;
+}
+
+/** managedFields without their timestamps: a write whose only change would be a timestamp is a no-op. */
+function withoutManagedFieldTimes(o: KubeObject): KubeObject {
+  const entries = o.metadata.managedFields as ManagedFieldsEntry[] | undefined;
+  if (!entries) return o;
+  return { ...o, metadata: { ...o.metadata, managedFields: entries.map(({ time: _time, ...e }) => e) } };
 }
 
 /** Present an object in the requested version (CRD versions share storage; conversion strategy None = relabel). */
@@ -194,8 +206,10 @@ export class Operations {
     placeInNamespace(t, obj, ns);
     if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = generateName(obj.metadata.generateName);
     this.checkNamespace(t, ns, obj.metadata.name ?? '');
+    const requested: KubeObject = structuredClone(obj); // what the request set: the creator owns those fields
     initServerFields(t, obj);
     this.admit(t, obj);
+    this.recordManagedFields(t, undefined, requested, obj, opts);
     if (this.store.get(t.storageKey, t.namespaced ? ns : '', obj.metadata.name!))
       throw alreadyExists(t, obj.metadata.name!);
     if (opts.dryRun) return obj;
@@ -261,8 +275,14 @@ export class Operations {
     if (tracksGeneration(t) && specPart(next) !== specPart(existing))
       next.metadata.generation = (existing.metadata.generation ?? 0) + 1;
     next.metadata.resourceVersion = existing.metadata.resourceVersion;
+    if (opts.manager !== undefined && !opts.apply) {
+      // The field manager, not the client, writes managedFields.
+      if (existing.metadata.managedFields) next.metadata.managedFields = existing.metadata.managedFields;
+      else delete next.metadata.managedFields;
+    }
     // A write that changes nothing is not persisted: no new resourceVersion, no watch event (like the real server).
-    if (sameJson(next, existing)) return present(t, existing);
+    if (sameJson(withoutManagedFieldTimes(next), withoutManagedFieldTimes(existing))) return present(t, existing);
+    this.recordManagedFields(t, existing, next, next, opts);
     if (opts.dryRun) return present(t, next);
     if (
       next.metadata.deletionTimestamp &&
@@ -272,6 +292,27 @@ export class Operations {
       return present(t, this.store.remove(t.storageKey, next));
     }
     return present(t, this.store.commit(t.storageKey, next, 'MODIFIED'));
+  }
+
+  /** Sets `target`'s managedFields for a client write of `written` over `existing` (undefined on create). */
+  private recordManagedFields(
+    t: ResourceType,
+    existing: KubeObject | undefined,
+    written: KubeObject,
+    target: KubeObject,
+    opts: WriteOptions,
+  ): void {
+    if (opts.manager === undefined) return;
+    const operation = opts.apply ? 'Apply' : 'Update';
+    const start = (opts.apply ? target : existing)?.metadata.managedFields as ManagedFieldsEntry[] | undefined;
+    const entries = managedFieldsAfter(t, existing, written, start ?? [], {
+      manager: opts.manager,
+      operation,
+      apiVersion: apiVersionOf(t),
+      subresource: opts.subresource,
+    });
+    if (entries.length > 0) target.metadata.managedFields = entries;
+    else delete target.metadata.managedFields;
   }
 
   /** A pod bound to a node is removed by its kubelet (delete with grace 0), not by finalizer removal. */

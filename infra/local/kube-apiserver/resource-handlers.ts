@@ -14,6 +14,7 @@ import {
   wantsTable,
 } from './http-util.ts';
 import { listPage } from './list-paging.ts';
+import { managerOf } from './managed-fields.ts';
 import { type DeleteOptions, type Operations, deleteOptionsOf, present } from './operations.ts';
 import { patch } from './patch-request.ts';
 import { decodeProtobufBody, isProtobuf } from './protobuf.ts';
@@ -158,11 +159,15 @@ async function create({ deps, req, res, r, q }: VerbRequest): Promise<void> {
     sendJson(res, 201, deps.ops.evict(r.type, ns, r.name!, input));
     return;
   }
-  sendJson(res, 201, deps.ops.create(r.type, ns, input, { dryRun: q.get('dryRun') === 'All' }));
+  sendJson(
+    res,
+    201,
+    deps.ops.create(r.type, ns, input, { dryRun: q.get('dryRun') === 'All', manager: managerOf(req, q) }),
+  );
 }
 
 async function update({ deps, req, res, r, q }: VerbRequest): Promise<void> {
-  const opts = { subresource: r.subresource, dryRun: q.get('dryRun') === 'All' };
+  const opts = { subresource: r.subresource, dryRun: q.get('dryRun') === 'All', manager: managerOf(req, q) };
   sendJson(res, 200, deps.ops.update(r.type, r.namespace ?? '', r.name!, asObject(await body(req)), opts));
 }
 
