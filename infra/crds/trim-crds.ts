@@ -4,7 +4,10 @@
  * Why trim: the upstream CRDs embed whole PodTemplate/PVC schemas (≈ 300 KB for PetSet). Those sub-schemas are replaced
  * by `x-kubernetes-preserve-unknown-fields: true`, which the real API server also accepts (structural schema rules):
  * objects that were valid stay valid, defaults and enums of every kept field (spec.type, mode, configuration, status...)
- * are unchanged. Descriptions are dropped; everything else (names, printer columns, subresources) is copied as-is.
+ * are unchanged. Field descriptions of the kept fields are kept (the API server publishes them in its OpenAPI
+ * documents for `kubectl explain`; sizes are measured without them so the same sub-schemas are kept); everything else
+ * (names, printer columns, subresources) is copied as-is. KubeDB ships its Redis, RedisSentinel, RedisOpsRequest and
+ * RedisVersion CRDs without descriptions (generated with maxDescLen=0); only PetSet's have them.
  */
 import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,10 +19,26 @@ const KEEP = new Set(['spec', 'status', 'configuration', 'cluster', 'storage', '
 
 type Schema = Record<string, unknown>;
 
+/** The schema without descriptions: what sizes are measured on (the trimming rule predates kept descriptions). */
+function withoutDescriptions(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutDescriptions);
+  if (!v || typeof v !== 'object') return v;
+  return Object.fromEntries(
+    Object.entries(v as Schema)
+      .filter(([k, x]) => k !== 'description' || typeof x !== 'string')
+      .map(([k, x]) => [k, k === 'properties' ? withoutPropertyDescriptions(x) : withoutDescriptions(x)]),
+  );
+}
+
+/** Inside `properties`, a field may be called `description` (its value is then a schema, kept). */
+function withoutPropertyDescriptions(props: unknown): unknown {
+  if (!props || typeof props !== 'object') return props;
+  return Object.fromEntries(Object.entries(props as Schema).map(([k, x]) => [k, withoutDescriptions(x)]));
+}
+
 function trim(schema: Schema, name: string): Schema {
   const out: Schema = {};
   for (const [k, v] of Object.entries(schema)) {
-    if (k === 'description') continue;
     if (k === 'properties' && v && typeof v === 'object') {
       out[k] = Object.fromEntries(Object.entries(v as Record<string, Schema>).map(([p, s]) => [p, trimProperty(s, p)]));
     } else if ((k === 'items' || k === 'additionalProperties') && v && typeof v === 'object') {
@@ -32,7 +51,7 @@ function trim(schema: Schema, name: string): Schema {
 }
 
 function trimProperty(schema: Schema, name: string): Schema {
-  if (!KEEP.has(name) && JSON.stringify(schema).length > MAX_SUBSCHEMA_CHARS) {
+  if (!KEEP.has(name) && JSON.stringify(withoutDescriptions(schema)).length > MAX_SUBSCHEMA_CHARS) {
     const opaque: Schema = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
     return schema.type === 'array' ? { type: 'array', items: opaque } : opaque;
   }

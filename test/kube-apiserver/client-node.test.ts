@@ -169,6 +169,8 @@ void describe('@kubernetes/client-node compatibility', () => {
     await custom.createNamespacedCustomObject({ ...G, namespace: 'cn', body: body('inf-b') });
     await eventually(() => names().includes('inf-b') && connects >= 2, 'informer relists after 410');
 
+    // The relisted informer re-opens its watch after the list (asynchronously): wait for it before dropping it.
+    await eventually(() => s.faults.watches.size >= 1, 'informer watching again');
     assert.ok(s.faults.dropWatches() >= 1);
     await custom.createNamespacedCustomObject({ ...G, namespace: 'cn', body: body('inf-c') });
     await custom.deleteNamespacedCustomObject({ ...G, namespace: 'cn', name: 'inf-a' });

@@ -20,7 +20,7 @@ export async function raw(
   method: string,
   path: string,
   body?: unknown,
-  opts: { contentType?: string; accept?: string; token?: string | null } = {},
+  opts: { contentType?: string; accept?: string; token?: string | null; userAgent?: string } = {},
 ): Promise<RawResponse> {
   const url = new URL(server.url + path);
   const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
@@ -32,6 +32,7 @@ export async function raw(
     headers['content-length'] = String(Buffer.byteLength(payload));
   }
   if (opts.accept) headers.accept = opts.accept;
+  if (opts.userAgent) headers['user-agent'] = opts.userAgent;
   return new Promise((resolve, reject) => {
     const req = request(url, { method, headers, ca: server.caPem }, (res) => {
       const chunks: Buffer[] = [];

@@ -129,8 +129,9 @@ void describe('kubectl compatibility', () => {
       '[{"op":"replace","path":"/spec/replicas","value":3}]',
     ]);
     assert.equal(await ok(['get', 'rd', 'sample-redis', '-n', 'demo', '-o', 'jsonpath={.spec.replicas}']), '3');
+    // No service-account token volume (ServiceAccount admission), so the pod starts with no volumes at all.
     const pod =
-      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p1\n  namespace: demo\nspec:\n  containers:\n  - name: redis\n    image: redis:7\n    env:\n    - name: A\n      value: "1"\n';
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p1\n  namespace: demo\nspec:\n  automountServiceAccountToken: false\n  containers:\n  - name: redis\n    image: redis:7\n    env:\n    - name: A\n      value: "1"\n';
     await ok(['apply', '-f', '-'], pod);
     await ok([
       'patch',

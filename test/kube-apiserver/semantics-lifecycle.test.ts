@@ -193,6 +193,7 @@ void describe('kube-apiserver semantics (lifecycle)', () => {
   });
 
   void it('injects faults deterministically', async () => {
+    // r1 was created by an earlier test before the semantics suite was split in two: this test owns it now.
     assert.equal((await raw(s, 'POST', RD, redis('r1'))).status, 201);
     s.faults.failNext('get', 1, 503);
     const r = await raw(s, 'GET', `${RD}/r1`);

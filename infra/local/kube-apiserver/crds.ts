@@ -55,7 +55,7 @@ export function typesFromCrd(crd: Crd): ResourceType[] {
         statusSubresource: Boolean(v.subresources?.status),
         isCustom: true,
         printerColumns: v.additionalPrinterColumns ?? [],
-        ...(schema ? { admit: compileAdmission(schema) } : {}),
+        ...(schema ? { admit: compileAdmission(schema), openAPIV3Schema: schema } : {}),
       } satisfies ResourceType;
     });
 }

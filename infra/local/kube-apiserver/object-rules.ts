@@ -1,6 +1,7 @@
 /** Per-kind rules the real server's registry strategies apply on create/update (defaults, derived fields, checks). */
 import { randomInt } from 'node:crypto';
 import { canonicalJson } from './canonical-json.ts';
+import { podCreateAdmission, podSchemeDefaults, qosClass } from './pod-defaults.ts';
 import type { KubeObject, ResourceType, ValidationCause } from './types.ts';
 
 const NAME_RE = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
@@ -81,18 +82,19 @@ function secretRules(obj: KubeObject): ValidationCause[] {
   return causes;
 }
 
-function podRules(obj: KubeObject, isCreate: boolean): ValidationCause[] {
+function podRules(obj: KubeObject, isCreate: boolean, ctx: KindRuleContext): ValidationCause[] {
   const spec = (obj.spec ?? {}) as Obj;
   obj.spec = spec;
-  spec.restartPolicy ??= 'Always';
-  spec.terminationGracePeriodSeconds ??= 30;
-  spec.dnsPolicy ??= 'ClusterFirst';
-  spec.schedulerName ??= 'default-scheduler';
-  // A new pod always starts Pending: the kubelet owns status (registry/core/pod strategy PrepareForCreate).
-  if (isCreate) obj.status = { phase: 'Pending', qosClass: 'BestEffort' };
   const containers = spec.containers;
   if (!Array.isArray(containers) || containers.length === 0) {
     return [{ field: 'spec.containers', message: 'Required value', reason: 'FieldValueRequired' }];
+  }
+  podSchemeDefaults(spec);
+  if (isCreate) {
+    const account = typeof spec.serviceAccountName === 'string' ? spec.serviceAccountName : '';
+    podCreateAdmission(spec, ctx.serviceAccount(obj.metadata.namespace ?? '', account));
+    // A new pod always starts Pending: the kubelet owns status (registry/core/pod strategy PrepareForCreate).
+    obj.status = { phase: 'Pending', qosClass: qosClass(spec) };
   }
   return containers.flatMap((c: Obj, i) =>
     typeof c.name === 'string' && c.name
@@ -120,14 +122,27 @@ function serviceRules(obj: KubeObject): ValidationCause[] {
   return [];
 }
 
+/** What kind rules may read from the store (admission plugins look up other objects). */
+export interface KindRuleContext {
+  /** The ServiceAccount `name` ('' = `default`) in `namespace`, when it exists. */
+  serviceAccount(namespace: string, name: string): KubeObject | undefined;
+}
+
+const NO_CONTEXT: KindRuleContext = { serviceAccount: () => undefined };
+
 /** Applies defaults/derived fields in place and returns validation causes. */
-export function applyKindRules(t: ResourceType, obj: KubeObject, isCreate: boolean): ValidationCause[] {
+export function applyKindRules(
+  t: ResourceType,
+  obj: KubeObject,
+  isCreate: boolean,
+  ctx: KindRuleContext = NO_CONTEXT,
+): ValidationCause[] {
   if (t.isCustom || t.group !== '') return [];
   switch (t.kind) {
     case 'Secret':
       return secretRules(obj);
     case 'Pod':
-      return podRules(obj, isCreate);
+      return podRules(obj, isCreate, ctx);
     case 'Service':
       return serviceRules(obj);
     case 'Namespace':

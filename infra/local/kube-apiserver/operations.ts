@@ -16,9 +16,14 @@ import {
   notFound,
   unprocessable,
 } from './errors.ts';
+import { type DeleteOptions, checkPreconditions, deleteOptionsOf, withDisruptionTarget } from './delete-options.ts';
+import { type ManagedFieldsEntry, managedFieldsAfter } from './managed-fields.ts';
 import { metadataLabelAndAnnotationRules } from './metadata-validation.ts';
+
+export { type DeleteOptions, deleteOptionsOf } from './delete-options.ts';
 import { deletionGrace, isBuiltinKind, markedForDeletion, repeatedDeletion } from './graceful-deletion.ts';
 import {
+  type KindRuleContext,
   applyKindRules,
   generateName,
   metadataUpdateRules,
@@ -34,15 +39,17 @@ import { type KubeObject, type ResourceType, apiVersionOf } from './types.ts';
 export interface WriteOptions {
   dryRun?: boolean;
   subresource?: string;
+  /** The field manager of a client write (managed-fields.ts); internal writes (GC, seeding) record none. */
+  manager?: string;
+  /** A server-side apply: the object already carries the applier's entry. */
+  apply?: boolean;
 }
 
-export interface DeleteOptions {
-  gracePeriodSeconds?: number;
-  propagationPolicy?: string;
-  /** Deprecated, but still decides the status code of a pending deletion (see resource-handlers.ts). */
-  orphanDependents?: boolean;
-  preconditions?: { uid?: string; resourceVersion?: string };
-  dryRun?: boolean;
+/** managedFields without their timestamps: a write whose only change would be a timestamp is a no-op. */
+function withoutManagedFieldTimes(o: KubeObject): KubeObject {
+  const entries = o.metadata.managedFields as ManagedFieldsEntry[] | undefined;
+  if (!entries) return o;
+  return { ...o, metadata: { ...o.metadata, managedFields: entries.map(({ time: _time, ...e }) => e) } };
 }
 
 /** Present an object in the requested version (CRD versions share storage; conversion strategy None = relabel). */
@@ -55,8 +62,12 @@ export function namespaceType(registry: Registry): ResourceType {
   return registry.find('', 'v1', 'namespaces')!;
 }
 
+/**
+ * Custom resources have a generation; of the built-in kinds served here none does in 1.32 (pods get one only from
+ * 1.33, behind the PodObservedGenerationTracking feature gate; Secrets, ConfigMaps... never).
+ */
 export function tracksGeneration(t: ResourceType): boolean {
-  return t.isCustom || (t.group === '' && t.kind === 'Pod');
+  return t.isCustom;
 }
 
 /** A body without an object `metadata` is a 400 before anything else. */
@@ -113,31 +124,6 @@ function checkResourceVersion(
   } else if (rv !== existing.metadata.resourceVersion) throw conflict(t, name);
 }
 
-/** DeleteOptions.preconditions: a uid or resourceVersion other than the stored one is a 409. */
-function checkPreconditions(
-  t: ResourceType,
-  name: string,
-  existing: KubeObject,
-  pre: DeleteOptions['preconditions'],
-): void {
-  if (pre?.uid && pre.uid !== existing.metadata.uid) {
-    throw new ApiError(
-      409,
-      'Conflict',
-      `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${existing.metadata.uid}`,
-      { name, kind: t.plural },
-    );
-  }
-  if (pre?.resourceVersion && pre.resourceVersion !== existing.metadata.resourceVersion) {
-    throw new ApiError(
-      409,
-      'Conflict',
-      `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${existing.metadata.resourceVersion}`,
-      { name, kind: t.plural },
-    );
-  }
-}
-
 /** The Success Status of a completed delete, for the kinds whose delete does not return the object. */
 function deletedStatus(t: ResourceType, name: string, existing: KubeObject): Record<string, unknown> {
   return {
@@ -155,9 +141,17 @@ export class Operations {
   /** Hook for PodDisruptionBudget-like checks: return an error to refuse an eviction (the real server answers 429). */
   evictionGuard: ((pod: KubeObject) => ApiError | undefined) | undefined;
 
+  private readonly kindRuleContext: KindRuleContext;
+
   constructor(store: ObjectStore, registry: Registry) {
     this.store = store;
     this.registry = registry;
+    this.kindRuleContext = {
+      serviceAccount: (namespace, name) => {
+        const t = registry.find('', 'v1', 'serviceaccounts');
+        return t ? store.get(t.storageKey, namespace, name || 'default') : undefined;
+      },
+    };
   }
 
   get(t: ResourceType, ns: string, name: string): KubeObject {
@@ -187,7 +181,7 @@ export class Operations {
     const causes = [
       ...(isCreate ? validateName(t, obj.metadata.name) : metadataUpdateRules(existing, obj)),
       ...metadataLabelAndAnnotationRules(obj),
-      ...applyKindRules(t, obj, isCreate),
+      ...applyKindRules(t, obj, isCreate, this.kindRuleContext),
       ...(t.admit?.(obj) ?? []),
     ];
     if (causes.length > 0) throw invalid(t, obj.metadata.name ?? '', causes);
@@ -212,8 +206,10 @@ export class Operations {
     placeInNamespace(t, obj, ns);
     if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = generateName(obj.metadata.generateName);
     this.checkNamespace(t, ns, obj.metadata.name ?? '');
+    const requested: KubeObject = structuredClone(obj); // what the request set: the creator owns those fields
     initServerFields(t, obj);
     this.admit(t, obj);
+    this.recordManagedFields(t, undefined, requested, obj, opts);
     if (this.store.get(t.storageKey, t.namespaced ? ns : '', obj.metadata.name!))
       throw alreadyExists(t, obj.metadata.name!);
     if (opts.dryRun) return obj;
@@ -279,8 +275,14 @@ export class Operations {
     if (tracksGeneration(t) && specPart(next) !== specPart(existing))
       next.metadata.generation = (existing.metadata.generation ?? 0) + 1;
     next.metadata.resourceVersion = existing.metadata.resourceVersion;
+    if (opts.manager !== undefined && !opts.apply) {
+      // The field manager, not the client, writes managedFields.
+      if (existing.metadata.managedFields) next.metadata.managedFields = existing.metadata.managedFields;
+      else delete next.metadata.managedFields;
+    }
     // A write that changes nothing is not persisted: no new resourceVersion, no watch event (like the real server).
-    if (sameJson(next, existing)) return present(t, existing);
+    if (sameJson(withoutManagedFieldTimes(next), withoutManagedFieldTimes(existing))) return present(t, existing);
+    this.recordManagedFields(t, existing, next, next, opts);
     if (opts.dryRun) return present(t, next);
     if (
       next.metadata.deletionTimestamp &&
@@ -290,6 +292,27 @@ export class Operations {
       return present(t, this.store.remove(t.storageKey, next));
     }
     return present(t, this.store.commit(t.storageKey, next, 'MODIFIED'));
+  }
+
+  /** Sets `target`'s managedFields for a client write of `written` over `existing` (undefined on create). */
+  private recordManagedFields(
+    t: ResourceType,
+    existing: KubeObject | undefined,
+    written: KubeObject,
+    target: KubeObject,
+    opts: WriteOptions,
+  ): void {
+    if (opts.manager === undefined) return;
+    const operation = opts.apply ? 'Apply' : 'Update';
+    const start = (opts.apply ? target : existing)?.metadata.managedFields as ManagedFieldsEntry[] | undefined;
+    const entries = managedFieldsAfter(t, existing, written, start ?? [], {
+      manager: opts.manager,
+      operation,
+      apiVersion: apiVersionOf(t),
+      subresource: opts.subresource,
+    });
+    if (entries.length > 0) target.metadata.managedFields = entries;
+    else delete target.metadata.managedFields;
   }
 
   /** A pod bound to a node is removed by its kubelet (delete with grace 0), not by finalizer removal. */
@@ -339,7 +362,12 @@ export class Operations {
     return !isBuiltinKind(t, 'Namespace') || this.store.countInNamespace(existing.metadata.name!) === 0;
   }
 
-  /** policy/v1 Eviction: a graceful delete of the pod, after the (pluggable) disruption-budget check. */
+  /**
+   * policy/v1 Eviction (pkg/registry/core/pod/storage/eviction.go): after the (pluggable) disruption-budget check,
+   * addConditionAndDeletePod — unless it is a dry run, the pod first gets the DisruptionTarget condition (status True,
+   * reason EvictionByEvictionAPI, message "Eviction API: evicting") through its status, checked against the
+   * DeleteOptions' preconditions, whose resourceVersion then moves to the updated pod's; then the graceful delete.
+   */
   evict(podType: ResourceType, ns: string, name: string, body: KubeObject): Record<string, unknown> {
     const pod = this.get(podType, ns, name);
     if (body?.metadata?.name !== undefined && body.metadata.name !== name) {
@@ -347,7 +375,17 @@ export class Operations {
     }
     const refused = this.evictionGuard?.(pod);
     if (refused) throw refused;
-    const deleteOptions = (body as { deleteOptions?: DeleteOptions }).deleteOptions ?? {};
+    let deleteOptions = deleteOptionsOf((body as { deleteOptions?: unknown }).deleteOptions);
+    if (!deleteOptions.dryRun) {
+      checkPreconditions(podType, name, pod, deleteOptions.preconditions);
+      const next = withDisruptionTarget(pod);
+      const updated = sameJson(next, pod) ? pod : this.store.commit(podType.storageKey, next, 'MODIFIED');
+      if (deleteOptions.preconditions?.resourceVersion)
+        deleteOptions = {
+          ...deleteOptions,
+          preconditions: { ...deleteOptions.preconditions, resourceVersion: updated.metadata.resourceVersion },
+        };
+    }
     this.delete(podType, ns, name, deleteOptions);
     return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 };
   }

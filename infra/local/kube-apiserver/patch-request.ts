@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { badRequest, unsupportedMediaType } from './errors.ts';
 import { asObject, boolParam, mediaType, parseBody, readBody } from './http-util.ts';
 import { isObject, jsonPatch, mergePatch } from './json-patch.ts';
+import { managerOf } from './managed-fields.ts';
 import type { Operations, WriteOptions } from './operations.ts';
 import { serverSideApply } from './server-side-apply.ts';
 import { strategicMerge } from './strategic-merge.ts';
@@ -66,11 +67,12 @@ function apply(c: PatchContext, patchBody: unknown, q: URLSearchParams): PatchRe
     isCustom: t.isCustom,
     apiVersion: apiVersionOf(t),
   });
+  const applyOpts: WriteOptions = { ...opts, manager, apply: true };
   if (!live) {
     merged.metadata.name = name;
-    return { code: 201, body: ops.create(t, ns, merged, opts) };
+    return { code: 201, body: ops.create(t, ns, merged, applyOpts) };
   }
-  return { code: 200, body: ops.update(t, ns, name, merged, opts, false) };
+  return { code: 200, body: ops.update(t, ns, name, merged, applyOpts, false) };
 }
 
 export async function patch(
@@ -81,7 +83,11 @@ export async function patch(
 ): Promise<PatchResult> {
   const { type: t, namespace: ns, name } = target;
   const ct = mediaType(req.headers['content-type']);
-  const opts = { subresource: target.subresource, dryRun: q.get('dryRun') === 'All' };
+  const opts: WriteOptions = {
+    subresource: target.subresource,
+    dryRun: q.get('dryRun') === 'All',
+    manager: managerOf(req, q),
+  };
   if (!PATCH_TYPES.includes(ct) || (ct === STRATEGIC_MERGE_PATCH && t.isCustom)) throw unsupportedMediaType(ct);
   const patchBody = parseBody(await readBody(req), ct === APPLY_PATCH ? 'yaml' : 'json');
   if (ct === APPLY_PATCH) return apply({ ops, t, ns, name, opts }, patchBody, q);

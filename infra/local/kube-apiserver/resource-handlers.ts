@@ -14,13 +14,15 @@ import {
   wantsTable,
 } from './http-util.ts';
 import { listPage } from './list-paging.ts';
-import { type DeleteOptions, type Operations, present } from './operations.ts';
+import { managerOf } from './managed-fields.ts';
+import { type DeleteOptions, type Operations, deleteOptionsOf, present } from './operations.ts';
 import { patch } from './patch-request.ts';
 import { decodeProtobufBody, isProtobuf } from './protobuf.ts';
 import { type Matcher, combine, parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import type { ServiceAccountTokens } from './service-account-tokens.ts';
 import { toTable } from './table.ts';
 import { type ResourceType, type Verb, apiVersionOf } from './types.ts';
+import { validateListOptions, watchListOptions } from './watch-options.ts';
 import { serveWatch } from './watch.ts';
 
 export interface ResourceRoute {
@@ -69,16 +71,19 @@ async function body(req: IncomingMessage): Promise<unknown> {
   return parseBody(bytes.toString('utf8'), ct);
 }
 
+/**
+ * DeleteOptions exactly as k8s.io/apiserver handlers/delete.go reads them: from the body when the request has one
+ * (any non-empty body, JSON or protobuf), and ONLY then — the query parameters (gracePeriodSeconds,
+ * propagationPolicy, orphanDependents, dryRun) are decoded solely when the body is empty. A client that sends
+ * `?gracePeriodSeconds=0` with a preconditions body therefore gets the pod's own grace period.
+ */
 async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<DeleteOptions> {
   const bytes = await readBodyBytes(req);
   const ct = mediaType(req.headers['content-type']);
-  let fromBody: DeleteOptions = {};
-  if (isProtobuf(ct) && bytes.length > 0) fromBody = decodeProtobufBody(bytes) as unknown as DeleteOptions;
-  else if (bytes.toString('utf8').trim())
-    fromBody = asObject(parseBody(bytes.toString('utf8'), 'json')) as unknown as DeleteOptions;
+  if (isProtobuf(ct) && bytes.length > 0) return deleteOptionsOf(decodeProtobufBody(bytes));
+  if (bytes.length > 0) return deleteOptionsOf(asObject(parseBody(bytes.toString('utf8'), 'json')));
   const grace = intParam(q.get('gracePeriodSeconds'), 'gracePeriodSeconds');
   return {
-    ...fromBody,
     ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}),
     ...(q.get('propagationPolicy') ? { propagationPolicy: q.get('propagationPolicy')! } : {}),
     ...(q.get('orphanDependents') ? { orphanDependents: boolParam(q.get('orphanDependents')) } : {}),
@@ -105,6 +110,7 @@ interface VerbRequest {
 
 function list({ deps, req, res, r, q }: VerbRequest): void {
   const t = r.type;
+  validateListOptions(q);
   const lq = { storageKey: t.storageKey, namespace: t.namespaced ? r.namespace : undefined, matcher: matcherFor(q, t) };
   const { items, meta } = listPage(deps.ops.store, lq, q);
   if (wantsTable(req.headers.accept)) {
@@ -127,17 +133,19 @@ function getOne({ deps, req, res, r, q }: VerbRequest): void {
 function watch({ deps, req, res, r, q }: VerbRequest): void {
   const t = r.type;
   const matcher = matcherFor(q, t);
+  const resourceVersion = resourceVersionParam(q.get('resourceVersion'));
   serveWatch(
     req,
     res,
     {
       type: t,
       namespace: t.namespaced ? r.namespace : undefined,
-      resourceVersion: resourceVersionParam(q.get('resourceVersion')),
+      resourceVersion,
       matcher,
       asTable: wantsTable(req.headers.accept),
       allowBookmarks: boolParam(q.get('allowWatchBookmarks')),
       timeoutSeconds: intParam(q.get('timeoutSeconds'), 'timeoutSeconds'),
+      watchList: watchListOptions(q, resourceVersion),
     },
     { store: deps.ops.store, faults: deps.faults, bookmarkIntervalMs: deps.bookmarkIntervalMs },
   );
@@ -151,11 +159,15 @@ async function create({ deps, req, res, r, q }: VerbRequest): Promise<void> {
     sendJson(res, 201, deps.ops.evict(r.type, ns, r.name!, input));
     return;
   }
-  sendJson(res, 201, deps.ops.create(r.type, ns, input, { dryRun: q.get('dryRun') === 'All' }));
+  sendJson(
+    res,
+    201,
+    deps.ops.create(r.type, ns, input, { dryRun: q.get('dryRun') === 'All', manager: managerOf(req, q) }),
+  );
 }
 
 async function update({ deps, req, res, r, q }: VerbRequest): Promise<void> {
-  const opts = { subresource: r.subresource, dryRun: q.get('dryRun') === 'All' };
+  const opts = { subresource: r.subresource, dryRun: q.get('dryRun') === 'All', manager: managerOf(req, q) };
   sendJson(res, 200, deps.ops.update(r.type, r.namespace ?? '', r.name!, asObject(await body(req)), opts));
 }
 

@@ -36,7 +36,7 @@ const MERGE_KEYS = new Map<string, MergeKeyRule>([
   ['ports', (kind, path) => (kind === 'Service' && path.join('.') === 'spec' ? 'port' : 'containerPort')],
 ]);
 
-function mergeKeyFor(kind: string, path: string[], field: string): string | undefined {
+export function mergeKeyFor(kind: string, path: string[], field: string): string | undefined {
   const rule = MERGE_KEYS.get(field);
   return typeof rule === 'function' ? rule(kind, path) : rule;
 }

@@ -61,6 +61,8 @@ export interface ResourceType {
   statusSubresource: boolean;
   isCustom: boolean;
   printerColumns?: PrinterColumn[];
+  /** The CRD version's structural schema (with its descriptions), published in OpenAPI v3 for `kubectl explain`. */
+  openAPIV3Schema?: Record<string, unknown>;
   /** Prunes unknown fields, applies structural defaults (mutating) and returns schema violations. */
   admit?: (obj: KubeObject) => ValidationCause[];
 }

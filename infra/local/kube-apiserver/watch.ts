@@ -1,14 +1,18 @@
 /**
- * Watch streams: chunked JSON lines `{"type":...,"object":...}`. From resourceVersion 0/empty the current state is
- * sent as synthetic ADDED events first; from N the bounded history is replayed, or an ERROR 410 Gone event is sent
- * when N is older than it (the client must relist). Bookmarks carry the latest resourceVersion. Events are serialised
- * once per apiVersion and shared by all watchers without selectors/table output.
+ * Watch streams: chunked JSON lines `{"type":...,"object":...}`. With initial events (the default from
+ * resourceVersion 0/empty, or `sendInitialEvents=true`; watch-options.ts) the current state is sent as synthetic
+ * ADDED events first, ended by the `k8s.io/initial-events-end` BOOKMARK when bookmarks are allowed; from N the
+ * bounded history is replayed, or — like the watch cache for an N older than its window — an ERROR event with the
+ * 410 Expired Status "too old resource version: N (oldest-1)" is sent and the stream ends (the client must relist).
+ * Bookmarks carry the latest resourceVersion. Events are serialised once per apiVersion and shared by all watchers
+ * without selectors/table output.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gone } from './errors.ts';
 import type { FaultInjector } from './faults.ts';
 import { present } from './operations.ts';
 import type { Matcher } from './selectors.ts';
+import type { WatchListOptions } from './watch-options.ts';
 import type { ObjectStore, StoredEvent } from './store.ts';
 import { toTable } from './table.ts';
 import { type KubeObject, type ResourceType, apiVersionOf } from './types.ts';
@@ -21,6 +25,7 @@ export interface WatchRequest {
   asTable: boolean;
   allowBookmarks: boolean;
   timeoutSeconds: number | undefined;
+  watchList: WatchListOptions;
 }
 
 export interface WatchDeps {
@@ -29,8 +34,8 @@ export interface WatchDeps {
   bookmarkIntervalMs: number;
 }
 
-function goneLine(): string {
-  return JSON.stringify({ type: 'ERROR', object: gone().toStatus() }) + '\n';
+function goneLine(message?: string): string {
+  return JSON.stringify({ type: 'ERROR', object: gone(message).toStatus() }) + '\n';
 }
 
 function sharedLine(ev: StoredEvent, t: ResourceType): string {
@@ -76,34 +81,37 @@ function watchEncoder(w: WatchRequest): WatchEncoder {
   return { encode, lineFor };
 }
 
-/** The lines sent before live events: the current state from resourceVersion 0/empty, else the history since it (undefined: too old, 410). */
-function backlogLines(store: ObjectStore, w: WatchRequest, encoder: WatchEncoder): string[] | undefined {
+/**
+ * The lines sent before live events: the current state (+ the initial-events-end bookmark) with initial events;
+ * nothing for `sendInitialEvents=false` from 0/empty (watch from now); else the history since the resourceVersion.
+ * A string is the message of the 410 when that history is gone.
+ */
+function backlogLines(store: ObjectStore, w: WatchRequest, encoder: WatchEncoder): string[] | string {
   const t = w.type;
   const rv = w.resourceVersion;
-  if (rv === '' || rv === '0') {
-    return store
+  if (w.watchList.sendInitialEvents) {
+    const lines = store
       .list(t.storageKey, w.namespace)
       .filter((o) => !w.matcher || w.matcher(o))
       .map((o) => encoder.encode('ADDED', o));
+    if (w.watchList.initialEventsEndBookmark) lines.push(bookmarkLine(t, store, true));
+    return lines;
   }
+  if (rv === '' || rv === '0') return [];
   const events = store.eventsSince(Number(rv), t.storageKey); // rv is digits (resourceVersionParam)
-  if (!events) return undefined;
+  if (!events) return `too old resource version: ${rv} (${store.oldestResumableRv})`;
   return events
     .filter((e) => w.namespace === undefined || e.obj.metadata.namespace === w.namespace)
     .flatMap((e) => encoder.lineFor(e) ?? []);
 }
 
-function bookmarkLine(t: ResourceType, store: ObjectStore): string {
-  return (
-    JSON.stringify({
-      type: 'BOOKMARK',
-      object: {
-        kind: t.kind,
-        apiVersion: apiVersionOf(t),
-        metadata: { resourceVersion: String(store.resourceVersion) },
-      },
-    }) + '\n'
-  );
+/** A BOOKMARK: an empty object of the kind at the latest resourceVersion (annotated at the end of initial events). */
+function bookmarkLine(t: ResourceType, store: ObjectStore, initialEventsEnd = false): string {
+  const metadata = {
+    resourceVersion: String(store.resourceVersion),
+    ...(initialEventsEnd ? { annotations: { 'k8s.io/initial-events-end': 'true' } } : {}),
+  };
+  return JSON.stringify({ type: 'BOOKMARK', object: { kind: t.kind, apiVersion: apiVersionOf(t), metadata } }) + '\n';
 }
 
 /** Periodic bookmarks when allowed, and the end of the stream after timeoutSeconds (`end`). */
@@ -125,8 +133,8 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRe
   }
   const encoder = watchEncoder(w);
   const backlog = backlogLines(store, w, encoder);
-  if (!backlog) {
-    res.end(goneLine());
+  if (typeof backlog === 'string') {
+    res.end(goneLine(backlog));
     return;
   }
   let closed = false;

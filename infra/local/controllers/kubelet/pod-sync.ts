@@ -98,11 +98,13 @@ export class PodSync {
     const { name = '', namespace = 'default', uid } = pod.metadata ?? {};
     try {
       // The final delete: the API server removes the object only once the node confirms the containers are gone.
+      // Like the kubelet's status manager (metav1.NewDeleteOptions(0) + UID preconditions), the grace period goes in
+      // the body: with a body, the API server ignores the query parameters (handlers/delete.go), so a
+      // `?gracePeriodSeconds=0` next to a preconditions body would leave the pod Terminating for its full grace period.
       await this.o.apis.core.deleteNamespacedPod({
         name,
         namespace,
-        gracePeriodSeconds: 0,
-        body: { preconditions: { uid } },
+        body: { gracePeriodSeconds: 0, preconditions: { uid } },
       });
     } catch (err) {
       if (!isNotFound(err)) throw err;

@@ -5,7 +5,8 @@
  * - emptyDir: <podRoot>/volumes/<volume>/, wiped when a new pod (uid) takes the name;
  * - persistentVolumeClaim: <stateDir>/volumes/<namespace>/<claimName>/, which outlives pods like a PVC
  *   (a PetSet pod's claim is data-<pod>, so a recreated pod finds its data again).
- * Mounts map a container path to a host directory (subPath supported). configMap/hostPath/projected are not.
+ * - projected: an empty pod-local directory (the service-account token volume; nothing local reads it).
+ * Mounts map a container path to a host directory (subPath supported). configMap/hostPath are not.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -61,6 +62,11 @@ export async function prepareVolumes(
       }
       await writeSecretVolume(dir, data, volume.secret.items);
     } else if (volume.emptyDir) {
+      dir = join(paths.podRoot, 'volumes', volume.name);
+      await mkdir(dir, { recursive: true });
+    } else if (volume.projected) {
+      // The API server's ServiceAccount admission adds a projected `kube-api-access-*` volume to every pod. No local
+      // process reads the token, CA or namespace files, so the volume is an empty pod-local directory.
       dir = join(paths.podRoot, 'volumes', volume.name);
       await mkdir(dir, { recursive: true });
     } else if (volume.persistentVolumeClaim) {
