@@ -135,6 +135,37 @@ describe('TLS-enabled databases and auth variants', { timeout: 900_000 }, () => 
     assert.match(info, /cluster_state:ok/);
   });
 
+  it('TLS Sentinel: sentinels and replication over TLS, reconfigure Successful, one primary agreed afterwards', async () => {
+    const kc = stack.kubeConfig;
+    await applyFile(kc, join(examples, 'tls', '03-sentinel-tls.yaml'));
+    await applyFile(kc, join(examples, 'tls', '04-rd-sentinel-tls.yaml'));
+    await waitDatabaseReady(kc, NS, 'rd-sentinel-tls');
+    const password = (await secretData(kc, 'rd-sentinel-tls-auth'))!['password']!;
+    const sentinelPassword = (await secretData(kc, 'sen-tls-auth'))!['password']!;
+    secrets.push(password, sentinelPassword);
+    const ops = await runExample(kc, 'tls/12-rdops-sentinel-tls-reconfigure.yaml', 'rdops-sentinel-tls-reconfigure');
+    messages.push(conditionText(ops));
+    assert.equal(ops.status?.phase, 'Successful', conditionText(ops));
+    const redis = new RedisAdapter();
+    const tls = await tlsOf(kc, 'rd-sentinel-tls');
+    for (const [pod, ip] of await podIps(kc, 'rd-sentinel-tls')) {
+      const got = await redis.configGet({ host: ip, port: 6379, password, tls }, ['maxclients', 'tls-replication']);
+      assert.deepEqual(got, { maxclients: '3000', 'tls-replication': 'yes' }, pod);
+      await assert.rejects(redis.configGet({ host: ip, port: 6379, password }, ['maxclients']), `${pod}: plain TCP`);
+    }
+    const sentinelTls = await tlsOf(kc, 'sen-tls');
+    const primaries = new Set<string>();
+    for (const [pod, ip] of await podIps(kc, 'sen-tls')) {
+      const target = { host: ip, port: 26379, password: sentinelPassword, tls: sentinelTls };
+      const primary = await redis.sentinelPrimary(target, 'demo/rd-sentinel-tls');
+      assert.ok(primary, `${pod} knows the primary`);
+      primaries.add(primary.host);
+      const { tls: _tls, ...plain } = target;
+      await assert.rejects(redis.sentinelPrimary(plain, 'demo/rd-sentinel-tls'), `${pod}: plain TCP`);
+    }
+    assert.equal(primaries.size, 1, 'the sentinels agree on one primary');
+  });
+
   it('disableAuth: no auth secret, no password needed, reconfigure Successful', async () => {
     const kc = stack.kubeConfig;
     await applyFile(kc, join(examples, 'auth', '01-rd-noauth.yaml'));

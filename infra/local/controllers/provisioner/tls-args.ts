@@ -15,10 +15,15 @@ import { certSecretName } from './certificates.ts';
 
 export const CERTS_MOUNT = '/certs';
 
-export function tlsArgs(mode: RedisMode): string[] {
+/**
+ * RedisSentinel pods get the same arguments on 26379 plus `--tls-replication yes`: Sentinel connects to the
+ * monitored servers over TLS only with tls-replication, and the same directive makes its own port (where the other
+ * sentinels connect) TLS (redis.io TLS docs, "Sentinel").
+ */
+export function tlsArgs(mode: RedisMode | 'Sentinel-server', port = 6379): string[] {
   const base = [
     '--tls-port',
-    '6379',
+    String(port),
     '--port',
     '0',
     '--tls-cert-file',
@@ -29,7 +34,7 @@ export function tlsArgs(mode: RedisMode): string[] {
     `${CERTS_MOUNT}/ca.crt`,
   ];
   if (mode === 'Cluster') return [...base, '--tls-replication', 'yes', '--tls-cluster', 'yes'];
-  if (mode === 'Sentinel') return [...base, '--tls-replication', 'yes'];
+  if (mode === 'Sentinel' || mode === 'Sentinel-server') return [...base, '--tls-replication', 'yes'];
   return base;
 }
 
