@@ -43,7 +43,8 @@ export interface Topology {
 
 /**
  * Credentials for the database's pods: the auth secret's username/password (`<name>-auth` unless spec.authSecret);
- * none when `spec.disableAuth` is set (KubeDB then starts the pods without requirepass and creates no auth secret).
+ * none when `spec.disableAuth` is set (KubeDB then starts the pods without requirepass and creates no auth secret);
+ * with `spec.tls` also the client certificate the TLS-only pods require (client-tls.ts).
  */
 export async function credentials(
   redis: Redis,
