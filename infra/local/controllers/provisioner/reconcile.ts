@@ -170,6 +170,16 @@ export class ProvisionerReconciler {
         },
       };
     }
+    if (Boolean(issuerRefOf(redis.spec)) !== Boolean(issuerRefOf(object.spec))) {
+      // KubeDB's Sentinel TLS guide: "Either Sentinel instance and Redis database both should have TLS enabled or
+      // both have TLS disabled" — a TLS-only sentinel cannot monitor a plaintext Redis, nor the other way round.
+      return {
+        problem: {
+          reason: 'TLSMismatch',
+          message: `Redis and RedisSentinel ${ref.namespace}/${ref.name} must both have spec.tls, or neither`,
+        },
+      };
+    }
     return { ok: { sentinel: { object, authSecret: sentinelAuthSecretName(object) } } };
   }
 
