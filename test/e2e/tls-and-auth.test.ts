@@ -10,7 +10,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { applyFile } from '../../infra/local/manifests.ts';
+import { applyFile, applyObjects } from '../../infra/local/manifests.ts';
+import { waitFor } from '../../infra/local/wait.ts';
 import { PROJECT_ROOT } from '../../infra/local/serverless-config.ts';
 import { RedisAdapter } from '../../shared/adapters/redis/redis-adapter.ts';
 import type { RedisOpsRequest } from '../../shared/kubedb/types.ts';
@@ -164,6 +165,28 @@ describe('TLS-enabled databases and auth variants', { timeout: 900_000 }, () => 
       await assert.rejects(redis.sentinelPrimary(plain, 'demo/rd-sentinel-tls'), `${pod}: plain TCP`);
     }
     assert.equal(primaries.size, 1, 'the sentinels agree on one primary');
+  });
+
+  it('a plaintext Sentinel-mode Redis pointing at the TLS RedisSentinel is refused (TLSMismatch), no pods', async () => {
+    const kc = stack.kubeConfig;
+    await applyObjects(kc, [
+      {
+        apiVersion: 'kubedb.com/v1',
+        kind: 'Redis',
+        metadata: { name: 'rd-mismatch', namespace: NS },
+        spec: { version: '8.2.2', mode: 'Sentinel', replicas: 3, sentinelRef: { name: 'sen-tls', namespace: NS } },
+      },
+    ] as never);
+    const reason = await waitFor(
+      'rd-mismatch reports TLSMismatch',
+      async () => {
+        const conditions = (await getRedis(kc, NS, 'rd-mismatch')).status?.conditions ?? [];
+        return conditions.find((c) => c.reason === 'TLSMismatch')?.message;
+      },
+      { timeoutMs: 30_000 },
+    );
+    assert.match(reason, /sen-tls must both have spec\.tls, or neither/);
+    assert.equal((await podIps(kc, 'rd-mismatch')).size, 0);
   });
 
   it('disableAuth: no auth secret, no password needed, reconfigure Successful', async () => {
