@@ -91,6 +91,16 @@ export interface RedisTarget {
   port: number;
   username?: string;
   password?: string;
+  /** Set for a TLS-only database (spec.tls): key material, never to be logged or put in a message. */
+  tls?: RedisTls;
+}
+
+/** PEM client certificate, key and CA, and the name the server certificate must carry. */
+export interface RedisTls {
+  ca: string;
+  cert: string;
+  key: string;
+  servername: string;
 }
 
 export interface RedisPort {

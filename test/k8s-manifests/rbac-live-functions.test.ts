@@ -46,6 +46,16 @@ async function seed(admin: KubeConfig, namespace: string): Promise<void> {
     namespace,
     body: { metadata: { name: 'sample-redis-auth' }, stringData: { username: 'default', password: 'p' } },
   });
+  // A TLS-enabled database's client certificate (cert-manager's kubernetes.io/tls layout, KubeDB's <db>-client-cert):
+  // what the functions read to reach TLS-only pods.
+  await core.createNamespacedSecret({
+    namespace,
+    body: {
+      metadata: { name: 'sample-redis-client-cert' },
+      type: 'kubernetes.io/tls',
+      stringData: { 'ca.crt': 'ca', 'tls.crt': 'crt', 'tls.key': 'key' },
+    },
+  });
   await custom.createNamespacedCustomObject({
     ...petsets,
     namespace,
@@ -111,6 +121,8 @@ async function exerciseAdapter(kube: KubeAdapter, namespace: string): Promise<vo
   ]);
   assert.deepEqual(await kube.getRedisVersion('7.2.4'), { name: '7.2.4', distribution: 'Official' });
   assert.ok(await kube.getSecret(namespace, 'sample-redis-auth'));
+  // spec.tls needs no more than the same `get secrets`: the client certificate is one more Secret read.
+  assert.equal((await kube.getSecret(namespace, 'sample-redis-client-cert'))?.data['tls.key'], 'key');
   await kube.putSecret(namespace, 'sample-redis-config', { 'redis.conf': 'maxclients 2000\n' }, {}); // create
   await kube.putSecret(namespace, 'sample-redis-config', { 'redis.conf': 'maxclients 3000\n' }, {}); // patch
   await kube.writeRedisConfiguration(redis, { secretName: 'sample-redis-config' });

@@ -13,6 +13,18 @@ async function withClient<T>(target: RedisTarget, what: string, use: (client: Re
     port: target.port,
     ...(target.username !== undefined ? { username: target.username } : {}),
     ...(target.password !== undefined ? { password: target.password } : {}),
+    // spec.tls: TLS with the client certificate; Node verifies the chain against `ca` and the certificate's names
+    // against `servername` (the database's service name; the pod is reached by IP).
+    ...(target.tls !== undefined
+      ? {
+          tls: {
+            ca: target.tls.ca,
+            cert: target.tls.cert,
+            key: target.tls.key,
+            servername: target.tls.servername,
+          },
+        }
+      : {}),
     lazyConnect: true,
     connectTimeout: CONNECT_TIMEOUT_MS,
     commandTimeout: COMMAND_TIMEOUT_MS,

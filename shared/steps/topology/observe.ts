@@ -25,7 +25,8 @@ import {
   type RedisMode,
 } from '../../kubedb/topology.ts';
 import { podForAddress } from '../../kubedb/pod-address.ts';
-import type { PodView, RedisTarget, StepDeps } from '../ports.ts';
+import type { PodView, RedisTarget, RedisTls, StepDeps } from '../ports.ts';
+import { clientTls } from './client-tls.ts';
 import { clusterProblems } from './health.ts';
 
 export interface Topology {
@@ -42,10 +43,15 @@ export interface Topology {
 
 /**
  * Credentials for the database's pods: the auth secret's username/password (`<name>-auth` unless spec.authSecret);
- * none when `spec.disableAuth` is set (KubeDB then starts the pods without requirepass and creates no auth secret).
+ * none when `spec.disableAuth` is set (KubeDB then starts the pods without requirepass and creates no auth secret);
+ * with `spec.tls` also the client certificate the TLS-only pods require (client-tls.ts).
  */
-export async function credentials(redis: Redis, deps: StepDeps): Promise<{ username?: string; password?: string }> {
-  if (redis.spec.disableAuth === true) return {};
+export async function credentials(
+  redis: Redis,
+  deps: StepDeps,
+): Promise<{ username?: string; password?: string; tls?: RedisTls }> {
+  const tls = await clientTls(redis, deps); // spec.tls: the client certificate (client-tls.ts)
+  if (redis.spec.disableAuth === true) return tls;
   const ns = redis.metadata.namespace ?? '';
   const name = redis.spec.authSecret?.name ?? authSecretName(redis.metadata.name);
   const secret = await deps.kube.getSecret(ns, name);
@@ -55,7 +61,7 @@ export async function credentials(redis: Redis, deps: StepDeps): Promise<{ usern
       `auth secret ${ns}/${name} of Redis ${redis.metadata.name} not found`,
     );
   const { username, password } = secret.data;
-  return { ...(username !== undefined ? { username } : {}), ...(password !== undefined ? { password } : {}) };
+  return { ...(username !== undefined ? { username } : {}), ...(password !== undefined ? { password } : {}), ...tls };
 }
 
 /**
@@ -178,11 +184,12 @@ async function sentinelTargets(redis: Redis, deps: StepDeps): Promise<RedisTarge
   if (sentinel === undefined) return [];
   const secret = await deps.kube.getSecret(ref.namespace, sentinelAuthSecretName(sentinel));
   const password = secret?.data['password'];
+  const tls = await clientTls(sentinel, deps);
   const targets: RedisTarget[] = [];
   for (const name of sentinelPodNames(sentinel)) {
     const pod = await deps.kube.getPod(ref.namespace, name);
     if (pod?.ready === true && pod.podIP !== undefined)
-      targets.push({ host: pod.podIP, port: SENTINEL_PORT, ...(password !== undefined ? { password } : {}) });
+      targets.push({ host: pod.podIP, port: SENTINEL_PORT, ...(password !== undefined ? { password } : {}), ...tls });
   }
   return targets;
 }

@@ -6,7 +6,7 @@
  */
 import { parseClusterNodes, parseInfo, shardOf, ordinalOf } from '../../../../shared/kubedb/topology.ts';
 import type { Logger } from '../runtime/log.ts';
-import { redisCall, RedisUnreachableError, withRedis } from '../runtime/redis-client.ts';
+import { redisCall, RedisUnreachableError, withRedis, type RedisAccess } from '../runtime/redis-client.ts';
 import { clusterHealth } from './cluster-health.ts';
 import { planCluster, type ClusterAction, type ClusterShapeInput, type PodView } from './cluster-plan.ts';
 import type { TopologyHealth } from './topology-health.ts';
@@ -17,12 +17,12 @@ export interface PodAddress {
   ip: string | undefined;
 }
 
-async function observe(p: PodAddress, password: string | undefined): Promise<PodView> {
+async function observe(p: PodAddress, access: RedisAccess): Promise<PodView> {
   const base = { pod: p.pod, shard: shardOf(p.pod) ?? -1, ordinal: ordinalOf(p.pod) ?? -1, ip: p.ip ?? '' };
   if (!p.ip) return base;
   try {
     return await withRedis(
-      { host: p.ip, port: 6379, password },
+      { host: p.ip, port: 6379, ...access },
       async (c) => {
         const nodes = parseClusterNodes(String(await c.call('CLUSTER', 'NODES')));
         const info = parseInfo(String(await c.call('CLUSTER', 'INFO')));
@@ -59,16 +59,17 @@ export interface ClusterRound {
 export async function coordinateCluster(
   pods: PodAddress[],
   shape: ClusterShapeInput,
-  password: string | undefined,
+  /** Password and, for a TLS-only cluster, the client certificate (CLUSTER MEET etc. go over TLS too). */
+  access: RedisAccess,
   log: Logger,
 ): Promise<ClusterRound> {
-  const views = await Promise.all(pods.map((p) => observe(p, password)));
+  const views = await Promise.all(pods.map((p) => observe(p, access)));
   const plan = planCluster(views, shape);
   const byPod = new Map(views.map((v) => [v.pod, v.ip]));
   for (const action of plan.actions) {
     const [cmd, ...args] = command(action);
     try {
-      await redisCall({ host: byPod.get(action.on)!, port: 6379, password }, String(cmd), ...args);
+      await redisCall({ host: byPod.get(action.on)!, port: 6379, ...access }, String(cmd), ...args);
       log.info('cluster coordinator', { on: action.on, command: command(action).join(' ') });
     } catch (err) {
       // Not fatal: the next round re-observes (e.g. FORGET refused for a replica's own master until it moves).

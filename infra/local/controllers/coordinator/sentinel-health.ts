@@ -9,6 +9,7 @@ import {
   type ObservedRole,
   type ReplicationInfo,
 } from '../../../../shared/kubedb/topology.ts';
+import type { ConnectionOptions } from 'node:tls';
 import { redisCallIfUp } from '../runtime/redis-client.ts';
 import type { PodAddress } from './cluster-coordinator.ts';
 import type { TopologyHealth } from './topology-health.ts';
@@ -52,11 +53,14 @@ export async function observeSentinelTopology(opts: {
   masterName: string;
   password: string | undefined;
   sentinelPassword: string | undefined;
+  /** TLS-only data pods / sentinels (spec.tls): the client certificate to connect with. */
+  tls?: ConnectionOptions | undefined;
+  sentinelTls?: ConnectionOptions | undefined;
 }): Promise<SentinelObservation> {
   const infos: PodInfo[] = await Promise.all(
     opts.dataPods.map(async (p) => {
       const text = p.ip
-        ? await redisCallIfUp({ host: p.ip, port: 6379, password: opts.password }, 'INFO', 'replication')
+        ? await redisCallIfUp({ host: p.ip, port: 6379, password: opts.password, tls: opts.tls }, 'INFO', 'replication')
         : undefined;
       return { pod: p.pod, ip: p.ip, info: typeof text === 'string' ? parseInfoReplication(text) : undefined };
     }),
@@ -65,7 +69,7 @@ export async function observeSentinelTopology(opts: {
     opts.sentinels.map(async (s) => {
       const reply = s.ip
         ? await redisCallIfUp(
-            { host: s.ip, port: SENTINEL_PORT, password: opts.sentinelPassword },
+            { host: s.ip, port: SENTINEL_PORT, password: opts.sentinelPassword, tls: opts.sentinelTls },
             'SENTINEL',
             'get-master-addr-by-name',
             opts.masterName,

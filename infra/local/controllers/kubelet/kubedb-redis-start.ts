@@ -14,8 +14,10 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ConnectionOptions } from 'node:tls';
 import { ContainerConfigError } from './container-env.ts';
 import type { StartContext } from './start-context.ts';
+import { listener } from './tls-start.ts';
 import { hostPathOf, type MountTable } from './volumes.ts';
 
 export const REDIS_CONFIG_MOUNT = '/usr/local/etc/redis';
@@ -33,6 +35,8 @@ export interface RedisStartPlan {
   password: string | undefined;
   /** Where the readiness PING goes (6379; sentinels 26379). */
   port: number;
+  /** A TLS-only server (spec.tls): how the readiness probe connects (tls-start.ts). */
+  tls?: ConnectionOptions;
   /** Set when the image asks for Valkey; we still run redis-server. */
   substitutedValkey: boolean;
   /** What the start script still does once the server answers PING (e.g. register the master with the sentinels). */
@@ -95,13 +99,16 @@ export async function planRedisStart(
   await writeFile(target, rewritePaths(conf, opts.mounts) + appended);
   const password = opts.env['REDIS_PASSWORD'] || undefined;
   const auth = password ? ['--requirepass', password, '--masterauth', password] : [];
-  const network = [...podNetworkArgs(opts.podIP, REDIS_PORT), '--dir', dataDir, '--daemonize', 'no', '--logfile', ''];
+  const plain = podNetworkArgs(opts.podIP, REDIS_PORT);
+  const listen = await listener(opts.containerArgs, opts.mounts, opts.podIP, REDIS_PORT, plain);
+  const network = [...listen.network, '--dir', dataDir, '--daemonize', 'no', '--logfile', ''];
   return {
     configFile: target,
-    args: [...(opts.modeArgs ?? []), ...opts.containerArgs, ...auth, ...network],
+    args: [...(opts.modeArgs ?? []), ...listen.containerArgs, ...auth, ...network],
     dataDir,
     password,
     port: REDIS_PORT,
+    ...(listen.tls ? { tls: listen.tls } : {}),
     substitutedValkey: Boolean(valkeyMount) || /valkey/i.test(opts.image),
   };
 }

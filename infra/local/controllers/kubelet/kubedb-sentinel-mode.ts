@@ -16,12 +16,14 @@
  * still lists as down (with sticky IPs the sentinels see the same address come back by themselves).
  * $SENTINEL_REPLICAS stands in for the count KubeDB's redis-node-finder reads from the RedisSentinel object.
  */
+import type { ConnectionOptions } from 'node:tls';
 import { SENTINEL_PORT, sentinelQuorum } from '../../../../shared/kubedb/topology.ts';
 import { abortableSleep, redisCall, redisCallIfUp, type RedisTarget } from '../runtime/redis-client.ts';
 import { baseStart, type StartContext } from './start-context.ts';
 import { planRedisStart, REDIS_PORT, type RedisStartPlan } from './kubedb-redis-start.ts';
 import { ContainerConfigError } from './container-env.ts';
 import { pingRedis } from './redis-ping.ts';
+import { probeTlsOptions, rewriteTlsArgPaths, usesTls } from './tls-start.ts';
 
 /** KubeDB's values (on-start.sh `down=5000`, `timeout=5000`). */
 export const DOWN_AFTER_MS = 5000;
@@ -29,6 +31,8 @@ export const FAILOVER_TIMEOUT_MS = 5000;
 const POLL_MS = 200;
 
 interface SentinelEnv {
+  /** spec.tls: sentinels and the primary are reached over TLS with the pod's client certificate (/certs). */
+  tls: ConnectionOptions | undefined;
   sentinelName: string;
   sentinelNamespace: string;
   count: number;
@@ -38,7 +42,7 @@ interface SentinelEnv {
   hostname: string;
 }
 
-function sentinelEnv(ctx: StartContext): SentinelEnv {
+async function sentinelEnv(ctx: StartContext): Promise<SentinelEnv> {
   const need = (k: string): string => {
     const v = ctx.env[k];
     if (!v) throw new ContainerConfigError(`sentinel mode: env ${k} is not set`);
@@ -46,7 +50,11 @@ function sentinelEnv(ctx: StartContext): SentinelEnv {
   };
   // $SENTINEL_GOVERNING_SERVICE is `<sentinel>-pods.<namespace>`: the namespace is what the DNS lookup needs.
   const governing = need('SENTINEL_GOVERNING_SERVICE');
+  const tls = usesTls(ctx.containerArgs)
+    ? await probeTlsOptions(rewriteTlsArgPaths(ctx.containerArgs, ctx.mounts), ctx.mounts)
+    : undefined;
   return {
+    tls,
     sentinelName: need('SENTINEL_NAME'),
     sentinelNamespace: governing.split('.')[1] ?? ctx.pod.metadata?.namespace ?? 'default',
     count: Number(need('SENTINEL_REPLICAS')),
@@ -62,8 +70,8 @@ async function waitForSentinels(ctx: StartContext, s: SentinelEnv): Promise<Redi
     const targets: RedisTarget[] = [];
     for (let i = 0; i < s.count; i++) {
       const ip = ctx.directory.podIP(s.sentinelNamespace, `${s.sentinelName}-${i}`);
-      if (ip && (await pingRedis(ip, SENTINEL_PORT, s.sentinelPassword)))
-        targets.push({ host: ip, port: SENTINEL_PORT, password: s.sentinelPassword });
+      if (ip && (await pingRedis(ip, SENTINEL_PORT, s.sentinelPassword, undefined, s.tls)))
+        targets.push({ host: ip, port: SENTINEL_PORT, password: s.sentinelPassword, tls: s.tls });
     }
     if (targets.length === s.count) return targets;
     await abortableSleep(POLL_MS, ctx.signal);
@@ -89,8 +97,12 @@ export async function askMaster(
   return { host: best.slice(0, i), port: Number(best.slice(i + 1)) };
 }
 
-async function waitForPing(ctx: StartContext, host: string, port: number, password: string | undefined): Promise<void> {
-  while (!(await pingRedis(host, port, password))) await abortableSleep(POLL_MS, ctx.signal);
+async function waitForPing(
+  ctx: StartContext,
+  target: { host: string; port: number; password: string | undefined; tls: ConnectionOptions | undefined },
+): Promise<void> {
+  while (!(await pingRedis(target.host, target.port, target.password, undefined, target.tls)))
+    await abortableSleep(POLL_MS, ctx.signal);
 }
 
 async function monitor(
@@ -165,7 +177,7 @@ async function masterFlags(sentinel: RedisTarget, masterName: string): Promise<s
 }
 
 export async function planSentinelModeRedisStart(ctx: StartContext): Promise<RedisStartPlan> {
-  const s = sentinelEnv(ctx);
+  const s = await sentinelEnv(ctx);
   await abortableSleep(ctx.scripts.sentinelStartSleepMs ?? 0, ctx.signal);
   const sentinels = await waitForSentinels(ctx, s);
   const password = ctx.env['REDIS_PASSWORD'] || undefined;
@@ -184,6 +196,6 @@ export async function planSentinelModeRedisStart(ctx: StartContext): Promise<Red
     const plan = await planRedisStart({ ...baseStart(ctx), appendConf: announce });
     return { ...plan, afterReady: registerEverywhere(ctx, s, sentinels, true) };
   }
-  await waitForPing(ctx, master.host, master.port, password);
+  await waitForPing(ctx, { host: master.host, port: master.port, password, tls: s.tls });
   return planRedisStart({ ...baseStart(ctx), appendConf: [...announce, `replicaof ${master.host} ${master.port}`] });
 }

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { SENTINEL_PORT } from '../../../../shared/kubedb/topology.ts';
 import type { StartContext } from './start-context.ts';
 import { DATA_MOUNT, podNetworkArgs, type RedisStartPlan } from './kubedb-redis-start.ts';
+import { listener } from './tls-start.ts';
 
 export const SENTINEL_CONF = 'sentinel.conf';
 
@@ -39,13 +40,16 @@ export async function planSentinelServerStart(ctx: StartContext): Promise<RedisS
   await writeFile(file, sentinelConf(existing, ctx.podIP));
   const password = ctx.env['REDISCLI_AUTH'] || undefined;
   const auth = password ? ['--requirepass', password] : [];
+  const plain = podNetworkArgs(ctx.podIP, SENTINEL_PORT);
+  // spec.tls: TLS-only on 26379 (tls-start.ts), certificate paths mapped to the pod's /certs volume.
+  const listen = await listener(ctx.containerArgs, ctx.mounts, ctx.podIP, SENTINEL_PORT, plain);
   return {
     configFile: file,
     args: [
       '--sentinel',
-      ...ctx.containerArgs,
+      ...listen.containerArgs,
       ...auth,
-      ...podNetworkArgs(ctx.podIP, SENTINEL_PORT),
+      ...listen.network,
       '--dir',
       dataDir,
       '--daemonize',
@@ -56,6 +60,7 @@ export async function planSentinelServerStart(ctx: StartContext): Promise<RedisS
     dataDir,
     password,
     port: SENTINEL_PORT,
+    ...(listen.tls ? { tls: listen.tls } : {}),
     substitutedValkey: /valkey/i.test(ctx.image),
   };
 }

@@ -229,11 +229,17 @@ export class PodRuntime {
   private async firstPong(proc: RedisProcess, plan: RedisStartPlan): Promise<boolean> {
     const { intervalMs, fastDeadlineMs, slowIntervalMs } = this.opts.readiness;
     if (this.probe.initialDelayMs > 0) await this.pause(proc, this.probe.initialDelayMs);
-    let ok = await proc.waitReady(this.podIP, plan.port, plan.password, { deadlineMs: fastDeadlineMs, intervalMs });
+    const tls = plan.tls;
+    let ok = await proc.waitReady(this.podIP, plan.port, plan.password, {
+      deadlineMs: fastDeadlineMs,
+      intervalMs,
+      tls,
+    });
     while (!ok && this.current(proc)) {
       ok = await proc.waitReady(this.podIP, plan.port, plan.password, {
         deadlineMs: 60_000,
         intervalMs: slowIntervalMs,
+        tls,
       });
     }
     return ok && this.current(proc);
@@ -245,7 +251,7 @@ export class PodRuntime {
     while (this.current(proc)) {
       await this.pause(proc, this.probe.periodMs);
       if (!this.current(proc)) return;
-      const ok = await pingRedis(this.podIP, plan.port, plan.password, this.probe.timeoutMs);
+      const ok = await pingRedis(this.podIP, plan.port, plan.password, this.probe.timeoutMs, plan.tls);
       if (!this.current(proc)) return;
       tally = recordProbe(tally, ok, this.probe);
       if (tally.ready !== this.ready) {

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
 import { pingRedis } from './redis-ping.ts';
 
 export interface RedisProcessSpec {
@@ -89,11 +90,11 @@ export class RedisProcess {
     host: string,
     port: number,
     password: string | undefined,
-    opts: { deadlineMs: number; intervalMs: number },
+    opts: { deadlineMs: number; intervalMs: number; tls?: ConnectionOptions | undefined },
   ): Promise<boolean> {
     const deadline = Date.now() + opts.deadlineMs;
     while (this.running && Date.now() < deadline) {
-      if (await pingRedis(host, port, password, Math.max(100, opts.intervalMs * 4))) return this.running;
+      if (await pingRedis(host, port, password, Math.max(100, opts.intervalMs * 4), opts.tls)) return this.running;
       await Promise.race([this.exited, new Promise((r) => setTimeout(r, opts.intervalMs))]);
     }
     return false;

@@ -5,12 +5,16 @@
  * - emptyDir: <podRoot>/volumes/<volume>/, wiped when a new pod (uid) takes the name;
  * - persistentVolumeClaim: <stateDir>/volumes/<namespace>/<claimName>/, which outlives pods like a PVC
  *   (a PetSet pod's claim is data-<pod>, so a recreated pod finds its data again).
- * - projected: an empty pod-local directory (the service-account token volume; nothing local reads it).
- * Mounts map a container path to a host directory (subPath supported). configMap/hostPath are not.
+ * - projected with secret sources (KubeDB's `tls-volume`): every source's items written into one directory
+ *   <podRoot>/volumes/<volume>/, refreshed at each container start like a secret volume; a missing secret fails the
+ *   mount unless the source is optional (kubelet's projected volume plugin). The serviceAccountToken, configMap and
+ *   downwardAPI sources of the `kube-api-access-*` volume the API server adds to every pod are left empty: no local
+ *   process reads the token, the CA or the namespace file.
+ * Mounts map a container path to a host directory (subPath supported). configMap and hostPath volumes are not.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { V1Container, V1Pod } from '@kubernetes/client-node';
+import type { V1Container, V1Pod, V1VolumeProjection } from '@kubernetes/client-node';
 import { ContainerConfigError, type SecretReader } from './container-env.ts';
 
 export interface PodPaths {
@@ -30,8 +34,9 @@ async function writeSecretVolume(
   dir: string,
   data: Record<string, string>,
   items: { key: string; path: string }[] | undefined,
+  fresh = true,
 ): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
+  if (fresh) await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   const entries = items ? items.map((i) => [i.path, data[i.key]] as const) : Object.entries(data);
   for (const [file, value] of entries) {
@@ -39,6 +44,31 @@ async function writeSecretVolume(
     await mkdir(join(dir, file, '..'), { recursive: true });
     await writeFile(join(dir, file), value, { mode: 0o600 });
   }
+}
+
+async function writeProjectedVolume(
+  dir: string,
+  volumeName: string,
+  sources: V1VolumeProjection[],
+  namespace: string,
+  readSecret: SecretReader,
+): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+  for (const source of sources) {
+    if (source.serviceAccountToken || source.configMap || source.downwardAPI) continue;
+    if (!source.secret)
+      throw new ContainerConfigError(`volume ${volumeName}: only secret sources of a projected volume are supported`);
+    const secretName = source.secret.name ?? '';
+    const data = await readSecret(namespace, secretName);
+    if (!data) {
+      if (source.secret.optional) continue;
+      throw new ContainerConfigError(
+        `MountVolume.SetUp failed for volume "${volumeName}" : secret "${secretName}" not found`,
+      );
+    }
+    await writeSecretVolume(dir, data, source.secret.items, false);
+  }
+  await mkdir(dir, { recursive: true });
 }
 
 export async function prepareVolumes(
@@ -61,12 +91,10 @@ export async function prepareVolumes(
         );
       }
       await writeSecretVolume(dir, data, volume.secret.items);
-    } else if (volume.emptyDir) {
-      dir = join(paths.podRoot, 'volumes', volume.name);
-      await mkdir(dir, { recursive: true });
     } else if (volume.projected) {
-      // The API server's ServiceAccount admission adds a projected `kube-api-access-*` volume to every pod. No local
-      // process reads the token, CA or namespace files, so the volume is an empty pod-local directory.
+      dir = join(paths.podRoot, 'volumes', volume.name);
+      await writeProjectedVolume(dir, volume.name, volume.projected.sources ?? [], namespace, readSecret);
+    } else if (volume.emptyDir) {
       dir = join(paths.podRoot, 'volumes', volume.name);
       await mkdir(dir, { recursive: true });
     } else if (volume.persistentVolumeClaim) {
@@ -74,7 +102,7 @@ export async function prepareVolumes(
       await mkdir(dir, { recursive: true });
     } else {
       throw new ContainerConfigError(
-        `volume ${volume.name}: only secret, emptyDir and persistentVolumeClaim are supported locally`,
+        `volume ${volume.name}: only secret, projected (secrets), emptyDir and persistentVolumeClaim are supported locally`,
       );
     }
     hostDirs.set(volume.name, dir);

@@ -22,6 +22,7 @@ import {
   sentinelReplicas,
   type RedisSentinel,
 } from '../../../../shared/kubedb/topology.ts';
+import { probeCommand, tlsArgs, tlsVolume, TLS_VOLUME_MOUNT } from './tls-args.ts';
 import type { Distribution } from './versions.ts';
 
 export const PETSET_API_VERSION = 'apps.k8s.appscode.com/v1';
@@ -102,8 +103,11 @@ export interface PetSetInput {
   redis: Redis;
   distribution: Distribution;
   image: string;
-  authSecret: string;
+  /** Undefined with spec.disableAuth: no REDIS_PASSWORD, so the start script sets no requirepass. */
+  authSecret: string | undefined;
   configSecret: string;
+  /** spec.tls set and its certificate secrets issued: TLS-only pods (tls-args.ts). */
+  tls?: boolean;
   /** Sentinel mode: the RedisSentinel named by spec.sentinelRef (same namespace) and its auth secret. */
   sentinel?: { object: RedisSentinel; authSecret: string };
 }
@@ -114,6 +118,10 @@ function podTemplate(input: PetSetInput, labels: Record<string, string>, extraEn
   const valkey = input.distribution === 'Valkey';
   const configVolume = valkey ? 'valkey-config' : 'redis-config';
   const configPath = valkey ? '/usr/local/etc/valkey/' : '/usr/local/etc/redis/';
+  const tls = input.tls === true;
+  const passwordEnv = input.authSecret
+    ? [{ name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: input.authSecret, key: 'password' } } }]
+    : [];
   return {
     metadata: { labels },
     spec: {
@@ -122,8 +130,9 @@ function podTemplate(input: PetSetInput, labels: Record<string, string>, extraEn
           name: 'redis',
           image: input.image,
           ports: [{ name: 'db', containerPort: REDIS_PORT, protocol: 'TCP' }],
+          ...(tls ? { args: tlsArgs(redisMode(input.redis)) } : {}),
           env: [
-            { name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: input.authSecret, key: 'password' } } },
+            ...passwordEnv,
             { name: 'DISTRIBUTION', value: input.distribution },
             { name: 'REDIS_MODE', value: input.redis.spec.mode ?? 'Standalone' },
             ...extraEnv,
@@ -131,15 +140,19 @@ function podTemplate(input: PetSetInput, labels: Record<string, string>, extraEn
           volumeMounts: [
             { name: 'data', mountPath: '/data' },
             { name: configVolume, mountPath: configPath },
+            ...(tls ? [TLS_VOLUME_MOUNT] : []),
           ],
           readinessProbe: {
-            exec: { command: ['sh', '-c', 'redis-cli -a "$REDIS_PASSWORD" --no-auth-warning ping | grep PONG'] },
+            exec: { command: ['sh', '-c', probeCommand(tls, input.authSecret !== undefined)] },
             periodSeconds: 10,
             timeoutSeconds: 5,
           },
         },
       ],
-      volumes: [{ name: configVolume, secret: { secretName: input.configSecret, defaultMode: 0o400 } }],
+      volumes: [
+        { name: configVolume, secret: { secretName: input.configSecret, defaultMode: 0o400 } },
+        ...(tls ? [tlsVolume(input.redis.metadata.name)] : []),
+      ],
       terminationGracePeriodSeconds: 30,
     },
   };

@@ -14,6 +14,7 @@ import {
   REDIS_PLURAL,
   authSecretName,
   managedConfigSecretName,
+  offshootSelectors,
 } from '../../../../shared/kubedb/constants.ts';
 import {
   podNames,
@@ -27,7 +28,8 @@ import type { TopologyHealth } from '../coordinator/topology-health.ts';
 import { createIfAbsent, mergePatch, type KubeApis } from '../runtime/kube.ts';
 import type { Logger } from '../runtime/log.ts';
 import type { ReconcileResult } from '../runtime/work-queue.ts';
-import { buildAuthSecret, buildConfigSecret, buildServices, petSetPlan } from './builders.ts';
+import { buildAuthSecret, buildConfigSecret, buildServices, governingServiceName, petSetPlan } from './builders.ts';
+import { ensureCertificates, issuerRefOf } from './certificates.ts';
 import { buildEffectiveConfig } from './effective-config.ts';
 import { ensurePetSets, type PetSetObject } from './petset-writer.ts';
 import type { Problem } from './status.ts';
@@ -109,22 +111,30 @@ export class ProvisionerReconciler {
     const missingVersion = info.found
       ? undefined
       : { reason: 'VersionNotFound', message: `RedisVersion ${redis.spec.version} not found` };
+    const tls = await this.ensureTls(redis);
     const problem = authSecret.problem ?? config.problem ?? sentinel.problem ?? missingVersion;
-    if (authSecret.name && config.exists && !sentinel.problem) {
+    if (authSecret.ok && config.exists && !sentinel.problem) {
       const desired = petSetPlan({
         redis,
         distribution: info.distribution,
         image: info.image,
         authSecret: authSecret.name,
         configSecret: config.name,
+        tls,
         ...sentinel.ok,
       });
       await ensurePetSets(this.apis, redis.metadata.namespace ?? 'default', desired, (ns, name) =>
         this.caches.petSet(ns, name),
       );
     }
-    const topology = authSecret.name
-      ? await topologyStep(redis, { inputs: this.caches, authSecret: authSecret.name, ...sentinel.ok, log: this.log })
+    const topology = authSecret.ok
+      ? await topologyStep(redis, {
+          inputs: this.caches,
+          ...(authSecret.name ? { authSecret: authSecret.name } : {}),
+          tls,
+          ...sentinel.ok,
+          log: this.log,
+        })
       : undefined;
     await this.writeStatus(redis, problem, topology);
     return resyncOf(redis, topology);
@@ -160,18 +170,55 @@ export class ProvisionerReconciler {
         },
       };
     }
+    if (Boolean(issuerRefOf(redis.spec)) !== Boolean(issuerRefOf(object.spec))) {
+      // KubeDB's Sentinel TLS guide: "Either Sentinel instance and Redis database both should have TLS enabled or
+      // both have TLS disabled" — a TLS-only sentinel cannot monitor a plaintext Redis, nor the other way round.
+      return {
+        problem: {
+          reason: 'TLSMismatch',
+          message: `Redis and RedisSentinel ${ref.namespace}/${ref.name} must both have spec.tls, or neither`,
+        },
+      };
+    }
     return { ok: { sentinel: { object, authSecret: sentinelAuthSecretName(object) } } };
   }
 
-  private async ensureAuthSecret(redis: Redis): Promise<{ name?: string; problem?: Problem }> {
+  /**
+   * The auth secret: the user's `spec.authSecret.name` (KubeDB uses it as is and never generates one then; it must
+   * exist, with keys username/password), else `<db>-auth`, generated once. `spec.disableAuth: true`: none at all
+   * (ok without a name), so the pods get no REDIS_PASSWORD and run without requirepass.
+   */
+  private async ensureAuthSecret(redis: Redis): Promise<{ ok: boolean; name?: string; problem?: Problem }> {
+    if (redis.spec.disableAuth === true) return { ok: true };
     const ns = redis.metadata.namespace ?? 'default';
     const name = redis.spec.authSecret?.name ?? authSecretName(redis.metadata.name);
-    if (this.caches.secret(ns, name)) return { name };
+    if (this.caches.secret(ns, name)) return { ok: true, name };
     if (name !== authSecretName(redis.metadata.name)) {
-      return { problem: { reason: 'AuthSecretNotFound', message: `auth secret ${ns}/${name} not found` } };
+      return { ok: false, problem: { reason: 'AuthSecretNotFound', message: `auth secret ${ns}/${name} not found` } };
     }
     await createIfAbsent(() => this.apis.core.createNamespacedSecret({ namespace: ns, body: buildAuthSecret(redis) }));
-    return { name };
+    return { ok: true, name };
+  }
+
+  /**
+   * spec.tls.issuerRef: the three certificate secrets exist before the workload (KubeDB waits for them; here they
+   * are issued in this call). True when the pods are to run TLS-only.
+   */
+  private async ensureTls(redis: Redis): Promise<boolean> {
+    const ref = issuerRefOf(redis.spec);
+    if (!ref) return false;
+    const ns = redis.metadata.namespace ?? 'default';
+    const owner = {
+      apiVersion: redis.apiVersion ?? 'kubedb.com/v1',
+      kind: 'Redis' as const,
+      name: redis.metadata.name,
+      namespace: ns,
+      uid: redis.metadata.uid ?? '',
+      governingService: governingServiceName(redis.metadata.name),
+      labels: offshootSelectors(redis.metadata.name),
+    };
+    await ensureCertificates(this.apis, owner, ref, (n, name) => this.caches.secret(n, name));
+    return true;
   }
 
   private async ensureConfigSecret(

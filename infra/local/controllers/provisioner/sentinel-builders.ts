@@ -15,6 +15,7 @@ import {
   type RedisSentinel,
 } from '../../../../shared/kubedb/topology.ts';
 import { PETSET_API_VERSION, basicAuthSecret, governingServiceName, storageRequest } from './builders.ts';
+import { tlsArgs, tlsVolume, TLS_VOLUME_MOUNT } from './tls-args.ts';
 import type { Distribution } from './versions.ts';
 
 export const sentinelSelectors = (name: string): Record<string, string> => ({
@@ -65,6 +66,8 @@ export function buildSentinelPetSet(
   s: RedisSentinel,
   image: string,
   distribution: Distribution,
+  /** spec.tls with its certificate secrets issued: TLS-only sentinels (tls-args.ts). */
+  tls = false,
 ): Record<string, unknown> {
   const selector = sentinelSelectors(s.metadata.name);
   const labels = { ...selector, 'app.kubernetes.io/component': 'database', [PETSET_NAME_LABEL]: s.metadata.name };
@@ -72,6 +75,7 @@ export function buildSentinelPetSet(
     name: SENTINEL_CONTAINER,
     image,
     ports: [{ name: 'sentinel', containerPort: SENTINEL_PORT, protocol: 'TCP' }],
+    ...(tls ? { args: tlsArgs('Sentinel-server', SENTINEL_PORT) } : {}),
     env: [
       { name: 'REDISCLI_AUTH', valueFrom: { secretKeyRef: { name: sentinelAuthSecretName(s), key: 'password' } } },
       { name: 'DISTRIBUTION', value: distribution },
@@ -80,15 +84,19 @@ export function buildSentinelPetSet(
         value: `${governingServiceName(s.metadata.name)}.${s.metadata.namespace ?? 'default'}`,
       },
     ],
-    volumeMounts: [{ name: 'data', mountPath: '/data' }],
+    volumeMounts: [{ name: 'data', mountPath: '/data' }, ...(tls ? [TLS_VOLUME_MOUNT] : [])],
   };
+  const volumes = tls ? { volumes: [tlsVolume(s.metadata.name)] } : {};
   const spec = {
     replicas: sentinelReplicas(s),
     selector: { matchLabels: selector },
     serviceName: governingServiceName(s.metadata.name),
     podManagementPolicy: 'OrderedReady',
     updateStrategy: { type: 'OnDelete' },
-    template: { metadata: { labels }, spec: { containers: [container], terminationGracePeriodSeconds: 30 } },
+    template: {
+      metadata: { labels },
+      spec: { containers: [container], ...volumes, terminationGracePeriodSeconds: 30 },
+    },
     volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: storageRequest(s.spec) }],
   };
   return { apiVersion: PETSET_API_VERSION, kind: 'PetSet', metadata: meta(s, s.metadata.name, labels), spec };

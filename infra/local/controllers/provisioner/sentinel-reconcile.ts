@@ -8,7 +8,14 @@ import { SENTINEL_PLURAL } from '../../../../shared/kubedb/constants.ts';
 import { sentinelAuthSecretName, sentinelReplicas, type RedisSentinel } from '../../../../shared/kubedb/topology.ts';
 import { createIfAbsent, type KubeApis } from '../runtime/kube.ts';
 import { ensurePetSets, type PetSetObject } from './petset-writer.ts';
-import { buildSentinelAuthSecret, buildSentinelPetSet, buildSentinelServices } from './sentinel-builders.ts';
+import { governingServiceName } from './builders.ts';
+import { ensureCertificates, issuerRefOf } from './certificates.ts';
+import {
+  buildSentinelAuthSecret,
+  buildSentinelPetSet,
+  buildSentinelServices,
+  sentinelSelectors,
+} from './sentinel-builders.ts';
 import type { Problem } from './status.ts';
 import { writeDatabaseStatus } from './status-writer.ts';
 import { versionInfo } from './versions.ts';
@@ -53,11 +60,29 @@ export class SentinelReconciler {
       if (!this.caches.service(ns, name))
         await createIfAbsent(() => this.apis.core.createNamespacedService({ namespace: ns, body: svc }));
     }
+    const tls = await this.ensureTls(s);
     if (!problem)
-      await ensurePetSets(this.apis, ns, [buildSentinelPetSet(s, info.image, info.distribution)], (n, name) =>
+      await ensurePetSets(this.apis, ns, [buildSentinelPetSet(s, info.image, info.distribution, tls)], (n, name) =>
         this.caches.petSet(n, name),
       );
     await this.writeStatus(s, problem);
+  }
+
+  /** spec.tls.issuerRef: `<sentinel>-{server,client,metrics-exporter}-cert` before the workload, as for a Redis. */
+  private async ensureTls(s: RedisSentinel): Promise<boolean> {
+    const ref = issuerRefOf(s.spec);
+    if (!ref) return false;
+    const owner = {
+      apiVersion: 'kubedb.com/v1',
+      kind: 'RedisSentinel' as const,
+      name: s.metadata.name,
+      namespace: s.metadata.namespace ?? 'default',
+      uid: s.metadata.uid ?? '',
+      governingService: governingServiceName(s.metadata.name),
+      labels: sentinelSelectors(s.metadata.name),
+    };
+    await ensureCertificates(this.apis, owner, ref, (n, name) => this.caches.secret(n, name));
+    return true;
   }
 
   private async writeStatus(s: RedisSentinel, problem: Problem | undefined): Promise<void> {

@@ -5,6 +5,7 @@
  * KubeDB). Addresses come from the pods' status (the API), passwords from the auth secrets; talking to pods is
  * over the network only. Standalone has no topology (undefined).
  */
+import type { ConnectionOptions } from 'node:tls';
 import type { V1Pod, V1Secret } from '@kubernetes/client-node';
 import type { Redis } from '../../../../shared/kubedb/types.ts';
 import {
@@ -19,6 +20,7 @@ import { coordinateCluster, type PodAddress } from '../coordinator/cluster-coord
 import { observeSentinelTopology } from '../coordinator/sentinel-health.ts';
 import type { TopologyHealth } from '../coordinator/topology-health.ts';
 import type { Logger } from '../runtime/log.ts';
+import { certSecretName, issuerRefOf, serverIdentity } from './certificates.ts';
 
 export interface TopologyInputs {
   pod(namespace: string, name: string): V1Pod | undefined;
@@ -37,23 +39,42 @@ function addresses(inputs: TopologyInputs, namespace: string, names: string[]): 
   });
 }
 
+/**
+ * How the provisioner's coordinator connects to a TLS-only database: as its clients do, with `<db>-client-cert`
+ * (CA, certificate, key), verifying the server certificate against the database's service name.
+ */
+export function clientTlsOf(inputs: TopologyInputs, namespace: string, db: string): ConnectionOptions | undefined {
+  const secret = inputs.secret(namespace, certSecretName(db, 'client'));
+  const key = (k: string): string | undefined => {
+    const v = secret?.data?.[k];
+    return v === undefined ? undefined : Buffer.from(v, 'base64').toString('utf8');
+  };
+  const [ca, cert, privateKey] = [key('ca.crt'), key('tls.crt'), key('tls.key')];
+  if (!ca || !cert || !privateKey) return undefined;
+  return { ca, cert, key: privateKey, servername: serverIdentity(db, namespace) };
+}
+
 export async function topologyStep(
   redis: Redis,
   ctx: {
     inputs: TopologyInputs;
-    authSecret: string;
+    /** Undefined with spec.disableAuth. */
+    authSecret?: string;
+    /** spec.tls: the pods listen on TLS only. */
+    tls?: boolean;
     sentinel?: { object: RedisSentinel; authSecret: string };
     log: Logger;
   },
 ): Promise<TopologyHealth | undefined> {
   const ns = redis.metadata.namespace ?? 'default';
-  const password = secretPassword(ctx.inputs.secret(ns, ctx.authSecret));
+  const password = ctx.authSecret ? secretPassword(ctx.inputs.secret(ns, ctx.authSecret)) : undefined;
+  const tls = ctx.tls ? clientTlsOf(ctx.inputs, ns, redis.metadata.name) : undefined;
   const mode = redisMode(redis);
   if (mode === 'Cluster') {
     const round = await coordinateCluster(
       addresses(ctx.inputs, ns, podNames(redis)),
       clusterShape(redis),
-      password,
+      { password, tls },
       ctx.log,
     );
     return round.health;
@@ -67,6 +88,8 @@ export async function topologyStep(
       masterName: sentinelMasterName(redis),
       password,
       sentinelPassword: secretPassword(ctx.inputs.secret(sns, ctx.sentinel.authSecret)),
+      tls,
+      sentinelTls: issuerRefOf(s.spec) ? clientTlsOf(ctx.inputs, sns, s.metadata.name) : undefined,
     });
     return observed.health;
   }

@@ -4,13 +4,19 @@
  * reconnects and no offline queue: a pod that does not answer is an observation ("not reachable"), not something
  * to wait for inside a client library.
  */
+import type { ConnectionOptions } from 'node:tls';
 import { Redis } from 'ioredis';
 
 export interface RedisTarget {
   host: string;
   port: number;
   password?: string | undefined;
+  /** A TLS-only server (KubeDB spec.tls): CA, client certificate and the name to verify, for tls.connect. */
+  tls?: ConnectionOptions | undefined;
 }
+
+/** Everything about reaching a database's servers except the address. */
+export type RedisAccess = Omit<RedisTarget, 'host' | 'port'>;
 
 export class RedisUnreachableError extends Error {
   override name = 'RedisUnreachableError';
@@ -25,6 +31,7 @@ export async function withRedis<T>(
     host: target.host,
     port: target.port,
     ...(target.password ? { password: target.password } : {}),
+    ...(target.tls ? { tls: target.tls } : {}),
     protocol: 2,
     lazyConnect: true,
     connectTimeout: timeoutMs,
