@@ -10,6 +10,7 @@ export const AclReason = {
   SecretKeyNotFound: 'ACLSecretKeyNotFound',
   ProtectedUser: 'ACLProtectedUser',
   Conflict: 'ACLConflictingChange',
+  Refused: 'ACLRefusedByRedis',
 } as const;
 
 /** A rule that Redis's ACL SETUSER grammar would refuse (or that we cannot read). */
@@ -59,5 +60,20 @@ export class AclConflictError extends OpsRequestFailedError {
   override name = 'AclConflictError';
   constructor(message: string) {
     super(AclReason.Conflict, message);
+  }
+}
+
+/**
+ * A pod's Redis refused an ACL command (e.g. "Unknown command or category name in ACL"). Carries the engine's words
+ * with any quoted modifier that may hold a password redacted (redactAclReply); never the command's arguments.
+ */
+export class AclCommandRefusedError extends OpsRequestFailedError {
+  override name = 'AclCommandRefusedError';
+  readonly command: string;
+  readonly user: string | undefined;
+  constructor(command: string, user: string | undefined, engineMessage: string) {
+    super(AclReason.Refused, `${command}${user === undefined ? '' : ` ${user}`} refused by Redis: ${engineMessage}`);
+    this.command = command;
+    this.user = user;
   }
 }

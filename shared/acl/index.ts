@@ -1,6 +1,7 @@
 /** The pure ACL model (no I/O): KubeDB ACL rules → ACL SETUSER arguments, the ACL secret's file, checks, undo. */
 export { ACL_SECRET_KEY, aclSecretName, parseAclFile, renderAclFile, type AclFileEntry } from './acl-file.ts';
 export {
+  AclCommandRefusedError,
   AclConflictError,
   AclProtectedUserError,
   AclReason,
@@ -37,5 +38,5 @@ export {
   type AclSecretSource,
   type ResolvedAclRule,
 } from './rule.ts';
-export { checkToken, isSecretToken, splitAclTokens } from './tokens.ts';
+export { checkToken, isSecretToken, redactAclReply, splitAclTokens } from './tokens.ts';
 export { diffAclUsers, parseAclGetUser, verifyAclUser, type AclUserReply } from './verify.ts';

@@ -109,3 +109,13 @@ function checkPasswordToken(token: string): string | undefined {
   }
   return 'it is not an ACL SETUSER rule (on/off, >pass, #hash, nopass, ~pattern, &channel, +command, -@category, ...)';
 }
+
+/**
+ * Redis quotes the failing modifier in ACL SETUSER errors ("Error in ACL SETUSER modifier '>p': Syntax error"): keep
+ * it only when it is a well-formed non-secret rule (`+nosuchcmd`), otherwise it may be a password — redact it.
+ */
+export function redactAclReply(message: string): string {
+  return message.replace(/'([^']*)'/g, (quoted, inner: string) =>
+    !isSecretToken(inner) && checkToken(inner) === undefined ? quoted : "'<redacted>'",
+  );
+}
