@@ -14,6 +14,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { aclFileArgs } from './acl-file.ts';
 import { ContainerConfigError } from './container-env.ts';
 import type { StartContext } from './start-context.ts';
 import { hostPathOf, type MountTable } from './volumes.ts';
@@ -96,9 +97,10 @@ export async function planRedisStart(
   const password = opts.env['REDIS_PASSWORD'] || undefined;
   const auth = password ? ['--requirepass', password, '--masterauth', password] : [];
   const network = [...podNetworkArgs(opts.podIP, REDIS_PORT), '--dir', dataDir, '--daemonize', 'no', '--logfile', ''];
+  const acl = await aclFileArgs(opts.mounts, dataDir, password);
   return {
     configFile: target,
-    args: [...(opts.modeArgs ?? []), ...opts.containerArgs, ...auth, ...network],
+    args: [...(opts.modeArgs ?? []), ...opts.containerArgs, ...auth, ...acl, ...network],
     dataDir,
     password,
     port: REDIS_PORT,

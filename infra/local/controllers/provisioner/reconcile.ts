@@ -27,6 +27,7 @@ import type { TopologyHealth } from '../coordinator/topology-health.ts';
 import { createIfAbsent, mergePatch, type KubeApis } from '../runtime/kube.ts';
 import type { Logger } from '../runtime/log.ts';
 import type { ReconcileResult } from '../runtime/work-queue.ts';
+import { addAclVolume, ensureAclSecret } from './acl-secret.ts';
 import { buildAuthSecret, buildConfigSecret, buildServices, petSetPlan } from './builders.ts';
 import { buildEffectiveConfig } from './effective-config.ts';
 import { ensurePetSets, type PetSetObject } from './petset-writer.ts';
@@ -104,13 +105,14 @@ export class ProvisionerReconciler {
     const info = versionInfo(this.caches.redisVersion(redis.spec.version));
     const authSecret = await this.ensureAuthSecret(redis);
     const config = await this.ensureConfigSecret(redis, info);
+    const acl = await ensureAclSecret(this.apis, redis, (ns, name) => this.caches.secret(ns, name));
     await this.ensureServices(redis);
     const sentinel = this.sentinelOf(redis);
     const missingVersion = info.found
       ? undefined
       : { reason: 'VersionNotFound', message: `RedisVersion ${redis.spec.version} not found` };
-    const problem = authSecret.problem ?? config.problem ?? sentinel.problem ?? missingVersion;
-    if (authSecret.name && config.exists && !sentinel.problem) {
+    const problem = authSecret.problem ?? config.problem ?? acl.problem ?? sentinel.problem ?? missingVersion;
+    if (authSecret.name && config.exists && acl.ready && !sentinel.problem) {
       const desired = petSetPlan({
         redis,
         distribution: info.distribution,
@@ -119,8 +121,11 @@ export class ProvisionerReconciler {
         configSecret: config.name,
         ...sentinel.ok,
       });
-      await ensurePetSets(this.apis, redis.metadata.namespace ?? 'default', desired, (ns, name) =>
-        this.caches.petSet(ns, name),
+      await ensurePetSets(
+        this.apis,
+        redis.metadata.namespace ?? 'default',
+        addAclVolume(desired, acl.name),
+        (ns, name) => this.caches.petSet(ns, name),
       );
     }
     const topology = authSecret.name
