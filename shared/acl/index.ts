@@ -39,4 +39,4 @@ export {
   type ResolvedAclRule,
 } from './rule.ts';
 export { checkToken, isSecretToken, redactAclReply, splitAclTokens } from './tokens.ts';
-export { diffAclUsers, parseAclGetUser, verifyAclUser, type AclUserReply } from './verify.ts';
+export { diffAclUsers, parseAclGetUser, verifyAclPlan, verifyAclUser, type AclUserReply } from './verify.ts';

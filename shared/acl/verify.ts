@@ -8,6 +8,7 @@
  * Mismatch texts never show a password hash: only how many there are.
  */
 import type { AclUserModel } from './model.ts';
+import type { AclChangePlan } from './plan.ts';
 
 export interface AclUserReply {
   flags: string[];
@@ -90,5 +91,18 @@ export function diffAclUsers(user: string, a: AclUserReply | undefined, b: AclUs
     if (a[field] !== b[field]) problems.push(`user ${user}: ${field} "${a[field]}" vs "${b[field]}"`);
   }
   if (JSON.stringify(a.selectors) !== JSON.stringify(b.selectors)) problems.push(`user ${user}: the selectors differ`);
+  return problems;
+}
+
+/**
+ * A pod after an ACL change: every synced user as its rule says, every deleted user gone. `users` holds the pod's
+ * ACL GETUSER per affected user (plan.affectedUsers; undefined = no such user). Empty when the pod is done.
+ */
+export function verifyAclPlan(
+  plan: Pick<AclChangePlan, 'set' | 'delete'>,
+  users: ReadonlyMap<string, AclUserReply | undefined>,
+): string[] {
+  const problems = plan.set.flatMap((s) => verifyAclUser(s.user, s.expected, users.get(s.user)));
+  for (const user of plan.delete) if (users.get(user)) problems.push(`user ${user} still exists`);
   return problems;
 }

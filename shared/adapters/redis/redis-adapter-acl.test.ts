@@ -17,7 +17,7 @@ import { AclCommandRefusedError } from '../../acl/errors.ts';
 import { buildAclFile, planAclChange } from '../../acl/plan.ts';
 import { captureAclUsers, restoreAclUsers, unrestoredUsers } from '../../acl/restore.ts';
 import { sha256Hex } from '../../acl/rule.ts';
-import { diffAclUsers, verifyAclUser } from '../../acl/verify.ts';
+import { diffAclUsers, verifyAclPlan, verifyAclUser, type AclUserReply } from '../../acl/verify.ts';
 import { UnavailableError } from '../../errors.ts';
 import type { RedisTarget } from '../../steps/ports.ts';
 import { RedisAdapter } from './redis-adapter.ts';
@@ -82,12 +82,15 @@ void describe('Redis adapter ACL calls on redis-server', async () => {
   });
 
   void it('applies the ops request live, restores it exactly, and re-applies it', async () => {
-    const before = captureAclUsers(await adapter.aclList(live), plan.affectedUsers);
+    const previous = captureAclUsers(await adapter.aclList(live), plan.affectedUsers);
     for (const s of plan.set) await adapter.aclSetUser(live, s.args);
     assert.equal(await adapter.aclDelUser(live, plan.delete), 1);
-    for (const s of plan.set)
-      assert.deepEqual(verifyAclUser(s.user, s.expected, await adapter.aclGetUser(live, s.user)), []);
-    assert.equal(await adapter.aclGetUser(live, 'userName2'), undefined);
+    const changed = new Map<string, AclUserReply | undefined>();
+    for (const u of plan.affectedUsers) changed.set(u, await adapter.aclGetUser(live, u));
+    assert.deepEqual(verifyAclPlan(plan, changed), []);
+    assert.deepEqual(verifyAclPlan(plan, new Map([...changed, ['userName2', changed.get('userName1')]])), [
+      'user userName2 still exists',
+    ]);
     const lines = await adapter.aclList(live);
     assert.ok(
       lines.includes(
@@ -95,10 +98,10 @@ void describe('Redis adapter ACL calls on redis-server', async () => {
       ),
     );
 
-    const undo = restoreAclUsers(before);
+    const undo = restoreAclUsers(previous);
     for (const s of undo.set) await adapter.aclSetUser(live, s.args);
     assert.equal(await adapter.aclDelUser(live, undo.delete), 1);
-    assert.deepEqual(unrestoredUsers(before, await adapter.aclList(live)), []);
+    assert.deepEqual(unrestoredUsers(previous, await adapter.aclList(live)), []);
 
     for (const s of plan.set) await adapter.aclSetUser(live, s.args);
     await adapter.aclDelUser(live, plan.delete);
