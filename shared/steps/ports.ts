@@ -7,6 +7,7 @@ import type { TransitionEvent } from '../messages/transition-event.ts';
 import type { Condition, Redis, RedisOpsRequest } from '../kubedb/types.ts';
 import type { RedisSentinel } from '../kubedb/topology.ts';
 import type { Logger } from '../logging.ts';
+import type { AclUserReply } from '../acl/verify.ts';
 
 export interface PodView {
   name: string;
@@ -126,6 +127,17 @@ export interface RedisPort {
   resumeWrites(target: RedisTarget): Promise<void>;
   /** `REPLICAOF host port`: demote this server to a replica of the given primary. */
   replicaOf(target: RedisTarget, host: string, port: number): Promise<void>;
+  /**
+   * `ACL SETUSER <args...>`, user name first (shared/acl builds them; passwords as `#<sha256>`). A refusal throws
+   * AclCommandRefusedError with the engine's message (arguments never included); unreachable → UnavailableError.
+   */
+  aclSetUser(target: RedisTarget, args: readonly string[]): Promise<void>;
+  /** `ACL DELUSER <users...>`: how many of them existed (a missing user is not an error). */
+  aclDelUser(target: RedisTarget, users: readonly string[]): Promise<number>;
+  /** `ACL GETUSER <user>`, parsed; undefined when the user does not exist. */
+  aclGetUser(target: RedisTarget, user: string): Promise<AclUserReply | undefined>;
+  /** `ACL LIST`: one `user <name> <rules...>` line per user (password hashes, never passwords). */
+  aclList(target: RedisTarget): Promise<string[]>;
 }
 
 export interface QueuePort {

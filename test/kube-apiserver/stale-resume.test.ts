@@ -4,6 +4,7 @@
  * The re-watch is held back (a gate around client-node's Watch) until more writes than the window have happened,
  * so the stale resume is deterministic.
  */
+import { silentLogger } from '../../shared/logging.ts';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Watch } from '@kubernetes/client-node';
@@ -58,7 +59,6 @@ void describe('controllers ListWatch: resume from before the watch cache window'
     const apis = makeApis(loadKubeConfig({ yaml: s.kubeconfig() }));
     const watch = new GatedWatch(apis.kc);
     let lists = 0;
-    const quiet = { info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
     const lw = new ListWatch<{ metadata?: { name?: string }; data?: Record<string, string> }>({
       name: 'test/configmaps',
       watch,
@@ -69,7 +69,7 @@ void describe('controllers ListWatch: resume from before the watch cache window'
       },
       onChange: () => undefined,
       onDelete: () => undefined,
-      log: quiet,
+      log: silentLogger,
     });
     lw.start();
     try {

@@ -3,6 +3,9 @@ import { Redis, ReplyError } from 'ioredis';
 import { RedisCommandRefusedError, UnavailableError } from '../../errors.ts';
 import { pairsToRecord } from '../../kubedb/topology.ts';
 import type { RedisPort, RedisTarget } from '../../steps/ports.ts';
+import { AclCommandRefusedError } from '../../acl/errors.ts';
+import { redactAclReply } from '../../acl/tokens.ts';
+import { parseAclGetUser, type AclUserReply } from '../../acl/verify.ts';
 
 const CONNECT_TIMEOUT_MS = 2_000;
 const COMMAND_TIMEOUT_MS = 3_000;
@@ -118,4 +121,45 @@ export class RedisAdapter implements RedisPort {
   async replicaOf(target: RedisTarget, host: string, port: number): Promise<void> {
     await withClient(target, 'REPLICAOF', (client) => client.call('REPLICAOF', host, String(port)));
   }
+
+  async aclSetUser(target: RedisTarget, args: readonly string[]): Promise<void> {
+    await aclCommand(target, 'ACL SETUSER', args[0], (client) => client.call('ACL', 'SETUSER', ...args));
+  }
+
+  async aclDelUser(target: RedisTarget, users: readonly string[]): Promise<number> {
+    if (users.length === 0) return 0;
+    return Number(await aclCommand(target, 'ACL DELUSER', undefined, (c) => c.call('ACL', 'DELUSER', ...users)));
+  }
+
+  async aclGetUser(target: RedisTarget, user: string): Promise<AclUserReply | undefined> {
+    return parseAclGetUser(await aclCommand(target, 'ACL GETUSER', user, (c) => c.call('ACL', 'GETUSER', user)));
+  }
+
+  async aclList(target: RedisTarget): Promise<string[]> {
+    const lines = await aclCommand(target, 'ACL LIST', undefined, (c) => c.call('ACL', 'LIST'));
+    return (lines as unknown[]).map((l) => (Buffer.isBuffer(l) ? l.toString('utf8') : String(l)));
+  }
+}
+
+/**
+ * An ACL command: the server's refusal (a RESP error reply) becomes AclCommandRefusedError with the engine's words,
+ * the quoted modifier redacted when it may be a password; it is decided inside the connection so that withClient
+ * (which makes every failure retryable) only sees transport problems. The arguments are never put in a message.
+ */
+async function aclCommand(
+  target: RedisTarget,
+  what: string,
+  user: string | undefined,
+  run: (client: Redis) => Promise<unknown>,
+): Promise<unknown> {
+  const outcome = await withClient<{ reply: unknown } | { refused: string }>(target, what, async (client) => {
+    try {
+      return { reply: await run(client) };
+    } catch (err) {
+      if ((err as Error).name === 'ReplyError') return { refused: redactAclReply((err as Error).message) };
+      throw err;
+    }
+  });
+  if ('refused' in outcome) throw new AclCommandRefusedError(what, user, outcome.refused);
+  return outcome.reply;
 }

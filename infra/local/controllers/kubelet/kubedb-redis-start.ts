@@ -15,6 +15,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
+import { aclFileArgs } from './acl-file.ts';
 import { ContainerConfigError } from './container-env.ts';
 import type { StartContext } from './start-context.ts';
 import { listener } from './tls-start.ts';
@@ -102,9 +103,10 @@ export async function planRedisStart(
   const plain = podNetworkArgs(opts.podIP, REDIS_PORT);
   const listen = await listener(opts.containerArgs, opts.mounts, opts.podIP, REDIS_PORT, plain);
   const network = [...listen.network, '--dir', dataDir, '--daemonize', 'no', '--logfile', ''];
+  const acl = await aclFileArgs(opts.mounts, dataDir, password);
   return {
     configFile: target,
-    args: [...(opts.modeArgs ?? []), ...listen.containerArgs, ...auth, ...network],
+    args: [...(opts.modeArgs ?? []), ...listen.containerArgs, ...auth, ...acl, ...network],
     dataDir,
     password,
     port: REDIS_PORT,

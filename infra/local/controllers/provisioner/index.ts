@@ -25,6 +25,7 @@ import type { ListResult } from '../runtime/list-watch.ts';
 import { makeLogger, type Logger } from '../runtime/log.ts';
 import { ProvisionerReconciler, type PetSetObject, type ProvisionerCaches } from './reconcile.ts';
 import { SentinelReconciler } from './sentinel-reconcile.ts';
+import { aclSpecOf } from './acl-secret.ts';
 
 export { defaultRedisVersions } from './versions.ts';
 
@@ -137,9 +138,12 @@ export async function startProvisioner(
     redisesUsing(
       (r) =>
         r.metadata.namespace === s.metadata?.namespace &&
-        [r.spec.configuration?.secretName, r.spec.configSecret?.name, r.spec.authSecret?.name].includes(
-          s.metadata?.name,
-        ),
+        [
+          r.spec.configuration?.secretName,
+          r.spec.configSecret?.name,
+          r.spec.authSecret?.name,
+          aclSpecOf(r)?.secretRef?.name,
+        ].includes(s.metadata?.name),
     );
   const sentinelKeysUsing = (name: string | undefined): string[] =>
     sentinelsList()

@@ -28,6 +28,7 @@ import type { TopologyHealth } from '../coordinator/topology-health.ts';
 import { createIfAbsent, mergePatch, type KubeApis } from '../runtime/kube.ts';
 import type { Logger } from '../runtime/log.ts';
 import type { ReconcileResult } from '../runtime/work-queue.ts';
+import { addAclVolume, ensureAclSecret } from './acl-secret.ts';
 import { buildAuthSecret, buildConfigSecret, buildServices, governingServiceName, petSetPlan } from './builders.ts';
 import { ensureCertificates, issuerRefOf } from './certificates.ts';
 import { buildEffectiveConfig } from './effective-config.ts';
@@ -106,14 +107,15 @@ export class ProvisionerReconciler {
     const info = versionInfo(this.caches.redisVersion(redis.spec.version));
     const authSecret = await this.ensureAuthSecret(redis);
     const config = await this.ensureConfigSecret(redis, info);
+    const acl = await ensureAclSecret(this.apis, redis, (ns, name) => this.caches.secret(ns, name));
     await this.ensureServices(redis);
     const sentinel = this.sentinelOf(redis);
     const missingVersion = info.found
       ? undefined
       : { reason: 'VersionNotFound', message: `RedisVersion ${redis.spec.version} not found` };
     const tls = await this.ensureTls(redis);
-    const problem = authSecret.problem ?? config.problem ?? sentinel.problem ?? missingVersion;
-    if (authSecret.ok && config.exists && !sentinel.problem) {
+    const problem = authSecret.problem ?? config.problem ?? acl.problem ?? sentinel.problem ?? missingVersion;
+    if (authSecret.ok && config.exists && acl.ready && !sentinel.problem) {
       const desired = petSetPlan({
         redis,
         distribution: info.distribution,
@@ -123,8 +125,11 @@ export class ProvisionerReconciler {
         tls,
         ...sentinel.ok,
       });
-      await ensurePetSets(this.apis, redis.metadata.namespace ?? 'default', desired, (ns, name) =>
-        this.caches.petSet(ns, name),
+      await ensurePetSets(
+        this.apis,
+        redis.metadata.namespace ?? 'default',
+        addAclVolume(desired, acl.name),
+        (ns, name) => this.caches.petSet(ns, name),
       );
     }
     const topology = authSecret.ok
