@@ -197,14 +197,13 @@ describe('what an ops request waits for', () => {
   });
 
   it('stranded pauses: the ops request named is gone or ended; a foreign pause is not judged', () => {
-    const redis = (message: string): Redis =>
-      ({
-        apiVersion: 'kubedb.com/v1',
-        kind: 'Redis',
-        metadata: { name: 'rd', namespace: 'demo' },
-        spec: { version: '8.2.2' },
-        status: { conditions: [cond('Paused', 100, { message })] },
-      });
+    const redis = (message: string): Redis => ({
+      apiVersion: 'kubedb.com/v1',
+      kind: 'Redis',
+      metadata: { name: 'rd', namespace: 'demo' },
+      spec: { version: '8.2.2' },
+      status: { conditions: [cond('Paused', 100, { message })] },
+    });
     const mine = pauseOf(redis('Paused by RedisOpsRequest demo/rdops-1 (uid u-1)'));
     assert.ok(mine !== undefined);
     assert.deepEqual(mine.owner, { namespace: 'demo', name: 'rdops-1', uid: 'u-1' });
@@ -218,19 +217,15 @@ describe('what an ops request waits for', () => {
 });
 
 describe('unpause', () => {
-  const paused = (rv: string): Redis =>
-    ({
-      apiVersion: 'kubedb.com/v1',
-      kind: 'Redis',
-      metadata: { name: 'rd', namespace: 'demo', resourceVersion: rv },
-      spec: { version: '8.2.2' },
-      status: {
-        conditions: [
-          cond('Ready', 300),
-          cond('Paused', 100, { message: 'Paused by RedisOpsRequest demo/gone (uid g)' }),
-        ],
-      },
-    });
+  const paused = (rv: string): Redis => ({
+    apiVersion: 'kubedb.com/v1',
+    kind: 'Redis',
+    metadata: { name: 'rd', namespace: 'demo', resourceVersion: rv },
+    spec: { version: '8.2.2' },
+    status: {
+      conditions: [cond('Ready', 300), cond('Paused', 100, { message: 'Paused by RedisOpsRequest demo/gone (uid g)' })],
+    },
+  });
 
   function fakePort(opsRequests: RedisOpsRequest[], conflicts: number) {
     const writes: Array<{ rv: string | undefined; types: string[] }> = [];
