@@ -15,7 +15,8 @@ import { startLocalSqs, type LocalSqs } from '../infra/local/sqs/index.ts';
 import type { CommandIo } from './command.ts';
 import { run } from './main.ts';
 
-const env = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' };
+// No AWS keys: a loopback --endpoint-url is the local emulator, which needs none.
+const env = {};
 
 function captureIo(): CommandIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];

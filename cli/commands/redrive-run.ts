@@ -31,16 +31,23 @@ export function choosePairs(pairs: RedrivePair[], names: string[], all: boolean)
   });
 }
 
+/** Loopback endpoints are the local emulator (fauxqs), which checks no signature: any key will do there. */
+const isLoopback = (endpoint: string | undefined): boolean =>
+  endpoint !== undefined && /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/.test(endpoint);
+
 function sqsClient(region: string, endpoint: string | undefined, env: NodeJS.ProcessEnv): SQSClient {
   const key = env['AWS_ACCESS_KEY_ID'];
   const secret = env['AWS_SECRET_ACCESS_KEY'];
+  const credentials =
+    key !== undefined && secret !== undefined
+      ? { accessKeyId: key, secretAccessKey: secret, sessionToken: env['AWS_SESSION_TOKEN'] }
+      : isLoopback(endpoint)
+        ? { accessKeyId: 'local', secretAccessKey: 'local' }
+        : undefined; // the SDK's default chain: profiles, SSO, web identity, instance/container roles
   return new SQSClient({
     region,
     ...(endpoint !== undefined ? { endpoint } : {}),
-    // Explicit keys from the given environment; otherwise the SDK's default chain (profiles, SSO, IMDS, …).
-    ...(key !== undefined && secret !== undefined
-      ? { credentials: { accessKeyId: key, secretAccessKey: secret, sessionToken: env['AWS_SESSION_TOKEN'] } }
-      : {}),
+    ...(credentials !== undefined ? { credentials } : {}),
   });
 }
 
