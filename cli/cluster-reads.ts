@@ -21,7 +21,11 @@ async function list<T>(
     ) as { items: T[] };
     return answer.items;
   } catch (err) {
-    throw translateApiError(err, `list ${resource.plural}${namespace === undefined ? '' : ` in ${namespace}`}`);
+    // fetch's own message is only "fetch failed"; the reason (ECONNREFUSED, a certificate error) is its cause's.
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    const why = cause?.code ?? cause?.message;
+    const what = `list ${resource.plural}${namespace === undefined ? '' : ` in ${namespace}`} at ${kc.getCurrentCluster()?.server ?? '?'}`;
+    throw translateApiError(err, why === undefined ? what : `${what} (${why})`);
   }
 }
 
