@@ -6,8 +6,11 @@
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FaultCode, FaultVerb, VerbFault } from './kube-apiserver/index.ts';
-import { FAULT_VERBS, startLocalStack, type FaultPlan } from './stack.ts';
+// Only types from the stack: it is loaded after the command line is checked and the bundles are built.
+import type { FaultPlan, LocalStack } from './stack.ts';
+import { FAULT_VERBS } from './fault-verbs.ts';
 import { PROJECT_ROOT } from './serverless-config.ts';
+import { preflight, PreflightError } from '../../scripts/preflight.ts';
 
 const USAGE = `usage: npm run local -- [--fresh] [--kubernetes-only] [--verbose] [fault switches]
   --fresh            wipe .local/ first (objects, pod data, logs), after stopping the redis-servers a crashed run left
@@ -173,11 +176,7 @@ function faultPlan(verbs: FaultPlan['verbs'], watches: Omit<FaultPlan, 'verbs'>)
   return { verbs, ...given };
 }
 
-function printNextSteps(
-  stack: Awaited<ReturnType<typeof startLocalStack>>,
-  stateDir: string,
-  faults: FaultPlan | undefined,
-): void {
+function printNextSteps(stack: LocalStack, stateDir: string, faults: FaultPlan | undefined): void {
   const kubeconfig = relative(process.cwd(), stack.kubeconfigPath) || stack.kubeconfigPath;
   console.log(`Local stack is up.
   Kubernetes API   ${stack.api.url}  (kubeconfig: ${kubeconfig})
@@ -208,6 +207,14 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
+  try {
+    preflight();
+  } catch (err) {
+    if (!(err instanceof PreflightError)) throw err;
+    console.error(`npm run local: ${err.message}`); // the step's own output above says why
+    process.exit(1);
+  }
+  const { startLocalStack } = await import('./stack.ts');
   const stateDir = join(PROJECT_ROOT, '.local');
   const stack = await startLocalStack({
     stateDir,

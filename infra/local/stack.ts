@@ -28,6 +28,7 @@ import {
   FUNCTIONS_GROUP,
 } from './shipped-manifests.ts';
 import { localIdentities } from './local-identities.ts';
+import { FAULT_VERBS } from './fault-verbs.ts';
 
 export interface LocalStackOptions {
   /** Where state lives (objects, pod data, logs, kubeconfig). */
@@ -57,17 +58,8 @@ export interface LocalStackOptions {
   startScripts?: StartScriptOptions;
 }
 
-/** Every verb the API server's fault injector can fail or slow down (a Record, so the compiler keeps it complete). */
-const FAULT_VERB_SET: Record<FaultVerb, true> = {
-  get: true,
-  list: true,
-  watch: true,
-  create: true,
-  update: true,
-  patch: true,
-  delete: true,
-};
-export const FAULT_VERBS = Object.keys(FAULT_VERB_SET) as FaultVerb[];
+/** Re-exported: the fault switches' verbs live in fault-verbs.ts (the command line reads them without the stack). */
+export { FAULT_VERBS };
 
 export interface FaultPlan {
   /** Per verb; '*' applies to every verb, and a verb's own entry overrides it field by field. */
