@@ -55,6 +55,8 @@ export interface LocalStackOptions {
   faults?: FaultPlan;
   /** How closely the kubelet follows KubeDB's start scripts where that costs time (e.g. sentinel-mode `sleep 5`). */
   startScripts?: StartScriptOptions;
+  /** Kubelet: image pull + container creation before each pod's first start (default 0). */
+  podStartDelayMs?: number;
 }
 
 /** Every verb the API server's fault injector can fail or slow down (a Record, so the compiler keeps it complete). */
@@ -162,7 +164,10 @@ async function startKubernetes(
   await applyDefaultRedisVersions(kubeConfig);
   const controllers = await startControllers(kubeConfig, {
     stateDir: kubeletStateDir(opts.stateDir),
-    ...(opts.startScripts !== undefined ? { kubelet: { scripts: opts.startScripts } } : {}),
+    kubelet: {
+      ...(opts.startScripts !== undefined ? { scripts: opts.startScripts } : {}),
+      ...(opts.podStartDelayMs !== undefined ? { podStartDelayMs: opts.podStartDelayMs } : {}),
+    },
   });
   stops.push(() => controllers.stop());
   if (opts.faults !== undefined) {
