@@ -3,7 +3,8 @@
  * before the first invocation, beyond Node's own start-up. Each sample is a fresh `node` process; bundles and the
  * `node -e 0` baseline are interleaved round by round so that machine load hits them alike.
  *
- * Per bundle: its size, the time `await import()` takes inside the process (performance.now around it), and the
+ * Per bundle: its size, the time `await import()` takes inside the process (performance.now around it; and the CPU
+ * time it used, process.cpuUsage, which a loaded machine distorts less than wall time), and the
  * whole process's wall time minus the baseline's median (spawn → exit: import + Node's own start and teardown).
  * The Lambda bundles import `@aws-sdk/client-sqs` etc. from node_modules here, as the Lambda runtime provides them:
  * their load is part of the measured time, as it is of a real cold start.
@@ -22,6 +23,7 @@ export interface Row {
   KB: number;
   'import p50 ms': number;
   'import p95 ms': number;
+  'import CPU p50 ms': number;
   'process p50 ms': number;
   'process p95 ms': number;
   'over node -e 0 p50 ms': number;
@@ -46,12 +48,13 @@ function pct(values: number[], p: number): number {
 }
 
 /** One fresh process: wall time spawn → exit, and the in-process import time it prints (undefined for `-e 0`). */
-function sample(file: string | undefined): Promise<{ wallMs: number; importMs: number | undefined }> {
+function sample(file: string | undefined): Promise<{ wallMs: number; importMs: number; cpuMs: number }> {
   const script =
     file === undefined
       ? '0'
-      : `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); ` +
-        `process.stdout.write(String(performance.now() - t));`;
+      : `const c = process.cpuUsage(); const t = performance.now(); ` +
+        `await import(${JSON.stringify(pathToFileURL(file).href)}); const u = process.cpuUsage(c); ` +
+        `process.stdout.write(JSON.stringify([performance.now() - t, (u.user + u.system) / 1000]));`;
   const args = file === undefined ? ['-e', script] : ['--input-type=module', '-e', script];
   const started = performance.now();
   return new Promise((resolveSample, reject) => {
@@ -64,7 +67,10 @@ function sample(file: string | undefined): Promise<{ wallMs: number; importMs: n
     child.on('close', (code) => {
       const wallMs = performance.now() - started;
       if (code !== 0) reject(new Error(`importing ${file ?? '(node -e 0)'} exited ${code}: ${err.slice(0, 500)}`));
-      else resolveSample({ wallMs, importMs: file === undefined ? undefined : Number(out) });
+      else {
+        const [importMs, cpuMs] = file === undefined ? [0, 0] : (JSON.parse(out) as [number, number]);
+        resolveSample({ wallMs, importMs, cpuMs });
+      }
     });
   });
 }
@@ -83,6 +89,7 @@ export async function run(runs = 15, dist = resolve(PROJECT_ROOT, 'dist')): Prom
   const baseline: number[] = [];
   const wall = new Map<string, number[]>(bundles.map((b) => [b.bundle, []]));
   const imports = new Map<string, number[]>(bundles.map((b) => [b.bundle, []]));
+  const cpu = new Map<string, number[]>(bundles.map((b) => [b.bundle, []]));
   // One warm-up round (page cache, V8 code cache of node itself), not counted.
   for (const b of bundles) await sample(b.file);
   for (let round = 0; round < runs; round++) {
@@ -90,7 +97,8 @@ export async function run(runs = 15, dist = resolve(PROJECT_ROOT, 'dist')): Prom
     for (const b of bundles) {
       const s = await sample(b.file);
       wall.get(b.bundle)!.push(s.wallMs);
-      imports.get(b.bundle)!.push(s.importMs ?? 0);
+      imports.get(b.bundle)!.push(s.importMs);
+      cpu.get(b.bundle)!.push(s.cpuMs);
     }
   }
   const base = pct(baseline, 50);
@@ -99,6 +107,7 @@ export async function run(runs = 15, dist = resolve(PROJECT_ROOT, 'dist')): Prom
     KB: Math.round(b.bytes / 102.4) / 10,
     'import p50 ms': pct(imports.get(b.bundle)!, 50),
     'import p95 ms': pct(imports.get(b.bundle)!, 95),
+    'import CPU p50 ms': pct(cpu.get(b.bundle)!, 50),
     'process p50 ms': pct(wall.get(b.bundle)!, 50),
     'process p95 ms': pct(wall.get(b.bundle)!, 95),
     'over node -e 0 p50 ms': Math.round((pct(wall.get(b.bundle)!, 50) - base) * 10) / 10,
@@ -108,6 +117,7 @@ export async function run(runs = 15, dist = resolve(PROJECT_ROOT, 'dist')): Prom
     KB: 0,
     'import p50 ms': 0,
     'import p95 ms': 0,
+    'import CPU p50 ms': 0,
     'process p50 ms': base,
     'process p95 ms': pct(baseline, 95),
     'over node -e 0 p50 ms': 0,

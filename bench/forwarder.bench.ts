@@ -50,7 +50,16 @@ function createOps(server: KubeApiServer, agent: Agent, namespace: string, name:
   return new Promise((resolveCreate, reject) => {
     const req = request(
       server.url + path,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length } },
+      {
+        method: 'POST',
+        agent,
+        ca: server.caPem,
+        headers: {
+          authorization: `Bearer ${server.adminToken}`,
+          'content-type': 'application/json',
+          'content-length': body.length,
+        },
+      },
       (res) => {
         res.resume();
         res.on('end', () =>
@@ -86,8 +95,12 @@ function spawnForwarder(env: NodeJS.ProcessEnv): Running {
   child.stdout.on('data', (chunk: Buffer) => {
     if (url !== undefined) return; // only the health server's address is needed; the rest is drained unread
     pending += chunk.toString();
-    const match = /"msg":"health server listening"[^\n]*"url":"([^"]+)"/.exec(pending);
-    if (match) url = match[1];
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      const entry = JSON.parse(line) as { msg?: string; url?: string };
+      if (entry.msg === 'health server listening') url = entry.url;
+    }
   });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   return { child, metricsUrl: () => url, exited };
@@ -97,7 +110,7 @@ async function sentSoFar(f: Running): Promise<number> {
   const url = f.metricsUrl();
   if (url === undefined) return 0;
   const text = await (await fetch(`${url}/metrics`)).text();
-  return Number(/^forwarder_messages_sent_total (\d+)/m.exec(text)?.[1] ?? 0);
+  return Number(/^forwarder_messages_sent_total(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1] ?? 0);
 }
 
 /** Polls /metrics (bounded) until `n` messages are sent; returns the time they were seen. */
@@ -126,7 +139,7 @@ async function queueCount(sqs: Sqs, queueUrl: string): Promise<number> {
 async function scenario(name: 'backlog' | 'live', n: number, dir: string): Promise<Row> {
   const server = await startKubeApiServer({ stateDir: join(dir, name), onError: () => {} });
   const sqs = await startSqs();
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY, rejectUnauthorized: false });
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   let forwarder: Running | undefined;
   try {
     const namespace = 'default';
@@ -141,6 +154,8 @@ async function scenario(name: 'backlog' | 'live', n: number, dir: string): Promi
       KUBECONFIG: kubeconfig,
       HEALTH_PORT: '0',
       LEADER_ELECTION: 'false',
+      // No periodic re-announcement during the run: each ops request is sent once, on its LIST or ADDED event.
+      RESYNC_SECONDS: '3600',
       AWS_REGION: 'us-east-1',
       AWS_ENDPOINT_URL_SQS: sqs.endpoint,
       AWS_ACCESS_KEY_ID: 'test',
