@@ -17,6 +17,21 @@ const DELAY_MS = 5_000;
 const conditionOf = (pod: V1Pod, type: string) => pod.status?.conditions?.find((c) => c.type === type);
 const seconds = (t: unknown): number => new Date(t as string | Date).getTime() / 1000;
 
+/** What a real kubelet reports while the image is pulled: the sandbox exists, the container does not yet. */
+function assertContainerCreating(pod: V1Pod): void {
+  assert.equal(pod.status?.phase, 'Pending');
+  const container = pod.status?.containerStatuses?.[0];
+  assert.equal(container?.started, false);
+  assert.equal(container?.ready, false);
+  assert.equal(container?.containerID, undefined, 'no container exists yet');
+  for (const type of ['Ready', 'ContainersReady']) {
+    assert.equal(conditionOf(pod, type)?.status, 'False', type);
+    assert.equal(conditionOf(pod, type)?.reason, 'ContainersNotReady', type);
+  }
+  assert.equal(conditionOf(pod, 'PodScheduled')?.status, 'True');
+  assert.ok(pod.status?.podIP, 'the sandbox (and its IP) exists before the image is pulled');
+}
+
 void describe('kubelet: --pod-start-delay', () => {
   let c: LocalCluster;
   before(async () => {
@@ -46,17 +61,7 @@ void describe('kubelet: --pod-start-delay', () => {
       },
       30_000,
     );
-    assert.equal(creating.status?.phase, 'Pending');
-    const container = creating.status?.containerStatuses?.[0];
-    assert.equal(container?.started, false);
-    assert.equal(container?.ready, false);
-    assert.equal(container?.containerID, undefined, 'no container exists yet');
-    for (const type of ['Ready', 'ContainersReady']) {
-      assert.equal(conditionOf(creating, type)?.status, 'False', type);
-      assert.equal(conditionOf(creating, type)?.reason, 'ContainersNotReady', type);
-    }
-    assert.equal(conditionOf(creating, 'PodScheduled')?.status, 'True');
-    assert.ok(creating.status?.podIP, 'the sandbox (and its IP) exists before the image is pulled');
+    assertContainerCreating(creating);
     assert.deepEqual(c.controllers.kubelet.pids(), [], 'no redis-server runs during the delay');
 
     const ready = await readyPod(c.apis, NS, POD);
