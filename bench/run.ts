@@ -1,5 +1,10 @@
 /** `npm run bench`: every benchmark, each printed as a table. Bounded in time; loopback only. */
 const benches: Array<{ title: string; load: () => Promise<{ run: () => Promise<object[]> }> }> = [
+  { title: 'Bundles: size and cold import vs node -e 0', load: () => import('./cold-import.bench.ts') },
+  {
+    title: 'Forwarder alone: ops requests → SQS messages, events/s and RSS',
+    load: () => import('./forwarder.bench.ts'),
+  },
   { title: 'Kubernetes API server (local)', load: () => import('./kube-apiserver.bench.ts') },
   { title: 'Reconfigure end to end: 1 and 50 databases at once', load: () => import('./reconfigure.bench.ts') },
   {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PROJECT_ROOT } from '../infra/local/serverless-config.ts';
-import { buildBundles, BuildError, formatSizeTable } from './build.ts';
+import { buildBundles, BuildError, formatSizeTable, LAMBDA_BUDGET_BYTES, type BundleReport } from './build.ts';
 
 const SERVERLESS_YML = `service: tiny
 provider: { name: aws, runtime: nodejs24.x }
@@ -83,5 +83,58 @@ void describe('scripts/build.ts', () => {
       assert.match(error.message, /beta-two\/handler\.ts/);
       return true;
     });
+  });
+
+  void it('fails the build when a bundle outgrows its budget, naming the bundle, its size and its largest packages', async () => {
+    const big = mkdtempSync(join(tmpdir(), 'build-test-big-'));
+    after(() => rmSync(big, { recursive: true, force: true }));
+    writeProject(big, {
+      'serverless.yml': SERVERLESS_YML,
+      // Exported, so that the minifier cannot fold it away.
+      'functions/alpha/handler.ts': `export const blob = ${JSON.stringify('x'.repeat(20_000))};\nexport const handler = async (): Promise<string> => blob;\n`,
+      'functions/beta-two/handler.ts': 'export const handler = async (): Promise<number> => 2;\n',
+      'functions/forwarder/main.ts': 'export {};\n',
+    });
+    await assert.rejects(buildBundles({ root: big, lambdaBudgetBytes: 10_000 }), (error: unknown) => {
+      assert.ok(error instanceof BuildError);
+      assert.match(error.message, /^alpha is \d+ bytes, over its budget of 10000 bytes \(largest: \(own\) \d+ KB\)$/m);
+      assert.doesNotMatch(error.message, /beta-two/);
+      return true;
+    });
+  });
+});
+
+/** The project's own bundles (built into a temp dir): issue 11's budget and what each function carries. */
+void describe('the project bundles', () => {
+  const out = mkdtempSync(join(tmpdir(), 'build-test-project-'));
+  after(() => rmSync(out, { recursive: true, force: true }));
+  let reports: BundleReport[];
+  const lambdas = (): BundleReport[] => reports.filter((r) => r.bundle !== 'forwarder');
+  const has = (r: BundleReport, pkg: string): boolean => r.packages.some((p) => p.name === pkg);
+  before(async () => {
+    reports = await buildBundles({ outDir: out });
+  });
+
+  void it(`every Lambda bundle is within ${LAMBDA_BUDGET_BYTES} bytes`, () => {
+    assert.deepEqual(
+      lambdas().map((r) => r.bundle),
+      ['apply-config', 'halt', 'restart-pod', 'resume'],
+    );
+    for (const r of lambdas()) assert.ok(r.bytes <= LAMBDA_BUDGET_BYTES, `${r.bundle}: ${r.bytes} bytes`);
+  });
+
+  void it("no Lambda carries client-node's generated API or undici: KubeConfig for credentials, kube-rest.ts for calls", () => {
+    for (const r of lambdas()) {
+      assert.equal(r.generatedApi, false, r.bundle);
+      assert.equal(has(r, 'undici'), false, r.bundle);
+      assert.ok(r.inputs.includes('shared/adapters/kube/kube-rest.ts'), r.bundle);
+    }
+  });
+
+  void it('ioredis only in the functions that talk to Redis (apply-config, restart-pod)', () => {
+    const withRedis = lambdas()
+      .filter((r) => has(r, 'ioredis'))
+      .map((r) => r.bundle);
+    assert.deepEqual(withRedis, ['apply-config', 'restart-pod']);
   });
 });

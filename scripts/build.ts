@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { loadServerlessConfig, PROJECT_ROOT } from '../infra/local/serverless-config.ts';
+import { clientNodeSideEffectFree, undiciUnavailable } from './build-plugins.ts';
 
 export class BuildError extends Error {
   override name = 'BuildError';
@@ -20,12 +21,29 @@ export class BuildError extends Error {
 
 const REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
+/**
+ * Size budgets (bytes of the minified bundle, source map excluded). A Lambda function's cold start grows with the code
+ * it must load and compile: 1 MB (10^6 bytes) each (issue 11). The forwarder is a long-running container, not a
+ * Lambda: its budget only catches regressions (it still carries client-node's generated API for ListWatch/Lease).
+ */
+export const LAMBDA_BUDGET_BYTES = 1_000_000;
+export const FORWARDER_BUDGET_BYTES = 2_500_000;
+
+/**
+ * client-node's generated API (ObjectParamAPI and the per-group API classes) drags its whole model set and undici in;
+ * a Lambda that imports it would also fail at run time (undici is stubbed out): the build refuses it instead.
+ */
+const GENERATED_API = /@kubernetes\/client-node\/dist\/(gen\/types\/|gen\/apis\/(?!exception\.js)|api\.js)/;
+
 export interface BuildOptions {
   root?: string;
   outDir?: string;
   serverlessYml?: string;
   /** Skip the forwarder (it is not a Lambda). Default: built. */
   forwarder?: boolean;
+  /** Override the budgets (tests). */
+  lambdaBudgetBytes?: number;
+  forwarderBudgetBytes?: number;
 }
 
 export interface BundleReport {
@@ -39,6 +57,26 @@ export interface BundleReport {
    * each function's queue sends from them.
    */
   inputs: string[];
+  /** Bytes of the bundle per npm package (`(own)` for the project's code), largest first. */
+  packages: Array<{ name: string; bytes: number }>;
+  /** Whether client-node's generated API is in the bundle (refused for Lambdas). */
+  generatedApi: boolean;
+}
+
+/** The package an esbuild input belongs to: the last `node_modules/<name>` in its path (nested copies included). */
+function packageOf(input: string): string {
+  const match = /.*node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+  return match?.[1] ?? '(own)';
+}
+
+function bytesByPackage(inputs: Record<string, { bytesInOutput: number }>): Array<{ name: string; bytes: number }> {
+  const totals = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(inputs))
+    totals.set(packageOf(input), (totals.get(packageOf(input)) ?? 0) + bytesInOutput);
+  return [...totals]
+    .filter(([, bytes]) => bytes > 0)
+    .map(([name, bytes]) => ({ name, bytes }))
+    .sort((a, b) => b.bytes - a.bytes);
 }
 
 const COMMON: esbuild.BuildOptions = {
@@ -69,11 +107,20 @@ export async function buildBundles(options: BuildOptions = {}): Promise<BundleRe
       entryPoints: lambdaEntries,
       outdir,
       external: ['@aws-sdk/*', '@smithy/*'],
+      plugins: [clientNodeSideEffectFree, undiciUnavailable],
     }),
   ];
   if (options.forwarder !== false) {
     const forwarderEntry = { 'forwarder/index': resolve(root, 'functions', 'forwarder', 'main.ts') };
-    builds.push(esbuild.build({ ...COMMON, absWorkingDir: root, entryPoints: forwarderEntry, outdir }));
+    builds.push(
+      esbuild.build({
+        ...COMMON,
+        absWorkingDir: root,
+        entryPoints: forwarderEntry,
+        outdir,
+        plugins: [clientNodeSideEffectFree],
+      }),
+    );
   }
   // allSettled: report the errors of every failing build, not only the first.
   const settled = await Promise.allSettled(builds);
@@ -81,7 +128,30 @@ export async function buildBundles(options: BuildOptions = {}): Promise<BundleRe
     s.status === 'rejected' ? [s.reason instanceof Error ? s.reason.message : String(s.reason)] : [],
   );
   if (failures.length > 0) throw new BuildError(failures.join('\n'));
-  return settled.flatMap((s) => (s.status === 'fulfilled' ? reportsFrom(s.value, root, outdir) : []));
+  const [lambdas, forwarder] = settled.map((s) => (s.status === 'fulfilled' ? reportsFrom(s.value, root, outdir) : []));
+  const problems = [
+    ...overBudget(lambdas ?? [], options.lambdaBudgetBytes ?? LAMBDA_BUDGET_BYTES),
+    ...overBudget(forwarder ?? [], options.forwarderBudgetBytes ?? FORWARDER_BUDGET_BYTES),
+    ...(lambdas ?? []).flatMap((r) =>
+      r.generatedApi
+        ? [`${r.bundle} bundles client-node's generated API: call the API through shared/adapters/kube/kube-rest.ts`]
+        : [],
+    ),
+  ];
+  if (problems.length > 0) throw new BuildError(problems.join('\n'));
+  return [...(lambdas ?? []), ...(forwarder ?? [])].sort((a, b) => a.bundle.localeCompare(b.bundle));
+}
+
+function overBudget(reports: BundleReport[], budget: number): string[] {
+  return reports
+    .filter((r) => r.bytes > budget)
+    .map((r) => {
+      const top = r.packages
+        .slice(0, 4)
+        .map((p) => `${p.name} ${(p.bytes / 1024).toFixed(0)} KB`)
+        .join(', ');
+      return `${r.bundle} is ${r.bytes} bytes, over its budget of ${budget} bytes (largest: ${top})`;
+    });
 }
 
 function reportsFrom(result: esbuild.BuildResult, root: string, outdir: string): BundleReport[] {
@@ -98,6 +168,10 @@ function reportsFrom(result: esbuild.BuildResult, root: string, outdir: string):
           .filter(([input, { bytesInOutput }]) => bytesInOutput > 0 && !input.includes('node_modules/'))
           .map(([input]) => input)
           .sort(),
+        packages: bytesByPackage(output.inputs),
+        generatedApi: Object.entries(output.inputs).some(
+          ([input, i]) => i.bytesInOutput > 0 && GENERATED_API.test(input),
+        ),
       };
     })
     .sort((a, b) => a.bundle.localeCompare(b.bundle));

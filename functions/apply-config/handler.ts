@@ -1,8 +1,9 @@
 /** Lambda entry for the apply-config step: middy wiring and real adapters around the pure step in shared/steps/. */
+import { RedisAdapter } from '../../shared/adapters/redis/redis-adapter.ts';
 import { createStepHandler } from '../../shared/handler/step-handler.ts';
 import { runtimeDeps } from '../../shared/handler/runtime-deps.ts';
 import { runApplyConfig } from '../../shared/steps/apply-config/apply-config-step.ts';
 
-const { depsFor, log } = runtimeDeps('apply-config');
+const { depsFor, log } = runtimeDeps('apply-config', { redis: new RedisAdapter() });
 
 export const handler = createStepHandler({ step: 'apply-config', run: runApplyConfig, depsFor, log });

@@ -1,8 +1,9 @@
 /** Lambda entry for the restart-pod step: middy wiring and real adapters around the pure step in shared/steps/. */
+import { RedisAdapter } from '../../shared/adapters/redis/redis-adapter.ts';
 import { createStepHandler } from '../../shared/handler/step-handler.ts';
 import { runtimeDeps } from '../../shared/handler/runtime-deps.ts';
 import { runRestartPod } from '../../shared/steps/restart-pod/restart-pod-step.ts';
 
-const { depsFor, log } = runtimeDeps('restart-pod');
+const { depsFor, log } = runtimeDeps('restart-pod', { redis: new RedisAdapter() });
 
 export const handler = createStepHandler({ step: 'restart-pod', run: runRestartPod, depsFor, log });

@@ -16,6 +16,8 @@ const USAGE = `usage: npm run local -- [--fresh] [--kubernetes-only] [--verbose]
   --fresh            wipe .local/ first (objects, pod data, logs), after stopping the redis-servers a crashed run left
   --kubernetes-only  only the API server, controllers and kubelet (no SQS, runner, forwarder)
   --verbose          print function and forwarder output here instead of .local/logs/
+  --pod-start-delay <duration>  e.g. 5s, 13s, 800ms: each pod waits this long in ContainerCreating before its first
+                     start, as image pull and container creation take on a real node (default 0)
 
 Fault injection into the Kubernetes API server, on once the stack is up. <verb> is one of
 ${FAULT_VERBS.join(', ')}, or * for all of them; the per-verb switches can be repeated:
@@ -39,6 +41,8 @@ export interface CliOptions {
   verbose: boolean;
   /** Undefined when no --fault-* switch is given. */
   faults: FaultPlan | undefined;
+  /** --pod-start-delay in milliseconds; absent when not given. */
+  podStartDelayMs?: number;
 }
 
 const CODES: readonly FaultCode[] = [429, 500, 503];
@@ -86,6 +90,7 @@ const PARSE_OPTIONS = {
   fresh: { type: 'boolean' },
   'kubernetes-only': { type: 'boolean' },
   verbose: { type: 'boolean' },
+  'pod-start-delay': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   'fault-error-rate': { type: 'string', multiple: true },
   'fault-error-code': { type: 'string', multiple: true },
@@ -120,6 +125,7 @@ export function parseCliArgs(args: string[]): CliOptions {
     kubernetesOnly: values['kubernetes-only'] === true,
     verbose: values.verbose === true,
     faults,
+    ...optional('podStartDelayMs', duration('pod-start-delay', values['pod-start-delay'])),
   };
 }
 
@@ -158,6 +164,17 @@ function seconds(name: string, text: string | undefined): number | undefined {
   if (value === undefined || value <= 0)
     throw new UsageError(`--${name} ${text}: the value must be a number of seconds > 0`);
   return value;
+}
+
+const optional = <K extends string>(key: K, value: number | undefined): { [k in K]?: number } =>
+  (value === undefined ? {} : { [key]: value }) as { [k in K]?: number };
+
+/** `5s`, `1.5s`, `800ms`, or a bare number of seconds. */
+function duration(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(text);
+  if (match === null) throw new UsageError(`--${name} ${text}: the value must be a duration such as 5s, 1.5s or 800ms`);
+  return Math.round(Number(match[1]) * (match[2] === 'ms' ? 1 : 1000));
 }
 
 function count(name: string, text: string | undefined): number | undefined {
@@ -221,6 +238,7 @@ async function main(): Promise<void> {
     fresh: cli.fresh,
     pipeline: !cli.kubernetesOnly,
     verbose: cli.verbose,
+    ...(cli.podStartDelayMs !== undefined ? { podStartDelayMs: cli.podStartDelayMs } : {}),
     ...(cli.faults ? { faults: cli.faults } : {}),
   });
   printNextSteps(stack, stateDir, cli.faults);

@@ -56,6 +56,8 @@ export interface LocalStackOptions {
   faults?: FaultPlan;
   /** How closely the kubelet follows KubeDB's start scripts where that costs time (e.g. sentinel-mode `sleep 5`). */
   startScripts?: StartScriptOptions;
+  /** Kubelet: image pull + container creation before each pod's first start (default 0). */
+  podStartDelayMs?: number;
 }
 
 /** Re-exported: the fault switches' verbs live in fault-verbs.ts (the command line reads them without the stack). */
@@ -154,7 +156,10 @@ async function startKubernetes(
   await applyDefaultRedisVersions(kubeConfig);
   const controllers = await startControllers(kubeConfig, {
     stateDir: kubeletStateDir(opts.stateDir),
-    ...(opts.startScripts !== undefined ? { kubelet: { scripts: opts.startScripts } } : {}),
+    kubelet: {
+      ...(opts.startScripts !== undefined ? { scripts: opts.startScripts } : {}),
+      ...(opts.podStartDelayMs !== undefined ? { podStartDelayMs: opts.podStartDelayMs } : {}),
+    },
   });
   stops.push(() => controllers.stop());
   if (opts.faults !== undefined) {

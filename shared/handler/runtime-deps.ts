@@ -1,19 +1,61 @@
 /**
  * Real adapters, built once per execution environment (module scope in each handler) and per cluster.
+ *
+ * The Redis client is passed in by the handlers whose steps talk to Redis (apply-config, restart-pod), not built
+ * here: importing it here put ioredis (~170 KB) into every bundle, halt's and resume's included, which never use it.
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { clusterAccessFromEnv } from '../adapters/kube/cluster-access-from-env.ts';
 import { KubeAdapter } from '../adapters/kube/kube-adapter.ts';
-import { RedisAdapter } from '../adapters/redis/redis-adapter.ts';
 import { SqsQueue } from '../adapters/queue/sqs-queue.ts';
 import { publisherFromEnv } from '../adapters/events/index.ts';
 import { createLogger, type Logger } from '../logging.ts';
 import type { FunctionStep } from '../messages/step-message.ts';
-import type { StepDeps } from '../steps/ports.ts';
+import type { RedisPort, StepDeps } from '../steps/ports.ts';
 import { readFunctionEnv } from './env.ts';
 
-export function runtimeDeps(step: FunctionStep): { depsFor: (clusterId: string) => Promise<StepDeps>; log: Logger } {
+/** A step that reached Redis although its handler gave runtimeDeps no Redis client: a wiring mistake. */
+export class RedisNotWiredError extends Error {
+  override name = 'RedisNotWiredError';
+}
+
+function noRedis(step: FunctionStep): RedisPort {
+  const fail = (): Promise<never> =>
+    Promise.reject(
+      new RedisNotWiredError(
+        `the ${step} function has no Redis client: pass one to runtimeDeps in functions/${step}/handler.ts`,
+      ),
+    );
+  return {
+    configGet: fail,
+    configSet: fail,
+    info: fail,
+    clusterNodes: fail,
+    clusterInfo: fail,
+    clusterFailover: fail,
+    sentinelPrimary: fail,
+    sentinelFailover: fail,
+    sentinelFailoverInProgress: fail,
+    pauseWrites: fail,
+    resumeWrites: fail,
+    replicaOf: fail,
+    aclSetUser: fail,
+    aclDelUser: fail,
+    aclGetUser: fail,
+    aclList: fail,
+  };
+}
+
+export interface RuntimeClients {
+  /** The steps that talk to Redis pass `new RedisAdapter()`; the others get a port that fails loudly if used. */
+  redis?: RedisPort;
+}
+
+export function runtimeDeps(
+  step: FunctionStep,
+  clients: RuntimeClients = {},
+): { depsFor: (clusterId: string) => Promise<StepDeps>; log: Logger } {
   const env = readFunctionEnv();
   const log = createLogger({ base: { fn: step } });
   const access = clusterAccessFromEnv(process.env);
@@ -27,7 +69,7 @@ export function runtimeDeps(step: FunctionStep): { depsFor: (clusterId: string) 
     },
     `urn:redis-reconfigure:function:${step}`,
   );
-  const redis = new RedisAdapter();
+  const redis = clients.redis ?? noRedis(step);
   const events = publisherFromEnv();
   const kubeByCluster = new Map<string, { kc: KubeConfig; kube: KubeAdapter }>();
   const depsFor = async (clusterId: string): Promise<StepDeps> => {

@@ -1,24 +1,19 @@
 /**
- * KubePort over @kubernetes/client-node. Every write that must not lose a concurrent update carries the object's
+ * KubePort over the Kubernetes REST API (kube-rest.ts: client-node's KubeConfig for credentials, its call shapes,
+ * without its generated model set). Every write that must not lose a concurrent update carries the object's
  * resourceVersion (merge patch with metadata.resourceVersion), so the API answers 409.
  */
-import {
-  CoreV1Api,
-  CustomObjectsApi,
-  type KubeConfig,
-  PatchStrategy,
-  setHeaderOptions,
-  type V1OwnerReference,
-} from '@kubernetes/client-node';
+import type { KubeConfig, V1OwnerReference } from '@kubernetes/client-node';
 import * as k from '../../kubedb/constants.ts';
 import { eventObjectName } from '../../kubedb/names.ts';
 import type { Condition, Redis, RedisOpsRequest } from '../../kubedb/types.ts';
 import type { RedisSentinel } from '../../kubedb/topology.ts';
 import type { EventInput, KubePort, OwnerRef, PodView, RedisVersionView, SecretView } from '../../steps/ports.ts';
 import { isAlreadyExists, readOrUndefined, translateApiError, write } from './api-errors.ts';
+import { CoreV1Rest, CustomObjectsRest, KubeRestClient, MERGE_PATCH, type PatchOptions } from './kube-rest.ts';
 import { encodeData, podView, secretView } from './views.ts';
 
-const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+const mergePatch: PatchOptions = { contentType: MERGE_PATCH };
 const ops = { group: k.OPS_GROUP, version: k.OPS_VERSION, plural: k.OPS_PLURAL };
 const redises = { group: k.KUBEDB_GROUP, version: k.KUBEDB_VERSION, plural: k.REDIS_PLURAL };
 const sentinels = { group: k.KUBEDB_GROUP, version: k.KUBEDB_VERSION, plural: k.SENTINEL_PLURAL };
@@ -62,12 +57,13 @@ function withOwner(refs: V1OwnerReference[], owner: OwnerRef): V1OwnerReference[
 }
 
 export class KubeAdapter implements KubePort {
-  readonly #core: CoreV1Api;
-  readonly #custom: CustomObjectsApi;
+  readonly #core: CoreV1Rest;
+  readonly #custom: CustomObjectsRest;
 
   constructor(kc: KubeConfig) {
-    this.#core = kc.makeApiClient(CoreV1Api);
-    this.#custom = kc.makeApiClient(CustomObjectsApi);
+    const client = new KubeRestClient(kc);
+    this.#core = new CoreV1Rest(client);
+    this.#custom = new CustomObjectsRest(client);
   }
 
   getOpsRequest(namespace: string, name: string): Promise<RedisOpsRequest | undefined> {

@@ -42,6 +42,8 @@ export interface KubeletOptions {
   /** Cap on a pod's termination grace period. */
   maxGraceMs?: number;
   ipStartIndex?: number;
+  /** Per-pod start delay modelling image pull and container creation (pod-runtime.ts); default 0. */
+  podStartDelayMs?: number;
 }
 
 export interface Kubelet {
@@ -91,6 +93,7 @@ export async function startKubelet(kc: KubeConfig, opts: KubeletOptions): Promis
     backoff: opts.backoff ?? { initialMs: 500, maxMs: 10_000 },
     readiness: { ...DEFAULT_READINESS_TIMING, ...opts.readiness },
     scripts: opts.scripts ?? {},
+    ...(opts.podStartDelayMs !== undefined ? { startDelayMs: opts.podStartDelayMs } : {}),
     requeue: (key) => controller.queue.add(key),
   });
   const podCache = (key: string): V1Pod | undefined => controller.watches[0]?.get(key);

@@ -66,6 +66,12 @@ export interface PodRuntimeOptions {
   onValkeySubstituted: () => void;
   directory: PodDirectory;
   scripts: StartScriptOptions;
+  /**
+   * Time before the container's first start, modelling image pull and container creation (KubeDB's docs show
+   * ~13 s per pod). Kubernetes reports the pod Pending, container waiting ContainerCreating, not Ready meanwhile.
+   * Restarts (crash loop) do not pay it again: the image is on the node by then. Default 0.
+   */
+  startDelayMs?: number;
 }
 
 /** Pick the database container: KubeDB names it `redis`; otherwise the first container. */
@@ -141,6 +147,8 @@ export class PodRuntime {
   }
 
   private async run(): Promise<void> {
+    // State stays { waiting: ContainerCreating } (phase Pending) until runOnce starts the process; terminate() wakes it.
+    if ((this.opts.startDelayMs ?? 0) > 0) await this.sleep(this.opts.startDelayMs ?? 0);
     let delay = this.opts.backoff.initialMs;
     while (!this.stopping) {
       const exit = await this.runOnce();

@@ -26,6 +26,8 @@ export interface PodSyncOptions {
   readiness: ReadinessTiming;
   directory: PodDirectory;
   scripts: StartScriptOptions;
+  /** Image pull + container creation before a pod's first container start (pod-runtime.ts). */
+  startDelayMs?: number;
   /** Ask for another sync of this pod (its container changed state). */
   requeue: (key: string) => void;
 }
@@ -128,6 +130,7 @@ export class PodSync {
       readiness: this.o.readiness,
       directory: this.o.directory,
       scripts: this.o.scripts,
+      ...(this.o.startDelayMs !== undefined ? { startDelayMs: this.o.startDelayMs } : {}),
       onValkeySubstituted: () => {
         if (!this.valkeyLogged) this.o.log.warn('valkey-server is not installed: Valkey pods run redis-server instead');
         this.valkeyLogged = true;
