@@ -53,3 +53,54 @@ export interface EngineTable {
   /** Top-level command names (lower case) of the command table: what rename-command can rename. */
   readonly commands: readonly string[];
 }
+
+/** A pooled row (scripts/gen-config-flags.ts encodeRow): tab-separated cells, lists space-separated. */
+function decodeRow(row: string): RedisConfigFlag {
+  const [
+    name = '',
+    alias = '',
+    type = 'Special',
+    flags = '',
+    rawDefault = '',
+    min = '',
+    max = '',
+    enums = '',
+    units = '',
+  ] = row.split('\t');
+  const list = (cell: string): string[] => (cell === '' ? [] : cell.split(' '));
+  return {
+    name,
+    alias: alias === '' ? undefined : alias,
+    type: type as RedisConfigType,
+    flags: list(flags),
+    rawDefault,
+    min,
+    max,
+    enumValues: list(enums),
+    units: list(units),
+  };
+}
+
+/**
+ * A line's table from base-36 indices into the shared pool of rows and command names: the ten lines share most of
+ * their ~200 rows, and storing each once keeps the function bundles small (scripts/build.ts budgets).
+ */
+export function decodeTable(
+  head: Omit<EngineTable, 'flags' | 'commands'>,
+  rows: readonly string[],
+  rowRefs: string,
+  commands: readonly string[],
+  commandRefs: string,
+): EngineTable {
+  const pick = <T>(pool: readonly T[], refs: string): T[] =>
+    refs.split(' ').map((ref) => {
+      const item = pool[parseInt(ref, 36)];
+      if (item === undefined) throw new RangeError(`${head.label}: no pooled entry ${ref}`);
+      return item;
+    });
+  return {
+    ...head,
+    flags: pick(rows, rowRefs).map(decodeRow),
+    commands: pick(commands, commandRefs),
+  };
+}

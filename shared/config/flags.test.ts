@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { LINES, generateLineModule, generatedPath } from '../../scripts/gen-config-flags.ts';
+import {
+  LINES,
+  generateLineModule,
+  generatedPath,
+  generatePoolModule,
+  poolPath,
+} from '../../scripts/gen-config-flags.ts';
 import {
   ENGINE_TABLES,
   canonicalDirectiveName,
@@ -33,6 +39,7 @@ void describe('directive tables per engine line', () => {
   void it('every committed generated module is in sync with shared/config/data (drift test)', () => {
     for (const spec of LINES)
       assert.equal(readFileSync(generatedPath(spec), 'utf8'), generateLineModule(spec), spec.id);
+    assert.equal(readFileSync(poolPath, 'utf8'), generatePoolModule(), 'flag-pool');
   });
 
   void it('has the rows of each config.c table (NOTES.md row counts)', () => {

@@ -46,9 +46,12 @@ async function withClient<T>(target: RedisTarget, what: string, use: (client: Re
     // An error reply to the command is the engine's answer, not a connection problem: retrying gets the same answer.
     // (A refused AUTH at connect stays an UnavailableError: credentials may be rotating.)
     if (connected && err instanceof ReplyError)
-      throw new RedisCommandRefusedError(`${what} refused by ${target.host}:${target.port}: ${(err as Error).message}`, {
-        cause: err,
-      });
+      throw new RedisCommandRefusedError(
+        `${what} refused by ${target.host}:${target.port}: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
     throw new UnavailableError(`${what} on ${target.host}:${target.port} failed: ${(err as Error).message}`, {
       cause: err,
     });
