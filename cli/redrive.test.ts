@@ -108,6 +108,7 @@ describe('redrive on the local SQS', { timeout: 120_000 }, () => {
         ['apply-config', 0],
         ['restart-pod', 0],
         ['resume', 0],
+        ['recover', 0],
       ],
     );
   });

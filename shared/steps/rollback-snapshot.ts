@@ -116,6 +116,7 @@ function decode(data: Record<string, string>): Snapshot {
  * the Redis's spec.configuration. The Redis is re-read so the merge patch removes exactly what the new config added.
  * Used by the restart rollback and by a failed live apply.
  */
+/** Returns the Redis as read before the write, or undefined when it is gone. */
 export async function restoreConfiguration(ctx: StepContext, snapshot: Snapshot): Promise<Redis | undefined> {
   const { deps, namespace } = ctx;
   const redis = await deps.kube.getRedis(namespace, ctx.ops.spec.databaseRef.name);
@@ -127,8 +128,9 @@ export async function restoreConfiguration(ctx: StepContext, snapshot: Snapshot)
     {},
   );
   const { secretName, inline } = snapshot.current;
-  return deps.kube.writeRedisConfiguration(redis, {
+  await deps.kube.writeRedisConfiguration(redis, {
     ...(secretName !== undefined ? { secretName } : {}),
     ...(inline !== undefined ? { inline } : {}),
   });
+  return redis;
 }

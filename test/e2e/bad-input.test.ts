@@ -115,7 +115,10 @@ describe('bad input ends Failed with a precise message; the database is untouche
     // does not know it: validation passes, the process fails to start — exactly the case rollback exists for.
     const ops = await runOpsRequest(
       kc,
-      reconfigure(ns, 'fails-at-start', db, { applyConfig: { 'redis.conf': 'maxclients 800\nlocale-collate C' } }),
+      reconfigure(ns, 'fails-at-start', db, {
+        applyConfig: { 'redis.conf': 'maxclients 800\nlocale-collate C' },
+        restart: 'true',
+      }),
     );
     assert.equal(ops.status?.phase, 'Failed', JSON.stringify(ops.status));
     assert.ok(ops.status?.conditions?.some((c) => c.type === 'RolledBack'));
@@ -136,7 +139,10 @@ describe('bad input ends Failed with a precise message; the database is untouche
     // with a lower maxclients. spec.timeout stays at its 10 min default: the run must not wait it out.
     const ops = await runOpsRequest(
       kc,
-      reconfigure(ns, 'lowered-at-start', db, { applyConfig: { 'redis.conf': 'maxclients 10000000' } }),
+      reconfigure(ns, 'lowered-at-start', db, {
+        applyConfig: { 'redis.conf': 'maxclients 10000000' },
+        restart: 'true',
+      }),
     );
     assert.equal(ops.status?.phase, 'Failed', JSON.stringify(ops.status));
     assert.ok(ops.status?.conditions?.some((c) => c.type === 'RolledBack'));
@@ -146,6 +152,22 @@ describe('bad input ends Failed with a precise message; the database is untouche
     );
     await waitDatabaseReady(kc, ns, db);
     assert.equal(isPaused(await getRedis(kc, ns, db)), false);
+    assert.equal(await maxclients(kc, ns, db), '500');
+  });
+
+  it('the same value on the live path: the engine refuses it at the canary, nothing is persisted', async () => {
+    const kc = stack.kubeConfig;
+    const ops = await runOpsRequest(
+      kc,
+      reconfigure(ns, 'refused-live', db, { applyConfig: { 'redis.conf': 'maxclients 10000000' } }),
+    );
+    assert.equal(ops.status?.phase, 'Failed', JSON.stringify(ops.status));
+    const failed = ops.status?.conditions?.find((c) => c.type === 'Failed');
+    assert.equal(failed?.reason, 'ConfigRefusedByEngine');
+    assert.match(failed?.message ?? '', /canary\) refused it: .*maxclients/i);
+    const redis = await getRedis(kc, ns, db);
+    assert.equal(isPaused(redis), false);
+    assert.equal(redis.spec.configuration?.inline, undefined, 'nothing persisted');
     assert.equal(await maxclients(kc, ns, db), '500');
   });
 

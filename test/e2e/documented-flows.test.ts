@@ -42,14 +42,14 @@ describe('documented Reconfigure flows (Standalone)', { timeout: 300_000 }, () =
       }),
     );
     assert.equal(replaced.status?.phase, 'Successful', JSON.stringify(replaced.status));
+    // maxclients can be CONFIG SET: restart "auto" applies it live, no pod restarts (ADR 0011).
     assert.deepEqual(conditionTypes(replaced), [
       'Reconfigure',
       'DatabasePauseSucceeded',
       'patchedSecret',
       'UpdatePetSets',
-      'EvictPod--sample-redis-0',
-      'IsPodReady--sample-redis-0',
-      'RestartPods',
+      'ConfigAppliedLive',
+      'RestartSkipped',
       'Successful',
     ]);
     assert.equal(replaced.status?.observedGeneration, 1);
@@ -60,9 +60,23 @@ describe('documented Reconfigure flows (Standalone)', { timeout: 300_000 }, () =
 
     const merged = await runOpsRequest(
       kc,
-      reconfigure('demo', 'rdops-apply-reconfig', 'sample-redis', { applyConfig: { 'redis.conf': 'maxclients 3000' } }),
+      reconfigure('demo', 'rdops-apply-reconfig', 'sample-redis', {
+        applyConfig: { 'redis.conf': 'maxclients 3000' },
+        restart: 'true',
+      }),
     );
     assert.equal(merged.status?.phase, 'Successful', JSON.stringify(merged.status));
+    // restart "true": KubeDB's documented rolling chain.
+    assert.deepEqual(conditionTypes(merged), [
+      'Reconfigure',
+      'DatabasePauseSucceeded',
+      'patchedSecret',
+      'UpdatePetSets',
+      'EvictPod--sample-redis-0',
+      'IsPodReady--sample-redis-0',
+      'RestartPods',
+      'Successful',
+    ]);
     assert.equal(await maxclients(kc, 'demo', 'sample-redis'), '3000');
 
     const removed = await runOpsRequest(
@@ -77,7 +91,7 @@ describe('documented Reconfigure flows (Standalone)', { timeout: 300_000 }, () =
 
     const events = await kc
       .makeApiClient(CoreV1Api)
-      .listNamespacedEvent({ namespace: 'demo', fieldSelector: 'involvedObject.name=rdops-reconfigure' });
+      .listNamespacedEvent({ namespace: 'demo', fieldSelector: 'involvedObject.name=rdops-apply-reconfig' });
     const reasons = events.items.map((e) => `${e.reason}: ${e.message}`);
     for (const expected of [
       'PauseDatabase: Pausing Redis demo/sample-redis',
@@ -105,11 +119,9 @@ describe('documented Reconfigure flows (Standalone)', { timeout: 300_000 }, () =
     assert.equal(ops.status?.phase, 'Successful', JSON.stringify(ops.status));
     assert.ok(!conditionTypes(ops).includes('RestartPods'));
     assert.equal(await podUid(kc, 'norestart', 'rd-0'), uidBefore);
-    assert.equal(
-      await maxclients(kc, 'norestart', 'rd'),
-      '500',
-      'the running server keeps its config until its next restart',
-    );
+    // A runtime-mutable directive is applied live even with restart "false" (ADR 0011: nothing silently pending).
+    assert.ok(conditionTypes(ops).includes('ConfigAppliedLive'));
+    assert.equal(await maxclients(kc, 'norestart', 'rd'), '4000');
     assert.deepEqual((await getRedis(kc, 'norestart', 'rd')).spec.configuration?.inline, {
       'redis.conf': 'maxclients 4000\n',
     });

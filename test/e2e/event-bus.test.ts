@@ -26,7 +26,10 @@ describe('event bus', { timeout: 300_000 }, () => {
     // in a row; ids are hex or uuids), so its absence proves the configuration did not leak.
     const ops = await runOpsRequest(
       kc,
-      reconfigure('events', 'told', 'rd', { applyConfig: { 'redis.conf': 'hash-max-listpack-entries 9876543' } }),
+      reconfigure('events', 'told', 'rd', {
+        applyConfig: { 'redis.conf': 'hash-max-listpack-entries 9876543' },
+        restart: 'true',
+      }),
     );
     assert.equal(ops.status?.phase, 'Successful');
 

@@ -71,9 +71,9 @@ describe('kubectl user flow on the local system', { timeout: 300_000 }, () => {
       'DatabasePauseSucceeded',
       'patchedSecret',
       'UpdatePetSets',
-      'EvictPod--sample-redis-0',
-      'IsPodReady--sample-redis-0',
-      'RestartPods',
+      // maxclients can be CONFIG SET: restart "auto" applies it live, no pod restarts (ADR 0011).
+      'ConfigAppliedLive',
+      'RestartSkipped',
       'PauseDatabase',
       'ResumeDatabase',
     ]) {

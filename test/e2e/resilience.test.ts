@@ -48,8 +48,8 @@ describe('resilience', { timeout: 600_000 }, () => {
     await createDatabase(kc, 'serial', 'rd', 'maxclients 500\n');
     await waitDatabaseReady(kc, 'serial', 'rd');
     await applyObjects(kc, [
-      reconfigure('serial', 'first', 'rd', { applyConfig: { 'redis.conf': 'maxclients 1500' } }),
-      reconfigure('serial', 'second', 'rd', { applyConfig: { 'redis.conf': 'maxclients 2500' } }),
+      reconfigure('serial', 'first', 'rd', { applyConfig: { 'redis.conf': 'maxclients 1500' }, restart: 'true' }),
+      reconfigure('serial', 'second', 'rd', { applyConfig: { 'redis.conf': 'maxclients 2500' }, restart: 'true' }),
     ] as never);
     const first = await followOpsRequest(kc, 'serial', 'first', () => undefined, { timeoutMs: 120_000 });
     const second = await followOpsRequest(kc, 'serial', 'second', () => undefined, { timeoutMs: 120_000 });
@@ -79,7 +79,7 @@ describe('resilience', { timeout: 600_000 }, () => {
     const watcher = await watchPodUids(kc, 'dup', 'rd-0');
     const ops = await runOpsRequest(
       kc,
-      reconfigure('dup', 'twice', 'rd', { applyConfig: { 'redis.conf': 'maxclients 3300' } }),
+      reconfigure('dup', 'twice', 'rd', { applyConfig: { 'redis.conf': 'maxclients 3300' }, restart: 'true' }),
     );
     assert.equal(ops.status?.phase, 'Successful', JSON.stringify(ops.status));
     assert.equal(await maxclients(kc, 'dup', 'rd'), '3300');
@@ -97,7 +97,10 @@ describe('resilience', { timeout: 600_000 }, () => {
     await waitDatabaseReady(kc, 'crash', 'rd');
 
     await applyObjects(kc, [
-      reconfigure('crash', 'runner-restart', 'rd', { applyConfig: { 'redis.conf': 'maxclients 4100' } }),
+      reconfigure('crash', 'runner-restart', 'rd', {
+        applyConfig: { 'redis.conf': 'maxclients 4100' },
+        restart: 'true',
+      }),
     ] as never);
     await waitFor(
       'the run to be past halt',
@@ -112,7 +115,7 @@ describe('resilience', { timeout: 600_000 }, () => {
     // During a run: every open watch (the forwarder's, the controllers') ends with 410 Gone, then the forwarder is
     // killed; a second request is created while it is down, and its restarted watch answers 410 again.
     await applyObjects(kc, [
-      reconfigure('crash', 'during-410', 'rd', { applyConfig: { 'redis.conf': 'maxclients 4150' } }),
+      reconfigure('crash', 'during-410', 'rd', { applyConfig: { 'redis.conf': 'maxclients 4150' }, restart: 'true' }),
     ] as never);
     await waitFor(
       'the run to be past halt',
@@ -122,7 +125,10 @@ describe('resilience', { timeout: 600_000 }, () => {
     stack.api.faults.forceGone();
     await stack.forwarder?.stop({ kill: true });
     await applyObjects(kc, [
-      reconfigure('crash', 'forwarder-restart', 'rd', { applyConfig: { 'redis.conf': 'maxclients 4200' } }),
+      reconfigure('crash', 'forwarder-restart', 'rd', {
+        applyConfig: { 'redis.conf': 'maxclients 4200' },
+        restart: 'true',
+      }),
     ] as never);
     stack.api.faults.forceGone(1);
     stack.forwarder?.start();

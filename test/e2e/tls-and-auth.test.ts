@@ -225,7 +225,7 @@ describe('TLS-enabled databases and auth variants', { timeout: 900_000 }, () => 
     assert.ok(secrets.length >= 6, 'the secrets to look for were collected');
     const logs = await filesUnder(stack.stateDir);
     assert.ok(
-      logs.some((f) => f.includes(`${join('logs', 'restart-pod')}`)),
+      logs.some((f) => f.includes(`${join('logs', 'apply-config')}`)),
       `function logs found: ${logs.join()}`,
     );
     const haystacks: Array<[string, string]> = [

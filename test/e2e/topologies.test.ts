@@ -73,7 +73,10 @@ describe('Cluster and Sentinel topologies', { timeout: 600_000 }, () => {
     const probe = startWriteProbe({ mode: 'cluster', seeds: [{ host: anyIp, port: 6379 }], password: pass, shards: 3 });
     const ops = await runOpsRequest(
       kc,
-      reconfigure('demo', 'cluster-reconfigure', 'redis-cluster', { applyConfig: { 'redis.conf': 'maxclients 3000' } }),
+      reconfigure('demo', 'cluster-reconfigure', 'redis-cluster', {
+        applyConfig: { 'redis.conf': 'maxclients 3000' },
+        restart: 'true',
+      }),
       300_000,
     );
     const report = await probe.stop();
@@ -108,6 +111,7 @@ describe('Cluster and Sentinel topologies', { timeout: 600_000 }, () => {
       kc,
       reconfigure('demo', 'cluster-bad', 'redis-cluster', {
         applyConfig: { 'redis.conf': 'maxclients 3100\nlocale-collate C' },
+        restart: 'true',
       }),
       300_000,
     );
@@ -145,7 +149,10 @@ describe('Cluster and Sentinel topologies', { timeout: 600_000 }, () => {
     await applyObjects(kc, [configSecret('demo', 'rd-demo-new-config', 'maxclients 3000\n')] as never);
     const ops = await runOpsRequest(
       kc,
-      reconfigure('demo', 'sentinel-reconfigure', 'rd-demo', { configSecret: { name: 'rd-demo-new-config' } }),
+      reconfigure('demo', 'sentinel-reconfigure', 'rd-demo', {
+        configSecret: { name: 'rd-demo-new-config' },
+        restart: 'true',
+      }),
       300_000,
     );
     const report = await probe.stop();

@@ -119,7 +119,7 @@ async function exerciseAdapter(kube: KubeAdapter, namespace: string): Promise<vo
   redis = await kube.writeRedisConditions(redis, [
     { type: k.DbCondition.Paused, status: 'True', reason: 'Paused', message: 'paused', lastTransitionTime: now },
   ]);
-  assert.deepEqual(await kube.getRedisVersion('7.2.4'), { name: '7.2.4', distribution: 'Official' });
+  assert.deepEqual(await kube.getRedisVersion('7.2.4'), { name: '7.2.4', distribution: 'Official', version: '7.2.4' });
   assert.ok(await kube.getSecret(namespace, 'sample-redis-auth'));
   // spec.tls needs no more than the same `get secrets`: the client certificate is one more Secret read.
   assert.equal((await kube.getSecret(namespace, 'sample-redis-client-cert'))?.data['tls.key'], 'key');

@@ -34,6 +34,8 @@ void describe('local SQS from the project serverless.yml', () => {
       'ApplyConfigQueue',
       'HaltDLQ',
       'HaltQueue',
+      'RecoverDLQ',
+      'RecoverQueue',
       'RestartPodDLQ',
       'RestartPodQueue',
       'ResumeDLQ',

@@ -110,9 +110,7 @@ export class ProvisionerReconciler {
     const acl = await ensureAclSecret(this.apis, redis, (ns, name) => this.caches.secret(ns, name));
     await this.ensureServices(redis);
     const sentinel = this.sentinelOf(redis);
-    const missingVersion = info.found
-      ? undefined
-      : { reason: 'VersionNotFound', message: `RedisVersion ${redis.spec.version} not found` };
+    const missingVersion = versionProblem(info.found, redis.spec.version);
     const tls = await this.ensureTls(redis);
     const problem = authSecret.problem ?? config.problem ?? acl.problem ?? sentinel.problem ?? missingVersion;
     if (authSecret.ok && config.exists && acl.ready && !sentinel.problem) {
@@ -293,3 +291,6 @@ function resyncOf(redis: Redis, topology: TopologyHealth | undefined): Reconcile
 function stripUndefined<T extends Record<string, unknown>>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([k, v]) => v !== undefined && k !== 'problem')) as Partial<T>;
 }
+
+const versionProblem = (found: boolean, version: string): Problem | undefined =>
+  found ? undefined : { reason: 'VersionNotFound', message: `RedisVersion ${version} not found` };
