@@ -185,6 +185,19 @@ export function parseTable(csv: string, file: string): Map<string, Row> {
   return rows;
 }
 
+/** A row's nine cells in CSV column order, list cells joined with `sep` (`|` in the CSV data, ` ` in the pool). */
+const rowCells9 = (r: Row, sep: string): string[] => [
+  r.name,
+  r.alias,
+  r.type,
+  r.flags.join(sep),
+  r.rawDefault,
+  r.min,
+  r.max,
+  r.enumValues.join(sep),
+  r.units.join(sep),
+];
+
 /** add: a full row; remove: the name; set: the non-empty cells replace the base's (`-` clears a cell). */
 export function applyDelta(base: Map<string, Row>, csv: string, file: string): Map<string, Row> {
   const out = new Map([...base].map(([k, v]) => [k, { ...v }]));
@@ -200,17 +213,9 @@ export function applyDelta(base: Map<string, Row>, csv: string, file: string): M
     } else if (op === 'set') {
       const prev = out.get(name);
       if (!prev) throw new FlagsCsvError(`${file}: set of unknown ${name}`);
-      const merged = [
-        prev.name,
-        prev.alias,
-        prev.type,
-        prev.flags.join('|'),
-        prev.rawDefault,
-        prev.min,
-        prev.max,
-        prev.enumValues.join('|'),
-        prev.units.join('|'),
-      ].map((v, i) => (rowCells[i] === '-' ? '' : rowCells[i] === '' || rowCells[i] === undefined ? v : rowCells[i]));
+      const merged = rowCells9(prev, '|').map((v, i) =>
+        rowCells[i] === '-' ? '' : rowCells[i] === '' || rowCells[i] === undefined ? v : rowCells[i],
+      );
       out.set(name, toRow(merged, file));
     } else throw new FlagsCsvError(`${file}: unknown op ${op}`);
   }
@@ -272,17 +277,7 @@ function commandsOfLine(spec: LineSpec): string[] {
 
 /** One row as the pool stores it: tab-separated cells, lists space-separated (engine-table.ts decodeRow). */
 function encodeRow(r: Row): string {
-  const cells = [
-    r.name,
-    r.alias,
-    r.type,
-    r.flags.join(' '),
-    r.rawDefault,
-    r.min,
-    r.max,
-    r.enumValues.join(' '),
-    r.units.join(' '),
-  ];
+  const cells = rowCells9(r, ' ');
   for (const c of cells)
     if (/[\t\n]/.test(c)) throw new FlagsCsvError(`${r.name}: a cell holds a tab or a newline: ${JSON.stringify(c)}`);
   if ([...r.flags, ...r.enumValues, ...r.units].some((v) => v.includes(' ')))
