@@ -4,6 +4,7 @@ import { InvalidMessageError, OpsRequestFailedError, UnavailableError } from '..
 import { silentLogger } from '../logging.ts';
 import { newStepMessage, type Step, type StepDataInput } from '../messages/step-message.ts';
 import type { StepDeps } from '../steps/ports.ts';
+import { testWorld } from '../../test/support/fake-ports.ts';
 import type { SQSRecord } from './lambda-types.ts';
 import { createStepHandler, processStepRecord } from './step-handler.ts';
 
@@ -29,15 +30,8 @@ const record = (body: string, id = 'm1'): SQSRecord => ({
 });
 
 function depsWithQueue(sent: Array<{ step: Step; data: StepDataInput }>): StepDeps {
-  return {
-    settings: { stallSeconds: 60 },
-    kube: {} as StepDeps['kube'],
-    redis: {} as StepDeps['redis'],
-    events: { publish: async () => undefined },
-    queue: { send: async (step, d) => void sent.push({ step, data: d }) },
-    now: () => new Date(),
-    log: silent,
-  };
+  const { deps } = testWorld({ log: silent });
+  return { ...deps, queue: { send: async (step, d) => void sent.push({ step, data: d }) } };
 }
 
 describe('step handler error contract', () => {

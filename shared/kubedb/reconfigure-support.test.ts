@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { opsRequest } from '../steps/test-objects.ts';
+import { opsRequest } from '../../test/support/objects.ts';
 import { unsupportedReconfigure } from './reconfigure-support.ts';
 
 const withAuth = (auth: unknown, rest: Record<string, unknown> = { applyConfig: { 'redis.conf': 'maxclients 600' } }) =>

@@ -112,7 +112,7 @@ export interface RedisPort {
    */
   configSet(target: RedisTarget, parameterValues: string[]): Promise<void>;
   info(target: RedisTarget, section: 'replication' | 'cluster' | 'server'): Promise<string>;
-  /** Raw `CLUSTER NODES` text (parsed by shared/kubedb/topology.ts). */
+  /** Raw `CLUSTER NODES` text (parsed by shared/redis/replies.ts). */
   clusterNodes(target: RedisTarget): Promise<string>;
   clusterInfo(target: RedisTarget): Promise<string>;
   /** `CLUSTER FAILOVER`, sent to the replica that is to take over. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PLAN_ANNOTATION } from './annotations.ts';
 import { dueStep } from './progress.ts';
-import { opsRequest, trueCondition } from './test-objects.ts';
+import { opsRequest, trueCondition } from '../../test/support/objects.ts';
 
 const plan = (restart: boolean, pods: string[]) => ({
   [PLAN_ANNOTATION]: JSON.stringify({

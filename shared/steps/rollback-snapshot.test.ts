@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { opsRequest, redis } from './test-objects.ts';
+import { opsRequest, redis } from '../../test/support/objects.ts';
 import { rollbackSecretName, snapshotSecretMeta } from './rollback-snapshot.ts';
 
 const isValidLabelValue = (v: string): boolean =>

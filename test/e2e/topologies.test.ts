@@ -10,7 +10,7 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import { applyFile, applyObjects } from '../../infra/local/manifests.ts';
 import { configGetOnPod } from '../../infra/local/redis-query.ts';
 import { PROJECT_ROOT } from '../../infra/local/serverless-config.ts';
-import { parseClusterNodes } from '../../shared/kubedb/topology.ts';
+import { parseClusterNodes } from '../../shared/redis/replies.ts';
 import { RedisAdapter } from '../../shared/adapters/redis/redis-adapter.ts';
 import { startWriteProbe } from '../../bench/write-probe/index.ts';
 import { readPlan } from '../../shared/steps/annotations.ts';

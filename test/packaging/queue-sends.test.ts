@@ -14,6 +14,7 @@ import { silentLogger } from '../../shared/logging.ts';
 import { processStepRecord } from '../../shared/handler/step-handler.ts';
 import { newStepMessage } from '../../shared/messages/step-message.ts';
 import type { StepDeps } from '../../shared/steps/ports.ts';
+import { testWorld } from '../support/fake-ports.ts';
 import { analyseQueueSends, type QueueSendAnalysis, UNREACHABLE_SENDS } from './queue-sends.ts';
 
 const FIXTURE = `
@@ -80,7 +81,11 @@ describe('UNREACHABLE_SENDS, proven', () => {
     );
     const sent: string[] = [];
     const silent = silentLogger;
-    const deps = { queue: { send: async (step: string) => void sent.push(step) }, log: silent } as unknown as StepDeps;
+    const world = testWorld({ log: silent });
+    const deps: StepDeps = {
+      ...world.deps,
+      queue: { send: async (step) => void sent.push(step) },
+    };
     const process = processStepRecord({
       step: 'resume',
       log: silent,

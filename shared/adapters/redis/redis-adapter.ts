@@ -1,7 +1,7 @@
 /** RedisPort over ioredis: short-lived connections to a pod's IP, never retried inside (SQS owns retries). */
 import { Redis, ReplyError } from 'ioredis';
 import { RedisCommandRefusedError, UnavailableError } from '../../errors.ts';
-import { pairsToRecord } from '../../kubedb/topology.ts';
+import { pairsToRecord } from '../../redis/replies.ts';
 import type { RedisPort, RedisTarget } from '../../steps/ports.ts';
 import { AclCommandRefusedError } from '../../acl/errors.ts';
 import { redactAclReply } from '../../acl/tokens.ts';

@@ -5,45 +5,26 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Redis, RedisOpsRequest } from '../../kubedb/types.ts';
-import type { StepData } from '../../messages/step-message.ts';
-import type { StepDeps } from '../ports.ts';
-import { opsRequest, redis as redisObject } from '../test-objects.ts';
+import { testWorld } from '../../../test/support/fake-ports.ts';
+import { stepData } from '../../../test/support/messages.ts';
+import { opsRequest, redis as redisObject } from '../../../test/support/objects.ts';
 import { runHalt } from './halt-step.ts';
 
 function world(ops: RedisOpsRequest, db: Redis) {
-  const sent: Array<{ step: string; attempt: number; delay: number | undefined }> = [];
-  let clock = new Date('2026-01-01T00:00:00Z');
-  let current = ops;
-  const deps = {
-    settings: { stallSeconds: 60 },
-    now: () => clock,
-    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    events: { publish: async () => undefined },
-    queue: {
-      send: async (step: string, d: { attempt: number }, delay?: number) =>
-        void sent.push({ step, attempt: d.attempt, delay }),
+  const w = testWorld();
+  const stored = w.kube.addOpsRequest(ops);
+  w.kube.addRedis(db);
+  const namespace = stored.metadata.namespace ?? '';
+  const message = (attempt: number) => stepData('halt', stored, { attempt });
+  return {
+    get sent() {
+      return w.queue.sent.map((s) => ({ step: s.step, attempt: s.data.attempt, delay: s.delaySeconds }));
     },
-    kube: {
-      getOpsRequest: async () => current,
-      listOpsRequests: async () => [current],
-      getRedis: async () => db,
-      writeOpsStatus: async (o: RedisOpsRequest, status: NonNullable<RedisOpsRequest['status']>) =>
-        (current = { ...o, status }),
-      writeOpsAnnotations: async (o: RedisOpsRequest, a: Record<string, string>) =>
-        (current = { ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, ...a } } }),
-    },
-  } as unknown as StepDeps;
-  const message = (attempt: number) =>
-    ({
-      version: 1,
-      clusterId: 'c',
-      namespace: 'demo',
-      opsRequest: { name: current.metadata.name, uid: current.metadata.uid },
-      step: 'halt',
-      attempt,
-      traceId: 't',
-    }) as unknown as StepData;
-  return { sent, deps, message, advance: (ms: number) => (clock = new Date(clock.getTime() + ms)), ops: () => current };
+    deps: w.deps,
+    message,
+    advance: (ms: number) => w.clock.advance(ms),
+    ops: () => w.kube.opsRequest(namespace, stored.metadata.name),
+  };
 }
 
 void describe('halt: waiting', () => {

@@ -5,32 +5,23 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RedisOpsRequest } from '../../kubedb/types.ts';
-import type { StepData } from '../../messages/step-message.ts';
-import type { StepDeps } from '../ports.ts';
-import { opsRequest, trueCondition } from '../test-objects.ts';
+import { testWorld } from '../../../test/support/fake-ports.ts';
+import { stepData } from '../../../test/support/messages.ts';
+import { opsRequest, trueCondition } from '../../../test/support/objects.ts';
 import { decideRecovery } from './decide-recovery.ts';
 import { runRecover } from './recover-step.ts';
 
 function world(ops: RedisOpsRequest) {
-  const sent: Array<{ step: string; data: Record<string, unknown> }> = [];
-  let clock = new Date('2026-01-01T00:00:00Z');
-  const deps = {
-    settings: { stallSeconds: 60 },
-    now: () => clock,
-    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    queue: { send: async (step: string, d: Record<string, unknown>) => void sent.push({ step, data: d }) },
-    kube: { getOpsRequest: async () => ops },
-  } as unknown as StepDeps;
-  const message = {
-    version: 1,
-    clusterId: 'c',
-    namespace: 'demo',
-    opsRequest: { name: ops.metadata.name, uid: ops.metadata.uid },
-    step: 'recover',
-    attempt: 0,
-    traceId: 't',
-  } as StepData;
-  return { sent, deps, message, advance: (ms: number) => (clock = new Date(clock.getTime() + ms)) };
+  const w = testWorld();
+  const stored = w.kube.addOpsRequest(ops);
+  return {
+    get sent() {
+      return w.queue.sent.map((s) => ({ step: s.step, data: s.data }));
+    },
+    deps: w.deps,
+    message: stepData('recover', stored),
+    advance: (ms: number) => w.clock.advance(ms),
+  };
 }
 
 const paused = [trueCondition('Reconfigure'), trueCondition('DatabasePauseSucceeded')];

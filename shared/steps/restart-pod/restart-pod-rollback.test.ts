@@ -4,11 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Redis, RedisOpsRequest } from '../../kubedb/types.ts';
-import type { StepData } from '../../messages/step-message.ts';
+import type { Redis } from '../../kubedb/types.ts';
+import { InMemoryKube } from '../../../test/support/in-memory-kube.ts';
+import { ManualClock, RecordingQueue, scriptedRedis, testWorld } from '../../../test/support/fake-ports.ts';
+import { stepData } from '../../../test/support/messages.ts';
 import type { PodView, StepDeps } from '../ports.ts';
 import { evictedAnnotation, PLAN_ANNOTATION, ROLLBACK_ANNOTATION, type RestartPlan } from '../annotations.ts';
-import { opsRequest, redis as redisObject, trueCondition } from '../test-objects.ts';
+import { opsRequest, redis as redisObject, trueCondition } from '../../../test/support/objects.ts';
 import { rollbackSecretName } from '../rollback-snapshot.ts';
 import { runRestartPod } from './restart-pod-step.ts';
 
@@ -22,65 +24,63 @@ const plan: RestartPlan = {
   configHash: 'h',
 };
 
+/** The in-memory cluster, with the writes rollback makes written down in the order they happen. */
+class LoggingKube extends InMemoryKube {
+  readonly log: string[] = [];
+  override async putSecret(...args: Parameters<InMemoryKube['putSecret']>): Promise<void> {
+    this.log.push(`putSecret ${args[1]} ${JSON.stringify(args[2])}`);
+    return super.putSecret(...args);
+  }
+  override async writeRedisConfiguration(...args: Parameters<InMemoryKube['writeRedisConfiguration']>) {
+    this.log.push(`configuration ${JSON.stringify(args[1])}`);
+    return super.writeRedisConfiguration(...args);
+  }
+  override async evictPod(namespace: string, name: string): Promise<void> {
+    this.log.push(`evict ${name}`);
+    return super.evictPod(namespace, name);
+  }
+}
+
 function world(pod: PodView, opts: { timeout?: string; reported?: Record<string, string> } = {}) {
-  const log: string[] = [];
   const evictedAt = '2026-01-01T00:00:00Z';
-  let ops: RedisOpsRequest = opsRequest({
-    phase: 'Progressing',
-    spec: { timeout: opts.timeout ?? '1m' },
-    annotations: { [PLAN_ANNOTATION]: JSON.stringify(plan), [evictedAnnotation('sample-redis-0')]: 'old-uid' },
-    conditions: [
-      'Reconfigure',
-      'DatabasePauseSucceeded',
-      'patchedSecret',
-      'UpdatePetSets',
-      'EvictPod--sample-redis-0',
-    ].map((t) => trueCondition(t, evictedAt)),
+  const kube = new LoggingKube();
+  const stored = kube.addOpsRequest(
+    opsRequest({
+      phase: 'Progressing',
+      spec: { timeout: opts.timeout ?? '1m' },
+      annotations: { [PLAN_ANNOTATION]: JSON.stringify(plan), [evictedAnnotation('sample-redis-0')]: 'old-uid' },
+      conditions: [
+        'Reconfigure',
+        'DatabasePauseSucceeded',
+        'patchedSecret',
+        'UpdatePetSets',
+        'EvictPod--sample-redis-0',
+      ].map((t) => trueCondition(t, evictedAt)),
+    }),
+  );
+  const db: Redis = kube.addRedis(redisObject());
+  const ns = db.metadata.namespace ?? '';
+  kube.addPod(ns, db.metadata.name, pod);
+  kube.addSecret(ns, 'sample-redis-auth', { username: 'default', password: 'p' });
+  kube.addSecret(ns, rollbackSecretName(stored), {
+    'default.conf': 'maxclients 500\n',
+    'configuration.json': '{"secretName":"rd-custom-config"}',
   });
-  const db: Redis = redisObject();
-  const deps = {
-    settings: { stallSeconds: 60 },
-    now: () => new Date('2026-01-01T00:05:00Z'), // 5 minutes after the eviction, spec.timeout is 1m
-    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    events: { publish: async () => undefined },
-    redis: { configGet: async () => opts.reported ?? {} },
-    queue: { send: async (step: string, d: { phase?: string }) => void log.push(`send ${step} ${d.phase ?? ''}`) },
-    kube: {
-      getOpsRequest: async () => ops,
-      getRedis: async () => db,
-      getPod: async () => pod,
-      getSecret: async (_ns: string, name: string) =>
-        name === 'sample-redis-auth'
-          ? { name, data: { username: 'default', password: 'p' }, annotations: {} }
-          : name === rollbackSecretName(ops)
-            ? {
-                name,
-                data: { 'default.conf': 'maxclients 500\n', 'configuration.json': '{"secretName":"rd-custom-config"}' },
-                annotations: {},
-              }
-            : undefined,
-      putSecret: async (_ns: string, name: string, data: Record<string, string>) =>
-        void log.push(`putSecret ${name} ${JSON.stringify(data)}`),
-      writeRedisConfiguration: async (_r: Redis, c: object) => void log.push(`configuration ${JSON.stringify(c)}`),
-      writeOpsAnnotations: async (o: RedisOpsRequest, a: Record<string, string>) =>
-        (ops = { ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, ...a } } }),
-      writeOpsStatus: async (o: RedisOpsRequest, status: NonNullable<RedisOpsRequest['status']>) =>
-        (ops = { ...o, status }),
-      evictPod: async (_ns: string, name: string) => void log.push(`evict ${name}`),
-    },
-  } as unknown as StepDeps;
-  const data = {
-    version: 1,
-    clusterId: 'c',
-    namespace: 'demo',
-    opsRequest: { name: 'rdops-reconfigure', uid: 'uid-rdops-reconfigure' },
-    step: 'restart-pod',
-    pod: 'sample-redis-0',
-    phase: 'check',
-    attempt: 7,
-    traceId: 't',
-  } as unknown as StepData;
-  return { log, deps, data, ops: () => ops };
+  const queue = new (class extends RecordingQueue {
+    override async send(...args: Parameters<RecordingQueue['send']>): Promise<void> {
+      kube.log.push(`send ${args[0]} ${args[1].phase ?? ''}`);
+      return super.send(...args);
+    }
+  })();
+  // 5 minutes after the eviction, spec.timeout is 1m
+  const w = testWorld({
+    kube,
+    clock: new ManualClock('2026-01-01T00:05:00Z'),
+    redis: scriptedRedis({ configGet: async () => opts.reported ?? {} }),
+  });
+  const deps: StepDeps = { ...w.deps, queue };
+  const data = stepData('restart-pod', stored, { pod: 'sample-redis-0', phase: 'check', attempt: 7 });
+  return { log: kube.log, deps, data, ops: () => kube.opsRequest(ns, stored.metadata.name) };
 }
 
 void describe('restart-pod: a pod not healthy with the new config within spec.timeout', () => {

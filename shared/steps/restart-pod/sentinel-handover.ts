@@ -15,7 +15,8 @@
  *    promotion could discard. When no failover is in progress any more, the pause simply runs out.
  */
 import type { Redis } from '../../kubedb/types.ts';
-import { parseInfoReplication, sentinelMasterName } from '../../kubedb/topology.ts';
+import { parseInfoReplication } from '../../redis/replies.ts';
+import { sentinelMasterName } from '../../kubedb/topology.ts';
 import { podForAddress } from '../../kubedb/pod-address.ts';
 import type { PodView, RedisTarget, StepDeps } from '../ports.ts';
 import { SENTINEL_WRITE_PAUSE_MS } from '../timing.ts';

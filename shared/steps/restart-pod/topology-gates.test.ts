@@ -6,9 +6,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Redis, RedisOpsRequest } from '../../kubedb/types.ts';
 import type { StepData } from '../../messages/step-message.ts';
-import type { PodView, RedisTarget, StepDeps } from '../ports.ts';
+import type { RedisTarget, StepDeps } from '../ports.ts';
+import { silentLogger, type Logger } from '../../logging.ts';
+import { InMemoryKube } from '../../../test/support/in-memory-kube.ts';
+import { scriptedRedis, testWorld } from '../../../test/support/fake-ports.ts';
+import { stepData } from '../../../test/support/messages.ts';
 import { failoverIssuedAnnotation } from '../annotations.ts';
-import { opsRequest } from '../test-objects.ts';
+import { opsRequest } from '../../../test/support/objects.ts';
 import { FAILOVER_RESEND_AFTER_MS } from '../timing.ts';
 import { stepContext } from '../context.ts';
 import { beforeEviction } from './topology-gates.ts';
@@ -32,7 +36,11 @@ class SentinelWorld {
   failoverInProgress = false;
   failoverAnswer: 'ok' | 'NOGOODSLAVE' | 'INPROG' = 'ok';
   now = new Date('2026-01-01T00:10:00Z');
-  ops: RedisOpsRequest = opsRequest({ phase: 'Progressing', conditions: [] });
+  /** The cluster as the API server holds it: the pods, their secrets, the sentinel, the ops request. */
+  readonly kube = new InMemoryKube();
+  get ops(): RedisOpsRequest {
+    return this.kube.opsRequest('demo', 'rdops-reconfigure');
+  }
   readonly redis: Redis = {
     apiVersion: 'kubedb.com/v1',
     kind: 'Redis',
@@ -44,6 +52,33 @@ class SentinelWorld {
 
   constructor(announce: 'ip' | 'hostname' = 'ip') {
     this.announce = announce;
+    this.kube.addOpsRequest(opsRequest({ phase: 'Progressing', conditions: [] }));
+    this.kube.addRedis(this.redis);
+    for (const [name, n] of this.nodes)
+      this.kube.addPod('demo', 'rd', {
+        name,
+        uid: `${name}-uid`,
+        deleting: false,
+        ready: true,
+        podIP: n.ip,
+        restartCount: 0,
+      });
+    this.kube.addRedisSentinel({
+      apiVersion: 'kubedb.com/v1',
+      kind: 'RedisSentinel',
+      metadata: { name: 'sen', namespace: 'demo' },
+      spec: { version: '7.2.4', replicas: 1 },
+    });
+    this.kube.addPod('demo', 'sen', {
+      name: 'sen-0',
+      uid: 'sen-0',
+      deleting: false,
+      ready: true,
+      podIP: '10.0.9.1',
+      restartCount: 0,
+    });
+    this.kube.addSecret('demo', 'rd-auth', { password: 'pw' });
+    this.kube.addSecret('demo', 'sen-auth', { password: 'pw' });
   }
 
   address = (pod: string): string => (this.announce === 'ip' ? this.nodes.get(pod)!.ip : `${pod}.rd-pods.demo.svc`);
@@ -63,81 +98,35 @@ class SentinelWorld {
   }
 
   deps(): StepDeps {
-    const pods = (): PodView[] =>
-      [...this.nodes].map(([name, n]) => ({
-        name,
-        uid: `${name}-uid`,
-        deleting: false,
-        ready: true,
-        podIP: n.ip,
-        restartCount: 0,
-      }));
-    const sentinel = {
-      apiVersion: 'kubedb.com/v1',
-      kind: 'RedisSentinel',
-      metadata: { name: 'sen', namespace: 'demo' },
-      spec: { version: '7.2.4', replicas: 1 },
-    };
-    const deps = {
-      settings: { stallSeconds: 60 },
-      now: () => this.now,
-      log: { info: () => undefined, warn: (m: string) => this.calls.push(`warn ${m}`), error: () => undefined },
-      events: { publish: async () => undefined },
-      queue: { send: async () => undefined },
-      kube: {
-        listDatabasePods: async () => pods(),
-        getPod: async (_ns: string, name: string) =>
-          name.startsWith('sen-')
-            ? { name, uid: name, deleting: false, ready: true, podIP: '10.0.9.1', restartCount: 0 }
-            : pods().find((p) => p.name === name),
-        getSecret: async () => ({ name: 'auth', data: { password: 'pw' } }),
-        getRedisSentinel: async () => sentinel,
-        writeOpsStatus: async (o: RedisOpsRequest, status: NonNullable<RedisOpsRequest['status']>) =>
-          (this.ops = { ...o, status }),
-        writeOpsAnnotations: async (o: RedisOpsRequest, annotations: Record<string, string>) =>
-          (this.ops = {
-            ...o,
-            metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, ...annotations } },
-          }),
+    const redis = scriptedRedis({
+      info: async (t: RedisTarget) => this.info(this.podAt(t.host)),
+      sentinelPrimary: async () => ({ host: this.address(this.sentinelNames), port: 6379 }),
+      sentinelFailover: async () => {
+        this.calls.push('SENTINEL FAILOVER');
+        if (this.failoverAnswer !== 'ok')
+          throw new Error(`SENTINEL FAILOVER on 10.0.9.1:26379 failed: ${this.failoverAnswer} something`);
+        this.promote();
       },
-      redis: {
-        info: async (t: RedisTarget) => this.info(this.podAt(t.host)),
-        sentinelPrimary: async () => ({ host: this.address(this.sentinelNames), port: 6379 }),
-        sentinelFailover: async () => {
-          this.calls.push('SENTINEL FAILOVER');
-          if (this.failoverAnswer !== 'ok')
-            throw new Error(`SENTINEL FAILOVER on 10.0.9.1:26379 failed: ${this.failoverAnswer} something`);
-          this.promote();
-        },
-        sentinelFailoverInProgress: async () => this.failoverInProgress,
-        pauseWrites: async (t: RedisTarget) => void this.calls.push(`PAUSE ${this.podAt(t.host)}`),
-        resumeWrites: async (t: RedisTarget) => void this.calls.push(`UNPAUSE ${this.podAt(t.host)}`),
-        replicaOf: async (t: RedisTarget, host: string) => {
-          this.calls.push(`REPLICAOF ${this.podAt(t.host)} ${host}`);
-          const pod = this.podAt(t.host);
-          this.nodes.set(pod, { ...this.nodes.get(pod)!, role: 'replica', follows: 'rd-1' });
-        },
+      sentinelFailoverInProgress: async () => this.failoverInProgress,
+      pauseWrites: async (t: RedisTarget) => void this.calls.push(`PAUSE ${this.podAt(t.host)}`),
+      resumeWrites: async (t: RedisTarget) => void this.calls.push(`UNPAUSE ${this.podAt(t.host)}`),
+      replicaOf: async (t: RedisTarget, host: string) => {
+        this.calls.push(`REPLICAOF ${this.podAt(t.host)} ${host}`);
+        const pod = this.podAt(t.host);
+        this.nodes.set(pod, { ...this.nodes.get(pod)!, role: 'replica', follows: 'rd-1' });
       },
-    };
-    return deps as unknown as StepDeps;
+    });
+    const log: Logger = { ...silentLogger, warn: (m: string) => void this.calls.push(`warn ${m}`) };
+    const { deps } = testWorld({ kube: this.kube, redis, log });
+    return { ...deps, now: () => this.now };
   }
 }
 
-const data = (attempt: number): StepData =>
-  ({
-    version: 1,
-    clusterId: 'c',
-    namespace: 'demo',
-    opsRequest: { name: 'rdops-reconfigure', uid: 'uid-rdops-reconfigure' },
-    step: 'restart-pod',
-    pod: 'rd-0',
-    phase: 'evict',
-    attempt,
-    traceId: 't',
-  }) as unknown as StepData;
+const data = (w: SentinelWorld, attempt: number): StepData =>
+  stepData('restart-pod', w.ops, { pod: 'rd-0', phase: 'evict', attempt });
 
 const gate = (w: SentinelWorld, attempt = 0) =>
-  beforeEviction(stepContext(data(attempt), w.ops, w.deps()), w.redis, 'rd-0');
+  beforeEviction(stepContext(data(w, attempt), w.ops, w.deps()), w.redis, 'rd-0');
 
 void describe('beforeEviction: Sentinel hand-over of the primary', () => {
   void it("pauses the primary's writes, then fails over, and records when", async () => {

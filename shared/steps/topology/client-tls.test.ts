@@ -3,17 +3,19 @@ import { describe, it } from 'node:test';
 import { OpsRequestFailedError } from '../../errors.ts';
 import type { StepDeps } from '../ports.ts';
 import { clientTls } from './client-tls.ts';
+import { InMemoryKube } from '../../../test/support/in-memory-kube.ts';
 
 const db = (spec: Record<string, unknown>) => ({ kind: 'Redis', metadata: { name: 'rd', namespace: 'demo' }, spec });
-const kube = (data: Record<string, string> | undefined, reads: string[] = []) =>
-  ({
-    kube: {
-      getSecret: async (ns: string, name: string) => {
-        reads.push(`${ns}/${name}`);
-        return data === undefined ? undefined : { name, data };
-      },
-    },
-  }) as unknown as Pick<StepDeps, 'kube'>;
+const kube = (data: Record<string, string> | undefined, reads: string[] = []): Pick<StepDeps, 'kube'> => {
+  const cluster = new (class extends InMemoryKube {
+    override async getSecret(ns: string, name: string) {
+      reads.push(`${ns}/${name}`);
+      return super.getSecret(ns, name);
+    }
+  })();
+  if (data !== undefined) cluster.addSecret('demo', 'rd-client-cert', data);
+  return { kube: cluster };
+};
 
 describe('clientTls (how the functions reach a spec.tls database)', () => {
   it('no spec.tls: nothing, and no Secret read', async () => {

@@ -2,7 +2,7 @@
  * Cluster health as KubeDB's own e2e checks it (WaitUntilRedisClusterConfigured): all 16384 slots served, as many
  * masters as shards, every master with its replicas connected — plus `cluster_state:ok`. Pure.
  */
-import type { ClusterNode } from '../../kubedb/topology.ts';
+import type { ClusterNode } from '../../redis/replies.ts';
 
 export function clusterProblems(input: {
   state: string | undefined;

@@ -8,22 +8,24 @@ import { authSecretName, REDIS_PORT } from '../../kubedb/constants.ts';
 import type { Redis } from '../../kubedb/types.ts';
 import {
   clusterShape,
-  isFailedNode,
-  parseClusterNodes,
-  parseInfo,
-  parseInfoReplication,
   redisMode,
   sentinelAuthSecretName,
   sentinelMasterName,
   sentinelPodNames,
   sentinelRef,
   shardOf,
-  slotCount,
-  CLUSTER_SLOTS,
   SENTINEL_PORT,
-  type ObservedRole,
   type RedisMode,
 } from '../../kubedb/topology.ts';
+import {
+  isFailedNode,
+  parseClusterNodes,
+  parseInfo,
+  parseInfoReplication,
+  slotCount,
+  CLUSTER_SLOTS,
+  type ObservedRole,
+} from '../../redis/replies.ts';
 import { podForAddress } from '../../kubedb/pod-address.ts';
 import type { PodView, RedisTarget, RedisTls, StepDeps } from '../ports.ts';
 import { clientTls } from './client-tls.ts';

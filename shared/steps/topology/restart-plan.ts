@@ -3,7 +3,8 @@
  * time — then each primary last. KubeDB documents this order for Cluster mode (restart.md); we use it for Sentinel
  * too. Whether a primary is failed over before its restart is decided when its turn comes, from its role then.
  */
-import type { ObservedRole, RedisMode } from '../../kubedb/topology.ts';
+import type { ObservedRole } from '../../redis/replies.ts';
+import type { RedisMode } from '../../kubedb/topology.ts';
 
 const byShardThenName = (a: ObservedRole, b: ObservedRole): number =>
   (a.shard ?? 0) - (b.shard ?? 0) || a.pod.localeCompare(b.pod, 'en', { numeric: true });

@@ -4,7 +4,9 @@
  * it never touches processes. Each action is idempotent on the Redis side (MEET of a known node, REPLICATE of the
  * current master, ADDSLOTSRANGE only for unowned slots), and the next round re-observes before deciding again.
  */
-import { parseClusterNodes, parseInfo, shardOf, ordinalOf } from '../../../../shared/kubedb/topology.ts';
+import { parseClusterNodes, parseInfo } from '../../../../shared/redis/replies.ts';
+import { shardOf } from '../../../../shared/kubedb/topology.ts';
+import { ordinalOf } from '../names.ts';
 import type { Logger } from '../runtime/log.ts';
 import { redisCall, RedisUnreachableError, withRedis, type RedisAccess } from '../runtime/redis-client.ts';
 import { clusterHealth } from './cluster-health.ts';

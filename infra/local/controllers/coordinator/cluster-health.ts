@@ -4,7 +4,7 @@
  * shards, every master with `replicas-1` replicas; plus every pod a member and `cluster_state:ok` everywhere.
  * Degraded (Critical) = some pod still reports `cluster_state:ok`, i.e. the cluster still serves. Pure.
  */
-import { CLUSTER_SLOTS, isFailedNode, slotCount } from '../../../../shared/kubedb/topology.ts';
+import { CLUSTER_SLOTS, isFailedNode, slotCount } from '../../../../shared/redis/replies.ts';
 import { myself, referenceView, type ClusterShapeInput, type PodView } from './cluster-plan.ts';
 import type { TopologyHealth } from './topology-health.ts';
 

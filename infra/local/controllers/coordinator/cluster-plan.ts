@@ -13,7 +13,8 @@
  *   REPLICATEs that master (whichever pod it is now); a shard whose slot range nobody serves gets it assigned to a
  *   slot-less master of that shard (a formation interrupted after some ADDSLOTS).
  */
-import { isFailedNode, shardSlotRange, slotCount, type ClusterNode } from '../../../../shared/kubedb/topology.ts';
+import { isFailedNode, slotCount, type ClusterNode } from '../../../../shared/redis/replies.ts';
+import { shardSlotRange } from '../names.ts';
 
 export interface PodView {
   pod: string;

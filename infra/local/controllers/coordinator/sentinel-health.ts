@@ -3,12 +3,8 @@
  * every other pod a replica of it with `master_link_status:up`, and every sentinel answering
  * `SENTINEL get-master-addr-by-name` with that primary. Degraded (Critical) while a primary still serves.
  */
-import {
-  SENTINEL_PORT,
-  parseInfoReplication,
-  type ObservedRole,
-  type ReplicationInfo,
-} from '../../../../shared/kubedb/topology.ts';
+import { SENTINEL_PORT } from '../../../../shared/kubedb/topology.ts';
+import { parseInfoReplication, type ObservedRole, type ReplicationInfo } from '../../../../shared/redis/replies.ts';
 import type { ConnectionOptions } from 'node:tls';
 import { redisCallIfUp } from '../runtime/redis-client.ts';
 import type { PodAddress } from './cluster-coordinator.ts';

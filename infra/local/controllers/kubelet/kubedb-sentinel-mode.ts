@@ -17,7 +17,8 @@
  * $SENTINEL_REPLICAS stands in for the count KubeDB's redis-node-finder reads from the RedisSentinel object.
  */
 import type { ConnectionOptions } from 'node:tls';
-import { SENTINEL_PORT, sentinelQuorum } from '../../../../shared/kubedb/topology.ts';
+import { SENTINEL_PORT } from '../../../../shared/kubedb/topology.ts';
+import { sentinelQuorum } from '../names.ts';
 import { abortableSleep, redisCall, redisCallIfUp, type RedisTarget } from '../runtime/redis-client.ts';
 import { baseStart, type StartContext } from './start-context.ts';
 import { planRedisStart, REDIS_PORT, type RedisStartPlan } from './kubedb-redis-start.ts';

@@ -9,7 +9,7 @@
  * - REDIS_MODE=Sentinel: sentinel on-start.sh (kubedb-sentinel-mode.ts);
  * - otherwise the standalone on-start.sh (kubedb-redis-start.ts).
  */
-import { CLUSTER_BUS_PORT, SENTINEL_RESOURCE_NAME } from '../../../../shared/kubedb/topology.ts';
+import { CLUSTER_BUS_PORT, SENTINEL_RESOURCE_NAME } from '../names.ts';
 import { planRedisStart, REDIS_PORT, type RedisStartPlan } from './kubedb-redis-start.ts';
 import { planSentinelModeRedisStart } from './kubedb-sentinel-mode.ts';
 import { planSentinelServerStart } from './kubedb-sentinel-server.ts';

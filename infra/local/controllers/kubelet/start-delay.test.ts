@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { V1Pod } from '@kubernetes/client-node';
 import { KUBEDB_GROUP, KUBEDB_VERSION, REDIS_PLURAL } from '../../../../shared/kubedb/constants.ts';
-import { readyPod, startLocalCluster, waitFor, type LocalCluster } from '../../../../test/controllers/harness.ts';
+import { readyPod, startLocalCluster, waitFor, type LocalCluster } from '../test/harness.ts';
 
 const NS = 'slow-node';
 const NAME = 'slow';

@@ -11,12 +11,9 @@ import {
   offshootSelectors,
 } from '../../../../shared/kubedb/constants.ts';
 import type { Redis } from '../../../../shared/kubedb/types.ts';
+import { PETSET_NAME_LABEL, SHARD_LABEL, dataReplicas, petSetNames } from '../names.ts';
 import {
-  PETSET_NAME_LABEL,
-  SHARD_LABEL,
   clusterShape,
-  dataReplicas,
-  petSetNames,
   redisMode,
   sentinelMasterName,
   sentinelReplicas,

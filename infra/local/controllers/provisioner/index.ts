@@ -17,7 +17,8 @@ import {
   REDIS_VERSION_PLURAL,
   SENTINEL_PLURAL,
 } from '../../../../shared/kubedb/constants.ts';
-import { SENTINEL_RESOURCE_NAME, sentinelRef, type RedisSentinel } from '../../../../shared/kubedb/topology.ts';
+import { SENTINEL_RESOURCE_NAME } from '../names.ts';
+import { sentinelRef, type RedisSentinel } from '../../../../shared/kubedb/topology.ts';
 import type { Redis } from '../../../../shared/kubedb/types.ts';
 import { runController, source } from '../runtime/controller.ts';
 import { keyOf, makeApis, type KubeApis } from '../runtime/kube.ts';

@@ -16,8 +16,8 @@ import {
   managedConfigSecretName,
   offshootSelectors,
 } from '../../../../shared/kubedb/constants.ts';
+import { podNames } from '../names.ts';
 import {
-  podNames,
   redisMode,
   sentinelAuthSecretName,
   sentinelRef,

@@ -5,11 +5,9 @@
  * default 3) whose container `redissentinel` runs sentinel.sh (emulated by the kubelet) with /data on a PVC, where
  * the sentinel keeps the sentinel.conf it rewrites.
  */
+import { PETSET_NAME_LABEL, SENTINEL_CONTAINER, SENTINEL_RESOURCE_NAME } from '../names.ts';
 import {
-  PETSET_NAME_LABEL,
-  SENTINEL_CONTAINER,
   SENTINEL_PORT,
-  SENTINEL_RESOURCE_NAME,
   sentinelAuthSecretName,
   sentinelReplicas,
   type RedisSentinel,

@@ -10,12 +10,12 @@ import type { V1Pod, V1Secret } from '@kubernetes/client-node';
 import type { Redis } from '../../../../shared/kubedb/types.ts';
 import {
   clusterShape,
-  podNames,
   redisMode,
   sentinelMasterName,
   sentinelPodNames,
   type RedisSentinel,
 } from '../../../../shared/kubedb/topology.ts';
+import { podNames } from '../names.ts';
 import { coordinateCluster, type PodAddress } from '../coordinator/cluster-coordinator.ts';
 import { observeSentinelTopology } from '../coordinator/sentinel-health.ts';
 import type { TopologyHealth } from '../coordinator/topology-health.ts';

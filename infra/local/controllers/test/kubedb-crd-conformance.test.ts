@@ -17,26 +17,21 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { loadCrdDirs } from '../../infra/local/kube-apiserver/crds.ts';
-import type { KubeObject } from '../../infra/local/kube-apiserver/types.ts';
-import {
-  buildAuthSecret,
-  buildConfigSecret,
-  buildServices,
-  petSetPlan,
-} from '../../infra/local/controllers/provisioner/builders.ts';
+import { loadCrdDirs } from '../../kube-apiserver/crds.ts';
+import type { KubeObject } from '../../kube-apiserver/types.ts';
+import { buildAuthSecret, buildConfigSecret, buildServices, petSetPlan } from '../provisioner/builders.ts';
 import {
   buildSentinelAuthSecret,
   buildSentinelPetSet,
   buildSentinelServices,
-} from '../../infra/local/controllers/provisioner/sentinel-builders.ts';
-import { buildEffectiveConfig } from '../../infra/local/controllers/provisioner/effective-config.ts';
-import { desiredStatus } from '../../infra/local/controllers/provisioner/status.ts';
-import { defaultRedisVersions, versionInfo } from '../../infra/local/controllers/provisioner/versions.ts';
-import { redisMode, sentinelAuthSecretName, type RedisSentinel } from '../../shared/kubedb/topology.ts';
-import { authSecretName, managedConfigSecretName } from '../../shared/kubedb/constants.ts';
-import type { Redis } from '../../shared/kubedb/types.ts';
-import { KUBEDB_DIR, KUBEDB_EXAMPLES } from '../shared-reference.ts';
+} from '../provisioner/sentinel-builders.ts';
+import { buildEffectiveConfig } from '../provisioner/effective-config.ts';
+import { desiredStatus } from '../provisioner/status.ts';
+import { defaultRedisVersions, versionInfo } from '../provisioner/versions.ts';
+import { redisMode, sentinelAuthSecretName, type RedisSentinel } from '../../../../shared/kubedb/topology.ts';
+import { authSecretName, managedConfigSecretName } from '../../../../shared/kubedb/constants.ts';
+import type { Redis } from '../../../../shared/kubedb/types.ts';
+import { KUBEDB_DIR, KUBEDB_EXAMPLES } from '../../../../test/shared-reference.ts';
 
 type Obj = Record<string, unknown> & {
   apiVersion?: string;
@@ -87,7 +82,7 @@ const docsIn = (dir: string): Array<{ file: string; obj: Obj }> =>
     ),
   );
 
-const PROJECT_EXAMPLES = join(import.meta.dirname, '../../examples');
+const PROJECT_EXAMPLES = join(import.meta.dirname, '../../../../examples');
 const allDocs = [...docsIn(KUBEDB_EXAMPLES), ...docsIn(PROJECT_EXAMPLES)];
 const withUid = <T extends Obj>(o: T, i: number): T => {
   const copy = structuredClone(o);

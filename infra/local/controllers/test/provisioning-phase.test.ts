@@ -7,8 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Watch } from '@kubernetes/client-node';
 import { isProcessAlive, startLocalCluster, waitFor, type LocalCluster } from './harness.ts';
-import { KUBEDB_GROUP, KUBEDB_VERSION, REDIS_PLURAL } from '../../shared/kubedb/constants.ts';
-import type { Redis } from '../../shared/kubedb/types.ts';
+import { KUBEDB_GROUP, KUBEDB_VERSION, REDIS_PLURAL } from '../../../../shared/kubedb/constants.ts';
+import type { Redis } from '../../../../shared/kubedb/types.ts';
 
 const NS = 'phases';
 

@@ -2,15 +2,15 @@
  * Helpers for Cluster / Sentinel controller tests: talk to pods by their IP, read roles from the wire, evict pods.
  */
 import type { V1Pod } from '@kubernetes/client-node';
-import { redisCall } from '../../infra/local/controllers/runtime/redis-client.ts';
-import type { KubeApis } from '../../infra/local/controllers/runtime/kube.ts';
+import { redisCall } from '../runtime/redis-client.ts';
+import type { KubeApis } from '../runtime/kube.ts';
 import {
   parseClusterNodes,
   parseInfoReplication,
   type ClusterNode,
   type ReplicationInfo,
-} from '../../shared/kubedb/topology.ts';
-import { KUBEDB_GROUP, KUBEDB_VERSION, REDIS_PLURAL, SENTINEL_PLURAL } from '../../shared/kubedb/constants.ts';
+} from '../../../../shared/redis/replies.ts';
+import { KUBEDB_GROUP, KUBEDB_VERSION, REDIS_PLURAL, SENTINEL_PLURAL } from '../../../../shared/kubedb/constants.ts';
 import { getRedis, isReady, waitFor } from './harness.ts';
 
 export const cmd = (

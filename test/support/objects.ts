@@ -1,5 +1,5 @@
-/** Builders of KubeDB objects for unit tests of pure step logic (no I/O). */
-import type { Redis, RedisOpsRequest } from '../kubedb/types.ts';
+/** Builders of KubeDB objects for tests (no I/O): an ops request, its Redis, a True condition. */
+import type { Redis, RedisOpsRequest } from '../../shared/kubedb/types.ts';
 
 export function opsRequest(
   overrides: {

@@ -11,9 +11,9 @@ import { createServer, type AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalStack } from '../../infra/local/stack.ts';
+import { startLocalStack } from '../../stack.ts';
 import { isProcessAlive, waitFor } from './harness.ts';
-import { pingRedis } from '../../infra/local/controllers/kubelet/redis-ping.ts';
+import { pingRedis } from '../kubelet/redis-ping.ts';
 
 /** A port nothing listens on now (the kernel picks it). */
 function freePort(): Promise<number> {

@@ -7,15 +7,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
-import {
-  CLUSTER_SLOTS,
-  PETSET_NAME_LABEL,
-  SHARD_LABEL,
-  isFailedNode,
-  podNames,
-  slotCount,
-} from '../../shared/kubedb/topology.ts';
-import { startControllers } from '../../infra/local/controllers/index.ts';
+import { CLUSTER_SLOTS, isFailedNode, slotCount } from '../../../../shared/redis/replies.ts';
+import { PETSET_NAME_LABEL, SHARD_LABEL, podNames } from '../names.ts';
+import { startControllers } from '../index.ts';
 import {
   KUBELET_TEST_OPTIONS,
   getRedis,
@@ -25,7 +19,7 @@ import {
   type LocalCluster,
 } from './harness.ts';
 import { applyObject, clusterNodes, cmd, evict, ipOf, replaced, replication, waitPhase } from './topology-harness.ts';
-import { KUBEDB_EXAMPLES } from '../shared-reference.ts';
+import { KUBEDB_EXAMPLES } from '../../../../test/shared-reference.ts';
 
 const EXAMPLE = `${KUBEDB_EXAMPLES}/clustering/demo-1.yaml`;
 const NS = 'demo';

@@ -7,11 +7,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
-import { KUBEDB_GROUP, KUBEDB_VERSION, SENTINEL_PLURAL } from '../../shared/kubedb/constants.ts';
-import { SENTINEL_PORT, sentinelMasterName } from '../../shared/kubedb/topology.ts';
+import { KUBEDB_GROUP, KUBEDB_VERSION, SENTINEL_PLURAL } from '../../../../shared/kubedb/constants.ts';
+import { SENTINEL_PORT, sentinelMasterName } from '../../../../shared/kubedb/topology.ts';
 import { getRedis, readSecretKey, startLocalCluster, waitFor, type LocalCluster } from './harness.ts';
 import { applyObject, cmd, evict, ipOf, replaced, replication, waitPhase } from './topology-harness.ts';
-import { KUBEDB_EXAMPLES } from '../shared-reference.ts';
+import { KUBEDB_EXAMPLES } from '../../../../test/shared-reference.ts';
 
 const DIR = `${KUBEDB_EXAMPLES}/sentinel`;
 const NS = 'demo';

@@ -18,7 +18,7 @@ import {
   waitFor,
   type LocalCluster,
 } from './harness.ts';
-import { KUBEDB_GROUP, KUBEDB_VERSION, REDIS_PLURAL } from '../../shared/kubedb/constants.ts';
+import { KUBEDB_GROUP, KUBEDB_VERSION, REDIS_PLURAL } from '../../../../shared/kubedb/constants.ts';
 
 const NS = 'probe';
 const NAME = 'hangs';

@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { SENTINEL_PORT } from '../../shared/kubedb/topology.ts';
+import { SENTINEL_PORT } from '../../../../shared/kubedb/topology.ts';
 import { configGet, readyPod, startLocalCluster, readSecretKey, type LocalCluster } from './harness.ts';
 import { applyObject, cmd, ipOf, waitPhase } from './topology-harness.ts';
 

@@ -17,8 +17,8 @@ import {
   type LocalCluster,
   isProcessAlive,
 } from './harness.ts';
-import { KUBEDB_GROUP, KUBEDB_VERSION, REDIS_PLURAL } from '../../shared/kubedb/constants.ts';
-import { KUBEDB_EXAMPLES } from '../shared-reference.ts';
+import { KUBEDB_GROUP, KUBEDB_VERSION, REDIS_PLURAL } from '../../../../shared/kubedb/constants.ts';
+import { KUBEDB_EXAMPLES } from '../../../../test/shared-reference.ts';
 
 const EXAMPLE = `${KUBEDB_EXAMPLES}/reconfigure/sample-redis-config.yaml`;
 

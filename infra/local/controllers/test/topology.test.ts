@@ -1,5 +1,5 @@
 /**
- * Pure parts of the Cluster / Sentinel support: names and parsers (shared/kubedb/topology.ts), the cluster
+ * Pure parts of the Cluster / Sentinel support: names and parsers (shared/kubedb/topology.ts, shared/redis/replies.ts, ../names.ts), the cluster
  * formation/repair planner and health verdict (coordinator/), the status mapping, and sticky pod IPs.
  */
 import { describe, it } from 'node:test';
@@ -7,22 +7,14 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  parseClusterNodes,
-  parseInfoReplication,
-  petSetNames,
-  podNames,
-  sentinelMasterName,
-  sentinelQuorum,
-  shardOf,
-  shardSlotRange,
-  type ClusterNode,
-} from '../../shared/kubedb/topology.ts';
-import type { Redis } from '../../shared/kubedb/types.ts';
-import { planCluster, type PodView } from '../../infra/local/controllers/coordinator/cluster-plan.ts';
-import { clusterHealth } from '../../infra/local/controllers/coordinator/cluster-health.ts';
-import { desiredStatus } from '../../infra/local/controllers/provisioner/status.ts';
-import { PodIpAllocator } from '../../infra/local/controllers/kubelet/ip-allocator.ts';
+import { parseClusterNodes, parseInfoReplication, type ClusterNode } from '../../../../shared/redis/replies.ts';
+import { petSetNames, podNames, sentinelQuorum, shardSlotRange } from '../names.ts';
+import { sentinelMasterName, shardOf } from '../../../../shared/kubedb/topology.ts';
+import type { Redis } from '../../../../shared/kubedb/types.ts';
+import { planCluster, type PodView } from '../coordinator/cluster-plan.ts';
+import { clusterHealth } from '../coordinator/cluster-health.ts';
+import { desiredStatus } from '../provisioner/status.ts';
+import { PodIpAllocator } from '../kubelet/ip-allocator.ts';
 
 const redis = (spec: Partial<Redis['spec']>): Redis => ({
   apiVersion: 'kubedb.com/v1',

@@ -19,8 +19,8 @@ import {
   type LocalCluster,
   isProcessAlive,
 } from './harness.ts';
-import { KUBEDB_GROUP, KUBEDB_VERSION, REDIS_PLURAL } from '../../shared/kubedb/constants.ts';
-import { startControllers } from '../../infra/local/controllers/index.ts';
+import { KUBEDB_GROUP, KUBEDB_VERSION, REDIS_PLURAL } from '../../../../shared/kubedb/constants.ts';
+import { startControllers } from '../index.ts';
 
 const NS = 'res';
 

@@ -7,18 +7,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
 import { Redis as RedisClient } from 'ioredis';
-import { startKubeApiServer, type KubeApiServer } from '../../infra/local/kube-apiserver/index.ts';
+import { startKubeApiServer, type KubeApiServer } from '../../kube-apiserver/index.ts';
 import {
   applyDefaultRedisVersions,
   loadKubeConfig,
   startControllers,
   type Controllers,
   type KubeletOptions,
-} from '../../infra/local/controllers/index.ts';
-import { makeApis, mergePatch, type KubeApis } from '../../infra/local/controllers/runtime/kube.ts';
-import { runsFrom } from '../../infra/local/controllers/kubelet/stale-processes.ts';
-import { KUBEDB_GROUP, KUBEDB_VERSION, REDIS_PLURAL } from '../../shared/kubedb/constants.ts';
-import type { Redis } from '../../shared/kubedb/types.ts';
+} from '../index.ts';
+import { makeApis, mergePatch, type KubeApis } from '../runtime/kube.ts';
+import { runsFrom } from '../kubelet/stale-processes.ts';
+import { KUBEDB_GROUP, KUBEDB_VERSION, REDIS_PLURAL } from '../../../../shared/kubedb/constants.ts';
+import type { Redis } from '../../../../shared/kubedb/types.ts';
 
 export interface LocalCluster {
   api: KubeApiServer;

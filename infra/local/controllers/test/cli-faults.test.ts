@@ -8,12 +8,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCliArgs, UsageError } from '../../infra/local/cli.ts';
-import { injectFaults, startLocalStack, type FaultPlan } from '../../infra/local/stack.ts';
-import { FaultInjector, startKubeApiServer } from '../../infra/local/kube-apiserver/index.ts';
-import type { WatchControl } from '../../infra/local/kube-apiserver/faults.ts';
-import { httpStatus, loadKubeConfig, makeApis } from '../../infra/local/controllers/runtime/kube.ts';
-import { silentLogger, type Logger } from '../../shared/logging.ts';
+import { parseCliArgs, UsageError } from '../../cli.ts';
+import { injectFaults, startLocalStack, type FaultPlan } from '../../stack.ts';
+import { FaultInjector, startKubeApiServer } from '../../kube-apiserver/index.ts';
+import type { WatchControl } from '../../kube-apiserver/faults.ts';
+import { httpStatus, loadKubeConfig, makeApis } from '../runtime/kube.ts';
+import { silentLogger, type Logger } from '../../../../shared/logging.ts';
 
 const quiet: Logger = silentLogger;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -194,7 +194,7 @@ void describe('injectFaults', () => {
 
 void describe('npm run local with a bad switch', () => {
   void it('exits 2 with the bad switch named, then the usage', () => {
-    const cli = join(import.meta.dirname, '../../infra/local/cli.ts');
+    const cli = join(import.meta.dirname, '../../cli.ts');
     const run = spawnSync(process.execPath, [cli, '--fault-error-rate', 'get=2'], {
       encoding: 'utf8',
       timeout: 30_000,

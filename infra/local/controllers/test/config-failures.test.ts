@@ -16,8 +16,8 @@ import {
   waitFor,
   type LocalCluster,
 } from './harness.ts';
-import { KUBEDB_GROUP, KUBEDB_VERSION, REDIS_PLURAL } from '../../shared/kubedb/constants.ts';
-import { mergePatch } from '../../infra/local/controllers/runtime/kube.ts';
+import { KUBEDB_GROUP, KUBEDB_VERSION, REDIS_PLURAL } from '../../../../shared/kubedb/constants.ts';
+import { mergePatch } from '../runtime/kube.ts';
 
 const NS = 'cfg';
 
