@@ -17,9 +17,9 @@ import {
   type Decision,
   type WatchedOpsRequest,
 } from './announce-policy.ts';
-import { systemClock, type Clock, type TimerHandle } from './clock.ts';
-import type { KubeObject } from './list-watch-source.ts';
-import type { ListWatchEvent } from './list-watch.ts';
+import { systemClock, type Clock, type TimerHandle } from '../../shared/time/clock.ts';
+import type { KubeObject } from '../../shared/adapters/kube/list-watch-source.ts';
+import type { ListWatchEvent } from '../../shared/adapters/kube/list-watch.ts';
 import { silentLogger, type Logger } from '../../shared/logging.ts';
 import type { Counters } from './metrics.ts';
 import type { OutgoingMessage } from './sqs-batch-sender.ts';

@@ -10,7 +10,7 @@
  *   next retry instead of waiting out the full duration.
  */
 import { ConflictError } from '../../shared/errors.ts';
-import { systemClock, type Clock, type TimerHandle } from './clock.ts';
+import { systemClock, type Clock, type TimerHandle } from '../../shared/time/clock.ts';
 import { silentLogger, type Logger } from '../../shared/logging.ts';
 
 export interface LeaseSpec {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FakeClock, settle } from './fake-clock.ts';
+import { FakeClock, settle } from '../../shared/time/fake-clock.ts';
 import { SqsBatchSender, type BatchEntry, type BatchFailure, type OutgoingMessage } from './sqs-batch-sender.ts';
 
 const msg = (i: number): OutgoingMessage => ({ body: `{"n":${i}}`, subject: `c/ns/ops-${i}` });

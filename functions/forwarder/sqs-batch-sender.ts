@@ -7,8 +7,8 @@
  * for good either: the next resync announces every live ops request again.
  */
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { Backoff, type BackoffPolicy } from './backoff.ts';
-import { delay, systemClock, type Clock, type TimerHandle } from './clock.ts';
+import { Backoff, type BackoffPolicy } from '../../shared/time/backoff.ts';
+import { delay, systemClock, type Clock, type TimerHandle } from '../../shared/time/clock.ts';
 import { silentLogger, type Logger } from '../../shared/logging.ts';
 
 export const SQS_MAX_BATCH = 10;

@@ -74,7 +74,7 @@ function adapterPermissions(): Set<string> {
 
 /** Permissions the forwarder needs: ListWatch of RedisOpsRequests and its Lease. */
 function forwarderPermissions(): { watch: Set<string>; lease: Set<string> } {
-  const watchSource = source('functions/forwarder/kube-watch-source.ts');
+  const watchSource = source('shared/adapters/kube/kube-watch-source.ts');
   assert.match(
     source('functions/forwarder/forwarder.ts'),
     /group: OPS_GROUP,\s*version: OPS_VERSION,\s*plural: OPS_PLURAL/,

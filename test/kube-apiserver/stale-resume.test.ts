@@ -1,14 +1,14 @@
 /**
- * The controllers' ListWatch (infra/local/controllers/runtime) against the watch cache window: resuming from a
+ * The project's ListWatch (shared/adapters/kube, as the local controllers run it) against the watch cache window: resuming from a
  * resourceVersion older than the retained history gets 410 "too old resource version", and the client relists.
  * The re-watch is held back (a gate around client-node's Watch) until more writes than the window have happened,
  * so the stale resume is deterministic.
  */
-import { silentLogger } from '../../shared/logging.ts';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Watch } from '@kubernetes/client-node';
-import { ListWatch } from '../../infra/local/controllers/runtime/list-watch.ts';
+import { ListWatch } from '../../shared/adapters/kube/list-watch.ts';
+import { watchSource } from '../../shared/adapters/kube/kube-watch-source.ts';
 import { loadKubeConfig, makeApis } from '../../infra/local/controllers/runtime/kube.ts';
 import type { KubeApiServer } from '../../infra/local/kube-apiserver/index.ts';
 import { ensureNamespace, eventually, raw, startTestServer } from './helpers.ts';
@@ -59,21 +59,18 @@ void describe('controllers ListWatch: resume from before the watch cache window'
     const apis = makeApis(loadKubeConfig({ yaml: s.kubeconfig() }));
     const watch = new GatedWatch(apis.kc);
     let lists = 0;
-    const lw = new ListWatch<{ metadata?: { name?: string }; data?: Record<string, string> }>({
-      name: 'test/configmaps',
+    const source = watchSource<{ metadata?: { name?: string }; data?: Record<string, string> }>({
       watch,
       path: CM,
-      list: async () => {
+      listPage: async () => {
         lists++;
         return apis.core.listNamespacedConfigMap({ namespace: NS });
       },
-      onChange: () => undefined,
-      onDelete: () => undefined,
-      log: silentLogger,
     });
-    lw.start();
+    const lw = new ListWatch(source, () => undefined);
+    const run = lw.run();
     try {
-      await lw.synced;
+      await lw.whenSynced();
       await eventually(() => s.faults.watches.size === 1, 'first watch open');
       assert.equal(s.faults.dropWatches(), 1);
       await eventually(() => watch.calls === 2, 'the re-watch waits at the gate');
@@ -87,6 +84,35 @@ void describe('controllers ListWatch: resume from before the watch cache window'
       assert.match(watch.errors[0]?.message ?? '', /^too old resource version: \d+ \(\d+\)$/);
     } finally {
       await lw.stop();
+      await run;
+    }
+  });
+
+  void it('starts with a watch-list (no LIST): the initial events end with the initial-events-end bookmark', async () => {
+    const apis = makeApis(loadKubeConfig({ yaml: s.kubeconfig() }));
+    let lists = 0;
+    const source = watchSource<{ metadata?: { name?: string }; data?: Record<string, string> }>({
+      watch: apis.watch,
+      path: CM,
+      listPage: async () => {
+        lists++;
+        return apis.core.listNamespacedConfigMap({ namespace: NS });
+      },
+    });
+    const seen: string[] = [];
+    const lw = new ListWatch(source, (e) => void seen.push(e.type), { watchList: true });
+    const run = lw.run();
+    try {
+      await lw.whenSynced();
+      assert.equal(lists, 0, 'no LIST');
+      assert.equal(lw.get(`${NS}/a`)?.metadata?.name, 'a');
+      await eventually(() => seen.length === 2, 'the synced event handled');
+      assert.deepEqual(seen, ['added', 'synced']);
+      await raw(s, 'POST', CM, { metadata: { name: 'b' }, data: { i: '0' } });
+      await eventually(() => lw.get(`${NS}/b`) !== undefined, 'the same stream goes on with the changes');
+    } finally {
+      await lw.stop();
+      await run;
     }
   });
 });

@@ -6,7 +6,7 @@ import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
 import { PETSET_GROUP, PETSET_PLURAL, PETSET_VERSION } from '../../../../shared/kubedb/constants.ts';
 import { runController, source } from '../runtime/controller.ts';
 import { createIfAbsent, isNotFound, keyOf, makeApis, mergePatch } from '../runtime/kube.ts';
-import type { ListResult } from '../runtime/list-watch.ts';
+import type { ListPage } from '../../../../shared/adapters/kube/kube-watch-source.ts';
 import { makeLogger, type Logger } from '../runtime/log.ts';
 import { sameJson } from '../runtime/stable-json.ts';
 import { buildPod, isOwnedBy, nextAction, petSetStatus, type PetSet } from './pods.ts';
@@ -69,7 +69,7 @@ export async function startPetSetController(
       source<PetSet>({
         name: 'petsets',
         path: `/apis/${PETSET_GROUP}/${PETSET_VERSION}/${PETSET_PLURAL}`,
-        list: async () => (await apis.custom.listClusterCustomObject(base)) as ListResult<PetSet>,
+        list: async () => (await apis.custom.listClusterCustomObject(base)) as ListPage<PetSet>,
         keysFor: (ps) => [keyOf(ps.metadata)],
       }),
       source<V1Pod>({

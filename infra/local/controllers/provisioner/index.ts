@@ -22,7 +22,7 @@ import { sentinelRef, type RedisSentinel } from '../../../../shared/kubedb/topol
 import type { Redis } from '../../../../shared/kubedb/types.ts';
 import { runController, source } from '../runtime/controller.ts';
 import { keyOf, makeApis, type KubeApis } from '../runtime/kube.ts';
-import type { ListResult } from '../runtime/list-watch.ts';
+import type { ListPage } from '../../../../shared/adapters/kube/kube-watch-source.ts';
 import { makeLogger, type Logger } from '../runtime/log.ts';
 import { ProvisionerReconciler, type PetSetObject, type ProvisionerCaches } from './reconcile.ts';
 import { SentinelReconciler } from './sentinel-reconcile.ts';
@@ -60,8 +60,8 @@ function podKeys(p: V1Pod): string[] {
   return labels[NAME_LABEL] === SENTINEL_RESOURCE_NAME ? [`${SENTINEL_KEY}${p.metadata?.namespace}/${instance}`] : [];
 }
 
-function listCustom<T>(apis: KubeApis, group: string, version: string, plural: string): () => Promise<ListResult<T>> {
-  return async () => (await apis.custom.listClusterCustomObject({ group, version, plural })) as ListResult<T>;
+function listCustom<T>(apis: KubeApis, group: string, version: string, plural: string): () => Promise<ListPage<T>> {
+  return async () => (await apis.custom.listClusterCustomObject({ group, version, plural })) as ListPage<T>;
 }
 
 interface SourceKeys {

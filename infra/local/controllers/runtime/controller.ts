@@ -3,7 +3,10 @@
  * at most once per key at a time and reads the ListWatch caches (level-triggered: it looks at current state, never
  * at the event that woke it).
  */
-import { ListWatch, type KubeObject, type ListResult } from './list-watch.ts';
+import { ListWatch } from '../../../../shared/adapters/kube/list-watch.ts';
+import type { KubeObject } from '../../../../shared/adapters/kube/list-watch-source.ts';
+import { watchSource, type ListPage } from '../../../../shared/adapters/kube/kube-watch-source.ts';
+import { Backoff } from '../../../../shared/time/backoff.ts';
 import { WorkQueue, type ReconcileResult } from './work-queue.ts';
 import type { KubeApis } from './kube.ts';
 import type { Logger } from './log.ts';
@@ -11,10 +14,16 @@ import type { Logger } from './log.ts';
 export interface SourceSpec<T extends KubeObject> {
   name: string;
   path: string;
-  list: () => Promise<ListResult<T>>;
+  /** The whole collection in one LIST (the local API server's lists are small). */
+  list: () => Promise<ListPage<T>>;
   /** Which reconcile keys an object of this kind affects. */
   keysFor: (obj: T) => string[];
 }
+
+/** A local test double recovers fast: short backoff, no jitter needed with one client per controller. */
+const CONTROLLER_BACKOFF = { initialMs: 100, maxMs: 5000, factor: 2, jitter: 0 };
+/** Below client-node's 30 s no-bytes abort, so a quiet stream ends cleanly and is resumed. */
+const WATCH_TIMEOUT_SECONDS = 25;
 
 export interface Controller {
   queue: WorkQueue;
@@ -50,18 +59,19 @@ export function runController(opts: {
   const enqueue = (keys: string[]): void => keys.forEach((k) => queue.add(k));
   const watches = opts.sources.map(
     (s) =>
-      new ListWatch<KubeObject>({
-        name: `${opts.name}/${s.name}`,
-        watch: opts.apis.watch,
-        path: s.path,
-        list: s.list,
-        onChange: (obj) => enqueue(s.keysFor(obj)),
-        onDelete: (obj) => enqueue(s.keysFor(obj)),
-        log: opts.log,
-      }),
+      new ListWatch<KubeObject>(
+        watchSource({ watch: opts.apis.watch, path: s.path, listPage: s.list, timeoutSeconds: WATCH_TIMEOUT_SECONDS }),
+        (e) => {
+          if (e.type !== 'synced') enqueue(s.keysFor(e.object));
+        },
+        { logger: opts.log, backoff: new Backoff(CONTROLLER_BACKOFF) },
+      ),
   );
-  watches.forEach((w) => w.start());
-  synced = Promise.all(watches.map((w) => w.synced)).then(() => undefined);
+  for (const w of watches) {
+    // The handler only enqueues keys and never throws, so run() settles only when stopped.
+    w.run().catch((err: unknown) => opts.log.error(`${opts.name}: watch stopped`, { err }));
+  }
+  synced = Promise.all(watches.map((w) => w.whenSynced())).then(() => undefined);
   return {
     queue,
     watches,

@@ -71,12 +71,8 @@ export async function createIfAbsent(create: () => Promise<unknown>): Promise<'c
   }
 }
 
-export interface ObjectRef {
-  namespace?: string | undefined;
-  name?: string | undefined;
-}
-export const keyOf = (meta: ObjectRef | undefined): string =>
-  meta?.namespace ? `${meta.namespace}/${meta.name ?? ''}` : (meta?.name ?? '');
+/** The controllers' work-queue keys are the ListWatch cache keys. */
+export { metaKey as keyOf } from '../../../../shared/adapters/kube/list-watch-source.ts';
 
 export function splitKey(key: string): { namespace: string; name: string } {
   const i = key.indexOf('/');

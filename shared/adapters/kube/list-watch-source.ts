@@ -1,6 +1,6 @@
 /**
  * The port a ListWatch reads from: one LIST and WATCH streams from a resourceVersion. The Kubernetes adapter is
- * kube-watch-source.ts; unit tests drive an in-memory one.
+ * kube-watch-source.ts (the forwarder and the local controllers use it); unit tests drive an in-memory one.
  */
 export interface KubeObjectMeta {
   name?: string;
@@ -8,10 +8,12 @@ export interface KubeObjectMeta {
   uid?: string;
   resourceVersion?: string;
   generation?: number;
+  labels?: Record<string, string> | undefined;
+  annotations?: Record<string, string> | undefined;
 }
 
 export interface KubeObject {
-  metadata?: KubeObjectMeta;
+  metadata?: KubeObjectMeta | undefined;
 }
 
 export interface ListResult<T> {
@@ -34,6 +36,15 @@ export interface WatchHandle {
   abort(): void;
 }
 
+export interface WatchOptions {
+  /**
+   * A watch-list (KEP-3157): from resourceVersion "", the server first sends the current objects as ADDED, then a
+   * BOOKMARK annotated `k8s.io/initial-events-end: "true"` (`sendInitialEvents=true`,
+   * `resourceVersionMatch=NotOlderThan`, bookmarks on).
+   */
+  sendInitialEvents?: boolean;
+}
+
 export interface ListWatchSource<T> {
   list(): Promise<ListResult<T>>;
   /**
@@ -44,6 +55,7 @@ export interface ListWatchSource<T> {
     resourceVersion: string,
     onEvent: (e: RawWatchEvent<T>) => void,
     onEnd: (err?: unknown) => void,
+    options?: WatchOptions,
   ): Promise<WatchHandle>;
 }
 
@@ -54,4 +66,11 @@ export function isGone(err: unknown): boolean {
   return e.statusCode === 410 || e.code === 410;
 }
 
-export const keyOf = (o: KubeObject): string => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+/** The annotation of the BOOKMARK that ends a watch-list's initial events. */
+export const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
+
+/** A cache key: `namespace/name`, or `name` for a cluster-scoped object (client-go's MetaNamespaceKeyFunc). */
+export const metaKey = (meta: { namespace?: string | undefined; name?: string | undefined } | undefined): string =>
+  meta?.namespace ? `${meta.namespace}/${meta.name ?? ''}` : (meta?.name ?? '');
+
+export const keyOf = (o: KubeObject): string => metaKey(o.metadata);

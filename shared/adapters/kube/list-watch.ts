@@ -1,7 +1,9 @@
 /**
- * A correct ListWatch (the informer's reflector loop, after kubernetes-client `src/cache.ts` and client-go):
+ * The project's one ListWatch (the informer's reflector loop, after kubernetes-client `src/cache.ts` and client-go),
+ * used by the forwarder and by the local controllers:
  *
- * - LIST, remember its `metadata.resourceVersion`, WATCH from it with bookmarks; every event and BOOKMARK moves the
+ * - LIST (or, with `watchList`, a watch-list: the initial objects as ADDED events up to the BOOKMARK annotated
+ *   `k8s.io/initial-events-end`, falling back to a LIST when the stream ends before it), remember its `metadata.resourceVersion`, WATCH from it with bookmarks; every event and BOOKMARK moves the
  *   resourceVersion forward, so a reconnect resumes exactly where the stream stopped without losing events.
  * - 410 Gone (the server compacted past our resourceVersion) → relist; the relist is diffed against the cache so
  *   objects that changed or vanished meanwhile are reported as modified/deleted, not silently skipped.
@@ -9,11 +11,13 @@
  *   resourceVersion after a capped, jittered exponential backoff, reset once a stream stayed up `healthyAfterMs`.
  *   (client-node's own informer stops on non-410 errors; this one never gives up while started.)
  * - events reach the handler one at a time, in order; a handler error stops the ListWatch and rejects `run()`.
+ * - the cache is readable (`get`, `list`): level-triggered callers look at current state, not at the event.
  */
-import { Backoff, WATCH_BACKOFF } from './backoff.ts';
-import { systemClock, type Clock, type TimerHandle } from './clock.ts';
-import { silentLogger, type Logger } from '../../shared/logging.ts';
+import { Backoff, WATCH_BACKOFF } from '../../time/backoff.ts';
+import { systemClock, type Clock, type TimerHandle } from '../../time/clock.ts';
+import { silentLogger, type Logger } from '../../logging.ts';
 import {
+  INITIAL_EVENTS_END,
   isGone,
   keyOf,
   type KubeObject,
@@ -40,6 +44,8 @@ export interface ListWatchOptions {
   logger?: Logger;
   onWatchRestart?: (reason: string) => void;
   onRelist?: () => void;
+  /** Start (and relist) with a watch-list instead of a LIST; a watch-list that fails falls back to one LIST. */
+  watchList?: boolean;
 }
 
 type Phase = 'idle' | 'listing' | 'watching' | 'waiting' | 'stopped';
@@ -68,6 +74,11 @@ export class ListWatch<T extends KubeObject> {
   #silenceTimer: TimerHandle | undefined;
   #chain: Promise<void> = Promise.resolve();
   #settle: { resolve: () => void; reject: (err: unknown) => void } | undefined;
+  /** The objects of a watch-list's initial events, until its end bookmark; undefined otherwise. */
+  #initial: Map<string, T> | undefined;
+  /** The last watch-list failed: the next (re)list is a plain LIST. */
+  #listFallback = false;
+  #onSynced: Array<() => void> = [];
 
   constructor(source: ListWatchSource<T>, handler: ListWatchHandler<T>, opts: ListWatchOptions = {}) {
     this.#source = source;
@@ -93,6 +104,21 @@ export class ListWatch<T extends KubeObject> {
   get healthy(): boolean {
     if (!this.#synced || this.#phase === 'stopped') return false;
     return this.#phase === 'watching' || this.#clock.now() - this.#lastWatchingAt < this.#healthyAfterMs;
+  }
+
+  /** The cached object under `namespace/name` (`name` when cluster-scoped). */
+  get(key: string): T | undefined {
+    return this.#cache.get(key);
+  }
+
+  /** Every cached object. */
+  list(): T[] {
+    return [...this.#cache.values()];
+  }
+
+  /** Resolves once the first list has been handed to the handler. */
+  whenSynced(): Promise<void> {
+    return this.#synced ? Promise.resolve() : new Promise((resolve) => this.#onSynced.push(resolve));
   }
 
   /** Runs until `stop()` (resolves) or until the handler throws (rejects with its error). */
@@ -121,6 +147,12 @@ export class ListWatch<T extends KubeObject> {
   }
 
   async #list(): Promise<void> {
+    if (this.#opts.watchList === true && !this.#listFallback) {
+      this.#initial = new Map();
+      void this.#watch({ sendInitialEvents: true });
+      return;
+    }
+    this.#listFallback = false;
     const session = ++this.#session;
     this.#phase = 'listing';
     let result;
@@ -134,14 +166,14 @@ export class ListWatch<T extends KubeObject> {
       return;
     }
     if (session !== this.#session) return;
-    if (this.#lists++ > 0) this.#opts.onRelist?.();
     this.#resourceVersion = result.resourceVersion;
     this.#applyList(result.items);
     void this.#watch();
   }
 
   /** Diffs a (re)list against the cache, as the informer's Replace does, then reports `synced`. */
-  #applyList(items: T[]): void {
+  #applyList(items: Iterable<T>): void {
+    if (this.#lists++ > 0) this.#opts.onRelist?.();
     const seen = new Set<string>();
     for (const object of items) {
       const key = keyOf(object);
@@ -160,11 +192,12 @@ export class ListWatch<T extends KubeObject> {
     // Marked before the handler sees `synced`, so the handler may already ask `synced`/`healthy`.
     this.#chain = this.#chain.then(() => {
       this.#synced = true;
+      for (const resolve of this.#onSynced.splice(0)) resolve();
     });
     this.#emit({ type: 'synced', objects: [...this.#cache.values()] });
   }
 
-  async #watch(): Promise<void> {
+  async #watch(options?: { sendInitialEvents: true }): Promise<void> {
     const session = ++this.#session;
     this.#phase = 'watching';
     this.#watchStartedAt = this.#clock.now();
@@ -173,9 +206,10 @@ export class ListWatch<T extends KubeObject> {
     let handle: WatchHandle;
     try {
       handle = await this.#source.watch(
-        this.#resourceVersion,
+        options === undefined ? this.#resourceVersion : '',
         (e) => this.#onEvent(session, e),
         (err) => this.#onEnd(session, err),
+        options,
       );
     } catch (err) {
       this.#onEnd(session, err);
@@ -195,6 +229,10 @@ export class ListWatch<T extends KubeObject> {
     }
     const rv = e.object.metadata?.resourceVersion;
     if (rv !== undefined && rv !== '') this.#resourceVersion = rv;
+    if (this.#initial !== undefined) {
+      this.#onInitialEvent(e.type, e.object);
+      return;
+    }
     if (e.type === 'BOOKMARK') return;
     const key = keyOf(e.object);
     const old = this.#cache.get(key);
@@ -205,6 +243,19 @@ export class ListWatch<T extends KubeObject> {
     }
     this.#cache.set(key, e.object);
     this.#emit(old === undefined ? { type: 'added', object: e.object } : { type: 'modified', object: e.object, old });
+  }
+
+  /** A watch-list's initial phase: gather the ADDED objects; its end bookmark makes them the list. */
+  #onInitialEvent(type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK', object: T): void {
+    const initial = this.#initial!;
+    if (type === 'BOOKMARK') {
+      if (object.metadata?.annotations?.[INITIAL_EVENTS_END] !== 'true') return;
+      this.#initial = undefined;
+      this.#applyList(initial.values());
+      return;
+    }
+    if (type === 'DELETED') initial.delete(keyOf(object));
+    else initial.set(keyOf(object), object);
   }
 
   #onEnd(session: number, err: unknown): void {
@@ -224,7 +275,12 @@ export class ListWatch<T extends KubeObject> {
     const healthy = this.#clock.now() - this.#watchStartedAt >= this.#healthyAfterMs;
     if (healthy) this.#backoff.reset();
     const delayMs = healthy ? 0 : this.#backoff.next();
-    const next = reason === 'gone' ? 'list' : 'watch';
+    // A watch-list that ended before its end bookmark has listed nothing: relist, with a plain LIST this time
+    // (the server may not serve watch-lists at all).
+    const initialPhase = this.#initial !== undefined;
+    this.#initial = undefined;
+    if (initialPhase) this.#listFallback = true;
+    const next = reason === 'gone' || initialPhase ? 'list' : 'watch';
     this.#log.info('watch ended', { reason, next, delayMs, resourceVersion: this.#resourceVersion, err });
     this.#schedule(next, delayMs);
   }

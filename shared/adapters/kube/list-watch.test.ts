@@ -1,12 +1,21 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Backoff, WATCH_BACKOFF } from './backoff.ts';
-import { FakeClock, settle } from './fake-clock.ts';
-import type { KubeObject, ListResult, ListWatchSource, RawWatchEvent, WatchHandle } from './list-watch-source.ts';
+import { Backoff, WATCH_BACKOFF } from '../../time/backoff.ts';
+import { FakeClock, settle } from '../../time/fake-clock.ts';
+import {
+  INITIAL_EVENTS_END,
+  type KubeObject,
+  type ListResult,
+  type ListWatchSource,
+  type RawWatchEvent,
+  type WatchHandle,
+  type WatchOptions,
+} from './list-watch-source.ts';
 import { ListWatch, type ListWatchEvent } from './list-watch.ts';
 
 interface OpenWatch {
   resourceVersion: string;
+  sendInitialEvents: boolean;
   onEvent: (e: RawWatchEvent<KubeObject>) => void;
   onEnd: (err?: unknown) => void;
   aborted: boolean;
@@ -35,8 +44,14 @@ class MemorySource implements ListWatchSource<KubeObject> {
     return { items: [...this.objects.values()], resourceVersion: String(this.rv) };
   }
 
-  async watch(resourceVersion: string, onEvent: OpenWatch['onEvent'], onEnd: OpenWatch['onEnd']): Promise<WatchHandle> {
-    const w: OpenWatch = { resourceVersion, onEvent, onEnd, aborted: false };
+  async watch(
+    resourceVersion: string,
+    onEvent: OpenWatch['onEvent'],
+    onEnd: OpenWatch['onEnd'],
+    options?: WatchOptions,
+  ): Promise<WatchHandle> {
+    const sendInitialEvents = options?.sendInitialEvents === true;
+    const w: OpenWatch = { resourceVersion, sendInitialEvents, onEvent, onEnd, aborted: false };
     this.watches.push(w);
     return { abort: () => (w.aborted = true) };
   }
@@ -48,7 +63,9 @@ class MemorySource implements ListWatchSource<KubeObject> {
   }
 }
 
-function setup(opts: { silenceTimeoutMs?: number; handler?: (e: ListWatchEvent<KubeObject>) => void } = {}) {
+function setup(
+  opts: { silenceTimeoutMs?: number; watchList?: boolean; handler?: (e: ListWatchEvent<KubeObject>) => void } = {},
+) {
   const clock = new FakeClock();
   const source = new MemorySource();
   const events: string[] = [];
@@ -66,6 +83,7 @@ function setup(opts: { silenceTimeoutMs?: number; handler?: (e: ListWatchEvent<K
       healthyAfterMs: 30_000,
       onWatchRestart: (r) => counters.restarts.push(r),
       onRelist: () => counters.relists++,
+      watchList: opts.watchList ?? false,
     },
   );
   return { clock, source, events, counters, lw };
@@ -208,5 +226,61 @@ describe('ListWatch', () => {
     await assert.rejects(lw.run(), TypeError);
     assert.equal(lw.healthy, false);
     assert.ok(source.watches.every((w) => w.aborted));
+  });
+
+  it('keeps a readable cache and resolves whenSynced after the first list', async () => {
+    const { source, lw } = setup();
+    source.put('a');
+    const synced = lw.whenSynced();
+    const run = lw.run();
+    await synced;
+    assert.equal(lw.get('ns/a')?.metadata?.name, 'a');
+    source.open.onEvent({ type: 'DELETED', object: source.put('a') });
+    await settle();
+    assert.equal(lw.get('ns/a'), undefined);
+    assert.deepEqual(lw.list(), []);
+    await lw.stop();
+    await run;
+  });
+
+  it('starts with a watch-list: the initial ADDED events up to the initial-events-end bookmark are the list', async () => {
+    const { source, events, counters, lw } = setup({ watchList: true });
+    const run = lw.run();
+    await settle();
+    const w = source.open;
+    assert.deepEqual([w.resourceVersion, w.sendInitialEvents], ['', true]);
+    w.onEvent({ type: 'ADDED', object: source.put('a') });
+    w.onEvent({ type: 'ADDED', object: source.put('b') });
+    w.onEvent({ type: 'BOOKMARK', object: { metadata: { resourceVersion: '30' } } });
+    await settle();
+    assert.deepEqual(events, [], 'nothing is reported before the end bookmark');
+    const end = { metadata: { resourceVersion: '31', annotations: { [INITIAL_EVENTS_END]: 'true' } } };
+    w.onEvent({ type: 'BOOKMARK', object: end });
+    w.onEvent({ type: 'ADDED', object: source.put('c') });
+    await settle();
+    assert.deepEqual(events, ['added:a', 'added:b', 'synced:2', 'added:c']);
+    assert.equal(lw.synced, true);
+    assert.equal(source.listCalls, 0, 'no LIST');
+    assert.equal(counters.relists, 0);
+    assert.equal(lw.resourceVersion, '13');
+    await lw.stop();
+    await run;
+  });
+
+  it('falls back to one LIST when a watch-list ends before its end bookmark, then tries watch-lists again', async () => {
+    const { clock, source, events, lw } = setup({ watchList: true });
+    source.put('a');
+    const run = lw.run();
+    await settle();
+    source.open.onEnd(Object.assign(new Error('Unprocessable'), { statusCode: 422 }));
+    await clock.advance(200);
+    assert.equal(source.listCalls, 1);
+    assert.deepEqual(events, ['added:a', 'synced:1']);
+    assert.equal(source.open.sendInitialEvents, false, 'after the LIST, a plain watch from its resourceVersion');
+    source.open.onEvent({ type: 'ERROR', object: { code: 410 } });
+    await clock.advance(1000);
+    assert.equal(source.open.sendInitialEvents, true, 'a 410 relists with a watch-list again');
+    await lw.stop();
+    await run;
   });
 });
