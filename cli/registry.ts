@@ -7,4 +7,4 @@ import { redriveCommand } from './commands/redrive.ts';
 import { statusCommand } from './commands/status.ts';
 import { unpauseCommand } from './commands/unpause.ts';
 
-export const COMMANDS: readonly Command[] = [statusCommand, planCommand, unpauseCommand, redriveCommand];
+export const COMMANDS: readonly Command[] = [statusCommand, unpauseCommand, redriveCommand, planCommand];
