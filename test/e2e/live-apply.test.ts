@@ -27,6 +27,7 @@ import {
   waitDatabaseReady,
 } from './harness.ts';
 import { planCli, planFailure, planJson } from './live-apply-plan.ts';
+import { valkeyServerInstalled } from '../../infra/local/controllers/kubelet/server-binary.ts';
 
 async function podUids(kc: KubeConfig, ns: string, instance: string): Promise<Map<string, string>> {
   const pods = await kc
@@ -200,6 +201,34 @@ describe('live apply: zero-restart reconfigure', { timeout: 900_000 }, () => {
     assert.equal(failed?.reason, failure.reason);
     assert.equal(failed?.message, failure.message);
   });
+
+  it(
+    'Valkey (real valkey-server): judged by the Valkey 8.0 table, a Valkey-only directive applied live',
+    { skip: valkeyServerInstalled() ? false : 'valkey-server is not installed (redis-server stands in)' },
+    async () => {
+      const kc = stack.kubeConfig;
+      await createDatabase(kc, 'vk', 'vk', undefined, { version: 'valkey-8.0.3' });
+      await waitDatabaseReady(kc, 'vk', 'vk');
+      const uid = await podUid(kc, 'vk', 'vk-0');
+      // availability-zone exists in Valkey 8.0 only: redis-server would refuse it, and the Redis table too.
+      const conf = 'availability-zone zone-a\nmaxmemory-policy allkeys-lru';
+      const request = reconfigure('vk', 'vk-live', 'vk', { applyConfig: { 'valkey.conf': conf } });
+      const plan = await planJson(stack, request);
+      assert.equal(plan.line, 'Valkey 8.0');
+      assert.equal(plan.path, 'live');
+      const onRedis = await planCli(stack, reconfigure(ns, 'vk-on-redis', db, { applyConfig: { 'redis.conf': conf } }));
+      assert.equal(onRedis.code, 1);
+      assert.match(
+        onRedis.err,
+        /"availability-zone zone-a": unknown directive \(not a Redis 8\.2 configuration directive\)/,
+      );
+      const ops = await runOpsRequest(kc, request);
+      assert.equal(ops.status?.phase, 'Successful', JSON.stringify(ops.status));
+      assert.match(conditionMessage(ops, 'ConfigAppliedLive'), /\(Valkey 8\.0\)/);
+      assert.equal(await podUid(kc, 'vk', 'vk-0'), uid);
+      assert.equal(await configGetOnPod(kc, 'vk', 'vk-0', 'vk', 'availability-zone'), 'zone-a');
+    },
+  );
 
   it('Cluster 3×2 (KubeDB example): all-mutable change on all 6 pods, none restarted', async () => {
     const kc = stack.kubeConfig;
