@@ -53,9 +53,9 @@ void describe('plan view: what the functions would do, printed as kubectl prints
     );
     assert.deepEqual(text.slice(2, 6), [
       'Configuration change (effective config):',
-      'DIRECTIVE          BEFORE      AFTER         ON REDIS 7.2',
-      'hz                 <default>   20            mutable (CONFIG SET)',
-      'maxmemory-policy   <default>   allkeys-lru   mutable (CONFIG SET)',
+      'DIRECTIVE          BEFORE                  AFTER         ON REDIS 7.2',
+      'hz                 <default: 10>           20            mutable (CONFIG SET)',
+      'maxmemory-policy   <default: noeviction>   allkeys-lru   mutable (CONFIG SET)',
     ]);
     assert.ok(
       text.includes(

@@ -145,6 +145,9 @@ const PATH_WORDS: Record<ApplyPath, string> = {
   none: 'nothing to apply',
 };
 
+const unsetWords = (c: DirectiveChange): string =>
+  c.builtIn === undefined ? '<default>' : `<default: ${c.builtIn === '' ? '""' : c.builtIn}>`;
+
 const mutabilityWords = (c: DirectiveChange): string =>
   c.mutability === 'mutable' ? 'mutable (CONFIG SET)' : `restart-only (${c.reason ?? ''})`;
 
@@ -161,8 +164,8 @@ export function renderPlan(r: PlanReport): string[] {
         ['DIRECTIVE', 'BEFORE', 'AFTER', 'ON ' + r.line.toUpperCase()],
         r.changes.map((c) => [
           c.key === c.directive ? c.directive : c.key,
-          c.before ?? '<default>',
-          c.after ?? '<default>',
+          c.before ?? unsetWords(c),
+          c.after ?? unsetWords(c),
           mutabilityWords(c),
         ]),
       ),

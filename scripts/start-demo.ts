@@ -183,7 +183,7 @@ async function liveDemo(
   console.log(`== Live apply (examples/${dir}/${file}): first, what it would do`);
   console.log(`$ npx redis-reconfigure plan -f examples/${dir}/${file}`);
   const planned = await runCli(['plan', '-f', path], {
-    out: (l) => console.log(`  ${l}`),
+    out: (l) => console.log(l === '' ? '' : `  ${l}`),
     err: (l) => console.log(`  ${l}`),
     env: { KUBECONFIG: kubeconfigPath },
     now: () => new Date(),

@@ -57,17 +57,18 @@ void describe('planSummaryLine: the plan in one line, as the step records it and
 });
 
 void describe('directiveChanges: before, after and mutability per directive on the line', () => {
-  void it('mutable and restart-only with the reason the table gives', () => {
+  void it('mutable and restart-only with the reason the table gives; the built-in value where unset', () => {
     assert.deepEqual(directiveChanges(plan(apply('databases 32\nhz 20'))), [
       {
         directive: 'databases',
         key: 'databases',
         before: undefined,
         after: '32',
+        builtIn: '16',
         mutability: 'restart-only',
         reason: 'IMMUTABLE_CONFIG in Redis 7.2',
       },
-      { directive: 'hz', key: 'hz', before: undefined, after: '20', mutability: 'mutable' },
+      { directive: 'hz', key: 'hz', before: undefined, after: '20', builtIn: '10', mutability: 'mutable' },
     ]);
   });
 

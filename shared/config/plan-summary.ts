@@ -4,7 +4,7 @@
  * apply-config step records `planSummaryLine` in its UpdatePetSets condition, and `redis-reconfigure plan` prints
  * the same line above its tables (cli/plan-view.ts), so what the plan said and what the step did read alike.
  */
-import { canonicalDirectiveName, ENGINE_TABLES } from './flags.ts';
+import { canonicalDirectiveName, defaultRuntimeValue, ENGINE_TABLES } from './flags.ts';
 import { restartOnlyReason } from './live-apply.ts';
 import type { ReconfigurePlan } from './plan-reconfigure.ts';
 
@@ -15,6 +15,8 @@ export interface DirectiveChange {
   /** The effective config's arguments before and after, joined; undefined = not set (the engine's default). */
   before: string | undefined;
   after: string | undefined;
+  /** The line's built-in value, shown where before or after is unset (what a pod runs without the directive). */
+  builtIn?: string;
   mutability: 'mutable' | 'restart-only';
   /** Why it is restart-only on this line (e.g. `IMMUTABLE_CONFIG in Redis 7.2`). */
   reason?: string;
@@ -26,11 +28,16 @@ export function directiveChanges(plan: ReconfigurePlan): DirectiveChange[] {
   const mutable = new Set(plan.live.mutable);
   return plan.changed.map((c) => {
     const directive = canonicalDirectiveName(c.name);
+    const unset = c.before === undefined || c.after === undefined;
+    // client-output-buffer-limit's built-in value covers every class; one class's key has its own (live-apply.ts).
+    const builtIn =
+      unset && table !== undefined && c.key === directive ? defaultRuntimeValue(directive, table) : undefined;
     const base = {
       directive,
       key: c.key,
       before: c.before?.join(' '),
       after: c.after?.join(' '),
+      ...(builtIn !== undefined ? { builtIn } : {}),
     };
     if (mutable.has(directive)) return { ...base, mutability: 'mutable' as const };
     // decideApplyPath counts a removed directive whose restart value is unknown as restart-only, though settable.
