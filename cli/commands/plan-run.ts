@@ -101,7 +101,7 @@ async function planOps(ops: RedisOpsRequest, namespace: string, deps: StepDeps):
   let planned: PlannedRequest;
   try {
     planned = await planRequest({ ops, namespace, deps });
-    const { path, pods, note } = await podPlan(ops, planned, deps);
+    const { path, pods, note } = await podPlan(ops, planned, deps, halt.kind === 'wait');
     return {
       kind: 'plan',
       report: buildPlanReport({
@@ -123,31 +123,47 @@ async function planOps(ops: RedisOpsRequest, namespace: string, deps: StepDeps):
 }
 
 /**
- * The path the step would take and the pods in its order. As in apply-config: a live change that could not be put
- * back (liveChange undefined) is not made live; it is persisted and rolls when the plan says a restart is needed.
+ * The path the step would take. As in apply-config: a live change that could not be put back (liveChange undefined)
+ * is not made live; it is persisted, and rolls when the plan says a restart is needed.
  */
+function stepPath({ plan, engine, previous }: PlannedRequest): { path: ApplyPath; note?: string } {
+  const path = plan.live.path;
+  const live = path === 'live' || path === 'live-with-pending';
+  if (!live || liveChange(plan, previous.snapshot.effectiveConfig, planTable(engine)) !== undefined) return { path };
+  return {
+    path: plan.restart.needed ? 'rolling' : 'none',
+    note: `a changed directive could be CONFIG SET but not put back on a failure (no known built-in value): not applied live; ${plan.restart.reason}`,
+  };
+}
+
+/** The pods in the step's order, with what happens to each. */
 async function podPlan(
   ops: RedisOpsRequest,
-  { plan, redis, mode, engine, previous }: PlannedRequest,
+  planned: PlannedRequest,
   deps: StepDeps,
+  waits: boolean,
 ): Promise<{ path: ApplyPath; pods: PlanPod[]; note?: string }> {
-  let path = plan.live.path;
-  let note: string | undefined;
-  const live = path === 'live' || path === 'live-with-pending';
-  if (live && liveChange(plan, previous.snapshot.effectiveConfig, planTable(engine)) === undefined) {
-    path = plan.restart.needed ? 'rolling' : 'none';
-    note = `a changed directive could be CONFIG SET but not put back on a failure (no known built-in value): not applied live; ${plan.restart.reason}`;
+  const { path, note } = stepPath(planned);
+  const withNote = note !== undefined ? { note } : {};
+  if (path === 'none') return { path, pods: [], ...withNote };
+  const { redis, mode } = planned;
+  let order: string[];
+  try {
+    order = await (path === 'rolling'
+      ? restartOrder(redis, deps)
+      : liveTargets(redis, deps).then((targets) => targets.map((t) => t.pod)));
+  } catch (err) {
+    // Waiting for a Ready database first (apply: IfReady): the pods are judged when it runs, not now.
+    if (!(waits && err instanceof OpsRequestFailedError && err.reason === 'LiveApplyFailed')) throw err;
+    return {
+      path,
+      pods: [],
+      note: `${err.message.replace(/; nothing was changed$/, '')} now; the order is taken when it runs`,
+    };
   }
-  if (path === 'none' && !plan.restart.needed) return { path, pods: [], ...(note ? { note } : {}) };
   const strategy = ops.metadata.annotations?.[RESTART_STRATEGY_ANNOTATION] === 'kubedb' ? 'kubedb' : 'failover';
-  const [order, topology] = await Promise.all([
-    path === 'live' || path === 'live-with-pending'
-      ? liveTargets(redis, deps).then((targets) => targets.map((t) => t.pod))
-      : restartOrder(redis, deps),
-    observeTopology(redis, deps),
-  ]);
-  const pods = podActions({ path, mode, order, roles: topology.roles, strategy });
-  return { path, pods, ...(note ? { note } : {}) };
+  const topology = await observeTopology(redis, deps);
+  return { path, pods: podActions({ path, mode, order, roles: topology.roles, strategy }), ...withNote };
 }
 
 export async function runPlan({ globals, values, io }: CommandInput): Promise<number> {
