@@ -11,6 +11,10 @@ const benches: Array<{ title: string; load: () => Promise<{ run: () => Promise<o
     title: 'Rolling restart strategies: KubeDB order vs failover-aware (Cluster 3×2, Sentinel 3)',
     load: () => import('./topology-strategies.bench.ts'),
   },
+  {
+    title: 'Live apply vs rolling restart: all-mutable change on Cluster 3×2 with a write probe',
+    load: () => import('./live-apply.bench.ts'),
+  },
 ];
 
 for (const bench of benches) {

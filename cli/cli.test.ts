@@ -115,11 +115,25 @@ describe('command line', () => {
   it('--help lists the commands; <command> --help its flags and the global ones', async () => {
     const top = captureIo();
     assert.equal(await run(['--help'], top), 0);
-    assert.match(top.stdout.join('\n'), /status .*\n.*unpause .*\n.*redrive /);
-    for (const name of ['status', 'unpause', 'redrive']) {
+    assert.match(top.stdout.join('\n'), /status .*\n.*unpause .*\n.*redrive .*\n.*plan /);
+    for (const name of ['status', 'unpause', 'redrive', 'plan']) {
       const io = captureIo();
       assert.equal(await run([name, '-h'], io), 0);
       assert.match(io.stdout.join('\n'), new RegExp(`usage: redis-reconfigure ${name}[\\s\\S]*--kubeconfig`));
+    }
+  });
+});
+
+describe('plan: argument errors exit 2 before any cluster call', () => {
+  it('names the missing or conflicting flag', async () => {
+    for (const [args, message] of [
+      [['plan'], /-f\/--filename <ops-request.yaml> is required/],
+      [['plan', '-f', 'x.yaml', '-A'], /plan reads one ops request/],
+      [['plan', '-f', 'x.yaml', 'extra'], /unexpected argument extra/],
+    ] as const) {
+      const io = captureIo();
+      assert.equal(await run([...args], io), 2, args.join(' '));
+      assert.match(io.stderr.join('\n'), message);
     }
   });
 });

@@ -1,6 +1,8 @@
 /**
  * The demo `npm start` runs (scripts/start.ts checks the command line and builds first): the whole local stack,
- * KubeDB's sample Redis, and the documented ops requests in turn, each checked with CONFIG GET on the pod.
+ * KubeDB's sample Redis, and the documented ops requests in turn, each checked with CONFIG GET on the pod; then, for
+ * each topology shown, a live apply (docs/adr/0011-live-apply.md): `redis-reconfigure plan -f` first, then the ops
+ * request, then proof that no pod was restarted and that every pod runs the new value.
  */
 import { join } from 'node:path';
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
@@ -10,6 +12,7 @@ import { followOpsRequest, formatProgress } from '../infra/local/ops-progress.ts
 import { configGetOnPod } from '../infra/local/redis-query.ts';
 import { waitFor } from '../infra/local/wait.ts';
 import { PROJECT_ROOT } from '../infra/local/serverless-config.ts';
+import { run as runCli } from '../cli/main.ts';
 
 const examples = join(PROJECT_ROOT, 'examples/reconfigure');
 const flows = [
@@ -42,30 +45,37 @@ export async function runDemo(options: { cluster: boolean; sentinel: boolean }):
   const stack = await startLocalStack({ stateDir, fresh: true });
   console.log(`  up in ${Date.now() - t0} ms — kubeconfig: ${stack.kubeconfigPath}; logs: ${join(stateDir, 'logs')}\n`);
   let failures = 0;
+  const kc = stack.kubeConfig;
+  const live = (dir: string, db: string, file: string) => liveDemo(kc, stack.kubeconfigPath, { dir, db, file });
   try {
-    failures += await standaloneDemo(stack.kubeConfig);
-    if (options.cluster)
+    failures += await standaloneDemo(kc);
+    failures += await live('reconfigure', 'sample-redis', '14-rdops-live-apply.yaml');
+    if (options.cluster) {
       failures += await topologyDemo(
-        stack.kubeConfig,
+        kc,
         'cluster',
         'redis-cluster',
         ['00-namespace.yaml', '01-redis-cluster.yaml'],
         'rdops-cluster-reconfigure',
       );
-    if (options.sentinel)
+      failures += await live('cluster', 'redis-cluster', '11-rdops-cluster-live-apply.yaml');
+    }
+    if (options.sentinel) {
       failures += await topologyDemo(
-        stack.kubeConfig,
+        kc,
         'sentinel',
         'rd-demo',
         ['00-namespace.yaml', '01-sentinel.yaml', '02-redis.yaml'],
         'rdops-sentinel-reconfigure',
       );
+      failures += await live('sentinel', 'rd-demo', '11-rdops-sentinel-live-apply.yaml');
+    }
   } finally {
     await stack.stop();
   }
   console.log(
     failures === 0
-      ? 'All documented flows ended Successful with the expected value on the pod.'
+      ? 'All documented flows and live applies ended Successful with the expected value on the pods.'
       : `${failures} flow(s) did not give the documented outcome.`,
   );
   return failures === 0 ? 0 : 1;
@@ -148,6 +158,54 @@ async function topologyDemo(
   const ok = ops.status?.phase === 'Successful' && wrong === 0;
   console.log(
     `  → ${opsName}: ${ops.status?.phase} in ${((Date.now() - started) / 1000).toFixed(1)} s ${ok ? '✔' : '✘'}\n`,
+  );
+  return ok ? 0 : 1;
+}
+
+async function podUids(kc: KubeConfig, db: string): Promise<Map<string, string>> {
+  const pods = await kc
+    .makeApiClient(CoreV1Api)
+    .listNamespacedPod({ namespace: 'demo', labelSelector: `app.kubernetes.io/instance=${db}` });
+  const entries = pods.items.map((p): [string, string] => [p.metadata?.name ?? '', p.metadata?.uid ?? '']);
+  return new Map(entries.sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/**
+ * A live apply as a user runs it: `redis-reconfigure plan -f` (printed as it prints), then the ops request, then
+ * the pods' uids (none recreated) and `CONFIG GET maxmemory-policy` on every pod.
+ */
+async function liveDemo(
+  kc: KubeConfig,
+  kubeconfigPath: string,
+  { dir, db, file }: { dir: string; db: string; file: string },
+): Promise<number> {
+  const path = join(PROJECT_ROOT, 'examples', dir, file);
+  console.log(`== Live apply (examples/${dir}/${file}): first, what it would do`);
+  console.log(`$ npx redis-reconfigure plan -f examples/${dir}/${file}`);
+  const planned = await runCli(['plan', '-f', path], {
+    out: (l) => console.log(l === '' ? '' : `  ${l}`),
+    err: (l) => console.log(`  ${l}`),
+    env: { KUBECONFIG: kubeconfigPath },
+    now: () => new Date(),
+  });
+  const before = await podUids(kc, db);
+  const started = Date.now();
+  await applyFile(kc, path);
+  const opsName = file.replace(/^\d+-/, '').replace(/\.yaml$/, '');
+  const ops = await followOpsRequest(kc, 'demo', opsName, (line) => console.log(formatProgress(line)), {
+    timeoutMs: 300_000,
+  });
+  const after = await podUids(kc, db);
+  const restarted = [...before].filter(([pod, uid]) => after.get(pod) !== uid).map(([pod]) => pod);
+  let wrong = 0;
+  for (const pod of after.keys()) {
+    const value = await configGetOnPod(kc, 'demo', pod, db, 'maxmemory-policy');
+    if (value !== 'allkeys-lru') wrong++;
+    console.log(`  CONFIG GET maxmemory-policy on ${pod} → ${value}`);
+  }
+  const ok = planned === 0 && ops.status?.phase === 'Successful' && wrong === 0 && restarted.length === 0;
+  console.log(
+    `  → ${opsName}: ${ops.status?.phase} in ${((Date.now() - started) / 1000).toFixed(1)} s; pods restarted: ${restarted.length === 0 ? 'none' : restarted.join(', ')} ${ok ? '✔' : '✘'}\n`,
   );
   return ok ? 0 : 1;
 }

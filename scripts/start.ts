@@ -2,15 +2,16 @@
  * `npm start`: the main job on the embedded default. Brings up the whole local stack, creates KubeDB's documented
  * sample (a Redis whose config secret says maxclients 500), then applies the documented ops requests in turn —
  * configSecret (2000), applyConfig (3000), removeCustomConfig (back to the default 10000) — showing live progress
- * and the value `CONFIG GET maxclients` reads from the pod after each. Exits 0 when all of them are Successful.
+ * and the value `CONFIG GET maxclients` reads from the pod after each; then a live apply (maxmemory-policy, no pod
+ * restarted), previewed first with `redis-reconfigure plan -f`. Exits 0 when all of them are Successful.
  */
 import { parseArgs } from 'node:util';
 import { preflight, PreflightError } from './preflight.ts';
 
 const USAGE = `usage: npm start [-- --cluster | --sentinel | --all]
-  (default)   Standalone: KubeDB's sample Redis and the three documented flows
-  --cluster   also KubeDB's Redis Cluster example (3 shards × 2): replicas first, masters after CLUSTER FAILOVER
-  --sentinel  also KubeDB's Sentinel example (3 sentinels, 3 Redis pods): primary after SENTINEL FAILOVER
+  (default)   Standalone: KubeDB's sample Redis, the three documented flows, and a live apply (plan first)
+  --cluster   also KubeDB's Redis Cluster example (3 shards × 2): its documented reconfigure, then a live apply on 6 pods
+  --sentinel  also KubeDB's Sentinel example (3 sentinels, 3 Redis pods): its reconfigure, then a live apply
   --all       all of the above`;
 
 function parseOptions(): { cluster: boolean; sentinel: boolean } | number {

@@ -49,7 +49,7 @@ export interface LoadedSnapshot {
 
 /** The snapshot an earlier run of this ops request saved, else the configuration as it is now (read only). */
 export async function loadSnapshot(
-  ctx: StepContext,
+  ctx: Pick<StepContext, 'ops' | 'deps' | 'namespace'>,
   redis: Redis,
   configKey: string,
   managedSecretName: string,

@@ -6,15 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import { OpsRequestFailedError } from '../../errors.ts';
-import { ConfigKey, managedConfigSecretName, OpsCondition, OpsMessage } from '../../kubedb/constants.ts';
+import { ConfigKey, OpsCondition, OpsMessage } from '../../kubedb/constants.ts';
 import { unsupportedReconfigure } from '../../kubedb/reconfigure-support.ts';
 import type { Redis } from '../../kubedb/types.ts';
-import {
-  planReconfigure,
-  planTable,
-  type ReconfigurePlan,
-  type ReconfigureRequest,
-} from '../../config/plan-reconfigure.ts';
+import { planTable, type ReconfigurePlan } from '../../config/plan-reconfigure.ts';
+import { planSummaryLine } from '../../config/plan-summary.ts';
 import { expectedRuntimeValues } from '../../config/verify.ts';
 import type { StepData } from '../../messages/step-message.ts';
 import type { StepDeps } from '../ports.ts';
@@ -23,9 +19,10 @@ import { messageFor } from '../dispatch.ts';
 import { dueStep } from '../progress.ts';
 import { loadStepContext, withOps, type StepContext } from '../context.ts';
 import { updateOpsStatus, withConditions } from '../ops-status.ts';
-import { loadSnapshot, restoreConfiguration, saveSnapshot } from '../rollback-snapshot.ts';
+import { restoreConfiguration, saveSnapshot } from '../rollback-snapshot.ts';
 import { applyLive } from './live-apply.ts';
 import { liveChange, liveConditions, livePlan, recordLiveApply } from './live-plan.ts';
+import { planRequest } from './plan-request.ts';
 import { restartOrder } from './restart-order.ts';
 
 export async function runApplyConfig(data: StepData, deps: StepDeps): Promise<void> {
@@ -36,17 +33,9 @@ export async function runApplyConfig(data: StepData, deps: StepDeps): Promise<vo
   // Meant to be refused by halt before pausing (decideHalt); checked here too so no config write ever happens for it.
   const unsupported = unsupportedReconfigure(ops);
   if (unsupported !== undefined) throw new OpsRequestFailedError(unsupported.reason, unsupported.message);
-  const { redis, distribution, version } = await loadDatabase(ctx);
-  const configKey = distribution === 'Valkey' ? ConfigKey.Valkey : ConfigKey.Redis;
-  const mode = redis.spec.mode ?? 'Standalone';
-  const managedName = managedConfigSecretName(redis.metadata.name, redis.metadata.uid ?? '');
-
-  // Validation (readRequest, planReconfigure) comes before the first write, the rollback snapshot included.
-  const previous = await loadSnapshot(ctx, redis, configKey, managedName);
+  // Every validation an ops request gets, before the first write (the rollback snapshot included): plan-request.ts.
+  const { redis, managedName, previous, engine, plan, request } = await planRequest(ctx);
   const { snapshot } = previous;
-  const request = await readRequest(ctx, configKey);
-  const engine = { distribution, ...(version !== undefined ? { version } : {}) };
-  const plan = planReconfigure({ current: snapshot.current, request, configKey, mode, ...engine });
   await saveSnapshot(ctx, redis, previous);
 
   const persist = async (): Promise<void> => {
@@ -75,30 +64,17 @@ export async function runApplyConfig(data: StepData, deps: StepDeps): Promise<vo
       : await buildRestartPlan(plan, snapshot.effectiveConfig, configHash, redis, deps);
   ctx = withOps(ctx, await deps.kube.writeOpsAnnotations(ctx.ops, { [PLAN_ANNOTATION]: JSON.stringify(restartPlan) }));
   const updated: Array<{ type: string; message: string }> = [
-    { type: OpsCondition.UpdatePetSets, message: OpsMessage.UpdatePetSets },
+    // KubeDB's message, then the plan in one line (the same words as `redis-reconfigure plan`).
+    {
+      type: OpsCondition.UpdatePetSets,
+      message: `${OpsMessage.UpdatePetSets}; ${planSummaryLine(plan, request.restart, applied?.pods ?? restartPlan.pods)}`,
+    },
     ...(applied !== undefined ? liveConditions(plan, applied.pods) : []),
   ];
   if (!restartPlan.restart) updated.push({ type: OpsCondition.RestartSkipped, message: restartPlan.restartReason });
   ctx = await addConditions(ctx, updated);
   if (applied !== undefined) await recordLiveApply(ctx.ops, plan, applied.pods, deps);
   await handOver(restartPlan, data, deps);
-}
-
-/** The database and the engine line that judges it: the catalog's engine version picks the directive table. */
-async function loadDatabase(ctx: StepContext) {
-  const { ops, namespace: ns, deps } = ctx;
-  const redis = await deps.kube.getRedis(ns, ops.spec.databaseRef.name);
-  if (redis === undefined) {
-    throw new OpsRequestFailedError(
-      'DatabaseNotFound',
-      `spec.databaseRef ${ns}/${ops.spec.databaseRef.name}, is invalid or not found`,
-    );
-  }
-  const catalog = await deps.kube.getRedisVersion(redis.spec.version);
-  const distribution = catalog?.distribution ?? 'Official';
-  // Without a catalog version, the distribution's default line judges (shared/config/versions.ts).
-  const version = catalog?.version !== undefined ? { version: catalog.version, distribution } : undefined;
-  return { redis, distribution, version };
 }
 
 /** The next step: the first pod's restart, or resume when nothing restarts (live, or no change). */
@@ -111,25 +87,6 @@ async function handOver(restartPlan: RestartPlan, data: StepData, deps: StepDeps
     data,
   );
   await deps.queue.send(next.step, next.data);
-}
-
-async function readRequest(ctx: StepContext, configKey: string): Promise<ReconfigureRequest> {
-  const cfg = ctx.ops.spec.configuration ?? {};
-  const request: ReconfigureRequest = {
-    ...(cfg.applyConfig !== undefined ? { applyConfig: cfg.applyConfig } : {}),
-    ...(cfg.removeCustomConfig !== undefined ? { removeCustomConfig: cfg.removeCustomConfig } : {}),
-    ...(cfg.restart !== undefined ? { restart: cfg.restart } : {}),
-  };
-  if (cfg.configSecret === undefined) return request;
-  const ns = ctx.namespace;
-  const secret = await ctx.deps.kube.getSecret(ns, cfg.configSecret.name);
-  if (secret === undefined) {
-    throw new OpsRequestFailedError(
-      'ConfigSecretNotFound',
-      `spec.configuration.configSecret: secret ${ns}/${cfg.configSecret.name} not found`,
-    );
-  }
-  return { ...request, configSecret: { name: cfg.configSecret.name, conf: secret.data[configKey] } };
 }
 
 async function buildRestartPlan(

@@ -48,8 +48,11 @@ interface PodTarget {
   target: RedisTarget;
 }
 
-/** Pods in live-apply order: replicas first (the first is the canary), primaries last. Every pod must be reachable. */
-async function liveTargets(redis: Redis, deps: StepDeps): Promise<PodTarget[]> {
+/**
+ * Pods in live-apply order: replicas first (the first is the canary), primaries last. Every pod must be reachable.
+ * Exported for `redis-reconfigure plan`, which shows this order and fails with the same message.
+ */
+export async function liveTargets(redis: Redis, deps: StepDeps): Promise<PodTarget[]> {
   const topology = await observeTopology(redis, deps);
   const order = planRestartOrder(topology.mode, topology.roles);
   const unreachable = topology.pods.filter((p) => !order.includes(p.name) || p.podIP === undefined).map((p) => p.name);

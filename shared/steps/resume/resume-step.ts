@@ -12,14 +12,20 @@ import { isPausedBy } from '../halt/decide-halt.ts';
 import { loadStepContext, type StepContext } from '../context.ts';
 import { dueStep } from '../progress.ts';
 import { updateOpsStatus, withConditions } from '../ops-status.ts';
+import { readPlan } from '../annotations.ts';
+import { clearRestartPending } from './restart-pending.ts';
 
 export async function runResume(data: StepData, deps: StepDeps): Promise<void> {
   const ctx = await loadStepContext(data, deps);
   if (ctx === undefined) return;
   const { ops } = ctx;
-  await resumeDatabase(ctx);
-  if (isTerminalPhase(ops.status?.phase)) return;
   const outcome = data.outcome;
+  const succeeds =
+    !isTerminalPhase(ops.status?.phase) &&
+    (outcome === undefined || outcome.status === 'Successful') &&
+    dueStep(ops).step === 'resume';
+  await resumeDatabase(ctx, succeeds);
+  if (isTerminalPhase(ops.status?.phase)) return;
   if (outcome === undefined || outcome.status === 'Successful') {
     // A success message is honoured only when the status agrees that every step is done.
     if (dueStep(ops).step !== 'resume') return;
@@ -39,7 +45,8 @@ export async function runResume(data: StepData, deps: StepDeps): Promise<void> {
   });
 }
 
-async function resumeDatabase(ctx: StepContext): Promise<void> {
+/** Removes Paused; a successful run that restarted every pod also clears RestartPending (restart-pending.ts). */
+async function resumeDatabase(ctx: StepContext, succeeds: boolean): Promise<void> {
   const { ops, deps, namespace: ns } = ctx;
   const redis = await deps.kube.getRedis(ns, ops.spec.databaseRef.name);
   if (redis === undefined || !isPausedBy(redis, ops)) return;
@@ -49,7 +56,9 @@ async function resumeDatabase(ctx: StepContext): Promise<void> {
     reason: OpsEventReason.ResumeDatabase,
     message: `Resuming Redis ${target}`,
   });
-  await deps.kube.writeRedisConditions(redis, removeCondition(redis.status?.conditions, DbCondition.Paused));
+  const unpaused = removeCondition(redis.status?.conditions, DbCondition.Paused);
+  const conditions = clearRestartPending(unpaused, ops, readPlan(ops.metadata.annotations), succeeds, deps.now());
+  await deps.kube.writeRedisConditions(redis, [...conditions]);
   await deps.kube.recordEvent(ops, {
     type: 'Normal',
     reason: OpsEventReason.ResumeDatabase,

@@ -10,7 +10,7 @@
  * - container paths in path-valued directives of the copied file (dir, include, aclfile, cluster-config-file) are
  *   rewritten to the host directories behind the mounts, because redis-server chdir()s to `dir` while it reads
  *   the file (before the command-line --dir applies). Line numbers are preserved, so errors point at the same line.
- * Valkey versions run redis-server too: no valkey-server binary exists here.
+ * Valkey images run valkey-server when it is installed, else redis-server stands in (server-binary.ts).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -38,8 +38,8 @@ export interface RedisStartPlan {
   port: number;
   /** A TLS-only server (spec.tls): how the readiness probe connects (tls-start.ts). */
   tls?: ConnectionOptions;
-  /** Set when the image asks for Valkey; we still run redis-server. */
-  substitutedValkey: boolean;
+  /** The image asks for Valkey (a valkey image or KubeDB's valkey config mount): server-binary.ts picks the binary. */
+  wantsValkey: boolean;
   /** What the start script still does once the server answers PING (e.g. register the master with the sentinels). */
   afterReady?: (signal: AbortSignal) => Promise<void>;
 }
@@ -111,6 +111,6 @@ export async function planRedisStart(
     password,
     port: REDIS_PORT,
     ...(listen.tls ? { tls: listen.tls } : {}),
-    substitutedValkey: Boolean(valkeyMount) || /valkey/i.test(opts.image),
+    wantsValkey: Boolean(valkeyMount) || /valkey/i.test(opts.image),
   };
 }

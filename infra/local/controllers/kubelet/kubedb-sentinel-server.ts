@@ -6,7 +6,7 @@
  *   hostname, the sticky pod IP is our stable name);
  * - restart: keep the file, refresh announce-ip, and drop the `user default ...` lines a CONFIG REWRITE left
  *   (KubeDB's deleteExistingHashPass), so the current password from the auth secret applies.
- * Then `redis-server /data/sentinel.conf --sentinel` on <podIP>:26379 with `requirepass` from $REDISCLI_AUTH.
+ * Then `redis-server /data/sentinel.conf --sentinel` (valkey-server for a Valkey image, server-binary.ts) on <podIP>:26379 with `requirepass` from $REDISCLI_AUTH.
  * Not emulated: the `SENTINEL RESET *` the script sends after a restart (sentinels rediscover by themselves).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -61,6 +61,6 @@ export async function planSentinelServerStart(ctx: StartContext): Promise<RedisS
     password,
     port: SENTINEL_PORT,
     ...(listen.tls ? { tls: listen.tls } : {}),
-    substitutedValkey: /valkey/i.test(ctx.image),
+    wantsValkey: /valkey/i.test(ctx.image),
   };
 }

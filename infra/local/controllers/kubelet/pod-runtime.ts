@@ -1,6 +1,6 @@
 /**
  * The life of one pod's database container on this node, as the kubelet's sync loop runs it:
- * prepare (volumes, env) → start redis-server → Ready on the first authenticated PONG, then probed periodically with
+ * prepare (volumes, env) → start redis-server (valkey-server for Valkey images, server-binary.ts) → Ready on the first authenticated PONG, then probed periodically with
  * the pod's readinessProbe timing (readiness-probe.ts), so a hung server turns NotReady → on exit: record
  * lastState.terminated, state.waiting CrashLoopBackOff with the process's own last words, restart after an
  * exponential backoff (capped low for local use). Each start re-reads the pod's secrets, so a fixed config heals
@@ -16,6 +16,7 @@ import { planKubeDbStart } from './kubedb-start.ts';
 import type { PodDirectory, StartScriptOptions } from './start-context.ts';
 import { RedisProcess, type ProcessExit } from './redis-process.ts';
 import { pingRedis } from './redis-ping.ts';
+import { serverBinary } from './server-binary.ts';
 import {
   probeSettings,
   recordProbe,
@@ -201,11 +202,13 @@ export class PodRuntime {
       signal: this.abort.signal,
       log: this.opts.log,
     });
-    if (plan.substitutedValkey) {
+    const server = serverBinary(plan.wantsValkey);
+    if (server.substitutedValkey) {
       this.note = 'valkey-server is not installed locally; running redis-server instead';
       this.opts.onValkeySubstituted();
     }
     const proc = RedisProcess.start({
+      binary: server.binary,
       configFile: plan.configFile,
       args: plan.args,
       cwd: plan.dataDir,

@@ -119,7 +119,7 @@ void describe('KubeDB start-script emulation', () => {
       });
       assert.equal(plan.configFile, join(dir, 'd', 'default.conf'));
       assert.equal(await readFile(plan.configFile, 'utf8'), `dir ${join(dir, 'd')}\n`);
-      assert.equal(plan.substitutedValkey, true);
+      assert.equal(plan.wantsValkey, true);
       assert.deepEqual(plan.args.slice(0, 2), ['--bind', '127.10.0.1']);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -19,6 +19,8 @@ import {
 } from './harness.ts';
 import { KUBEDB_GROUP, KUBEDB_VERSION, REDIS_PLURAL } from '../../../../shared/kubedb/constants.ts';
 import { KUBEDB_EXAMPLES } from '../../../../test/shared-reference.ts';
+import { valkeyServerInstalled } from '../kubelet/server-binary.ts';
+import { cmd } from './topology-harness.ts';
 
 const EXAMPLE = `${KUBEDB_EXAMPLES}/reconfigure/sample-redis-config.yaml`;
 
@@ -79,7 +81,7 @@ void describe('controllers: Standalone Redis from the KubeDB example', () => {
     c.controllers.kubelet.pids().forEach((p) => pids.add(p));
   });
 
-  void it('provisions the quickstart examples, Valkey included (served by redis-server, and said so)', async () => {
+  void it('provisions the quickstart examples, Valkey included (valkey-server, else redis-server and said so)', async () => {
     for (const file of ['demo-v1.yaml', 'demo-valkey-v1.yaml']) {
       const body = YAML.parse(readFileSync(`${KUBEDB_EXAMPLES}/quickstart/${file}`, 'utf8')) as Record<string, unknown>;
       await c.apis.custom.createNamespacedCustomObject({
@@ -98,8 +100,11 @@ void describe('controllers: Standalone Redis from the KubeDB example', () => {
     const pod = await readyPod(c.apis, 'demo', 'valkey-quickstart-0');
     const mounts = pod.spec?.containers[0]?.volumeMounts?.map((m) => m.mountPath);
     assert.ok(mounts?.includes('/usr/local/etc/valkey/'));
-    assert.match(pod.status?.message ?? '', /valkey-server is not installed/);
     const password = (await readSecretKey(c.apis, 'demo', 'valkey-quickstart-auth', 'password'))!;
+    if (valkeyServerInstalled()) {
+      assert.equal(pod.status?.message, undefined);
+      assert.match(String(await cmd(pod.status?.podIP ?? '', 6379, password, 'INFO', 'server')), /server_name:valkey/);
+    } else assert.match(pod.status?.message ?? '', /valkey-server is not installed/);
     assert.equal(await configGet(pod, password, 'appendonly'), 'yes');
     c.controllers.kubelet.pids().forEach((p) => pids.add(p));
   });

@@ -1,13 +1,14 @@
 /**
  * Valkey (RedisVersion valkey-8.1.1, distribution Valkey) in Cluster and Sentinel mode: the `valkey.conf` inline key
- * and the /usr/local/etc/valkey mount apply as in Standalone; redis-server stands in for valkey-server and the pod
- * status says so.
+ * and the /usr/local/etc/valkey mount apply as in Standalone; the pods and sentinels run valkey-server (where it is not
+ * installed, redis-server stands in and the pod status says so).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SENTINEL_PORT } from '../../../../shared/kubedb/topology.ts';
 import { configGet, readyPod, startLocalCluster, readSecretKey, type LocalCluster } from './harness.ts';
 import { applyObject, cmd, ipOf, waitPhase } from './topology-harness.ts';
+import { valkeyServerInstalled } from '../kubelet/server-binary.ts';
 
 const NS = 'vk';
 const meta = (name: string) => ({ name, namespace: NS });
@@ -55,8 +56,11 @@ void describe('controllers: Valkey in Cluster and Sentinel mode', () => {
       await waitPhase(c.apis, NS, name, 'Ready');
       const p = await readyPod(c.apis, NS, pod);
       assert.ok(p.spec?.containers[0]?.volumeMounts?.some((m) => m.mountPath === '/usr/local/etc/valkey/'));
-      assert.match(p.status?.message ?? '', /valkey-server is not installed/);
       const password = (await readSecretKey(c.apis, NS, `${name}-auth`, 'password'))!;
+      if (valkeyServerInstalled()) {
+        assert.equal(p.status?.message, undefined);
+        assert.match(String(await cmd(p.status?.podIP ?? '', 6379, password, 'INFO', 'server')), /server_name:valkey/);
+      } else assert.match(p.status?.message ?? '', /valkey-server is not installed/);
       assert.equal(await configGet(p, password, 'maxclients'), '777');
     });
   }
@@ -72,5 +76,9 @@ void describe('controllers: Valkey in Cluster and Sentinel mode', () => {
       `${NS}/vk-rd`,
     )) as string[];
     assert.equal(reply[0], await ipOf(c.apis, NS, 'vk-rd-0'));
+    if (valkeyServerInstalled()) {
+      const info = String(await cmd(await ipOf(c.apis, NS, 'vk-sen-1'), SENTINEL_PORT, pw, 'INFO', 'server'));
+      assert.match(info, /server_name:valkey/);
+    }
   });
 });
