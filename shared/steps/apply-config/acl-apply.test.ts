@@ -33,6 +33,8 @@ interface Options {
   applyConfig?: string;
   /** The engine refuses CONFIG SET. */
   refuseConfig?: boolean;
+  /** Another configuration.auth than the default one. */
+  auth?: { syncACL?: string[]; deleteUsers?: string[]; secretRef?: { name: string } };
 }
 
 /** ACL SETUSER args per user per pod; ACL LIST shows `user <name> <args after the leading resets>`. */
@@ -76,7 +78,7 @@ function world(opts: Options = {}) {
     },
   };
   put('user-config', { 'redis.conf': 'maxclients 500\n' });
-  const auth = {
+  const auth = opts.auth ?? {
     syncACL: ['app ${k1} ~app:* +get', 'new ${k9} +@all'],
     deleteUsers: ['gone'],
     secretRef: { name: 'new-acl' },
@@ -260,6 +262,48 @@ void describe('apply-config: ACL change on every pod', () => {
     assert.deepEqual(w.lists(), before);
     assert.ok(!w.log.some((l) => l.startsWith('writeRedisAcl') || l.startsWith('putSecret sample-redis-acl')));
   });
+
+  for (const [what, auth, reason, message] of [
+    [
+      'a rule for the operator user',
+      { syncACL: ['default ${k1} +@all'] },
+      'ACLProtectedUser',
+      /default is the operator's own user/,
+    ],
+    [
+      'deleting the operator user',
+      { deleteUsers: ['default'] },
+      'ACLProtectedUser',
+      /deleting ACL user default refused/,
+    ],
+    [
+      'a malformed rule',
+      { syncACL: ['app ${k1} +get ~x:* bogus'] },
+      'InvalidACLRule',
+      /word 5 of the ACL rule for user app is refused/,
+    ],
+    [
+      'a missing key',
+      { syncACL: ['app ${k7} +get'], secretRef: { name: 'new-acl' } },
+      'ACLSecretKeyNotFound',
+      /refers to \$\{k7\}, but secret demo\/new-acl, demo\/old-acl has no key k7/,
+    ],
+    [
+      'a missing secretRef secret',
+      { syncACL: ['app ${k1} +get'], secretRef: { name: 'nope' } },
+      'ACLSecretNotFound',
+      /ACL secret demo\/nope \(auth.secretRef\) not found/,
+    ],
+  ] as const) {
+    void it(`${what}: Failed (${reason}) before anything is touched`, async () => {
+      const w = world({ auth: auth as Options['auth'] });
+      const err = await failure(runApplyConfig(w.data, w.deps));
+      assert.equal(err.reason, reason);
+      assert.match(err.message, message);
+      assert.ok(!w.log.some((l) => /^(setuser|deluser|putSecret|writeRedisAcl)/.test(l)), w.log.join('\n'));
+      noPasswords([err.message]);
+    });
+  }
 
   void it('with a live config change the engine refuses: the ACL change is undone too', async () => {
     const w = world({ applyConfig: 'maxclients 600', refuseConfig: true });
