@@ -294,9 +294,9 @@ void describe('apply-config: ACL change on every pod', () => {
       'ACLSecretNotFound',
       /ACL secret demo\/nope \(auth.secretRef\) not found/,
     ],
-  ] as const) {
+  ] as Array<[string, Options['auth'], string, RegExp]>) {
     void it(`${what}: Failed (${reason}) before anything is touched`, async () => {
-      const w = world({ auth: auth as Options['auth'] });
+      const w = world({ auth });
       const err = await failure(runApplyConfig(w.data, w.deps));
       assert.equal(err.reason, reason);
       assert.match(err.message, message);

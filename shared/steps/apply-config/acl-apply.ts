@@ -57,7 +57,7 @@ async function aclTargets(redis: Redis, deps: StepDeps): Promise<PodTarget[]> {
   if (order.length === 0 || unreachable.length > 0) {
     const which = unreachable.length > 0 ? `pods ${unreachable.sort().join(', ')} are not Ready` : 'no pod is Ready';
     throw new OpsRequestFailedError(
-      'AclApplyFailed',
+      AclReason.ApplyFailed,
       `ACL users are per pod and every pod must take the change, but ${which}; nothing was changed`,
     );
   }

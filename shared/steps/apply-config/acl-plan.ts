@@ -9,6 +9,7 @@
 import {
   ACL_SECRET_KEY,
   aclSecretName,
+  AclReason,
   OPERATOR_USER,
   planAclChange,
   redisAclSpec,
@@ -22,8 +23,6 @@ import type { Redis } from '../../kubedb/types.ts';
 import type { StepContext } from '../context.ts';
 import { credentials } from '../topology/observe.ts';
 import { loadAclSnapshot, type AclPrevious, type AclSnapshot } from './acl-snapshot.ts';
-
-export const ACL_SECRET_NOT_FOUND = 'ACLSecretNotFound';
 
 export interface AclStep {
   plan: AclChangePlan;
@@ -64,7 +63,7 @@ async function placeholderSources(
     const secret = await ctx.deps.kube.getSecret(ns, requested);
     if (secret === undefined) {
       throw new OpsRequestFailedError(
-        ACL_SECRET_NOT_FOUND,
+        AclReason.SecretNotFound,
         `ACL secret ${ns}/${requested} (auth.secretRef) not found; nothing was changed`,
       );
     }
