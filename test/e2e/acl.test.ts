@@ -251,6 +251,52 @@ describe('ACL reconfigure (KubeDB example, Cluster 3×2)', { timeout: 900_000 },
     assert.equal(rd.spec.acl?.rules?.length, 4);
   });
 
+  const combined = (name: string, conf: string, rule: string) => ({
+    apiVersion: 'ops.kubedb.com/v1alpha1',
+    kind: 'RedisOpsRequest',
+    metadata: { name, namespace: NS },
+    spec: {
+      type: 'Reconfigure',
+      databaseRef: { name: DB },
+      configuration: {
+        applyConfig: { 'redis.conf': conf },
+        auth: { syncACL: [rule], secretRef: { name: 'new-acl-secret' } },
+      },
+    },
+  });
+
+  it('an ACL change with a live config change in one request: both on every pod, ACL first', async () => {
+    const ops = await run(
+      combined('rdops-acl-and-config', 'hz 25', 'userName20 ${k10} +get ~mykeys:*'),
+      'rdops-acl-and-config',
+    );
+    assert.equal(ops.status?.phase, 'Successful', conditionText(ops));
+    const types = conditionTypes(ops);
+    assert.ok(types.indexOf('AclAppliedLive') < types.indexOf('ConfigAppliedLive'), types.join());
+    for (const [pod, ip] of await podIps(stack.kubeConfig)) {
+      assert.deepEqual(await redis.configGet(target(ip), ['hz']), { hz: '25' }, pod);
+      assert.ok(mayRead(await asUser(ip, 'userName20', 'pass10', ['GET', 'mykeys:a'])), `${pod}: userName20`);
+    }
+  });
+
+  it('with a config value the engine refuses: Failed, and the ACL change of the same request undone on every pod', async () => {
+    const before = await aclLists();
+    const acl = (await getRedis(stack.kubeConfig, NS, DB)).spec.acl;
+    // Debian's redis-server is built without jemalloc's defrag support: CONFIG SET activedefrag yes is refused.
+    const ops = await run(
+      combined('rdops-acl-refused-config', 'activedefrag yes', 'userName21 ${k10} +get'),
+      'rdops-acl-refused-config',
+    );
+    assert.equal(ops.status?.phase, 'Failed', conditionText(ops));
+    const failed = ops.status?.conditions?.find((c) => c.type === 'Failed');
+    assert.equal(failed?.reason, 'ConfigRefusedByEngine');
+    assert.match(failed?.message ?? '', /the request's ACL change was undone too \(the users of 6 pod\(s\)/);
+    assert.deepEqual(await aclLists(), before, 'every pod has the users it had');
+    const rd = await getRedis(stack.kubeConfig, NS, DB);
+    assert.deepEqual(rd.spec.acl, acl);
+    assert.equal(isPaused(rd), false);
+  });
+
   it('no password in any log line, condition, annotation or event of these runs', async () => {
     const operatorPassword = operator.password;
     const logs = await filesUnder(stack.stateDir);
