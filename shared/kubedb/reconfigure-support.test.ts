@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { opsRequest } from '../steps/test-objects.ts';
+import type { RedisOpsRequest } from './types.ts';
 import { aclChangeOf, asksForConfigChange } from './reconfigure-support.ts';
 
-const withConfiguration = (configuration: Record<string, unknown>) => opsRequest({ spec: { configuration } });
+/** Only the spec is read. */
+const opsRequest = (configuration: RedisOpsRequest['spec']['configuration'] = { configSecret: { name: 'c' } }) =>
+  ({ spec: { type: 'Reconfigure', databaseRef: { name: 'rd' }, configuration } }) as RedisOpsRequest;
+const withConfiguration = (configuration: Record<string, unknown>) => opsRequest(configuration);
 
 void describe('what a Reconfigure asks for', () => {
   void it('an ACL change: any of secretRef, syncACL, deleteUsers, alone or with a config change', () => {

@@ -14,7 +14,6 @@ import type { Redis, RedisOpsRequest } from '../../kubedb/types.ts';
 import type { StepData } from '../../messages/step-message.ts';
 import type { AclUserReply } from '../../acl/verify.ts';
 import type { PodView, RedisTarget, SecretView, StepDeps } from '../ports.ts';
-import { opsRequest, redis as redisObject, trueCondition } from '../test-objects.ts';
 import { runApplyConfig } from './apply-config-step.ts';
 
 const PODS = ['sample-redis-0', 'sample-redis-1', 'sample-redis-2'];
@@ -69,7 +68,10 @@ function world(opts: Options = {}) {
     users.get(p)!.set('gone', ['gone', 'reset', 'on', '#bb', 'allkeys', '+@read']);
   }
   let db: Redis = {
-    ...redisObject(),
+    apiVersion: 'kubedb.com/v1',
+    kind: 'Redis',
+    metadata: { name: 'sample-redis', namespace: 'demo', uid: 'redis-uid-123456', resourceVersion: '5', generation: 1 },
+    status: { phase: 'Ready', conditions: [] },
     spec: {
       version: '7.2.4',
       mode: 'Sentinel',
@@ -83,16 +85,29 @@ function world(opts: Options = {}) {
     deleteUsers: ['gone'],
     secretRef: { name: 'new-acl' },
   };
-  let ops: RedisOpsRequest = opsRequest({
-    phase: 'Progressing',
+  let ops: RedisOpsRequest = {
+    apiVersion: 'ops.kubedb.com/v1alpha1',
+    kind: 'RedisOpsRequest',
+    metadata: { name: 'rdops-reconfigure', namespace: 'demo', uid: 'uid-rdops-reconfigure', generation: 1 },
     spec: {
+      type: 'Reconfigure',
+      databaseRef: { name: 'sample-redis' },
       configuration: {
         auth,
         ...(opts.applyConfig !== undefined ? { applyConfig: { 'redis.conf': opts.applyConfig } } : {}),
       },
     },
-    conditions: ['Reconfigure', 'DatabasePauseSucceeded'].map((t) => trueCondition(t)),
-  });
+    status: {
+      phase: 'Progressing',
+      conditions: ['Reconfigure', 'DatabasePauseSucceeded'].map((type) => ({
+        type,
+        status: 'True' as const,
+        reason: type,
+        message: type,
+        lastTransitionTime: '2026-01-01T00:00:00Z',
+      })),
+    },
+  };
   const getUser = (pod: string, user: string): AclUserReply | undefined => {
     const args = users.get(pod)!.get(user);
     if (args === undefined) return undefined;

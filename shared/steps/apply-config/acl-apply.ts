@@ -163,8 +163,9 @@ async function captures(
  * Canary → persist → every other pod, with the conditions KubeDB writes (UpdateAclSecret) and ours
  * (AclAppliedLive) and their events. Throws OpsRequestFailedError (the pods and the persisted ACL restored).
  */
-export async function applyAcl(ctx: StepContext, redis: Redis, step: AclStep): Promise<AclApplied> {
+export async function applyAcl(ctx: StepContext, step: AclStep): Promise<AclApplied> {
   const { deps } = ctx;
+  const { redis } = step;
   const pods = changesUsers(step.plan) ? await aclTargets(redis, deps) : [];
   const before = await captures(pods, step, deps);
   if (step.saved === undefined) await saveAclSnapshot(ctx, redis, { previous: step.previous, pods: before });

@@ -25,6 +25,8 @@ import { credentials } from '../topology/observe.ts';
 import { loadAclSnapshot, type AclPrevious, type AclSnapshot } from './acl-snapshot.ts';
 
 export interface AclStep {
+  /** The database, as read before anything was written. */
+  redis: Redis;
   plan: AclChangePlan;
   /** The Redis's ACL users before this ops request (what a failure puts back). */
   previous: AclPrevious;
@@ -79,10 +81,21 @@ async function placeholderSources(
 const nonEmpty = (name: string | undefined): string | undefined =>
   name === undefined || name === '' ? undefined : name;
 
-/** The ops request's ACL change, checked and planned; undefined when it asks for none. Reads only. */
-export async function prepareAcl(ctx: StepContext, redis: Redis): Promise<AclStep | undefined> {
+/**
+ * The ops request's ACL change, checked and planned; undefined when it asks for none. Reads only, the Redis
+ * included (apply-config's configuration part reads it on its own: this runs first, for ACL-only requests too).
+ */
+export async function prepareAcl(ctx: StepContext): Promise<AclStep | undefined> {
   const request = aclChangeOf(ctx.ops);
   if (request === undefined) return undefined;
+  const name = ctx.ops.spec.databaseRef.name;
+  const redis = await ctx.deps.kube.getRedis(ctx.namespace, name);
+  if (redis === undefined) {
+    throw new OpsRequestFailedError(
+      'DatabaseNotFound',
+      `spec.databaseRef ${ctx.namespace}/${name}, is invalid or not found`,
+    );
+  }
   const secretName = aclSecretName(redis.metadata.name, redis.metadata.uid ?? '');
   const saved = await loadAclSnapshot(ctx);
   const previous = saved?.previous ?? (await currentAcl(ctx, redis, secretName));
@@ -94,7 +107,7 @@ export async function prepareAcl(ctx: StepContext, redis: Redis): Promise<AclSte
   const plan = planAclChange({ rules: previous.spec?.rules ?? [], file: previous.file }, request, sources, {
     operatorUser,
   });
-  return { plan, previous, next: nextAcl(plan.rules, requestedRef ?? previousRef), secretName, saved };
+  return { redis, plan, previous, next: nextAcl(plan.rules, requestedRef ?? previousRef), secretName, saved };
 }
 
 const nextAcl = (rules: string[], secretRef: string | undefined): RedisAclSpec => ({

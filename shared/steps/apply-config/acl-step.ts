@@ -8,7 +8,6 @@
 import { createHash } from 'node:crypto';
 import { OpsRequestFailedError } from '../../errors.ts';
 import { ConfigKey, managedConfigSecretName, OpsCondition, OpsMessage } from '../../kubedb/constants.ts';
-import type { Redis } from '../../kubedb/types.ts';
 import { PLAN_ANNOTATION, type RestartPlan } from '../annotations.ts';
 import { withOps, type StepContext } from '../context.ts';
 import { applyAcl, type AclApplied } from './acl-apply.ts';
@@ -35,11 +34,12 @@ function aclOnlyPlan(step: AclStep, pods: readonly string[], effectiveConfig: st
  * A request without a configuration change (halt let it through, so it has an ACL change; a request with neither
  * never gets here, halt refuses it as KubeDB's webhook does).
  */
-export async function runAclOnly(ctx: StepContext, redis: Redis, step: AclStep | undefined): Promise<void> {
+export async function runAclOnly(ctx: StepContext, step: AclStep | undefined): Promise<void> {
   if (step === undefined) {
     throw new OpsRequestFailedError('InvalidSpec', 'nothing to reconfigure: neither a configuration nor an ACL change');
   }
-  const applied = await applyAcl(ctx, redis, step);
+  const { redis } = step;
+  const applied = await applyAcl(ctx, step);
   const { deps, namespace } = applied.ctx;
   const managed = await deps.kube.getSecret(
     namespace,
@@ -58,12 +58,8 @@ export async function runAclOnly(ctx: StepContext, redis: Redis, step: AclStep |
 }
 
 /** The ACL change of a request that changes the configuration too: first, on every pod (none without one). */
-export async function applyAclFirst(
-  ctx: StepContext,
-  redis: Redis,
-  step: AclStep | undefined,
-): Promise<AclApplied | undefined> {
-  return step === undefined ? undefined : applyAcl(ctx, redis, step);
+export async function applyAclFirst(ctx: StepContext, step: AclStep | undefined): Promise<AclApplied | undefined> {
+  return step === undefined ? undefined : applyAcl(ctx, step);
 }
 
 /**

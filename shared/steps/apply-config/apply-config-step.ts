@@ -34,10 +34,10 @@ export async function runApplyConfig(data: StepData, deps: StepDeps): Promise<vo
   if (loaded === undefined || dueStep(loaded.ops).step !== 'apply-config') return;
   let ctx = loaded;
   const { ops, namespace: ns } = ctx;
+  // The ACL change (configuration.auth) is validated and planned before anything is written: acl-step.ts.
+  const acl = await prepareAcl(ctx);
+  if (!asksForConfigChange(ops)) return runAclOnly(ctx, acl);
   const { redis, distribution, version } = await loadDatabase(ctx);
-  // The ACL change is validated (and planned) before anything is written, the configuration's just below.
-  const acl = await prepareAcl(ctx, redis);
-  if (!asksForConfigChange(ops)) return runAclOnly(ctx, redis, acl);
   const configKey = distribution === 'Valkey' ? ConfigKey.Valkey : ConfigKey.Redis;
   const mode = redis.spec.mode ?? 'Standalone';
   const managedName = managedConfigSecretName(redis.metadata.name, redis.metadata.uid ?? '');
@@ -49,7 +49,7 @@ export async function runApplyConfig(data: StepData, deps: StepDeps): Promise<vo
   const engine = { distribution, ...(version !== undefined ? { version } : {}) };
   const plan = planReconfigure({ current: snapshot.current, request, configKey, mode, ...engine });
   await saveSnapshot(ctx, redis, previous);
-  const aclApplied = await applyAclFirst(ctx, redis, acl);
+  const aclApplied = await applyAclFirst(ctx, acl);
   ctx = aclApplied?.ctx ?? ctx;
 
   const persist = async (): Promise<void> => {
