@@ -32,6 +32,7 @@ export function readOnlyKube(kc: KubeConfig): KubePort {
     writeOpsAnnotations: refuse('annotate an ops request'),
     writeRedisConditions: refuse('write Redis conditions'),
     writeRedisConfiguration: refuse('write a Redis spec.configuration'),
+    writeRedisAcl: refuse("write a Redis's ACL rules"),
     putSecret: refuse('write a Secret'),
     annotatePetSetTemplates: refuse('annotate PetSets'),
     evictPod: refuse('evict a pod'),

@@ -11,6 +11,10 @@ export const AclReason = {
   ProtectedUser: 'ACLProtectedUser',
   Conflict: 'ACLConflictingChange',
   Refused: 'ACLRefusedByRedis',
+  /** The ops request's auth.secretRef names no secret. */
+  SecretNotFound: 'ACLSecretNotFound',
+  /** A pod is not Ready: every pod holds its own users, so none is changed. */
+  ApplyFailed: 'ACLApplyFailed',
 } as const;
 
 /** A rule that Redis's ACL SETUSER grammar would refuse (or that we cannot read). */

@@ -39,6 +39,10 @@ export const OpsCondition = {
   Reconfigure: 'Reconfigure',
   DatabasePauseSucceeded: 'DatabasePauseSucceeded',
   PatchedSecret: 'patchedSecret',
+  /** KubeDB's (apimachinery RedisUpdateAclSecret): the ACL secret and the Redis's ACL rules hold the new users. */
+  UpdateAclSecret: 'UpdateAclSecret',
+  /** Our addition: the ACL change was made on every pod with ACL SETUSER / DELUSER, no restart (ADR 0012). */
+  AclAppliedLive: 'AclAppliedLive',
   UpdatePetSets: 'UpdatePetSets',
   RestartPods: 'RestartPods',
   Successful: 'Successful',

@@ -1,24 +1,26 @@
 /**
- * What this engine does not implement of KubeDB's Reconfigure, refused up front: an ops request asking for it ends
- * Failed before the database is touched, never Successful with part of the request silently ignored.
+ * What a Reconfigure ops request asks for, read the same way by halt (KubeDB's webhook check) and apply-config: a
+ * configuration change (configSecret / applyConfig / removeCustomConfig) and/or an ACL change (`auth`, ADR 0012).
+ * Every part of KubeDB's Reconfigure is carried out now, so nothing is refused here any more.
  */
 import type { RedisOpsRequest } from './types.ts';
 
-export const UNSUPPORTED_REASON = 'UnsupportedReconfiguration';
+type Configuration = NonNullable<RedisOpsRequest['spec']['configuration']>;
+export type AclRequest = NonNullable<Configuration['auth']>;
 
-export const ACL_NOT_SUPPORTED =
-  'ACL reconfiguration (spec.configuration.auth: secretRef, syncACL, deleteUsers) is not supported by this engine; ' +
-  'remove spec.configuration.auth from the RedisOpsRequest, or change ACL users with a separate tool';
-
-/** Does the request ask for an ACL change (RedisAclSpec with any content; an empty `auth: {}` asks for nothing)? */
-function asksForAclChange(ops: RedisOpsRequest): boolean {
+/** The request's ACL change (RedisAclSpec with any content), else undefined: an empty `auth: {}` asks for nothing. */
+export function aclChangeOf(ops: RedisOpsRequest): AclRequest | undefined {
   const auth = ops.spec.configuration?.auth;
-  if (auth === undefined || auth === null) return false;
-  return (auth.secretRef?.name ?? '') !== '' || (auth.syncACL ?? []).length > 0 || (auth.deleteUsers ?? []).length > 0;
+  if (auth === undefined || auth === null) return undefined;
+  const asks =
+    (auth.secretRef?.name ?? '') !== '' || (auth.syncACL ?? []).length > 0 || (auth.deleteUsers ?? []).length > 0;
+  return asks ? auth : undefined;
 }
 
-/** The reason and message to fail the ops request with when it asks for something unsupported, else undefined. */
-export function unsupportedReconfigure(ops: RedisOpsRequest): { reason: string; message: string } | undefined {
-  if (asksForAclChange(ops)) return { reason: UNSUPPORTED_REASON, message: ACL_NOT_SUPPORTED };
-  return undefined;
+/** Does the request change the configuration (configSecret, a non-empty applyConfig, or removeCustomConfig)? */
+export function asksForConfigChange(ops: RedisOpsRequest): boolean {
+  const cfg = ops.spec.configuration;
+  if (cfg === undefined || cfg === null) return false;
+  const hasApply = cfg.applyConfig !== undefined && Object.keys(cfg.applyConfig).length > 0;
+  return cfg.removeCustomConfig === true || cfg.configSecret !== undefined || hasApply;
 }

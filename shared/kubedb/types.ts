@@ -2,6 +2,8 @@
  * The parts of KubeDB's objects this project reads and writes (shapes from ../shared/kubedb/crds). Objects read
  * from the API are validated at the edge with the schemas in ./schemas.ts; these types describe what is trusted after.
  */
+import type { RedisAclSpec } from '../acl/plan.ts';
+
 export interface ObjectMeta {
   name: string;
   namespace?: string;
@@ -47,7 +49,7 @@ export interface RedisOpsRequest {
       applyConfig?: Record<string, string>;
       removeCustomConfig?: boolean;
       restart?: 'auto' | 'true' | 'false';
-      /** ACL reconfiguration (RedisAclSpec): not supported by this engine (reconfigure-support.ts). */
+      /** ACL reconfiguration (RedisAclSpec, ADR 0012): rules to add/replace, users to delete, the `${key}` secret. */
       auth?: { secretRef?: { name?: string }; syncACL?: string[]; deleteUsers?: string[] } | null;
     };
     timeout?: string;
@@ -75,7 +77,9 @@ export interface Redis {
     /** No requirepass, no auth secret (KubeDB Redis spec.disableAuth). */
     disableAuth?: boolean;
     configSecret?: { name: string };
-    configuration?: { secretName?: string; inline?: Record<string, string> };
+    configuration?: { secretName?: string; inline?: Record<string, string>; acl?: RedisAclSpec | null };
+    /** Deprecated place of configuration.acl (KubeDB's ACL reconfigure example still uses it). */
+    acl?: RedisAclSpec | null;
     halted?: boolean;
     deletionPolicy?: string;
     [key: string]: unknown;

@@ -8,6 +8,7 @@ import type { Condition, Redis, RedisOpsRequest } from '../kubedb/types.ts';
 import type { RedisSentinel } from '../kubedb/topology.ts';
 import type { Logger } from '../logging.ts';
 import type { AclUserReply } from '../acl/verify.ts';
+import type { RedisAclSpec } from '../acl/plan.ts';
 
 export interface PodView {
   name: string;
@@ -64,6 +65,11 @@ export interface KubePort {
     redis: Redis,
     configuration: { secretName?: string; inline?: Record<string, string> },
   ): Promise<Redis>;
+  /**
+   * Write the Redis's ACL users (`spec.acl` or `spec.configuration.acl`, the field it keeps them in): rules and
+   * secretRef replaced as given, null removes the field. Merge patch, like writeRedisConfiguration.
+   */
+  writeRedisAcl(redis: Redis, field: 'spec.acl' | 'spec.configuration.acl', acl: RedisAclSpec | null): Promise<Redis>;
   getRedisVersion(name: string): Promise<RedisVersionView | undefined>;
   getRedisSentinel(namespace: string, name: string): Promise<RedisSentinel | undefined>;
   getSecret(namespace: string, name: string): Promise<SecretView | undefined>;

@@ -76,7 +76,7 @@ describe('bad input ends Failed with a precise message; the database is untouche
           applyConfig: { 'redis.conf': 'maxclients 600' },
           auth: { syncACL: ['app ${k1} +get ~app:*'], secretRef: { name: 'acl' } },
         },
-        message: /ACL reconfiguration \(spec\.configuration\.auth.*\) is not supported by this engine/,
+        message: /ACL secret bad\/acl \(auth\.secretRef\) not found/,
       },
       {
         name: 'missing-redis',

@@ -126,6 +126,16 @@ async function exerciseAdapter(kube: KubeAdapter, namespace: string): Promise<vo
   await kube.putSecret(namespace, 'sample-redis-config', { 'redis.conf': 'maxclients 2000\n' }, {}); // create
   await kube.putSecret(namespace, 'sample-redis-config', { 'redis.conf': 'maxclients 3000\n' }, {}); // patch
   await kube.writeRedisConfiguration(redis, { secretName: 'sample-redis-config' });
+  // An ACL reconfigure: the secretRef secret read, the operator's ACL secret created/patched, the Redis's ACL rules
+  // patched — the same `get`/`create`/`patch secrets` and `patch redises`, nothing more.
+  await kube.putSecret(namespace, 'sample-redis-acl-123456', { 'user_acl.conf': 'user u reset on nopass\n' }, {});
+  await kube.putSecret(namespace, 'sample-redis-acl-123456', { 'user_acl.conf': 'user u reset off\n' }, {});
+  assert.equal(
+    (await kube.getSecret(namespace, 'sample-redis-acl-123456'))?.data['user_acl.conf'],
+    'user u reset off\n',
+  );
+  redis = await kube.writeRedisAcl(redis, 'spec.acl', { rules: ['u ${k} +get'], secretRef: { name: 'acl' } });
+  assert.deepEqual(redis.spec.acl, { rules: ['u ${k} +get'], secretRef: { name: 'acl' } });
   assert.deepEqual(
     await kube.annotatePetSetTemplates(namespace, 'sample-redis', { 'redis-reconfigure.io/restart': '1' }),
     ['sample-redis'],

@@ -9,6 +9,7 @@
 import { ConflictError, UnavailableError } from '../../shared/errors.ts';
 import type { RedisSentinel } from '../../shared/kubedb/topology.ts';
 import type { Condition, ObjectMeta, Redis, RedisOpsRequest } from '../../shared/kubedb/types.ts';
+import type { RedisAclSpec } from '../../shared/acl/plan.ts';
 import type {
   EventInput,
   KubePort,
@@ -210,6 +211,30 @@ export class InMemoryKube implements KubePort {
     });
     this.redises.set(k, next);
     this.writes.push(`writeRedisConfiguration ${k}`);
+    return structuredClone(next);
+  }
+
+  /** Not guarded, as the adapter's merge patch is not: the whole ACL spec at `field` replaced (null drops it). */
+  async writeRedisAcl(
+    redis: Redis,
+    field: 'spec.acl' | 'spec.configuration.acl',
+    acl: RedisAclSpec | null,
+  ): Promise<Redis> {
+    const k = key(redis.metadata.namespace, redis.metadata.name);
+    const stored = this.redises.get(k);
+    if (stored === undefined) throw new Error(`update ${field} of redis ${k}: HTTP 404 not found`);
+    const value = acl === null ? undefined : structuredClone(acl);
+    const spec =
+      field === 'spec.acl'
+        ? { ...stored.spec, acl: value }
+        : { ...stored.spec, configuration: { ...stored.spec.configuration, acl: value } };
+    const next = this.#stamp({
+      ...stored,
+      metadata: { ...stored.metadata, generation: (stored.metadata.generation ?? 1) + 1 },
+      spec,
+    });
+    this.redises.set(k, next);
+    this.writes.push(`writeRedisAcl ${k} ${field}`);
     return structuredClone(next);
   }
 

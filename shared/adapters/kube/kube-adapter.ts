@@ -8,6 +8,7 @@ import * as k from '../../kubedb/constants.ts';
 import { eventObjectName } from '../../kubedb/names.ts';
 import type { Condition, Redis, RedisOpsRequest } from '../../kubedb/types.ts';
 import type { RedisSentinel } from '../../kubedb/topology.ts';
+import type { RedisAclSpec } from '../../acl/plan.ts';
 import type { EventInput, KubePort, OwnerRef, PodView, RedisVersionView, SecretView } from '../../steps/ports.ts';
 import { isAlreadyExists, readOrUndefined, translateApiError, write } from './api-errors.ts';
 import { CoreV1Rest, CustomObjectsRest, KubeRestClient, MERGE_PATCH, type PatchOptions } from './kube-rest.ts';
@@ -126,6 +127,23 @@ export class KubeAdapter implements KubePort {
   ): Promise<Redis> {
     const body = configurationMergePatch(redis, configuration);
     const what = `update spec.configuration of redis ${redis.metadata.namespace}/${redis.metadata.name}`;
+    return (await write(what, () =>
+      this.#custom.patchNamespacedCustomObject(
+        { ...redises, namespace: redis.metadata.namespace ?? '', name: redis.metadata.name, body },
+        mergePatch,
+      ),
+    )) as Redis;
+  }
+
+  async writeRedisAcl(
+    redis: Redis,
+    field: 'spec.acl' | 'spec.configuration.acl',
+    acl: RedisAclSpec | null,
+  ): Promise<Redis> {
+    // Both keys always present, so the merge patch replaces the whole spec (null drops a secretRef the rules lost).
+    const value = acl === null ? null : { rules: acl.rules ?? [], secretRef: acl.secretRef ?? null };
+    const body = { spec: field === 'spec.acl' ? { acl: value } : { configuration: { acl: value } } };
+    const what = `update ${field} of redis ${redis.metadata.namespace}/${redis.metadata.name}`;
     return (await write(what, () =>
       this.#custom.patchNamespacedCustomObject(
         { ...redises, namespace: redis.metadata.namespace ?? '', name: redis.metadata.name, body },

@@ -2,12 +2,12 @@
  * apply-config: build the new configuration (replace / merge / remove), validate it before touching anything, then
  * write it where the pods read it at start (the operator-managed secret's default.conf), point the Redis at it
  * (spec.configuration, so a resumed provisioner regenerates the very same file), stamp the PetSet pod template,
- * and plan the restart.
+ * and plan the restart. An ACL change (`auth`) is carried out first, live on every pod (acl-step.ts, ADR 0012).
  */
 import { createHash } from 'node:crypto';
 import { OpsRequestFailedError } from '../../errors.ts';
 import { ConfigKey, OpsCondition, OpsMessage } from '../../kubedb/constants.ts';
-import { unsupportedReconfigure } from '../../kubedb/reconfigure-support.ts';
+import { asksForConfigChange } from '../../kubedb/reconfigure-support.ts';
 import type { Redis } from '../../kubedb/types.ts';
 import { planTable, type ReconfigurePlan } from '../../config/plan-reconfigure.ts';
 import { planSummaryLine } from '../../config/plan-summary.ts';
@@ -15,28 +15,31 @@ import { expectedRuntimeValues } from '../../config/verify.ts';
 import type { StepData } from '../../messages/step-message.ts';
 import type { StepDeps } from '../ports.ts';
 import { CONFIG_HASH_ANNOTATION, PLAN_ANNOTATION, type RestartPlan } from '../annotations.ts';
-import { messageFor } from '../dispatch.ts';
 import { dueStep } from '../progress.ts';
 import { loadStepContext, withOps, type StepContext } from '../context.ts';
-import { updateOpsStatus, withConditions } from '../ops-status.ts';
 import { restoreConfiguration, saveSnapshot } from '../rollback-snapshot.ts';
 import { applyLive } from './live-apply.ts';
 import { liveChange, liveConditions, livePlan, recordLiveApply } from './live-plan.ts';
 import { planRequest } from './plan-request.ts';
 import { restartOrder } from './restart-order.ts';
+import { prepareAcl } from './acl-plan.ts';
+import { applyAclFirst, runAclOnly, undoAclOnFailure } from './acl-step.ts';
+import { addConditions, handOver } from './step-io.ts';
 
 export async function runApplyConfig(data: StepData, deps: StepDeps): Promise<void> {
   const loaded = await loadStepContext(data, deps);
   if (loaded === undefined || dueStep(loaded.ops).step !== 'apply-config') return;
   let ctx = loaded;
   const { ops, namespace: ns } = ctx;
-  // Meant to be refused by halt before pausing (decideHalt); checked here too so no config write ever happens for it.
-  const unsupported = unsupportedReconfigure(ops);
-  if (unsupported !== undefined) throw new OpsRequestFailedError(unsupported.reason, unsupported.message);
+  // The ACL change (configuration.auth) is validated and planned before anything is written: acl-step.ts.
+  const acl = await prepareAcl(ctx);
+  if (!asksForConfigChange(ops)) return runAclOnly(ctx, acl);
   // Every validation an ops request gets, before the first write (the rollback snapshot included): plan-request.ts.
   const { redis, managedName, previous, engine, plan, request } = await planRequest(ctx);
   const { snapshot } = previous;
   await saveSnapshot(ctx, redis, previous);
+  const aclApplied = await applyAclFirst(ctx, acl);
+  ctx = aclApplied?.ctx ?? ctx;
 
   const persist = async (): Promise<void> => {
     await deps.kube.putSecret(
@@ -53,7 +56,7 @@ export async function runApplyConfig(data: StepData, deps: StepDeps): Promise<vo
   let applied: { pods: string[] } | undefined;
   if (change !== undefined) {
     const unpersist = async () => void (await restoreConfiguration(ctx, snapshot));
-    applied = await applyLive(redis, change, { persist, unpersist }, deps);
+    applied = await undoAclOnFailure(aclApplied, () => applyLive(redis, change, { persist, unpersist }, deps));
   } else await persist();
 
   const configHash = createHash('sha256').update(plan.effectiveConfig).digest('hex').slice(0, 16);
@@ -77,18 +80,6 @@ export async function runApplyConfig(data: StepData, deps: StepDeps): Promise<vo
   await handOver(restartPlan, data, deps);
 }
 
-/** The next step: the first pod's restart, or resume when nothing restarts (live, or no change). */
-async function handOver(restartPlan: RestartPlan, data: StepData, deps: StepDeps): Promise<void> {
-  const first = restartPlan.pods[0];
-  const next = messageFor(
-    restartPlan.restart && first !== undefined
-      ? { step: 'restart-pod', pod: first, phase: 'evict' }
-      : { step: 'resume', outcome: 'Successful' },
-    data,
-  );
-  await deps.queue.send(next.step, next.data);
-}
-
 async function buildRestartPlan(
   plan: ReconfigurePlan,
   previousEffective: string,
@@ -107,16 +98,6 @@ async function buildRestartPlan(
     previous: expectedRuntimeValues(reversed, previousEffective),
     configHash,
   };
-}
-
-async function addConditions(
-  ctx: StepContext,
-  conditions: Array<{ type: string; message: string }>,
-): Promise<StepContext> {
-  const written = await updateOpsStatus(ctx, (status, current) =>
-    withConditions(status, conditions, current.metadata.generation, ctx.deps.now()),
-  );
-  return withOps(ctx, written);
 }
 
 const ownerOf = (redis: Redis) => ({

@@ -109,13 +109,12 @@ describe('decideHalt', () => {
     );
   });
 
-  it('refuses an ACL reconfiguration (configuration.auth) up front, naming it, instead of ignoring it', () => {
+  it('accepts an ACL reconfiguration (configuration.auth) alone, as KubeDB does since #1658; an empty auth is nothing', () => {
     const acl = opsRequest({ spec: { configuration: { auth: { secretRef: { name: 'new-acl' } } } } });
-    const d = decideHalt({ ops: acl, redis: redis(), siblings: [] });
+    assert.equal(decideHalt({ ops: acl, redis: redis(), siblings: [] }).kind, 'pause');
+    const empty = opsRequest({ spec: { configuration: { auth: {} } } });
+    const d = decideHalt({ ops: empty, redis: redis(), siblings: [] });
     assert.equal(d.kind, 'fail');
-    assert.match(
-      d.kind === 'fail' ? `${d.reason}: ${d.message}` : '',
-      /^UnsupportedReconfiguration: ACL reconfiguration \(spec.configuration.auth/,
-    );
+    assert.match(d.kind === 'fail' ? `${d.reason}: ${d.message}` : '', /^InvalidSpec: at least one of .*`Auth`/);
   });
 });

@@ -6,7 +6,7 @@
 import { DbCondition, DbPhase, isTerminalPhase, OpsPhase } from '../../kubedb/constants.ts';
 import { findCondition } from '../../kubedb/conditions.ts';
 import type { Redis, RedisOpsRequest } from '../../kubedb/types.ts';
-import { unsupportedReconfigure } from '../../kubedb/reconfigure-support.ts';
+import { aclChangeOf, asksForConfigChange } from '../../kubedb/reconfigure-support.ts';
 
 export type HaltDecision =
   | { kind: 'fail'; reason: string; message: string }
@@ -25,9 +25,9 @@ export const isPausedBy = (redis: Redis, ops: RedisOpsRequest): boolean => {
 export function validateReconfigureSpec(ops: RedisOpsRequest): string | undefined {
   const cfg = ops.spec.configuration;
   if (cfg === undefined || cfg === null) return '`spec.configuration` nil not supported in Reconfigure type';
-  const hasApply = cfg.applyConfig !== undefined && Object.keys(cfg.applyConfig).length > 0;
-  if (cfg.removeCustomConfig !== true && cfg.configSecret === undefined && !hasApply) {
-    return 'at least one of `RemoveCustomConfig`, `ConfigSecret` or `ApplyConfig` must be specified';
+  // KubeDB counts `auth` since "Redis ACL update stuck (#1658)"; an empty `auth: {}` asks for nothing here.
+  if (!asksForConfigChange(ops) && aclChangeOf(ops) === undefined) {
+    return 'at least one of `RemoveCustomConfig`, `ConfigSecret`, `ApplyConfig` or `Auth` must be specified';
   }
   if (cfg.configSecret !== undefined && (cfg.configSecret.name ?? '') === '') {
     return '`spec.configuration.configSecret.name` must not be empty';
@@ -45,8 +45,6 @@ export function decideHalt(input: {
   siblings: RedisOpsRequest[];
 }): HaltDecision {
   const { ops, redis } = input;
-  const unsupported = unsupportedReconfigure(ops);
-  if (unsupported !== undefined) return { kind: 'fail', ...unsupported };
   const specError = validateReconfigureSpec(ops);
   if (specError !== undefined) return { kind: 'fail', reason: 'InvalidSpec', message: specError };
   const ns = ops.metadata.namespace ?? '';

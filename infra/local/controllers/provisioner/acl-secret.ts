@@ -35,9 +35,9 @@ const decodeAll = (secret: V1Secret): Record<string, string> =>
     Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')] as const),
   );
 
-/** The Redis's ACL spec, if it has any rules (the Redis type does not model these KubeDB fields). */
+/** The Redis's ACL spec, if it has any rules. */
 export function aclSpecOf(redis: Redis): RedisAclSpec | undefined {
-  const spec = redisAclSpec(redis.spec as Parameters<typeof redisAclSpec>[0])?.spec;
+  const spec = redisAclSpec(redis.spec)?.spec;
   return spec && (spec.rules ?? []).length > 0 ? spec : undefined;
 }
 

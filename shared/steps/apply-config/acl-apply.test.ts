@@ -1,0 +1,361 @@
+/**
+ * apply-config's ACL part on in-memory ports (3 pods of a Sentinel-mode Redis: 2 replicas, then the primary): the
+ * order canary → persist → the others; a later pod refusing restores the pods already changed and the persisted ACL;
+ * the canary refusing persists nothing; a refused live config undoes the ACL change of the same request; a redelivered
+ * step plans from the saved snapshot (same rules, same order). Messages never carry a password.
+ * The ACL semantics themselves are checked on real redis-server (shared/adapters/redis/redis-adapter-acl.test.ts).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { AclCommandRefusedError } from '../../acl/errors.ts';
+import { applyAclArgs } from '../../acl/model.ts';
+import { OpsRequestFailedError, RedisCommandRefusedError } from '../../errors.ts';
+import type { Redis, RedisOpsRequest } from '../../kubedb/types.ts';
+import type { StepData } from '../../messages/step-message.ts';
+import type { AclUserReply } from '../../acl/verify.ts';
+import type { PodView, RedisTarget, SecretView, StepDeps } from '../ports.ts';
+import { runApplyConfig } from './apply-config-step.ts';
+
+const PODS = ['sample-redis-0', 'sample-redis-1', 'sample-redis-2'];
+const ipOf = (pod: string) => `127.10.0.${PODS.indexOf(pod) + 2}`;
+const podOf = (ip: string) => PODS[Number(ip.split('.')[3]) - 2]!;
+const OLD_RULES = ['app ${k1} allkeys +@read', 'gone ${k2} allkeys +@read', 'kept ${k3} ~k:* +get'];
+const OLD = { k1: 'old-pass-1', k2: 'old-pass-2', k3: 'old-pass-3' };
+const NEW = { k1: 'new-pass-1', k9: 'new-pass-9' };
+const PASSWORDS = [...Object.values(OLD), ...Object.values(NEW), 'operator-pw'];
+
+interface Options {
+  /** A pod refusing ACL SETUSER. */
+  refuseOn?: string;
+  /** A pod whose ACL GETUSER is a bug (a plain Error: the step is retried). */
+  crashOn?: string;
+  applyConfig?: string;
+  /** The engine refuses CONFIG SET. */
+  refuseConfig?: boolean;
+  /** Another configuration.auth than the default one. */
+  auth?: { syncACL?: string[]; deleteUsers?: string[]; secretRef?: { name: string } };
+}
+
+/** ACL SETUSER args per user per pod; ACL LIST shows `user <name> <args after the leading resets>`. */
+function world(opts: Options = {}) {
+  const log: string[] = [];
+  const users = new Map(PODS.map((p) => [p, new Map<string, string[]>()]));
+  const line = (args: string[]) => {
+    const rest = args.slice(1);
+    while (rest[0] === 'reset') rest.shift();
+    return `user ${args[0]} ${rest.join(' ')}`;
+  };
+  const pods: PodView[] = PODS.map((name) => ({
+    name,
+    uid: `uid-${name}`,
+    deleting: false,
+    ready: true,
+    podIP: ipOf(name),
+    restartCount: 0,
+  }));
+  const secrets = new Map<string, SecretView>();
+  const put = (name: string, data: Record<string, string>, annotations: Record<string, string> = {}) =>
+    secrets.set(name, { name, data: { ...secrets.get(name)?.data, ...data }, annotations });
+  put('sample-redis-auth', { username: 'default', password: 'operator-pw' });
+  put('old-acl', OLD);
+  put('new-acl', NEW);
+  put('sample-redis-acl-123456', {
+    'user_acl.conf': 'user app reset on #aa allkeys +@read\nuser gone reset on #bb allkeys +@read\nuser kept x\n',
+  });
+  put('sample-redis-123456', { 'default.conf': 'maxclients 500\n' });
+  for (const p of PODS) {
+    users.get(p)!.set('app', ['app', 'reset', 'on', '#aa', 'allkeys', '+@read']);
+    users.get(p)!.set('gone', ['gone', 'reset', 'on', '#bb', 'allkeys', '+@read']);
+  }
+  let db: Redis = {
+    apiVersion: 'kubedb.com/v1',
+    kind: 'Redis',
+    metadata: { name: 'sample-redis', namespace: 'demo', uid: 'redis-uid-123456', resourceVersion: '5', generation: 1 },
+    status: { phase: 'Ready', conditions: [] },
+    spec: {
+      version: '7.2.4',
+      mode: 'Sentinel',
+      configuration: { secretName: 'user-config' },
+      acl: { rules: OLD_RULES, secretRef: { name: 'old-acl' } },
+    },
+  };
+  put('user-config', { 'redis.conf': 'maxclients 500\n' });
+  const auth = opts.auth ?? {
+    syncACL: ['app ${k1} ~app:* +get', 'new ${k9} +@all'],
+    deleteUsers: ['gone'],
+    secretRef: { name: 'new-acl' },
+  };
+  let ops: RedisOpsRequest = {
+    apiVersion: 'ops.kubedb.com/v1alpha1',
+    kind: 'RedisOpsRequest',
+    metadata: { name: 'rdops-reconfigure', namespace: 'demo', uid: 'uid-rdops-reconfigure', generation: 1 },
+    spec: {
+      type: 'Reconfigure',
+      databaseRef: { name: 'sample-redis' },
+      configuration: {
+        auth,
+        ...(opts.applyConfig !== undefined ? { applyConfig: { 'redis.conf': opts.applyConfig } } : {}),
+      },
+    },
+    status: {
+      phase: 'Progressing',
+      conditions: ['Reconfigure', 'DatabasePauseSucceeded'].map((type) => ({
+        type,
+        status: 'True' as const,
+        reason: type,
+        message: type,
+        lastTransitionTime: '2026-01-01T00:00:00Z',
+      })),
+    },
+  };
+  const getUser = (pod: string, user: string): AclUserReply | undefined => {
+    const args = users.get(pod)!.get(user);
+    if (args === undefined) return undefined;
+    const m = applyAclArgs(user, args.slice(1));
+    return {
+      flags: [m.enabled ? 'on' : 'off', ...(m.nopass ? ['nopass'] : [])],
+      passwords: m.passwords,
+      commands: args.filter((a) => /^[+-]/.test(a)).join(' '),
+      keys: m.keys.join(' '),
+      channels: m.channels.join(' '),
+      selectors: [],
+    };
+  };
+  const deps = {
+    settings: { stallSeconds: 60 },
+    now: () => new Date('2026-01-01T00:05:00Z'),
+    log: {
+      info: (m: string, f?: object) => void log.push(`log ${m} ${JSON.stringify(f ?? {})}`),
+      warn: (m: string, f?: object) => void log.push(`log ${m} ${JSON.stringify(f ?? {})}`),
+      error: (m: string, f?: object) => void log.push(`log ${m} ${JSON.stringify(f ?? {})}`),
+    },
+    events: { publish: async () => undefined },
+    queue: { send: async (step: string, d: StepData) => void log.push(`send ${step} ${JSON.stringify(d.outcome)}`) },
+    redis: {
+      info: async (t: RedisTarget) =>
+        podOf(t.host) === 'sample-redis-0'
+          ? 'role:master\n'
+          : `role:slave\nmaster_host:${ipOf('sample-redis-0')}\nmaster_link_status:up\n`,
+      aclList: async (t: RedisTarget) => [...users.get(podOf(t.host))!.values()].map(line),
+      aclSetUser: async (t: RedisTarget, args: readonly string[]) => {
+        const pod = podOf(t.host);
+        if (pod === opts.refuseOn && args.includes('+@all')) {
+          throw new AclCommandRefusedError('ACL SETUSER', args[0], "ERR Error in ACL SETUSER modifier '+@all': nope");
+        }
+        log.push(`setuser ${pod} ${args[0]}`);
+        users.get(pod)!.set(args[0]!, [...args]);
+      },
+      aclDelUser: async (t: RedisTarget, names: readonly string[]) => {
+        const pod = podOf(t.host);
+        log.push(`deluser ${pod} ${names.join(',')}`);
+        return names.filter((n) => users.get(pod)!.delete(n)).length;
+      },
+      aclGetUser: async (t: RedisTarget, user: string) => {
+        if (podOf(t.host) === opts.crashOn) throw new Error('bug');
+        return getUser(podOf(t.host), user);
+      },
+      configSet: async (t: RedisTarget, args: string[]) => {
+        if (opts.refuseConfig === true && args[1] !== '500')
+          throw new RedisCommandRefusedError(`CONFIG SET refused by ${t.host}:6379: ERR invalid maxclients`);
+        log.push(`configset ${podOf(t.host)} ${args.join(' ')}`);
+      },
+      configGet: async () => ({ maxclients: '600' }),
+    },
+    kube: {
+      getOpsRequest: async () => ops,
+      getRedis: async () => db,
+      getRedisVersion: async (name: string) => ({ name, distribution: 'Official', version: name }),
+      getSecret: async (_ns: string, name: string) => secrets.get(name),
+      putSecret: async (_ns: string, name: string, data: Record<string, string>, meta: { annotations?: object }) => {
+        log.push(`putSecret ${name} ${Object.keys(data).join(',')}`);
+        put(name, data, (meta.annotations ?? secrets.get(name)?.annotations ?? {}) as Record<string, string>);
+      },
+      writeRedisAcl: async (r: Redis, field: string, acl: object | null) => {
+        log.push(`writeRedisAcl ${field} ${JSON.stringify(acl)}`);
+        db = { ...r, spec: { ...r.spec, acl: acl } };
+        return db;
+      },
+      writeRedisConfiguration: async (r: Redis, c: object) => {
+        log.push(`configuration ${JSON.stringify(c)}`);
+        return r;
+      },
+      listDatabasePods: async () => pods,
+      annotatePetSetTemplates: async () => ['sample-redis'],
+      writeOpsAnnotations: async (o: RedisOpsRequest, a: Record<string, string>) =>
+        (ops = { ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, ...a } } }),
+      writeOpsStatus: async (o: RedisOpsRequest, status: NonNullable<RedisOpsRequest['status']>) =>
+        (ops = { ...o, status }),
+      recordEvent: async (_o: RedisOpsRequest, e: { reason: string; message: string }) =>
+        void log.push(`event ${e.reason} ${e.message}`),
+    },
+  } as unknown as StepDeps;
+  const data = {
+    version: 1,
+    clusterId: 'c',
+    namespace: 'demo',
+    opsRequest: { name: 'rdops-reconfigure', uid: 'uid-rdops-reconfigure' },
+    step: 'apply-config',
+    attempt: 0,
+    traceId: 't',
+  } as unknown as StepData;
+  const lists = () => new Map(PODS.map((p) => [p, [...users.get(p)!.values()].map(line).sort()]));
+  return { log, deps, data, ops: () => ops, db: () => db, secrets, lists };
+}
+
+const conditions = (ops: RedisOpsRequest) => (ops.status?.conditions ?? []).map((c) => `${c.type}: ${c.message}`);
+const noPasswords = (texts: string[]) => {
+  for (const t of texts) for (const p of PASSWORDS) assert.ok(!t.includes(p), `a password appears in: ${t}`);
+};
+
+async function failure(run: Promise<void>): Promise<OpsRequestFailedError> {
+  try {
+    await run;
+  } catch (err) {
+    assert.ok(err instanceof OpsRequestFailedError, String(err));
+    return err;
+  }
+  assert.fail('expected the step to fail');
+}
+
+void describe('apply-config: ACL change on every pod', () => {
+  void it('ACL only: canary (a replica) → persist → the others, checked; no restart, resume Successful', async () => {
+    const w = world();
+    await runApplyConfig(w.data, w.deps);
+    const order = w.log.filter((l) => /^(setuser|deluser|putSecret sample-redis-acl|writeRedisAcl)/.test(l));
+    assert.deepEqual(order, [
+      'setuser sample-redis-1 app',
+      'setuser sample-redis-1 new',
+      'deluser sample-redis-1 gone',
+      'putSecret sample-redis-acl-123456 user_acl.conf',
+      'writeRedisAcl spec.acl {"rules":["kept ${k3} ~k:* +get","new ${k9} +@all","app ${k1} ~app:* +get"],"secretRef":{"name":"new-acl"}}',
+      'setuser sample-redis-2 app',
+      'setuser sample-redis-2 new',
+      'deluser sample-redis-2 gone',
+      'setuser sample-redis-0 app',
+      'setuser sample-redis-0 new',
+      'deluser sample-redis-0 gone',
+    ]);
+    const file = w.secrets.get('sample-redis-acl-123456')?.data['user_acl.conf'] ?? '';
+    assert.deepEqual(
+      file.split('\n').map((l) => l.split(' ')[1]),
+      ['kept', 'new', 'app', undefined],
+    );
+    assert.match(w.log.at(-1) ?? '', /^send resume \{"status":"Successful"/);
+    const types = conditions(w.ops());
+    assert.ok(types.some((c) => /^UpdateAclSecret: ACL users persisted in secret sample-redis-acl-123456/.test(c)));
+    assert.ok(types.some((c) => /^AclAppliedLive: .* on 3 pod\(s\).*added new; updated app; deleted gone/.test(c)));
+    assert.ok(types.some((c) => c.startsWith('RestartSkipped: ACL users changed live on 3 pod(s)')));
+    assert.ok(types.some((c) => c.startsWith('UpdatePetSets')));
+    noPasswords([...w.log, ...types]);
+  });
+
+  void it('a later pod refusing: the pods already changed get their users back, the previous ACL is persisted again', async () => {
+    const w = world({ refuseOn: 'sample-redis-0' });
+    const before = w.lists();
+    const fileBefore = w.secrets.get('sample-redis-acl-123456')?.data['user_acl.conf'];
+    const err = await failure(runApplyConfig(w.data, w.deps));
+    assert.equal(err.reason, 'RolledBack');
+    assert.match(
+      err.message,
+      /^pod sample-redis-0: ACL SETUSER new refused by Redis: .*'\+@all'.*; the pods already changed \(sample-redis-1, sample-redis-2\) got their users back/,
+    );
+    assert.deepEqual(w.lists(), before);
+    assert.equal(w.secrets.get('sample-redis-acl-123456')?.data['user_acl.conf'], fileBefore);
+    assert.deepEqual(w.db().spec.acl, { rules: OLD_RULES, secretRef: { name: 'old-acl' } });
+    noPasswords([...w.log, err.message]);
+  });
+
+  void it('the canary refusing: it gets its users back, nothing persisted', async () => {
+    const w = world({ refuseOn: 'sample-redis-1' });
+    const before = w.lists();
+    const err = await failure(runApplyConfig(w.data, w.deps));
+    assert.equal(err.reason, 'ACLRefusedByRedis');
+    assert.match(
+      err.message,
+      /^pod sample-redis-1 \(the canary\): ACL SETUSER new refused by Redis.*nothing was persisted/,
+    );
+    assert.deepEqual(w.lists(), before);
+    assert.ok(!w.log.some((l) => l.startsWith('writeRedisAcl') || l.startsWith('putSecret sample-redis-acl')));
+  });
+
+  for (const [what, auth, reason, message] of [
+    [
+      'a rule for the operator user',
+      { syncACL: ['default ${k1} +@all'] },
+      'ACLProtectedUser',
+      /default is the operator's own user/,
+    ],
+    [
+      'deleting the operator user',
+      { deleteUsers: ['default'] },
+      'ACLProtectedUser',
+      /deleting ACL user default refused/,
+    ],
+    [
+      'a malformed rule',
+      { syncACL: ['app ${k1} +get ~x:* bogus'] },
+      'InvalidACLRule',
+      /word 5 of the ACL rule for user app is refused/,
+    ],
+    [
+      'a missing key',
+      { syncACL: ['app ${k7} +get'], secretRef: { name: 'new-acl' } },
+      'ACLSecretKeyNotFound',
+      /refers to \$\{k7\}, but secret demo\/new-acl, demo\/old-acl has no key k7/,
+    ],
+    [
+      'a missing secretRef secret',
+      { syncACL: ['app ${k1} +get'], secretRef: { name: 'nope' } },
+      'ACLSecretNotFound',
+      /ACL secret demo\/nope \(auth.secretRef\) not found/,
+    ],
+  ] as Array<[string, Options['auth'], string, RegExp]>) {
+    void it(`${what}: Failed (${reason}) before anything is touched`, async () => {
+      const w = world({ auth });
+      const err = await failure(runApplyConfig(w.data, w.deps));
+      assert.equal(err.reason, reason);
+      assert.match(err.message, message);
+      assert.ok(!w.log.some((l) => /^(setuser|deluser|putSecret|writeRedisAcl)/.test(l)), w.log.join('\n'));
+      noPasswords([err.message]);
+    });
+  }
+
+  void it('with a live config change the engine refuses: the ACL change is undone too', async () => {
+    const w = world({ applyConfig: 'maxclients 600', refuseConfig: true });
+    const before = w.lists();
+    const err = await failure(runApplyConfig(w.data, w.deps));
+    assert.equal(err.reason, 'ConfigRefusedByEngine');
+    assert.match(err.message, /the request's ACL change was undone too \(the users of 3 pod\(s\)/);
+    assert.deepEqual(w.lists(), before);
+    assert.deepEqual(w.db().spec.acl, { rules: OLD_RULES, secretRef: { name: 'old-acl' } });
+  });
+
+  void it('with a live config change accepted: ACL first, then the config; both recorded', async () => {
+    const w = world({ applyConfig: 'maxclients 600' });
+    await runApplyConfig(w.data, w.deps);
+    const firstConfig = w.log.findIndex((l) => l.startsWith('configset'));
+    const lastAcl = w.log.findLastIndex((l) => l.startsWith('deluser'));
+    assert.ok(lastAcl < firstConfig, w.log.join('\n'));
+    const types = conditions(w.ops()).map((c) => c.split(':')[0]);
+    for (const t of ['UpdateAclSecret', 'AclAppliedLive', 'patchedSecret', 'ConfigAppliedLive', 'UpdatePetSets'])
+      assert.ok(types.includes(t), `${t} in ${types.join()}`);
+  });
+
+  void it('redelivered after a crash midway: plans from the saved snapshot, same rules in the same order', async () => {
+    const opts: Options = { crashOn: 'sample-redis-0' };
+    const w = world(opts);
+    await assert.rejects(runApplyConfig(w.data, w.deps), /bug/);
+    const first = w.log.filter((l) => l.startsWith('writeRedisAcl'));
+    assert.equal(first.length, 1, 'persisted after the canary, before the crash');
+    delete opts.crashOn; // the redelivered message finds the Redis and the ACL secret already updated
+    await runApplyConfig(w.data, w.deps);
+    assert.deepEqual(
+      w.log.filter((l) => l.startsWith('writeRedisAcl')),
+      [first[0], first[0]],
+    );
+    assert.equal(
+      w.ops().status?.conditions?.some((c) => c.type === 'AclAppliedLive'),
+      true,
+    );
+  });
+});

@@ -1,0 +1,319 @@
+/**
+ * ACL reconfiguration end to end on real redis-server pods (docs/adr/0012-acl-reconfigure.md), with KubeDB's
+ * documented example applied unchanged (examples/acl/: a Cluster 3×2 Redis with spec.acl, its secret, the new secret,
+ * the ops request): Successful without a restart; on every pod userName1 logs in with its new password and may GET
+ * but not SET (nor read outside ~mykeys:*), userName10 exists, userName2 is gone; a restarted pod loads the same users
+ * from the ACL secret. A placeholder with no key in the secret fails naming the key, with every pod's users unchanged
+ * and the database resumed. No password appears in any log line, condition, annotation or event of these runs.
+ */
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { Redis as IoRedis } from 'ioredis';
+import { applyFile, applyObjects } from '../../infra/local/manifests.ts';
+import { followOpsRequest } from '../../infra/local/ops-progress.ts';
+import { PROJECT_ROOT } from '../../infra/local/serverless-config.ts';
+import { waitFor } from '../../infra/local/wait.ts';
+import { RedisAdapter } from '../../shared/adapters/redis/redis-adapter.ts';
+import type { RedisOpsRequest } from '../../shared/kubedb/types.ts';
+import type { RedisTarget } from '../../shared/steps/ports.ts';
+import { conditionTypes, getRedis, isPaused, startTestStack } from './harness.ts';
+
+const examples = join(PROJECT_ROOT, 'examples', 'acl');
+const NS = 'demo';
+const DB = 'redis-instance';
+const PASSWORDS = ['pass1', 'pass2', 'pass3', 'pass4', 'updatePass1', 'pass10'];
+
+const decode = (v: string | undefined): string => Buffer.from(v ?? '', 'base64').toString('utf8');
+
+async function secretData(kc: KubeConfig, name: string): Promise<Record<string, string> | undefined> {
+  try {
+    const s = await kc.makeApiClient(CoreV1Api).readNamespacedSecret({ namespace: NS, name });
+    return Object.fromEntries(Object.entries(s.data ?? {}).map(([k, v]) => [k, decode(v)]));
+  } catch (err) {
+    if ((err as { code?: number }).code === 404) return undefined;
+    throw err;
+  }
+}
+
+async function podIps(kc: KubeConfig): Promise<Map<string, string>> {
+  const pods = await kc
+    .makeApiClient(CoreV1Api)
+    .listNamespacedPod({ namespace: NS, labelSelector: `app.kubernetes.io/instance=${DB}` });
+  return new Map(pods.items.map((p) => [p.metadata?.name ?? '', p.status?.podIP ?? '']));
+}
+
+/** The outcome of one command as `username`: its reply, or the error's first word (NOPERM, MOVED, WRONGPASS). */
+async function asUser(ip: string, username: string, password: string, command: string[]): Promise<string> {
+  const client = new IoRedis({
+    host: ip,
+    port: 6379,
+    username,
+    password,
+    lazyConnect: true,
+    // No INFO ready check nor CLIENT SETINFO: a user with only +get may run neither.
+    enableReadyCheck: false,
+    disableClientInfo: true,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
+  // A refused AUTH reaches the 'error' listener; connect() then only says the connection closed.
+  let refused: Error | undefined;
+  client.on('error', (err: Error) => (refused ??= err));
+  try {
+    await client.connect();
+    const reply = await client.call(command[0]!, ...command.slice(1));
+    return reply === null ? '(nil)' : typeof reply === 'string' ? reply : JSON.stringify(reply);
+  } catch (err) {
+    return ((refused ?? (err as Error)).message.split(' ')[0] ?? 'error').replace(/:$/, '');
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** A GET the ACL allowed: the value, nil, or (Cluster mode: ACLs are checked before the slot) MOVED. */
+const mayRead = (reply: string): boolean => reply === '(nil)' || reply === 'MOVED' || !/^[A-Z]+$/.test(reply);
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((e) => e.isFile() && e.name.endsWith('.log')).map((e) => join(e.parentPath, e.name));
+}
+
+const conditionText = (ops: RedisOpsRequest) =>
+  (ops.status?.conditions ?? []).map((c) => `${c.type} ${c.status} ${c.reason ?? ''} ${c.message ?? ''}`).join('\n');
+
+describe('ACL reconfigure (KubeDB example, Cluster 3×2)', { timeout: 900_000 }, () => {
+  let stack: Awaited<ReturnType<typeof startTestStack>>;
+  let stderr = '';
+  let restoreStderr: () => void = () => undefined;
+  const seen: string[] = [];
+  const redis = new RedisAdapter();
+  let operator: { username?: string; password: string };
+
+  const target = (ip: string): RedisTarget => ({ host: ip, port: 6379, ...operator });
+  /** Every pod's ACL LIST (hashes, not passwords), by pod. */
+  const aclLists = async (): Promise<Map<string, string[]>> => {
+    const out = new Map<string, string[]>();
+    for (const [pod, ip] of await podIps(stack.kubeConfig)) out.set(pod, (await redis.aclList(target(ip))).sort());
+    return out;
+  };
+  const waitReady = () =>
+    waitFor(
+      `Redis ${NS}/${DB} Ready`,
+      async () => ((await getRedis(stack.kubeConfig, NS, DB)).status?.phase === 'Ready' ? true : undefined),
+      { timeoutMs: 240_000 },
+    );
+  const run = async (file: string | Record<string, unknown>, name: string): Promise<RedisOpsRequest> => {
+    if (typeof file === 'string') await applyFile(stack.kubeConfig, join(examples, file));
+    else await applyObjects(stack.kubeConfig, [file] as never);
+    const ops = await followOpsRequest(stack.kubeConfig, NS, name, () => undefined, { timeoutMs: 300_000 });
+    seen.push(conditionText(ops), JSON.stringify(ops.metadata.annotations ?? {}));
+    return ops;
+  };
+
+  before(async () => {
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = (chunk: string | Uint8Array, ...rest: never[]) => {
+      stderr += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      return write(chunk, ...rest);
+    };
+    restoreStderr = () => (process.stderr.write = write);
+    stack = await startTestStack();
+    for (const f of ['00-namespace.yaml', '01-old-acl-secret.yaml', '02-redis.yaml'])
+      await applyFile(stack.kubeConfig, join(examples, f));
+    await waitReady();
+    const auth = await secretData(stack.kubeConfig, `${DB}-auth`);
+    assert.ok(auth?.['password'], 'the auth secret exists');
+    operator = { ...(auth['username'] ? { username: auth['username'] } : {}), password: auth['password'] };
+  });
+  after(async () => {
+    restoreStderr();
+    await stack?.cleanup();
+  });
+
+  it("KubeDB's example ops request: Successful, live on all 6 pods, users changed as the guide shows", async () => {
+    const kc = stack.kubeConfig;
+    const ips = await podIps(kc);
+    assert.equal(ips.size, 6);
+    for (const [pod, ip] of ips) {
+      assert.ok(mayRead(await asUser(ip, 'userName2', 'pass2', ['GET', 'k'])), `${pod}: userName2 before`);
+    }
+    const podUids = async () =>
+      new Map(
+        (await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: NS })).items.map((p) => [
+          p.metadata?.name,
+          p.metadata?.uid,
+        ]),
+      );
+    const uids = await podUids();
+    await applyFile(kc, join(examples, '10-new-acl-secret.yaml'));
+    const ops = await run('11-rd-ops.yaml', 'rdops');
+    assert.equal(ops.status?.phase, 'Successful', conditionText(ops));
+    const types = conditionTypes(ops);
+    for (const t of ['UpdateAclSecret', 'AclAppliedLive', 'UpdatePetSets', 'RestartSkipped', 'Successful'])
+      assert.ok(types.includes(t), `${t} in ${types.join()}`);
+    assert.ok(!types.some((t) => t.startsWith('EvictPod--')), types.join());
+    assert.match(conditionText(ops), /on 6 pod\(s\).*added userName10; updated userName1; deleted userName2/);
+
+    assert.deepEqual(await podUids(), uids, 'no pod restarted');
+    for (const [pod, ip] of await podIps(kc)) {
+      assert.equal(await asUser(ip, 'userName1', 'updatePass1', ['PING']), 'NOPERM', `${pod}: only +get`);
+      const get = await asUser(ip, 'userName1', 'updatePass1', ['GET', 'mykeys:a']);
+      assert.ok(mayRead(get), `${pod}: userName1 may GET mykeys:* (${get})`);
+      assert.equal(await asUser(ip, 'userName1', 'updatePass1', ['SET', 'mykeys:a', 'v']), 'NOPERM', pod);
+      assert.equal(await asUser(ip, 'userName1', 'updatePass1', ['GET', 'other']), 'NOPERM', pod);
+      assert.equal(await asUser(ip, 'userName1', 'pass1', ['GET', 'mykeys:a']), 'WRONGPASS', `${pod}: old password`);
+      const get10 = await asUser(ip, 'userName10', 'pass10', ['GET', 'mykeys:a']);
+      assert.ok(mayRead(get10), `${pod}: userName10 exists (${get10})`);
+      assert.equal(await asUser(ip, 'userName2', 'pass2', ['PING']), 'WRONGPASS', `${pod}: userName2 is gone`);
+      assert.equal(await redis.aclGetUser(target(ip), 'userName2'), undefined, pod);
+      const set3 = await asUser(ip, 'userName3', 'pass3', ['SET', 'k', 'v']);
+      assert.ok(set3 === 'OK' || set3 === 'MOVED', `${pod}: userName3 kept (${set3})`);
+    }
+
+    // Persisted as KubeDB's guide shows spec.acl, and in the operator's ACL secret (hashes only).
+    const rd = await getRedis(kc, NS, DB);
+    assert.deepEqual(rd.spec.acl, {
+      rules: [
+        'userName3 ${k3} allkeys +@string +@set -SADD',
+        'userName4 ${k4} allkeys +@string +@set -SADD',
+        'userName10 ${k10} +get ~mykeys:*',
+        'userName1 ${k1} +get ~mykeys:*',
+      ],
+      secretRef: { name: 'new-acl-secret' },
+    });
+    assert.equal(isPaused(rd), false);
+    const file = (await secretData(kc, `${DB}-acl-${rd.metadata.uid?.slice(-6)}`))?.['user_acl.conf'] ?? '';
+    assert.deepEqual(
+      file.split('\n').map((l) => l.split(' ')[1]),
+      ['userName3', 'userName4', 'userName10', 'userName1', undefined],
+    );
+    seen.push(JSON.stringify(rd.metadata.annotations ?? {}));
+  });
+
+  it('a restarted pod loads the same users from the ACL secret', async () => {
+    const kc = stack.kubeConfig;
+    const pod = `${DB}-shard0-1`;
+    const uid = (await kc.makeApiClient(CoreV1Api).readNamespacedPod({ namespace: NS, name: pod })).metadata?.uid;
+    await kc.makeApiClient(CoreV1Api).deleteNamespacedPod({ namespace: NS, name: pod });
+    const ip = await waitFor(
+      `${pod} recreated and answering`,
+      async () => {
+        const p = await kc.makeApiClient(CoreV1Api).readNamespacedPod({ namespace: NS, name: pod });
+        const ready = p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+        if (p.metadata?.uid === uid || !ready || !p.status?.podIP) return undefined;
+        return (await asUser(p.status.podIP, 'userName10', 'pass10', ['GET', 'other'])) === 'NOPERM'
+          ? p.status.podIP
+          : undefined;
+      },
+      { timeoutMs: 120_000 },
+    );
+    const get = await asUser(ip, 'userName1', 'updatePass1', ['GET', 'mykeys:a']);
+    assert.ok(mayRead(get), `userName1 with its new password (${get})`);
+    assert.equal(await asUser(ip, 'userName1', 'updatePass1', ['SET', 'mykeys:a', 'v']), 'NOPERM');
+    assert.equal(await asUser(ip, 'userName2', 'pass2', ['PING']), 'WRONGPASS', 'userName2 is gone');
+    await waitReady();
+  });
+
+  it('a placeholder with no key in the secret: Failed naming it, every pod unchanged, the database resumed', async () => {
+    const kc = stack.kubeConfig;
+    const before = await aclLists();
+    const ops = await run(
+      {
+        apiVersion: 'ops.kubedb.com/v1alpha1',
+        kind: 'RedisOpsRequest',
+        metadata: { name: 'rdops-missing-key', namespace: NS },
+        spec: {
+          type: 'Reconfigure',
+          databaseRef: { name: DB },
+          configuration: {
+            auth: {
+              syncACL: ['userName10 ${k10} +@all', 'userName11 ${k11} +get ~mykeys:*'],
+              deleteUsers: ['userName3'],
+              secretRef: { name: 'new-acl-secret' },
+            },
+          },
+        },
+      },
+      'rdops-missing-key',
+    );
+    assert.equal(ops.status?.phase, 'Failed', conditionText(ops));
+    const failed = ops.status?.conditions?.find((c) => c.type === 'Failed');
+    assert.equal(failed?.status, 'False');
+    assert.match(failed?.message ?? '', /userName11 refers to \$\{k11\}.*has no key k11/);
+    assert.deepEqual(await aclLists(), before, 'every pod has the users it had');
+    const rd = await getRedis(kc, NS, DB);
+    assert.equal(isPaused(rd), false, 'resumed');
+    assert.equal(rd.spec.acl?.secretRef?.name, 'new-acl-secret');
+    assert.equal(rd.spec.acl?.rules?.length, 4);
+  });
+
+  const combined = (name: string, conf: string, rule: string) => ({
+    apiVersion: 'ops.kubedb.com/v1alpha1',
+    kind: 'RedisOpsRequest',
+    metadata: { name, namespace: NS },
+    spec: {
+      type: 'Reconfigure',
+      databaseRef: { name: DB },
+      configuration: {
+        applyConfig: { 'redis.conf': conf },
+        auth: { syncACL: [rule], secretRef: { name: 'new-acl-secret' } },
+      },
+    },
+  });
+
+  it('an ACL change with a live config change in one request: both on every pod, ACL first', async () => {
+    const ops = await run(
+      combined('rdops-acl-and-config', 'hz 25', 'userName20 ${k10} +get ~mykeys:*'),
+      'rdops-acl-and-config',
+    );
+    assert.equal(ops.status?.phase, 'Successful', conditionText(ops));
+    const types = conditionTypes(ops);
+    assert.ok(types.indexOf('AclAppliedLive') < types.indexOf('ConfigAppliedLive'), types.join());
+    for (const [pod, ip] of await podIps(stack.kubeConfig)) {
+      assert.deepEqual(await redis.configGet(target(ip), ['hz']), { hz: '25' }, pod);
+      assert.ok(mayRead(await asUser(ip, 'userName20', 'pass10', ['GET', 'mykeys:a'])), `${pod}: userName20`);
+    }
+  });
+
+  it('with a config value the engine refuses: Failed, and the ACL change of the same request undone on every pod', async () => {
+    const before = await aclLists();
+    const acl = (await getRedis(stack.kubeConfig, NS, DB)).spec.acl;
+    // Debian's redis-server is built without jemalloc's defrag support: CONFIG SET activedefrag yes is refused.
+    const ops = await run(
+      combined('rdops-acl-refused-config', 'activedefrag yes', 'userName21 ${k10} +get'),
+      'rdops-acl-refused-config',
+    );
+    assert.equal(ops.status?.phase, 'Failed', conditionText(ops));
+    const failed = ops.status?.conditions?.find((c) => c.type === 'Failed');
+    assert.equal(failed?.reason, 'ConfigRefusedByEngine');
+    assert.match(failed?.message ?? '', /the request's ACL change was undone too \(the users of 6 pod\(s\)/);
+    assert.deepEqual(await aclLists(), before, 'every pod has the users it had');
+    const rd = await getRedis(stack.kubeConfig, NS, DB);
+    assert.deepEqual(rd.spec.acl, acl);
+    assert.equal(isPaused(rd), false);
+  });
+
+  it('no password in any log line, condition, annotation or event of these runs', async () => {
+    const operatorPassword = operator.password;
+    const logs = await filesUnder(stack.stateDir);
+    assert.ok(
+      logs.some((f) => f.includes(join('logs', 'apply-config'))),
+      `function logs found: ${logs.join()}`,
+    );
+    const events = await stack.kubeConfig.makeApiClient(CoreV1Api).listNamespacedEvent({ namespace: NS });
+    const haystacks: Array<[string, string]> = [
+      ['controller stderr', stderr],
+      ['conditions and annotations', seen.join('\n')],
+      ['events', events.items.map((e) => `${e.reason ?? ''} ${e.message ?? ''}`).join('\n')],
+    ];
+    for (const f of logs) haystacks.push([f, await readFile(f, 'utf8')]);
+    assert.ok(haystacks[2]![1].includes('UpdateAclSecret'), 'the ACL events were recorded');
+    for (const [where, text] of haystacks)
+      for (const s of [...PASSWORDS, operatorPassword])
+        assert.ok(!text.includes(s), `a password (${s.length} chars) appears in ${where}`);
+  });
+});
