@@ -5,7 +5,6 @@
  * and plan the restart. An ACL change (`auth`) is carried out first, live on every pod (acl-step.ts, ADR 0012).
  */
 import { createHash } from 'node:crypto';
-import { OpsRequestFailedError } from '../../errors.ts';
 import { ConfigKey, OpsCondition, OpsMessage } from '../../kubedb/constants.ts';
 import { asksForConfigChange } from '../../kubedb/reconfigure-support.ts';
 import type { Redis } from '../../kubedb/types.ts';
@@ -16,7 +15,7 @@ import type { StepData } from '../../messages/step-message.ts';
 import type { StepDeps } from '../ports.ts';
 import { CONFIG_HASH_ANNOTATION, PLAN_ANNOTATION, type RestartPlan } from '../annotations.ts';
 import { dueStep } from '../progress.ts';
-import { loadStepContext, withOps, type StepContext } from '../context.ts';
+import { loadStepContext, withOps } from '../context.ts';
 import { restoreConfiguration, saveSnapshot } from '../rollback-snapshot.ts';
 import { applyLive } from './live-apply.ts';
 import { liveChange, liveConditions, livePlan, recordLiveApply } from './live-plan.ts';
