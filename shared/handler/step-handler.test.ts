@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { InvalidMessageError, OpsRequestFailedError, UnavailableError } from '../errors.ts';
 import { silentLogger } from '../logging.ts';
 import { newStepMessage, type Step, type StepDataInput } from '../messages/step-message.ts';
+import { discardMetrics, MetricsBuffer } from '../observability/metrics.ts';
 import type { StepDeps } from '../steps/ports.ts';
 import type { SQSRecord } from './lambda-types.ts';
 import { createStepHandler, processStepRecord } from './step-handler.ts';
@@ -37,6 +38,7 @@ function depsWithQueue(sent: Array<{ step: Step; data: StepDataInput }>): StepDe
     queue: { send: async (step, d) => void sent.push({ step, data: d }) },
     now: () => new Date(),
     log: silent,
+    metrics: discardMetrics,
   };
 }
 
@@ -46,6 +48,7 @@ describe('step handler error contract', () => {
     const process = processStepRecord({
       step: 'apply-config',
       log: silent,
+      metrics: new MetricsBuffer(),
       depsFor: async () => depsWithQueue(sent),
       run: async () => {
         throw new OpsRequestFailedError(
@@ -68,6 +71,7 @@ describe('step handler error contract', () => {
     const process = processStepRecord({
       step: 'halt',
       log: silent,
+      metrics: new MetricsBuffer(),
       depsFor: async () => depsWithQueue([]),
       run: async () => undefined,
     });
@@ -83,6 +87,7 @@ describe('step handler error contract', () => {
     const handler = createStepHandler({
       step: 'apply-config',
       log: silent,
+      metrics: new MetricsBuffer(),
       depsFor: async () => depsWithQueue([]),
       run: async (d) => {
         order.push(`${d.opsRequest.name}:${d.attempt}`);

@@ -13,6 +13,7 @@ import { OpsRequestFailedError } from '../../shared/errors.ts';
 import { silentLogger } from '../../shared/logging.ts';
 import { processStepRecord } from '../../shared/handler/step-handler.ts';
 import { newStepMessage } from '../../shared/messages/step-message.ts';
+import { MetricsBuffer } from '../../shared/observability/metrics.ts';
 import type { StepDeps } from '../../shared/steps/ports.ts';
 import { analyseQueueSends, type QueueSendAnalysis, UNREACHABLE_SENDS } from './queue-sends.ts';
 
@@ -84,6 +85,7 @@ describe('UNREACHABLE_SENDS, proven', () => {
     const process = processStepRecord({
       step: 'resume',
       log: silent,
+      metrics: new MetricsBuffer(),
       depsFor: async () => deps,
       run: async () => {
         throw new OpsRequestFailedError('DatabaseNotFound', 'gone');

@@ -9,6 +9,7 @@ import type { StepData } from '../../messages/step-message.ts';
 import type { StepDeps } from '../ports.ts';
 import { opsRequest, redis as redisObject } from '../test-objects.ts';
 import { runHalt } from './halt-step.ts';
+import { discardMetrics } from '../../observability/metrics.ts';
 
 function world(ops: RedisOpsRequest, db: Redis) {
   const sent: Array<{ step: string; attempt: number; delay: number | undefined }> = [];
@@ -16,6 +17,7 @@ function world(ops: RedisOpsRequest, db: Redis) {
   let current = ops;
   const deps = {
     settings: { stallSeconds: 60 },
+    metrics: discardMetrics,
     now: () => clock,
     log: { info: () => undefined, warn: () => undefined, error: () => undefined },
     events: { publish: async () => undefined },

@@ -10,12 +10,14 @@ import type { StepDeps } from '../ports.ts';
 import { opsRequest, trueCondition } from '../test-objects.ts';
 import { decideRecovery } from './decide-recovery.ts';
 import { runRecover } from './recover-step.ts';
+import { discardMetrics } from '../../observability/metrics.ts';
 
 function world(ops: RedisOpsRequest) {
   const sent: Array<{ step: string; data: Record<string, unknown> }> = [];
   let clock = new Date('2026-01-01T00:00:00Z');
   const deps = {
     settings: { stallSeconds: 60 },
+    metrics: discardMetrics,
     now: () => clock,
     log: { info: () => undefined, warn: () => undefined, error: () => undefined },
     queue: { send: async (step: string, d: Record<string, unknown>) => void sent.push({ step, data: d }) },

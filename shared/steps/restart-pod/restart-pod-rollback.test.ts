@@ -11,6 +11,7 @@ import { evictedAnnotation, PLAN_ANNOTATION, ROLLBACK_ANNOTATION, type RestartPl
 import { opsRequest, redis as redisObject, trueCondition } from '../test-objects.ts';
 import { rollbackSecretName } from '../rollback-snapshot.ts';
 import { runRestartPod } from './restart-pod-step.ts';
+import { discardMetrics } from '../../observability/metrics.ts';
 
 const plan: RestartPlan = {
   version: 1,
@@ -40,6 +41,7 @@ function world(pod: PodView, opts: { timeout?: string; reported?: Record<string,
   const db: Redis = redisObject();
   const deps = {
     settings: { stallSeconds: 60 },
+    metrics: discardMetrics,
     now: () => new Date('2026-01-01T00:05:00Z'), // 5 minutes after the eviction, spec.timeout is 1m
     log: { info: () => undefined, warn: () => undefined, error: () => undefined },
     events: { publish: async () => undefined },

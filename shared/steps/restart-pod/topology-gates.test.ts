@@ -12,6 +12,7 @@ import { opsRequest } from '../test-objects.ts';
 import { FAILOVER_RESEND_AFTER_MS } from '../timing.ts';
 import { stepContext } from '../context.ts';
 import { beforeEviction } from './topology-gates.ts';
+import { discardMetrics } from '../../observability/metrics.ts';
 
 interface Node {
   ip: string;
@@ -80,6 +81,7 @@ class SentinelWorld {
     };
     const deps = {
       settings: { stallSeconds: 60 },
+      metrics: discardMetrics,
       now: () => this.now,
       log: { info: () => undefined, warn: (m: string) => this.calls.push(`warn ${m}`), error: () => undefined },
       events: { publish: async () => undefined },

@@ -50,6 +50,7 @@ async function resumeDatabase(ctx: StepContext): Promise<void> {
     message: `Resuming Redis ${target}`,
   });
   await deps.kube.writeRedisConditions(redis, removeCondition(redis.status?.conditions, DbCondition.Paused));
+  deps.log.info(`resumed Redis ${target}`, { database: redis.metadata.name });
   await deps.kube.recordEvent(ops, {
     type: 'Normal',
     reason: OpsEventReason.ResumeDatabase,
@@ -63,6 +64,7 @@ async function finish(
   reason: string,
   message: string,
 ): Promise<void> {
+  ctx.deps.log.info(`ending the ops request ${phase}`, { outcome: phase, reason });
   await updateOpsStatus(ctx, (status, current) => {
     if (isTerminalPhase(status.phase)) return undefined;
     const type = phase === 'Successful' ? OpsCondition.Successful : OpsCondition.Failed;

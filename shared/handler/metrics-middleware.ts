@@ -1,0 +1,27 @@
+/**
+ * middy middleware, one concern: write the invocation's metrics once, as CloudWatch EMF lines on stdout (Lambda sends
+ * stdout to the function's log group, where CloudWatch extracts the metrics), after the handler — also when it threw.
+ */
+import type middy from '@middy/core';
+import type { Logger } from '../logging.ts';
+import { emfLines } from '../observability/emf.ts';
+import type { MetricsBuffer } from '../observability/metrics.ts';
+
+export interface MetricsMiddlewareOptions {
+  buffer: MetricsBuffer;
+  log: Logger;
+  /** Where each EMF line goes; default stdout. */
+  write?: (line: string) => void;
+}
+
+const stdoutLine = (line: string): void => void process.stdout.write(`${line}\n`);
+
+export function flushMetrics<E, R, Err extends Error, C>(
+  options: MetricsMiddlewareOptions,
+): middy.MiddlewareObj<E, R, Err, C> {
+  const write = options.write ?? stdoutLine;
+  const flush = async (): Promise<void> => {
+    for (const line of emfLines(options.buffer.drain(), options.log)) write(line);
+  };
+  return { after: flush, onError: flush };
+}
