@@ -3,13 +3,13 @@
  * stdout to the function's log group, where CloudWatch extracts the metrics), after the handler — also when it threw.
  */
 import type middy from '@middy/core';
-import type { Logger } from '../logging.ts';
 import { emfLines } from '../observability/emf.ts';
 import type { MetricsBuffer } from '../observability/metrics.ts';
 
 export interface MetricsMiddlewareOptions {
   buffer: MetricsBuffer;
-  log: Logger;
+  /** The `service` dimension. */
+  service?: string;
   /** Where each EMF line goes; default stdout. */
   write?: (line: string) => void;
 }
@@ -21,7 +21,8 @@ export function flushMetrics<E, R, Err extends Error, C>(
 ): middy.MiddlewareObj<E, R, Err, C> {
   const write = options.write ?? stdoutLine;
   const flush = async (): Promise<void> => {
-    for (const line of emfLines(options.buffer.drain(), options.log)) write(line);
+    const points = options.buffer.drain();
+    for (const line of emfLines(points, { service: options.service })) write(line);
   };
   return { after: flush, onError: flush };
 }

@@ -56,7 +56,7 @@ export interface RuntimeClients {
 export function runtimeDeps(
   step: FunctionStep,
   clients: RuntimeClients = {},
-): { depsFor: (clusterId: string) => Promise<StepDeps>; log: Logger; metrics: MetricsBuffer } {
+): { depsFor: (clusterId: string) => Promise<StepDeps>; log: Logger; metrics: MetricsBuffer; metricsService: string } {
   const env = readFunctionEnv();
   const log = createLogger({ base: { fn: step } });
   // One buffer per execution environment: invocations run one at a time in it, and each drains it at its end.
@@ -95,5 +95,5 @@ export function runtimeDeps(
       metrics,
     };
   };
-  return { depsFor, log, metrics };
+  return { depsFor, log, metrics, metricsService: env.POWERTOOLS_SERVICE_NAME };
 }

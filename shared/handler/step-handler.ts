@@ -34,6 +34,8 @@ export interface StepHandlerOptions {
   log: Logger;
   /** The invocation's metrics; the step's deps record into the same buffer. */
   metrics: MetricsBuffer;
+  /** The metrics' `service` dimension (POWERTOOLS_SERVICE_NAME). */
+  metricsService?: string;
   /** Where EMF lines go (default stdout). */
   writeMetrics?: (line: string) => void;
   now?: () => Date;
@@ -105,7 +107,13 @@ export function createStepHandler(options: StepHandlerOptions) {
   const processRecord = processStepRecord(options);
   return (
     middy<SQSEvent, SQSBatchResponse, Error, LambdaContext>()
-      .use(flushMetrics({ buffer: options.metrics, log: options.log, write: options.writeMetrics }))
+      .use(
+        flushMetrics({
+          buffer: options.metrics,
+          service: options.metricsService,
+          write: options.writeMetrics,
+        }),
+      )
       // The record's error was already logged with its context above; the middleware only builds the response.
       .use(sqsPartialBatchFailure({ logger: () => undefined }))
       .handler(

@@ -11,7 +11,7 @@ import type { FunctionStep } from '../messages/step-message.ts';
 
 /** CloudWatch namespace of every metric. */
 export const METRICS_NAMESPACE = 'RedisReconfigure';
-/** The `service` dimension (every dimension set carries it). */
+/** The default `service` dimension (every dimension set carries it); deployed: `<service>-<stage>` (serverless.yml). */
 export const METRICS_SERVICE = 'redis-reconfigure';
 
 export const COUNT_METRICS = [
