@@ -39,8 +39,9 @@ export const formatTraceparent = (tc: TraceContext): string =>
 export const isTraceId = (value: string): boolean => /^[0-9a-f]{32}$/.test(value) && !ALL_ZERO.test(value);
 
 /**
- * The trace id of an ops request. A Kubernetes uid is a UUID, whose 32 hex digits are exactly a W3C trace id (and are
- * what `kubectl get rdops -o wide` shows, so an operator can search the logs by it); any other uid is hashed into one.
+ * The trace id of an ops request. A Kubernetes uid is a UUID, whose 32 hex digits are exactly a W3C trace id — so an
+ * operator finds a run's trace from its uid alone (`kubectl get rdops <name> -o jsonpath='{.metadata.uid}' | tr -d -`);
+ * any other uid is hashed into one.
  */
 export function traceIdFor(uid: string): string {
   const hex = uid.toLowerCase().replace(/-/g, '');

@@ -6,6 +6,7 @@
  * message (its `traceparent`). The hop's own context is what every message and event it sends carries on.
  */
 import { context, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes } from '@opentelemetry/api';
+import { serializeError } from '../logging.ts';
 import { newSpanId, type TraceContext } from './trace-context.ts';
 
 const tracer = trace.getTracer('redis-reconfigure');
@@ -30,14 +31,15 @@ export function startHop(name: string, parent: TraceContext, attributes: Attribu
   // span id so that the next hop's parent is this one.
   const recorded = sc.traceId === parent.traceId && sc.spanId !== parent.spanId && trace.isSpanContextValid(sc);
   const own: TraceContext = recorded
-    ? { traceId: sc.traceId, spanId: sc.spanId, sampled: (sc.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED }
+    ? { traceId: sc.traceId, spanId: sc.spanId, sampled: (sc.traceFlags & 1) === 1 } // trace-flags bit 0: sampled
     : { ...parent, spanId: newSpanId() };
   return {
     trace: own,
     end(error?: unknown) {
       if (error !== undefined) {
-        span.recordException(error instanceof Error ? error : String(error));
-        span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.name : String(error) });
+        const { name, message } = serializeError(error);
+        span.recordException({ name, message });
+        span.setStatus({ code: SpanStatusCode.ERROR, message: name });
       }
       span.end();
     },

@@ -30,14 +30,7 @@ export async function publishTransitions(
   for (const [sequence, c] of conditions.entries()) {
     if (previous.get(c.type) === fingerprint(c)) continue;
     const pod = POD_CONDITION.exec(c.type)?.[1] ?? data.pod;
-    deps.log.info(`condition ${c.type}=${c.status}`, {
-      condition: c.type,
-      status: c.status,
-      ...(c.reason !== undefined && c.reason !== c.type ? { reason: c.reason } : {}),
-      phase: after.status?.phase,
-    });
-    const counted = countForCondition(c.type, c.status);
-    if (counted !== undefined) deps.metrics.count(counted, data.clusterId);
+    recordTransition(ctx, c, after);
     const event = newTransitionEvent(
       {
         version: 1,
@@ -71,4 +64,17 @@ export async function publishTransitions(
       });
     }
   }
+}
+
+/** The transition in the run's story (one info line) and in its counts (shared/observability/metrics.ts). */
+function recordTransition(ctx: StepContext, c: Condition, after: RedisOpsRequest): void {
+  const { deps, data } = ctx;
+  deps.log.info(`condition ${c.type}=${c.status}`, {
+    condition: c.type,
+    status: c.status,
+    ...(c.reason !== undefined && c.reason !== c.type ? { reason: c.reason } : {}),
+    phase: after.status?.phase,
+  });
+  const counted = countForCondition(c.type, c.status);
+  if (counted !== undefined) deps.metrics.count(counted, data.clusterId);
 }
