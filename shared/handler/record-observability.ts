@@ -17,7 +17,7 @@ import type { SQSRecord } from './lambda-types.ts';
 /**
  * The span a record continues: its `traceparent`. A message without one (sent before the extension existed, or by
  * hand) still joins its ops request's trace — the trace id is derived from the uid as the forwarder does — under a
- * span of its own.
+ * synthetic parent span id (OpenTelemetry takes a span's trace id from its parent; a root span would get a random one).
  */
 export function parentTraceOf(message: StepMessage): TraceContext {
   const parent = parseTraceparent(message.traceparent);
