@@ -3,6 +3,7 @@
  * (KubeAdapter, RedisAdapter), every write throws. The plan reuses the steps' reading code, and this wrapper is what
  * guarantees that doing so changes nothing — a write reached from it is a bug, reported loudly, never performed.
  */
+import { discardMetrics } from '../shared/observability/metrics.ts';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeAdapter } from '../shared/adapters/kube/kube-adapter.ts';
 import { RedisAdapter } from '../shared/adapters/redis/redis-adapter.ts';
@@ -68,6 +69,7 @@ export function readOnlyDeps(kc: KubeConfig, now: () => Date): StepDeps {
     kube: readOnlyKube(kc),
     redis: readOnlyRedis(),
     events: { publish: async () => undefined },
+    metrics: discardMetrics,
     queue: { send: refuse('send a step message') },
     now,
     log: silentLogger,

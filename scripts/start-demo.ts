@@ -13,6 +13,7 @@ import { configGetOnPod } from '../infra/local/redis-query.ts';
 import { waitFor } from '../infra/local/wait.ts';
 import { PROJECT_ROOT } from '../infra/local/serverless-config.ts';
 import { run as runCli } from '../cli/main.ts';
+import { traceIdFor } from '../shared/observability/trace-context.ts';
 
 const examples = join(PROJECT_ROOT, 'examples/reconfigure');
 const flows = [
@@ -36,8 +37,11 @@ const flows = [
   },
 ];
 
+/** The demo's state, relative to the project root (where `npm start` runs): function logs in `<it>/logs`. */
+const STATE_DIR = '.local/start';
+
 export async function runDemo(options: { cluster: boolean; sentinel: boolean }): Promise<number> {
-  const stateDir = join(PROJECT_ROOT, '.local/start');
+  const stateDir = join(PROJECT_ROOT, STATE_DIR);
   console.log(
     'Starting the local stack (Kubernetes API, controllers, kubelet with real redis-server, SQS, Lambda runner, forwarder)...',
   );
@@ -122,8 +126,10 @@ async function standaloneDemo(kc: KubeConfig): Promise<number> {
     const ok = ops.status?.phase === 'Successful' && value === flow.expect;
     if (!ok) failures++;
     console.log(
-      `  → ${flow.name}: ${ops.status?.phase} in ${((Date.now() - started) / 1000).toFixed(1)} s; CONFIG GET maxclients → ${value} (expected ${flow.expect}) ${ok ? '✔' : '✘'}\n`,
+      `  → ${flow.name}: ${ops.status?.phase} in ${((Date.now() - started) / 1000).toFixed(1)} s; CONFIG GET maxclients → ${value} (expected ${flow.expect}) ${ok ? '✔' : '✘'}`,
     );
+    // One trace per ops request (docs/operations.md): its id follows the run through every function's log.
+    console.log(`    its log lines: grep ${traceIdFor(ops.metadata.uid ?? '')} ${STATE_DIR}/logs/*.log\n`);
   }
   return failures;
 }

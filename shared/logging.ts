@@ -4,8 +4,9 @@
  * pod, attempt, trace id) to every line it writes. Error values anywhere in the fields are written by the one
  * serialiser below (JSON.stringify drops an Error's message and name: they are not own enumerable properties).
  *
- * Extension point: a sink receives every line with its level and record, so a later sink can also emit CloudWatch
- * embedded metric format (EMF) records without changing any caller.
+ * The step handler sets the correlation fields once per record (shared/handler/step-handler.ts), so every line a step
+ * writes about a run carries its trace id (docs/operations.md, "Follow one ops request by its trace id"). Metrics are
+ * not log lines: they are EMF documents written once per invocation (shared/observability/emf.ts).
  */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;

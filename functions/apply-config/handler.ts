@@ -4,6 +4,6 @@ import { createStepHandler } from '../../shared/handler/step-handler.ts';
 import { runtimeDeps } from '../../shared/handler/runtime-deps.ts';
 import { runApplyConfig } from '../../shared/steps/apply-config/apply-config-step.ts';
 
-const { depsFor, log } = runtimeDeps('apply-config', { redis: new RedisAdapter() });
+const runtime = runtimeDeps('apply-config', { redis: new RedisAdapter() });
 
-export const handler = createStepHandler({ step: 'apply-config', run: runApplyConfig, depsFor, log });
+export const handler = createStepHandler({ step: 'apply-config', run: runApplyConfig, ...runtime });

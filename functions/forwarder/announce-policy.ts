@@ -94,14 +94,8 @@ export function decideOnResync(o: WatchedOpsRequest): Decision {
   return gate(o) ?? { announce: true, reason: 'resync' };
 }
 
-/**
- * All messages of one run share a trace id derived from the ops request's uid. A Kubernetes uid is a UUID, whose
- * 32 hex digits are exactly a W3C trace-id; any other uid is used as is (bounded to the schema's 128 characters).
- */
-export function traceIdFor(uid: string): string {
-  const hex = uid.toLowerCase().replace(/-/g, '');
-  return /^[0-9a-f]{32}$/.test(hex) ? hex : uid.slice(0, 128);
-}
+/** All messages of one run share a trace id derived from the ops request's uid (one home: shared/observability). */
+export { traceIdFor } from '../../shared/observability/trace-context.ts';
 
 /** Where an announcement goes: halt while halt is due, otherwise recover, which looks for a stalled step. */
 export type AnnounceTarget = 'halt' | 'recover';

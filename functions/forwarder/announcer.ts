@@ -21,6 +21,7 @@ import { systemClock, type Clock, type TimerHandle } from '../../shared/time/clo
 import type { KubeObject } from '../../shared/adapters/kube/list-watch-source.ts';
 import type { ListWatchEvent } from '../../shared/adapters/kube/list-watch.ts';
 import { silentLogger, type Logger } from '../../shared/logging.ts';
+import { formatTraceparent, startTraceFor } from '../../shared/observability/trace-context.ts';
 import type { Counters } from './metrics.ts';
 import type { OutgoingMessage } from './sqs-batch-sender.ts';
 
@@ -128,16 +129,24 @@ export class Announcer {
       traceId: traceIdFor(o.metadata.uid),
     };
     const subject = subjectOf(data);
+    // The forwarder starts the ops request's trace: its trace id from the uid, a new span per announcement.
+    const traceparent = formatTraceparent(startTraceFor(o.metadata.uid));
     let body: string;
     try {
-      body = JSON.stringify(newStepMessage(data, forwarderSource(clusterId), new Date(this.#clock.now())));
+      body = JSON.stringify(
+        newStepMessage(data, forwarderSource(clusterId), new Date(this.#clock.now()), { traceparent }),
+      );
     } catch (err) {
       this.#opts.counters.opsRequestsInvalid++;
       const detail = err instanceof z.ZodError ? describeIssues(err) : String(err);
-      this.#log.error('cannot build a step message for this ops request', { subject, error: detail });
+      this.#log.error('cannot build a step message for this ops request', {
+        subject,
+        traceId: data.traceId,
+        error: detail,
+      });
       return;
     }
-    this.#log.debug('announce', { subject, reason: decision.reason, to: target });
+    this.#log.debug('announce', { subject, traceId: data.traceId, traceparent, reason: decision.reason, to: target });
     this.#opts.send(target, { body, subject });
   }
 }

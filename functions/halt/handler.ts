@@ -3,6 +3,6 @@ import { createStepHandler } from '../../shared/handler/step-handler.ts';
 import { runtimeDeps } from '../../shared/handler/runtime-deps.ts';
 import { runHalt } from '../../shared/steps/halt/halt-step.ts';
 
-const { depsFor, log } = runtimeDeps('halt');
+const runtime = runtimeDeps('halt');
 
-export const handler = createStepHandler({ step: 'halt', run: runHalt, depsFor, log });
+export const handler = createStepHandler({ step: 'halt', run: runHalt, ...runtime });

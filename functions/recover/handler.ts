@@ -3,6 +3,6 @@ import { createStepHandler } from '../../shared/handler/step-handler.ts';
 import { runtimeDeps } from '../../shared/handler/runtime-deps.ts';
 import { runRecover } from '../../shared/steps/recover/recover-step.ts';
 
-const { depsFor, log } = runtimeDeps('recover');
+const runtime = runtimeDeps('recover');
 
-export const handler = createStepHandler({ step: 'recover', run: runRecover, depsFor, log });
+export const handler = createStepHandler({ step: 'recover', run: runRecover, ...runtime });

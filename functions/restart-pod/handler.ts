@@ -4,6 +4,6 @@ import { createStepHandler } from '../../shared/handler/step-handler.ts';
 import { runtimeDeps } from '../../shared/handler/runtime-deps.ts';
 import { runRestartPod } from '../../shared/steps/restart-pod/restart-pod-step.ts';
 
-const { depsFor, log } = runtimeDeps('restart-pod', { redis: new RedisAdapter() });
+const runtime = runtimeDeps('restart-pod', { redis: new RedisAdapter() });
 
-export const handler = createStepHandler({ step: 'restart-pod', run: runRestartPod, depsFor, log });
+export const handler = createStepHandler({ step: 'restart-pod', run: runRestartPod, ...runtime });

@@ -3,6 +3,6 @@ import { createStepHandler } from '../../shared/handler/step-handler.ts';
 import { runtimeDeps } from '../../shared/handler/runtime-deps.ts';
 import { runResume } from '../../shared/steps/resume/resume-step.ts';
 
-const { depsFor, log } = runtimeDeps('resume');
+const runtime = runtimeDeps('resume');
 
-export const handler = createStepHandler({ step: 'resume', run: runResume, depsFor, log });
+export const handler = createStepHandler({ step: 'resume', run: runResume, ...runtime });

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { MisconfigurationError } from '../errors.ts';
 import { describeIssues } from '../messages/parse.ts';
+import { METRICS_SERVICE } from '../observability/metrics.ts';
 import { DEFAULT_STALL_SECONDS } from '../steps/timing.ts';
 
 const envSchema = z.object({
@@ -15,6 +16,8 @@ const envSchema = z.object({
   QUEUE_URL_RESTART_POD: z.string().url(),
   QUEUE_URL_RESUME: z.string().url(),
   STALL_SECONDS: z.coerce.number().int().positive().default(DEFAULT_STALL_SECONDS),
+  /** The metrics' `service` dimension (serverless.yml: `<service>-<stage>`), Powertools' variable name. */
+  POWERTOOLS_SERVICE_NAME: z.string().min(1).default(METRICS_SERVICE),
 });
 export type FunctionEnv = z.infer<typeof envSchema>;
 

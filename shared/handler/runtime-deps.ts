@@ -12,6 +12,7 @@ import { SqsQueue } from '../adapters/queue/sqs-queue.ts';
 import { publisherFromEnv } from '../adapters/events/index.ts';
 import { createLogger, type Logger } from '../logging.ts';
 import type { FunctionStep } from '../messages/step-message.ts';
+import { MetricsBuffer } from '../observability/metrics.ts';
 import type { RedisPort, StepDeps } from '../steps/ports.ts';
 import { readFunctionEnv } from './env.ts';
 
@@ -55,9 +56,11 @@ export interface RuntimeClients {
 export function runtimeDeps(
   step: FunctionStep,
   clients: RuntimeClients = {},
-): { depsFor: (clusterId: string) => Promise<StepDeps>; log: Logger } {
+): { depsFor: (clusterId: string) => Promise<StepDeps>; log: Logger; metrics: MetricsBuffer; metricsService: string } {
   const env = readFunctionEnv();
   const log = createLogger({ base: { fn: step } });
+  // One buffer per execution environment: invocations run one at a time in it, and each drains it at its end.
+  const metrics = new MetricsBuffer();
   const access = clusterAccessFromEnv(process.env);
   const queue = new SqsQueue(
     new SQSClient({}),
@@ -89,7 +92,8 @@ export function runtimeDeps(
       queue,
       now: () => new Date(),
       log: log.child({ clusterId }),
+      metrics,
     };
   };
-  return { depsFor, log };
+  return { depsFor, log, metrics, metricsService: env.POWERTOOLS_SERVICE_NAME };
 }

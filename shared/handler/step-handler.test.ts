@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { MetricsBuffer } from '../observability/metrics.ts';
 import { describe, it } from 'node:test';
 import { InvalidMessageError, OpsRequestFailedError, UnavailableError } from '../errors.ts';
 import { silentLogger } from '../logging.ts';
@@ -40,6 +41,7 @@ describe('step handler error contract', () => {
     const process = processStepRecord({
       step: 'apply-config',
       log: silent,
+      metrics: new MetricsBuffer(),
       depsFor: async () => depsWithQueue(sent),
       run: async () => {
         throw new OpsRequestFailedError(
@@ -62,6 +64,7 @@ describe('step handler error contract', () => {
     const process = processStepRecord({
       step: 'halt',
       log: silent,
+      metrics: new MetricsBuffer(),
       depsFor: async () => depsWithQueue([]),
       run: async () => undefined,
     });
@@ -77,6 +80,7 @@ describe('step handler error contract', () => {
     const handler = createStepHandler({
       step: 'apply-config',
       log: silent,
+      metrics: new MetricsBuffer(),
       depsFor: async () => depsWithQueue([]),
       run: async (d) => {
         order.push(`${d.opsRequest.name}:${d.attempt}`);

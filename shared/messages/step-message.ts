@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { cloudEventSchema } from './cloudevent.ts';
+import { cloudEventSchema, dataschemaFor, traceExtensions, type TraceExtensions } from './cloudevent.ts';
 
 export const STEP_MESSAGE_VERSION = 1 as const;
 
@@ -79,17 +79,28 @@ export type StepMessage = z.output<typeof stepMessageSchema>;
 export const subjectOf = (d: Pick<StepData, 'clusterId' | 'namespace' | 'opsRequest'>): string =>
   `${d.clusterId}/${d.namespace}/${d.opsRequest.name}`;
 
-/** Build a validated message; throws InvalidMessageError (via parse) if the data is not valid. */
-export function newStepMessage(data: StepDataInput, source: string, now: Date = new Date()): StepMessage {
+/**
+ * Build a validated message; throws a ZodError if the data is not valid. `trace` is the sending hop's trace context
+ * (CloudEvents distributed tracing extension).
+ */
+export function newStepMessage(
+  data: StepDataInput,
+  source: string,
+  now: Date = new Date(),
+  trace: TraceExtensions = {},
+): StepMessage {
   const parsed = stepDataSchema.parse(data);
+  const type = eventTypeFor(parsed.step);
   return stepMessageSchema.parse({
     specversion: '1.0',
     id: randomUUID(),
     source,
-    type: eventTypeFor(parsed.step),
+    type,
     subject: subjectOf(parsed),
     time: now.toISOString(),
     datacontenttype: 'application/json',
+    dataschema: dataschemaFor(type),
+    ...traceExtensions(trace),
     data: parsed,
   });
 }

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { cloudEventSchema } from './cloudevent.ts';
+import { cloudEventSchema, dataschemaFor } from './cloudevent.ts';
 import { FUNCTION_STEPS } from './step-message.ts';
 
 export const TRANSITION_EVENT_VERSION = 1 as const;
@@ -42,14 +42,17 @@ export type TransitionData = z.infer<typeof transitionDataSchema>;
 export const transitionEventSchema = cloudEventSchema(transitionDataSchema);
 export type TransitionEvent = z.infer<typeof transitionEventSchema>;
 
+/** The event of one transition; the hop's trace context is stamped on by the handler (shared/handler/record-deps.ts). */
 export function newTransitionEvent(data: TransitionData, source: string, now: Date = new Date()): TransitionEvent {
   const parsed = transitionDataSchema.parse(data);
   const kind = parsed.condition.type === 'Successful' || parsed.condition.type === 'Failed' ? 'outcome' : 'condition';
+  const type = transitionTypeFor(kind);
   return transitionEventSchema.parse({
     specversion: '1.0',
     id: randomUUID(),
     source,
-    type: transitionTypeFor(kind),
+    type,
+    dataschema: dataschemaFor(type),
     subject: `${parsed.clusterId}/${parsed.namespace}/${parsed.opsRequest.name}`,
     time: now.toISOString(),
     datacontenttype: 'application/json',

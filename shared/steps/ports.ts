@@ -2,7 +2,9 @@
  * The ports the step logic needs. Adapters (shared/adapters/**) are the only code that touches Kubernetes, Redis or
  * AWS; steps receive these through parameters so tests can run them against the local stack or in-memory fakes.
  */
+import type { TraceExtensions } from '../messages/cloudevent.ts';
 import type { Step, StepDataInput } from '../messages/step-message.ts';
+import type { MetricsPort } from '../observability/metrics.ts';
 import type { TransitionEvent } from '../messages/transition-event.ts';
 import type { Condition, Redis, RedisOpsRequest } from '../kubedb/types.ts';
 import type { RedisSentinel } from '../kubedb/topology.ts';
@@ -147,7 +149,8 @@ export interface RedisPort {
 }
 
 export interface QueuePort {
-  send(step: Step, data: StepDataInput, delaySeconds?: number): Promise<void>;
+  /** `trace`: the sending hop's trace context; the handler adds it (shared/handler/record-deps.ts), steps never do. */
+  send(step: Step, data: StepDataInput, delaySeconds?: number, trace?: TraceExtensions): Promise<void>;
 }
 
 /** Where step transitions are published for other teams (SNS fan-out, EventBridge). Best effort by contract: see
@@ -169,4 +172,6 @@ export interface StepDeps {
   queue: QueuePort;
   now: () => Date;
   log: Logger;
+  /** CloudWatch metrics (shared/observability/metrics.ts), written once per invocation by the handler. */
+  metrics: MetricsPort;
 }

@@ -5,10 +5,15 @@
  * Best effort by design (docs/adr/0006): the cluster write has already happened and is the source of truth; failing
  * the record now would not publish again (the replayed step finds its work done). A failure is logged as an error
  * with the event's subject and type — visible and alarmable — and the run goes on.
+ *
+ * The same transitions are the run's story in the logs (one info line each) and its counts in the metrics (started,
+ * succeeded, failed, rolled back, live applies, pod restarts): counted where they are written, a replayed step that
+ * writes nothing new counts nothing.
  */
 import type { Condition, RedisOpsRequest } from '../kubedb/types.ts';
 import { errorFields } from '../logging.ts';
 import { newTransitionEvent } from '../messages/transition-event.ts';
+import { countForCondition } from '../observability/metrics.ts';
 import type { StepContext } from './context.ts';
 
 const POD_CONDITION = /^(?:EvictPod|IsPodReady)--(.+)$/;
@@ -25,6 +30,7 @@ export async function publishTransitions(
   for (const [sequence, c] of conditions.entries()) {
     if (previous.get(c.type) === fingerprint(c)) continue;
     const pod = POD_CONDITION.exec(c.type)?.[1] ?? data.pod;
+    recordTransition(ctx, c, after);
     const event = newTransitionEvent(
       {
         version: 1,
@@ -58,4 +64,17 @@ export async function publishTransitions(
       });
     }
   }
+}
+
+/** The transition in the run's story (one info line) and in its counts (shared/observability/metrics.ts). */
+function recordTransition(ctx: StepContext, c: Condition, after: RedisOpsRequest): void {
+  const { deps, data } = ctx;
+  deps.log.info(`condition ${c.type}=${c.status}`, {
+    condition: c.type,
+    status: c.status,
+    ...(c.reason !== undefined && c.reason !== c.type ? { reason: c.reason } : {}),
+    phase: after.status?.phase,
+  });
+  const counted = countForCondition(c.type, c.status);
+  if (counted !== undefined) deps.metrics.count(counted, data.clusterId);
 }

@@ -23,6 +23,12 @@ import {
   type Resource,
   type Template,
 } from './cfn.ts';
+import {
+  checkDashboard,
+  checkFunctionErrorAlarms,
+  checkQueueAgeAlarms,
+  checkStalledAlarm,
+} from './observability-checks.ts';
 import { analyseQueueSends, queuesSentTo, UNREACHABLE_SENDS } from './queue-sends.ts';
 
 const FUNCTIONS = {
@@ -77,6 +83,7 @@ const VARIANT_PARAMS = {
   kubeconfigSecretTtlSeconds: '600',
   functionTimeout: '25',
   kubeconfigLayerArn: 'arn:aws:lambda:eu-west-1:123456789012:layer:redis-reconfigure-kubeconfigs:3',
+  queueAgeAlarmSeconds: '900',
 };
 
 const ACCOUNT = 'arn:${AWS::Partition}:%s:${AWS::Region}:${AWS::AccountId}';
@@ -293,7 +300,9 @@ void describe('serverless package (osls, offline)', () => {
       [dev, undefined],
       [variant, [VARIANT_PARAMS.alarmTopicArn]],
     ] as const) {
-      const alarms = ofType(template.Resources, 'AWS::CloudWatch::Alarm');
+      const alarms = ofType(template.Resources, 'AWS::CloudWatch::Alarm').filter(
+        ([, a]) => a.Properties?.MetricName === 'ApproximateNumberOfMessagesVisible',
+      );
       assert.equal(alarms.length, 5);
       for (const name of NAMES) {
         const dlq = FUNCTIONS[name].input.replace(/Queue$/, 'DLQ');
@@ -310,6 +319,31 @@ void describe('serverless package (osls, offline)', () => {
         assert.deepEqual(p.OKActions, actions);
       }
     }
+  });
+
+  void it('alarms on function errors, on the oldest message of each work queue and on stalled ops requests', () => {
+    for (const [template, stage, age, actions] of [
+      [dev, 'dev', 300, undefined],
+      [variant, 'prod', 900, [VARIANT_PARAMS.alarmTopicArn]],
+    ] as const) {
+      checkFunctionErrorAlarms(
+        template,
+        Object.values(FUNCTIONS).map((f) => f.logical),
+        actions,
+      );
+      checkQueueAgeAlarms(
+        template,
+        Object.values(FUNCTIONS).map((f) => f.input),
+        age,
+        actions,
+      );
+      checkStalledAlarm(template, `redis-reconfigure-${stage}`, actions);
+    }
+  });
+
+  void it('has a dashboard of the metrics the functions emit, next to Lambda errors, queue age and DLQ depth', () => {
+    checkDashboard(dev, 'dev', 'us-east-1');
+    checkDashboard(variant, 'prod', 'eu-west-1');
   });
 
   void it('creates one log group per function, with the retention parameter', () => {
@@ -336,6 +370,7 @@ void describe('serverless package (osls, offline)', () => {
       'KUBECONFIG_SECRET_PREFIX',
       'KUBECONFIG_SECRET_TTL_SECONDS',
       'NODE_OPTIONS',
+      'POWERTOOLS_SERVICE_NAME',
       'QUEUE_URL_APPLY_CONFIG',
       'QUEUE_URL_HALT',
       'QUEUE_URL_RESTART_POD',
@@ -349,6 +384,7 @@ void describe('serverless package (osls, offline)', () => {
       assert.deepEqual(Object.keys(env).sort(), keys, name);
       assert.deepEqual(env.EVENTS_TOPIC_ARN, { Ref: 'EventsTopic' });
       assert.deepEqual(env.QUEUE_URL_RESUME, { Ref: 'ResumeQueue' });
+      assert.equal(env.POWERTOOLS_SERVICE_NAME, 'redis-reconfigure-dev');
       assert.deepEqual(
         [
           env.CLUSTER_ACCESS,

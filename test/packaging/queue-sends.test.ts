@@ -13,6 +13,7 @@ import { OpsRequestFailedError } from '../../shared/errors.ts';
 import { silentLogger } from '../../shared/logging.ts';
 import { processStepRecord } from '../../shared/handler/step-handler.ts';
 import { newStepMessage } from '../../shared/messages/step-message.ts';
+import { MetricsBuffer } from '../../shared/observability/metrics.ts';
 import type { StepDeps } from '../../shared/steps/ports.ts';
 import { testWorld } from '../support/fake-ports.ts';
 import { analyseQueueSends, type QueueSendAnalysis, UNREACHABLE_SENDS } from './queue-sends.ts';
@@ -34,6 +35,10 @@ export async function steps(q: QueuePort, r: Recorder, due: 'apply-config' | 're
   const { send: alias } = q;                         // line 15: destructured
   void send; void alias;
   await ({ send: async (_x: string) => undefined }).send('halt'); // line 17: not a QueuePort
+  const decorated: QueuePort = { send: (to, d, delay) => q.send(to, d, delay) }; // line 18: forwards its caller's
+  await decorated.send('resume', {} as never);       // line 19: read here
+  const reaimed: QueuePort = { send: (_to, d) => q.send(any, d) }; // line 20: not forwarding: its own target
+  void reaimed;
 }
 `;
 
@@ -49,7 +54,7 @@ describe('queue send analysis', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('reads literal, union and whole-Step targets, through the port and through an implementing class', () => {
+  it('reads literal, union and whole-Step targets, through the port, an implementing class and a forwarding decorator', () => {
     const all = ['apply-config', 'halt', 'restart-pod', 'resume'];
     assert.deepEqual(
       analysis.sends.map((s) => [s.file, s.line, s.targets]),
@@ -59,6 +64,8 @@ describe('queue send analysis', () => {
         [file, 10, all],
         [file, 11, ['resume']],
         [file, 12, all],
+        [file, 19, ['resume']],
+        [file, 20, all],
       ],
     );
   });
@@ -89,6 +96,7 @@ describe('UNREACHABLE_SENDS, proven', () => {
     const process = processStepRecord({
       step: 'resume',
       log: silent,
+      metrics: new MetricsBuffer(),
       depsFor: async () => deps,
       run: async () => {
         throw new OpsRequestFailedError('DatabaseNotFound', 'gone');

@@ -7,6 +7,9 @@
  *   `send(due.step, …)` with `due.step: 'apply-config' | 'restart-pod'` are both understood. A target the checker
  *   cannot narrow to literals (a plain `string`), or `send` taken as a value (`const f = queue.send`), is reported as a
  *   problem instead of being guessed;
+ * - a decorator that forwards its caller's target — the first parameter of a `send` it defines on an object literal
+ *   typed QueuePort, passed on unchanged (shared/handler/record-deps.ts adds the trace context) — sends nothing of
+ *   its own: its targets are those of its callers, which are read where they are written;
  * - the step → queue URL variable mapping is read from the `new SqsQueue(client, { step: env.QUEUE_URL_X, … })` call;
  * - which files belong to which function comes from esbuild's metafile (scripts/build.ts `BundleReport.inputs`): a
  *   send in a file that is not bundled into a function cannot be made by it.
@@ -132,6 +135,7 @@ function resolveAlias(symbol: ts.Symbol | undefined, checker: ts.TypeChecker): t
 
 function recordSend(call: ts.CallExpression, source: ts.SourceFile, ctx: Ctx): void {
   const [first] = call.arguments;
+  if (first !== undefined && forwardsCallerTarget(first, ctx)) return;
   const type = first === undefined ? undefined : ctx.checker.getTypeAtLocation(first);
   const parts = type === undefined ? [] : type.isUnion() ? type.types : [type];
   const targets = parts.flatMap((t) => (t.isStringLiteral() ? [t.value] : []));
@@ -144,6 +148,19 @@ function recordSend(call: ts.CallExpression, source: ts.SourceFile, ctx: Ctx): v
   }
   const { line } = source.getLineAndCharacterOfPosition(call.getStart(source));
   ctx.analysis.sends.push({ file: fileOf(source, ctx), line: line + 1, targets: [...new Set(targets)].sort() });
+}
+
+/** `{ send: (to, …) => inner.send(to, …) }` as a QueuePort: the target is the decorator's caller's. */
+function forwardsCallerTarget(first: ts.Expression, ctx: Ctx): boolean {
+  if (!ts.isIdentifier(first)) return false;
+  const parameter = ctx.checker.getSymbolAtLocation(first)?.valueDeclaration;
+  if (parameter === undefined || !ts.isParameter(parameter)) return false;
+  const fn = parameter.parent;
+  if (!(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || fn.parameters[0] !== parameter) return false;
+  const property = fn.parent;
+  if (!ts.isPropertyAssignment(property) || property.name.getText() !== 'send') return false;
+  const holder = ctx.checker.getContextualType(property.parent);
+  return resolveAlias(holder?.getSymbol(), ctx.checker) === ctx.queuePortSymbol;
 }
 
 function isSqsQueueClass(node: ts.NewExpression, ctx: Ctx): boolean {

@@ -4,6 +4,7 @@
  * test (a method a test did not script throws, naming itself), a manual clock, and the StepDeps that ties them to an
  * InMemoryKube.
  */
+import { discardMetrics, type MetricsPort } from '../../shared/observability/metrics.ts';
 import type { TransitionEvent } from '../../shared/messages/transition-event.ts';
 import type { Step, StepDataInput } from '../../shared/messages/step-message.ts';
 import { silentLogger, type Logger } from '../../shared/logging.ts';
@@ -89,6 +90,7 @@ export function testWorld(
     clock?: ManualClock;
     log?: Logger;
     settings?: Partial<StepSettings>;
+    metrics?: MetricsPort;
   } = {},
 ): TestWorld {
   const kube = parts.kube ?? new InMemoryKube();
@@ -103,6 +105,7 @@ export function testWorld(
     queue,
     now: clock.now,
     log: parts.log ?? silentLogger,
+    metrics: parts.metrics ?? discardMetrics,
   };
   return { deps, kube, queue, events, clock };
 }

@@ -9,6 +9,8 @@ export interface InvocationStartEvent {
   environmentId: number;
   coldStart: boolean;
   messageIds: string[];
+  /** The records' bodies, in the same order (the step messages, for tests that check what was sent). */
+  bodies: string[];
 }
 
 export interface InvocationEndEvent {

@@ -108,6 +108,7 @@ async function invokeBatch(context: PollerContext, messages: Message[]): Promise
     environmentId: environment.id,
     coldStart,
     messageIds,
+    bodies: records.map((r) => r.body),
   });
   const { result, durationMs, initDurationMs } = await environment.invoke(
     requestId,

@@ -27,6 +27,7 @@ export async function runHalt(data: StepData, deps: StepDeps): Promise<void> {
   if (decision.kind === 'fail') throw new OpsRequestFailedError(decision.reason, decision.message);
   if (decision.kind === 'wait') return keepWaiting(ctx, decision);
   await pauseDatabase(ctx, redis as Redis);
+  deps.log.info(`paused Redis ${namespace}/${ops.spec.databaseRef.name}`, { database: ops.spec.databaseRef.name });
   await deps.kube.recordEvent(ops, {
     type: 'Normal',
     reason: OpsEventReason.PauseDatabase,
@@ -92,6 +93,9 @@ async function keepWaiting(ctx: StepContext, decision: { reason: string; message
     });
     return;
   }
+  deps.log.info(decision.message.startsWith('waiting') ? decision.message : `waiting: ${decision.message}`, {
+    reason: decision.reason,
+  });
   const current = await markWaiting(ctx, decision.reason, decision.message);
   const delay = backoffDelaySeconds(data.attempt, HALT_WAIT_CAP_SECONDS);
   await deps.kube.writeOpsAnnotations(current, {

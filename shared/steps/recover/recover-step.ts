@@ -15,6 +15,8 @@ export async function runRecover(data: StepData, deps: StepDeps): Promise<void> 
   if (ctx === undefined) return;
   const decision = decideRecovery(ctx.ops, deps.now(), deps.settings);
   if (decision.kind === 'none') return;
+  // Alarmed on (serverless.yml StalledOpsRequestsAlarm): a run that needed recovery is one that lost its way.
+  deps.metrics.count('StalledOpsRequests', data.clusterId);
   if (decision.kind === 'fail') throw new OpsRequestFailedError(decision.reason, decision.message);
   deps.log.warn('ops request stalled; re-sending its due step', {
     subject: ctx.subject,

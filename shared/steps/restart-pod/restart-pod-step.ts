@@ -61,7 +61,7 @@ async function evict(ctx: StepContext, podName: string): Promise<void> {
   if (recorded === undefined) {
     const gate = await beforeEviction(ctx, await databaseOf(ctx), podName);
     if (gate.kind === 'wait') {
-      deps.log.info('not evicting yet', { pod: podName, why: gate.why });
+      deps.log.info(`waiting before evicting pod ${podName}: ${gate.why}`, { pod: podName, why: gate.why });
       return deps.queue.send(
         'restart-pod',
         { ...data, phase: 'evict', attempt: data.attempt + 1 },
@@ -71,7 +71,10 @@ async function evict(ctx: StepContext, podName: string): Promise<void> {
     recorded = pod?.uid ?? 'absent';
     current = await deps.kube.writeOpsAnnotations(current, { [evictedAnnotation(podName)]: recorded });
   }
-  if (pod !== undefined && pod.uid === recorded && !pod.deleting) await deps.kube.evictPod(namespace, podName);
+  if (pod !== undefined && pod.uid === recorded && !pod.deleting) {
+    await deps.kube.evictPod(namespace, podName);
+    deps.log.info(`evicted pod ${podName}`, { pod: podName, podUid: recorded });
+  }
   await updateOpsStatus(withOps(ctx, current), (status, o) =>
     withConditions(
       status,
@@ -108,7 +111,11 @@ async function check(ctx: StepContext, podName: string, plan: RestartPlan): Prom
   if (verdict.kind === 'fail') return startRollback(ctx, podName, `it ${verdict.failure}`);
   if (deps.now() > deadline)
     return startRollback(ctx, podName, `it ${verdict.failure ?? `was not verified within ${timeout}: ${verdict.why}`}`);
-  deps.log.info('pod not verified yet', { pod: podName, attempt: ctx.data.attempt, why: verdict.why });
+  deps.log.info(`waiting for pod ${podName} Ready with the new configuration`, {
+    pod: podName,
+    attempt: ctx.data.attempt,
+    why: verdict.why,
+  });
   return recheck(ctx);
 }
 
@@ -148,6 +155,7 @@ async function verifyRestartedPod(
 async function podVerified(ctx: StepContext, podName: string, plan: RestartPlan): Promise<void> {
   const { deps } = ctx;
   const next = plan.pods[plan.pods.indexOf(podName) + 1];
+  deps.log.info(`pod ${podName} is Ready with the new configuration`, { pod: podName, next: next ?? 'resume' });
   const conditions = [
     { type: isPodReadyCondition(podName), message: `is pod ready; ConditionStatus:True; PodName:${podName}` },
   ];

@@ -59,6 +59,7 @@ async function resumeDatabase(ctx: StepContext, succeeds: boolean): Promise<void
   const unpaused = removeCondition(redis.status?.conditions, DbCondition.Paused);
   const conditions = clearRestartPending(unpaused, ops, readPlan(ops.metadata.annotations), succeeds, deps.now());
   await deps.kube.writeRedisConditions(redis, [...conditions]);
+  deps.log.info(`resumed Redis ${target}`, { database: redis.metadata.name });
   await deps.kube.recordEvent(ops, {
     type: 'Normal',
     reason: OpsEventReason.ResumeDatabase,
@@ -72,6 +73,7 @@ async function finish(
   reason: string,
   message: string,
 ): Promise<void> {
+  ctx.deps.log.info(`ending the ops request ${phase}`, { outcome: phase, reason });
   await updateOpsStatus(ctx, (status, current) => {
     if (isTerminalPhase(status.phase)) return undefined;
     const type = phase === 'Successful' ? OpsCondition.Successful : OpsCondition.Failed;
