@@ -6,7 +6,7 @@
  * cluster"). What matters here is that every live Reconfigure ops request is announced often enough that a lost or
  * dead-lettered message never strands it, and not so often that the forwarder floods the queue.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isTerminalPhase, OPS_GROUP, OPS_KIND, OPS_VERSION } from '../../shared/kubedb/constants.ts';
 import { describeIssues } from '../../shared/messages/parse.ts';
 import { dueStep } from '../../shared/steps/progress.ts';

@@ -4,7 +4,7 @@
  */
 import { newStepMessage, subjectOf } from '../../shared/messages/step-message.ts';
 import { describeIssues } from '../../shared/messages/parse.ts';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   announceTo,
   decideOnAdded,

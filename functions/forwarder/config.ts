@@ -1,7 +1,7 @@
 /** The forwarder's configuration, parsed once from the environment at the edge (style.md §3). */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MisconfigurationError } from '../../shared/errors.ts';
 import { describeIssues } from '../../shared/messages/parse.ts';
 import { stepDataSchema } from '../../shared/messages/step-message.ts';

@@ -4,7 +4,7 @@
  * shared/adapters/kube/cluster-access-from-env.ts, the event bus (EVENTS_TOPIC_ARN, EVENT_BUS_NAME) by
  * shared/adapters/events/publisher-from-env.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MisconfigurationError } from '../errors.ts';
 import { describeIssues } from '../messages/parse.ts';
 import { METRICS_SERVICE } from '../observability/metrics.ts';

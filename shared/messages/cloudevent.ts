@@ -8,7 +8,7 @@
  * ops request, docs/operations.md). Unknown extensions are accepted and ignored, as the spec asks of consumers; `data`
  * stays strict, so nothing rides along inside it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { TRACEPARENT_PATTERN } from '../observability/trace-context.ts';
 
 /** CloudEvents attribute naming rule (spec §3.1.1). */

@@ -7,7 +7,7 @@
  * step message (and restart-pod's required `pod`), and the CloudEvents rule for extension attributes (names of
  * lowercase letters and digits, at most 20 characters; string, integer or boolean values).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { cloudEventSchema, dataschemaFor, EXTENSION_NAME_PATTERN } from './cloudevent.ts';
 import { eventTypeFor, FUNCTION_STEPS, stepDataSchema, type FunctionStep } from './step-message.ts';
 import { TRANSITION_KINDS, transitionDataSchema, transitionTypeFor } from './transition-event.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidMessageError } from '../errors.ts';
 import { stepMessageSchema, type StepMessage } from './step-message.ts';
 

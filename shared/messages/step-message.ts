@@ -7,7 +7,7 @@
  * status says what is due.
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { cloudEventSchema, dataschemaFor, traceExtensions, type TraceExtensions } from './cloudevent.ts';
 
 export const STEP_MESSAGE_VERSION = 1 as const;

@@ -4,7 +4,7 @@
  * what happened and references only — never a configuration value or a secret.
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { cloudEventSchema, dataschemaFor } from './cloudevent.ts';
 import { FUNCTION_STEPS } from './step-message.ts';
 

@@ -2,7 +2,7 @@
  * Progress markers that do not fit in conditions live in annotations on the ops request (metadata, so writing them
  * does not touch `spec`, which KubeDB treats as immutable, nor bump `generation`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { boundedName } from '../kubedb/names.ts';
 
 export const ANNOTATION_PREFIX = 'redis-reconfigure.io';

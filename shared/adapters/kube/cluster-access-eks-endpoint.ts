@@ -10,7 +10,7 @@
  * access denied while IAM propagates, a cluster still CREATING) → UnavailableError (retried, then DLQ).
  */
 import { DescribeClusterCommand, type EKSClient, ResourceNotFoundException } from '@aws-sdk/client-eks';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UnavailableError, UnknownClusterError } from '../../errors.ts';
 import { describeIssues } from '../../messages/parse.ts';
 

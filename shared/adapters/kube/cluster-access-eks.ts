@@ -19,7 +19,7 @@ import { EKSClient } from '@aws-sdk/client-eks';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { KubeConfig, type User } from '@kubernetes/client-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UnavailableError, UnknownClusterError } from '../../errors.ts';
 import { stepDataSchema } from '../../messages/step-message.ts';
 import type { ClusterAccess } from './cluster-access.ts';

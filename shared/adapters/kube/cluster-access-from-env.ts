@@ -9,7 +9,7 @@
  *                                              KUBECONFIG_SECRET_TTL_SECONDS=300 (optional)
  */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MisconfigurationError } from '../../errors.ts';
 import { describeIssues } from '../../messages/parse.ts';
 import { KubeconfigDirAccess, type ClusterAccess } from './cluster-access.ts';

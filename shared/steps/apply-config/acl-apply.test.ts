@@ -5,6 +5,7 @@
  * step plans from the saved snapshot (same rules, same order). Messages never carry a password.
  * The ACL semantics themselves are checked on real redis-server (shared/adapters/redis/redis-adapter-acl.test.ts).
  */
+import { discardMetrics } from '../../observability/metrics.ts';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AclCommandRefusedError } from '../../acl/errors.ts';
@@ -188,6 +189,7 @@ function world(opts: Options = {}) {
       recordEvent: async (_o: RedisOpsRequest, e: { reason: string; message: string }) =>
         void log.push(`event ${e.reason} ${e.message}`),
     },
+    metrics: discardMetrics,
   } as unknown as StepDeps;
   const data = {
     version: 1,
