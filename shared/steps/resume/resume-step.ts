@@ -17,12 +17,14 @@ export async function runResume(data: StepData, deps: StepDeps): Promise<void> {
   const ctx = await loadStepContext(data, deps);
   if (ctx === undefined) return;
   const { ops } = ctx;
+  const outcome = data.outcome;
+  const succeeded = outcome === undefined || outcome.status === 'Successful';
+  // A success message is honoured only when the status agrees that every step is done. Until then the run goes on,
+  // and the database stays paused: a duplicated or early success message must not hand it back mid-restart.
+  if (succeeded && !isTerminalPhase(ops.status?.phase) && dueStep(ops).step !== 'resume') return;
   await resumeDatabase(ctx);
   if (isTerminalPhase(ops.status?.phase)) return;
-  const outcome = data.outcome;
   if (outcome === undefined || outcome.status === 'Successful') {
-    // A success message is honoured only when the status agrees that every step is done.
-    if (dueStep(ops).step !== 'resume') return;
     await finish(ctx, 'Successful', OpsCondition.Successful, 'Successfully completed the modification process.');
     await deps.kube.recordEvent(ops, {
       type: 'Normal',
