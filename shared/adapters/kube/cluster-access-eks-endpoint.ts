@@ -13,6 +13,7 @@ import { DescribeClusterCommand, type EKSClient, ResourceNotFoundException } fro
 import { z } from 'zod';
 import { UnavailableError, UnknownClusterError } from '../../errors.ts';
 import { describeIssues } from '../../messages/parse.ts';
+import { SingleFlight } from './single-flight.ts';
 
 export const DEFAULT_ENDPOINT_TTL_MS = 5 * 60_000;
 
@@ -52,7 +53,7 @@ export class EksEndpoints {
   readonly #ttlMs: number;
   readonly #now: () => number;
   readonly #entries = new Map<string, Entry>();
-  readonly #fetching = new Map<string, Promise<EksEndpoint>>();
+  readonly #fetching = new SingleFlight<EksEndpoint>();
 
   constructor(opts: EksEndpointsOptions) {
     this.#clientFor = opts.clientFor;
@@ -64,12 +65,7 @@ export class EksEndpoints {
   endpointOf(clusterId: string, cluster: EksClusterRef): Promise<EksEndpoint> {
     const entry = this.#entries.get(clusterId);
     if (entry !== undefined && this.#now() - entry.fetchedAt < this.#ttlMs) return Promise.resolve(entry.endpoint);
-    let pending = this.#fetching.get(clusterId);
-    if (pending === undefined) {
-      pending = this.#refresh(clusterId, cluster).finally(() => this.#fetching.delete(clusterId));
-      this.#fetching.set(clusterId, pending);
-    }
-    return pending;
+    return this.#fetching.run(clusterId, () => this.#refresh(clusterId, cluster));
   }
 
   async #refresh(clusterId: string, cluster: EksClusterRef): Promise<EksEndpoint> {

@@ -23,6 +23,7 @@ import { z } from 'zod';
 import { UnavailableError, UnknownClusterError } from '../../errors.ts';
 import { stepDataSchema } from '../../messages/step-message.ts';
 import type { ClusterAccess } from './cluster-access.ts';
+import { SingleFlight } from './single-flight.ts';
 import { base64Pem, EksEndpoints, httpsEndpoint, type EksEndpoint } from './cluster-access-eks-endpoint.ts';
 
 export const EKS_TOKEN_PREFIX = 'k8s-aws-v1.';
@@ -150,7 +151,7 @@ export class EksTokenAccess implements ClusterAccess {
   readonly #endpoints: EksEndpoints;
   readonly #configs = new Map<string, BuiltConfig>();
   readonly #tokens = new Map<string, CachedToken>();
-  readonly #minting = new Map<string, Promise<string>>();
+  readonly #minting = new SingleFlight<string>();
 
   constructor(clusters: Record<string, EksClusterConfig>, opts: EksTokenAccessOptions = {}) {
     this.#clusters = new Map(Object.entries(clusters));
@@ -205,12 +206,7 @@ export class EksTokenAccess implements ClusterAccess {
       return Promise.reject(new UnknownClusterError(`unknown cluster "${clusterId}": not in CLUSTERS_CONFIG`));
     const cached = this.#tokens.get(clusterId);
     if (cached !== undefined && this.#now().getTime() < cached.refreshAt) return Promise.resolve(cached.token);
-    let pending = this.#minting.get(clusterId);
-    if (pending === undefined) {
-      pending = this.#mint(clusterId, cluster).finally(() => this.#minting.delete(clusterId));
-      this.#minting.set(clusterId, pending);
-    }
-    return pending;
+    return this.#minting.run(clusterId, () => this.#mint(clusterId, cluster));
   }
 
   async #mint(clusterId: string, cluster: EksClusterConfig): Promise<string> {

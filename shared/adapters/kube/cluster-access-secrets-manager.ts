@@ -15,6 +15,7 @@ import {
 import { KubeConfig } from '@kubernetes/client-node';
 import { UnavailableError, UnknownClusterError } from '../../errors.ts';
 import type { ClusterAccess } from './cluster-access.ts';
+import { SingleFlight } from './single-flight.ts';
 
 export const DEFAULT_SECRET_TTL_MS = 5 * 60_000;
 
@@ -42,7 +43,7 @@ export class SecretsManagerAccess implements ClusterAccess {
   readonly #ttlMs: number;
   readonly #now: () => number;
   readonly #entries = new Map<string, Entry>();
-  readonly #fetching = new Map<string, Promise<KubeConfig>>();
+  readonly #fetching = new SingleFlight<KubeConfig>();
 
   constructor(opts: SecretsManagerAccessOptions) {
     this.#prefix = opts.prefix;
@@ -62,12 +63,7 @@ export class SecretsManagerAccess implements ClusterAccess {
   kubeConfigFor(clusterId: string): Promise<KubeConfig> {
     const entry = this.#entries.get(clusterId);
     if (entry !== undefined && this.#now() - entry.fetchedAt < this.#ttlMs) return Promise.resolve(entry.kc);
-    let pending = this.#fetching.get(clusterId);
-    if (pending === undefined) {
-      pending = this.#refresh(clusterId).finally(() => this.#fetching.delete(clusterId));
-      this.#fetching.set(clusterId, pending);
-    }
-    return pending;
+    return this.#fetching.run(clusterId, () => this.#refresh(clusterId));
   }
 
   async #refresh(clusterId: string): Promise<KubeConfig> {
