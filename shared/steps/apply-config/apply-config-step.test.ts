@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RedisCommandRefusedError } from '../../errors.ts';
 import { processStepRecord } from '../../handler/step-handler.ts';
-import type { SQSRecord } from '../../handler/lambda-types.ts';
 import type { RedisOpsRequest } from '../../kubedb/types.ts';
 import { newStepMessage, stepDataSchema } from '../../messages/step-message.ts';
 import { CONFIG_HASH_ANNOTATION, readPlan } from '../annotations.ts';
@@ -18,6 +17,7 @@ import { runResume } from '../resume/resume-step.ts';
 import { scriptedRedis, testWorld } from '../../../test/support/fake-ports.ts';
 import { InMemoryKube } from '../../../test/support/in-memory-kube.ts';
 import { stepData } from '../../../test/support/messages.ts';
+import { sqsRecord } from '../../../test/support/sqs.ts';
 import { opsRequest } from '../../../test/support/objects.ts';
 import {
   pausedConditions,
@@ -56,18 +56,6 @@ function podRedis(values: Record<string, string>, refuse?: string) {
   });
   return { redis, calls };
 }
-
-const record = (body: string): SQSRecord => ({
-  messageId: 'm1',
-  receiptHandle: 'r',
-  body,
-  attributes: { ApproximateReceiveCount: '1' },
-  messageAttributes: {},
-  md5OfBody: '',
-  eventSource: 'aws:sqs',
-  eventSourceARN: 'arn',
-  awsRegion: 'us-east-1',
-});
 
 void describe('apply-config: the rolling path', () => {
   void it('restart "true": snapshot, secret, spec.configuration, PetSet stamp, plan, then the first eviction', async () => {
@@ -162,7 +150,7 @@ void describe('apply-config: the engine refuses the value', () => {
       depsFor: async () => deps,
       log: deps.log,
     });
-    await process(record(JSON.stringify(newStepMessage(w.data, 'urn:test'))));
+    await process(sqsRecord(JSON.stringify(newStepMessage(w.data, 'urn:test'))));
 
     assert.deepEqual(pod.calls, [`CONFIG SET ${POD_IP} maxclients 2000`, `CONFIG SET ${POD_IP} maxclients 500`]);
     assert.equal(w.managedConf(), before, 'the operator secret is untouched');

@@ -7,23 +7,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UnavailableError } from '../../errors.ts';
-import { evictedAnnotation, PLAN_ANNOTATION, type RestartPlan } from '../annotations.ts';
+import { evictedAnnotation, PLAN_ANNOTATION } from '../annotations.ts';
 import { FIRST_CHECK_DELAY_SECONDS } from '../timing.ts';
 import { testWorld } from '../../../test/support/fake-ports.ts';
 import { stepData } from '../../../test/support/messages.ts';
-import { opsRequest, trueCondition } from '../../../test/support/objects.ts';
+import { opsRequest, restartPlan, trueCondition } from '../../../test/support/objects.ts';
 import { pausedConditions, POD, seedSampleDatabase } from '../../../test/support/sample-database.ts';
 import { runRestartPod } from './restart-pod-step.ts';
 
-const plan: RestartPlan = {
-  version: 1,
-  restart: true,
-  restartReason: 'the effective configuration changed: maxclients',
-  pods: [POD],
-  expected: [{ parameter: 'maxclients', expected: '2000' }],
-  previous: [{ parameter: 'maxclients', expected: '500' }],
-  configHash: 'h',
-};
+const plan = restartPlan([POD]);
 
 function world() {
   const w = testWorld(); // no Redis scripted: evicting a Standalone pod talks to no pod

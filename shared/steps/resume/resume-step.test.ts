@@ -6,24 +6,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Condition, RedisOpsRequest } from '../../kubedb/types.ts';
-import { PLAN_ANNOTATION, type RestartPlan } from '../annotations.ts';
+import { PLAN_ANNOTATION } from '../annotations.ts';
 import { messageFor, type Startable } from '../dispatch.ts';
 import { testWorld } from '../../../test/support/fake-ports.ts';
 import { stepData } from '../../../test/support/messages.ts';
-import { opsRequest, trueCondition } from '../../../test/support/objects.ts';
+import { opsRequest, restartPlan, trueCondition } from '../../../test/support/objects.ts';
 import { pausedConditions, POD, seedSampleDatabase } from '../../../test/support/sample-database.ts';
 import { runResume } from './resume-step.ts';
 import { stepDataSchema } from '../../messages/step-message.ts';
 
-const plan: RestartPlan = {
-  version: 1,
-  restart: true,
-  restartReason: 'r',
-  pods: [POD],
-  expected: [{ parameter: 'maxclients', expected: '2000' }],
-  previous: [{ parameter: 'maxclients', expected: '500' }],
-  configHash: 'h',
-};
+const plan = restartPlan([POD]);
 
 function world(conditions: Condition[], opts: { phase?: string; paused?: boolean } = {}) {
   const w = testWorld();
