@@ -25,9 +25,9 @@ export function operatorDefaults(mode: Mode): string {
   return lines.map((l) => `${l}\n`).join('');
 }
 
-export const DEFAULTS_SOURCE = 'operator defaults';
-export const SECRET_SOURCE = 'configSecret';
-export const INLINE_SOURCE = 'inline';
+const DEFAULTS_SOURCE = 'operator defaults';
+const SECRET_SOURCE = 'configSecret';
+const INLINE_SOURCE = 'inline';
 
 export interface EffectiveConfigInput {
   mode: Mode;

@@ -50,7 +50,7 @@ export interface ReconfigurePlan {
   live: LiveDecision;
 }
 
-export interface PlanInput {
+interface PlanInput {
   current: CurrentConfig;
   request: ReconfigureRequest;
   configKey: 'redis.conf' | 'valkey.conf';

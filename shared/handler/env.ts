@@ -16,7 +16,7 @@ const envSchema = z.object({
   QUEUE_URL_RESUME: z.string().url(),
   STALL_SECONDS: z.coerce.number().int().positive().default(DEFAULT_STALL_SECONDS),
 });
-export type FunctionEnv = z.infer<typeof envSchema>;
+type FunctionEnv = z.infer<typeof envSchema>;
 
 export function readFunctionEnv(env: NodeJS.ProcessEnv = process.env): FunctionEnv {
   const result = envSchema.safeParse(env);

@@ -16,9 +16,9 @@ import type { StepDeps } from '../steps/ports.ts';
 import type { LambdaContext, SQSBatchResponse, SQSEvent, SQSRecord } from './lambda-types.ts';
 import { settleBySubject, subjectKey } from './process-batch.ts';
 
-export type StepRunner = (data: StepData, deps: StepDeps) => Promise<void>;
+type StepRunner = (data: StepData, deps: StepDeps) => Promise<void>;
 
-export interface StepHandlerOptions {
+interface StepHandlerOptions {
   step: FunctionStep;
   run: StepRunner;
   depsFor: (clusterId: string) => Promise<StepDeps>;

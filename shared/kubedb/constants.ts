@@ -10,7 +10,6 @@ export const OPS_KIND = 'RedisOpsRequest';
 export const KUBEDB_GROUP = 'kubedb.com';
 export const KUBEDB_VERSION = 'v1';
 export const REDIS_PLURAL = 'redises';
-export const REDIS_KIND = 'Redis';
 export const SENTINEL_PLURAL = 'redissentinels';
 
 export const CATALOG_GROUP = 'catalog.kubedb.com';
@@ -29,7 +28,6 @@ export const OpsPhase = {
   Failed: 'Failed',
   Skipped: 'Skipped',
 } as const;
-export type OpsPhaseName = (typeof OpsPhase)[keyof typeof OpsPhase];
 
 export const isTerminalPhase = (phase: string | undefined): boolean =>
   phase === OpsPhase.Successful || phase === OpsPhase.Failed || phase === OpsPhase.Skipped;
@@ -119,4 +117,3 @@ export const managedConfigSecretName = (redisName: string, redisUid: string): st
 export const authSecretName = (redisName: string): string => `${redisName}-auth`;
 
 export const REDIS_PORT = 6379;
-export const DEFAULT_REDIS_MAXCLIENTS = 10000;

@@ -4,9 +4,9 @@
  */
 import type { RedisOpsRequest } from './types.ts';
 
-export const UNSUPPORTED_REASON = 'UnsupportedReconfiguration';
+const UNSUPPORTED_REASON = 'UnsupportedReconfiguration';
 
-export const ACL_NOT_SUPPORTED =
+const ACL_NOT_SUPPORTED =
   'ACL reconfiguration (spec.configuration.auth: secretRef, syncACL, deleteUsers) is not supported by this engine; ' +
   'remove spec.configuration.auth from the RedisOpsRequest, or change ACL users with a separate tool';
 

@@ -23,7 +23,7 @@ export const RESTART_STRATEGY_ANNOTATION = `${ANNOTATION_PREFIX}/restart-strateg
 /** On the PetSet pod template: which effective config the pods should run (KubeDB's UpdatePetSets step). */
 export const CONFIG_HASH_ANNOTATION = `${ANNOTATION_PREFIX}/config-hash`;
 
-export const restartPlanSchema = z
+const restartPlanSchema = z
   .object({
     version: z.literal(1),
     restart: z.boolean(),

@@ -12,9 +12,9 @@ import type { OwnerRef, StepDeps } from './ports.ts';
 import type { StepContext } from './context.ts';
 import { ANNOTATION_PREFIX } from './annotations.ts';
 
-export const OPS_UID_ANNOTATION = `${ANNOTATION_PREFIX}/ops-request-uid`;
+const OPS_UID_ANNOTATION = `${ANNOTATION_PREFIX}/ops-request-uid`;
 
-export interface Snapshot {
+interface Snapshot {
   current: CurrentConfig;
   effectiveConfig: string;
 }
@@ -41,7 +41,7 @@ export function snapshotSecretMeta(
   };
 }
 
-export interface LoadedSnapshot {
+interface LoadedSnapshot {
   snapshot: Snapshot;
   /** Already in the rollback Secret (an earlier run of this ops request saved it). */
   saved: boolean;

@@ -15,7 +15,7 @@ import { UnavailableError, UnknownClusterError } from '../../errors.ts';
 import { describeIssues } from '../../messages/parse.ts';
 import { SingleFlight } from './single-flight.ts';
 
-export const DEFAULT_ENDPOINT_TTL_MS = 5 * 60_000;
+const DEFAULT_ENDPOINT_TTL_MS = 5 * 60_000;
 
 export const httpsEndpoint = z.url({
   protocol: /^https$/,
@@ -31,12 +31,12 @@ const endpointSchema = z.object({ endpoint: httpsEndpoint, caData: base64Pem });
 
 export type EksEndpoint = z.infer<typeof endpointSchema>;
 
-export interface EksClusterRef {
+interface EksClusterRef {
   eksClusterName: string;
   region: string;
 }
 
-export interface EksEndpointsOptions {
+interface EksEndpointsOptions {
   /** The EKS client for a region (built once per region by the caller). */
   clientFor: (region: string) => EKSClient;
   ttlMs?: number;

@@ -28,15 +28,15 @@ import { base64Pem, EksEndpoints, httpsEndpoint, type EksEndpoint } from './clus
 
 export const EKS_TOKEN_PREFIX = 'k8s-aws-v1.';
 /** Header that binds the token to one cluster (aws-iam-authenticator `clusterIDHeader`). */
-export const EKS_CLUSTER_ID_HEADER = 'x-k8s-aws-id';
-export const EKS_PRESIGN_EXPIRES_SECONDS = 60;
+const EKS_CLUSTER_ID_HEADER = 'x-k8s-aws-id';
+const EKS_PRESIGN_EXPIRES_SECONDS = 60;
 /** Reuse a token this long; STS honours it for 15 minutes. */
-export const EKS_TOKEN_REUSE_MS = 10 * 60_000;
+const EKS_TOKEN_REUSE_MS = 10 * 60_000;
 /** The kubeconfig user's auth-provider name; only our authenticator answers to it. */
 const AUTH_PROVIDER = 'redis-reconfigure-eks-token';
 
 /** `endpoint` + `caData` (both, or neither: then eks:DescribeCluster supplies them), `eksClusterName`, `region`. */
-export const eksClusterSchema = z
+const eksClusterSchema = z
   .object({
     endpoint: httpsEndpoint.optional(),
     caData: base64Pem.optional(),
@@ -83,10 +83,10 @@ function toBinary(data: string | ArrayBuffer | ArrayBufferView): BinaryLike {
 const rfc3986 = (s: string): string =>
   encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
-export const stsHostname = (region: string): string => `sts.${region}.amazonaws.com`;
+const stsHostname = (region: string): string => `sts.${region}.amazonaws.com`;
 
 /** The presigned STS URL (exported for tests and diagnostics). */
-export async function presignedGetCallerIdentityUrl(
+async function presignedGetCallerIdentityUrl(
   cluster: Pick<EksClusterConfig, 'eksClusterName' | 'region'>,
   credentials: AwsCredentials,
   signingDate: Date,
@@ -123,7 +123,7 @@ export async function eksToken(
   return EKS_TOKEN_PREFIX + Buffer.from(url, 'utf8').toString('base64url');
 }
 
-export interface EksTokenAccessOptions {
+interface EksTokenAccessOptions {
   /** Default: the AWS SDK's default chain (Lambda: the function's role from the environment). */
   credentials?: CredentialsProvider;
   now?: () => Date;

@@ -17,14 +17,14 @@ import { UnavailableError, UnknownClusterError } from '../../errors.ts';
 import type { ClusterAccess } from './cluster-access.ts';
 import { SingleFlight } from './single-flight.ts';
 
-export const DEFAULT_SECRET_TTL_MS = 5 * 60_000;
+const DEFAULT_SECRET_TTL_MS = 5 * 60_000;
 
 /** The secret exists but is not a kubeconfig this process can use (a deployment mistake, not a transient fault). */
 export class InvalidClusterCredentialsError extends Error {
   override name = 'InvalidClusterCredentialsError';
 }
 
-export interface SecretsManagerAccessOptions {
+interface SecretsManagerAccessOptions {
   prefix: string;
   client?: SecretsManagerClient;
   ttlMs?: number;
@@ -109,7 +109,7 @@ export class SecretsManagerAccess implements ClusterAccess {
 }
 
 /** Parse and check a kubeconfig that must work inside a function: no exec plugins or auth providers (no CLIs there). */
-export function kubeConfigFromSecret(text: string, where: string): KubeConfig {
+function kubeConfigFromSecret(text: string, where: string): KubeConfig {
   const kc = new KubeConfig();
   try {
     kc.loadFromString(text);

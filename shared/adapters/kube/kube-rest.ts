@@ -21,8 +21,6 @@ import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { ApiException } from '@kubernetes/client-node/dist/gen/apis/exception.js';
 import type { CoreV1Event, V1Eviction, V1Pod, V1PodList, V1Secret } from '@kubernetes/client-node';
 
-export { ApiException };
-
 /** RFC 7386 merge patch (what every patch of the functions is). */
 export const MERGE_PATCH = 'application/merge-patch+json';
 

@@ -20,6 +20,3 @@ export function planRestartOrder(mode: RedisMode, roles: ObservedRole[]): string
 export function failoverCandidate(master: string, roles: ObservedRole[]): string | undefined {
   return roles.filter((r) => r.role === 'replica' && r.masterPod === master).sort(byShardThenName)[0]?.pod;
 }
-
-/** `kubedb`: restart primaries without a prior failover, as KubeDB does (kept for comparison and benchmarks). */
-export type RestartStrategy = 'failover' | 'kubedb';
