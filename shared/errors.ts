@@ -1,5 +1,5 @@
 /**
- * Named errors are the retry contract (style.md §4). Decided by class, in one place: `isRetryable`.
+ * Named errors are the retry contract (docs/architecture.md, House rules). Decided by class, in one place: `isRetryable`.
  *
  * - Retryable: the record fails (partial batch response) and SQS redelivers it after the visibility timeout;
  *   after maxReceiveCount it lands in the DLQ.

@@ -1,6 +1,7 @@
 /**
- * KubeDB names in one place (style.md §9). Sources: kubedb/apimachinery apis/ops/v1alpha1/constant.go,
- * apis/kubedb/constants.go, and the Redis guides' `kubectl describe` output (../shared/domain/kubedb-reconfigure.md §1.6).
+ * KubeDB names in one place. Sources: https://github.com/kubedb/apimachinery apis/ops/v1alpha1/constant.go,
+ * apis/kubedb/constants.go, and the `kubectl describe` output of KubeDB's Redis reconfigure guide
+ * (https://kubedb.com/docs/latest/guides/redis/reconfigure/).
  */
 export const OPS_GROUP = 'ops.kubedb.com';
 export const OPS_VERSION = 'v1alpha1';

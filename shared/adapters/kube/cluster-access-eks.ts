@@ -1,5 +1,5 @@
 /**
- * EKS clusters reached with the function's own IAM role (design.md "Multi-cluster", deployed resolver): the bearer
+ * EKS clusters reached with the function's own IAM role (a deployed resolver, docs/deploy.md §5): the bearer
  * token is what `aws eks get-token` / aws-iam-authenticator produce — `k8s-aws-v1.` + base64url (no padding) of a
  * SigV4 query-presigned STS `GetCallerIdentity` GET URL whose signed headers include `x-k8s-aws-id: <cluster name>`.
  * The API server's authenticator replays that URL against STS to learn the caller's role, then maps it to Kubernetes

@@ -1,6 +1,6 @@
 /**
  * Cluster credentials as kubeconfig YAML in AWS Secrets Manager, one secret per cluster named `<prefix><clusterId>`
- * (design.md "Multi-cluster", deployed resolver for clusters that are not EKS, or when a static ServiceAccount token
+ * (a deployed resolver, docs/deploy.md §5, for clusters that are not EKS, or when a static ServiceAccount token
  * is preferred). Fetched with GetSecretValue and cached for a TTL so that rotation is picked up without a redeploy.
  *
  * No stale-on-error: once the TTL has passed, a failed fetch fails the call. ResourceNotFoundException means the

@@ -2,7 +2,7 @@
  * resume: the compensation path every run ends in (temporal saga style). It removes Paused from the Redis — only if
  * this ops request set it — and then finishes the ops request Successful or Failed with KubeDB's conditions and
  * events. Resuming first means a crash in between leaves a finished database and a retryable status write, never a
- * database paused forever (KubeDB's own bug #1 in the domain report).
+ * database paused forever (KubeDB's own bug: kubedb/apimachinery #1577 "Fix db resume issue when ops failed").
  */
 import { DbCondition, isTerminalPhase, OpsCondition, OpsEventReason, OpsPhase } from '../../kubedb/constants.ts';
 import { removeCondition } from '../../kubedb/conditions.ts';
