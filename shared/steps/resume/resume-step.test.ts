@@ -1,5 +1,5 @@
 /**
- * resume through the typed in-memory ports (no I/O): every run ends here. Success only when the status agrees every
+ * resume through the typed in-memory ports (no I/O), and its pure decision: every run ends here. Success only when the status agrees every
  * step is done; failure always; the database resumed only by the ops request that paused it; a finished run left
  * as it is. Prepare / act / assess.
  */
@@ -10,8 +10,10 @@ import { PLAN_ANNOTATION } from '../annotations.ts';
 import { messageFor, type Startable } from '../dispatch.ts';
 import { testWorld } from '../../../test/support/fake-ports.ts';
 import { stepData } from '../../../test/support/messages.ts';
-import { opsRequest, restartPlan, trueCondition } from '../../../test/support/objects.ts';
+import { opsRequest, redis as redisObject, restartPlan, trueCondition } from '../../../test/support/objects.ts';
 import { pausedConditions, POD, seedSampleDatabase } from '../../../test/support/sample-database.ts';
+import { pausedBy } from '../halt/decide-halt.ts';
+import { decideResume } from './decide-resume.ts';
 import { runResume } from './resume-step.ts';
 import { stepDataSchema } from '../../messages/step-message.ts';
 
@@ -109,5 +111,31 @@ void describe('resume: Failed', () => {
     assert.equal(w.current().status?.phase, 'Successful');
     assert.deepEqual(w.kube.writes, []);
     assert.deepEqual(w.kube.events, []);
+  });
+});
+
+void describe('decideResume', () => {
+  const db = redisObject();
+  const running = opsRequest({ phase: 'Progressing', conditions: pausedConditions() });
+  const ours = { ...db, status: { conditions: [{ ...trueCondition('Paused'), message: pausedBy(running) }] } };
+  const failed = { status: 'Failed' as const, reason: 'Timeout', message: 'm' };
+
+  void it('waits on a success message while a step is due; a failure always finishes', () => {
+    assert.equal(decideResume(running, ours, undefined).kind, 'wait');
+    assert.deepEqual(decideResume(running, ours, failed), {
+      kind: 'resume',
+      unpause: true,
+      finish: { phase: 'Failed', reason: 'Timeout', message: 'm' },
+    });
+  });
+
+  void it("un-pauses only its own pause, and leaves a finished run's status alone", () => {
+    assert.deepEqual(decideResume(running, db, failed), {
+      kind: 'resume',
+      unpause: false,
+      finish: { phase: 'Failed', reason: 'Timeout', message: 'm' },
+    });
+    const done = opsRequest({ phase: 'Successful', conditions: pausedConditions() });
+    assert.deepEqual(decideResume(done, db, undefined), { kind: 'resume', unpause: false });
   });
 });
