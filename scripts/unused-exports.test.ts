@@ -1,6 +1,6 @@
 /**
- * No dead exports in the product (shared/, functions/, cli/): each export is imported somewhere, or is what a runtime
- * loads by name. The finder itself is checked on a small fixture tree first.
+ * No dead exports in the product (shared/, functions/, cli/) nor in the local simulator (infra/): each export is
+ * imported somewhere, or is what a runtime loads by name. The finder itself is checked on a small fixture tree first.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,8 +11,9 @@ import { PROJECT_ROOT } from '../infra/local/serverless-config.ts';
 import { lambdaHandlers, projectFiles, unusedExports } from './unused-exports.ts';
 
 /**
- * Files other work in progress owns at the time of writing (apply-config, the message schema, the forwarder): their
- * unused exports are removed with that work, not under it. An entry that is gone is fine; a new one is not.
+ * Files other work in progress owns at the time of writing (apply-config, the message schema, the forwarder and the
+ * ListWatch the simulator's controllers share with it): their unused exports are removed with that work, not under
+ * it. An entry that is gone is fine; a new one is not.
  */
 const PENDING = new Set([
   'functions/forwarder/announce-policy.ts ReadResult',
@@ -42,6 +43,13 @@ const PENDING = new Set([
   'shared/messages/transition-event.ts transitionTypeFor',
   'shared/steps/apply-config/live-apply.ts LiveApplied',
   'shared/steps/apply-config/live-apply.ts LiveApplyHooks',
+  'infra/local/controllers/runtime/controller.ts Controller',
+  'infra/local/controllers/runtime/controller.ts SourceSpec',
+  'infra/local/controllers/runtime/kube.ts ObjectRef',
+  'infra/local/controllers/runtime/list-watch.ts ListWatchOptions',
+  'infra/local/controllers/runtime/work-queue.ts WorkQueueOptions',
+  'infra/local/kube-apiserver/watch.ts WatchDeps',
+  'infra/local/kube-apiserver/watch.ts WatchRequest',
   // A test harness that lives beside the config code it drives (real redis-server processes).
   'shared/config/redis-server-harness.ts DEADLINE_MS',
 ]);
@@ -71,10 +79,10 @@ void describe('unusedExports', () => {
   });
 });
 
-void describe('the product has no unused exports', () => {
-  void it('shared/, functions/, cli/', () => {
+void describe('the product and the simulator have no unused exports', () => {
+  void it('shared/, functions/, cli/, infra/', () => {
     const found = unusedExports(PROJECT_ROOT, projectFiles(PROJECT_ROOT), lambdaHandlers)
-      .filter((u) => /^(shared|functions|cli)\//.test(u.file))
+      .filter((u) => /^(shared|functions|cli|infra)\//.test(u.file))
       .map((u) => `${u.file} ${u.name}`)
       .filter((key) => !PENDING.has(key));
     assert.deepEqual(found, [], 'export them only where another module imports them, or delete them');

@@ -96,7 +96,7 @@ export function buildServices(redis: Redis): Record<string, unknown>[] {
 
 export const governingServiceName = (name: string): string => `${name}-pods`;
 
-export interface PetSetInput {
+interface PetSetInput {
   redis: Redis;
   distribution: Distribution;
   image: string;
