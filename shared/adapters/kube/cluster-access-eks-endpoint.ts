@@ -13,7 +13,7 @@ import { DescribeClusterCommand, type EKSClient, ResourceNotFoundException } fro
 import { z } from 'zod';
 import { UnavailableError, UnknownClusterError } from '../../errors.ts';
 import { describeIssues } from '../../messages/parse.ts';
-import { SingleFlight } from './single-flight.ts';
+import { TtlCache } from './single-flight.ts';
 
 const DEFAULT_ENDPOINT_TTL_MS = 5 * 60_000;
 
@@ -43,40 +43,21 @@ interface EksEndpointsOptions {
   now?: () => number;
 }
 
-interface Entry {
-  endpoint: EksEndpoint;
-  fetchedAt: number;
-}
-
 export class EksEndpoints {
   readonly #clientFor: (region: string) => EKSClient;
-  readonly #ttlMs: number;
-  readonly #now: () => number;
-  readonly #entries = new Map<string, Entry>();
-  readonly #fetching = new SingleFlight<EksEndpoint>();
+  readonly #endpoints: TtlCache<EksEndpoint>;
 
   constructor(opts: EksEndpointsOptions) {
     this.#clientFor = opts.clientFor;
-    this.#ttlMs = opts.ttlMs ?? DEFAULT_ENDPOINT_TTL_MS;
-    this.#now = opts.now ?? Date.now;
+    this.#endpoints = new TtlCache({
+      ttlMs: opts.ttlMs ?? DEFAULT_ENDPOINT_TTL_MS,
+      ...(opts.now ? { now: opts.now } : {}),
+    });
   }
 
   /** The endpoint and CA of a configured cluster (cached for the TTL, one DescribeCluster in flight per cluster). */
   endpointOf(clusterId: string, cluster: EksClusterRef): Promise<EksEndpoint> {
-    const entry = this.#entries.get(clusterId);
-    if (entry !== undefined && this.#now() - entry.fetchedAt < this.#ttlMs) return Promise.resolve(entry.endpoint);
-    return this.#fetching.run(clusterId, () => this.#refresh(clusterId, cluster));
-  }
-
-  async #refresh(clusterId: string, cluster: EksClusterRef): Promise<EksEndpoint> {
-    try {
-      const endpoint = await this.#describe(clusterId, cluster);
-      this.#entries.set(clusterId, { endpoint, fetchedAt: this.#now() });
-      return endpoint;
-    } catch (err) {
-      this.#entries.delete(clusterId);
-      throw err;
-    }
+    return this.#endpoints.get(clusterId, () => this.#describe(clusterId, cluster));
   }
 
   async #describe(clusterId: string, cluster: EksClusterRef): Promise<EksEndpoint> {

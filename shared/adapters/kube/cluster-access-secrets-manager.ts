@@ -15,7 +15,7 @@ import {
 import { KubeConfig } from '@kubernetes/client-node';
 import { UnavailableError, UnknownClusterError } from '../../errors.ts';
 import type { ClusterAccess } from './cluster-access.ts';
-import { SingleFlight } from './single-flight.ts';
+import { TtlCache } from './single-flight.ts';
 
 const DEFAULT_SECRET_TTL_MS = 5 * 60_000;
 
@@ -34,22 +34,20 @@ interface SecretsManagerAccessOptions {
 interface Entry {
   text: string;
   kc: KubeConfig;
-  fetchedAt: number;
 }
 
 export class SecretsManagerAccess implements ClusterAccess {
   readonly #prefix: string;
   readonly #client: SecretsManagerClient;
-  readonly #ttlMs: number;
-  readonly #now: () => number;
-  readonly #entries = new Map<string, Entry>();
-  readonly #fetching = new SingleFlight<KubeConfig>();
+  readonly #configs: TtlCache<Entry>;
 
   constructor(opts: SecretsManagerAccessOptions) {
     this.#prefix = opts.prefix;
     this.#client = opts.client ?? new SecretsManagerClient({});
-    this.#ttlMs = opts.ttlMs ?? DEFAULT_SECRET_TTL_MS;
-    this.#now = opts.now ?? Date.now;
+    this.#configs = new TtlCache({
+      ttlMs: opts.ttlMs ?? DEFAULT_SECRET_TTL_MS,
+      ...(opts.now ? { now: opts.now } : {}),
+    });
   }
 
   secretIdFor(clusterId: string): string {
@@ -60,29 +58,16 @@ export class SecretsManagerAccess implements ClusterAccess {
    * The same KubeConfig instance is returned while the secret's content is unchanged, so callers may cache clients
    * per instance and rebuild them only after a rotation.
    */
-  kubeConfigFor(clusterId: string): Promise<KubeConfig> {
-    const entry = this.#entries.get(clusterId);
-    if (entry !== undefined && this.#now() - entry.fetchedAt < this.#ttlMs) return Promise.resolve(entry.kc);
-    return this.#fetching.run(clusterId, () => this.#refresh(clusterId));
+  async kubeConfigFor(clusterId: string): Promise<KubeConfig> {
+    const entry = await this.#configs.get(clusterId, (previous) => this.#refresh(clusterId, previous));
+    return entry.kc;
   }
 
-  async #refresh(clusterId: string): Promise<KubeConfig> {
+  async #refresh(clusterId: string, previous: Entry | undefined): Promise<Entry> {
     const secretId = this.secretIdFor(clusterId);
-    let text: string;
-    try {
-      text = await this.#fetch(clusterId, secretId);
-    } catch (err) {
-      this.#entries.delete(clusterId);
-      throw err;
-    }
-    const previous = this.#entries.get(clusterId);
-    if (previous !== undefined && previous.text === text) {
-      previous.fetchedAt = this.#now();
-      return previous.kc;
-    }
-    const kc = kubeConfigFromSecret(text, secretId);
-    this.#entries.set(clusterId, { text, kc, fetchedAt: this.#now() });
-    return kc;
+    const text = await this.#fetch(clusterId, secretId);
+    if (previous !== undefined && previous.text === text) return previous;
+    return { text, kc: kubeConfigFromSecret(text, secretId) };
   }
 
   async #fetch(clusterId: string, secretId: string): Promise<string> {
