@@ -3,7 +3,7 @@
  * does not touch `spec`, which KubeDB treats as immutable, nor bump `generation`).
  */
 import { z } from 'zod';
-import { boundedName } from '../kubedb/names.ts';
+import { boundedName } from '../kubernetes/names.ts';
 
 export const ANNOTATION_PREFIX = 'redis-reconfigure.io';
 /** The restart plan written by apply-config: which pods, in which order, and what CONFIG GET must show. */

@@ -2,7 +2,7 @@
  * Every timing the steps rely on, in one place, each with the reason for its value. Waiting is always a delayed SQS
  * message (whole seconds, at most 900), never a sleep inside a function.
  */
-import { parseGoDuration } from '../kubedb/duration.ts';
+import { parseGoDuration } from '../kubernetes/duration.ts';
 import type { RedisOpsRequest } from '../kubedb/types.ts';
 
 /**

@@ -5,7 +5,7 @@
  */
 import type { KubeConfig, V1OwnerReference } from '@kubernetes/client-node';
 import * as k from '../../kubedb/constants.ts';
-import { eventObjectName } from '../../kubedb/names.ts';
+import { eventObjectName } from '../../kubernetes/names.ts';
 import type { Condition, ObjectMeta, Redis, RedisOpsRequest } from '../../kubedb/types.ts';
 import type { RedisSentinel } from '../../kubedb/topology.ts';
 import type { EventInput, KubePort, OwnerRef, PodView, RedisVersionView, SecretView } from '../../steps/ports.ts';
