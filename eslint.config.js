@@ -1,4 +1,4 @@
-// Lint budget: type-aware rules that catch un-awaited writes, plus size budgets (style.md §7).
+// Lint budget: type-aware rules that catch un-awaited writes, plus size budgets (docs/architecture.md, House rules).
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(

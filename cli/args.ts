@@ -10,10 +10,10 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export const OUTPUT_FORMATS = ['table', 'wide', 'json', 'yaml'] as const;
+const OUTPUT_FORMATS = ['table', 'wide', 'json', 'yaml'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
-export const GLOBAL_OPTIONS = {
+const GLOBAL_OPTIONS = {
   kubeconfig: { type: 'string' },
   context: { type: 'string' },
   namespace: { type: 'string', short: 'n' },
@@ -39,7 +39,7 @@ export interface GlobalFlags {
   help: boolean;
 }
 
-export interface ParsedCommandLine {
+interface ParsedCommandLine {
   command: string | undefined;
   globals: GlobalFlags;
   /** The command's own flags, as node:util parseArgs gives them. */

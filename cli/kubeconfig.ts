@@ -29,7 +29,7 @@ function kubeconfigFiles(flag: string | undefined, env: NodeJS.ProcessEnv): stri
   throw new UsageError('no kubeconfig: give --kubeconfig <file>, set KUBECONFIG, or create ~/.kube/config');
 }
 
-export function loadKubeConfig(flags: Pick<GlobalFlags, 'kubeconfig'>, env: NodeJS.ProcessEnv): KubeConfig {
+function loadKubeConfig(flags: Pick<GlobalFlags, 'kubeconfig'>, env: NodeJS.ProcessEnv): KubeConfig {
   const [first, ...rest] = kubeconfigFiles(flags.kubeconfig, env);
   const kc = new KubeConfig();
   try {

@@ -56,7 +56,7 @@ const isUnsupported = (err: unknown): boolean =>
   err instanceof Error && ['InvalidAction', 'UnsupportedOperation', 'UnknownOperationException'].includes(err.name);
 
 /** Receive up to `max` records from the DLQ and move them, batch by batch (at most 10 per SQS call). */
-export async function moveByCopy(sqs: SQSClient, pair: RedrivePair, max: number): Promise<RedriveOutcome> {
+async function moveByCopy(sqs: SQSClient, pair: RedrivePair, max: number): Promise<RedriveOutcome> {
   const [dlqUrl, sourceUrl] = [await queueUrl(sqs, pair.dlq), await queueUrl(sqs, pair.source)];
   let moved = 0;
   let failed = 0;
@@ -117,7 +117,7 @@ async function copyBatch(
 }
 
 /** StartMessageMoveTask, then follow it (ListMessageMoveTasks) until it leaves RUNNING or `followMs` passes. */
-export async function moveByTask(
+async function moveByTask(
   sqs: SQSClient,
   pair: RedrivePair,
   followMs: number,

@@ -134,7 +134,7 @@ export interface PauseView {
 }
 
 /** `Paused by RedisOpsRequest <ns>/<name> (uid <uid>)` — shared/steps/halt/decide-halt.ts `pausedBy`. */
-export function pauseOwner(message: string | undefined): PauseView['owner'] {
+function pauseOwner(message: string | undefined): PauseView['owner'] {
   const m = /^Paused by RedisOpsRequest ([^/\s]+)\/(\S+) \(uid ([^)]+)\)$/.exec(message ?? '');
   return m === null ? undefined : { namespace: m[1] ?? '', name: m[2] ?? '', uid: m[3] ?? '' };
 }

@@ -27,8 +27,8 @@ export type UnpauseResult =
   | { kind: 'unpaused'; was: string; forced: Array<{ name: string; waitingFor: string }>; attempts: number };
 
 /** How many fresh reads a run of 409s gets before giving up (client-go's retry.DefaultRetry has 5 steps). */
-export const UNPAUSE_ATTEMPTS = 5;
-export const UNPAUSED_EVENT_REASON = 'ResumeDatabase';
+const UNPAUSE_ATTEMPTS = 5;
+const UNPAUSED_EVENT_REASON = 'ResumeDatabase';
 
 export class UnpauseConflictError extends Error {
   override name = 'UnpauseConflictError';

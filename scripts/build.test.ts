@@ -104,7 +104,7 @@ void describe('scripts/build.ts', () => {
   });
 });
 
-/** The project's own bundles (built into a temp dir): issue 11's budget and what each function carries. */
+/** The project's own bundles (built into a temp dir): the 1 MB budget and what each function carries. */
 void describe('the project bundles', () => {
   const out = mkdtempSync(join(tmpdir(), 'build-test-project-'));
   after(() => rmSync(out, { recursive: true, force: true }));

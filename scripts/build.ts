@@ -23,7 +23,7 @@ const REQUIRE_BANNER = "import { createRequire } from 'node:module'; const requi
 
 /**
  * Size budgets (bytes of the minified bundle, source map excluded). A Lambda function's cold start grows with the code
- * it must load and compile: 1 MB (10^6 bytes) each (issue 11). The forwarder is a long-running container, not a
+ * it must load and compile: 1 MB (10^6 bytes) each (docs/benchmarks.md measures the cold import). The forwarder is a long-running container, not a
  * Lambda: its budget only catches regressions (it still carries client-node's generated API for ListWatch/Lease).
  */
 export const LAMBDA_BUDGET_BYTES = 1_000_000;

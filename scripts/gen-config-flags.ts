@@ -1,14 +1,14 @@
 /**
  * Generates one module per engine line, shared/config/flags-<engine>-<line>.generated.ts, from the directive tables
- * in shared/config/data/ (copies of the domain report's tables, parsed from each engine's `standardConfig
- * static_configs[]` in src/config.c; see data/NOTES.md) and the command lists (data/redis-7.0-commands.txt, read
+ * in shared/config/data/ (parsed from each engine's `standardConfig static_configs[]` in src/config.c of
+ * https://github.com/redis/redis and https://github.com/valkey-io/valkey; see data/NOTES.md) and the command lists (data/redis-7.0-commands.txt, read
  * from a live redis-server 7.0.15 with COMMAND LIST, plus the per-line deltas of data/command-deltas.csv).
  *
  * Lines without a config.c table in the snapshot (Redis 8.2, Valkey 8.1, Valkey 9.0) are their base line plus a
  * delta file (`<id>-config-flags.delta.csv`) whose every row cites the release notes or config docs it comes from.
  *
  * Why generated and committed: the table is the one source of truth for "unknown directive", types, bounds and
- * IMMUTABLE (style.md §9); the functions' bundles should not parse CSV at cold start; one module per line keeps each
+ * IMMUTABLE (one home per concept: docs/architecture.md, House rules); the functions' bundles should not parse CSV at cold start; one module per line keeps each
  * under eslint's 400-line limit. A unit test regenerates every module and fails if a committed file drifted.
  *
  * Usage: npx node scripts/gen-config-flags.ts

@@ -1,5 +1,5 @@
 /**
- * Named errors are the retry contract (style.md §4). Decided by class, in one place: `isRetryable`.
+ * Named errors are the retry contract (docs/architecture.md, House rules). Decided by class, in one place: `isRetryable`.
  *
  * - Retryable: the record fails (partial batch response) and SQS redelivers it after the visibility timeout;
  *   after maxReceiveCount it lands in the DLQ.
@@ -7,7 +7,7 @@
  * - Poison: the message itself is unusable (invalid, unknown cluster); it is failed every time so that it reaches
  *   the DLQ with its reason logged, never silently deleted.
  */
-export class TransientError extends Error {
+class TransientError extends Error {
   override name = 'TransientError';
 }
 
@@ -85,7 +85,7 @@ export class RedisCommandRefusedError extends Error {
   override name = 'RedisCommandRefusedError';
 }
 
-export type ErrorClass = 'retry' | 'fail-ops-request' | 'poison';
+type ErrorClass = 'retry' | 'fail-ops-request' | 'poison';
 
 /** The single place that decides what an error means for the record. Unknown errors are retried (then DLQ). */
 export function classifyError(err: unknown): ErrorClass {

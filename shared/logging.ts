@@ -37,14 +37,14 @@ export type LogSink = (level: LogLevel, line: string, record: LogFields) => void
 const ORDER: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
 /** Every level to stdout: Lambda sends a function's stdout and stderr to the same log stream. */
-export const stdoutSink: LogSink = (_level, line) => void process.stdout.write(`${line}\n`);
+const stdoutSink: LogSink = (_level, line) => void process.stdout.write(`${line}\n`);
 /** Warnings and errors to stderr, the rest to stdout: a container's log collector can tell them apart. */
 export const splitSink: LogSink = (level, line) =>
   void (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(`${line}\n`);
 /** Everything to stderr (the local simulator: its stdout is the CLI's). */
 export const stderrSink: LogSink = (_level, line) => void process.stderr.write(`${line}\n`);
 
-export interface LoggerOptions {
+interface LoggerOptions {
   /** Fields on every line (e.g. `component`, `fn`, `clusterId`). */
   base?: LogFields;
   minLevel?: LogLevel;
@@ -83,7 +83,7 @@ export const silentLogger: Logger = {
   child: () => silentLogger,
 };
 
-export interface SerializedError {
+interface SerializedError {
   name: string;
   message: string;
   /** An HTTP status (client-node's ApiException) or a Node.js error code, when the error has one. */

@@ -36,6 +36,9 @@ function toLease(name: string, namespace: string, spec: LeaseSpec, resourceVersi
   };
 }
 
+/** The field manager of the forwarder's Lease writes (managedFields name it). */
+const FIELD_MANAGER = 'redis-reconfigure-forwarder';
+
 export function kubeLeaseStore(kc: KubeConfig, namespace: string, name: string): LeaseStore {
   const api = kc.makeApiClient(CoordinationV1Api);
   const conflict = (err: unknown, what: string): never => {
@@ -54,7 +57,13 @@ export function kubeLeaseStore(kc: KubeConfig, namespace: string, name: string):
     },
     async create(spec) {
       try {
-        return toRecord(await api.createNamespacedLease({ namespace, body: toLease(name, namespace, spec) }));
+        return toRecord(
+          await api.createNamespacedLease({
+            namespace,
+            body: toLease(name, namespace, spec),
+            fieldManager: FIELD_MANAGER,
+          }),
+        );
       } catch (err) {
         return conflict(err, 'create');
       }
@@ -62,7 +71,12 @@ export function kubeLeaseStore(kc: KubeConfig, namespace: string, name: string):
     async update(spec, resourceVersion) {
       try {
         return toRecord(
-          await api.replaceNamespacedLease({ name, namespace, body: toLease(name, namespace, spec, resourceVersion) }),
+          await api.replaceNamespacedLease({
+            name,
+            namespace,
+            body: toLease(name, namespace, spec, resourceVersion),
+            fieldManager: FIELD_MANAGER,
+          }),
         );
       } catch (err) {
         return conflict(err, 'replace');

@@ -34,7 +34,7 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export interface CliOptions {
+interface CliOptions {
   help: boolean;
   fresh: boolean;
   kubernetesOnly: boolean;

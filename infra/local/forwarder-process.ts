@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { PROJECT_ROOT } from './serverless-config.ts';
 
-export interface ForwarderProcessOptions {
+interface ForwarderProcessOptions {
   clusterId: string;
   kubeconfigPath: string;
   haltQueueUrl: string;

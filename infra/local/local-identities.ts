@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-export interface LocalIdentities {
+interface LocalIdentities {
   admin: string;
   functions: string;
 }

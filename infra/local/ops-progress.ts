@@ -6,7 +6,7 @@ import { type KubeConfig, Watch } from '@kubernetes/client-node';
 import type { Condition, RedisOpsRequest } from '../../shared/kubedb/types.ts';
 import { isTerminalPhase } from '../../shared/kubedb/constants.ts';
 
-export interface ProgressLine {
+interface ProgressLine {
   elapsedMs: number;
   phase: string;
   condition: Condition;

@@ -17,11 +17,11 @@ export class ServerlessConfigError extends Error {
 }
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const DEFAULT_SERVERLESS_YML = resolve(PROJECT_ROOT, 'serverless.yml');
+const DEFAULT_SERVERLESS_YML = resolve(PROJECT_ROOT, 'serverless.yml');
 
 /** A CloudFormation intrinsic kept as data (e.g. `{ Ref: 'HaltQueue' }`, `{ 'Fn::GetAtt': ['HaltQueue', 'Arn'] }`). */
-export type Intrinsic = Record<string, unknown>;
-export type EnvValue = string | number | boolean | Intrinsic;
+type Intrinsic = Record<string, unknown>;
+type EnvValue = string | number | boolean | Intrinsic;
 
 export interface SqsEventMapping {
   queueLogicalId: string;
@@ -81,7 +81,7 @@ export interface ServerlessConfig {
   document: Record<string, unknown>;
 }
 
-export interface LoadServerlessConfigOptions {
+interface LoadServerlessConfigOptions {
   path?: string;
   stage?: string;
   region?: string;
@@ -137,7 +137,7 @@ const VARIABLE = /\$\{([^{}]+)\}/;
 const KNOWN_SOURCE = /^\s*(self|sls|opt|param|env):/;
 
 /** Resolves Serverless variables in every string of `value`; a whole-string variable keeps its type. */
-export function resolveVariables(value: unknown, context: VariableContext): unknown {
+function resolveVariables(value: unknown, context: VariableContext): unknown {
   if (typeof value === 'string') return resolveString(value, context);
   if (Array.isArray(value)) return value.map((item) => resolveVariables(item, context));
   if (isRecord(value)) {
@@ -348,7 +348,7 @@ function toTopicConfigs(resources: Record<string, unknown>): TopicConfig[] {
 }
 
 /** `{ 'Fn::GetAtt': ['HaltQueue', 'Arn'] }` → `HaltQueue`. */
-export function getAttResource(value: unknown): string | undefined {
+function getAttResource(value: unknown): string | undefined {
   if (!isRecord(value)) return undefined;
   const getAtt = value['Fn::GetAtt'];
   if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];

@@ -10,7 +10,7 @@
  * Kept users keep their ACL-file line: their `${key}` may name a key of the previous secret only (the guide's
  * userName3 `${k3}` after the secretRef moved to new-acl-secret), so they are never re-resolved when the file has them.
  */
-import { ACL_SECRET_KEY, parseAclFile, renderAclFile, type AclFileEntry } from './acl-file.ts';
+import { parseAclFile, renderAclFile, type AclFileEntry } from './acl-file.ts';
 import { AclConflictError, AclProtectedUserError } from './errors.ts';
 import {
   checkUserName,
@@ -150,5 +150,3 @@ export function planAclChange(
     kept: keptEntries.map((e) => e.user),
   };
 }
-
-export { ACL_SECRET_KEY };

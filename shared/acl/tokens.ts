@@ -32,7 +32,7 @@ const PLACEHOLDER = /^([<>]?)\$\{([-._a-zA-Z0-9]+)\}$/;
 const COMMAND = /^[+-](@[^\s|@()]+|[^\s|@()]+(\|[^\s|()]+)?)$/;
 const KEY_PATTERN = /^(~|%[RW]+~)/i;
 
-export interface Placeholder {
+interface Placeholder {
   /** '>' adds the password (also for a bare `${key}`), '<' removes it. */
   op: '>' | '<';
   key: string;

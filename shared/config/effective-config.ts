@@ -1,5 +1,5 @@
 /**
- * The config the pods start from (the operator-managed secret's `default.conf`, domain report §3.3): operator
+ * The config the pods start from (the operator-managed secret's `default.conf`, docs/config-semantics.md §5): operator
  * defaults < the user's configSecret < inline config, merged per directive. Deterministic: the provisioner
  * regenerates it on every reconcile and a byte change would look like a config change (and trigger restarts).
  */
@@ -8,7 +8,8 @@ import { mergeConfigs } from './merge.ts';
 import { parseRedisConf, renderConfig, type ConfigDirective } from './parse.ts';
 
 /**
- * What KubeDB itself sets (domain report §3.3/§3.5, kubedb/redis pkg/controller/redis_config.go): data in /data,
+ * What KubeDB itself sets (https://github.com/kubedb/redis-init-docker start scripts, kubedb/redis
+ * pkg/controller/redis_config.go): data in /data,
  * AOF on, protected-mode off (clients come from the pod network); in Cluster mode the cluster bus settings.
  * Sentinel mode starts like Standalone; its start script appends replicaof / replica-announce-ip at run time.
  */
@@ -25,9 +26,9 @@ export function operatorDefaults(mode: Mode): string {
   return lines.map((l) => `${l}\n`).join('');
 }
 
-export const DEFAULTS_SOURCE = 'operator defaults';
-export const SECRET_SOURCE = 'configSecret';
-export const INLINE_SOURCE = 'inline';
+const DEFAULTS_SOURCE = 'operator defaults';
+const SECRET_SOURCE = 'configSecret';
+const INLINE_SOURCE = 'inline';
 
 export interface EffectiveConfigInput {
   mode: Mode;

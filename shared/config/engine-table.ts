@@ -2,7 +2,7 @@
  * The shape of one engine line's directive table (generated per line by scripts/gen-config-flags.ts from the
  * engine's own `standardConfig static_configs[]` of src/config.c, shared/config/data/) and of its command list.
  */
-export type RedisConfigType =
+type RedisConfigType =
   | 'Bool'
   | 'Enum'
   | 'Int'

@@ -40,7 +40,7 @@ export const ENGINE_TABLES: readonly EngineTable[] = [
 const DEFAULT_TABLES: Readonly<Record<Distribution, EngineTable>> = { Official: REDIS_7_2, Valkey: VALKEY_8_0 };
 
 /** A table, or a distribution standing for its default line. */
-export type TableRef = Distribution | EngineTable;
+type TableRef = Distribution | EngineTable;
 export const resolveTable = (ref: TableRef): EngineTable => (typeof ref === 'string' ? DEFAULT_TABLES[ref] : ref);
 
 interface TableIndex {
@@ -90,7 +90,7 @@ export function canonicalDirectiveName(name: string): string {
 }
 
 /** Every spelling (any line) of a directive. */
-export const spellingsOf = (name: string): readonly string[] => {
+const spellingsOf = (name: string): readonly string[] => {
   const canonical = canonicalDirectiveName(name);
   return [...(SPELLINGS.get(canonical) ?? [canonical])];
 };
@@ -165,7 +165,7 @@ const C_LIMITS: Readonly<Record<string, bigint>> = {
 };
 
 /** Evaluates the integer C expressions of the tables: `64`, `1024*1024`, `512ll*1024*1024`, `100<<20`, `0777`. */
-export function evalIntExpression(expr: string): bigint | undefined {
+function evalIntExpression(expr: string): bigint | undefined {
   const limit = C_LIMITS[expr];
   if (limit !== undefined) return limit;
   if (/^0[0-7]+$/.test(expr)) return BigInt(`0o${expr.slice(1)}`);

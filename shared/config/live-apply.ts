@@ -30,7 +30,7 @@ const REDIS_6_2_SETTABLE_SPECIALS: ReadonlySet<string> = new Set([
   'notify-keyspace-events',
 ]);
 
-export interface MutabilityOptions {
+interface MutabilityOptions {
   /** enable-protected-configs yes|local: PROTECTED_CONFIG directives become CONFIG SET-able. We keep it `no`. */
   protectedConfigsEnabled?: boolean;
 }
@@ -51,7 +51,7 @@ export function restartOnlyReason(name: string, table: EngineTable, opts: Mutabi
   return undefined;
 }
 
-export interface Classification {
+interface Classification {
   /** The line judged against, e.g. `Valkey 8.1`. */
   line: string;
   /** Canonical names, sorted, de-duplicated (client-output-buffer-limit classes fold into one). */
@@ -70,7 +70,7 @@ export function classifyChanged(
   return { line: table.label, mutable, immutable: names.filter((n) => !mutable.includes(n)) };
 }
 
-export interface ConfigSetArguments {
+interface ConfigSetArguments {
   /** `[param, value, param, value, ...]` for ONE `CONFIG SET` (empty when nothing is mutable). */
   args: string[];
   /** Mutable parameters whose restart value cannot be known here (a removed directive without a known default). */

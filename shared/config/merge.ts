@@ -1,6 +1,6 @@
 /**
- * Directive-level merge of config layers (defaults < configSecret < inline/applyConfig; KubeDB precedence, domain
- * report §3.4). Later layers win per KEY; keys are chosen so that multi-valued directives behave the way a user expects
+ * Directive-level merge of config layers (defaults < configSecret < inline/applyConfig; KubeDB's precedence, from
+ * apimachinery apis/ops/v1alpha1/type.go). Later layers win per KEY; keys are chosen so that multi-valued directives behave the way a user expects
  * and the way redis-server would read the merged file. Rules and reasons: docs/config-semantics.md.
  */
 import { lookupAnyFlag } from './flags.ts';

@@ -30,48 +30,41 @@ const isSpace = (c: string | undefined): boolean => c !== undefined && ' \t\n\v\
 const isHex = (c: string | undefined): boolean => c !== undefined && /^[0-9a-fA-F]$/.test(c);
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { n: '\n', r: '\r', t: '\t', b: '\b', a: '\x07' };
 
-/** Reads one double-quoted argument starting after the opening quote; returns [text, index after closing quote]. */
-function readDoubleQuoted(line: string, start: number): [string, number] {
-  let out = '';
-  let p = start;
-  for (;;) {
-    const c = line[p];
-    if (c === undefined) throw new SplitError('unbalanced quotes (unterminated "...")');
-    if (c === '\\' && line[p + 1] === 'x' && isHex(line[p + 2]) && isHex(line[p + 3])) {
-      const code = parseInt(line.slice(p + 2, p + 4), 16);
-      // sdssplitargs yields a raw byte; above 0x7f that byte is not a character of this (UTF-8) text.
-      if (code > 0x7f)
-        throw new SplitError(
-          `\\x${line.slice(p + 2, p + 4)} escapes above \\x7f are not supported; write the UTF-8 text itself`,
-        );
-      out += String.fromCharCode(code);
-      p += 4;
-    } else if (c === '\\' && line[p + 1] !== undefined) {
-      const e = line[p + 1] ?? '';
-      out += SIMPLE_ESCAPES[e] ?? e;
-      p += 2;
-    } else if (c === '"') {
-      // "closing quote must be followed by a space or nothing at all" (sds.c)
-      if (line[p + 1] !== undefined && !isSpace(line[p + 1]))
-        throw new SplitError('closing quote must be followed by a space');
-      return [out, p + 1];
-    } else {
-      out += c;
-      p += 1;
-    }
-  }
-}
+/** An escape at `p` (a backslash) inside quotes: [its text, its length], or undefined when it escapes nothing. */
+type EscapeReader = (line: string, p: number) => [string, number] | undefined;
 
-function readSingleQuoted(line: string, start: number): [string, number] {
+/** Inside "...": \xHH, \n \r \t \b \a, and a backslash before any other character stands for that character. */
+const doubleQuotedEscape: EscapeReader = (line, p) => {
+  if (line[p + 1] === 'x' && isHex(line[p + 2]) && isHex(line[p + 3])) {
+    const code = parseInt(line.slice(p + 2, p + 4), 16);
+    // sdssplitargs yields a raw byte; above 0x7f that byte is not a character of this (UTF-8) text.
+    if (code > 0x7f)
+      throw new SplitError(
+        `\\x${line.slice(p + 2, p + 4)} escapes above \\x7f are not supported; write the UTF-8 text itself`,
+      );
+    return [String.fromCharCode(code), 4];
+  }
+  const e = line[p + 1];
+  return e === undefined ? undefined : [SIMPLE_ESCAPES[e] ?? e, 2];
+};
+
+/** Inside '...': only \' is an escape; any other backslash is itself. */
+const singleQuotedEscape: EscapeReader = (line, p) => (line[p + 1] === "'" ? ["'", 2] : undefined);
+
+/** Reads one quoted argument starting after the opening quote; returns [text, index after the closing quote]. */
+function readQuoted(line: string, start: number, quote: '"' | "'"): [string, number] {
+  const escape = quote === '"' ? doubleQuotedEscape : singleQuotedEscape;
   let out = '';
   let p = start;
   for (;;) {
     const c = line[p];
-    if (c === undefined) throw new SplitError("unbalanced quotes (unterminated '...')");
-    if (c === '\\' && line[p + 1] === "'") {
-      out += "'";
-      p += 2;
-    } else if (c === "'") {
+    if (c === undefined) throw new SplitError(`unbalanced quotes (unterminated ${quote}...${quote})`);
+    const escaped = c === '\\' ? escape(line, p) : undefined;
+    if (escaped !== undefined) {
+      out += escaped[0];
+      p += escaped[1];
+    } else if (c === quote) {
+      // "closing quote must be followed by a space or nothing at all" (sds.c)
       if (line[p + 1] !== undefined && !isSpace(line[p + 1]))
         throw new SplitError('closing quote must be followed by a space');
       return [out, p + 1];
@@ -95,7 +88,7 @@ export function splitArgs(line: string): string[] {
       // Inside a bare token sds.c ends only on ' ', \n, \r, \t (not \v, \f), unlike the isspace() used elsewhere.
       if (c === undefined || ' \n\r\t'.includes(c)) break;
       if (c === '"' || c === "'") {
-        const [text, next] = c === '"' ? readDoubleQuoted(line, p + 1) : readSingleQuoted(line, p + 1);
+        const [text, next] = readQuoted(line, p + 1, c);
         current += text;
         p = next;
         break;

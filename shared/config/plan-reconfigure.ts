@@ -1,7 +1,8 @@
 /**
  * The decision of the apply-config step, pure: given the Redis spec.configuration (+ the user secret's conf text)
  * and the ops request's spec.configuration, what to write, what the pods will run, what changed, and whether to
- * restart. KubeDB semantics (domain report §1.3, §3.4): configSecret REPLACES the secret reference; applyConfig
+ * restart. KubeDB semantics (its Redis reconfigure guide,
+ * https://kubedb.com/docs/latest/guides/redis/reconfigure/; docs/config-semantics.md): configSecret REPLACES the secret reference; applyConfig
  * MERGES into the inline config per directive; removeCustomConfig drops both first, then applies the rest of the
  * same request; precedence operator defaults < secret < inline.
  */
@@ -50,7 +51,7 @@ export interface ReconfigurePlan {
   live: LiveDecision;
 }
 
-export interface PlanInput {
+interface PlanInput {
   current: CurrentConfig;
   request: ReconfigureRequest;
   configKey: 'redis.conf' | 'valkey.conf';

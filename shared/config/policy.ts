@@ -11,7 +11,7 @@ const TOPOLOGY = "set by the KubeDB start scripts for the pod's network identity
 const TLS = 'TLS files and listeners are managed by the operator from spec.tls';
 
 /** Directive → reason it belongs to the operator. */
-export const OPERATOR_OWNED: Readonly<Record<string, string>> = {
+const OPERATOR_OWNED: Readonly<Record<string, string>> = {
   dir: `${PATHS} (data lives in /data)`,
   dbfilename: `${PATHS} (backups expect dump.rdb)`,
   appendfilename: `${PATHS} (a new AOF name starts from an empty AOF on restart)`,
@@ -54,21 +54,21 @@ export const OPERATOR_OWNED: Readonly<Record<string, string>> = {
 };
 
 /** Directive → reason it is refused as dangerous (code execution, debugging surfaces, test hooks). */
-export const DANGEROUS: Readonly<Record<string, string>> = {
+const DANGEROUS: Readonly<Record<string, string>> = {
   include: 'would read another file from the pod at start-up (and hide directives from validation)',
   loadmodule: 'would load native code into redis-server',
   sentinel: 'sentinel directives belong to the RedisSentinel object, not to the Redis config',
 };
 
 /** Enum directives whose non-default values open a dangerous surface; only `no` is accepted. */
-export const ONLY_NO: Readonly<Record<string, string>> = {
+const ONLY_NO: Readonly<Record<string, string>> = {
   'enable-debug-command': 'DEBUG can crash or stall the server',
   'enable-module-command': 'MODULE LOAD would load native code at run time',
   'enable-protected-configs': 'would let clients CONFIG SET dir/dbfilename (write files anywhere the process can)',
 };
 
 /** Commands the operator, the start scripts, the probes or our functions call (rename-command must not touch them). */
-export const PROTECTED_COMMANDS: Readonly<Record<string, string>> = {
+const PROTECTED_COMMANDS: Readonly<Record<string, string>> = {
   config: 'CONFIG GET/SET by the reconfigure flow',
   ping: 'liveness/readiness probes',
   info: 'health checks and role detection',

@@ -1,6 +1,6 @@
 /**
  * The differential's oracle lines and the live CONFIG SET path on the real redis-server (7.0.x on PATH, loopback):
- * an extension of redis-server.boundary.test.ts for the version-true validation and live apply (issue 10).
+ * an extension of redis-server.boundary.test.ts for the version-true validation and live apply (ADR 0011).
  */
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';

@@ -20,7 +20,7 @@ import { HIDDEN_REASON, policyProblem } from './policy.ts';
 import { checkValue } from './value-check.ts';
 
 /** What a validation judges against: the database's line (versions.ts), else the distribution's default line. */
-export interface ValidationContext {
+interface ValidationContext {
   distribution: Distribution;
   table?: EngineTable;
 }

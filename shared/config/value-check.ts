@@ -35,7 +35,7 @@ export function parseMemory(value: string): bigint | undefined {
 }
 
 /** util.c string2ll: optional '-', no leading zeros, no '+', must fit a long long. */
-export function parseStrictInt(value: string): bigint | undefined {
+function parseStrictInt(value: string): bigint | undefined {
   if (!/^(0|-?[1-9]\d*)$/.test(value)) return undefined;
   const n = BigInt(value);
   return n < LLONG_MIN || n > LLONG_MAX ? undefined : n;
@@ -97,7 +97,7 @@ function checkSave(args: string[]): string | undefined {
   return undefined;
 }
 
-export const OBUF_CLASSES = ['normal', 'replica', 'slave', 'pubsub'] as const;
+const OBUF_CLASSES = ['normal', 'replica', 'slave', 'pubsub'] as const;
 
 function checkClientOutputBufferLimit(args: string[]): string | undefined {
   if (args.length === 0 || args.length % 4 !== 0) return 'expects groups of <class> <hard> <soft> <soft-seconds>';

@@ -7,7 +7,7 @@
  * "2gb"; k/m/g = 1000^n, kb/mb/gb = 1024^n, case-insensitive, no sign); percent: memory or "N%";
  * octal: strtoll base 8.
  */
-export type NumericMode = 'int' | 'memory' | 'memory-or-percent' | 'octal';
+type NumericMode = 'int' | 'memory' | 'memory-or-percent' | 'octal';
 export interface NumericSpec {
   readonly mode: NumericMode;
   readonly min: bigint;

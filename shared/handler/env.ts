@@ -19,7 +19,7 @@ const envSchema = z.object({
   /** The metrics' `service` dimension (serverless.yml: `<service>-<stage>`), Powertools' variable name. */
   POWERTOOLS_SERVICE_NAME: z.string().min(1).default(METRICS_SERVICE),
 });
-export type FunctionEnv = z.infer<typeof envSchema>;
+type FunctionEnv = z.infer<typeof envSchema>;
 
 export function readFunctionEnv(env: NodeJS.ProcessEnv = process.env): FunctionEnv {
   const result = envSchema.safeParse(env);

@@ -17,7 +17,7 @@ import type { RedisPort, StepDeps } from '../steps/ports.ts';
 import { readFunctionEnv } from './env.ts';
 
 /** A step that reached Redis although its handler gave runtimeDeps no Redis client: a wiring mistake. */
-export class RedisNotWiredError extends Error {
+class RedisNotWiredError extends Error {
   override name = 'RedisNotWiredError';
 }
 
@@ -48,7 +48,7 @@ function noRedis(step: FunctionStep): RedisPort {
   };
 }
 
-export interface RuntimeClients {
+interface RuntimeClients {
   /** The steps that talk to Redis pass `new RedisAdapter()`; the others get a port that fails loudly if used. */
   redis?: RedisPort;
 }

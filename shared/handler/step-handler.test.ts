@@ -6,7 +6,7 @@ import { silentLogger } from '../logging.ts';
 import { newStepMessage, type Step, type StepDataInput } from '../messages/step-message.ts';
 import type { StepDeps } from '../steps/ports.ts';
 import { testWorld } from '../../test/support/fake-ports.ts';
-import type { SQSRecord } from './lambda-types.ts';
+import { sqsRecord } from '../../test/support/sqs.ts';
 import { createStepHandler, processStepRecord } from './step-handler.ts';
 
 const silent = silentLogger;
@@ -18,17 +18,7 @@ const data = {
   step: 'apply-config' as const,
   traceId: 't',
 };
-const record = (body: string, id = 'm1'): SQSRecord => ({
-  messageId: id,
-  receiptHandle: 'r',
-  body,
-  attributes: { ApproximateReceiveCount: '1' },
-  messageAttributes: {},
-  md5OfBody: '',
-  eventSource: 'aws:sqs',
-  eventSourceARN: 'arn',
-  awsRegion: 'us-east-1',
-});
+const record = sqsRecord;
 
 function depsWithQueue(sent: Array<{ step: Step; data: StepDataInput }>): StepDeps {
   const { deps } = testWorld({ log: silent });

@@ -25,9 +25,9 @@ import { settleBySubject, subjectKey } from './process-batch.ts';
 import { correlationOf, hopLatencyMs, parentTraceOf } from './record-observability.ts';
 import { recordDeps } from './record-deps.ts';
 
-export type StepRunner = (data: StepData, deps: StepDeps) => Promise<void>;
+type StepRunner = (data: StepData, deps: StepDeps) => Promise<void>;
 
-export interface StepHandlerOptions {
+interface StepHandlerOptions {
   step: FunctionStep;
   run: StepRunner;
   depsFor: (clusterId: string) => Promise<StepDeps>;

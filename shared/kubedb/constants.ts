@@ -1,6 +1,7 @@
 /**
- * KubeDB names in one place (style.md §9). Sources: kubedb/apimachinery apis/ops/v1alpha1/constant.go,
- * apis/kubedb/constants.go, and the Redis guides' `kubectl describe` output (../shared/domain/kubedb-reconfigure.md §1.6).
+ * KubeDB names in one place. Sources: https://github.com/kubedb/apimachinery apis/ops/v1alpha1/constant.go,
+ * apis/kubedb/constants.go, and the `kubectl describe` output of KubeDB's Redis reconfigure guide
+ * (https://kubedb.com/docs/latest/guides/redis/reconfigure/).
  */
 export const OPS_GROUP = 'ops.kubedb.com';
 export const OPS_VERSION = 'v1alpha1';
@@ -10,7 +11,6 @@ export const OPS_KIND = 'RedisOpsRequest';
 export const KUBEDB_GROUP = 'kubedb.com';
 export const KUBEDB_VERSION = 'v1';
 export const REDIS_PLURAL = 'redises';
-export const REDIS_KIND = 'Redis';
 export const SENTINEL_PLURAL = 'redissentinels';
 
 export const CATALOG_GROUP = 'catalog.kubedb.com';
@@ -29,7 +29,6 @@ export const OpsPhase = {
   Failed: 'Failed',
   Skipped: 'Skipped',
 } as const;
-export type OpsPhaseName = (typeof OpsPhase)[keyof typeof OpsPhase];
 
 export const isTerminalPhase = (phase: string | undefined): boolean =>
   phase === OpsPhase.Successful || phase === OpsPhase.Failed || phase === OpsPhase.Skipped;
@@ -123,4 +122,3 @@ export const managedConfigSecretName = (redisName: string, redisUid: string): st
 export const authSecretName = (redisName: string): string => `${redisName}-auth`;
 
 export const REDIS_PORT = 6379;
-export const DEFAULT_REDIS_MAXCLIENTS = 10000;

@@ -5,7 +5,7 @@
  * Comparing addresses as strings would never match a hostname to a pod IP, so every "is this that pod?" question
  * goes through here. Pure.
  */
-export interface AddressablePod {
+interface AddressablePod {
   name: string;
   podIP?: string;
 }

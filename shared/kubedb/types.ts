@@ -1,5 +1,5 @@
 /**
- * The parts of KubeDB's objects this project reads and writes (shapes from ../shared/kubedb/crds). Objects read
+ * The parts of KubeDB's objects this project reads and writes (shapes from KubeDB's CRDs, infra/crds/). Objects read
  * from the API are validated at the edge with the schemas in ./schemas.ts; these types describe what is trusted after.
  */
 import type { RedisAclSpec } from '../acl/plan.ts';

@@ -89,7 +89,7 @@ export function parseInfo(text: string): Record<string, string> {
   return out;
 }
 
-export interface ReplicaEntry {
+interface ReplicaEntry {
   ip: string;
   port: number;
   state: string;

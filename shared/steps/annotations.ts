@@ -3,7 +3,7 @@
  * does not touch `spec`, which KubeDB treats as immutable, nor bump `generation`).
  */
 import * as z from 'zod';
-import { boundedName } from '../kubedb/names.ts';
+import { boundedName } from '../kubernetes/names.ts';
 
 export const ANNOTATION_PREFIX = 'redis-reconfigure.io';
 /** The restart plan written by apply-config: which pods, in which order, and what CONFIG GET must show. */
@@ -23,7 +23,7 @@ export const RESTART_STRATEGY_ANNOTATION = `${ANNOTATION_PREFIX}/restart-strateg
 /** On the PetSet pod template: which effective config the pods should run (KubeDB's UpdatePetSets step). */
 export const CONFIG_HASH_ANNOTATION = `${ANNOTATION_PREFIX}/config-hash`;
 
-export const restartPlanSchema = z
+const restartPlanSchema = z
   .object({
     version: z.literal(1),
     restart: z.boolean(),

@@ -20,9 +20,9 @@ export type Startable =
   | { step: 'resume'; outcome: 'Failed'; reason: string; message: string };
 
 /** The queue a startable step's message goes to. */
-export type TargetOf<S extends Startable> = S extends { step: 'rolling-back' } ? 'restart-pod' : S['step'] & Step;
+type TargetOf<S extends Startable> = S extends { step: 'rolling-back' } ? 'restart-pod' : S['step'] & Step;
 
-export interface StepMessageOut<T extends Step> {
+interface StepMessageOut<T extends Step> {
   step: T;
   data: StepDataInput & { step: T };
 }

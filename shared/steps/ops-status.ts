@@ -9,7 +9,7 @@ import type { StepContext } from './context.ts';
 import { MAX_CONFLICT_RETRIES } from './timing.ts';
 import { publishTransitions } from './transitions.ts';
 
-export type OpsStatus = NonNullable<RedisOpsRequest['status']>;
+type OpsStatus = NonNullable<RedisOpsRequest['status']>;
 
 /** Starts from `ctx.ops`; resolves with the ops request as written. */
 export async function updateOpsStatus(

@@ -22,7 +22,7 @@ export type Due =
   | { step: 'rolling-back'; plan: RestartPlan };
 
 /** The parts of an ops request `dueStep` reads (the forwarder has only these, validated at its edge). */
-export interface OpsProgress {
+interface OpsProgress {
   metadata: { annotations?: Record<string, string> | undefined };
   spec: { type: string };
   status?: { phase?: string | undefined; conditions?: readonly Condition[] | undefined } | undefined;

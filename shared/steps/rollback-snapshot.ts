@@ -7,14 +7,14 @@
 import { ConfigKey, managedConfigSecretName } from '../kubedb/constants.ts';
 import type { Redis, RedisOpsRequest } from '../kubedb/types.ts';
 import type { CurrentConfig } from '../config/plan-reconfigure.ts';
-import { boundedName, labelValue } from '../kubedb/names.ts';
+import { boundedName, labelValue } from '../kubernetes/names.ts';
 import type { OwnerRef, StepDeps } from './ports.ts';
 import type { StepContext } from './context.ts';
 import { ANNOTATION_PREFIX } from './annotations.ts';
 
 export const OPS_UID_ANNOTATION = `${ANNOTATION_PREFIX}/ops-request-uid`;
 
-export interface Snapshot {
+interface Snapshot {
   current: CurrentConfig;
   effectiveConfig: string;
 }

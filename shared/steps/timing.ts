@@ -2,14 +2,14 @@
  * Every timing the steps rely on, in one place, each with the reason for its value. Waiting is always a delayed SQS
  * message (whole seconds, at most 900), never a sleep inside a function.
  */
-import { parseGoDuration } from '../kubedb/duration.ts';
+import { parseGoDuration } from '../kubernetes/duration.ts';
 import type { RedisOpsRequest } from '../kubedb/types.ts';
 
 /**
  * KubeDB's spec.timeout bounds each step; without it KubeDB waits forever. We default to 10 minutes per step so an
  * ops request can never hang a database in Paused indefinitely (docs/adr/0005).
  */
-export const DEFAULT_STEP_TIMEOUT_MS = 10 * 60_000;
+const DEFAULT_STEP_TIMEOUT_MS = 10 * 60_000;
 
 export function stepTimeoutMs(ops: RedisOpsRequest): number {
   const raw = ops.spec.timeout;

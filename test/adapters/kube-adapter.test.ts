@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { KubeApiServer } from '../../infra/local/kube-apiserver/index.ts';
-import { KubeAdapter } from '../../shared/adapters/kube/kube-adapter.ts';
+import { FIELD_MANAGER, KubeAdapter } from '../../shared/adapters/kube/kube-adapter.ts';
 import * as k from '../../shared/kubedb/constants.ts';
 import type { Redis } from '../../shared/kubedb/types.ts';
 import { ensureNamespace, startTestServer } from '../kube-apiserver/helpers.ts';
@@ -126,6 +126,27 @@ void describe('KubeAdapter on the local API server', () => {
     assert.deepEqual(
       secret.metadata?.ownerReferences?.map((r) => r.uid).sort(),
       [created.metadata.uid, other.uid].sort(),
+    );
+  });
+
+  void it('names its field manager on every write: managedFields record redis-reconfigure on create, patch and status', async () => {
+    const rd = await createRedis('rd-e', {});
+    type WithManagedFields = { metadata?: { managedFields?: Array<{ manager?: string; subresource?: string }> } };
+    const managers = (obj: unknown): string[] =>
+      ((obj as WithManagedFields).metadata?.managedFields ?? [])
+        .filter((e) => e.manager === FIELD_MANAGER)
+        .map((e) => e.subresource ?? '');
+    await kube.writeRedisConfiguration(rd, { secretName: 'x' });
+    await kube.writeRedisConditions(await readRedis('rd-e'), []);
+    assert.deepEqual(managers(await readRedis('rd-e')).sort(), ['', 'status']);
+    await kube.putSecret(NS, 'rd-e-cfg', { a: '1' }, {}); // create
+    await kube.putSecret(NS, 'rd-e-cfg', { b: '2' }, {}); // patch
+    const secret = await core.readNamespacedSecret({ namespace: NS, name: 'rd-e-cfg' });
+    assert.deepEqual(managers(secret), ['']);
+    assert.deepEqual(
+      secret.metadata?.managedFields?.map((e) => e.manager),
+      [FIELD_MANAGER],
+      'the patch is recorded under the same manager as the create',
     );
   });
 });

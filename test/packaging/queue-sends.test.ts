@@ -16,6 +16,7 @@ import { newStepMessage } from '../../shared/messages/step-message.ts';
 import { MetricsBuffer } from '../../shared/observability/metrics.ts';
 import type { StepDeps } from '../../shared/steps/ports.ts';
 import { testWorld } from '../support/fake-ports.ts';
+import { sqsRecord } from '../support/sqs.ts';
 import { analyseQueueSends, type QueueSendAnalysis, UNREACHABLE_SENDS } from './queue-sends.ts';
 
 const FIXTURE = `
@@ -110,17 +111,7 @@ describe('UNREACHABLE_SENDS, proven', () => {
       step: 'resume' as const,
       traceId: 't',
     };
-    const record = {
-      messageId: 'm',
-      receiptHandle: 'r',
-      body: JSON.stringify(newStepMessage(data, 'urn:test')),
-      attributes: { ApproximateReceiveCount: '1' },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn',
-      awsRegion: 'us-east-1',
-    };
+    const record = sqsRecord(JSON.stringify(newStepMessage(data, 'urn:test')), 'm');
     await assert.rejects(process(record), OpsRequestFailedError);
     assert.deepEqual(sent, []);
   });

@@ -251,12 +251,7 @@ export class InMemoryKube implements KubePort {
     return s === undefined ? undefined : { name: s.name, data: { ...s.data }, annotations: { ...s.annotations } };
   }
 
-  async putSecret(
-    namespace: string,
-    name: string,
-    data: Record<string, string>,
-    meta: { annotations?: Record<string, string>; labels?: Record<string, string>; owner?: OwnerRef },
-  ): Promise<void> {
+  async putSecret(...[namespace, name, data, meta]: Parameters<KubePort['putSecret']>): Promise<void> {
     const k = key(namespace, name);
     const old = this.secrets.get(k);
     const owners = old?.owners.filter((o) => o.uid !== meta.owner?.uid && o.name !== meta.owner?.name) ?? [];

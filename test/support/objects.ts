@@ -1,5 +1,6 @@
 /** Builders of KubeDB objects for tests (no I/O): an ops request, its Redis, a True condition. */
 import type { Redis, RedisOpsRequest } from '../../shared/kubedb/types.ts';
+import type { RestartPlan } from '../../shared/steps/annotations.ts';
 
 export function opsRequest(
   overrides: {
@@ -59,4 +60,18 @@ export const trueCondition = (type: string, at = '2026-01-01T00:00:00Z') => ({
   reason: type,
   message: type,
   lastTransitionTime: at,
+});
+
+/** A restart plan as apply-config writes it for a maxclients change (`from` → `to`) restarting `pods` in order. */
+export const restartPlan = (
+  pods: string[],
+  values: { from: string; to: string } = { from: '500', to: '2000' },
+): RestartPlan => ({
+  version: 1,
+  restart: true,
+  restartReason: 'the effective configuration changed: maxclients',
+  pods,
+  expected: [{ parameter: 'maxclients', expected: values.to }],
+  previous: [{ parameter: 'maxclients', expected: values.from }],
+  configHash: 'h',
 });

@@ -17,7 +17,7 @@ export { startProvisioner } from './provisioner/index.ts';
 export { defaultRedisVersions } from './provisioner/versions.ts';
 export { loadKubeConfig } from './runtime/kube.ts';
 
-export interface ControllersOptions {
+interface ControllersOptions {
   /** Kubelet state: per-pod roots, data volumes (they outlive pods, like PVCs). */
   stateDir: string;
   kubelet?: Omit<KubeletOptions, 'stateDir'>;

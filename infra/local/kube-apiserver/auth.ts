@@ -32,9 +32,9 @@ export interface StaticIdentity {
 }
 
 /** Maps a presented bearer token to a user, or undefined when the token is unknown. */
-export type TokenAuthenticator = (token: string) => UserInfo | undefined;
+type TokenAuthenticator = (token: string) => UserInfo | undefined;
 
-export function bearerToken(req: IncomingMessage): string | undefined {
+function bearerToken(req: IncomingMessage): string | undefined {
   const header = req.headers.authorization;
   const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   return m ? m[1] : undefined;

@@ -80,6 +80,3 @@ export const BUILTIN_TYPES: ResourceType[] = [
     }),
   ),
 ];
-
-/** Kinds whose objects live at /api/v1 (the legacy core group). */
-export const CORE_GROUP = '';

@@ -31,7 +31,7 @@ interface Crd {
   };
 }
 
-export function typesFromCrd(crd: Crd): ResourceType[] {
+function typesFromCrd(crd: Crd): ResourceType[] {
   const { group, names, scope, versions } = crd.spec;
   return versions
     .filter((v) => v.served !== false)

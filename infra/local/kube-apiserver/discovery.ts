@@ -30,7 +30,7 @@ function versionPriority(v: string): number {
   return stability * 1_000_000 + Number(m[1]) * 1000 + Number(m[3] ?? 0);
 }
 
-export function sortVersions(versions: string[]): string[] {
+function sortVersions(versions: string[]): string[] {
   return [...versions].sort((a, b) => versionPriority(b) - versionPriority(a));
 }
 

@@ -2,7 +2,7 @@
 import type { ResourceType, ValidationCause } from './types.ts';
 import { groupResource } from './types.ts';
 
-export interface StatusDetails {
+interface StatusDetails {
   name?: string;
   group?: string;
   kind?: string;
@@ -96,10 +96,6 @@ export function unsupportedMediaType(contentType: string): ApiError {
 
 export function gone(message = 'too old resource version'): ApiError {
   return new ApiError(410, 'Expired', message);
-}
-
-export function unauthorized(): ApiError {
-  return new ApiError(401, 'Unauthorized', 'Unauthorized');
 }
 
 export function forbidden(message: string, d?: StatusDetails): ApiError {

@@ -76,7 +76,7 @@ export interface KubeApiServer {
   stop(): Promise<void>;
 }
 
-export const DEFAULT_CRD_DIR = resolve(import.meta.dirname, '../../crds');
+const DEFAULT_CRD_DIR = resolve(import.meta.dirname, '../../crds');
 
 /** A random secret, kept in `<stateDir>/<file>` so that it survives restarts (tokens in kubeconfigs stay valid). */
 async function secretFor(stateDir: string | undefined, file: string): Promise<string> {

@@ -17,13 +17,13 @@ interface ContinueToken {
   name: string;
 }
 
-export interface ListQuery {
+interface ListQuery {
   storageKey: string;
   namespace: string | undefined;
   matcher: Matcher | undefined;
 }
 
-export interface ListPage {
+interface ListPage {
   items: KubeObject[];
   meta: { resourceVersion: string; continue?: string; remainingItemCount?: number };
 }

@@ -16,7 +16,7 @@ import { nowIso } from './object-rules.ts';
 import { mergeKeyFor } from './strategic-merge.ts';
 import type { KubeObject, ResourceType } from './types.ts';
 
-export type FieldsV1 = { [path: string]: FieldsV1 };
+type FieldsV1 = { [path: string]: FieldsV1 };
 
 export interface ManagedFieldsEntry {
   manager: string;
@@ -28,7 +28,7 @@ export interface ManagedFieldsEntry {
   subresource?: string;
 }
 
-export interface FieldWrite {
+interface FieldWrite {
   manager: string;
   /** 'Apply' writes already carry their entry (server-side-apply.ts): only other managers' sets are adjusted. */
   operation: 'Update' | 'Apply';

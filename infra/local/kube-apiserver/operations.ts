@@ -66,7 +66,7 @@ export function namespaceType(registry: Registry): ResourceType {
  * Custom resources have a generation; of the built-in kinds served here none does in 1.32 (pods get one only from
  * 1.33, behind the PodObservedGenerationTracking feature gate; Secrets, ConfigMaps... never).
  */
-export function tracksGeneration(t: ResourceType): boolean {
+function tracksGeneration(t: ResourceType): boolean {
   return t.isCustom;
 }
 

@@ -15,14 +15,14 @@ const STRATEGIC_MERGE_PATCH = 'application/strategic-merge-patch+json';
 const APPLY_PATCH = 'application/apply-patch+yaml';
 const PATCH_TYPES = [JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH, APPLY_PATCH];
 
-export interface PatchTarget {
+interface PatchTarget {
   type: ResourceType;
   namespace: string;
   name: string;
   subresource: string | undefined;
 }
 
-export interface PatchResult {
+interface PatchResult {
   code: number;
   body: unknown;
 }

@@ -16,7 +16,7 @@ const I64 = 1;
 const LEN = 2;
 const I32 = 5;
 
-export interface WireField {
+interface WireField {
   field: number;
   wireType: number;
   /** varint value (as a BigInt, to keep int64 exact) */
@@ -76,9 +76,9 @@ export function readFields(buf: Buffer): WireField[] {
   return out;
 }
 
-export type Scalar = 'string' | 'bytes' | 'int' | 'bool' | 'time';
+type Scalar = 'string' | 'bytes' | 'int' | 'bool' | 'time';
 
-export interface FieldSpec {
+interface FieldSpec {
   name: string;
   type: Scalar | MessageSchema | { map: 'string' | 'bytes' };
   repeated?: boolean;

@@ -29,7 +29,7 @@ const OWNER_REFERENCE: MessageSchema = {
   7: optBool('blockOwnerDeletion'),
 };
 
-export const OBJECT_META: MessageSchema = {
+const OBJECT_META: MessageSchema = {
   1: str('name'),
   2: str('generateName'),
   3: str('namespace'),
@@ -132,7 +132,7 @@ const SCHEMAS: Record<string, MessageSchema> = {
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': BINDING,
 };
 
-export const PROTOBUF_KINDS = Object.keys(SCHEMAS);
+const PROTOBUF_KINDS = Object.keys(SCHEMAS);
 
 export function isProtobuf(contentType: string): boolean {
   return contentType === 'application/vnd.kubernetes.protobuf';

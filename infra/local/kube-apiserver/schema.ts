@@ -17,7 +17,7 @@ export type JsonSchema = Record<string, unknown> & {
 const ajv = new Ajv({ strict: false, useDefaults: true, allErrors: true, validateFormats: false });
 
 /** Removes fields the schema does not declare, as the real server does for structural schemas (no error). */
-export function prune(value: unknown, schema: JsonSchema | undefined): void {
+function prune(value: unknown, schema: JsonSchema | undefined): void {
   if (!schema || value === null || typeof value !== 'object') return;
   if (Array.isArray(value)) {
     for (const item of value) prune(item, schema.items);

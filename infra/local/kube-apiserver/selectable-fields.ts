@@ -6,7 +6,7 @@
  */
 import type { KubeObject, ResourceType } from './types.ts';
 
-export type FieldGetter = (obj: KubeObject) => string;
+type FieldGetter = (obj: KubeObject) => string;
 
 function at(path: string): FieldGetter {
   const parts = path.split('.');

@@ -85,7 +85,7 @@ function mergeAtomicLists(base: unknown, applied: unknown): unknown {
   return out;
 }
 
-export interface ApplyRequest {
+interface ApplyRequest {
   live: KubeObject | undefined;
   applied: KubeObject;
   manager: string;

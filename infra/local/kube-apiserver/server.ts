@@ -7,7 +7,7 @@ import { isHealthPath, nonResourceDocument } from './non-resource-paths.ts';
 import type { Registry } from './registry.ts';
 import { type HandlerDeps, type ResourceRoute, handleResource, verbOf } from './resource-handlers.ts';
 
-export interface ServerDeps extends HandlerDeps {
+interface ServerDeps extends HandlerDeps {
   registry: Registry;
   authenticate: (req: IncomingMessage) => UserInfo | undefined;
   authorizer: Authorizer;

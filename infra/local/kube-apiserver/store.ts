@@ -5,7 +5,7 @@
  */
 import type { KubeObject } from './types.ts';
 
-export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 export interface StoredEvent {
   rv: number;
@@ -18,7 +18,7 @@ export interface StoredEvent {
   lines?: Map<string, string>;
 }
 
-export interface WatchSink {
+interface WatchSink {
   storageKey: string;
   namespace: string | undefined;
   deliver(ev: StoredEvent): void;

@@ -5,7 +5,7 @@
 import { corePrinter } from './core-printers.ts';
 import type { KubeObject, PrinterColumn, ResourceType } from './types.ts';
 
-export interface TableColumn {
+interface TableColumn {
   name: string;
   type: string;
   format: string;
@@ -14,7 +14,7 @@ export interface TableColumn {
 }
 
 /** k8s.io/apimachinery/pkg/util/duration.HumanDuration, which the AGE column uses. */
-export function humanDuration(ms: number): string {
+function humanDuration(ms: number): string {
   const seconds = Math.floor(ms / 1000);
   if (seconds < -1) return '<invalid>';
   if (seconds < 0) return '0s';
@@ -38,7 +38,7 @@ export function age(ts: string | undefined): string {
 }
 
 /** Evaluates the simple JSONPath forms printer columns use: `.a.b`, `.a[0].b`, `.a[?(@.type=="Ready")].status`. */
-export function jsonPathValue(obj: unknown, path: string): unknown {
+function jsonPathValue(obj: unknown, path: string): unknown {
   const tokens =
     path
       .replace(/^\{?\.?/, '')

@@ -6,7 +6,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import selfsigned from 'selfsigned';
 
-export interface TlsMaterial {
+interface TlsMaterial {
   caPem: string;
   caKeyPem: string;
   certPem: string;

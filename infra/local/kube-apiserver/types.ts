@@ -1,6 +1,6 @@
 /** Shapes shared by the local API server's modules. Objects are plain JSON, treated as immutable once stored. */
 
-export interface ObjectMeta {
+interface ObjectMeta {
   name?: string;
   generateName?: string;
   namespace?: string;

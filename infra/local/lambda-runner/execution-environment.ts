@@ -16,7 +16,7 @@ export type InvocationResult =
   /** The worker died (uncaught exception, unhandled rejection, out of memory, process.exit, terminated by stop). */
   | { status: 'crashed'; error: SerializedError };
 
-export interface ExecutionEnvironmentOptions {
+interface ExecutionEnvironmentOptions {
   config: WorkerConfig;
   env: Record<string, string>;
   onLog: (stream: 'stdout' | 'stderr', line: string) => void;
@@ -26,7 +26,7 @@ const WORKER_ENTRY = new URL('./worker-entry.ts', import.meta.url);
 /** Lambda's limit on the init phase (module import), which does not count against the function timeout. */
 const INIT_TIMEOUT_MS = 10_000;
 
-export interface Invocation {
+interface Invocation {
   result: InvocationResult;
   /** Handler time only, as Lambda's REPORT "Duration". */
   durationMs: number;

@@ -20,11 +20,11 @@ export type * from './events.ts';
 export { judgeBatchResponse, type BatchVerdict } from './batch-response.ts';
 export type { SqsBatchResponse, SqsEvent, SqsRecord } from './sqs-event.ts';
 
-export class LambdaRunnerError extends Error {
+class LambdaRunnerError extends Error {
   override name = 'LambdaRunnerError';
 }
 
-export interface LambdaRunnerSqs {
+interface LambdaRunnerSqs {
   endpoint: string;
   client: SQSClient;
   queueUrls: Record<string, string>;

@@ -5,7 +5,7 @@
  */
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
 
-export interface SqsMessageAttribute {
+interface SqsMessageAttribute {
   stringValue?: string;
   binaryValue?: string;
   stringListValues: string[];

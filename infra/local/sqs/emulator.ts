@@ -7,7 +7,7 @@
  */
 import { buildApp } from 'fauxqs';
 
-export interface SqsEmulator {
+interface SqsEmulator {
   endpoint: string;
   port: number;
   stop(): Promise<void>;

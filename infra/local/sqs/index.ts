@@ -14,7 +14,7 @@ export { createLocalSnsClient, createLocalSqsClient, LOCAL_CREDENTIALS } from '.
 export { creationOrder, localQueueUrl, queueAttributes, QueueSetupError } from './create-queues.ts';
 export { topicAttributes, TopicSetupError, type SubscribeQueueOptions } from './topics.ts';
 
-export interface StartLocalSqsOptions {
+interface StartLocalSqsOptions {
   stage?: string;
   /** Default: the project's serverless.yml. */
   serverlessYml?: string;

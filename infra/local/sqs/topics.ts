@@ -34,7 +34,7 @@ export interface SubscribeQueueOptions {
   filterPolicy?: string;
 }
 
-export interface SubscriptionContext {
+interface SubscriptionContext {
   sqs: SQSClient;
   sns: SNSClient;
   endpoint: string;

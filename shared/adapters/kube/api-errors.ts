@@ -2,7 +2,7 @@
 import { ApiException } from '@kubernetes/client-node';
 import { ConflictError, KubeApiRejectedError, OpsRequestFailedError, UnavailableError } from '../../errors.ts';
 
-export const statusCodeOf = (err: unknown): number | undefined => (err instanceof ApiException ? err.code : undefined);
+const statusCodeOf = (err: unknown): number | undefined => (err instanceof ApiException ? err.code : undefined);
 
 export const isNotFound = (err: unknown): boolean => statusCodeOf(err) === 404;
 export const isAlreadyExists = (err: unknown): boolean =>

@@ -13,8 +13,9 @@ import { DescribeClusterCommand, type EKSClient, ResourceNotFoundException } fro
 import * as z from 'zod';
 import { UnavailableError, UnknownClusterError } from '../../errors.ts';
 import { describeIssues } from '../../messages/parse.ts';
+import { TtlCache } from './single-flight.ts';
 
-export const DEFAULT_ENDPOINT_TTL_MS = 5 * 60_000;
+const DEFAULT_ENDPOINT_TTL_MS = 5 * 60_000;
 
 export const httpsEndpoint = z.url({
   protocol: /^https$/,
@@ -30,57 +31,33 @@ const endpointSchema = z.object({ endpoint: httpsEndpoint, caData: base64Pem });
 
 export type EksEndpoint = z.infer<typeof endpointSchema>;
 
-export interface EksClusterRef {
+interface EksClusterRef {
   eksClusterName: string;
   region: string;
 }
 
-export interface EksEndpointsOptions {
+interface EksEndpointsOptions {
   /** The EKS client for a region (built once per region by the caller). */
   clientFor: (region: string) => EKSClient;
   ttlMs?: number;
   now?: () => number;
 }
 
-interface Entry {
-  endpoint: EksEndpoint;
-  fetchedAt: number;
-}
-
 export class EksEndpoints {
   readonly #clientFor: (region: string) => EKSClient;
-  readonly #ttlMs: number;
-  readonly #now: () => number;
-  readonly #entries = new Map<string, Entry>();
-  readonly #fetching = new Map<string, Promise<EksEndpoint>>();
+  readonly #endpoints: TtlCache<EksEndpoint>;
 
   constructor(opts: EksEndpointsOptions) {
     this.#clientFor = opts.clientFor;
-    this.#ttlMs = opts.ttlMs ?? DEFAULT_ENDPOINT_TTL_MS;
-    this.#now = opts.now ?? Date.now;
+    this.#endpoints = new TtlCache({
+      ttlMs: opts.ttlMs ?? DEFAULT_ENDPOINT_TTL_MS,
+      ...(opts.now ? { now: opts.now } : {}),
+    });
   }
 
   /** The endpoint and CA of a configured cluster (cached for the TTL, one DescribeCluster in flight per cluster). */
   endpointOf(clusterId: string, cluster: EksClusterRef): Promise<EksEndpoint> {
-    const entry = this.#entries.get(clusterId);
-    if (entry !== undefined && this.#now() - entry.fetchedAt < this.#ttlMs) return Promise.resolve(entry.endpoint);
-    let pending = this.#fetching.get(clusterId);
-    if (pending === undefined) {
-      pending = this.#refresh(clusterId, cluster).finally(() => this.#fetching.delete(clusterId));
-      this.#fetching.set(clusterId, pending);
-    }
-    return pending;
-  }
-
-  async #refresh(clusterId: string, cluster: EksClusterRef): Promise<EksEndpoint> {
-    try {
-      const endpoint = await this.#describe(clusterId, cluster);
-      this.#entries.set(clusterId, { endpoint, fetchedAt: this.#now() });
-      return endpoint;
-    } catch (err) {
-      this.#entries.delete(clusterId);
-      throw err;
-    }
+    return this.#endpoints.get(clusterId, () => this.#describe(clusterId, cluster));
   }
 
   async #describe(clusterId: string, cluster: EksClusterRef): Promise<EksEndpoint> {

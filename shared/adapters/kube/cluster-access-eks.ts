@@ -1,5 +1,5 @@
 /**
- * EKS clusters reached with the function's own IAM role (design.md "Multi-cluster", deployed resolver): the bearer
+ * EKS clusters reached with the function's own IAM role (a deployed resolver, docs/deploy.md §5): the bearer
  * token is what `aws eks get-token` / aws-iam-authenticator produce — `k8s-aws-v1.` + base64url (no padding) of a
  * SigV4 query-presigned STS `GetCallerIdentity` GET URL whose signed headers include `x-k8s-aws-id: <cluster name>`.
  * The API server's authenticator replays that URL against STS to learn the caller's role, then maps it to Kubernetes
@@ -23,19 +23,20 @@ import * as z from 'zod';
 import { UnavailableError, UnknownClusterError } from '../../errors.ts';
 import { stepDataSchema } from '../../messages/step-message.ts';
 import type { ClusterAccess } from './cluster-access.ts';
+import { SingleFlight } from './single-flight.ts';
 import { base64Pem, EksEndpoints, httpsEndpoint, type EksEndpoint } from './cluster-access-eks-endpoint.ts';
 
 export const EKS_TOKEN_PREFIX = 'k8s-aws-v1.';
 /** Header that binds the token to one cluster (aws-iam-authenticator `clusterIDHeader`). */
-export const EKS_CLUSTER_ID_HEADER = 'x-k8s-aws-id';
-export const EKS_PRESIGN_EXPIRES_SECONDS = 60;
+const EKS_CLUSTER_ID_HEADER = 'x-k8s-aws-id';
+const EKS_PRESIGN_EXPIRES_SECONDS = 60;
 /** Reuse a token this long; STS honours it for 15 minutes. */
-export const EKS_TOKEN_REUSE_MS = 10 * 60_000;
+const EKS_TOKEN_REUSE_MS = 10 * 60_000;
 /** The kubeconfig user's auth-provider name; only our authenticator answers to it. */
 const AUTH_PROVIDER = 'redis-reconfigure-eks-token';
 
 /** `endpoint` + `caData` (both, or neither: then eks:DescribeCluster supplies them), `eksClusterName`, `region`. */
-export const eksClusterSchema = z
+const eksClusterSchema = z
   .object({
     endpoint: httpsEndpoint.optional(),
     caData: base64Pem.optional(),
@@ -82,10 +83,10 @@ function toBinary(data: string | ArrayBuffer | ArrayBufferView): BinaryLike {
 const rfc3986 = (s: string): string =>
   encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
-export const stsHostname = (region: string): string => `sts.${region}.amazonaws.com`;
+const stsHostname = (region: string): string => `sts.${region}.amazonaws.com`;
 
 /** The presigned STS URL (exported for tests and diagnostics). */
-export async function presignedGetCallerIdentityUrl(
+async function presignedGetCallerIdentityUrl(
   cluster: Pick<EksClusterConfig, 'eksClusterName' | 'region'>,
   credentials: AwsCredentials,
   signingDate: Date,
@@ -122,7 +123,7 @@ export async function eksToken(
   return EKS_TOKEN_PREFIX + Buffer.from(url, 'utf8').toString('base64url');
 }
 
-export interface EksTokenAccessOptions {
+interface EksTokenAccessOptions {
   /** Default: the AWS SDK's default chain (Lambda: the function's role from the environment). */
   credentials?: CredentialsProvider;
   now?: () => Date;
@@ -150,7 +151,7 @@ export class EksTokenAccess implements ClusterAccess {
   readonly #endpoints: EksEndpoints;
   readonly #configs = new Map<string, BuiltConfig>();
   readonly #tokens = new Map<string, CachedToken>();
-  readonly #minting = new Map<string, Promise<string>>();
+  readonly #minting = new SingleFlight<string>();
 
   constructor(clusters: Record<string, EksClusterConfig>, opts: EksTokenAccessOptions = {}) {
     this.#clusters = new Map(Object.entries(clusters));
@@ -205,12 +206,7 @@ export class EksTokenAccess implements ClusterAccess {
       return Promise.reject(new UnknownClusterError(`unknown cluster "${clusterId}": not in CLUSTERS_CONFIG`));
     const cached = this.#tokens.get(clusterId);
     if (cached !== undefined && this.#now().getTime() < cached.refreshAt) return Promise.resolve(cached.token);
-    let pending = this.#minting.get(clusterId);
-    if (pending === undefined) {
-      pending = this.#mint(clusterId, cluster).finally(() => this.#minting.delete(clusterId));
-      this.#minting.set(clusterId, pending);
-    }
-    return pending;
+    return this.#minting.run(clusterId, () => this.#mint(clusterId, cluster));
   }
 
   async #mint(clusterId: string, cluster: EksClusterConfig): Promise<string> {

@@ -16,8 +16,7 @@ import { KubeconfigDirAccess, type ClusterAccess } from './cluster-access.ts';
 import { clustersConfigSchema, EksTokenAccess, type CredentialsProvider } from './cluster-access-eks.ts';
 import { SecretsManagerAccess } from './cluster-access-secrets-manager.ts';
 
-export const CLUSTER_ACCESS_MODES = ['kubeconfig-dir', 'eks', 'secrets-manager'] as const;
-export type ClusterAccessMode = (typeof CLUSTER_ACCESS_MODES)[number];
+const CLUSTER_ACCESS_MODES = ['kubeconfig-dir', 'eks', 'secrets-manager'] as const;
 
 const jsonText = z.string().transform((text, ctx) => {
   try {
@@ -53,7 +52,7 @@ function parse<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv, mode: str
   return result.data;
 }
 
-export interface ClusterAccessDeps {
+interface ClusterAccessDeps {
   secretsManager?: SecretsManagerClient;
   credentials?: CredentialsProvider;
 }

@@ -1,6 +1,6 @@
 /**
  * Cluster credentials as kubeconfig YAML in AWS Secrets Manager, one secret per cluster named `<prefix><clusterId>`
- * (design.md "Multi-cluster", deployed resolver for clusters that are not EKS, or when a static ServiceAccount token
+ * (a deployed resolver, docs/deploy.md §5, for clusters that are not EKS, or when a static ServiceAccount token
  * is preferred). Fetched with GetSecretValue and cached for a TTL so that rotation is picked up without a redeploy.
  *
  * No stale-on-error: once the TTL has passed, a failed fetch fails the call. ResourceNotFoundException means the
@@ -15,15 +15,16 @@ import {
 import { KubeConfig } from '@kubernetes/client-node';
 import { UnavailableError, UnknownClusterError } from '../../errors.ts';
 import type { ClusterAccess } from './cluster-access.ts';
+import { TtlCache } from './single-flight.ts';
 
-export const DEFAULT_SECRET_TTL_MS = 5 * 60_000;
+const DEFAULT_SECRET_TTL_MS = 5 * 60_000;
 
 /** The secret exists but is not a kubeconfig this process can use (a deployment mistake, not a transient fault). */
 export class InvalidClusterCredentialsError extends Error {
   override name = 'InvalidClusterCredentialsError';
 }
 
-export interface SecretsManagerAccessOptions {
+interface SecretsManagerAccessOptions {
   prefix: string;
   client?: SecretsManagerClient;
   ttlMs?: number;
@@ -33,22 +34,20 @@ export interface SecretsManagerAccessOptions {
 interface Entry {
   text: string;
   kc: KubeConfig;
-  fetchedAt: number;
 }
 
 export class SecretsManagerAccess implements ClusterAccess {
   readonly #prefix: string;
   readonly #client: SecretsManagerClient;
-  readonly #ttlMs: number;
-  readonly #now: () => number;
-  readonly #entries = new Map<string, Entry>();
-  readonly #fetching = new Map<string, Promise<KubeConfig>>();
+  readonly #configs: TtlCache<Entry>;
 
   constructor(opts: SecretsManagerAccessOptions) {
     this.#prefix = opts.prefix;
     this.#client = opts.client ?? new SecretsManagerClient({});
-    this.#ttlMs = opts.ttlMs ?? DEFAULT_SECRET_TTL_MS;
-    this.#now = opts.now ?? Date.now;
+    this.#configs = new TtlCache({
+      ttlMs: opts.ttlMs ?? DEFAULT_SECRET_TTL_MS,
+      ...(opts.now ? { now: opts.now } : {}),
+    });
   }
 
   secretIdFor(clusterId: string): string {
@@ -59,34 +58,16 @@ export class SecretsManagerAccess implements ClusterAccess {
    * The same KubeConfig instance is returned while the secret's content is unchanged, so callers may cache clients
    * per instance and rebuild them only after a rotation.
    */
-  kubeConfigFor(clusterId: string): Promise<KubeConfig> {
-    const entry = this.#entries.get(clusterId);
-    if (entry !== undefined && this.#now() - entry.fetchedAt < this.#ttlMs) return Promise.resolve(entry.kc);
-    let pending = this.#fetching.get(clusterId);
-    if (pending === undefined) {
-      pending = this.#refresh(clusterId).finally(() => this.#fetching.delete(clusterId));
-      this.#fetching.set(clusterId, pending);
-    }
-    return pending;
+  async kubeConfigFor(clusterId: string): Promise<KubeConfig> {
+    const entry = await this.#configs.get(clusterId, (previous) => this.#refresh(clusterId, previous));
+    return entry.kc;
   }
 
-  async #refresh(clusterId: string): Promise<KubeConfig> {
+  async #refresh(clusterId: string, previous: Entry | undefined): Promise<Entry> {
     const secretId = this.secretIdFor(clusterId);
-    let text: string;
-    try {
-      text = await this.#fetch(clusterId, secretId);
-    } catch (err) {
-      this.#entries.delete(clusterId);
-      throw err;
-    }
-    const previous = this.#entries.get(clusterId);
-    if (previous !== undefined && previous.text === text) {
-      previous.fetchedAt = this.#now();
-      return previous.kc;
-    }
-    const kc = kubeConfigFromSecret(text, secretId);
-    this.#entries.set(clusterId, { text, kc, fetchedAt: this.#now() });
-    return kc;
+    const text = await this.#fetch(clusterId, secretId);
+    if (previous !== undefined && previous.text === text) return previous;
+    return { text, kc: kubeConfigFromSecret(text, secretId) };
   }
 
   async #fetch(clusterId: string, secretId: string): Promise<string> {
@@ -113,7 +94,7 @@ export class SecretsManagerAccess implements ClusterAccess {
 }
 
 /** Parse and check a kubeconfig that must work inside a function: no exec plugins or auth providers (no CLIs there). */
-export function kubeConfigFromSecret(text: string, where: string): KubeConfig {
+function kubeConfigFromSecret(text: string, where: string): KubeConfig {
   const kc = new KubeConfig();
   try {
     kc.loadFromString(text);

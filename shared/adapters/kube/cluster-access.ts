@@ -1,5 +1,5 @@
 /**
- * One port resolves a cluster id to API credentials (design.md "Multi-cluster"). Local: a directory of kubeconfig
+ * One port resolves a cluster id to API credentials (docs/deploy.md §5). Local: a directory of kubeconfig
  * files named `<clusterId>.kubeconfig` (this file). Deployed: EKS tokens from the function's IAM role
  * (cluster-access-eks.ts) or kubeconfigs in Secrets Manager (cluster-access-secrets-manager.ts); chosen by
  * `clusterAccessFromEnv` (cluster-access-from-env.ts). Every resolver answers an unknown id with UnknownClusterError.

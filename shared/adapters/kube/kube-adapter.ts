@@ -5,8 +5,8 @@
  */
 import type { KubeConfig, V1OwnerReference } from '@kubernetes/client-node';
 import * as k from '../../kubedb/constants.ts';
-import { eventObjectName } from '../../kubedb/names.ts';
-import type { Condition, Redis, RedisOpsRequest } from '../../kubedb/types.ts';
+import { eventObjectName } from '../../kubernetes/names.ts';
+import type { Condition, ObjectMeta, Redis, RedisOpsRequest } from '../../kubedb/types.ts';
 import type { RedisSentinel } from '../../kubedb/topology.ts';
 import type { RedisAclSpec } from '../../acl/plan.ts';
 import type { EventInput, KubePort, OwnerRef, PodView, RedisVersionView, SecretView } from '../../steps/ports.ts';
@@ -57,12 +57,15 @@ function withOwner(refs: V1OwnerReference[], owner: OwnerRef): V1OwnerReference[
   return [...kept, { ...owner, controller: false, blockOwnerDeletion: false }];
 }
 
+/** The field manager of every write the functions make: managedFields name them as the owner of what they set. */
+export const FIELD_MANAGER = 'redis-reconfigure';
+
 export class KubeAdapter implements KubePort {
   readonly #core: CoreV1Rest;
   readonly #custom: CustomObjectsRest;
 
   constructor(kc: KubeConfig) {
-    const client = new KubeRestClient(kc);
+    const client = new KubeRestClient(kc, { fieldManager: FIELD_MANAGER });
     this.#core = new CoreV1Rest(client);
     this.#custom = new CustomObjectsRest(client);
   }
@@ -81,26 +84,30 @@ export class KubeAdapter implements KubePort {
     return list.items;
   }
 
-  async writeOpsStatus(o: RedisOpsRequest, status: NonNullable<RedisOpsRequest['status']>): Promise<RedisOpsRequest> {
-    const body = { metadata: { resourceVersion: o.metadata.resourceVersion }, status };
-    const what = `update status of rdops ${o.metadata.namespace}/${o.metadata.name}`;
-    return (await write(what, () =>
-      this.#custom.patchNamespacedCustomObjectStatus(
-        { ...ops, namespace: o.metadata.namespace ?? '', name: o.metadata.name, body },
-        mergePatch,
-      ),
-    )) as RedisOpsRequest;
+  /** A merge patch of a namespaced custom object, or of its status subresource; failures as named errors. */
+  async #mergePatch<T extends { metadata: ObjectMeta }>(
+    target: { group: string; version: string; plural: string },
+    obj: T,
+    body: object,
+    what: string,
+    subresource: 'status' | undefined = undefined,
+  ): Promise<T> {
+    const ref = { ...target, namespace: obj.metadata.namespace ?? '', name: obj.metadata.name, body };
+    const patch =
+      subresource === 'status'
+        ? () => this.#custom.patchNamespacedCustomObjectStatus(ref, mergePatch)
+        : () => this.#custom.patchNamespacedCustomObject(ref, mergePatch);
+    return (await write(`${what} ${obj.metadata.namespace}/${obj.metadata.name}`, patch)) as T;
   }
 
-  async writeOpsAnnotations(o: RedisOpsRequest, annotations: Record<string, string | null>): Promise<RedisOpsRequest> {
+  writeOpsStatus(o: RedisOpsRequest, status: NonNullable<RedisOpsRequest['status']>): Promise<RedisOpsRequest> {
+    const body = { metadata: { resourceVersion: o.metadata.resourceVersion }, status };
+    return this.#mergePatch(ops, o, body, 'update status of rdops', 'status');
+  }
+
+  writeOpsAnnotations(o: RedisOpsRequest, annotations: Record<string, string | null>): Promise<RedisOpsRequest> {
     const body = { metadata: { resourceVersion: o.metadata.resourceVersion, annotations } };
-    const what = `annotate rdops ${o.metadata.namespace}/${o.metadata.name}`;
-    return (await write(what, () =>
-      this.#custom.patchNamespacedCustomObject(
-        { ...ops, namespace: o.metadata.namespace ?? '', name: o.metadata.name, body },
-        mergePatch,
-      ),
-    )) as RedisOpsRequest;
+    return this.#mergePatch(ops, o, body, 'annotate rdops');
   }
 
   getRedis(namespace: string, name: string): Promise<Redis | undefined> {
@@ -110,29 +117,17 @@ export class KubeAdapter implements KubePort {
     );
   }
 
-  async writeRedisConditions(redis: Redis, conditions: Condition[]): Promise<Redis> {
+  writeRedisConditions(redis: Redis, conditions: Condition[]): Promise<Redis> {
     const body = { metadata: { resourceVersion: redis.metadata.resourceVersion }, status: { conditions } };
-    const what = `update conditions of redis ${redis.metadata.namespace}/${redis.metadata.name}`;
-    return (await write(what, () =>
-      this.#custom.patchNamespacedCustomObjectStatus(
-        { ...redises, namespace: redis.metadata.namespace ?? '', name: redis.metadata.name, body },
-        mergePatch,
-      ),
-    )) as Redis;
+    return this.#mergePatch(redises, redis, body, 'update conditions of redis', 'status');
   }
 
-  async writeRedisConfiguration(
+  writeRedisConfiguration(
     redis: Redis,
     configuration: { secretName?: string; inline?: Record<string, string> },
   ): Promise<Redis> {
     const body = configurationMergePatch(redis, configuration);
-    const what = `update spec.configuration of redis ${redis.metadata.namespace}/${redis.metadata.name}`;
-    return (await write(what, () =>
-      this.#custom.patchNamespacedCustomObject(
-        { ...redises, namespace: redis.metadata.namespace ?? '', name: redis.metadata.name, body },
-        mergePatch,
-      ),
-    )) as Redis;
+    return this.#mergePatch(redises, redis, body, 'update spec.configuration of redis');
   }
 
   async writeRedisAcl(

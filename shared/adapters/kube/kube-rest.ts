@@ -21,8 +21,6 @@ import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { ApiException } from '@kubernetes/client-node/dist/gen/apis/exception.js';
 import type { CoreV1Event, V1Eviction, V1Pod, V1PodList, V1Secret } from '@kubernetes/client-node';
 
-export { ApiException };
-
 /** RFC 7386 merge patch (what every patch of the functions is). */
 export const MERGE_PATCH = 'application/merge-patch+json';
 
@@ -88,19 +86,29 @@ function parseBody(text: string): unknown {
   }
 }
 
-/** One HTTP client per KubeConfig: builds the keep-alive agent from the first request's TLS options. */
+/**
+ * One HTTP client per KubeConfig: builds the keep-alive agent from the first request's TLS options. With a
+ * `fieldManager`, every write (POST, PATCH) names it, so the API server's managedFields say which fields this client
+ * set (https://kubernetes.io/docs/reference/using-api/server-side-apply/#managers); a call's own value wins.
+ */
 export class KubeRestClient {
   readonly #kc: KubeConfig;
+  readonly #fieldManager: string | undefined;
   #agent: http.Agent | undefined;
 
-  constructor(kc: KubeConfig) {
+  constructor(kc: KubeConfig, opts: { fieldManager?: string } = {}) {
     this.#kc = kc;
+    this.#fieldManager = opts.fieldManager;
   }
 
   async request<T>(call: Call): Promise<T> {
     const cluster = this.#kc.getCurrentCluster();
     if (cluster === null) throw new Error('the kubeconfig has no current cluster');
-    const url = new URL(cluster.server.replace(/\/+$/, '') + call.path + queryString(call.query));
+    const query =
+      call.method !== 'GET' && this.#fieldManager !== undefined
+        ? { ...call.query, fieldManager: call.query?.fieldManager ?? this.#fieldManager }
+        : call.query;
+    const url = new URL(cluster.server.replace(/\/+$/, '') + call.path + queryString(query));
     const opts: https.RequestOptions = { headers: {} };
     // Auth headers (bearer, exec, custom authenticators), CA, client cert/key, skipTLSVerify, tls-server-name.
     await this.#kc.applyToHTTPSOptions(opts);

@@ -8,7 +8,7 @@
  * Those lines hold SHA-256 password hashes (never passwords): a Secret is where they may be, never a message.
  */
 import type { AclUserSnapshot, RedisAclSpec } from '../../acl/index.ts';
-import { boundedName } from '../../kubedb/names.ts';
+import { boundedName } from '../../kubernetes/names.ts';
 import type { Redis, RedisOpsRequest } from '../../kubedb/types.ts';
 import type { StepContext } from '../context.ts';
 import { OPS_UID_ANNOTATION, snapshotSecretMeta } from '../rollback-snapshot.ts';

@@ -8,7 +8,7 @@ import { findCondition } from '../../kubedb/conditions.ts';
 import type { Redis, RedisOpsRequest } from '../../kubedb/types.ts';
 import { aclChangeOf, asksForConfigChange } from '../../kubedb/reconfigure-support.ts';
 
-export type HaltDecision =
+type HaltDecision =
   | { kind: 'fail'; reason: string; message: string }
   | { kind: 'wait'; reason: string; message: string }
   | { kind: 'pause' };
@@ -22,7 +22,7 @@ export const isPausedBy = (redis: Redis, ops: RedisOpsRequest): boolean => {
   return paused?.status === 'True' && paused.message === pausedBy(ops);
 };
 
-export function validateReconfigureSpec(ops: RedisOpsRequest): string | undefined {
+function validateReconfigureSpec(ops: RedisOpsRequest): string | undefined {
   const cfg = ops.spec.configuration;
   if (cfg === undefined || cfg === null) return '`spec.configuration` nil not supported in Reconfigure type';
   // KubeDB counts `auth` since "Redis ACL update stuck (#1658)"; an empty `auth: {}` asks for nothing here.

@@ -11,9 +11,9 @@ import { currentStepStartedAt, dueStep, type Due } from '../progress.ts';
 import { stepTimeoutMs } from '../timing.ts';
 
 /** The due steps recovery can re-send: halt is the forwarder's (every announcement of a halt-due run goes there). */
-export type Recoverable = Exclude<Due, { step: 'none' | 'halt' }>;
+type Recoverable = Exclude<Due, { step: 'none' | 'halt' }>;
 
-export type RecoveryDecision =
+type RecoveryDecision =
   | { kind: 'none'; why: string }
   | { kind: 'resend'; due: Recoverable; stalledMs: number }
   | { kind: 'fail'; reason: 'Timeout'; message: string };

@@ -4,7 +4,7 @@
  */
 import type { PodView } from '../ports.ts';
 
-export type CheckDecision =
+type CheckDecision =
   | { kind: 'wait'; why: string }
   | { kind: 'verify-config'; podIP: string; readySince?: string }
   | { kind: 'crash-looping'; problem: string }

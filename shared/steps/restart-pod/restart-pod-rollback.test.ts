@@ -10,19 +10,11 @@ import { ManualClock, RecordingQueue, scriptedRedis, testWorld } from '../../../
 import { stepData } from '../../../test/support/messages.ts';
 import type { PodView, StepDeps } from '../ports.ts';
 import { evictedAnnotation, PLAN_ANNOTATION, ROLLBACK_ANNOTATION, type RestartPlan } from '../annotations.ts';
-import { opsRequest, redis as redisObject, trueCondition } from '../../../test/support/objects.ts';
+import { opsRequest, redis as redisObject, restartPlan, trueCondition } from '../../../test/support/objects.ts';
 import { rollbackSecretName } from '../rollback-snapshot.ts';
 import { runRestartPod } from './restart-pod-step.ts';
 
-const plan: RestartPlan = {
-  version: 1,
-  restart: true,
-  restartReason: 'the effective configuration changed: maxclients',
-  pods: ['sample-redis-0'],
-  expected: [{ parameter: 'maxclients', expected: '3000' }],
-  previous: [{ parameter: 'maxclients', expected: '500' }],
-  configHash: 'h',
-};
+const plan: RestartPlan = restartPlan(['sample-redis-0'], { from: '500', to: '3000' });
 
 /** The in-memory cluster, with the writes rollback makes written down in the order they happen. */
 class LoggingKube extends InMemoryKube {

@@ -42,7 +42,7 @@ export async function runRestartPod(data: StepData, deps: StepDeps): Promise<voi
 }
 
 /** The database the ops request names; it must exist for as long as its pods are being restarted. */
-export async function databaseOf(ctx: StepContext): Promise<Redis> {
+async function databaseOf(ctx: StepContext): Promise<Redis> {
   const name = ctx.ops.spec.databaseRef.name;
   const redis = await ctx.deps.kube.getRedis(ctx.namespace, name);
   if (redis === undefined)

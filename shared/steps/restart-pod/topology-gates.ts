@@ -21,7 +21,7 @@ import { redisTarget } from './redis-target.ts';
 import { failoverCandidate } from '../topology/restart-plan.ts';
 import { continueSentinelHandover, startSentinelHandover, type HandoverStart } from './sentinel-handover.ts';
 
-export type GateResult = { kind: 'go' } | { kind: 'wait'; why: string };
+type GateResult = { kind: 'go' } | { kind: 'wait'; why: string };
 
 function failIfPastDeadline(ops: RedisOpsRequest, what: string, since: Date | undefined, now: Date): void {
   if (since !== undefined && now.getTime() - since.getTime() > stepTimeoutMs(ops)) {

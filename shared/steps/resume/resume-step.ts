@@ -1,55 +1,45 @@
 /**
  * resume: the compensation path every run ends in (temporal saga style). It removes Paused from the Redis — only if
  * this ops request set it — and then finishes the ops request Successful or Failed with KubeDB's conditions and
- * events. Resuming first means a crash in between leaves a finished database and a retryable status write, never a
- * database paused forever (KubeDB's own bug #1 in the domain report).
+ * events; what it does is decided by decideResume (decide-resume.ts). Resuming first means a crash in between leaves a finished database and a retryable status write, never a
+ * database paused forever (KubeDB's own bug: kubedb/apimachinery #1577 "Fix db resume issue when ops failed").
  */
 import { DbCondition, isTerminalPhase, OpsCondition, OpsEventReason, OpsPhase } from '../../kubedb/constants.ts';
 import { removeCondition } from '../../kubedb/conditions.ts';
+import type { Redis } from '../../kubedb/types.ts';
 import type { StepData } from '../../messages/step-message.ts';
 import type { StepDeps } from '../ports.ts';
-import { isPausedBy } from '../halt/decide-halt.ts';
 import { loadStepContext, type StepContext } from '../context.ts';
-import { dueStep } from '../progress.ts';
 import { updateOpsStatus, withConditions } from '../ops-status.ts';
 import { readPlan } from '../annotations.ts';
 import { clearRestartPending } from './restart-pending.ts';
+import { decideResume } from './decide-resume.ts';
 
 export async function runResume(data: StepData, deps: StepDeps): Promise<void> {
   const ctx = await loadStepContext(data, deps);
   if (ctx === undefined) return;
-  const { ops } = ctx;
-  const outcome = data.outcome;
-  const succeeds =
-    !isTerminalPhase(ops.status?.phase) &&
-    (outcome === undefined || outcome.status === 'Successful') &&
-    dueStep(ops).step === 'resume';
-  await resumeDatabase(ctx, succeeds);
-  if (isTerminalPhase(ops.status?.phase)) return;
-  if (outcome === undefined || outcome.status === 'Successful') {
-    // A success message is honoured only when the status agrees that every step is done.
-    if (dueStep(ops).step !== 'resume') return;
-    await finish(ctx, 'Successful', OpsCondition.Successful, 'Successfully completed the modification process.');
-    await deps.kube.recordEvent(ops, {
-      type: 'Normal',
-      reason: OpsEventReason.Successful,
-      message: 'Successfully Reconfigured Database',
-    });
+  const { ops, namespace: ns } = ctx;
+  const redis = await deps.kube.getRedis(ns, ops.spec.databaseRef.name);
+  const decision = decideResume(ops, redis, data.outcome);
+  if (decision.kind === 'wait') {
+    deps.log.info('not resuming yet', { why: decision.why });
     return;
   }
-  await finish(ctx, 'Failed', outcome.reason, outcome.message);
-  await deps.kube.recordEvent(ops, {
-    type: 'Warning',
-    reason: OpsEventReason.Failed,
-    message: `${outcome.reason}: ${outcome.message}`,
-  });
+  if (decision.unpause && redis !== undefined) await unpause(ctx, redis, decision.finish?.phase === 'Successful');
+  if (decision.finish === undefined) return;
+  const { phase, reason, message } = decision.finish;
+  await finish(ctx, phase, reason, message);
+  await deps.kube.recordEvent(
+    ops,
+    phase === 'Successful'
+      ? { type: 'Normal', reason: OpsEventReason.Successful, message: 'Successfully Reconfigured Database' }
+      : { type: 'Warning', reason: OpsEventReason.Failed, message: `${reason}: ${message}` },
+  );
 }
 
 /** Removes Paused; a successful run that restarted every pod also clears RestartPending (restart-pending.ts). */
-async function resumeDatabase(ctx: StepContext, succeeds: boolean): Promise<void> {
+async function unpause(ctx: StepContext, redis: Redis, succeeds: boolean): Promise<void> {
   const { ops, deps, namespace: ns } = ctx;
-  const redis = await deps.kube.getRedis(ns, ops.spec.databaseRef.name);
-  if (redis === undefined || !isPausedBy(redis, ops)) return;
   const target = `${ns}/${redis.metadata.name}`;
   await deps.kube.recordEvent(ops, {
     type: 'Normal',

@@ -16,9 +16,9 @@ interface TlsDatabase {
   spec: Record<string, unknown>;
 }
 
-export const clientCertSecretName = (db: string): string => `${db}-client-cert`;
+const clientCertSecretName = (db: string): string => `${db}-client-cert`;
 
-export const tlsEnabled = (db: TlsDatabase): boolean => typeof db.spec['tls'] === 'object' && db.spec['tls'] !== null;
+const tlsEnabled = (db: TlsDatabase): boolean => typeof db.spec['tls'] === 'object' && db.spec['tls'] !== null;
 
 export async function clientTls(db: TlsDatabase, deps: Pick<StepDeps, 'kube'>): Promise<{ tls?: RedisTls }> {
   if (!tlsEnabled(db)) return {};

@@ -51,7 +51,7 @@ function command(a: ClusterAction): (string | number)[] {
   }
 }
 
-export interface ClusterRound {
+interface ClusterRound {
   health: TopologyHealth;
   /** Commands sent this round (empty when the cluster needed nothing). */
   actions: ClusterAction[];

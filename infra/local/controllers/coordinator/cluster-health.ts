@@ -1,6 +1,6 @@
 /**
  * Cluster health the way KubeDB's e2e `WaitUntilRedisClusterConfigured` judges it (kubedb/tests
- * e2e/framework/redis_cluster.go, domain report §4.2): all 16384 slots covered, as many slot-holding masters as
+ * e2e/framework/redis_cluster.go, https://github.com/kubedb/tests): all 16384 slots covered, as many slot-holding masters as
  * shards, every master with `replicas-1` replicas; plus every pod a member and `cluster_state:ok` everywhere.
  * Degraded (Critical) = some pod still reports `cluster_state:ok`, i.e. the cluster still serves. Pure.
  */

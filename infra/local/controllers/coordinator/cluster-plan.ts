@@ -49,7 +49,7 @@ export function referenceView(views: PodView[]): PodView | undefined {
   return reachable(views).sort((a, b) => live(b) - live(a) || a.shard - b.shard || a.ordinal - b.ordinal)[0];
 }
 
-export const isFormed = (views: PodView[]): boolean =>
+const isFormed = (views: PodView[]): boolean =>
   reachable(views).some((v) => (v.nodes ?? []).some((n) => n.slots.length > 0));
 
 export function planCluster(
@@ -104,7 +104,7 @@ function freshShard(members: PodView[], shard: number, shape: ClusterShapeInput)
 }
 
 /** The slot-holding, non-failed master that serves a shard's pods now (by address, not by ordinal). */
-export function shardMaster(ref: PodView, views: PodView[], shard: number): ClusterNode | undefined {
+function shardMaster(ref: PodView, views: PodView[], shard: number): ClusterNode | undefined {
   const ips = new Set(views.filter((v) => v.shard === shard).map((v) => v.ip));
   return (ref.nodes ?? [])
     .filter((n) => n.role === 'master' && !isFailedNode(n) && n.slots.length > 0 && ips.has(n.ip))

@@ -10,7 +10,7 @@ import { redisCallIfUp } from '../runtime/redis-client.ts';
 import type { PodAddress } from './cluster-coordinator.ts';
 import type { TopologyHealth } from './topology-health.ts';
 
-export interface SentinelObservation {
+interface SentinelObservation {
   health: TopologyHealth;
   roles: ObservedRole[];
 }

@@ -21,7 +21,7 @@ import type { MountTable } from './volumes.ts';
 /** Where the pod template mounts the ACL secret (our choice: KubeDB's mount path is not public). */
 export const ACL_MOUNT = '/usr/local/etc/acl';
 export const ACL_VOLUME = 'acl-users';
-export const ACL_FILE = 'users.acl';
+const ACL_FILE = 'users.acl';
 
 /** The operator's own user as the pods define it: every permission, the auth secret's password (or nopass). */
 export function operatorUserLine(password: string | undefined): string {

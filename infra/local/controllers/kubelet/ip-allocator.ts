@@ -30,7 +30,7 @@ function canBind(ip: string, port: number): Promise<boolean> {
   });
 }
 
-export interface PodIpAllocatorOptions {
+interface PodIpAllocatorOptions {
   startIndex?: number;
   port?: number;
   /** JSON file holding podKey → ip; loaded by `PodIpAllocator.load`, rewritten on every new assignment. */

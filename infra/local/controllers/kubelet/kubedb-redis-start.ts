@@ -21,10 +21,10 @@ import type { StartContext } from './start-context.ts';
 import { listener } from './tls-start.ts';
 import { hostPathOf, type MountTable } from './volumes.ts';
 
-export const REDIS_CONFIG_MOUNT = '/usr/local/etc/redis';
-export const VALKEY_CONFIG_MOUNT = '/usr/local/etc/valkey';
+const REDIS_CONFIG_MOUNT = '/usr/local/etc/redis';
+const VALKEY_CONFIG_MOUNT = '/usr/local/etc/valkey';
 export const DATA_MOUNT = '/data';
-export const DEFAULT_CONF = 'default.conf';
+const DEFAULT_CONF = 'default.conf';
 export const REDIS_PORT = 6379;
 
 const PATH_DIRECTIVES = new Set(['dir', 'include', 'aclfile', 'cluster-config-file']);

@@ -27,8 +27,8 @@ import { pingRedis } from './redis-ping.ts';
 import { probeTlsOptions, rewriteTlsArgPaths, usesTls } from './tls-start.ts';
 
 /** KubeDB's values (on-start.sh `down=5000`, `timeout=5000`). */
-export const DOWN_AFTER_MS = 5000;
-export const FAILOVER_TIMEOUT_MS = 5000;
+const DOWN_AFTER_MS = 5000;
+const FAILOVER_TIMEOUT_MS = 5000;
 const POLL_MS = 200;
 
 interface SentinelEnv {
@@ -80,7 +80,7 @@ async function waitForSentinels(ctx: StartContext, s: SentinelEnv): Promise<Redi
 }
 
 /** The master the sentinels name (the most common answer), if any sentinel knows one. */
-export async function askMaster(
+async function askMaster(
   sentinels: RedisTarget[],
   masterName: string,
 ): Promise<{ host: string; port: number } | undefined> {

@@ -16,9 +16,9 @@ import type { StartContext } from './start-context.ts';
 import { DATA_MOUNT, podNetworkArgs, type RedisStartPlan } from './kubedb-redis-start.ts';
 import { listener } from './tls-start.ts';
 
-export const SENTINEL_CONF = 'sentinel.conf';
+const SENTINEL_CONF = 'sentinel.conf';
 
-export function sentinelConf(existing: string | undefined, podIP: string): string {
+function sentinelConf(existing: string | undefined, podIP: string): string {
   const announce = `sentinel announce-ip ${podIP}`;
   if (existing === undefined) return `port ${SENTINEL_PORT}\n${announce}\n`;
   const kept = existing

@@ -15,7 +15,7 @@ import { planSentinelModeRedisStart } from './kubedb-sentinel-mode.ts';
 import { planSentinelServerStart } from './kubedb-sentinel-server.ts';
 import { baseStart, type StartContext } from './start-context.ts';
 
-export function clusterAnnounceArgs(podIP: string): string[] {
+function clusterAnnounceArgs(podIP: string): string[] {
   return [
     '--cluster-announce-ip',
     podIP,

@@ -28,7 +28,7 @@ import { mountTable, prepareVolumes } from './volumes.ts';
 import type { Logger } from '../runtime/log.ts';
 import { nowRfc3339, toRfc3339 } from '../runtime/stable-json.ts';
 
-export interface Terminated {
+interface Terminated {
   exitCode: number;
   signal?: number;
   reason: string;
@@ -38,7 +38,7 @@ export interface Terminated {
   containerID?: string;
 }
 
-export type ContainerState =
+type ContainerState =
   { waiting: { reason: string; message?: string } } | { running: { startedAt: string } } | { terminated: Terminated };
 
 export interface ContainerSnapshot {
@@ -54,7 +54,7 @@ export interface ContainerSnapshot {
   note?: string;
 }
 
-export interface PodRuntimeOptions {
+interface PodRuntimeOptions {
   pod: V1Pod;
   podIP: string;
   stateDir: string;
@@ -76,7 +76,7 @@ export interface PodRuntimeOptions {
 }
 
 /** Pick the database container: KubeDB names it `redis`; otherwise the first container. */
-export function mainContainer(pod: V1Pod): V1Container | undefined {
+function mainContainer(pod: V1Pod): V1Container | undefined {
   const containers = pod.spec?.containers ?? [];
   return containers.find((c) => c.name === 'redis') ?? containers[0];
 }

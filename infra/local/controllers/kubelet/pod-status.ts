@@ -7,7 +7,7 @@ import type { V1PodStatus } from '@kubernetes/client-node';
 import type { ContainerSnapshot } from './pod-runtime.ts';
 import { sameJson, toRfc3339 } from '../runtime/stable-json.ts';
 
-export const HOST_IP = '127.0.0.1';
+const HOST_IP = '127.0.0.1';
 
 interface PodCondition {
   type: string;
@@ -17,7 +17,7 @@ interface PodCondition {
   message?: string;
 }
 
-export interface ObservedPod {
+interface ObservedPod {
   podIP: string;
   startTime: string;
   container: ContainerSnapshot;

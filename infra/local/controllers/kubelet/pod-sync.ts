@@ -14,7 +14,7 @@ import { PodRuntime } from './pod-runtime.ts';
 import type { ReadinessTiming } from './readiness-probe.ts';
 import { podRootOf, resetPodRoot } from './volumes.ts';
 
-export interface PodSyncOptions {
+interface PodSyncOptions {
   apis: KubeApis;
   nodeName: string;
   stateDir: string;

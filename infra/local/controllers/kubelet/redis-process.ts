@@ -8,7 +8,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { pingRedis } from './redis-ping.ts';
 
-export interface RedisProcessSpec {
+interface RedisProcessSpec {
   binary?: string;
   /** The config file redis-server reads first. */
   configFile: string;

@@ -65,7 +65,7 @@ export async function probeTlsOptions(hostArgs: string[], table: MountTable): Pr
 }
 
 /** The pod network args of a TLS-only listener (see podNetworkArgs in kubedb-redis-start.ts). */
-export function tlsPodNetworkArgs(podIP: string, port: number): string[] {
+function tlsPodNetworkArgs(podIP: string, port: number): string[] {
   return ['--bind', podIP, '--port', '0', '--tls-port', String(port), '--bind-source-addr', podIP];
 }
 

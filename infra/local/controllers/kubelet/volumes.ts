@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import type { V1Container, V1Pod, V1VolumeProjection } from '@kubernetes/client-node';
 import { ContainerConfigError, type SecretReader } from './container-env.ts';
 
-export interface PodPaths {
+interface PodPaths {
   stateDir: string;
   podRoot: string;
 }

@@ -11,7 +11,7 @@ import { makeLogger, type Logger } from '../runtime/log.ts';
 import { sameJson } from '../runtime/stable-json.ts';
 import { buildPod, isOwnedBy, nextAction, petSetStatus, type PetSet } from './pods.ts';
 
-export interface PetSetControllerOptions {
+interface PetSetControllerOptions {
   log?: Logger;
 }
 

@@ -9,9 +9,9 @@ import { createHash } from 'node:crypto';
 import type { V1Pod } from '@kubernetes/client-node';
 import { stableStringify } from '../runtime/stable-json.ts';
 
-export const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
-export const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
-export const REVISION_LABEL = 'controller-revision-hash';
+const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
+const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
+const REVISION_LABEL = 'controller-revision-hash';
 
 export interface PetSet {
   apiVersion?: string;
@@ -30,12 +30,12 @@ export interface PetSet {
   status?: Record<string, unknown>;
 }
 
-export const revisionOf = (ps: PetSet): string =>
+const revisionOf = (ps: PetSet): string =>
   `${ps.metadata.name}-${createHash('sha256').update(stableStringify(ps.spec.template)).digest('hex').slice(0, 10)}`;
 
-export const podName = (ps: PetSet, ordinal: number): string => `${ps.metadata.name}-${ordinal}`;
+const podName = (ps: PetSet, ordinal: number): string => `${ps.metadata.name}-${ordinal}`;
 
-export function ordinalOf(ps: PetSet, pod: V1Pod): number | undefined {
+function ordinalOf(ps: PetSet, pod: V1Pod): number | undefined {
   const name = pod.metadata?.name ?? '';
   const prefix = `${ps.metadata.name}-`;
   if (!name.startsWith(prefix)) return undefined;
@@ -49,7 +49,7 @@ export function isOwnedBy(pod: V1Pod, ps: PetSet): boolean {
   );
 }
 
-export const isPodReady = (pod: V1Pod): boolean =>
+const isPodReady = (pod: V1Pod): boolean =>
   (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 
 export function buildPod(ps: PetSet, ordinal: number): Record<string, unknown> {
@@ -88,7 +88,7 @@ export function buildPod(ps: PetSet, ordinal: number): Record<string, unknown> {
   };
 }
 
-export type PetSetAction = { create: number } | { delete: V1Pod } | undefined;
+type PetSetAction = { create: number } | { delete: V1Pod } | undefined;
 
 /**
  * OrderedReady: create the lowest missing ordinal only when every lower one is Ready (and none is terminating);

@@ -20,7 +20,7 @@ import { createIfAbsent, type KubeApis } from '../runtime/kube.ts';
 import { ownerRef } from './builders.ts';
 import type { Problem } from './status.ts';
 
-export interface AclSecretState {
+interface AclSecretState {
   /** Set when the Redis has ACL rules: the secret its pods mount. */
   name?: string;
   /** False while the secret cannot be built yet (then `problem` says why): no PetSet until it exists. */
@@ -50,7 +50,7 @@ function sourcesOf(redis: Redis, spec: RedisAclSpec, secret: SecretCache): AclSe
   return [{ name: `${ns}/${ref}`, data: decodeAll(found) }];
 }
 
-export function buildAclSecret(redis: Redis, file: string): Record<string, unknown> {
+function buildAclSecret(redis: Redis, file: string): Record<string, unknown> {
   return {
     apiVersion: 'v1',
     kind: 'Secret',

@@ -1,5 +1,5 @@
 /**
- * Pure builders of the objects KubeDB's provisioner creates for a Redis (kubedb-reconfigure.md §2.6, §3):
+ * Pure builders of the objects KubeDB's provisioner creates for a Redis (KubeDB's redis_helpers.go naming, https://github.com/kubedb/apimachinery apis/kubedb/v1):
  * auth secret, operator-managed config secret, primary + governing services, and the PetSets of every mode.
  */
 import { randomBytes } from 'node:crypto';
@@ -96,7 +96,7 @@ export function buildServices(redis: Redis): Record<string, unknown>[] {
 
 export const governingServiceName = (name: string): string => `${name}-pods`;
 
-export interface PetSetInput {
+interface PetSetInput {
   redis: Redis;
   distribution: Distribution;
   image: string;
@@ -198,7 +198,7 @@ function petSet(
 }
 
 /**
- * The PetSets a Redis needs (domain report §2.6): Standalone one PetSet `<name>` with 1 replica; Sentinel one PetSet
+ * The PetSets a Redis needs (redis_helpers.go PetSetNameWithShard): Standalone one PetSet `<name>` with 1 replica; Sentinel one PetSet
  * `<name>` with spec.replicas pods; Cluster one PetSet `<name>-shard<i>` per shard with spec.cluster.replicas pods,
  * selected by the shard label as well (a PetSet must select only its own pods).
  */

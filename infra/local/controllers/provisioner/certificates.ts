@@ -16,12 +16,12 @@ import selfsigned from 'selfsigned';
 import type { V1Secret } from '@kubernetes/client-node';
 import { createIfAbsent, getOrUndefined, type KubeApis } from '../runtime/kube.ts';
 
-export const CERT_ALIASES = ['server', 'client', 'metrics-exporter'] as const;
-export type CertAlias = (typeof CERT_ALIASES)[number];
+const CERT_ALIASES = ['server', 'client', 'metrics-exporter'] as const;
+type CertAlias = (typeof CERT_ALIASES)[number];
 
 export const certSecretName = (db: string, alias: CertAlias): string => `${db}-${alias}-cert`;
 
-export interface IssuerRef {
+interface IssuerRef {
   apiGroup?: string;
   kind?: string;
   name: string;
@@ -56,7 +56,7 @@ export const caSecretName = (ref: IssuerRef): string => `local-${(ref.kind ?? 'I
  * Pod IPs are not in it (they change on every restart in a real cluster): a client verifies the chain against
  * ca.crt and the identity against `<db>.<ns>.svc` (serverIdentity below), never an IP.
  */
-export function serverAltNames(o: CertOwner): { dns: string[]; ips: string[] } {
+function serverAltNames(o: CertOwner): { dns: string[]; ips: string[] } {
   const svc = (name: string): string[] => [
     name,
     `${name}.${o.namespace}`,

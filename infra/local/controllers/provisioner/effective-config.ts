@@ -9,8 +9,6 @@ import {
 } from '../../../../shared/config/effective-config.ts';
 import type { Problem } from './status.ts';
 
-export type { EffectiveConfigInput };
-
 export function buildEffectiveConfig(input: EffectiveConfigInput): { config: string } | { problem: Problem } {
   try {
     return { config: build(input) };

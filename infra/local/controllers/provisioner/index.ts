@@ -30,7 +30,7 @@ import { aclSpecOf } from './acl-secret.ts';
 
 export { defaultRedisVersions } from './versions.ts';
 
-export interface ProvisionerOptions {
+interface ProvisionerOptions {
   log?: Logger;
 }
 

@@ -40,7 +40,7 @@ import { versionInfo, type VersionInfo } from './versions.ts';
 
 export type { PetSetObject };
 /** Re-observe a multi-pod topology this often (roles change without any API event: failovers, links). */
-export const TOPOLOGY_RESYNC_MS = { healthy: 2000, converging: 300 };
+const TOPOLOGY_RESYNC_MS = { healthy: 2000, converging: 300 };
 
 export interface ProvisionerCaches {
   redis(key: string): Redis | undefined;
@@ -53,7 +53,7 @@ export interface ProvisionerCaches {
   redisSentinel(namespace: string, name: string): RedisSentinel | undefined;
 }
 
-export const isPaused = (redis: Redis): boolean =>
+const isPaused = (redis: Redis): boolean =>
   (redis.status?.conditions ?? []).some((c) => c.type === DbCondition.Paused && c.status === 'True');
 
 const decode = (s: V1Secret | undefined, key: string): string | undefined => {
@@ -62,7 +62,7 @@ const decode = (s: V1Secret | undefined, key: string): string | undefined => {
 };
 
 /** The user config inputs: spec.configuration.secretName (or deprecated spec.configSecret.name) and inline. */
-export function userConfig(
+function userConfig(
   redis: Redis,
   info: VersionInfo,
   caches: ProvisionerCaches,

@@ -1,5 +1,5 @@
 /**
- * Pure builders of what KubeDB creates for a RedisSentinel (kubedb.com/v1; domain report §2.6): auth secret
+ * Pure builders of what KubeDB creates for a RedisSentinel (kubedb.com/v1; KubeDB's sentinel guide, https://kubedb.com/docs/latest/guides/redis/sentinel/): auth secret
  * `<sentinel>-auth` (the sentinels' own `requirepass`; the monitored Redis's password is given to them separately
  * as `auth-pass`), services `<sentinel>` / `<sentinel>-pods` on 26379, and the PetSet `<sentinel>` (spec.replicas,
  * default 3) whose container `redissentinel` runs sentinel.sh (emulated by the kubelet) with /data on a PVC, where

@@ -20,7 +20,7 @@ import type { Problem } from './status.ts';
 import { writeDatabaseStatus } from './status-writer.ts';
 import { versionInfo } from './versions.ts';
 
-export interface SentinelCaches {
+interface SentinelCaches {
   sentinel(key: string): RedisSentinel | undefined;
   redisVersion(name: string): { spec?: { distribution?: string; db?: { image?: string } } } | undefined;
   secret(namespace: string, name: string): V1Secret | undefined;

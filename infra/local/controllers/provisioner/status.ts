@@ -11,7 +11,7 @@ import type { Condition } from '../../../../shared/kubedb/types.ts';
 import type { TopologyHealth } from '../coordinator/topology-health.ts';
 import { toRfc3339 } from '../runtime/stable-json.ts';
 
-export const OWN_CONDITIONS: readonly string[] = [
+const OWN_CONDITIONS: readonly string[] = [
   DbCondition.ProvisioningStarted,
   DbCondition.Provisioned,
   DbCondition.ReplicaReady,

@@ -13,7 +13,7 @@
 import type { RedisMode } from '../../../../shared/kubedb/topology.ts';
 import { certSecretName } from './certificates.ts';
 
-export const CERTS_MOUNT = '/certs';
+const CERTS_MOUNT = '/certs';
 
 /**
  * RedisSentinel pods get the same arguments on 26379 plus `--tls-replication yes`: Sentinel connects to the

@@ -22,12 +22,12 @@ import type { TopologyHealth } from '../coordinator/topology-health.ts';
 import type { Logger } from '../runtime/log.ts';
 import { certSecretName, issuerRefOf, serverIdentity } from './certificates.ts';
 
-export interface TopologyInputs {
+interface TopologyInputs {
   pod(namespace: string, name: string): V1Pod | undefined;
   secret(namespace: string, name: string): V1Secret | undefined;
 }
 
-export const secretPassword = (s: V1Secret | undefined): string | undefined => {
+const secretPassword = (s: V1Secret | undefined): string | undefined => {
   const v = s?.data?.['password'];
   return v === undefined ? undefined : Buffer.from(v, 'base64').toString('utf8');
 };
@@ -43,7 +43,7 @@ function addresses(inputs: TopologyInputs, namespace: string, names: string[]): 
  * How the provisioner's coordinator connects to a TLS-only database: as its clients do, with `<db>-client-cert`
  * (CA, certificate, key), verifying the server certificate against the database's service name.
  */
-export function clientTlsOf(inputs: TopologyInputs, namespace: string, db: string): ConnectionOptions | undefined {
+function clientTlsOf(inputs: TopologyInputs, namespace: string, db: string): ConnectionOptions | undefined {
   const secret = inputs.secret(namespace, certSecretName(db, 'client'));
   const key = (k: string): string | undefined => {
     const v = secret?.data?.[k];

@@ -5,7 +5,7 @@
  */
 export type Distribution = 'Official' | 'Valkey';
 
-export interface RedisVersionObject {
+interface RedisVersionObject {
   apiVersion: 'catalog.kubedb.com/v1alpha1';
   kind: 'RedisVersion';
   metadata: { name: string };
@@ -64,7 +64,7 @@ export interface VersionInfo {
   found: boolean;
 }
 
-export const PLACEHOLDER_IMAGE = 'redis:unknown-version';
+const PLACEHOLDER_IMAGE = 'redis:unknown-version';
 
 export function versionInfo(
   rv: { spec?: { distribution?: string; db?: { image?: string } } } | undefined,

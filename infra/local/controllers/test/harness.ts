@@ -65,7 +65,7 @@ export async function startLocalCluster(kubelet: Omit<KubeletOptions, 'stateDir'
  * PIDs of processes that run from `dir` (Linux /proc): catches any redis-server the kubelet left behind. By working
  * directory as well as command line: redis-server replaces its command line with a proc title that names no path.
  */
-export async function processesMentioning(dir: string): Promise<number[]> {
+async function processesMentioning(dir: string): Promise<number[]> {
   const pids: number[] = [];
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;

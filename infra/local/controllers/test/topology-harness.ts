@@ -28,14 +28,6 @@ export async function replication(ip: string, password: string): Promise<Replica
   return parseInfoReplication(String(await cmd(ip, 6379, password, 'INFO', 'replication')));
 }
 
-export async function podsOf(apis: KubeApis, namespace: string, instance: string): Promise<V1Pod[]> {
-  const list = await apis.core.listNamespacedPod({
-    namespace,
-    labelSelector: `app.kubernetes.io/instance=${instance}`,
-  });
-  return list.items;
-}
-
 export async function ipOf(apis: KubeApis, namespace: string, pod: string): Promise<string> {
   return (await apis.core.readNamespacedPod({ name: pod, namespace })).status?.podIP ?? '';
 }
@@ -69,7 +61,7 @@ export async function replaced(
   );
 }
 
-export async function redisPhase(apis: KubeApis, namespace: string, name: string): Promise<string | undefined> {
+async function redisPhase(apis: KubeApis, namespace: string, name: string): Promise<string | undefined> {
   return (await getRedis(apis, namespace, name)).status?.phase;
 }
 
