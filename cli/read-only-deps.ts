@@ -11,14 +11,14 @@ import { silentLogger } from '../shared/logging.ts';
 import type { KubePort, RedisPort, StepDeps } from '../shared/steps/ports.ts';
 
 /** A plan tried to write: never performed. */
-export class PlanWriteError extends Error {
+class PlanWriteError extends Error {
   override name = 'PlanWriteError';
 }
 
 const refuse = (what: string) => (): Promise<never> =>
   Promise.reject(new PlanWriteError(`plan is read-only, yet it tried to ${what}; nothing was written`));
 
-export function readOnlyKube(kc: KubeConfig): KubePort {
+function readOnlyKube(kc: KubeConfig): KubePort {
   const kube = new KubeAdapter(kc);
   return {
     getOpsRequest: (ns, name) => kube.getOpsRequest(ns, name),
@@ -41,7 +41,7 @@ export function readOnlyKube(kc: KubeConfig): KubePort {
   };
 }
 
-export function readOnlyRedis(): RedisPort {
+function readOnlyRedis(): RedisPort {
   const redis = new RedisAdapter();
   return {
     configGet: (t, p) => redis.configGet(t, p),

@@ -6,7 +6,7 @@ import type middy from '@middy/core';
 import { emfLines } from '../observability/emf.ts';
 import type { MetricsBuffer } from '../observability/metrics.ts';
 
-export interface MetricsMiddlewareOptions {
+interface MetricsMiddlewareOptions {
   buffer: MetricsBuffer;
   /** The `service` dimension. */
   service?: string;

@@ -6,7 +6,7 @@
 import type { RedisOpsRequest } from './types.ts';
 
 type Configuration = NonNullable<RedisOpsRequest['spec']['configuration']>;
-export type AclRequest = NonNullable<Configuration['auth']>;
+type AclRequest = NonNullable<Configuration['auth']>;
 
 /** The request's ACL change (RedisAclSpec with any content), else undefined: an empty `auth: {}` asks for nothing. */
 export function aclChangeOf(ops: RedisOpsRequest): AclRequest | undefined {

@@ -22,7 +22,7 @@ export interface TraceExtensions {
 }
 
 /** What JSON writes a CloudEvents attribute value as (spec §3.1.4 type system, JSON format §2.2). */
-export const isExtensionValue = (v: unknown): boolean =>
+const isExtensionValue = (v: unknown): boolean =>
   typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isInteger(v));
 
 const KNOWN = new Set(['data']);

@@ -12,7 +12,7 @@ import { cloudEventSchema, dataschemaFor, EXTENSION_NAME_PATTERN } from './cloud
 import { eventTypeFor, FUNCTION_STEPS, stepDataSchema, type FunctionStep } from './step-message.ts';
 import { TRANSITION_KINDS, transitionDataSchema, transitionTypeFor } from './transition-event.ts';
 
-export type JsonSchema = Record<string, unknown>;
+type JsonSchema = Record<string, unknown>;
 
 const DESCRIPTIONS = {
   step: (step: FunctionStep) =>

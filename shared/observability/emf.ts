@@ -16,7 +16,7 @@ import { METRICS_NAMESPACE, METRICS_SERVICE, type MetricPoint } from './metrics.
 const MAX_METRICS = 100;
 const MAX_VALUES = 100;
 
-export interface EmfOptions {
+interface EmfOptions {
   /** The `service` dimension; default METRICS_SERVICE. */
   service?: string;
   now?: Date;

@@ -28,7 +28,7 @@ export const COUNT_METRICS = [
   /** recover found a Progressing run whose due step made no progress for STALL_SECONDS (ADR 0009). */
   'StalledOpsRequests',
 ] as const;
-export type CountMetric = (typeof COUNT_METRICS)[number];
+type CountMetric = (typeof COUNT_METRICS)[number];
 
 export const LATENCY_METRICS = [
   /** One record handled by a step function, start to settle. */
@@ -36,7 +36,7 @@ export const LATENCY_METRICS = [
   /** From the message's CloudEvents `time` (+ its delivery delay) to a function starting on it: queue lag. */
   'HopLatency',
 ] as const;
-export type LatencyMetric = (typeof LATENCY_METRICS)[number];
+type LatencyMetric = (typeof LATENCY_METRICS)[number];
 
 export type MetricPoint =
   | { name: CountMetric; unit: 'Count'; value: number; cluster: string }

@@ -5,7 +5,7 @@
 import { CustomObjectsApi, Watch, type KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject, ListResult, ListWatchSource, RawWatchEvent, WatchHandle } from './list-watch-source.ts';
 
-export interface CustomResourceRef {
+interface CustomResourceRef {
   group: string;
   version: string;
   plural: string;
@@ -26,7 +26,7 @@ export interface ListPage<T> {
 
 const WATCH_TYPES = new Set(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR']);
 
-export interface WatchSourceSpec<T> {
+interface WatchSourceSpec<T> {
   watch: Watch;
   /** The collection's path, e.g. /api/v1/pods or /apis/kubedb.com/v1/redises. */
   path: string;

@@ -2,7 +2,7 @@
  * The port a ListWatch reads from: one LIST and WATCH streams from a resourceVersion. The Kubernetes adapter is
  * kube-watch-source.ts (the forwarder and the local controllers use it); unit tests drive an in-memory one.
  */
-export interface KubeObjectMeta {
+interface KubeObjectMeta {
   name?: string;
   namespace?: string;
   uid?: string;
@@ -23,7 +23,7 @@ export interface ListResult<T> {
 }
 
 /** A `metav1.Status` as sent in a watch ERROR event (e.g. code 410, reason Expired/Gone). */
-export interface WatchStatus {
+interface WatchStatus {
   code?: number;
   reason?: string;
   message?: string;

@@ -32,9 +32,9 @@ export type ListWatchEvent<T> =
   | { type: 'deleted'; object: T }
   | { type: 'synced'; objects: T[] };
 
-export type ListWatchHandler<T> = (event: ListWatchEvent<T>) => void | Promise<void>;
+type ListWatchHandler<T> = (event: ListWatchEvent<T>) => void | Promise<void>;
 
-export interface ListWatchOptions {
+interface ListWatchOptions {
   clock?: Clock;
   backoff?: Backoff;
   /** A stream silent this long is dead (≈ 2 × the server's bookmark interval). */

@@ -27,8 +27,7 @@ export interface AclSnapshot {
   pods: Record<string, AclUserSnapshot[]>;
 }
 
-export const aclRollbackSecretName = (ops: RedisOpsRequest): string =>
-  boundedName(ops.metadata.name, '-acl-rollback', 253);
+const aclRollbackSecretName = (ops: RedisOpsRequest): string => boundedName(ops.metadata.name, '-acl-rollback', 253);
 
 const PREVIOUS_KEY = 'previous.json';
 const PODS_KEY = 'pods.json';

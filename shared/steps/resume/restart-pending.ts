@@ -9,7 +9,7 @@ import { isConditionTrue, setCondition } from '../../kubedb/conditions.ts';
 import type { Condition, RedisOpsRequest } from '../../kubedb/types.ts';
 import type { RestartPlan } from '../annotations.ts';
 
-export const RESTART_PENDING_CLEARED_REASON = 'RestartedAllPods';
+const RESTART_PENDING_CLEARED_REASON = 'RestartedAllPods';
 
 /** The conditions with RestartPending set False when this run rolled every pod and succeeded; else unchanged. */
 export function clearRestartPending(

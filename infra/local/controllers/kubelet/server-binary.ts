@@ -7,7 +7,7 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
-export interface ServerBinary {
+interface ServerBinary {
   binary: 'redis-server' | 'valkey-server';
   /** The image asked for Valkey but valkey-server is not installed: redis-server runs instead. */
   substitutedValkey: boolean;
