@@ -7,6 +7,7 @@ import { DbCondition, DbPhase, isTerminalPhase, OpsPhase } from '../../kubedb/co
 import { findCondition } from '../../kubedb/conditions.ts';
 import type { Redis, RedisOpsRequest } from '../../kubedb/types.ts';
 import { unsupportedReconfigure } from '../../kubedb/reconfigure-support.ts';
+import { deadlineProblem } from '../deadline.ts';
 
 export type HaltDecision =
   | { kind: 'fail'; reason: string; message: string }
@@ -49,6 +50,8 @@ export function decideHalt(input: {
   if (unsupported !== undefined) return { kind: 'fail', ...unsupported };
   const specError = validateReconfigureSpec(ops);
   if (specError !== undefined) return { kind: 'fail', reason: 'InvalidSpec', message: specError };
+  const deadlineError = deadlineProblem(ops);
+  if (deadlineError !== undefined) return { kind: 'fail', reason: 'InvalidSpec', message: deadlineError };
   const ns = ops.metadata.namespace ?? '';
   if (redis === undefined) {
     return {

@@ -1,13 +1,14 @@
 /**
  * recover: the forwarder announces every live ops request that is past halt here (docs/adr/0009-recovery-step.md);
  * decideRecovery says whether its due step stalled, and the due step's own starting message (dispatch.ts) is sent
- * again, or the run ends Failed (Timeout) through resume.
+ * again, or the run ends Failed (Timeout, or DeadlineExceeded past the whole-operation deadline) through resume.
  */
 import { OpsRequestFailedError } from '../../errors.ts';
 import type { StepData } from '../../messages/step-message.ts';
 import { messageFor } from '../dispatch.ts';
 import { loadStepContext } from '../context.ts';
 import type { StepDeps } from '../ports.ts';
+import { endPastDeadline } from './deadline-run.ts';
 import { decideRecovery } from './decide-recovery.ts';
 
 export async function runRecover(data: StepData, deps: StepDeps): Promise<void> {
@@ -16,6 +17,7 @@ export async function runRecover(data: StepData, deps: StepDeps): Promise<void> 
   const decision = decideRecovery(ctx.ops, deps.now(), deps.settings);
   if (decision.kind === 'none') return;
   if (decision.kind === 'fail') throw new OpsRequestFailedError(decision.reason, decision.message);
+  if (decision.kind === 'deadline') return endPastDeadline(ctx, decision);
   deps.log.warn('ops request stalled; re-sending its due step', {
     subject: ctx.subject,
     due: decision.due.step,
