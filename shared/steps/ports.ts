@@ -57,6 +57,8 @@ export interface KubePort {
   /** Merge annotations (null deletes), guarded by resourceVersion. */
   writeOpsAnnotations(ops: RedisOpsRequest, annotations: Record<string, string | null>): Promise<RedisOpsRequest>;
   getRedis(namespace: string, name: string): Promise<Redis | undefined>;
+  /** The Redises of a namespace: which one an ops request deleted mid-run left paused, which ones drift checks. */
+  listRedises(namespace: string): Promise<Redis[]>;
   /** Replace the Redis's status.conditions, guarded by resourceVersion: the Paused condition doubles as the DB lock. */
   writeRedisConditions(redis: Redis, conditions: Condition[]): Promise<Redis>;
   /** Write spec.configuration (undefined fields are removed) and drop the deprecated spec.configSecret. */
@@ -84,7 +86,8 @@ export interface KubePort {
   getPod(namespace: string, name: string): Promise<PodView | undefined>;
   /** Eviction API (policy/v1): honours PodDisruptionBudgets like KubeDB's restart does. */
   evictPod(namespace: string, name: string): Promise<void>;
-  recordEvent(ops: RedisOpsRequest, event: EventInput): Promise<void>;
+  /** An Event on the ops request (KubeDB's ops manager's events) or on the Redis (deletion mid-run, drift). */
+  recordEvent(object: RedisOpsRequest | Redis, event: EventInput): Promise<void>;
 }
 
 export interface RedisTarget {

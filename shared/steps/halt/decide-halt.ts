@@ -15,10 +15,10 @@ export type HaltDecision =
   | { kind: 'pause' };
 
 /** The message a Paused condition carries, naming its owner so only that ops request ever resumes the database. */
-export const pausedBy = (ops: RedisOpsRequest): string =>
+export const pausedBy = (ops: { metadata: Pick<RedisOpsRequest['metadata'], 'namespace' | 'name' | 'uid'> }): string =>
   `Paused by RedisOpsRequest ${ops.metadata.namespace}/${ops.metadata.name} (uid ${ops.metadata.uid ?? ''})`;
 
-export const isPausedBy = (redis: Redis, ops: RedisOpsRequest): boolean => {
+export const isPausedBy = (redis: Redis, ops: Parameters<typeof pausedBy>[0]): boolean => {
   const paused = findCondition(redis.status?.conditions, DbCondition.Paused);
   return paused?.status === 'True' && paused.message === pausedBy(ops);
 };

@@ -9,11 +9,13 @@ import { messageFor } from '../dispatch.ts';
 import { loadStepContext } from '../context.ts';
 import type { StepDeps } from '../ports.ts';
 import { endPastDeadline } from './deadline-run.ts';
+import { resumeAfterDeletion } from './deleted-ops-request.ts';
 import { decideRecovery } from './decide-recovery.ts';
 
 export async function runRecover(data: StepData, deps: StepDeps): Promise<void> {
   const ctx = await loadStepContext(data, deps);
-  if (ctx === undefined) return;
+  // Gone (or replaced by a new object of the same name): a pause it still holds is released.
+  if (ctx === undefined) return resumeAfterDeletion(data, deps);
   const decision = decideRecovery(ctx.ops, deps.now(), deps.settings);
   if (decision.kind === 'none') return;
   if (decision.kind === 'fail') throw new OpsRequestFailedError(decision.reason, decision.message);
