@@ -5,6 +5,7 @@
  * the Redis's ConfigDrift condition and, when it changes, an Event on the Redis. Nothing is changed on the pods.
  */
 import { TransientError } from '../../errors.ts';
+import type { EngineTable } from '../../config/flags.ts';
 import { planTable } from '../../config/plan-reconfigure.ts';
 import { ConfigKey, DbCondition, managedConfigSecretName, OpsPhase } from '../../kubedb/constants.ts';
 import { findCondition, setCondition } from '../../kubedb/conditions.ts';
@@ -59,54 +60,67 @@ async function checkOne(deps: StepDeps, redis: Redis): Promise<DriftReport> {
   const managed = await deps.kube.getSecret(ns, managedConfigSecretName(name, redis.metadata.uid ?? ''));
   const declared = managed?.data[ConfigKey.Default];
   if (declared === undefined) return { namespace: ns, redis: name, skipped: 'no declared configuration yet' };
+  const expected = declaredExpectations(declared, await engineTable(deps, redis));
+  const result = findDrift(
+    expected,
+    await readPods(
+      deps,
+      redis,
+      expected.map((e) => e.parameter),
+    ),
+  );
+  const changed = await report(deps, redis, result);
+  if (result.findings.length > 0)
+    deps.log.warn('config drift', { redis: `${ns}/${name}`, drift: describeDrift(result.findings) });
+  return { namespace: ns, redis: name, result, changed };
+}
+
+/** The directive table of the database's engine line (its RedisVersion), as apply-config judges it. */
+async function engineTable(deps: StepDeps, redis: Redis): Promise<EngineTable> {
   const catalog = await deps.kube.getRedisVersion(redis.spec.version);
   const distribution = catalog?.distribution ?? 'Official';
-  const table = planTable({
+  return planTable({
     distribution,
     ...(catalog?.version !== undefined ? { version: { version: catalog.version, distribution } } : {}),
   });
-  const expected = declaredExpectations(declared, table);
-  const parameters = expected.map((e) => e.parameter);
+}
+
+async function readPods(deps: StepDeps, redis: Redis, parameters: string[]): Promise<PodReading[]> {
   const readings: PodReading[] = [];
-  for (const pod of await deps.kube.listDatabasePods(ns, name)) {
+  for (const pod of await deps.kube.listDatabasePods(redis.metadata.namespace ?? '', redis.metadata.name)) {
     if (!pod.ready || pod.podIP === undefined || pod.deleting) {
       readings.push({ pod: pod.name, unreadable: 'not Ready' });
       continue;
     }
     try {
-      readings.push({
-        pod: pod.name,
-        values: await deps.redis.configGet(await redisTarget(redis, pod.podIP, deps), parameters),
-      });
+      const target = await redisTarget(redis, pod.podIP, deps);
+      readings.push({ pod: pod.name, values: await deps.redis.configGet(target, parameters) });
     } catch (err) {
       // An unreachable pod is not drift; it is named in the condition as not compared. Anything else is a bug.
       if (!(err instanceof TransientError)) throw err;
       readings.push({ pod: pod.name, unreadable: err.message });
     }
   }
-  const result = findDrift(expected, readings);
+  return readings;
+}
+
+/** The ConfigDrift condition, written when it says something new, and an Event when drift appears or clears. */
+async function report(deps: StepDeps, redis: Redis, result: DriftResult): Promise<boolean> {
   const next = driftCondition(result);
   const previous = findCondition(redis.status?.conditions, DbCondition.ConfigDrift);
-  const changed = driftConditionChanged(previous, next);
-  if (changed) {
-    const written = await deps.kube.writeRedisConditions(
-      redis,
-      setCondition(redis.status?.conditions, next, deps.now()),
-    );
-    if (next.status === 'True')
-      await deps.kube.recordEvent(written, {
-        type: 'Warning',
-        reason: DRIFT_EVENT_REASON,
-        message: `running configuration differs from the declared one: ${describeDrift(result.findings)}`,
-      });
-    else if (previous?.status === 'True')
-      await deps.kube.recordEvent(written, {
-        type: 'Normal',
-        reason: DRIFT_RESOLVED_EVENT_REASON,
-        message: 'every pod runs the declared configuration again',
-      });
-  }
-  if (result.findings.length > 0)
-    deps.log.warn('config drift', { redis: `${ns}/${name}`, drift: describeDrift(result.findings) });
-  return { namespace: ns, redis: name, result, changed };
+  if (!driftConditionChanged(previous, next)) return false;
+  const written = await deps.kube.writeRedisConditions(redis, setCondition(redis.status?.conditions, next, deps.now()));
+  if (next.status === 'True')
+    await deps.kube.recordEvent(written, {
+      type: 'Warning',
+      reason: DRIFT_EVENT_REASON,
+      message: `running configuration differs from the declared one: ${describeDrift(result.findings)}`,
+    });
+  else if (previous?.status === 'True')
+    await deps.kube.recordEvent(written, {
+      type: 'Normal',
+      reason: DRIFT_RESOLVED_EVENT_REASON,
+      message: 'every pod runs the declared configuration again',
+    });
+  return true;
 }
