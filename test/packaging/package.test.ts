@@ -61,7 +61,9 @@ const FUNCTIONS = {
   resume: { logical: 'Resume', role: 'ResumeRole', input: 'ResumeQueue', sends: [], memory: 512, timeout: 30 },
 } as const;
 type FunctionName = keyof typeof FUNCTIONS;
+/** The functions that read a work queue; the scheduled drift check (DRIFT) has none and is checked on its own. */
 const NAMES = Object.keys(FUNCTIONS) as FunctionName[];
+const DRIFT = { logical: 'Drift', role: 'DriftRole', memory: 512, timeout: 30 } as const;
 
 const VARIANT_PARAMS = {
   subnetIds: 'subnet-0aa,subnet-0bb',
@@ -132,8 +134,8 @@ void describe('serverless package (osls, offline)', () => {
     for (const dir of outDirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  void it('declares five Lambda functions on nodejs24.x with their own memory, timeout and role', () => {
-    assert.equal(ofType(dev.Resources, 'AWS::Lambda::Function').length, 5);
+  void it('declares six Lambda functions on nodejs24.x with their own memory, timeout and role', () => {
+    assert.equal(ofType(dev.Resources, 'AWS::Lambda::Function').length, 6);
     assert.equal(dev.Resources.IamRoleLambdaExecution, undefined, 'no shared default role');
     for (const name of NAMES) {
       const props = functionOf(dev, name).Properties!;
@@ -162,7 +164,7 @@ void describe('serverless package (osls, offline)', () => {
     ] as const) {
       const mappings = ofType(template.Resources, 'AWS::Lambda::EventSourceMapping');
       assert.equal(mappings.length, 5);
-      for (const fn of config.functions) {
+      for (const fn of config.functions.filter((f) => f.sqsEvents.length > 0)) {
         const name = fn.name as FunctionName;
         const mapping = mappings.find(([, m]) => getAtt(m.Properties?.EventSourceArn) === FUNCTIONS[name].input);
         assert.ok(mapping, `mapping for ${name}`);
@@ -210,7 +212,7 @@ void describe('serverless package (osls, offline)', () => {
         analysis.sends.some((s) => s.file === u.file && s.targets.includes(u.target)),
         `stale exception: ${u.file} no longer sends to ${u.target}`,
       );
-    for (const fn of config.functions) {
+    for (const fn of config.functions.filter((f) => f.name in FUNCTIONS)) {
       const name = fn.name as FunctionName;
       const props = functionOf(dev, name).Properties!;
       const inputs = reports.find((r) => r.bundle === fn.bundleName)?.inputs ?? [];
@@ -320,7 +322,7 @@ void describe('serverless package (osls, offline)', () => {
       const groups = ofType(template.Resources, 'AWS::Logs::LogGroup').map(([, g]) => g.Properties!);
       assert.deepEqual(
         groups.map((g) => g.LogGroupName).sort(),
-        NAMES.map((n) => `/aws/lambda/redis-reconfigure-${stage}-${n}`).sort(),
+        [...NAMES, 'drift'].map((n) => `/aws/lambda/redis-reconfigure-${stage}-${n}`).sort(),
       );
       assert.ok(groups.every((g) => g.RetentionInDays === days));
     }
@@ -330,6 +332,7 @@ void describe('serverless package (osls, offline)', () => {
     const keys = [
       'CLUSTERS_CONFIG',
       'CLUSTER_ACCESS',
+      'DRIFT_SCOPE',
       'EVENTS_TOPIC_ARN',
       'EVENT_BUS_NAME',
       'KUBECONFIG_DIR',
@@ -383,6 +386,27 @@ void describe('serverless package (osls, offline)', () => {
     for (const name of NAMES)
       assert.equal(getAtt(dev.Outputs?.[`${FUNCTIONS[name].role}Arn`]?.Value), FUNCTIONS[name].role);
     assert.deepEqual(dev.Outputs?.HaltQueueUrl?.Value, { Ref: 'HaltQueue' });
+  });
+
+  void it('runs the drift check on the schedule parameter, with its own role: logs and cluster access only', () => {
+    const fn = dev.Resources[`${DRIFT.logical}LambdaFunction`]!.Properties!;
+    assert.deepEqual([fn.Runtime, fn.MemorySize, fn.Timeout], ['nodejs24.x', DRIFT.memory, DRIFT.timeout]);
+    assert.equal(getAtt(fn.Role), DRIFT.role);
+    const rules = ofType(dev.Resources, 'AWS::Events::Rule').map(([, r]) => r.Properties!);
+    assert.deepEqual(
+      rules.map((r) => r.ScheduleExpression),
+      ['rate(15 minutes)'],
+    );
+    assert.deepEqual(
+      (fn.Environment as { Variables: Record<string, unknown> }).Variables.DRIFT_SCOPE,
+      '{}',
+      'checks nothing until driftScope is given',
+    );
+    // No queue to read or feed, no topic: what the step does goes to the cluster (condition, Event).
+    assert.deepEqual(policySummary(dev.Resources[DRIFT.role]!), [
+      `logs:CreateLogStream,logs:PutLogEvents → ${arnIn('logs', 'log-group:/aws/lambda/redis-reconfigure-dev-drift:*')}`,
+    ]);
+    assert.equal(getAtt(dev.Outputs?.DriftRoleArn?.Value), DRIFT.role);
   });
 
   void it('offers the forwarders a managed policy that can only send to the halt and recover queues', () => {
