@@ -39,7 +39,11 @@ export async function runDrift({ globals, positionals, io }: CommandInput): Prom
   const reports: DriftReport[] = [];
   for (const namespace of namespaces)
     reports.push(
-      ...(await checkDrift(deps, { namespace, ...(positionals[0] !== undefined ? { redis: positionals[0] } : {}) })),
+      ...(await checkDrift(deps, {
+        clusterId: target.context,
+        namespace,
+        ...(positionals[0] !== undefined ? { redis: positionals[0] } : {}),
+      })),
     );
   if (positionals[0] !== undefined && reports.length === 0) {
     io.err(`error: Redis ${target.namespace}/${positionals[0]} not found`);

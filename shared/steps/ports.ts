@@ -4,6 +4,7 @@
  */
 import type { Step, StepDataInput } from '../messages/step-message.ts';
 import type { TransitionEvent } from '../messages/transition-event.ts';
+import type { DriftEvent } from '../messages/drift-event.ts';
 import type { Condition, Redis, RedisOpsRequest } from '../kubedb/types.ts';
 import type { RedisSentinel } from '../kubedb/topology.ts';
 import type { Logger } from '../logging.ts';
@@ -149,8 +150,11 @@ export interface QueuePort {
 
 /** Where step transitions are published for other teams (SNS fan-out, EventBridge). Best effort by contract: see
  * docs/adr/0006 — a publish failure is logged and counted, never allowed to fail or repeat a cluster write. */
+/** What goes on the bus: an ops request's transitions, and a database's drift (drift-event.ts). */
+export type BusEvent = TransitionEvent | DriftEvent;
+
 export interface EventPort {
-  publish(event: TransitionEvent): Promise<void>;
+  publish(event: BusEvent): Promise<void>;
 }
 
 export interface StepSettings {

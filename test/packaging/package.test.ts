@@ -388,7 +388,7 @@ void describe('serverless package (osls, offline)', () => {
     assert.deepEqual(dev.Outputs?.HaltQueueUrl?.Value, { Ref: 'HaltQueue' });
   });
 
-  void it('runs the drift check on the schedule parameter, with its own role: logs and cluster access only', () => {
+  void it('runs the drift check on the schedule parameter, with its own role: logs, the events topic, cluster access', () => {
     const fn = dev.Resources[`${DRIFT.logical}LambdaFunction`]!.Properties!;
     assert.deepEqual([fn.Runtime, fn.MemorySize, fn.Timeout], ['nodejs24.x', DRIFT.memory, DRIFT.timeout]);
     assert.equal(getAtt(fn.Role), DRIFT.role);
@@ -402,10 +402,17 @@ void describe('serverless package (osls, offline)', () => {
       '{}',
       'checks nothing until driftScope is given',
     );
-    // No queue to read or feed, no topic: what the step does goes to the cluster (condition, Event).
+    // No queue to read or feed: the result goes to the cluster (condition, Event) and to the events topic.
     assert.deepEqual(policySummary(dev.Resources[DRIFT.role]!), [
       `logs:CreateLogStream,logs:PutLogEvents → ${arnIn('logs', 'log-group:/aws/lambda/redis-reconfigure-dev-drift:*')}`,
+      'sns:Publish → ref:EventsTopic',
     ]);
+    assert.ok(
+      policySummary(variant.Resources[DRIFT.role]!).includes(
+        `events:PutEvents → ${arnIn('events', 'event-bus/ops-bus')}`,
+      ),
+      'and to the EventBridge bus when one is given',
+    );
     assert.equal(getAtt(dev.Outputs?.DriftRoleArn?.Value), DRIFT.role);
   });
 

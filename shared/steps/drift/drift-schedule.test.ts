@@ -56,7 +56,7 @@ describe('checkDrift skips databases under reconfiguration', () => {
     const idle = redis();
     idle.metadata = { ...idle.metadata, name: 'rd-idle' };
     const progressing = opsRequest({ phase: 'Progressing', spec: { databaseRef: { name: 'rd-busy' } } });
-    const reports = await checkDrift(deps([paused, busy, idle], [progressing]), { namespace: 'demo' });
+    const reports = await checkDrift(deps([paused, busy, idle], [progressing]), { clusterId: 'c', namespace: 'demo' });
     assert.deepEqual(
       reports.map((r) => [r.redis, 'skipped' in r ? r.skipped : 'checked']),
       [
@@ -83,5 +83,42 @@ describe('runScheduledDrift', () => {
       (err: Error) => err.name === 'DriftCheckFailedError' && /gone\/n3: Error: cluster unreachable/.test(err.message),
     );
     assert.deepEqual(seen, ['a/n1', 'a/n2', 'b/n4']);
+  });
+});
+
+describe('checkDrift reports through the ports', () => {
+  it('drift on a pod: the ConfigDrift condition, a Warning Event and a drift CloudEvent naming pod and directive', async () => {
+    const db = redis();
+    const published: Array<{ type: string; data: unknown }> = [];
+    const conditions: unknown[] = [];
+    const events: string[] = [];
+    const world = {
+      ...deps([db]),
+      kube: {
+        listRedises: async () => [db],
+        listOpsRequests: async () => [],
+        getSecret: async (_ns: string, name: string) =>
+          name.endsWith('-auth')
+            ? { name, data: { password: 'pw' }, annotations: {} }
+            : { name, data: { 'default.conf': 'maxclients 500\n' }, annotations: {} },
+        getRedisVersion: async () => undefined,
+        listDatabasePods: async () => [
+          { name: 'sample-redis-0', uid: 'p', deleting: false, ready: true, podIP: '10.0.0.1', restartCount: 0 },
+        ],
+        writeRedisConditions: async (r: Redis, c: unknown[]) => (conditions.push(...c), r),
+        recordEvent: async (_o: unknown, e: { reason: string }) => void events.push(e.reason),
+      },
+      redis: { configGet: async () => ({ maxclients: '900' }) },
+      events: { publish: async (e: { type: string; data: unknown }) => void published.push(e) },
+    } as unknown as StepDeps;
+    const [report] = await checkDrift(world, { clusterId: 'c1', namespace: 'demo' });
+    assert.ok(report !== undefined && 'result' in report && report.changed);
+    assert.deepEqual(events, ['ConfigDrift']);
+    assert.equal(published.length, 1);
+    assert.equal(published[0]?.type, 'io.redis-reconfigure.redis.drift.v1');
+    assert.deepEqual((published[0]?.data as { drifted: unknown }).drifted, [
+      { pod: 'sample-redis-0', parameter: 'maxclients' },
+    ]);
+    assert.match(JSON.stringify(conditions), /"type":"ConfigDrift","status":"True"/);
   });
 });

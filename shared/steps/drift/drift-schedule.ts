@@ -44,7 +44,7 @@ export async function runScheduledDrift(
   for (const [clusterId, namespaces] of Object.entries(scope)) {
     for (const namespace of namespaces) {
       try {
-        reports.push(...(await checkDrift(await depsFor(clusterId), { namespace })));
+        reports.push(...(await checkDrift(await depsFor(clusterId), { clusterId, namespace })));
       } catch (err) {
         failures.push(`${clusterId}/${namespace}: ${(err as Error).name}: ${(err as Error).message}`);
       }

@@ -10,6 +10,8 @@ import { planTable } from '../../config/plan-reconfigure.ts';
 import { ConfigKey, DbCondition, managedConfigSecretName, OpsPhase } from '../../kubedb/constants.ts';
 import { findCondition, setCondition } from '../../kubedb/conditions.ts';
 import type { Redis } from '../../kubedb/types.ts';
+import { errorFields } from '../../logging.ts';
+import { newDriftEvent } from '../../messages/drift-event.ts';
 import type { StepDeps } from '../ports.ts';
 import { redisTarget } from '../restart-pod/redis-target.ts';
 import {
@@ -29,7 +31,14 @@ export type DriftReport =
 export const DRIFT_EVENT_REASON = 'ConfigDrift';
 export const DRIFT_RESOLVED_EVENT_REASON = 'ConfigDriftResolved';
 
-export async function checkDrift(deps: StepDeps, scope: { namespace: string; redis?: string }): Promise<DriftReport[]> {
+/** `clusterId` names the cluster in the published CloudEvent (the functions' id; the CLI's kubeconfig context). */
+export interface DriftScopeOf {
+  clusterId: string;
+  namespace: string;
+  redis?: string;
+}
+
+export async function checkDrift(deps: StepDeps, scope: DriftScopeOf): Promise<DriftReport[]> {
   const redises = (await deps.kube.listRedises(scope.namespace)).filter(
     (r) => scope.redis === undefined || r.metadata.name === scope.redis,
   );
@@ -49,12 +58,12 @@ export async function checkDrift(deps: StepDeps, scope: { namespace: string; red
       reports.push({ namespace: scope.namespace, redis: name, skipped });
       continue;
     }
-    reports.push(await checkOne(deps, redis));
+    reports.push(await checkOne(deps, redis, scope.clusterId));
   }
   return reports;
 }
 
-async function checkOne(deps: StepDeps, redis: Redis): Promise<DriftReport> {
+async function checkOne(deps: StepDeps, redis: Redis, clusterId: string): Promise<DriftReport> {
   const ns = redis.metadata.namespace ?? '';
   const name = redis.metadata.name;
   const managed = await deps.kube.getSecret(ns, managedConfigSecretName(name, redis.metadata.uid ?? ''));
@@ -70,6 +79,7 @@ async function checkOne(deps: StepDeps, redis: Redis): Promise<DriftReport> {
     ),
   );
   const changed = await report(deps, redis, result);
+  if (changed) await publish(deps, redis, result, clusterId);
   if (result.findings.length > 0)
     deps.log.warn('config drift', { redis: `${ns}/${name}`, drift: describeDrift(result.findings) });
   return { namespace: ns, redis: name, result, changed };
@@ -123,4 +133,32 @@ async function report(deps: StepDeps, redis: Redis, result: DriftResult): Promis
       message: 'every pod runs the declared configuration again',
     });
   return true;
+}
+
+export const DRIFT_EVENT_SOURCE = 'urn:redis-reconfigure:function:drift';
+
+/** Best effort, as every event on the bus (ADR 0006): a failure is logged; the condition already holds the result. */
+async function publish(deps: StepDeps, redis: Redis, result: DriftResult, clusterId: string): Promise<void> {
+  const event = newDriftEvent(
+    {
+      version: 1,
+      clusterId,
+      namespace: redis.metadata.namespace ?? '',
+      database: redis.metadata.name,
+      status: result.findings.length > 0 ? 'True' : 'False',
+      drifted: result.findings.map((f) => ({ pod: f.pod, parameter: f.parameter })),
+      notCompared: result.unread.map((u) => u.pod),
+    },
+    DRIFT_EVENT_SOURCE,
+    deps.now(),
+  );
+  try {
+    await deps.events.publish(event);
+  } catch (err) {
+    deps.log.error('publishing a drift event failed', {
+      subject: event.subject,
+      type: event.type,
+      ...errorFields(err),
+    });
+  }
 }
