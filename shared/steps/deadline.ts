@@ -106,3 +106,15 @@ export function deadlineFailureMessage(
       : '';
   return `${verdict.message}; the previous configuration was restored${kept}`;
 }
+
+/** When the run's deadline passes (the pause + the deadline), once it is paused; for `redis-reconfigure status`. */
+export function deadlineAt(ops: RedisOpsRequest): Date | undefined {
+  const paused = findCondition(ops.status?.conditions, OpsCondition.DatabasePauseSucceeded);
+  const pausedAt = Date.parse(paused?.lastTransitionTime ?? '');
+  if (paused?.status !== 'True' || !Number.isFinite(pausedAt)) return undefined;
+  try {
+    return new Date(pausedAt + deadlineOf(ops).ms);
+  } catch {
+    return undefined; // an invalid annotation: recover ends the run InvalidSpec, there is no deadline to show
+  }
+}
