@@ -210,6 +210,21 @@ describe('what an ops request waits for', () => {
     assert.equal(checking.lastTransitionTime, new Date(NOW.getTime() - 3000).toISOString());
   });
 
+  it('a Progressing run shows when its whole-operation deadline passes, counted from the pause', () => {
+    const base = [cond('Reconfigure', 60), cond('DatabasePauseSucceeded', 59)];
+    const view = describeOps(
+      ops({ phase: 'Progressing', conditions: base }, { 'redis-reconfigure.io/deadline': '5m' }),
+      NOW,
+    );
+    assert.equal(view.deadline, new Date(NOW.getTime() - 59_000 + 300_000).toISOString());
+    assert.equal(
+      describeOps(ops({ phase: 'Progressing', conditions: base }), NOW).deadline,
+      new Date(NOW.getTime() - 59_000 + 3_600_000).toISOString(),
+      'the default, 1 h',
+    );
+    assert.equal(describeOps(ops(undefined), NOW).deadline, undefined, 'not paused yet: no clock');
+  });
+
   it('stranded pauses: the ops request named is gone or ended; a foreign pause is not judged', () => {
     const redis = (message: string): Redis => ({
       apiVersion: 'kubedb.com/v1',

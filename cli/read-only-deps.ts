@@ -24,6 +24,7 @@ function readOnlyKube(kc: KubeConfig): KubePort {
     getOpsRequest: (ns, name) => kube.getOpsRequest(ns, name),
     listOpsRequests: (ns) => kube.listOpsRequests(ns),
     getRedis: (ns, name) => kube.getRedis(ns, name),
+    listRedises: (ns) => kube.listRedises(ns),
     getRedisVersion: (name) => kube.getRedisVersion(name),
     getRedisSentinel: (ns, name) => kube.getRedisSentinel(ns, name),
     getSecret: (ns, name) => kube.getSecret(ns, name),

@@ -3,8 +3,9 @@
  */
 import type { Command } from './command.ts';
 import { planCommand } from './commands/plan.ts';
+import { driftCommand } from './commands/drift.ts';
 import { redriveCommand } from './commands/redrive.ts';
 import { statusCommand } from './commands/status.ts';
 import { unpauseCommand } from './commands/unpause.ts';
 
-export const COMMANDS: readonly Command[] = [statusCommand, unpauseCommand, redriveCommand, planCommand];
+export const COMMANDS: readonly Command[] = [statusCommand, unpauseCommand, redriveCommand, planCommand, driftCommand];

@@ -81,7 +81,8 @@ describe('status and unpause on the local stack', { timeout: 600_000 }, () => {
     const wide = await cli('status', '-A', '-o', 'wide');
     assert.match(
       wide.out,
-      new RegExp(`${NS}\\s+${OPS}\\s+${DB}\\s+Progressing.*restart-pod:rd-0\\s+UpdatePetSets=True`),
+      // DEADLINE: within the default hour, counted from the pause.
+      new RegExp(`${NS}\\s+${OPS}\\s+${DB}\\s+Progressing.*restart-pod:rd-0\\s+UpdatePetSets=True\\s+in \\d+m`),
     );
     const json = JSON.parse((await cli('status', '-n', NS, '-o', 'json')).out) as {
       items: Array<{ kind: string; name: string; step: string; pod: string }>;

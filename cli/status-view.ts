@@ -8,6 +8,7 @@ import { findCondition } from '../shared/kubedb/conditions.ts';
 import type { Condition, Redis, RedisOpsRequest } from '../shared/kubedb/types.ts';
 import { currentStepStartedAt, dueStep, type Due } from '../shared/steps/progress.ts';
 import { HALT_WAIT_ANNOTATION } from '../shared/steps/halt/wait-chain.ts';
+import { deadlineAt } from '../shared/steps/deadline.ts';
 import { humanDuration } from './output.ts';
 
 export interface OpsView {
@@ -27,6 +28,8 @@ export interface OpsView {
   lastCondition: Pick<Condition, 'type' | 'status' | 'reason' | 'message'> | undefined;
   /** When halt looks again, for a Pending one (its wait chain's next message). */
   nextCheck: string | undefined;
+  /** When the whole-operation deadline passes (shared/steps/deadline.ts); undefined before the pause. */
+  deadline: string | undefined;
   deleting: boolean;
 }
 
@@ -90,6 +93,10 @@ function safeDue(ops: RedisOpsRequest): Due {
 const newestCondition = (conditions: readonly Condition[]): Condition | undefined =>
   [...conditions].sort((a, b) => Date.parse(b.lastTransitionTime) - Date.parse(a.lastTransitionTime))[0];
 
+/** A Progressing run's deadline (a Pending one has not started its clock). */
+const runDeadline = (ops: RedisOpsRequest): string | undefined =>
+  ops.status?.phase === OpsPhase.Progressing ? deadlineAt(ops)?.toISOString() : undefined;
+
 export function describeOps(ops: RedisOpsRequest, now: Date): OpsView {
   const phase = ops.status?.phase ?? OpsPhase.Pending;
   const due = safeDue(ops);
@@ -119,6 +126,7 @@ export function describeOps(ops: RedisOpsRequest, now: Date): OpsView {
         ? undefined
         : { type: last.type, status: last.status, reason: last.reason, message: last.message },
     nextCheck: phase === OpsPhase.Progressing ? undefined : nextCheck,
+    deadline: runDeadline(ops),
     deleting,
   };
 }

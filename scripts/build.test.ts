@@ -118,7 +118,7 @@ void describe('the project bundles', () => {
   void it(`every Lambda bundle is within ${LAMBDA_BUDGET_BYTES} bytes`, () => {
     assert.deepEqual(
       lambdas().map((r) => r.bundle),
-      ['apply-config', 'halt', 'recover', 'restart-pod', 'resume'],
+      ['apply-config', 'drift', 'halt', 'recover', 'restart-pod', 'resume'],
     );
     for (const r of lambdas()) assert.ok(r.bytes <= LAMBDA_BUDGET_BYTES, `${r.bundle}: ${r.bytes} bytes`);
   });
@@ -131,10 +131,10 @@ void describe('the project bundles', () => {
     }
   });
 
-  void it('ioredis only in the functions that talk to Redis (apply-config, restart-pod)', () => {
+  void it('ioredis only in the functions that talk to Redis (apply-config, drift, restart-pod)', () => {
     const withRedis = lambdas()
       .filter((r) => has(r, 'ioredis'))
       .map((r) => r.bundle);
-    assert.deepEqual(withRedis, ['apply-config', 'restart-pod']);
+    assert.deepEqual(withRedis, ['apply-config', 'drift', 'restart-pod']);
   });
 });

@@ -7,7 +7,7 @@
  * - Poison: the message itself is unusable (invalid, unknown cluster); it is failed every time so that it reaches
  *   the DLQ with its reason logged, never silently deleted.
  */
-class TransientError extends Error {
+export class TransientError extends Error {
   override name = 'TransientError';
 }
 

@@ -39,6 +39,13 @@ const sortViews = (views: OpsView[]): OpsView[] =>
 const age = (iso: string | undefined, now: Date): string =>
   iso === undefined ? '<none>' : humanDuration(now.getTime() - Date.parse(iso));
 
+/** `in 41m`, or `passed 12s ago` (recover ends the run within a resync period), or `<none>` before the pause. */
+const deadlineCell = (iso: string | undefined, now: Date): string => {
+  if (iso === undefined) return '<none>';
+  const left = Date.parse(iso) - now.getTime();
+  return left >= 0 ? `in ${humanDuration(left)}` : `passed ${humanDuration(-left)} ago`;
+};
+
 function opsRows(statuses: ClusterStatus[], wide: boolean, multi: boolean, allNs: boolean, now: Date): string[] {
   const headers = [
     ...(multi ? ['CONTEXT'] : []),
@@ -47,7 +54,7 @@ function opsRows(statuses: ClusterStatus[], wide: boolean, multi: boolean, allNs
     'DATABASE',
     'PHASE',
     'LAST TRANSITION',
-    ...(wide ? ['STEP', 'CONDITION', 'UID'] : []),
+    ...(wide ? ['STEP', 'CONDITION', 'DEADLINE', 'UID'] : []),
     'WAITING FOR',
   ];
   const rows = statuses.flatMap((s) =>
@@ -64,6 +71,7 @@ function opsRows(statuses: ClusterStatus[], wide: boolean, multi: boolean, allNs
             v.lastCondition === undefined
               ? '<none>'
               : `${v.lastCondition.type}=${v.lastCondition.status}${v.lastCondition.reason !== undefined && v.lastCondition.reason !== v.lastCondition.type ? ` (${v.lastCondition.reason})` : ''}`,
+            deadlineCell(v.deadline, now),
             v.uid,
           ]
         : []),

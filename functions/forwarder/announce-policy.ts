@@ -54,8 +54,8 @@ export function readOpsRequest(object: unknown): ReadResult {
 export const RECONFIGURE = 'Reconfigure';
 
 export type Decision =
-  | { announce: true; reason: 'added' | 'reopened' | 'generation-changed' | 'resync' }
-  | { announce: false; reason: 'not-reconfigure' | 'terminal' | 'status-update' };
+  | { announce: true; reason: 'added' | 'reopened' | 'generation-changed' | 'resync' | 'deleted' }
+  | { announce: false; reason: 'not-reconfigure' | 'terminal' | 'status-update' | 'deleted' };
 
 export const isReconfigure = (o: WatchedOpsRequest): boolean => o.spec.type === RECONFIGURE;
 

@@ -18,6 +18,7 @@ import {
   type WatchedOpsRequest,
 } from './announce-policy.ts';
 import { systemClock, type Clock, type TimerHandle } from '../../shared/time/clock.ts';
+import { decideOnDeleted } from './deleted-ops-requests.ts';
 import type { KubeObject } from '../../shared/adapters/kube/list-watch-source.ts';
 import type { ListWatchEvent } from '../../shared/adapters/kube/list-watch.ts';
 import { silentLogger, type Logger } from '../../shared/logging.ts';
@@ -82,6 +83,8 @@ export class Announcer {
     if (read === undefined) return;
     if (event.type === 'deleted') {
       this.#live.delete(read.metadata.uid);
+      const deleted = decideOnDeleted(read);
+      this.#act(read, deleted.decision, deleted.target);
       return;
     }
     this.#track(read);
@@ -112,13 +115,12 @@ export class Announcer {
     else this.#live.delete(o.metadata.uid);
   }
 
-  #act(o: WatchedOpsRequest, decision: Decision): void {
+  #act(o: WatchedOpsRequest, decision: Decision, target: AnnounceTarget = announceTo(o)): void {
     if (!decision.announce) {
       if (decision.reason === 'not-reconfigure') this.#opts.counters.opsRequestsIgnored++;
       return;
     }
     const { clusterId } = this.#opts;
-    const target = announceTo(o);
     const data = {
       version: 1 as const,
       clusterId,

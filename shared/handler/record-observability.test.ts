@@ -46,7 +46,7 @@ function harness() {
     settings: { stallSeconds: 60 },
     kube: {} as StepDeps['kube'],
     redis: {} as StepDeps['redis'],
-    events: { publish: async (e) => void published.push(e) },
+    events: { publish: async (e) => void published.push(e as TransitionEvent) },
     queue: { send: async (step, d, _delay, trace) => void sent.push({ step, data: d, ...trace }) },
     now: () => new Date(),
     log,

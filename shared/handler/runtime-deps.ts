@@ -21,7 +21,7 @@ class RedisNotWiredError extends Error {
   override name = 'RedisNotWiredError';
 }
 
-function noRedis(step: FunctionStep): RedisPort {
+function noRedis(step: FunctionStep | 'drift'): RedisPort {
   const fail = (): Promise<never> =>
     Promise.reject(
       new RedisNotWiredError(
@@ -54,7 +54,8 @@ interface RuntimeClients {
 }
 
 export function runtimeDeps(
-  step: FunctionStep,
+  /** The function: a step, or the scheduled drift check (which hands nothing to a queue). */
+  step: FunctionStep | 'drift',
   clients: RuntimeClients = {},
 ): { depsFor: (clusterId: string) => Promise<StepDeps>; log: Logger; metrics: MetricsBuffer; metricsService: string } {
   const env = readFunctionEnv();

@@ -86,6 +86,8 @@ export const DbCondition = {
   AcceptingConnection: 'AcceptingConnection',
   /** Our addition: restart-only directives persisted by a restart: "false" reconfigure, not yet in effect. */
   RestartPending: 'RestartPending',
+  /** Our addition: a pod's CONFIG GET differs from the declared config (shared/steps/drift/); False once it clears. */
+  ConfigDrift: 'ConfigDrift',
 } as const;
 
 export const DbPhase = {

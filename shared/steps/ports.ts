@@ -6,6 +6,7 @@ import type { TraceExtensions } from '../messages/cloudevent.ts';
 import type { Step, StepDataInput } from '../messages/step-message.ts';
 import type { MetricsPort } from '../observability/metrics.ts';
 import type { TransitionEvent } from '../messages/transition-event.ts';
+import type { DriftEvent } from '../messages/drift-event.ts';
 import type { Condition, Redis, RedisOpsRequest } from '../kubedb/types.ts';
 import type { RedisSentinel } from '../kubedb/topology.ts';
 import type { Logger } from '../logging.ts';
@@ -60,6 +61,8 @@ export interface KubePort {
   /** Merge annotations (null deletes), guarded by resourceVersion. */
   writeOpsAnnotations(ops: RedisOpsRequest, annotations: Record<string, string | null>): Promise<RedisOpsRequest>;
   getRedis(namespace: string, name: string): Promise<Redis | undefined>;
+  /** The Redises of a namespace: which one an ops request deleted mid-run left paused, which ones drift checks. */
+  listRedises(namespace: string): Promise<Redis[]>;
   /** Replace the Redis's status.conditions, guarded by resourceVersion: the Paused condition doubles as the DB lock. */
   writeRedisConditions(redis: Redis, conditions: Condition[]): Promise<Redis>;
   /** Write spec.configuration (undefined fields are removed) and drop the deprecated spec.configSecret. */
@@ -92,7 +95,8 @@ export interface KubePort {
   getPod(namespace: string, name: string): Promise<PodView | undefined>;
   /** Eviction API (policy/v1): honours PodDisruptionBudgets like KubeDB's restart does. */
   evictPod(namespace: string, name: string): Promise<void>;
-  recordEvent(ops: RedisOpsRequest, event: EventInput): Promise<void>;
+  /** An Event on the ops request (KubeDB's ops manager's events) or on the Redis (deletion mid-run, drift). */
+  recordEvent(object: RedisOpsRequest | Redis, event: EventInput): Promise<void>;
 }
 
 export interface RedisTarget {
@@ -155,8 +159,11 @@ export interface QueuePort {
 
 /** Where step transitions are published for other teams (SNS fan-out, EventBridge). Best effort by contract: see
  * docs/adr/0006 — a publish failure is logged and counted, never allowed to fail or repeat a cluster write. */
+/** What goes on the bus: an ops request's transitions, and a database's drift (drift-event.ts). */
+export type BusEvent = TransitionEvent | DriftEvent;
+
 export interface EventPort {
-  publish(event: TransitionEvent): Promise<void>;
+  publish(event: BusEvent): Promise<void>;
 }
 
 export interface StepSettings {

@@ -122,10 +122,12 @@ describe('bad input ends Failed with a precise message; the database is untouche
     );
     assert.equal(ops.status?.phase, 'Failed', JSON.stringify(ops.status));
     assert.ok(ops.status?.conditions?.some((c) => c.type === 'RolledBack'));
-    assert.match(
-      ops.status?.conditions?.find((c) => c.type === 'Failed')?.message ?? '',
-      /locale-collate|Bad directive/i,
-    );
+    const failedMessage = ops.status?.conditions?.find((c) => c.type === 'Failed')?.message ?? '';
+    assert.match(failedMessage, /locale-collate|Bad directive/i);
+    // The engine's own few lines (shared/steps/restart-pod/engine-excerpt.ts), not the kubelet's 2 KB log tail.
+    assert.match(failedMessage, /\*\*\* FATAL CONFIG FILE ERROR .* \/ >>> 'locale-collate .*' \/ Bad directive/);
+    assert.doesNotMatch(failedMessage, /\d+:[CM] \d{1,2} [A-Z][a-z]{2} \d{4}/, 'no raw log lines');
+    assert.ok(failedMessage.length < 800, `${failedMessage.length} characters`);
     await waitDatabaseReady(kc, ns, db);
     const redis = await getRedis(kc, ns, db);
     assert.equal(isPaused(redis), false);

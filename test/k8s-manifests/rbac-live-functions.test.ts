@@ -115,6 +115,10 @@ async function exerciseAdapter(kube: KubeAdapter, namespace: string): Promise<vo
   o = await kube.writeOpsStatus(o, { phase: 'Progressing', conditions: [] });
   let redis = await kube.getRedis(namespace, 'sample-redis');
   assert.ok(redis, 'get redis');
+  assert.deepEqual(
+    (await kube.listRedises(namespace)).map((r) => r.metadata.name),
+    ['sample-redis'],
+  );
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   redis = await kube.writeRedisConditions(redis, [
     { type: k.DbCondition.Paused, status: 'True', reason: 'Paused', message: 'paused', lastTransitionTime: now },
@@ -144,6 +148,7 @@ async function exerciseAdapter(kube: KubeAdapter, namespace: string): Promise<vo
   assert.ok(await kube.getPod(namespace, 'sample-redis-0'));
   await kube.evictPod(namespace, 'sample-redis-0');
   await kube.recordEvent(o, { type: 'Normal', reason: k.OpsEventReason.Successful, message: 'done' });
+  await kube.recordEvent(redis, { type: 'Warning', reason: 'ConfigDrift', message: 'drift' });
 }
 
 describe('functions RBAC (cluster-wide) on an RBAC-enforcing API server', () => {
@@ -185,7 +190,6 @@ describe('functions RBAC (cluster-wide) on an RBAC-enforcing API server', () => 
     await forbidden('replace (PUT) a Redis', () =>
       custom.replaceNamespacedCustomObject({ ...redises, namespace: 'demo', name: 'sample-redis', body: current }),
     );
-    await forbidden('list Redises', () => custom.listNamespacedCustomObject({ ...redises, namespace: 'demo' }));
     await forbidden('list RedisVersions', () =>
       custom.listClusterCustomObject({
         group: k.CATALOG_GROUP,

@@ -52,6 +52,7 @@ describe('infra/k8s manifests', () => {
     const dirs = kustomizationDirs();
     assert.deepEqual(dirs.map(rel).sort(), [
       'infra/k8s/forwarder',
+      'infra/k8s/forwarder-components/servicemonitor',
       'infra/k8s/forwarder-overlays/example-access-keys',
       'infra/k8s/forwarder-overlays/example-eks-irsa',
       'infra/k8s/forwarder-overlays/example-web-identity',
@@ -61,7 +62,10 @@ describe('infra/k8s manifests', () => {
       'infra/k8s/functions-rbac/base',
       'infra/k8s/functions-rbac/namespaced',
     ]);
-    for (const dir of dirs) {
+    // A Component renders only as part of an overlay (metrics-service.test.ts renders it so).
+    for (const dir of dirs.filter(
+      (d) => !/^kind: Component$/m.test(readFileSync(join(d, 'kustomization.yaml'), 'utf8')),
+    )) {
       for (const o of render(dir)) {
         for (const r of o.rules ?? []) {
           for (const field of [r.apiGroups, r.resources, r.verbs, r.resourceNames, r.nonResourceURLs]) {

@@ -20,7 +20,6 @@ import {
   resourcesOf,
   statementsOf,
   actionsOf,
-  type Resource,
   type Template,
 } from './cfn.ts';
 import {
@@ -30,82 +29,18 @@ import {
   checkStalledAlarm,
 } from './observability-checks.ts';
 import { analyseQueueSends, queuesSentTo, UNREACHABLE_SENDS } from './queue-sends.ts';
-
-const FUNCTIONS = {
-  halt: {
-    logical: 'Halt',
-    role: 'HaltRole',
-    input: 'HaltQueue',
-    sends: ['ApplyConfigQueue', 'HaltQueue', 'ResumeQueue'],
-    memory: 512,
-    timeout: 30,
-  },
-  'apply-config': {
-    logical: 'ApplyDashconfig',
-    role: 'ApplyConfigRole',
-    input: 'ApplyConfigQueue',
-    sends: ['RestartPodQueue', 'ResumeQueue'],
-    memory: 1024,
-    timeout: 30,
-  },
-  'restart-pod': {
-    logical: 'RestartDashpod',
-    role: 'RestartPodRole',
-    input: 'RestartPodQueue',
-    sends: ['RestartPodQueue', 'ResumeQueue'],
-    memory: 512,
-    timeout: 30,
-  },
-  recover: {
-    logical: 'Recover',
-    role: 'RecoverRole',
-    input: 'RecoverQueue',
-    sends: ['ApplyConfigQueue', 'RestartPodQueue', 'ResumeQueue'],
-    memory: 512,
-    timeout: 30,
-  },
-  resume: { logical: 'Resume', role: 'ResumeRole', input: 'ResumeQueue', sends: [], memory: 512, timeout: 30 },
-} as const;
-type FunctionName = keyof typeof FUNCTIONS;
-const NAMES = Object.keys(FUNCTIONS) as FunctionName[];
-
-const VARIANT_PARAMS = {
-  subnetIds: 'subnet-0aa,subnet-0bb',
-  securityGroupIds: 'sg-0cc',
-  clusterAccess: 'secrets-manager',
-  kubeconfigSecretPrefix: 'fleet/kube/',
-  clustersConfig: '{"eu-prod-1":{"region":"eu-west-1"}}',
-  eventBusName: 'ops-bus',
-  alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops-alarms',
-  maximumConcurrency: '25',
-  logRetentionInDays: '30',
-  stallSeconds: '90',
-  kubeconfigSecretTtlSeconds: '600',
-  functionTimeout: '25',
-  kubeconfigLayerArn: 'arn:aws:lambda:eu-west-1:123456789012:layer:redis-reconfigure-kubeconfigs:3',
-  queueAgeAlarmSeconds: '900',
-};
-
-const ACCOUNT = 'arn:${AWS::Partition}:%s:${AWS::Region}:${AWS::AccountId}';
-const arnIn = (service: string, rest: string): string => `${ACCOUNT.replace('%s', service)}:${rest}`;
-const RECEIVE = 'sqs:ChangeMessageVisibility,sqs:DeleteMessage,sqs:GetQueueAttributes,sqs:ReceiveMessage';
-const EC2 =
-  'ec2:AssignPrivateIpAddresses,ec2:CreateNetworkInterface,ec2:DeleteNetworkInterface,ec2:DescribeNetworkInterfaces,ec2:DescribeSubnets,ec2:UnassignPrivateIpAddresses';
-
-/** The statements every role must have, and nothing else. */
-function basePolicy(name: FunctionName, stage: string): string[] {
-  const fn = FUNCTIONS[name];
-  return [
-    `logs:CreateLogStream,logs:PutLogEvents → ${arnIn('logs', `log-group:/aws/lambda/redis-reconfigure-${stage}-${name}:*`)}`,
-    `${RECEIVE} → ${fn.input}`,
-    ...(fn.sends.length > 0 ? [`sqs:SendMessage → ${[...fn.sends].sort().join(',')}`] : []),
-    'sns:Publish → ref:EventsTopic',
-  ];
-}
-
-const functionOf = (t: Template, name: FunctionName): Resource =>
-  t.Resources[`${FUNCTIONS[name].logical}LambdaFunction`]!;
-const roleOf = (t: Template, name: FunctionName): Resource => t.Resources[FUNCTIONS[name].role]!;
+import {
+  arnIn,
+  basePolicy,
+  DRIFT,
+  EC2,
+  FUNCTIONS,
+  functionOf,
+  NAMES,
+  roleOf,
+  VARIANT_PARAMS,
+  type FunctionName,
+} from './package-fixtures.ts';
 
 void describe('serverless package (osls, offline)', () => {
   const config = loadServerlessConfig({ stage: 'dev' });
@@ -139,8 +74,8 @@ void describe('serverless package (osls, offline)', () => {
     for (const dir of outDirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  void it('declares five Lambda functions on nodejs24.x with their own memory, timeout and role', () => {
-    assert.equal(ofType(dev.Resources, 'AWS::Lambda::Function').length, 5);
+  void it('declares six Lambda functions on nodejs24.x with their own memory, timeout and role', () => {
+    assert.equal(ofType(dev.Resources, 'AWS::Lambda::Function').length, 6);
     assert.equal(dev.Resources.IamRoleLambdaExecution, undefined, 'no shared default role');
     for (const name of NAMES) {
       const props = functionOf(dev, name).Properties!;
@@ -169,7 +104,7 @@ void describe('serverless package (osls, offline)', () => {
     ] as const) {
       const mappings = ofType(template.Resources, 'AWS::Lambda::EventSourceMapping');
       assert.equal(mappings.length, 5);
-      for (const fn of config.functions) {
+      for (const fn of config.functions.filter((f) => f.sqsEvents.length > 0)) {
         const name = fn.name as FunctionName;
         const mapping = mappings.find(([, m]) => getAtt(m.Properties?.EventSourceArn) === FUNCTIONS[name].input);
         assert.ok(mapping, `mapping for ${name}`);
@@ -217,7 +152,7 @@ void describe('serverless package (osls, offline)', () => {
         analysis.sends.some((s) => s.file === u.file && s.targets.includes(u.target)),
         `stale exception: ${u.file} no longer sends to ${u.target}`,
       );
-    for (const fn of config.functions) {
+    for (const fn of config.functions.filter((f) => f.name in FUNCTIONS)) {
       const name = fn.name as FunctionName;
       const props = functionOf(dev, name).Properties!;
       const inputs = reports.find((r) => r.bundle === fn.bundleName)?.inputs ?? [];
@@ -354,7 +289,7 @@ void describe('serverless package (osls, offline)', () => {
       const groups = ofType(template.Resources, 'AWS::Logs::LogGroup').map(([, g]) => g.Properties!);
       assert.deepEqual(
         groups.map((g) => g.LogGroupName).sort(),
-        NAMES.map((n) => `/aws/lambda/redis-reconfigure-${stage}-${n}`).sort(),
+        [...NAMES, 'drift'].map((n) => `/aws/lambda/redis-reconfigure-${stage}-${n}`).sort(),
       );
       assert.ok(groups.every((g) => g.RetentionInDays === days));
     }
@@ -364,6 +299,7 @@ void describe('serverless package (osls, offline)', () => {
     const keys = [
       'CLUSTERS_CONFIG',
       'CLUSTER_ACCESS',
+      'DRIFT_SCOPE',
       'EVENTS_TOPIC_ARN',
       'EVENT_BUS_NAME',
       'KUBECONFIG_DIR',
@@ -419,6 +355,34 @@ void describe('serverless package (osls, offline)', () => {
     for (const name of NAMES)
       assert.equal(getAtt(dev.Outputs?.[`${FUNCTIONS[name].role}Arn`]?.Value), FUNCTIONS[name].role);
     assert.deepEqual(dev.Outputs?.HaltQueueUrl?.Value, { Ref: 'HaltQueue' });
+  });
+
+  void it('runs the drift check on the schedule parameter, with its own role: logs, the events topic, cluster access', () => {
+    const fn = dev.Resources[`${DRIFT.logical}LambdaFunction`]!.Properties!;
+    assert.deepEqual([fn.Runtime, fn.MemorySize, fn.Timeout], ['nodejs24.x', DRIFT.memory, DRIFT.timeout]);
+    assert.equal(getAtt(fn.Role), DRIFT.role);
+    const rules = ofType(dev.Resources, 'AWS::Events::Rule').map(([, r]) => r.Properties!);
+    assert.deepEqual(
+      rules.map((r) => r.ScheduleExpression),
+      ['rate(15 minutes)'],
+    );
+    assert.deepEqual(
+      (fn.Environment as { Variables: Record<string, unknown> }).Variables.DRIFT_SCOPE,
+      '{}',
+      'checks nothing until driftScope is given',
+    );
+    // No queue to read or feed: the result goes to the cluster (condition, Event) and to the events topic.
+    assert.deepEqual(policySummary(dev.Resources[DRIFT.role]!), [
+      `logs:CreateLogStream,logs:PutLogEvents → ${arnIn('logs', 'log-group:/aws/lambda/redis-reconfigure-dev-drift:*')}`,
+      'sns:Publish → ref:EventsTopic',
+    ]);
+    assert.ok(
+      policySummary(variant.Resources[DRIFT.role]!).includes(
+        `events:PutEvents → ${arnIn('events', 'event-bus/ops-bus')}`,
+      ),
+      'and to the EventBridge bus when one is given',
+    );
+    assert.equal(getAtt(dev.Outputs?.DriftRoleArn?.Value), DRIFT.role);
   });
 
   void it('offers the forwarders a managed policy that can only send to the halt and recover queues', () => {

@@ -155,7 +155,7 @@ void describe('loadServerlessConfig', () => {
     );
   });
 
-  void it('reads the project serverless.yml: five functions, each on its own queue with ReportBatchItemFailures', () => {
+  void it('reads the project serverless.yml: five functions on their own queue with ReportBatchItemFailures, and the scheduled drift check', () => {
     const config = loadServerlessConfig({ stage: 'dev' });
     assert.deepEqual(
       config.functions.map((fn) => [
@@ -169,6 +169,8 @@ void describe('loadServerlessConfig', () => {
         ['restart-pod', 'RestartPodQueue', true],
         ['recover', 'RecoverQueue', true],
         ['resume', 'ResumeQueue', true],
+        // No queue: an EventBridge schedule invokes it on AWS; locally `redis-reconfigure drift` runs the same step.
+        ['drift', undefined, undefined],
       ],
     );
   });

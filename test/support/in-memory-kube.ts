@@ -186,6 +186,10 @@ export class InMemoryKube implements KubePort {
     return structuredClone(this.redises.get(key(namespace, name)));
   }
 
+  async listRedises(namespace: string): Promise<Redis[]> {
+    return [...this.redises.values()].filter((r) => r.metadata.namespace === namespace).map((r) => structuredClone(r));
+  }
+
   async writeRedisConditions(redis: Redis, conditions: Condition[]): Promise<Redis> {
     const k = key(redis.metadata.namespace, redis.metadata.name);
     const stored = this.#guard(this.redises.get(k), redis, `update conditions of redis ${k}`);

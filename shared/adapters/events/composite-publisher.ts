@@ -1,6 +1,5 @@
 /** Fan one event out to several buses, and the publisher for a deployment with no bus at all. */
-import type { TransitionEvent } from '../../messages/transition-event.ts';
-import type { EventPort } from '../../steps/ports.ts';
+import type { BusEvent, EventPort } from '../../steps/ports.ts';
 
 /** Several publishers failed for the same event; each error is kept (and named in the message). */
 export class CompositePublishError extends Error {
@@ -24,7 +23,7 @@ export class CompositePublisher implements EventPort {
     this.publishers = publishers;
   }
 
-  async publish(event: TransitionEvent): Promise<void> {
+  async publish(event: BusEvent): Promise<void> {
     const settled = await Promise.allSettled(this.publishers.map((p) => p.publish(event)));
     const errors = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
     if (errors.length === 1) throw errors[0];
@@ -34,7 +33,7 @@ export class CompositePublisher implements EventPort {
 
 /** No bus configured: transitions are only in the ops request's status (and the function logs). */
 export class NoopPublisher implements EventPort {
-  async publish(_event: TransitionEvent): Promise<void> {
+  async publish(_event: BusEvent): Promise<void> {
     // Deliberately nothing: publishing is optional for a deployment (docs/deploy.md), the cluster keeps the story.
   }
 }

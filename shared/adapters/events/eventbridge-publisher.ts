@@ -5,8 +5,7 @@
  * the FIFO SNS topic (docs/adr/0006-event-bus.md).
  */
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { TransitionEvent } from '../../messages/transition-event.ts';
-import type { EventPort } from '../../steps/ports.ts';
+import type { BusEvent, EventPort } from '../../steps/ports.ts';
 import { UnavailableError } from '../../errors.ts';
 import { EventRejectedError, isThrottling, publishFailure } from './errors.ts';
 
@@ -23,7 +22,7 @@ export class EventBridgePublisher implements EventPort {
     return this.#busName;
   }
 
-  async publish(event: TransitionEvent): Promise<void> {
+  async publish(event: BusEvent): Promise<void> {
     const what = `EventBridge PutEvents of ${event.type} for ${event.subject} to bus ${this.#busName}`;
     let answer;
     try {

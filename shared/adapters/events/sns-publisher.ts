@@ -9,8 +9,9 @@
  */
 import { createHash } from 'node:crypto';
 import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
+import { isDriftEvent, type DriftEvent } from '../../messages/drift-event.ts';
 import type { TransitionEvent } from '../../messages/transition-event.ts';
-import type { EventPort } from '../../steps/ports.ts';
+import type { BusEvent, EventPort } from '../../steps/ports.ts';
 import { publishFailure } from './errors.ts';
 
 export const isFifoTopicArn = (topicArn: string): boolean => topicArn.endsWith('.fifo');
@@ -19,16 +20,22 @@ export const isFifoTopicArn = (topicArn: string): boolean => topicArn.endsWith('
  * At most 8 attributes: with raw message delivery SNS hands them to SQS, which accepts 10 per message, so a
  * subscriber keeps room for its own. Empty values are left out (SNS rejects an empty attribute value).
  */
-export function snsMessageAttributes(event: TransitionEvent): Record<string, MessageAttributeValue> {
+export function snsMessageAttributes(event: BusEvent): Record<string, MessageAttributeValue> {
+  // A drift event is about the Redis's ConfigDrift condition: filtered on like a transition's condition.
+  const condition = isDriftEvent(event)
+    ? { phase: '', conditionType: 'ConfigDrift', conditionStatus: event.data.status }
+    : {
+        phase: event.data.phase,
+        conditionType: event.data.condition.type,
+        conditionStatus: event.data.condition.status,
+      };
   const attributes: Record<string, string> = {
     'cloudevents.specversion': event.specversion,
     type: event.type,
     source: event.source,
     subject: event.subject,
     clusterId: event.data.clusterId,
-    phase: event.data.phase,
-    conditionType: event.data.condition.type,
-    conditionStatus: event.data.condition.status,
+    ...condition,
   };
   return Object.fromEntries(
     Object.entries(attributes)
@@ -66,14 +73,12 @@ export class SnsEventPublisher implements EventPort {
     return this.#topicArn;
   }
 
-  async publish(event: TransitionEvent): Promise<void> {
+  async publish(event: BusEvent): Promise<void> {
     const command = new PublishCommand({
       TopicArn: this.#topicArn,
       Message: JSON.stringify(event),
       MessageAttributes: snsMessageAttributes(event),
-      ...(this.#fifo
-        ? { MessageGroupId: event.data.opsRequest.uid, MessageDeduplicationId: transitionDeduplicationId(event) }
-        : {}),
+      ...(this.#fifo ? fifoFields(event) : {}),
     });
     try {
       await this.#client.send(command);
@@ -82,3 +87,21 @@ export class SnsEventPublisher implements EventPort {
     }
   }
 }
+
+/** A drift event's identity: the database and what it reports (the same report published twice is one message). */
+export function driftDeduplicationId(event: DriftEvent): string {
+  const { status, drifted, notCompared } = event.data;
+  return createHash('sha256')
+    .update(JSON.stringify([event.subject, event.type, status, drifted, notCompared]))
+    .digest('hex');
+}
+
+/** FIFO: one ops request's transitions in order (group = its uid); one database's drift reports in order. */
+function fifoFields(event: BusEvent): { MessageGroupId: string; MessageDeduplicationId: string } {
+  return isDriftEvent(event)
+    ? { MessageGroupId: boundedGroupId(event.subject), MessageDeduplicationId: driftDeduplicationId(event) }
+    : { MessageGroupId: event.data.opsRequest.uid, MessageDeduplicationId: transitionDeduplicationId(event) };
+}
+
+/** SNS FIFO group ids are at most 128 characters; a longer subject is replaced by its hash (still one per database). */
+const boundedGroupId = (id: string): string => (id.length <= 128 ? id : createHash('sha256').update(id).digest('hex'));

@@ -117,6 +117,13 @@ export class KubeAdapter implements KubePort {
     );
   }
 
+  async listRedises(namespace: string): Promise<Redis[]> {
+    const list = (await write(`list redises in ${namespace}`, () =>
+      this.#custom.listNamespacedCustomObject({ ...redises, namespace }),
+    )) as { items: Redis[] };
+    return list.items;
+  }
+
   writeRedisConditions(redis: Redis, conditions: Condition[]): Promise<Redis> {
     const body = { metadata: { resourceVersion: redis.metadata.resourceVersion }, status: { conditions } };
     return this.#mergePatch(redises, redis, body, 'update conditions of redis', 'status');
@@ -255,7 +262,7 @@ export class KubeAdapter implements KubePort {
     );
   }
 
-  async recordEvent(o: RedisOpsRequest, event: EventInput): Promise<void> {
+  async recordEvent(o: RedisOpsRequest | Redis, event: EventInput): Promise<void> {
     const namespace = o.metadata.namespace ?? '';
     const name = eventObjectName(o.metadata.name, o.metadata.uid ?? '', event.reason, event.message);
     const now = new Date();
@@ -285,7 +292,7 @@ export class KubeAdapter implements KubePort {
       await this.#core.createNamespacedEvent({ namespace, body });
     } catch (err) {
       if (!isAlreadyExists(err))
-        throw translateApiError(err, `record event ${event.reason} on rdops ${namespace}/${o.metadata.name}`);
+        throw translateApiError(err, `record event ${event.reason} on ${o.kind} ${namespace}/${o.metadata.name}`);
     }
   }
 }

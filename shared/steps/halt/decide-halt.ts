@@ -7,6 +7,7 @@ import { DbCondition, DbPhase, isTerminalPhase, OpsPhase } from '../../kubedb/co
 import { findCondition } from '../../kubedb/conditions.ts';
 import type { Redis, RedisOpsRequest } from '../../kubedb/types.ts';
 import { aclChangeOf, asksForConfigChange } from '../../kubedb/reconfigure-support.ts';
+import { deadlineProblem } from '../deadline.ts';
 
 type HaltDecision =
   | { kind: 'fail'; reason: string; message: string }
@@ -14,10 +15,10 @@ type HaltDecision =
   | { kind: 'pause' };
 
 /** The message a Paused condition carries, naming its owner so only that ops request ever resumes the database. */
-export const pausedBy = (ops: RedisOpsRequest): string =>
+export const pausedBy = (ops: { metadata: Pick<RedisOpsRequest['metadata'], 'namespace' | 'name' | 'uid'> }): string =>
   `Paused by RedisOpsRequest ${ops.metadata.namespace}/${ops.metadata.name} (uid ${ops.metadata.uid ?? ''})`;
 
-export const isPausedBy = (redis: Redis, ops: RedisOpsRequest): boolean => {
+export const isPausedBy = (redis: Redis, ops: Parameters<typeof pausedBy>[0]): boolean => {
   const paused = findCondition(redis.status?.conditions, DbCondition.Paused);
   return paused?.status === 'True' && paused.message === pausedBy(ops);
 };
@@ -47,6 +48,8 @@ export function decideHalt(input: {
   const { ops, redis } = input;
   const specError = validateReconfigureSpec(ops);
   if (specError !== undefined) return { kind: 'fail', reason: 'InvalidSpec', message: specError };
+  const deadlineError = deadlineProblem(ops);
+  if (deadlineError !== undefined) return { kind: 'fail', reason: 'InvalidSpec', message: deadlineError };
   const ns = ops.metadata.namespace ?? '';
   if (redis === undefined) {
     return {

@@ -2,6 +2,7 @@
  * Has the restarted pod come back? Pure: from the pod as observed, the uid of the pod that was evicted, and the
  * deadline. The config comparison happens only once the pod is Ready (it needs a connection to the pod).
  */
+import { engineExcerpt } from './engine-excerpt.ts';
 import type { PodView } from '../ports.ts';
 
 type CheckDecision =
@@ -20,7 +21,7 @@ export function decideCheck(input: {
   const replaced = pod !== undefined && pod.uid !== evictedUid && !pod.deleting;
   // A new pod whose container keeps failing will not heal by waiting: that is the cue for rollback.
   if (replaced && !pod.ready && pod.restartCount > 0 && pod.problem !== undefined) {
-    return { kind: 'crash-looping', problem: pod.problem };
+    return { kind: 'crash-looping', problem: engineExcerpt(pod.problem) };
   }
   if (replaced && pod.ready && pod.podIP !== undefined) {
     return {
@@ -34,7 +35,7 @@ export function decideCheck(input: {
       ? 'pod not recreated yet'
       : !replaced
         ? 'old pod still terminating'
-        : `pod not Ready${pod.problem !== undefined ? `: ${pod.problem}` : ''}`;
+        : `pod not Ready${pod.problem !== undefined ? `: ${engineExcerpt(pod.problem)}` : ''}`;
   if (input.now.getTime() > input.deadline.getTime()) return { kind: 'timeout', why };
   return { kind: 'wait', why };
 }

@@ -64,6 +64,9 @@ export class RedisProcess {
     const child = spawn(spec.binary ?? 'redis-server', [spec.configFile, ...spec.args], {
       cwd: spec.cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, as a container is isolated from the kubelet: a Ctrl-C of `npm run local` signals
+      // the terminal's foreground group, and must not reach the pods (read as a failing config, it rolled runs back).
+      detached: true,
     });
     const proc = new RedisProcess(child, spec.logFile);
     // A spawn failure (ENOENT) surfaces as 'error' followed by 'close'; keep it in the output so it is reported.
@@ -103,16 +106,30 @@ export class RedisProcess {
   /** SIGTERM, then SIGKILL after graceMs. Resolves once the process is gone. */
   async stop(graceMs: number): Promise<ProcessExit> {
     if (this.exit) return this.exit;
-    this.child.kill('SIGTERM');
+    this.signal('SIGTERM');
     let timer: NodeJS.Timeout | undefined;
     const killed = new Promise<void>((resolve) => {
       timer = setTimeout(() => {
-        if (this.running) this.child.kill('SIGKILL');
+        if (this.running) this.signal('SIGKILL');
         resolve();
       }, graceMs);
     });
     await Promise.race([this.exited, killed]);
     clearTimeout(timer);
     return this.exited;
+  }
+
+  /** To the whole process group (a BGSAVE child included), as the container runtime stops every process in it. */
+  private signal(sig: NodeJS.Signals): void {
+    if (this.pid <= 0) {
+      this.child.kill(sig); // the spawn failed: there is no process group
+      return;
+    }
+    try {
+      process.kill(-this.pid, sig);
+    } catch (err) {
+      // ESRCH: the group is gone already (its 'close' is on the way); anything else is a real failure.
+      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+    }
   }
 }
