@@ -6,9 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
-import { cloudEventSchema } from './cloudevent.ts';
+import { cloudEventSchema, dataschemaFor } from './cloudevent.ts';
 
-export const DRIFT_EVENT_VERSION = 1 as const;
+const DRIFT_EVENT_VERSION = 1 as const;
 export const DRIFT_EVENT_TYPE = `io.redis-reconfigure.redis.drift.v${DRIFT_EVENT_VERSION}`;
 
 export const driftDataSchema = z
@@ -24,7 +24,7 @@ export const driftDataSchema = z
     notCompared: z.array(z.string().min(1)),
   })
   .strict();
-export type DriftData = z.infer<typeof driftDataSchema>;
+type DriftData = z.infer<typeof driftDataSchema>;
 
 export const driftEventSchema = cloudEventSchema(driftDataSchema).superRefine((e, ctx) => {
   if (e.type !== DRIFT_EVENT_TYPE)
@@ -44,6 +44,7 @@ export function newDriftEvent(data: DriftData, source: string, now: Date = new D
     subject: `${parsed.clusterId}/${parsed.namespace}/${parsed.database}`,
     time: now.toISOString(),
     datacontenttype: 'application/json',
+    dataschema: dataschemaFor(DRIFT_EVENT_TYPE),
     data: parsed,
   });
 }

@@ -11,6 +11,7 @@ import * as z from 'zod';
 import { cloudEventSchema, dataschemaFor, EXTENSION_NAME_PATTERN } from './cloudevent.ts';
 import { eventTypeFor, FUNCTION_STEPS, stepDataSchema, type FunctionStep } from './step-message.ts';
 import { TRANSITION_KINDS, transitionDataSchema, transitionTypeFor } from './transition-event.ts';
+import { DRIFT_EVENT_TYPE, driftDataSchema } from './drift-event.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -19,6 +20,8 @@ const DESCRIPTIONS = {
     `A message on the ${step} queue: "look at this ops request" (references only; the handler re-reads the cluster).`,
   condition: 'A condition a step wrote on a RedisOpsRequest (one event per transition, in order per ops request).',
   outcome: 'A RedisOpsRequest ended: condition Successful (status True) or Failed (status False, reason says why).',
+  drift:
+    "A Redis's ConfigDrift condition changed: the pods and directives whose running value differs from the declared config (no values).",
 } as const;
 
 function stepMessageSchemaFor(step: FunctionStep) {
@@ -69,6 +72,11 @@ export function eventJsonSchemas(): Record<string, JsonSchema> {
     const type = transitionTypeFor(kind);
     out[`${type}.json`] = publish(type, DESCRIPTIONS[kind], transitionEventSchemaFor(kind));
   }
+  out[`${DRIFT_EVENT_TYPE}.json`] = publish(
+    DRIFT_EVENT_TYPE,
+    DESCRIPTIONS.drift,
+    cloudEventSchema(driftDataSchema).safeExtend({ type: z.literal(DRIFT_EVENT_TYPE) }),
+  );
   return out;
 }
 

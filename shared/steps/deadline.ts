@@ -13,7 +13,7 @@ import type { Due } from './progress.ts';
 import { stepTimeoutMs } from './timing.ts';
 
 /** `redis-reconfigure.io/deadline: 30m` (a Go duration, like spec.timeout), on the ops request. */
-export const DEADLINE_ANNOTATION = `${ANNOTATION_PREFIX}/deadline`;
+const DEADLINE_ANNOTATION = `${ANNOTATION_PREFIX}/deadline`;
 
 /**
  * Without the annotation: an hour, or three step timeouts when spec.timeout is longer than 20 minutes. An hour is far
@@ -23,7 +23,7 @@ export const DEADLINE_ANNOTATION = `${ANNOTATION_PREFIX}/deadline`;
  */
 export const DEFAULT_DEADLINE_MS = 60 * 60_000;
 
-export interface Deadline {
+interface Deadline {
   ms: number;
   /** How to name it in a message: the annotation's text, or the default and why. */
   text: string;
@@ -56,7 +56,7 @@ export function deadlineProblem(ops: RedisOpsRequest): string | undefined {
   }
 }
 
-export type DeadlineVerdict =
+type DeadlineVerdict =
   | { passed: false }
   | {
       passed: true;

@@ -12,7 +12,7 @@ import { compareWithConfigGet, expectedRuntimeValues } from '../../config/verify
 import { DbCondition } from '../../kubedb/constants.ts';
 import type { Condition } from '../../kubedb/types.ts';
 
-export interface Expectation {
+interface Expectation {
   parameter: string;
   expected: string;
 }
@@ -31,7 +31,7 @@ export function declaredExpectations(effectiveConfig: string, table: EngineTable
 
 export type PodReading = { pod: string; values: Record<string, string> } | { pod: string; unreadable: string };
 
-export interface DriftFinding {
+interface DriftFinding {
   pod: string;
   parameter: string;
   declared: string;
@@ -65,8 +65,8 @@ export function describeDrift(findings: readonly DriftFinding[]): string {
   return findings.map((f) => `${f.parameter} on ${f.pod}: declared "${f.declared}", running "${f.running}"`).join('; ');
 }
 
-export const DRIFT_REASON = 'ConfigDrift';
-export const NO_DRIFT_REASON = 'NoConfigDrift';
+const DRIFT_REASON = 'ConfigDrift';
+const NO_DRIFT_REASON = 'NoConfigDrift';
 
 /** The Redis's ConfigDrift condition for a result: True naming every directive and pod, False when none differs. */
 export function driftCondition(result: DriftResult): Omit<Condition, 'lastTransitionTime'> {

@@ -12,8 +12,8 @@ import type { StepDeps } from '../ports.ts';
 import { checkDrift, type DriftReport } from './drift-step.ts';
 
 const namespaceName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a namespace name');
-export const driftScopeSchema = z.record(z.string().min(1), z.array(namespaceName));
-export type DriftScope = z.infer<typeof driftScopeSchema>;
+const driftScopeSchema = z.record(z.string().min(1), z.array(namespaceName));
+type DriftScope = z.infer<typeof driftScopeSchema>;
 
 export function parseDriftScope(text: string | undefined): DriftScope {
   let json: unknown;
@@ -27,7 +27,7 @@ export function parseDriftScope(text: string | undefined): DriftScope {
   return result.data;
 }
 
-export class DriftCheckFailedError extends Error {
+class DriftCheckFailedError extends Error {
   override name = 'DriftCheckFailedError';
 }
 

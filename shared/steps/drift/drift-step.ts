@@ -28,11 +28,11 @@ export type DriftReport =
   | { namespace: string; redis: string; skipped: string }
   | { namespace: string; redis: string; result: DriftResult; changed: boolean };
 
-export const DRIFT_EVENT_REASON = 'ConfigDrift';
-export const DRIFT_RESOLVED_EVENT_REASON = 'ConfigDriftResolved';
+const DRIFT_EVENT_REASON = 'ConfigDrift';
+const DRIFT_RESOLVED_EVENT_REASON = 'ConfigDriftResolved';
 
 /** `clusterId` names the cluster in the published CloudEvent (the functions' id; the CLI's kubeconfig context). */
-export interface DriftScopeOf {
+interface DriftScopeOf {
   clusterId: string;
   namespace: string;
   redis?: string;
@@ -135,7 +135,7 @@ async function report(deps: StepDeps, redis: Redis, result: DriftResult): Promis
   return true;
 }
 
-export const DRIFT_EVENT_SOURCE = 'urn:redis-reconfigure:function:drift';
+const DRIFT_EVENT_SOURCE = 'urn:redis-reconfigure:function:drift';
 
 /** Best effort, as every event on the bus (ADR 0006): a failure is logged; the condition already holds the result. */
 async function publish(deps: StepDeps, redis: Redis, result: DriftResult, clusterId: string): Promise<void> {

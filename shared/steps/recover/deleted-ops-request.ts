@@ -13,7 +13,7 @@ import type { StepData } from '../../messages/step-message.ts';
 import { isPausedBy } from '../halt/decide-halt.ts';
 import type { StepDeps } from '../ports.ts';
 
-export const RESUMED_AFTER_DELETION_REASON = 'ResumeDatabase';
+const RESUMED_AFTER_DELETION_REASON = 'ResumeDatabase';
 
 export async function resumeAfterDeletion(data: StepData, deps: StepDeps): Promise<void> {
   const gone = { metadata: { namespace: data.namespace, name: data.opsRequest.name, uid: data.opsRequest.uid } };
