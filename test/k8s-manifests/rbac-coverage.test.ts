@@ -47,13 +47,22 @@ const source = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
 /** Permissions the functions' KubeAdapter needs, read from its call sites. */
 function adapterPermissions(): Set<string> {
   const text = source('shared/adapters/kube/kube-adapter.ts');
-  const calls = [...text.matchAll(/this\.#(core|custom)\.(\w+)\(\s*\{\s*([^}]*)/g)];
+  // #mergePatch(<ref>, obj, body, what[, 'status']) is the one home of the custom-object merge patches: its call sites
+  // name the resource; its own two API calls (on a parameter) are read through them.
+  const helper = /async #mergePatch[\s\S]*?\n  \}\n/.exec(text)?.[0] ?? '';
+  const rest = text.replace(helper, '');
+  const calls = [...rest.matchAll(/this\.#(core|custom)\.(\w+)\(\s*\{\s*([^}]*)/g)];
   assert.equal(
     calls.length,
-    text.match(/this\.#(core|custom)\.\w+\(/g)?.length,
+    rest.match(/this\.#(core|custom)\.\w+\(/g)?.length,
     'every API call site has an argument object the parser understands',
   );
   const out = new Set<string>();
+  for (const [, ref, tail] of rest.matchAll(/this\.#mergePatch\((\w+),([^;]*)\);/g)) {
+    const resource = REFS[ref!];
+    assert.ok(resource, `cannot tell the resource of #mergePatch(${ref}, …)`);
+    out.add(`patch ${resource}${/'status'\s*$/.test(tail!.trim().replace(/,$/, '')) ? '/status' : ''}`);
+  }
   for (const [, api, method, args] of calls) {
     if (api === 'core') {
       const perm = TYPED_METHODS[method!];

@@ -44,7 +44,7 @@ describe('forwarder RBAC on an RBAC-enforcing API server', () => {
   before(async () => {
     cluster = await startRbacCluster();
     await cluster.admin.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: 'demo' } } });
-    assert.deepEqual(await cluster.apply(join(K8S_DIR, 'forwarder')), ['Deployment', 'PodDisruptionBudget']);
+    assert.deepEqual(await cluster.apply(join(K8S_DIR, 'forwarder')), ['Deployment', 'PodDisruptionBudget', 'Service']);
     sa = await saKubeConfig(cluster, NS, 'forwarder');
   });
   after(async () => cluster.stop());

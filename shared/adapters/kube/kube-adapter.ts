@@ -137,21 +137,11 @@ export class KubeAdapter implements KubePort {
     return this.#mergePatch(redises, redis, body, 'update spec.configuration of redis');
   }
 
-  async writeRedisAcl(
-    redis: Redis,
-    field: 'spec.acl' | 'spec.configuration.acl',
-    acl: RedisAclSpec | null,
-  ): Promise<Redis> {
+  writeRedisAcl(redis: Redis, field: 'spec.acl' | 'spec.configuration.acl', acl: RedisAclSpec | null): Promise<Redis> {
     // Both keys always present, so the merge patch replaces the whole spec (null drops a secretRef the rules lost).
     const value = acl === null ? null : { rules: acl.rules ?? [], secretRef: acl.secretRef ?? null };
     const body = { spec: field === 'spec.acl' ? { acl: value } : { configuration: { acl: value } } };
-    const what = `update ${field} of redis ${redis.metadata.namespace}/${redis.metadata.name}`;
-    return (await write(what, () =>
-      this.#custom.patchNamespacedCustomObject(
-        { ...redises, namespace: redis.metadata.namespace ?? '', name: redis.metadata.name, body },
-        mergePatch,
-      ),
-    )) as Redis;
+    return this.#mergePatch(redises, redis, body, `update ${field} of redis`);
   }
 
   async getRedisVersion(name: string): Promise<RedisVersionView | undefined> {
