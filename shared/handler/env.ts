@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { MisconfigurationError } from '../errors.ts';
 import { describeIssues } from '../messages/parse.ts';
-import { DEFAULT_STALL_SECONDS } from '../steps/timing.ts';
+import { DEFAULT_SAFETY_NET_SECONDS, DEFAULT_STALL_SECONDS, MAX_DELAY_SECONDS } from '../steps/timing.ts';
 
 const envSchema = z.object({
   QUEUE_URL_HALT: z.string().url(),
@@ -15,6 +15,7 @@ const envSchema = z.object({
   QUEUE_URL_RESTART_POD: z.string().url(),
   QUEUE_URL_RESUME: z.string().url(),
   STALL_SECONDS: z.coerce.number().int().positive().default(DEFAULT_STALL_SECONDS),
+  SAFETY_NET_SECONDS: z.coerce.number().int().min(1).max(MAX_DELAY_SECONDS).default(DEFAULT_SAFETY_NET_SECONDS),
 });
 export type FunctionEnv = z.infer<typeof envSchema>;
 

@@ -30,7 +30,7 @@ const record = (body: string, id = 'm1'): SQSRecord => ({
 
 function depsWithQueue(sent: Array<{ step: Step; data: StepDataInput }>): StepDeps {
   return {
-    settings: { stallSeconds: 60 },
+    settings: { stallSeconds: 60, safetyNetSeconds: 5 },
     kube: {} as StepDeps['kube'],
     redis: {} as StepDeps['redis'],
     events: { publish: async () => undefined },

@@ -10,12 +10,12 @@ import type { StepDeps } from '../ports.ts';
 import { opsRequest, redis as redisObject } from '../test-objects.ts';
 import { runHalt } from './halt-step.ts';
 
-function world(ops: RedisOpsRequest, db: Redis) {
+function world(ops: RedisOpsRequest, db: Redis, safetyNetSeconds = 1) {
   const sent: Array<{ step: string; attempt: number; delay: number | undefined }> = [];
   let clock = new Date('2026-01-01T00:00:00Z');
   let current = ops;
   const deps = {
-    settings: { stallSeconds: 60 },
+    settings: { stallSeconds: 60, safetyNetSeconds },
     now: () => clock,
     log: { info: () => undefined, warn: () => undefined, error: () => undefined },
     events: { publish: async () => undefined },
@@ -27,14 +27,17 @@ function world(ops: RedisOpsRequest, db: Redis) {
       getOpsRequest: async () => current,
       listOpsRequests: async () => [current],
       getRedis: async () => db,
+      writeRedisConditions: async () => db,
+      recordEvent: async () => undefined,
       writeOpsStatus: async (o: RedisOpsRequest, status: NonNullable<RedisOpsRequest['status']>) =>
         (current = { ...o, status }),
       writeOpsAnnotations: async (o: RedisOpsRequest, a: Record<string, string>) =>
         (current = { ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, ...a } } }),
     },
   } as unknown as StepDeps;
-  const message = (attempt: number) =>
+  const message = (attempt: number, extra: Partial<StepData> = {}) =>
     ({
+      ...extra,
       version: 1,
       clusterId: 'c',
       namespace: 'demo',
@@ -68,6 +71,24 @@ void describe('halt: waiting', () => {
     assert.deepEqual(
       w.sent.map((s) => s.attempt),
       [1, 1],
+    );
+  });
+
+  void it('looks again no sooner than the safety net; a wake-up that finds it still waiting sends nothing', async () => {
+    let db = redisObject({ phase: 'NotReady' });
+    const w = world(opsRequest({ created: '2026-01-01T00:00:00Z' }), db, 600);
+    await runHalt(w.message(0), w.deps);
+    assert.deepEqual(w.sent, [{ step: 'halt', attempt: 1, delay: 600 }]);
+    w.advance(1000);
+    await runHalt(w.message(0, { wake: true }), w.deps); // the Redis changed, but is not Ready yet
+    assert.equal(w.sent.length, 1, 'the waiting chain keeps its one message');
+    db = redisObject({ phase: 'Ready' });
+    const woken = world(w.ops(), db, 600);
+    await runHalt(woken.message(0, { wake: true }), woken.deps);
+    assert.deepEqual(
+      woken.sent.map((m) => m.step),
+      ['apply-config'],
+      'the wake-up moves it on',
     );
   });
 });

@@ -15,7 +15,7 @@ function world(ops: RedisOpsRequest) {
   const sent: Array<{ step: string; data: Record<string, unknown> }> = [];
   let clock = new Date('2026-01-01T00:00:00Z');
   const deps = {
-    settings: { stallSeconds: 60 },
+    settings: { stallSeconds: 60, safetyNetSeconds: 5 },
     now: () => clock,
     log: { info: () => undefined, warn: () => undefined, error: () => undefined },
     queue: { send: async (step: string, d: Record<string, unknown>) => void sent.push({ step, data: d }) },
@@ -84,7 +84,7 @@ void describe('recover: a stalled step', () => {
 
 void describe('decideRecovery', () => {
   const at = (ms: number) => new Date(Date.parse('2026-01-01T00:00:00Z') + ms);
-  const settings = { stallSeconds: 60 };
+  const settings = { stallSeconds: 60, safetyNetSeconds: 5 };
 
   void it('leaves halt to halt, finished runs alone, and a step that progressed recently', () => {
     assert.equal(decideRecovery(opsRequest({}), at(3_600_000), settings).kind, 'none');

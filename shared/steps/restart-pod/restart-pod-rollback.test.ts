@@ -39,7 +39,7 @@ function world(pod: PodView, opts: { timeout?: string; reported?: Record<string,
   });
   const db: Redis = redisObject();
   const deps = {
-    settings: { stallSeconds: 60 },
+    settings: { stallSeconds: 60, safetyNetSeconds: 5 },
     now: () => new Date('2026-01-01T00:05:00Z'), // 5 minutes after the eviction, spec.timeout is 1m
     log: { info: () => undefined, warn: () => undefined, error: () => undefined },
     events: { publish: async () => undefined },

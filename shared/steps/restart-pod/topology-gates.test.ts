@@ -79,7 +79,7 @@ class SentinelWorld {
       spec: { version: '7.2.4', replicas: 1 },
     };
     const deps = {
-      settings: { stallSeconds: 60 },
+      settings: { stallSeconds: 60, safetyNetSeconds: 5 },
       now: () => this.now,
       log: { info: () => undefined, warn: (m: string) => this.calls.push(`warn ${m}`), error: () => undefined },
       events: { publish: async () => undefined },
