@@ -35,7 +35,14 @@ export const watchedOpsRequestSchema = z.object({
     generation: z.number().int().optional(),
     annotations: z.record(z.string(), z.string()).optional().catch(undefined),
   }),
-  spec: z.object({ type: z.string() }),
+  spec: z.object({
+    type: z.string(),
+    /** Which database: wake-ups index waiting ops requests by it (wake-ups.ts). */
+    databaseRef: z
+      .object({ name: z.string().min(1) })
+      .optional()
+      .catch(undefined),
+  }),
   status: z
     .object({ phase: z.string().optional(), conditions: z.array(conditionSchema).optional().catch(undefined) })
     .optional(),

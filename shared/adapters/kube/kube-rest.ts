@@ -189,6 +189,10 @@ export class CustomObjectsRest {
     return this.#http.request({ method: 'GET', path: customPath(r), query: r });
   }
 
+  listClusterCustomObject(r: CustomRef & QueryParams): Promise<unknown> {
+    return this.#http.request({ method: 'GET', path: customPath(r), query: r });
+  }
+
   patchNamespacedCustomObject(
     r: CustomRef & { namespace: string; name: string; body: object } & QueryParams,
     options: PatchOptions,
@@ -236,6 +240,10 @@ export class CoreV1Rest {
 
   listNamespacedPod(r: { namespace: string } & QueryParams): Promise<V1PodList> {
     return this.#http.request({ method: 'GET', path: corePath(r.namespace, 'pods'), query: r });
+  }
+
+  listPodForAllNamespaces(r: QueryParams): Promise<V1PodList> {
+    return this.#http.request({ method: 'GET', path: '/api/v1/pods', query: r });
   }
 
   createNamespacedPodEviction(

@@ -65,19 +65,18 @@ function world() {
       recordEvent: async () => undefined,
     },
   } as unknown as StepDeps;
-  const message = (attempt: number, wake?: true): StepData =>
-    ({
-      version: 1,
-      clusterId: 'c',
-      namespace: 'demo',
-      opsRequest: { name: 'rdops-reconfigure', uid: 'uid-rdops-reconfigure' },
-      step: 'restart-pod',
-      pod: 'sample-redis-0',
-      phase: 'check',
-      attempt,
-      traceId: 't',
-      ...(wake === true ? { wake } : {}),
-    });
+  const message = (attempt: number, wake?: true): StepData => ({
+    version: 1,
+    clusterId: 'c',
+    namespace: 'demo',
+    opsRequest: { name: 'rdops-reconfigure', uid: 'uid-rdops-reconfigure' },
+    step: 'restart-pod',
+    pod: 'sample-redis-0',
+    phase: 'check',
+    attempt,
+    traceId: 't',
+    ...(wake === true ? { wake } : {}),
+  });
   const setPod = (p: Partial<PodView>) => (pod = { ...pod, ...p });
   return { sent, evictions, deps, message, setPod };
 }
