@@ -124,3 +124,32 @@ export function announceTo(o: WatchedOpsRequest): AnnounceTarget {
     return 'recover';
   }
 }
+
+/**
+ * The slice of a RedisOpsRequest the forwarder keeps in its ListWatch cache (the ListWatch transform): what
+ * `readOpsRequest` reads, nothing else — managedFields, spec.configuration and the rest stay out of memory.
+ */
+export function slimOpsRequest<T extends { metadata?: unknown }>(object: T): T {
+  const o = object as {
+    apiVersion?: string;
+    kind?: string;
+    metadata?: Record<string, unknown>;
+    spec?: { type?: unknown; databaseRef?: unknown };
+    status?: { phase?: unknown; conditions?: unknown };
+  };
+  const m = o.metadata ?? {};
+  return {
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    metadata: {
+      name: m['name'],
+      namespace: m['namespace'],
+      uid: m['uid'],
+      resourceVersion: m['resourceVersion'],
+      generation: m['generation'],
+      annotations: m['annotations'],
+    },
+    spec: { type: o.spec?.type, databaseRef: o.spec?.databaseRef },
+    ...(o.status !== undefined ? { status: { phase: o.status.phase, conditions: o.status.conditions } } : {}),
+  } as unknown as T;
+}

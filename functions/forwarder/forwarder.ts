@@ -6,7 +6,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { KubeConfig } from '@kubernetes/client-node';
 import { OPS_GROUP, OPS_PLURAL, OPS_VERSION } from '../../shared/kubedb/constants.ts';
-import type { AnnounceTarget } from './announce-policy.ts';
+import { slimOpsRequest, type AnnounceTarget } from './announce-policy.ts';
 import { Announcer } from './announcer.ts';
 import { Backoff, WATCH_BACKOFF, type BackoffPolicy } from '../../shared/time/backoff.ts';
 import { systemClock, type Clock } from '../../shared/time/clock.ts';
@@ -213,7 +213,11 @@ class ForwarderRuntime {
       if (e.type === 'synced') this.#checkReady();
     };
     const listWatches = namespaces.map(
-      (namespace) => new ListWatch<KubeObject>(this.#watchSource(namespace), handle, this.#listWatchOptions()),
+      (namespace) =>
+        new ListWatch<KubeObject>(this.#watchSource(namespace), handle, {
+          ...this.#listWatchOptions(),
+          transform: slimOpsRequest,
+        }),
     );
     listWatches.push(...(wake?.listWatches ?? []));
     this.#leadership = { announcer, wakeUps: wake?.wakeUps, listWatches };
