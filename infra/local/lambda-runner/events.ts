@@ -9,6 +9,8 @@ export interface InvocationStartEvent {
   environmentId: number;
   coldStart: boolean;
   messageIds: string[];
+  /** Each record's SQS SentTimestamp (ms since the epoch): send → invocation start is the queue hop. */
+  sentTimestamps: number[];
 }
 
 export interface InvocationEndEvent {

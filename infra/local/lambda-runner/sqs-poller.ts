@@ -108,6 +108,7 @@ async function invokeBatch(context: PollerContext, messages: Message[]): Promise
     environmentId: environment.id,
     coldStart,
     messageIds,
+    sentTimestamps: records.map((r) => Number(r.attributes.SentTimestamp)),
   });
   const { result, durationMs, initDurationMs } = await environment.invoke(
     requestId,
