@@ -30,13 +30,15 @@ export function wakeUpWatches(
   /** Called at each ListWatch's list (readiness waits for every one). */
   onSynced: () => void,
 ): { wakeUps: WakeUps; listWatches: Array<ListWatch<KubeObject>> } {
-  const podWatches = sources.map(
-    (s) =>
-      new ListWatch<KubeObject>(s.pods, (e) => (e.type === 'synced' ? onSynced() : wakeUps.onPodEvent(e)), {
-        ...listWatchOptions,
-        transform: slimPod,
-      }),
-  );
+  // Events of a watch's first list are the state found, not changes (`!w.synced`): they wake nothing.
+  const podWatches = sources.map((s) => {
+    const w: ListWatch<KubeObject> = new ListWatch<KubeObject>(
+      s.pods,
+      (e) => (e.type === 'synced' ? onSynced() : wakeUps.onPodEvent(e, !w.synced)),
+      { ...listWatchOptions, transform: slimPod },
+    );
+    return w;
+  });
   const pod = (key: string): SlimPod | undefined => {
     for (const w of podWatches) {
       const found = w.get(key);
@@ -45,12 +47,13 @@ export function wakeUpWatches(
     return undefined;
   };
   const wakeUps = new WakeUps({ ...opts, pod });
-  const redisWatches = sources.map(
-    (s) =>
-      new ListWatch<KubeObject>(s.redises, (e) => (e.type === 'synced' ? onSynced() : wakeUps.onRedisEvent(e)), {
-        ...listWatchOptions,
-        transform: slimRedis,
-      }),
-  );
+  const redisWatches = sources.map((s) => {
+    const w: ListWatch<KubeObject> = new ListWatch<KubeObject>(
+      s.redises,
+      (e) => (e.type === 'synced' ? onSynced() : wakeUps.onRedisEvent(e, !w.synced)),
+      { ...listWatchOptions, transform: slimRedis },
+    );
+    return w;
+  });
   return { wakeUps, listWatches: [...podWatches, ...redisWatches] };
 }

@@ -93,22 +93,27 @@ export class WakeUps {
     this.#track(o, dbKey(o.metadata.namespace, db));
   };
 
-  readonly onPodEvent = (event: ListWatchEvent<KubeObject>): void => {
+  /**
+   * `initial`: the event is part of the watch's first list — the state as it was, not a change: it is recorded as
+   * seen (so a replay of it wakes nothing later) but wakes nothing now.
+   */
+  readonly onPodEvent = (event: ListWatchEvent<KubeObject>, initial = false): void => {
     if (event.type === 'synced') return;
     const pod = event.object as SlimPod;
     const { namespace, name } = pod.metadata;
     const instance = pod.metadata.labels?.[INSTANCE_LABEL];
     if (namespace === undefined || name === undefined || instance === undefined) return;
     const cause = podCause(name, event.type === 'deleted' ? undefined : pod);
-    this.#wakeDb(dbKey(namespace, instance), 'pods', cause);
+    this.#wakeDb(dbKey(namespace, instance), 'pods', cause, undefined, initial);
   };
 
-  readonly onRedisEvent = (event: ListWatchEvent<KubeObject>): void => {
+  readonly onRedisEvent = (event: ListWatchEvent<KubeObject>, initial = false): void => {
     if (event.type === 'synced') return;
     const redis = event.object as SlimRedis;
     const { namespace, name } = redis.metadata ?? {};
     if (namespace === undefined || name === undefined) return;
-    this.#wakeDb(dbKey(namespace, name), 'database', redisCause(event.type === 'deleted' ? undefined : redis));
+    const cause = redisCause(event.type === 'deleted' ? undefined : redis);
+    this.#wakeDb(dbKey(namespace, name), 'database', cause, undefined, initial);
   };
 
   /** Drops every pending wake-up (leadership lost: the next leader starts from its own lists). */
@@ -156,12 +161,14 @@ export class WakeUps {
     return known;
   }
 
-  #wakeDb(db: string, on: Awaited['on'], cause: string, except?: string): void {
+  #wakeDb(db: string, on: Awaited['on'], cause: string, except?: string, seenOnly = false): void {
     const uids = this.#byDb.get(db);
     if (uids === undefined) return;
     for (const uid of uids) {
       const waiting = this.#waiting.get(uid);
-      if (waiting !== undefined && uid !== except && waiting.awaited.on === on) this.#wake(waiting, cause);
+      if (waiting === undefined || uid === except || waiting.awaited.on !== on) continue;
+      if (seenOnly) waiting.causes.add(cause);
+      else this.#wake(waiting, cause);
     }
   }
 
