@@ -123,6 +123,14 @@ async function waitSent(f: Running, n: number): Promise<number> {
   }
 }
 
+/** The NODE_OPTIONS the shipped Deployment gives the forwarder (its V8 heap limit). */
+async function deploymentNodeOptions(): Promise<string> {
+  const yaml = await readFile(resolve(PROJECT_ROOT, 'infra/k8s/forwarder/base/deployment.yaml'), 'utf8');
+  const value = /- name: NODE_OPTIONS\s+value: (.+)/.exec(yaml)?.[1]?.trim();
+  if (value === undefined) throw new Error('deployment.yaml sets no NODE_OPTIONS');
+  return value;
+}
+
 async function peakRssMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
@@ -148,9 +156,12 @@ async function scenario(name: 'backlog' | 'live', n: number, dir: string): Promi
     await server.writeKubeconfig(kubeconfig);
     const env = {
       PATH: process.env.PATH,
+      // As the Deployment runs it (infra/k8s/forwarder/base/deployment.yaml).
+      NODE_OPTIONS: `${await deploymentNodeOptions()} ${process.env.FORWARDER_BENCH_NODE_OPTIONS ?? ''}`.trim(),
       CLUSTER_ID: 'bench',
       // fauxqs's QueueUrl host does not resolve here: the same queue through the emulator's loopback endpoint.
       HALT_QUEUE_URL: new URL(new URL(queueUrl).pathname, sqs.endpoint).href,
+      RECOVER_QUEUE_URL: new URL(new URL(queueUrl).pathname, sqs.endpoint).href,
       KUBECONFIG: kubeconfig,
       HEALTH_PORT: '0',
       LEADER_ELECTION: 'false',

@@ -5,6 +5,10 @@ const benches: Array<{ title: string; load: () => Promise<{ run: () => Promise<o
     title: 'Forwarder alone: ops requests → SQS messages, events/s and RSS',
     load: () => import('./forwarder.bench.ts'),
   },
+  {
+    title: 'P1: one Standalone database, 5 s and 0 s pod start: total vs floor, steps, queue hops',
+    load: () => import('./p1.bench.ts'),
+  },
   { title: 'Kubernetes API server (local)', load: () => import('./kube-apiserver.bench.ts') },
   { title: 'Reconfigure end to end: 1 and 50 databases at once', load: () => import('./reconfigure.bench.ts') },
   {

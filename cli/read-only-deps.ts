@@ -9,6 +9,7 @@ import { KubeAdapter } from '../shared/adapters/kube/kube-adapter.ts';
 import { RedisAdapter } from '../shared/adapters/redis/redis-adapter.ts';
 import { silentLogger } from '../shared/logging.ts';
 import type { KubePort, RedisPort, StepDeps } from '../shared/steps/ports.ts';
+import { DEFAULT_SAFETY_NET_SECONDS } from '../shared/steps/timing.ts';
 
 /** A plan tried to write: never performed. */
 class PlanWriteError extends Error {
@@ -66,7 +67,7 @@ function readOnlyRedis(): RedisPort {
 
 export function readOnlyDeps(kc: KubeConfig, now: () => Date): StepDeps {
   return {
-    settings: { stallSeconds: 0 },
+    settings: { stallSeconds: 0, safetyNetSeconds: DEFAULT_SAFETY_NET_SECONDS },
     kube: readOnlyKube(kc),
     redis: readOnlyRedis(),
     events: { publish: async () => undefined },

@@ -45,3 +45,25 @@ export { Unavailable as Agent, Unavailable as ProxyAgent };`,
 };
 export const UNDICI_MESSAGE =
   "undici is not bundled into the Lambda functions: call the API through shared/adapters/kube/kube-rest.ts, not client-node's generated API";
+
+/**
+ * `import http from 'node:http'` (client-node's KubeConfig, and any ESM module) builds node:http's ESM facade, which
+ * reads every export — its lazy, undici-backed WebSocket/EventSource/... included — and so loads Node's own bundled
+ * undici at every cold start (~20 ms CPU; node:https ~10 ms more; --cpu-prof of a bundle's import). A require() of
+ * the same module leaves them lazy, so ESM imports of node:http(s) become a CommonJS stand-in that requires them
+ * (through the banner's createRequire); require() calls stay external as they were.
+ */
+export const nodeHttpByRequire: esbuild.Plugin = {
+  name: 'node-http-by-require',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?https?$/ }, (args) =>
+      args.kind === 'require-call' || args.namespace === 'node-http-by-require'
+        ? { path: args.path, external: true }
+        : { path: args.path.replace(/^(?!node:)/, 'node:'), namespace: 'node-http-by-require' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'node-http-by-require' }, (args) => ({
+      loader: 'js',
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+    }));
+  },
+};

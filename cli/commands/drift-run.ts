@@ -9,7 +9,7 @@ import { silentLogger } from '../../shared/logging.ts';
 import type { StepDeps } from '../../shared/steps/ports.ts';
 import { checkDrift, type DriftReport } from '../../shared/steps/drift/drift-step.ts';
 import { describeDrift } from '../../shared/steps/drift/decide-drift.ts';
-import { DEFAULT_STALL_SECONDS } from '../../shared/steps/timing.ts';
+import { DEFAULT_SAFETY_NET_SECONDS, DEFAULT_STALL_SECONDS } from '../../shared/steps/timing.ts';
 import type { CommandInput } from '../command.ts';
 import { listRedises } from '../cluster-reads.ts';
 import { clusterTargets } from '../kubeconfig.ts';
@@ -21,7 +21,7 @@ export async function runDrift({ globals, positionals, io }: CommandInput): Prom
   const [target] = clusterTargets(globals, io.env);
   if (target === undefined) return 1;
   const deps: StepDeps = {
-    settings: { stallSeconds: DEFAULT_STALL_SECONDS },
+    settings: { stallSeconds: DEFAULT_STALL_SECONDS, safetyNetSeconds: DEFAULT_SAFETY_NET_SECONDS },
     kube: new KubeAdapter(target.kubeConfig),
     redis: new RedisAdapter(),
     events: { publish: async () => undefined },

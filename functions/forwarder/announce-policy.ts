@@ -35,7 +35,14 @@ export const watchedOpsRequestSchema = z.object({
     generation: z.number().int().optional(),
     annotations: z.record(z.string(), z.string()).optional().catch(undefined),
   }),
-  spec: z.object({ type: z.string() }),
+  spec: z.object({
+    type: z.string(),
+    /** Which database: wake-ups index waiting ops requests by it (wake-ups.ts). */
+    databaseRef: z
+      .object({ name: z.string().min(1) })
+      .optional()
+      .catch(undefined),
+  }),
   status: z
     .object({ phase: z.string().optional(), conditions: z.array(conditionSchema).optional().catch(undefined) })
     .optional(),
@@ -110,4 +117,33 @@ export function announceTo(o: WatchedOpsRequest): AnnounceTarget {
   } catch {
     return 'recover';
   }
+}
+
+/**
+ * The slice of a RedisOpsRequest the forwarder keeps in its ListWatch cache (the ListWatch transform): what
+ * `readOpsRequest` reads, nothing else — managedFields, spec.configuration and the rest stay out of memory.
+ */
+export function slimOpsRequest<T extends { metadata?: unknown }>(object: T): T {
+  const o = object as {
+    apiVersion?: string;
+    kind?: string;
+    metadata?: Record<string, unknown>;
+    spec?: { type?: unknown; databaseRef?: unknown };
+    status?: { phase?: unknown; conditions?: unknown };
+  };
+  const m = o.metadata ?? {};
+  return {
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    metadata: {
+      name: m['name'],
+      namespace: m['namespace'],
+      uid: m['uid'],
+      resourceVersion: m['resourceVersion'],
+      generation: m['generation'],
+      annotations: m['annotations'],
+    },
+    spec: { type: o.spec?.type, databaseRef: o.spec?.databaseRef },
+    ...(o.status !== undefined ? { status: { phase: o.status.phase, conditions: o.status.conditions } } : {}),
+  } as unknown as T;
 }

@@ -19,6 +19,8 @@ describe('configFromEnv', () => {
         clusterId: 'eu-1',
         haltQueueUrl: base.HALT_QUEUE_URL,
         recoverQueueUrl: base.RECOVER_QUEUE_URL,
+        restartPodQueueUrl: undefined,
+        wakeUps: true,
         kubeconfigPath: undefined,
         watchNamespaces: [],
         resyncSeconds: 60,

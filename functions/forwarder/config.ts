@@ -11,6 +11,10 @@ export interface ForwarderConfig {
   haltQueueUrl: string;
   /** Where a run past halt is announced: the recover step checks it for a stalled step. */
   recoverQueueUrl: string;
+  /** Where restart-pod wake-ups go; undefined: only halt is woken (docs/adr/0013-wake-ups.md). */
+  restartPodQueueUrl?: string | undefined;
+  /** Watch pods and Redis objects and wake waiting steps when they change. */
+  wakeUps: boolean;
   /** undefined → in-cluster service account (`loadFromCluster`). */
   kubeconfigPath?: string;
   /** [] = all namespaces. */
@@ -49,6 +53,8 @@ const envSchema = z.object({
   CLUSTER_ID: stepDataSchema.shape.clusterId,
   HALT_QUEUE_URL: z.url(),
   RECOVER_QUEUE_URL: z.url(),
+  RESTART_POD_QUEUE_URL: z.url().optional(),
+  WAKE_UPS: bool(true),
   KUBECONFIG: optionalString,
   WATCH_NAMESPACES: z
     .string()
@@ -105,6 +111,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv, sources: ConfigSources = {
     clusterId: e.CLUSTER_ID,
     haltQueueUrl: e.HALT_QUEUE_URL,
     recoverQueueUrl: e.RECOVER_QUEUE_URL,
+    restartPodQueueUrl: e.RESTART_POD_QUEUE_URL,
+    wakeUps: e.WAKE_UPS,
     kubeconfigPath: e.KUBECONFIG,
     watchNamespaces: e.WATCH_NAMESPACES,
     resyncSeconds: e.RESYNC_SECONDS,

@@ -1,11 +1,12 @@
 /**
  * Wires the forwarder: leader election → (leader only) one ListWatch per watched namespace → Announcer →
- * one SqsBatchSender per target queue (halt, recover); plus the health server. Used by main.ts, the tests and the local stack.
+ * one SqsBatchSender per target queue (halt, recover); the wake-up watches (pods, Redis objects) → WakeUps → their
+ * own senders (halt, restart-pod); plus the health server. Used by main.ts, the tests and the local stack.
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { KubeConfig } from '@kubernetes/client-node';
 import { OPS_GROUP, OPS_PLURAL, OPS_VERSION } from '../../shared/kubedb/constants.ts';
-import type { AnnounceTarget } from './announce-policy.ts';
+import { slimOpsRequest, type AnnounceTarget } from './announce-policy.ts';
 import { Announcer } from './announcer.ts';
 import { Backoff, WATCH_BACKOFF, type BackoffPolicy } from '../../shared/time/backoff.ts';
 import { systemClock, type Clock } from '../../shared/time/clock.ts';
@@ -15,10 +16,12 @@ import { kubeLeaseStore } from './kube-lease-store.ts';
 import { kubeWatchSource } from '../../shared/adapters/kube/kube-watch-source.ts';
 import { LeaderElector, type LeaseStore } from './leader-election.ts';
 import type { KubeObject, ListWatchSource } from '../../shared/adapters/kube/list-watch-source.ts';
-import { ListWatch, type ListWatchEvent } from '../../shared/adapters/kube/list-watch.ts';
+import { ListWatch, type ListWatchEvent, type ListWatchOptions } from '../../shared/adapters/kube/list-watch.ts';
 import { createLogger, splitSink, type Logger, type LogSink } from '../../shared/logging.ts';
 import { newCounters, renderPrometheus, type Counters } from './metrics.ts';
 import { SqsBatchSender, sqsSendBatch, type SendBatch } from './sqs-batch-sender.ts';
+import { kubeWakeUpSources, wakeUpWatches, type WakeUpSources } from './wake-up-watches.ts';
+import type { WakeTarget, WakeUps } from './wake-ups.ts';
 
 export interface ForwarderDeps {
   kubeConfig?: KubeConfig;
@@ -27,6 +30,8 @@ export interface ForwarderDeps {
   sendBatch?: SendBatch;
   leaseStore?: LeaseStore;
   watchSource?: (namespace: string | undefined) => ListWatchSource<KubeObject>;
+  /** The pods and Redis objects the wake-ups watch (default: the cluster's, when a KubeConfig is at hand). */
+  wakeUpSources?: (namespace: string | undefined) => WakeUpSources;
   clock?: Clock;
   random?: () => number;
   logger?: Logger;
@@ -61,6 +66,7 @@ export function startForwarder(config: ForwarderConfig, deps: ForwarderDeps = {}
 
 interface Leadership {
   announcer: Announcer;
+  wakeUps: WakeUps | undefined;
   listWatches: Array<ListWatch<KubeObject>>;
 }
 
@@ -72,6 +78,9 @@ class ForwarderRuntime {
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #senders: Record<AnnounceTarget, SqsBatchSender>;
+  /** Wake-ups do not linger: their point is latency (a batch still forms from what one turn sends). */
+  readonly #wakeSenders: Partial<Record<WakeTarget, SqsBatchSender>>;
+  readonly #wakeUpSources: ((namespace: string | undefined) => WakeUpSources) | undefined;
   readonly #watchSource: (namespace: string | undefined) => ListWatchSource<KubeObject>;
   readonly #elector: LeaderElector | undefined;
   readonly #started: Promise<void>;
@@ -88,9 +97,10 @@ class ForwarderRuntime {
     const needsKube = deps.watchSource === undefined || (config.leaderElection && deps.leaseStore === undefined);
     const kc = deps.kubeConfig ?? (needsKube ? loadKubeConfig(config) : undefined);
     const sqs = deps.sqs ?? new SQSClient({});
-    const sender = (queueUrl: string): SqsBatchSender =>
+    const sender = (queueUrl: string, lingerMs?: number): SqsBatchSender =>
       new SqsBatchSender({
         send: deps.sendBatch ?? sqsSendBatch(sqs, queueUrl),
+        ...(lingerMs !== undefined ? { lingerMs } : {}),
         clock: this.#clock,
         random: deps.random,
         logger: this.#log,
@@ -98,6 +108,13 @@ class ForwarderRuntime {
         onFailed: () => this.counters.sendFailures++,
       });
     this.#senders = { halt: sender(config.haltQueueUrl), recover: sender(config.recoverQueueUrl) };
+    this.#wakeSenders = {
+      halt: sender(config.haltQueueUrl, 0),
+      ...(config.restartPodQueueUrl !== undefined ? { 'restart-pod': sender(config.restartPodQueueUrl, 0) } : {}),
+    };
+    this.#wakeUpSources = !config.wakeUps
+      ? undefined
+      : (deps.wakeUpSources ?? (kc !== undefined ? (ns) => kubeWakeUpSources(kc, ns) : undefined));
     this.#watchSource =
       deps.watchSource ??
       ((namespace) =>
@@ -148,7 +165,8 @@ class ForwarderRuntime {
     await this.#started.catch(() => undefined);
     await this.#stopLeading(false);
     const drainMs = this.#config.drainTimeoutSeconds * 1000;
-    const drained = await Promise.all(Object.values(this.#senders).map((s) => s.drain(drainMs)));
+    const senders = [...Object.values(this.#senders), ...Object.values(this.#wakeSenders)];
+    const drained = await Promise.all(senders.map((s) => s.drain(drainMs)));
     const flushed = drained.every(Boolean);
     if (!flushed)
       this.#log.warn('pending sends did not finish within the drain timeout', {
@@ -187,15 +205,22 @@ class ForwarderRuntime {
       clock: this.#clock,
       logger: this.#log,
     });
+    const namespaces = this.#config.watchNamespaces.length > 0 ? this.#config.watchNamespaces : [undefined];
+    const wake = this.#startWakeUps(namespaces);
     const handle = (e: ListWatchEvent<KubeObject>): void => {
       announcer.handle(e);
+      wake?.wakeUps.onOpsEvent(e);
       if (e.type === 'synced') this.#checkReady();
     };
-    const namespaces = this.#config.watchNamespaces.length > 0 ? this.#config.watchNamespaces : [undefined];
     const listWatches = namespaces.map(
-      (namespace) => new ListWatch<KubeObject>(this.#watchSource(namespace), handle, this.#listWatchOptions()),
+      (namespace) =>
+        new ListWatch<KubeObject>(this.#watchSource(namespace), handle, {
+          ...this.#listWatchOptions(),
+          transform: slimOpsRequest,
+        }),
     );
-    this.#leadership = { announcer, listWatches };
+    listWatches.push(...(wake?.listWatches ?? []));
+    this.#leadership = { announcer, wakeUps: wake?.wakeUps, listWatches };
     const onFatal = this.#deps.onFatal ?? ((err: unknown) => this.#fatal(err));
     for (const lw of listWatches) lw.run().catch(onFatal);
     announcer.startResync();
@@ -205,7 +230,28 @@ class ForwarderRuntime {
     });
   }
 
-  #listWatchOptions(): ConstructorParameters<typeof ListWatch>[2] {
+  #startWakeUps(namespaces: Array<string | undefined>): ReturnType<typeof wakeUpWatches> | undefined {
+    const sources = this.#wakeUpSources;
+    if (sources === undefined) return undefined;
+    const wake = wakeUpWatches(
+      namespaces.map((ns) => sources(ns)),
+      {
+        clusterId: this.#config.clusterId,
+        send: (target, m) => {
+          const s = this.#wakeSenders[target];
+          if (s !== undefined) s.enqueue(m);
+        },
+        counters: this.counters,
+        clock: this.#clock,
+        logger: this.#log,
+      },
+      this.#listWatchOptions(),
+      () => this.#checkReady(),
+    );
+    return wake;
+  }
+
+  #listWatchOptions(): ListWatchOptions {
     return {
       clock: this.#clock,
       backoff: new Backoff(this.#deps.watchBackoff ?? WATCH_BACKOFF, this.#deps.random),
@@ -224,6 +270,7 @@ class ForwarderRuntime {
     this.#leadership = undefined;
     if (current === undefined) return Promise.resolve();
     current.announcer.stopResync();
+    current.wakeUps?.stop();
     const stopped = Promise.all(current.listWatches.map((lw) => lw.stop())).then(() => undefined);
     if (discardPending) {
       const dropped = Object.values(this.#senders).reduce((n, s) => n + s.discardPending(), 0);

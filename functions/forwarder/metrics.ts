@@ -8,6 +8,7 @@ export interface Counters {
   watchRestarts: number;
   relists: number;
   resyncs: number;
+  wakeUps: number;
   isLeader: number;
 }
 
@@ -20,6 +21,7 @@ export const newCounters = (): Counters => ({
   watchRestarts: 0,
   relists: 0,
   resyncs: 0,
+  wakeUps: 0,
   isLeader: 0,
 });
 
@@ -71,6 +73,12 @@ const METRICS: ReadonlyArray<{ key: keyof Counters; name: string; type: 'counter
     name: 'forwarder_resyncs_total',
     type: 'counter',
     help: 'resync periods that re-announced the live ops requests',
+  },
+  {
+    key: 'wakeUps',
+    name: 'forwarder_wake_ups_total',
+    type: 'counter',
+    help: 'wake-up messages sent to a waiting step (a pod, the Redis or another ops request changed)',
   },
   { key: 'isLeader', name: 'forwarder_is_leader', type: 'gauge', help: '1 while this replica holds the Lease' },
 ];

@@ -13,6 +13,8 @@ interface ForwarderProcessOptions {
   kubeconfigPath: string;
   haltQueueUrl: string;
   recoverQueueUrl: string;
+  /** Where restart-pod wake-ups go (docs/adr/0013-wake-ups.md). */
+  restartPodQueueUrl?: string;
   sqsEndpoint: string;
   region: string;
   resyncSeconds: number;
@@ -43,6 +45,7 @@ export class ForwarderProcess {
         CLUSTER_ID: o.clusterId,
         HALT_QUEUE_URL: o.haltQueueUrl,
         RECOVER_QUEUE_URL: o.recoverQueueUrl,
+        ...(o.restartPodQueueUrl !== undefined ? { RESTART_POD_QUEUE_URL: o.restartPodQueueUrl } : {}),
         KUBECONFIG: o.kubeconfigPath,
         RESYNC_SECONDS: String(o.resyncSeconds),
         HEALTH_PORT: '0',

@@ -42,6 +42,8 @@ export interface LocalStackOptions {
   resyncSeconds?: number;
   /** Halt re-sends a due step when an ops request made no progress for this long. */
   stallSeconds?: number;
+  /** The functions' SAFETY_NET_SECONDS: the least delay of a look the forwarder's wake-ups cover (default 5). */
+  safetyNetSeconds?: number;
   /** Print function output to the console (else to <stateDir>/logs). */
   verbose?: boolean;
   concurrency?: number;
@@ -197,6 +199,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       env: {
         KUBECONFIG_DIR: clustersDir,
         STALL_SECONDS: String(opts.stallSeconds ?? 60),
+        ...(opts.safetyNetSeconds !== undefined ? { SAFETY_NET_SECONDS: String(opts.safetyNetSeconds) } : {}),
         AWS_ENDPOINT_URL_SQS: clientEndpoint,
         ...queueUrlEnvVia(sqs, clientEndpoint),
       },
@@ -208,16 +211,11 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       await stack.runner?.stop();
       stack.runner = startLambdaRunner(runnerOptions);
     };
-    const haltQueueUrl = sqs.queueUrls['HaltQueue']?.replace(sqs.endpoint, clientEndpoint);
-    const recoverQueueUrl = sqs.queueUrls['RecoverQueue']?.replace(sqs.endpoint, clientEndpoint);
-    if (haltQueueUrl === undefined || recoverQueueUrl === undefined)
-      throw new Error('serverless.yml declares no HaltQueue or no RecoverQueue');
     const forwarder = new ForwarderProcess({
       clusterId,
       kubeconfigPath: forwarderKubeconfigPath,
       leaseNamespace: FORWARDER_NAMESPACE,
-      haltQueueUrl,
-      recoverQueueUrl,
+      ...forwarderQueueUrls(sqs, clientEndpoint),
       sqsEndpoint: clientEndpoint,
       region: sqs.region,
       resyncSeconds: opts.resyncSeconds ?? 30,
@@ -231,6 +229,23 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     await stopAll();
     throw err;
   }
+}
+
+/** The queues the forwarder sends to (announcements: halt, recover; wake-ups: halt, restart-pod), via `endpoint`. */
+function forwarderQueueUrls(
+  sqs: LocalSqs,
+  endpoint: string,
+): { haltQueueUrl: string; recoverQueueUrl: string; restartPodQueueUrl: string } {
+  const url = (name: string): string => {
+    const found = sqs.queueUrls[name];
+    if (found === undefined) throw new Error(`serverless.yml declares no ${name}`);
+    return found.replace(sqs.endpoint, endpoint);
+  };
+  return {
+    haltQueueUrl: url('HaltQueue'),
+    recoverQueueUrl: url('RecoverQueue'),
+    restartPodQueueUrl: url('RestartPodQueue'),
+  };
 }
 
 /**

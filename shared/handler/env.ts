@@ -8,7 +8,7 @@ import * as z from 'zod';
 import { MisconfigurationError } from '../errors.ts';
 import { describeIssues } from '../messages/parse.ts';
 import { METRICS_SERVICE } from '../observability/metrics.ts';
-import { DEFAULT_STALL_SECONDS } from '../steps/timing.ts';
+import { DEFAULT_SAFETY_NET_SECONDS, DEFAULT_STALL_SECONDS, MAX_DELAY_SECONDS } from '../steps/timing.ts';
 
 const envSchema = z.object({
   QUEUE_URL_HALT: z.string().url(),
@@ -18,6 +18,7 @@ const envSchema = z.object({
   STALL_SECONDS: z.coerce.number().int().positive().default(DEFAULT_STALL_SECONDS),
   /** The metrics' `service` dimension (serverless.yml: `<service>-<stage>`), Powertools' variable name. */
   POWERTOOLS_SERVICE_NAME: z.string().min(1).default(METRICS_SERVICE),
+  SAFETY_NET_SECONDS: z.coerce.number().int().min(1).max(MAX_DELAY_SECONDS).default(DEFAULT_SAFETY_NET_SECONDS),
 });
 type FunctionEnv = z.infer<typeof envSchema>;
 

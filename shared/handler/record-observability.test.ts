@@ -43,7 +43,7 @@ function harness() {
   const emf: EmfDocument[] = [];
   const metrics = new MetricsBuffer();
   const deps: StepDeps = {
-    settings: { stallSeconds: 60 },
+    settings: { stallSeconds: 60, safetyNetSeconds: 5 },
     kube: {} as StepDeps['kube'],
     redis: {} as StepDeps['redis'],
     events: { publish: async (e) => void published.push(e as TransitionEvent) },

@@ -86,7 +86,7 @@ export function runtimeDeps(
       kubeByCluster.set(clusterId, entry);
     }
     return {
-      settings: { stallSeconds: env.STALL_SECONDS },
+      settings: { stallSeconds: env.STALL_SECONDS, safetyNetSeconds: env.SAFETY_NET_SECONDS },
       kube: entry.kube,
       redis,
       events,

@@ -50,6 +50,11 @@ export const stepDataSchema = z
     phase: z.enum(['evict', 'check']).optional(),
     /** How many times this step has re-enqueued itself (delayed checks); drives the backoff. */
     attempt: z.number().int().min(0).max(100_000).default(0),
+    /**
+     * A wake-up from the forwarder (docs/adr/0013-wake-ups.md): what the step waits for changed, look now. Only a
+     * hint: a step still waiting for what wake-ups cover sends no delayed message of its own, its chain already runs.
+     */
+    wake: z.literal(true).optional(),
     /** Why the resume step runs: the run succeeded, or the reason it failed. */
     outcome: z
       .object({ status: z.enum(['Successful', 'Failed']), reason: z.string().max(256), message: z.string().max(4096) })

@@ -84,7 +84,7 @@ void describe('judgeDeadline', () => {
 });
 
 void describe('recovery past the deadline', () => {
-  const settings = { stallSeconds: 60 };
+  const settings = { stallSeconds: 60, safetyNetSeconds: 5 };
 
   void it('ends the run even while its step keeps progressing, and even a restart check that judges its own timeout', () => {
     const short = rolling({ 'redis-reconfigure.io/deadline': '30s' });

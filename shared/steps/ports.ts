@@ -169,6 +169,8 @@ export interface EventPort {
 export interface StepSettings {
   /** A Progressing ops request with no condition transition for this long gets its due step re-sent. */
   stallSeconds: number;
+  /** The least delay of a delayed look at something the forwarder's wake-ups cover (timing.ts). */
+  safetyNetSeconds: number;
 }
 
 export interface StepDeps {

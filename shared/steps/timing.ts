@@ -23,6 +23,25 @@ export function stepTimeoutMs(ops: RedisOpsRequest): number {
  */
 export const DEFAULT_STALL_SECONDS = 60;
 
+/**
+ * Default of SAFETY_NET_SECONDS: the least delay of a delayed look at something the forwarder's wake-ups cover (a pod
+ * coming back or going Ready, the Redis Ready, another ops request finishing: docs/adr/0013-wake-ups.md). The
+ * wake-up moves the run the moment the cluster changes; this delayed message only finishes a run whose wake-up was
+ * lost (forwarder down, message lost), so it can afford to look five times less often than the 1 s fast checks.
+ */
+export const DEFAULT_SAFETY_NET_SECONDS = 5;
+
+/** SQS's longest DelaySeconds. */
+export const MAX_DELAY_SECONDS = 900;
+
+/**
+ * Delay of the safety-net look at something a wake-up covers: never sooner than `safetyNetSeconds`, otherwise the
+ * usual backoff, within SQS's 900 s.
+ */
+export function safetyNetDelaySeconds(attempt: number, capSeconds: number, safetyNetSeconds: number): number {
+  return Math.min(MAX_DELAY_SECONDS, Math.max(safetyNetSeconds, backoffDelaySeconds(attempt, capSeconds)));
+}
+
 /** Looks at 1-second intervals before backing off: a pod restart and a replica's re-sync usually fit in this. */
 export const FAST_CHECKS = 15;
 
@@ -55,12 +74,6 @@ export const CHAIN_GRACE_MS = 15_000;
  * seconds, and every second waited is a second the rolling restart takes longer.
  */
 export const RESTART_CHECK_CAP_SECONDS = 10;
-
-/**
- * The first check of an evicted pod: SQS delays are whole seconds, and no replacement pod is Ready within a second
- * of its predecessor's eviction.
- */
-export const FIRST_CHECK_DELAY_SECONDS = 1;
 
 /**
  * A recreated pod Ready with other values than the new config is taken as final after this long Ready: redis-server

@@ -148,6 +148,7 @@ export function forwarderConfig(queueUrl: string, overrides: Partial<ForwarderCo
     haltQueueUrl: queueUrl,
     // The suites' ops requests are all due for halt; one queue keeps every announcement where they look.
     recoverQueueUrl: queueUrl,
+    wakeUps: true,
     watchNamespaces: [],
     resyncSeconds: 3_600,
     healthHost: '127.0.0.1',

@@ -27,6 +27,7 @@ const TYPED_METHODS: Record<string, string> = {
   patchNamespacedSecret: 'patch /secrets',
   readNamespacedPod: 'get /pods',
   listNamespacedPod: 'list /pods',
+  listPodForAllNamespaces: 'list /pods',
   createNamespacedPodEviction: 'create /pods/eviction',
   createNamespacedEvent: 'create /events',
   readNamespacedLease: `get coordination.k8s.io/leases`,
@@ -81,22 +82,38 @@ function adapterPermissions(): Set<string> {
   return out;
 }
 
-/** Permissions the forwarder needs: ListWatch of RedisOpsRequests and its Lease. */
+/**
+ * Permissions the forwarder needs: ListWatch of RedisOpsRequests (forwarder.ts), of Redis objects and of pods (the
+ * wake-ups: wake-up-watches.ts), and its Lease. Each custom resource it watches goes through kubeWatchSource, the
+ * pods through podWatchSource; every LIST call in kube-watch-source.ts maps to a verb, the Watch to `watch`.
+ */
 function forwarderPermissions(): { watch: Set<string>; lease: Set<string> } {
   const watchSource = source('shared/adapters/kube/kube-watch-source.ts');
+  const watched: string[] = [];
   assert.match(
     source('functions/forwarder/forwarder.ts'),
     /group: OPS_GROUP,\s*version: OPS_VERSION,\s*plural: OPS_PLURAL/,
     'the forwarder watches RedisOpsRequests',
   );
-  const rdops = `${k.OPS_GROUP}/${k.OPS_PLURAL}`;
+  watched.push(`${k.OPS_GROUP}/${k.OPS_PLURAL}`);
+  const wakeUps = source('functions/forwarder/wake-up-watches.ts');
+  assert.match(wakeUps, /group: KUBEDB_GROUP, version: KUBEDB_VERSION, plural: REDIS_PLURAL/, 'and Redis objects');
+  watched.push(`${k.KUBEDB_GROUP}/${k.REDIS_PLURAL}`);
+  assert.match(wakeUps, /podWatchSource\(/, 'and pods');
   const watch = new Set<string>();
   for (const [, method] of watchSource.matchAll(/api\.(\w+)\(/g)) {
+    const typed = TYPED_METHODS[method!];
+    if (typed !== undefined) {
+      watch.add(typed);
+      continue;
+    }
     const verb = CUSTOM_METHODS[method!];
     assert.ok(verb, `kube-watch-source.ts calls ${method}: add it to CUSTOM_METHODS and to the forwarder RBAC`);
-    watch.add(`${verb[0]} ${rdops}`);
+    for (const resource of watched) watch.add(`${verb[0]} ${resource}`);
   }
-  if (/watch\.watch\(/.test(watchSource)) watch.add(`watch ${rdops}`);
+  if (/watch\.watch\(/.test(watchSource)) {
+    for (const resource of [...watched, '/pods']) watch.add(`watch ${resource}`);
+  }
   const lease = new Set<string>();
   for (const [, method] of source('functions/forwarder/kube-lease-store.ts').matchAll(/api\.(\w+)\(/g)) {
     const perm = TYPED_METHODS[method!];
@@ -154,12 +171,20 @@ describe('forwarder RBAC = what the forwarder calls', () => {
   const objs = render(join(K8S_DIR, 'forwarder'));
   const { watch, lease } = forwarderPermissions();
 
-  it('watch ClusterRole: list + watch RedisOpsRequests, nothing else', () => {
+  it('watch ClusterRole: list + watch RedisOpsRequests, Redis objects and pods, nothing else (no Secret)', () => {
     assert.deepEqual(
       sorted(expandRules(find(objs, 'ClusterRole', 'redis-reconfigure-forwarder').rules ?? [])),
       sorted(watch),
     );
-    assert.deepEqual(sorted(watch), [`list ${k.OPS_GROUP}/${k.OPS_PLURAL}`, `watch ${k.OPS_GROUP}/${k.OPS_PLURAL}`]);
+    assert.deepEqual(sorted(watch), [
+      'list /pods',
+      `list ${k.KUBEDB_GROUP}/${k.REDIS_PLURAL}`,
+      `list ${k.OPS_GROUP}/${k.OPS_PLURAL}`,
+      'watch /pods',
+      `watch ${k.KUBEDB_GROUP}/${k.REDIS_PLURAL}`,
+      `watch ${k.OPS_GROUP}/${k.OPS_PLURAL}`,
+    ]);
+    assert.ok(![...watch].some((p) => p.includes('secrets')));
   });
 
   it('lease Role: get/update only the forwarder Lease by name, create (cannot be limited by name), in its namespace', () => {

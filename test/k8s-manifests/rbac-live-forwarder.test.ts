@@ -77,6 +77,14 @@ describe('forwarder RBAC on an RBAC-enforcing API server', () => {
   it('list and watch work cluster-wide with the ServiceAccount token', async () => {
     const list = (await sa.makeApiClient(CustomObjectsApi).listClusterCustomObject(rdops)) as { items: unknown[] };
     assert.ok(Array.isArray(list.items));
+    // And what the wake-ups watch (docs/adr/0013-wake-ups.md): the Redis objects and their pods.
+    const redises = { group: 'kubedb.com', version: 'v1', plural: 'redises' };
+    const dbs = (await sa.makeApiClient(CustomObjectsApi).listClusterCustomObject(redises)) as { items: unknown[] };
+    assert.ok(Array.isArray(dbs.items));
+    const pods = await sa
+      .makeApiClient(CoreV1Api)
+      .listPodForAllNamespaces({ labelSelector: 'app.kubernetes.io/managed-by=kubedb.com' });
+    assert.ok(Array.isArray(pods.items));
   });
 
   it('everything else is 403: Secrets, reading one object, writes, other Leases, Leases elsewhere, events', async () => {
@@ -109,7 +117,9 @@ describe('forwarder RBAC on an RBAC-enforcing API server', () => {
         body: { metadata: { name: 'e1' }, involvedObject: { name: 'x' }, reason: 'R', message: 'm' },
       }),
     );
-    await forbidden('list pods', () => core.listNamespacedPod({ namespace: 'demo' }));
+    // Pods are listed and watched (wake-ups), never read one by one, written or evicted.
+    await forbidden('get a pod', () => core.readNamespacedPod({ namespace: 'demo', name: 'anything' }));
+    await forbidden('delete a pod', () => core.deleteNamespacedPod({ namespace: 'demo', name: 'anything' }));
   });
 });
 

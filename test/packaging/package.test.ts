@@ -385,10 +385,10 @@ void describe('serverless package (osls, offline)', () => {
     assert.equal(getAtt(dev.Outputs?.DriftRoleArn?.Value), DRIFT.role);
   });
 
-  void it('offers the forwarders a managed policy that can only send to the halt and recover queues', () => {
+  void it('offers the forwarders a managed policy that can only send to halt, recover and (wake-ups) restart-pod', () => {
     const policy = dev.Resources.ForwarderSendPolicy!;
     assert.equal(policy.Type, 'AWS::IAM::ManagedPolicy');
-    assert.deepEqual(policySummary(policy), ['sqs:SendMessage → HaltQueue,RecoverQueue']);
+    assert.deepEqual(policySummary(policy), ['sqs:SendMessage → HaltQueue,RecoverQueue,RestartPodQueue']);
     assert.deepEqual(dev.Outputs?.ForwarderSendPolicyArn?.Value, { Ref: 'ForwarderSendPolicy' });
   });
 });

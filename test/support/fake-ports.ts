@@ -98,7 +98,8 @@ export function testWorld(
   const events = new RecordingEvents();
   const clock = parts.clock ?? new ManualClock();
   const deps: StepDeps = {
-    settings: { stallSeconds: 60, ...parts.settings },
+    // Safety net 1 s: a wait looks again as soon as it did before wake-ups (tests that need more say so).
+    settings: { stallSeconds: 60, safetyNetSeconds: 1, ...parts.settings },
     kube,
     redis: parts.redis ?? scriptedRedis(),
     events,

@@ -11,6 +11,8 @@ export interface InvocationStartEvent {
   messageIds: string[];
   /** The records' bodies, in the same order (the step messages, for tests that check what was sent). */
   bodies: string[];
+  /** Each record's SQS SentTimestamp (ms since the epoch): send → invocation start is the queue hop. */
+  sentTimestamps: number[];
 }
 
 export interface InvocationEndEvent {

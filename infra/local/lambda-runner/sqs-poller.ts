@@ -109,6 +109,7 @@ async function invokeBatch(context: PollerContext, messages: Message[]): Promise
     coldStart,
     messageIds,
     bodies: records.map((r) => r.body),
+    sentTimestamps: records.map((r) => Number(r.attributes.SentTimestamp)),
   });
   const { result, durationMs, initDurationMs } = await environment.invoke(
     requestId,

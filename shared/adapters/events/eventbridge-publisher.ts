@@ -4,16 +4,17 @@
  * EventBridge gives no ordering guarantee; consumers that need the story in order use `detail.data.sequence` or
  * the FIFO SNS topic (docs/adr/0006-event-bus.md).
  */
-import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { BusEvent, EventPort } from '../../steps/ports.ts';
 import { UnavailableError } from '../../errors.ts';
 import { EventRejectedError, isThrottling, publishFailure } from './errors.ts';
 
 export class EventBridgePublisher implements EventPort {
-  readonly #client: EventBridgeClient;
+  /** A client, or how to build one at first use (the SDK module is loaded only then: a cold start is not charged). */
+  readonly #client: EventBridgeClient | (() => Promise<EventBridgeClient>);
   readonly #busName: string;
 
-  constructor(client: EventBridgeClient, busName: string) {
+  constructor(client: EventBridgeClient | (() => Promise<EventBridgeClient>), busName: string) {
     this.#client = client;
     this.#busName = busName;
   }
@@ -26,7 +27,9 @@ export class EventBridgePublisher implements EventPort {
     const what = `EventBridge PutEvents of ${event.type} for ${event.subject} to bus ${this.#busName}`;
     let answer;
     try {
-      answer = await this.#client.send(
+      const { PutEventsCommand } = await import('@aws-sdk/client-eventbridge');
+      const client = typeof this.#client === 'function' ? await this.#client() : this.#client;
+      answer = await client.send(
         new PutEventsCommand({
           Entries: [
             {

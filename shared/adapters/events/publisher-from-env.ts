@@ -4,7 +4,7 @@
  * - EVENT_BUS_NAME set → EventBridge, on that bus (name or ARN);
  * - both → both, through CompositePublisher; neither (or empty) → NoopPublisher.
  */
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { EventPort } from '../../steps/ports.ts';
 import { CompositePublisher, NoopPublisher } from './composite-publisher.ts';
@@ -27,6 +27,12 @@ const clientConfig = (): {
   requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 },
 });
 
+/** Built at the first publish: the EventBridge SDK module costs ~20 ms to load, which a cold start need not pay. */
+function lazyEventBridgeClient(): () => Promise<EventBridgeClient> {
+  let client: Promise<EventBridgeClient> | undefined;
+  return () => (client ??= import('@aws-sdk/client-eventbridge').then((m) => new m.EventBridgeClient(clientConfig())));
+}
+
 export interface PublisherClients {
   sns?: SNSClient;
   eventBridge?: EventBridgeClient;
@@ -47,7 +53,7 @@ export function publisherFromEnv(
   if (busName !== '') {
     if (!EVENT_BUS.test(busName))
       throw new MisconfigurationError(`EVENT_BUS_NAME is not an event bus name or ARN: "${busName}"`);
-    publishers.push(new EventBridgePublisher(clients.eventBridge ?? new EventBridgeClient(clientConfig()), busName));
+    publishers.push(new EventBridgePublisher(clients.eventBridge ?? lazyEventBridgeClient(), busName));
   }
   if (publishers.length === 0) return new NoopPublisher();
   return publishers.length === 1 ? publishers[0]! : new CompositePublisher(publishers);

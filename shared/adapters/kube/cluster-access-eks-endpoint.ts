@@ -9,7 +9,7 @@
  * name or region) → UnknownClusterError (poison: the message goes to the DLQ); anything else (throttling, network,
  * access denied while IAM propagates, a cluster still CREATING) → UnavailableError (retried, then DLQ).
  */
-import { DescribeClusterCommand, type EKSClient, ResourceNotFoundException } from '@aws-sdk/client-eks';
+import type { EKSClient } from '@aws-sdk/client-eks';
 import * as z from 'zod';
 import { UnavailableError, UnknownClusterError } from '../../errors.ts';
 import { describeIssues } from '../../messages/parse.ts';
@@ -38,13 +38,13 @@ interface EksClusterRef {
 
 interface EksEndpointsOptions {
   /** The EKS client for a region (built once per region by the caller). */
-  clientFor: (region: string) => EKSClient;
+  clientFor: (region: string) => EKSClient | Promise<EKSClient>;
   ttlMs?: number;
   now?: () => number;
 }
 
 export class EksEndpoints {
-  readonly #clientFor: (region: string) => EKSClient;
+  readonly #clientFor: (region: string) => EKSClient | Promise<EKSClient>;
   readonly #endpoints: TtlCache<EksEndpoint>;
 
   constructor(opts: EksEndpointsOptions) {
@@ -62,9 +62,12 @@ export class EksEndpoints {
 
   async #describe(clusterId: string, cluster: EksClusterRef): Promise<EksEndpoint> {
     const what = `EKS cluster "${cluster.eksClusterName}" in ${cluster.region} (cluster id "${clusterId}")`;
+    // Loaded here, not at import: a cold start pays for the SDK module only when it calls EKS.
+    const { DescribeClusterCommand, ResourceNotFoundException } = await import('@aws-sdk/client-eks');
     let out;
     try {
-      out = await this.#clientFor(cluster.region).send(new DescribeClusterCommand({ name: cluster.eksClusterName }));
+      const client = await this.#clientFor(cluster.region);
+      out = await client.send(new DescribeClusterCommand({ name: cluster.eksClusterName }));
     } catch (err) {
       if (err instanceof ResourceNotFoundException)
         throw new UnknownClusterError(`unknown cluster "${clusterId}": eks:DescribeCluster found no ${what}`, {

@@ -15,8 +15,7 @@
  */
 import { createHash, createHmac, type BinaryLike } from 'node:crypto';
 import type { OutgoingHttpHeaders } from 'node:http';
-import { EKSClient } from '@aws-sdk/client-eks';
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import type { EKSClient } from '@aws-sdk/client-eks';
 import { KubeConfig, type User } from '@kubernetes/client-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import * as z from 'zod';
@@ -123,13 +122,25 @@ export async function eksToken(
   return EKS_TOKEN_PREFIX + Buffer.from(url, 'utf8').toString('base64url');
 }
 
+/**
+ * The SDK's default credential chain, its module loaded at the first token (the AWS SDK modules cost tens of ms to
+ * load; a cold start in another cluster-access mode never needs them).
+ */
+function lazyDefaultCredentials(): CredentialsProvider {
+  let provider: Promise<CredentialsProvider> | undefined;
+  return async () => {
+    provider ??= import('@aws-sdk/credential-provider-node').then((m) => m.defaultProvider());
+    return (await provider)();
+  };
+}
+
 interface EksTokenAccessOptions {
   /** Default: the AWS SDK's default chain (Lambda: the function's role from the environment). */
   credentials?: CredentialsProvider;
   now?: () => Date;
   tokenReuseMs?: number;
   /** The EKS client for a region. Default: one `EKSClient` per region, with `credentials`. */
-  eksClient?: (region: string) => EKSClient;
+  eksClient?: (region: string) => EKSClient | Promise<EKSClient>;
   /** How long a DescribeCluster answer is reused. Default 5 minutes. */
   endpointTtlMs?: number;
 }
@@ -155,14 +166,14 @@ export class EksTokenAccess implements ClusterAccess {
 
   constructor(clusters: Record<string, EksClusterConfig>, opts: EksTokenAccessOptions = {}) {
     this.#clusters = new Map(Object.entries(clusters));
-    this.#credentials = opts.credentials ?? defaultProvider();
+    this.#credentials = opts.credentials ?? lazyDefaultCredentials();
     this.#now = opts.now ?? (() => new Date());
     this.#reuseMs = opts.tokenReuseMs ?? EKS_TOKEN_REUSE_MS;
-    const clients = new Map<string, EKSClient>();
-    const clientFor = (region: string): EKSClient => {
+    const clients = new Map<string, Promise<EKSClient>>();
+    const clientFor = (region: string): Promise<EKSClient> => {
       let client = clients.get(region);
       if (client === undefined) {
-        client = new EKSClient({ region, credentials: this.#credentials });
+        client = import('@aws-sdk/client-eks').then((m) => new m.EKSClient({ region, credentials: this.#credentials }));
         clients.set(region, client);
       }
       return client;

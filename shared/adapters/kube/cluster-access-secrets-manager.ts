@@ -7,11 +7,7 @@
  * cluster was removed from this deployment → UnknownClusterError (poison: the message goes to the DLQ); anything
  * else (throttling, network, KMS, access denied while IAM propagates) → UnavailableError (retried, then DLQ).
  */
-import {
-  GetSecretValueCommand,
-  ResourceNotFoundException,
-  SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { KubeConfig } from '@kubernetes/client-node';
 import { UnavailableError, UnknownClusterError } from '../../errors.ts';
 import type { ClusterAccess } from './cluster-access.ts';
@@ -38,12 +34,13 @@ interface Entry {
 
 export class SecretsManagerAccess implements ClusterAccess {
   readonly #prefix: string;
-  readonly #client: SecretsManagerClient;
+  /** Built at the first fetch: the SDK module is loaded only then (a cold start is not charged for it). */
+  #client: SecretsManagerClient | undefined;
   readonly #configs: TtlCache<Entry>;
 
   constructor(opts: SecretsManagerAccessOptions) {
     this.#prefix = opts.prefix;
-    this.#client = opts.client ?? new SecretsManagerClient({});
+    this.#client = opts.client;
     this.#configs = new TtlCache({
       ttlMs: opts.ttlMs ?? DEFAULT_SECRET_TTL_MS,
       ...(opts.now ? { now: opts.now } : {}),
@@ -71,8 +68,11 @@ export class SecretsManagerAccess implements ClusterAccess {
   }
 
   async #fetch(clusterId: string, secretId: string): Promise<string> {
+    const { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } =
+      await import('@aws-sdk/client-secrets-manager');
     let out;
     try {
+      this.#client ??= new SecretsManagerClient({});
       out = await this.#client.send(new GetSecretValueCommand({ SecretId: secretId }));
     } catch (err) {
       if (err instanceof ResourceNotFoundException) {

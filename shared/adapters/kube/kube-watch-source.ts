@@ -1,8 +1,10 @@
 /**
- * ListWatchSource adapters over `@kubernetes/client-node`: the client's `Watch` for the stream, and a LIST given by
- * the caller (`watchSource`) or CustomObjectsApi's paged LIST of a custom resource (`kubeWatchSource`).
+ * ListWatchSource adapters over `@kubernetes/client-node`'s `Watch` for the stream, and a LIST given by the caller
+ * (`watchSource`) or the small REST layer's paged LIST (kube-rest.ts: not client-node's generated API, which would
+ * pull every model into the forwarder's bundle) of a custom resource (`kubeWatchSource`) or of pods (`podWatchSource`).
  */
-import { CustomObjectsApi, Watch, type KubeConfig } from '@kubernetes/client-node';
+import { Watch, type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Rest, CustomObjectsRest, KubeRestClient } from './kube-rest.ts';
 import type { KubeObject, ListResult, ListWatchSource, RawWatchEvent, WatchHandle } from './list-watch-source.ts';
 
 interface CustomResourceRef {
@@ -79,7 +81,7 @@ export function watchSource<T extends KubeObject>(spec: WatchSourceSpec<T>): Lis
 
 /** A custom resource's source: CustomObjectsApi's paged LIST, all namespaces or one. */
 export function kubeWatchSource<T extends KubeObject>(kc: KubeConfig, ref: CustomResourceRef): ListWatchSource<T> {
-  const api = kc.makeApiClient(CustomObjectsApi);
+  const api = new CustomObjectsRest(new KubeRestClient(kc));
   const path =
     ref.namespace === undefined
       ? `/apis/${ref.group}/${ref.version}/${ref.plural}`
@@ -97,6 +99,25 @@ export function kubeWatchSource<T extends KubeObject>(kc: KubeConfig, ref: Custo
       ref.namespace === undefined
         ? await api.listClusterCustomObject(common)
         : await api.listNamespacedCustomObject({ ...common, namespace: ref.namespace });
+    return page as ListPage<T>;
+  };
+  return watchSource<T>({ watch: new Watch(kc), path, listPage, labelSelector: ref.labelSelector });
+}
+
+/** Pods (core/v1) with a label selector, all namespaces or one: CoreV1Api's paged LIST. */
+export function podWatchSource<T extends KubeObject>(
+  kc: KubeConfig,
+  ref: { namespace?: string | undefined; labelSelector: string },
+): ListWatchSource<T> {
+  const api = new CoreV1Rest(new KubeRestClient(kc));
+  const path =
+    ref.namespace === undefined ? '/api/v1/pods' : `/api/v1/namespaces/${encodeURIComponent(ref.namespace)}/pods`;
+  const listPage = async (cont: string | undefined): Promise<ListPage<T>> => {
+    const common = { labelSelector: ref.labelSelector, limit: PAGE_LIMIT, _continue: cont };
+    const page: unknown =
+      ref.namespace === undefined
+        ? await api.listPodForAllNamespaces(common)
+        : await api.listNamespacedPod({ ...common, namespace: ref.namespace });
     return page as ListPage<T>;
   };
   return watchSource<T>({ watch: new Watch(kc), path, listPage, labelSelector: ref.labelSelector });

@@ -34,7 +34,7 @@ export type ListWatchEvent<T> =
 
 type ListWatchHandler<T> = (event: ListWatchEvent<T>) => void | Promise<void>;
 
-interface ListWatchOptions {
+export interface ListWatchOptions<T = KubeObject> {
   clock?: Clock;
   backoff?: Backoff;
   /** A stream silent this long is dead (≈ 2 × the server's bookmark interval). */
@@ -44,6 +44,11 @@ interface ListWatchOptions {
   logger?: Logger;
   onWatchRestart?: (reason: string) => void;
   onRelist?: () => void;
+  /**
+   * Applied to every object before it is cached and handed on (client-go's TransformFunc): keeps only what the
+   * handler reads, so a watch of many objects stays small in memory.
+   */
+  transform?: (object: T) => T;
   /** Start (and relist) with a watch-list instead of a LIST; a watch-list that fails falls back to one LIST. */
   watchList?: boolean;
 }
@@ -58,7 +63,8 @@ export class ListWatch<T extends KubeObject> {
   readonly #silenceMs: number;
   readonly #healthyAfterMs: number;
   readonly #log: Logger;
-  readonly #opts: ListWatchOptions;
+  readonly #opts: ListWatchOptions<T>;
+  readonly #transform: (object: T) => T;
 
   readonly #cache = new Map<string, T>();
   #resourceVersion = '';
@@ -80,7 +86,7 @@ export class ListWatch<T extends KubeObject> {
   #listFallback = false;
   #onSynced: Array<() => void> = [];
 
-  constructor(source: ListWatchSource<T>, handler: ListWatchHandler<T>, opts: ListWatchOptions = {}) {
+  constructor(source: ListWatchSource<T>, handler: ListWatchHandler<T>, opts: ListWatchOptions<T> = {}) {
     this.#source = source;
     this.#handler = handler;
     this.#opts = opts;
@@ -89,6 +95,7 @@ export class ListWatch<T extends KubeObject> {
     this.#silenceMs = opts.silenceTimeoutMs ?? 60_000;
     this.#healthyAfterMs = opts.healthyAfterMs ?? 30_000;
     this.#log = opts.logger ?? silentLogger;
+    this.#transform = opts.transform ?? ((o) => o);
   }
 
   get resourceVersion(): string {
@@ -175,7 +182,8 @@ export class ListWatch<T extends KubeObject> {
   #applyList(items: Iterable<T>): void {
     if (this.#lists++ > 0) this.#opts.onRelist?.();
     const seen = new Set<string>();
-    for (const object of items) {
+    for (const item of items) {
+      const object = this.#transform(item);
       const key = keyOf(object);
       seen.add(key);
       const old = this.#cache.get(key);
@@ -234,15 +242,16 @@ export class ListWatch<T extends KubeObject> {
       return;
     }
     if (e.type === 'BOOKMARK') return;
-    const key = keyOf(e.object);
+    const object = this.#transform(e.object);
+    const key = keyOf(object);
     const old = this.#cache.get(key);
     if (e.type === 'DELETED') {
       this.#cache.delete(key);
-      this.#emit({ type: 'deleted', object: e.object });
+      this.#emit({ type: 'deleted', object });
       return;
     }
-    this.#cache.set(key, e.object);
-    this.#emit(old === undefined ? { type: 'added', object: e.object } : { type: 'modified', object: e.object, old });
+    this.#cache.set(key, object);
+    this.#emit(old === undefined ? { type: 'added', object } : { type: 'modified', object, old });
   }
 
   /** A watch-list's initial phase: gather the ADDED objects; its end bookmark makes them the list. */

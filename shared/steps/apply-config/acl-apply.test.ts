@@ -123,7 +123,7 @@ function world(opts: Options = {}) {
     };
   };
   const deps = {
-    settings: { stallSeconds: 60 },
+    settings: { stallSeconds: 60, safetyNetSeconds: 5 },
     now: () => new Date('2026-01-01T00:05:00Z'),
     log: {
       info: (m: string, f?: object) => void log.push(`log ${m} ${JSON.stringify(f ?? {})}`),

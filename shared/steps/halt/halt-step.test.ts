@@ -10,12 +10,12 @@ import { stepData } from '../../../test/support/messages.ts';
 import { opsRequest, redis as redisObject } from '../../../test/support/objects.ts';
 import { runHalt } from './halt-step.ts';
 
-function world(ops: RedisOpsRequest, db: Redis) {
-  const w = testWorld();
+function world(ops: RedisOpsRequest, db: Redis, safetyNetSeconds = 1) {
+  const w = testWorld({ settings: { safetyNetSeconds } });
   const stored = w.kube.addOpsRequest(ops);
   w.kube.addRedis(db);
   const namespace = stored.metadata.namespace ?? '';
-  const message = (attempt: number) => stepData('halt', stored, { attempt });
+  const message = (attempt: number, extra: { wake?: true } = {}) => stepData('halt', stored, { attempt, ...extra });
   return {
     get sent() {
       return w.queue.sent.map((s) => ({ step: s.step, attempt: s.data.attempt, delay: s.delaySeconds }));
@@ -49,6 +49,22 @@ void describe('halt: waiting', () => {
     assert.deepEqual(
       w.sent.map((s) => s.attempt),
       [1, 1],
+    );
+  });
+
+  void it('looks again no sooner than the safety net; a wake-up that finds it still waiting sends nothing', async () => {
+    const w = world(opsRequest({ created: '2026-01-01T00:00:00Z' }), redisObject({ phase: 'NotReady' }), 600);
+    await runHalt(w.message(0), w.deps);
+    assert.deepEqual(w.sent, [{ step: 'halt', attempt: 1, delay: 600 }]);
+    w.advance(1000);
+    await runHalt(w.message(0, { wake: true }), w.deps); // the Redis changed, but is not Ready yet
+    assert.equal(w.sent.length, 1, 'the waiting chain keeps its one message');
+    const woken = world(w.ops(), redisObject({ phase: 'Ready' }), 600);
+    await runHalt(woken.message(0, { wake: true }), woken.deps);
+    assert.deepEqual(
+      woken.sent.map((m) => m.step),
+      ['apply-config'],
+      'the wake-up moves it on',
     );
   });
 });

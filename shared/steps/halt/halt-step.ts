@@ -13,7 +13,7 @@ import type { StepDeps } from '../ports.ts';
 import { loadStepContext, type StepContext } from '../context.ts';
 import { messageFor } from '../dispatch.ts';
 import { dueStep } from '../progress.ts';
-import { backoffDelaySeconds, HALT_WAIT_CAP_SECONDS, stepTimeoutMs } from '../timing.ts';
+import { HALT_WAIT_CAP_SECONDS, safetyNetDelaySeconds, stepTimeoutMs } from '../timing.ts';
 import { updateOpsStatus, withConditions } from '../ops-status.ts';
 import { decideHalt, isPausedBy, pausedBy } from './decide-halt.ts';
 import { HALT_WAIT_ANNOTATION, joinsChain, waitMarker } from './wait-chain.ts';
@@ -97,11 +97,14 @@ async function keepWaiting(ctx: StepContext, decision: { reason: string; message
     reason: decision.reason,
   });
   const current = await markWaiting(ctx, decision.reason, decision.message);
-  const delay = backoffDelaySeconds(data.attempt, HALT_WAIT_CAP_SECONDS);
+  // What halt waits for (the Redis Ready, another ops request finished) is what wake-ups report: this look is the
+  // safety net. A wake-up never joins the chain (its attempt is 0), so it re-sends nothing.
+  const delay = safetyNetDelaySeconds(data.attempt, HALT_WAIT_CAP_SECONDS, deps.settings.safetyNetSeconds);
   await deps.kube.writeOpsAnnotations(current, {
     [HALT_WAIT_ANNOTATION]: waitMarker(data.attempt + 1, new Date(deps.now().getTime() + delay * 1000)),
   });
-  await deps.queue.send('halt', { ...data, attempt: data.attempt + 1 }, delay);
+  const { wake: _wake, ...chain } = data;
+  await deps.queue.send('halt', { ...chain, attempt: data.attempt + 1 }, delay);
 }
 
 async function markWaiting(ctx: StepContext, reason: string, message: string) {

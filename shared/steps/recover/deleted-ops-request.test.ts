@@ -21,7 +21,7 @@ function world(redises: Redis[]) {
   const writes: Array<{ name: string; conditions: Condition[] }> = [];
   const events: Array<{ on: string; reason: string; message: string }> = [];
   const deps = {
-    settings: { stallSeconds: 60 },
+    settings: { stallSeconds: 60, safetyNetSeconds: 5 },
     now: () => new Date('2026-01-01T00:05:00Z'),
     log: { info: () => undefined, warn: () => undefined, error: () => undefined },
     queue: { send: async () => assert.fail('nothing is sent') },

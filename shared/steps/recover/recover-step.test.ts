@@ -75,7 +75,7 @@ void describe('recover: a stalled step', () => {
 
 void describe('decideRecovery', () => {
   const at = (ms: number) => new Date(Date.parse('2026-01-01T00:00:00Z') + ms);
-  const settings = { stallSeconds: 60 };
+  const settings = { stallSeconds: 60, safetyNetSeconds: 5 };
 
   void it('leaves halt to halt, finished runs alone, and a step that progressed recently', () => {
     assert.equal(decideRecovery(opsRequest({}), at(3_600_000), settings).kind, 'none');

@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UnavailableError } from '../../errors.ts';
 import { evictedAnnotation, PLAN_ANNOTATION } from '../annotations.ts';
-import { FIRST_CHECK_DELAY_SECONDS } from '../timing.ts';
 import { testWorld } from '../../../test/support/fake-ports.ts';
 import { stepData } from '../../../test/support/messages.ts';
 import { opsRequest, restartPlan, trueCondition } from '../../../test/support/objects.ts';
@@ -45,7 +44,8 @@ void describe('restart-pod: evict', () => {
     assert.equal(w.evictCondition()?.status, 'True');
     assert.deepEqual(
       w.queue.sent.map((s) => [s.step, s.data.pod, s.data.phase, s.delaySeconds]),
-      [['restart-pod', POD, 'check', FIRST_CHECK_DELAY_SECONDS]],
+      // The first check waits for a wake-up, with the safety net (testWorld: 1 s) behind it.
+      [['restart-pod', POD, 'check', w.deps.settings.safetyNetSeconds]],
     );
   });
 

@@ -21,10 +21,11 @@ import { evictedAnnotation, type RestartPlan } from '../annotations.ts';
 import { loadStepContext, withOps, type StepContext } from '../context.ts';
 import { messageFor } from '../dispatch.ts';
 import { dueStep } from '../progress.ts';
-import { backoffDelaySeconds, FIRST_CHECK_DELAY_SECONDS, RESTART_CHECK_CAP_SECONDS, stepTimeoutMs } from '../timing.ts';
+import { stepTimeoutMs } from '../timing.ts';
 import { updateOpsStatus, withConditions } from '../ops-status.ts';
 import { describeMismatches, mismatchIsFinal } from './config-mismatch.ts';
 import { decideCheck } from './decide-check.ts';
+import { firstCheckDelaySeconds, recheck } from './recheck.ts';
 import { redisTarget } from './redis-target.ts';
 import { checkRollback, startRollback } from './rollback.ts';
 import { afterRestart, beforeEviction } from './topology-gates.ts';
@@ -62,11 +63,7 @@ async function evict(ctx: StepContext, podName: string): Promise<void> {
     const gate = await beforeEviction(ctx, await databaseOf(ctx), podName);
     if (gate.kind === 'wait') {
       deps.log.info(`waiting before evicting pod ${podName}: ${gate.why}`, { pod: podName, why: gate.why });
-      return deps.queue.send(
-        'restart-pod',
-        { ...data, phase: 'evict', attempt: data.attempt + 1 },
-        backoffDelaySeconds(data.attempt, RESTART_CHECK_CAP_SECONDS),
-      );
+      return recheck(ctx, 'evict', 'fast');
     }
     recorded = pod?.uid ?? 'absent';
     current = await deps.kube.writeOpsAnnotations(current, { [evictedAnnotation(podName)]: recorded });
@@ -84,7 +81,7 @@ async function evict(ctx: StepContext, podName: string): Promise<void> {
     ),
   );
   const next = messageFor({ step: 'restart-pod', pod: podName, phase: 'check' }, data);
-  await deps.queue.send(next.step, next.data, FIRST_CHECK_DELAY_SECONDS);
+  await deps.queue.send(next.step, next.data, firstCheckDelaySeconds(ctx));
 }
 
 async function check(ctx: StepContext, podName: string, plan: RestartPlan): Promise<void> {
@@ -116,7 +113,8 @@ async function check(ctx: StepContext, podName: string, plan: RestartPlan): Prom
     attempt: ctx.data.attempt,
     why: verdict.why,
   });
-  return recheck(ctx);
+  // Not back yet: a wake-up reports its return; back but not verified: nothing reports that, look again soon.
+  return recheck(ctx, 'check', decision.kind === 'wait' ? 'woken' : 'fast');
 }
 
 type Verdict = { kind: 'go' } | { kind: 'wait'; why: string; failure?: string } | { kind: 'fail'; failure: string };
@@ -172,13 +170,4 @@ async function podVerified(ctx: StepContext, podName: string, plan: RestartPlan)
     ctx.data,
   );
   await deps.queue.send(message.step, message.data);
-}
-
-function recheck(ctx: StepContext): Promise<void> {
-  const { data } = ctx;
-  return ctx.deps.queue.send(
-    'restart-pod',
-    { ...data, phase: 'check', attempt: data.attempt + 1 },
-    backoffDelaySeconds(data.attempt, RESTART_CHECK_CAP_SECONDS),
-  );
 }

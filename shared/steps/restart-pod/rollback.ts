@@ -15,11 +15,12 @@ import { compareWithConfigGet } from '../../config/verify.ts';
 import type { StepDeps } from '../ports.ts';
 import { evictedAnnotation, ROLLBACK_ANNOTATION, type RestartPlan } from '../annotations.ts';
 import { withOps, type StepContext } from '../context.ts';
-import { backoffDelaySeconds, FIRST_CHECK_DELAY_SECONDS, RESTART_CHECK_CAP_SECONDS, stepTimeoutMs } from '../timing.ts';
+import { stepTimeoutMs } from '../timing.ts';
 import { updateOpsStatus, withConditions } from '../ops-status.ts';
 import { restoreConfiguration, savedSnapshot } from '../rollback-snapshot.ts';
 import { messageFor } from '../dispatch.ts';
 import { decideCheck } from './decide-check.ts';
+import { firstCheckDelaySeconds, recheck } from './recheck.ts';
 import { redisTarget } from './redis-target.ts';
 
 export async function startRollback(ctx: StepContext, podName: string, problem: string): Promise<void> {
@@ -52,12 +53,12 @@ export async function startRollback(ctx: StepContext, podName: string, problem: 
     ),
   );
   const next = messageFor({ step: 'rolling-back', plan: { pods: [podName] } }, data);
-  await deps.queue.send(next.step, next.data, FIRST_CHECK_DELAY_SECONDS);
+  await deps.queue.send(next.step, next.data, firstCheckDelaySeconds(ctx));
 }
 
 /** After a rollback: wait for every restarted pod to be Ready with the previous values, then end Failed. */
 export async function checkRollback(ctx: StepContext, plan: RestartPlan): Promise<void> {
-  const { ops, data, deps, namespace: ns } = ctx;
+  const { ops, deps, namespace: ns } = ctx;
   const reason = ops.metadata.annotations?.[ROLLBACK_ANNOTATION] ?? 'rolled back to the previous configuration';
   const deadline = rollbackDeadline(ops, deps.now());
   const redis = await deps.kube.getRedis(ns, ops.spec.databaseRef.name);
@@ -77,13 +78,9 @@ export async function checkRollback(ctx: StepContext, plan: RestartPlan): Promis
         `${reason}; but pod ${ns}/${podName} is still not healthy after the rollback: ${decision.kind === 'timeout' ? decision.why : decision.problem}`,
       );
     }
-    if (decision.kind === 'wait' || redis === undefined || !(await runsPrevious(redis, decision.podIP, plan, deps))) {
-      return deps.queue.send(
-        'restart-pod',
-        { ...data, phase: 'check', attempt: data.attempt + 1 },
-        backoffDelaySeconds(data.attempt, RESTART_CHECK_CAP_SECONDS),
-      );
-    }
+    if (decision.kind === 'wait') return recheck(ctx, 'check', 'woken');
+    if (redis === undefined || !(await runsPrevious(redis, decision.podIP, plan, deps)))
+      return recheck(ctx, 'check', 'fast');
   }
   const mixed =
     verifiedOnNew.length > 0
