@@ -10,6 +10,7 @@
  * - Coalesced: the changes seen in one turn of the event loop wake each ops request at most once.
  * - A hint only: the handler re-reads the cluster, and one that finds its step still waiting sends nothing.
  */
+import { formatTraceparent, startTraceFor } from '../../shared/observability/trace-context.ts';
 import { newStepMessage } from '../../shared/messages/step-message.ts';
 import { messageFor } from '../../shared/steps/dispatch.ts';
 import type { KubeObject } from '../../shared/adapters/kube/list-watch-source.ts';
@@ -202,10 +203,13 @@ export class WakeUps {
     };
     const m = messageFor(awaited.due, data);
     try {
+      // A hop of the ops request's one trace, as the forwarder's announcements are (ADR 0016).
+      const traceparent = formatTraceparent(startTraceFor(o.metadata.uid));
       const message = newStepMessage(
         { ...m.data, wake: true },
         forwarderSource(clusterId),
         new Date(this.#clock.now()),
+        { traceparent },
       );
       this.#opts.counters.wakeUps++;
       this.#log.debug('wake-up', { subject: message.subject, step: m.step, pod: m.data.pod });

@@ -49,10 +49,16 @@ describe('shipped RBAC on the local system', { timeout: 300_000 }, () => {
       403,
       'forwarder may not read secrets',
     );
+    // The forwarder lists and watches pods for its wake-ups (ADR 0013), but reads no single pod and changes none.
     assert.equal(
-      await status(() => forwarder.listNamespacedPod({ namespace: 'rbac' })),
+      await status(() => forwarder.readNamespacedPod({ namespace: 'rbac', name: 'rd-0' })),
       403,
-      'forwarder may not read pods',
+      'forwarder may not get a pod',
+    );
+    assert.equal(
+      await status(() => forwarder.deleteNamespacedPod({ namespace: 'rbac', name: 'rd-0' })),
+      403,
+      'forwarder may not delete a pod',
     );
     const functions = (await kubeConfigAt(join(stateDir, 'clusters', 'local.kubeconfig'))).makeApiClient(CoreV1Api);
     assert.equal(
