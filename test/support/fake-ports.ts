@@ -86,13 +86,15 @@ export function testWorld(
   parts: {
     kube?: InMemoryKube;
     redis?: RedisPort;
+    /** A RecordingQueue of the test's own (e.g. a subclass that also logs in the test's order). */
+    queue?: RecordingQueue;
     clock?: ManualClock;
     log?: Logger;
     settings?: Partial<StepSettings>;
   } = {},
 ): TestWorld {
   const kube = parts.kube ?? new InMemoryKube();
-  const queue = new RecordingQueue();
+  const queue = parts.queue ?? new RecordingQueue();
   const events = new RecordingEvents();
   const clock = parts.clock ?? new ManualClock();
   const deps: StepDeps = {
