@@ -10,7 +10,6 @@ import {
   ACL_SECRET_KEY,
   aclSecretName,
   AclReason,
-  OPERATOR_USER,
   planAclChange,
   redisAclSpec,
   type AclChangePlan,
@@ -21,7 +20,7 @@ import { OpsRequestFailedError } from '../../errors.ts';
 import { aclChangeOf } from '../../kubedb/reconfigure-support.ts';
 import type { Redis } from '../../kubedb/types.ts';
 import type { StepContext } from '../context.ts';
-import { credentials } from '../topology/observe.ts';
+import { operatorUserOf } from '../acl-request.ts';
 import { loadAclSnapshot, type AclPrevious, type AclSnapshot } from './acl-snapshot.ts';
 
 export interface AclStep {
@@ -103,7 +102,7 @@ export async function prepareAcl(ctx: StepContext): Promise<AclStep | undefined>
   const previousRef = nonEmpty(previous.spec?.secretRef?.name);
   const sources = await placeholderSources(ctx, requestedRef, previousRef);
   // The user the functions (and KubeDB) authenticate as: its password is the auth secret's, never an ACL rule's.
-  const operatorUser = (await credentials(redis, ctx.deps)).username ?? OPERATOR_USER;
+  const operatorUser = await operatorUserOf(redis, ctx.deps.kube);
   const plan = planAclChange({ rules: previous.spec?.rules ?? [], file: previous.file }, request, sources, {
     operatorUser,
   });
