@@ -41,6 +41,8 @@ interface Options {
   refuseConfig?: boolean;
   /** Another configuration.auth than the default one. */
   auth?: { syncACL?: string[]; deleteUsers?: string[]; secretRef?: { name: string } };
+  /** The Redis has no ACL users (no spec.acl, no ACL secret, no users on the pods). */
+  noAclBefore?: boolean;
 }
 
 /** The in-memory KubePort, with the writes this test orders and reads recorded in its log (the rest is the fake's). */
@@ -104,9 +106,11 @@ function world(opts: Options = {}) {
   kube.addSecret('demo', 'sample-redis-auth', { username: 'default', password: 'operator-pw' });
   kube.addSecret('demo', 'old-acl', OLD);
   kube.addSecret('demo', 'new-acl', NEW);
-  kube.addSecret('demo', 'sample-redis-acl-123456', {
-    'user_acl.conf': 'user app reset on #aa allkeys +@read\nuser gone reset on #bb allkeys +@read\nuser kept x\n',
-  });
+  if (opts.noAclBefore !== true) {
+    kube.addSecret('demo', 'sample-redis-acl-123456', {
+      'user_acl.conf': 'user app reset on #aa allkeys +@read\nuser gone reset on #bb allkeys +@read\nuser kept x\n',
+    });
+  }
   kube.addSecret('demo', 'sample-redis-123456', { 'default.conf': 'maxclients 500\n' });
   kube.addSecret('demo', 'user-config', { 'redis.conf': 'maxclients 500\n' });
   kube.addRedisVersion({ name: '7.2.4', distribution: 'Official', version: '7.2.4' });
@@ -116,7 +120,7 @@ function world(opts: Options = {}) {
         version: '7.2.4',
         mode: 'Sentinel',
         configuration: { secretName: 'user-config' },
-        acl: { rules: OLD_RULES, secretRef: { name: 'old-acl' } },
+        ...(opts.noAclBefore === true ? {} : { acl: { rules: OLD_RULES, secretRef: { name: 'old-acl' } } }),
       },
     }),
   );
@@ -140,10 +144,12 @@ function world(opts: Options = {}) {
   const acl = aclPods(
     PODS,
     podOf,
-    [
-      ['app', 'reset', 'on', '#aa', 'allkeys', '+@read'],
-      ['gone', 'reset', 'on', '#bb', 'allkeys', '+@read'],
-    ],
+    opts.noAclBefore === true
+      ? []
+      : [
+          ['app', 'reset', 'on', '#aa', 'allkeys', '+@read'],
+          ['gone', 'reset', 'on', '#bb', 'allkeys', '+@read'],
+        ],
     {
       record: (l) => log.push(l),
       beforeSetUser: (pod, args) => {
@@ -350,5 +356,47 @@ void describe('apply-config: ACL change on every pod', () => {
       w.ops().status?.conditions?.some((c) => c.type === 'AclAppliedLive'),
       true,
     );
+  });
+  void it('a Redis with no ACL users before: live on every pod, spec.configuration.acl and the ACL secret written, the message says when pods load it', async () => {
+    const w = world({
+      noAclBefore: true,
+      auth: { syncACL: ['app ${k1} ~app:* +get'], secretRef: { name: 'new-acl' } },
+    });
+    await runApplyConfig(w.data, w.deps);
+    for (const list of w.lists().values())
+      assert.deepEqual(
+        list.map((l) => l.split(' ')[1]),
+        ['app'],
+      );
+    assert.deepEqual(w.db().spec.configuration?.acl, {
+      rules: ['app ${k1} ~app:* +get'],
+      secretRef: { name: 'new-acl' },
+    });
+    assert.match(w.secrets.get('sample-redis-acl-123456')?.data['user_acl.conf'] ?? '', /^user app reset on #/);
+    const persisted = conditions(w.ops()).find((c) => c.startsWith('UpdateAclSecret'));
+    assert.match(
+      persisted ?? '',
+      /no ACL users before: its pods load the secret at their next start once the provisioner has mounted it/,
+    );
+    assert.match(w.log.at(-1) ?? '', /^send resume \{"status":"Successful"/);
+  });
+
+  void it('a Redis with no ACL users before, with a rolling config change: Failed (ACLSecretNotMounted) before anything is touched', async () => {
+    const w = world({
+      noAclBefore: true,
+      applyConfig: 'databases 32',
+      auth: { syncACL: ['app ${k1} ~app:* +get'], secretRef: { name: 'new-acl' } },
+    });
+    const err = await failure(runApplyConfig(w.data, w.deps));
+    assert.equal(err.reason, 'ACLSecretNotMounted');
+    assert.match(err.message, /has no ACL users yet, so its pods do not mount the ACL secret sample-redis-acl-123456/);
+    assert.ok(!w.log.some((l) => /^(setuser|deluser|putSecret|writeRedisAcl|configuration)/.test(l)), w.log.join('\n'));
+  });
+
+  void it('a Redis with ACL users already, with a rolling config change: the ACL change first, then the roll is planned', async () => {
+    const w = world({ applyConfig: 'databases 32' });
+    await runApplyConfig(w.data, w.deps);
+    assert.ok(w.log.some((l) => l.startsWith('setuser')));
+    assert.match(w.log.at(-1) ?? '', /^send restart-pod/);
   });
 });
