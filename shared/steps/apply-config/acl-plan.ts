@@ -127,10 +127,14 @@ export function aclSummary(plan: AclChangePlan): string {
   return parts.length > 0 ? parts.join('; ') : 'no user changed';
 }
 
-/** UpdateAclSecret's message: where the new users are persisted (what a restarted pod loads). */
+/** Where the users are persisted: the operator's ACL secret and the Redis's ACL field (what a restarted pod loads). */
+export const aclPersistedIn = (step: AclStep): string =>
+  `secret ${step.secretName} (${ACL_SECRET_KEY}) and ${step.previous.field}` +
+  `${step.next.secretRef?.name !== undefined ? ` (secretRef ${step.next.secretRef.name})` : ''}`;
+
+/** UpdateAclSecret's message: where the new users are persisted, which changed. */
 export const updateAclSecretMessage = (step: AclStep): string =>
-  `ACL users persisted in secret ${step.secretName} (${ACL_SECRET_KEY}) and ${step.previous.field}` +
-  `${step.next.secretRef?.name !== undefined ? ` (secretRef ${step.next.secretRef.name})` : ''}: ${aclSummary(step.plan)}` +
+  `ACL users persisted in ${aclPersistedIn(step)}: ${aclSummary(step.plan)}` +
   (firstAclUsers(step)
     ? '; the Redis had no ACL users before: its pods load the secret at their next start once the provisioner has ' +
       'mounted it, after this request'
