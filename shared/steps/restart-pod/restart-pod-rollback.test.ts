@@ -115,12 +115,9 @@ void describe('restart-pod: a pod not healthy with the new config within spec.ti
       rolledBack?.message ?? '',
       /the previous configuration was restored; the request's ACL change is kept \(applied and checked live on every pod before the restarts, and persisted: UpdateAclSecret\)$/,
     );
-    // Only the configuration is put back: no ACL secret, no ACL field, no ACL command.
+    // Only the configuration is put back: no ACL secret, no ACL field (and no ACL command: the scripted Redis port
+    // answers CONFIG GET only, anything else would throw).
     assert.ok(!w.kube.writes.some((x) => x.startsWith('writeRedisAcl') || /-acl-/.test(x)), w.kube.writes.join('\n'));
-    assert.ok(
-      w.log.every((l) => !l.startsWith('putSecret') || l.startsWith('putSecret sample-redis-')),
-      w.log.join('\n'),
-    );
   });
 });
 
