@@ -4,7 +4,8 @@
  * the ops request): Successful without a restart; on every pod userName1 logs in with its new password and may GET
  * but not SET (nor read outside ~mykeys:*), userName10 exists, userName2 is gone; a restarted pod loads the same users
  * from the ACL secret. A placeholder with no key in the secret fails naming the key, with every pod's users unchanged
- * and the database resumed. No password appears in any log line, condition, annotation or event of these runs.
+ * and the database resumed. `plan -f` of each request says first what the step then does (the ACL plan, or the same
+ * Failed reason and message). No password appears in any log line, condition, annotation, event or plan output.
  */
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
@@ -19,7 +20,10 @@ import { waitFor } from '../../infra/local/wait.ts';
 import { RedisAdapter } from '../../shared/adapters/redis/redis-adapter.ts';
 import type { RedisOpsRequest } from '../../shared/kubedb/types.ts';
 import type { RedisTarget } from '../../shared/steps/ports.ts';
+import { parse } from 'yaml';
 import { conditionTypes, getRedis, isPaused, startTestStack } from './harness.ts';
+import { planCli, planFailure } from './live-apply-plan.ts';
+import type { PlanReport } from '../../cli/plan-view.ts';
 
 const examples = join(PROJECT_ROOT, 'examples', 'acl');
 const NS = 'demo';
@@ -114,6 +118,26 @@ describe('ACL reconfigure (KubeDB example, Cluster 3×2)', { timeout: 900_000 },
     return ops;
   };
 
+  /** `plan -f` of KubeDB's example, as a user would first: what changes and where, and nothing changed. */
+  const planExample = async (): Promise<void> => {
+    const example = parse(await readFile(join(examples, '11-rd-ops.yaml'), 'utf8')) as { metadata: { name: string } };
+    const planned = await planCli(stack, example, '-o', 'json');
+    const text = await planCli(stack, example);
+    seen.push(planned.out, planned.err, text.out, text.err);
+    assert.equal(planned.code, 0, planned.err);
+    const report = JSON.parse(planned.out) as PlanReport;
+    assert.equal(report.path, 'none');
+    assert.deepEqual(
+      [report.acl?.added, report.acl?.updated, report.acl?.deleted, report.acl?.kept],
+      [['userName10'], ['userName1'], ['userName2'], ['userName3', 'userName4']],
+    );
+    assert.equal(report.acl?.pods.length, 6);
+    assert.match(report.acl?.pods[0]?.action ?? '', /canary/);
+    assert.equal(report.acl?.pods[0]?.role, 'replica');
+    assert.match(text.out, /ACL change \(configuration\.auth\), live before any configuration change, no restart/);
+    assert.match(text.out, /persisted in secret redis-instance-acl-\w{6} \(user_acl\.conf\) and spec\.acl/);
+  };
+
   before(async () => {
     const write = process.stderr.write.bind(process.stderr);
     process.stderr.write = (chunk: string | Uint8Array, ...rest: never[]) => {
@@ -150,6 +174,8 @@ describe('ACL reconfigure (KubeDB example, Cluster 3×2)', { timeout: 900_000 },
       );
     const uids = await podUids();
     await applyFile(kc, join(examples, '10-new-acl-secret.yaml'));
+    await planExample();
+    assert.deepEqual(await podUids(), uids, 'plan restarted nothing');
     const ops = await run('11-rd-ops.yaml', 'rdops');
     assert.equal(ops.status?.phase, 'Successful', conditionText(ops));
     const types = conditionTypes(ops);
@@ -221,29 +247,36 @@ describe('ACL reconfigure (KubeDB example, Cluster 3×2)', { timeout: 900_000 },
   it('a placeholder with no key in the secret: Failed naming it, every pod unchanged, the database resumed', async () => {
     const kc = stack.kubeConfig;
     const before = await aclLists();
-    const ops = await run(
-      {
-        apiVersion: 'ops.kubedb.com/v1alpha1',
-        kind: 'RedisOpsRequest',
-        metadata: { name: 'rdops-missing-key', namespace: NS },
-        spec: {
-          type: 'Reconfigure',
-          databaseRef: { name: DB },
-          configuration: {
-            auth: {
-              syncACL: ['userName10 ${k10} +@all', 'userName11 ${k11} +get ~mykeys:*'],
-              deleteUsers: ['userName3'],
-              secretRef: { name: 'new-acl-secret' },
-            },
+    const missingKey = {
+      apiVersion: 'ops.kubedb.com/v1alpha1',
+      kind: 'RedisOpsRequest',
+      metadata: { name: 'rdops-missing-key', namespace: NS },
+      spec: {
+        type: 'Reconfigure',
+        databaseRef: { name: DB },
+        configuration: {
+          auth: {
+            syncACL: ['userName10 ${k10} +@all', 'userName11 ${k11} +get ~mykeys:*'],
+            deleteUsers: ['userName3'],
+            secretRef: { name: 'new-acl-secret' },
           },
         },
       },
-      'rdops-missing-key',
-    );
+    };
+    // `plan -f` says so first: exit 1, with the reason and message the ops request ends Failed with.
+    const planned = await planCli(stack, missingKey, '-o', 'json');
+    seen.push(planned.out, planned.err);
+    assert.equal(planned.code, 1, planned.out);
+    const ops = await run(missingKey, 'rdops-missing-key');
     assert.equal(ops.status?.phase, 'Failed', conditionText(ops));
     const failed = ops.status?.conditions?.find((c) => c.type === 'Failed');
     assert.equal(failed?.status, 'False');
     assert.match(failed?.message ?? '', /userName11 refers to \$\{k11\}.*has no key k11/);
+    assert.deepEqual(
+      [planFailure(planned).reason, planFailure(planned).message],
+      [failed?.reason, failed?.message],
+      'plan said what the step did',
+    );
     assert.deepEqual(await aclLists(), before, 'every pod has the users it had');
     const rd = await getRedis(kc, NS, DB);
     assert.equal(isPaused(rd), false, 'resumed');
