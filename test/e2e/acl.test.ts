@@ -5,23 +5,33 @@
  * but not SET (nor read outside ~mykeys:*), userName10 exists, userName2 is gone; a restarted pod loads the same users
  * from the ACL secret. A placeholder with no key in the secret fails naming the key, with every pod's users unchanged
  * and the database resumed. `plan -f` of each request says first what the step then does (the ACL plan, or the same
- * Failed reason and message). No password appears in any log line, condition, annotation, event or plan output.
+ * Failed reason and message). A Redis with no ACL users before: the ACL change alone is live and a pod restarted after
+ * the provisioner mounted the ACL secret loads it; with a rolling change it is refused. No password appears in any log line, condition, annotation, event or plan output.
  */
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { Redis as IoRedis } from 'ioredis';
 import { applyFile, applyObjects } from '../../infra/local/manifests.ts';
 import { followOpsRequest } from '../../infra/local/ops-progress.ts';
 import { PROJECT_ROOT } from '../../infra/local/serverless-config.ts';
 import { waitFor } from '../../infra/local/wait.ts';
 import { RedisAdapter } from '../../shared/adapters/redis/redis-adapter.ts';
+import { PETSET_GROUP, PETSET_PLURAL, PETSET_VERSION } from '../../shared/kubedb/constants.ts';
 import type { RedisOpsRequest } from '../../shared/kubedb/types.ts';
 import type { RedisTarget } from '../../shared/steps/ports.ts';
 import { parse } from 'yaml';
-import { conditionTypes, getRedis, isPaused, startTestStack } from './harness.ts';
+import {
+  conditionTypes,
+  createDatabase,
+  getRedis,
+  isPaused,
+  podUid,
+  startTestStack,
+  waitDatabaseReady,
+} from './harness.ts';
 import { planCli, planFailure } from './live-apply-plan.ts';
 import type { PlanReport } from '../../cli/plan-view.ts';
 
@@ -328,6 +338,81 @@ describe('ACL reconfigure (KubeDB example, Cluster 3×2)', { timeout: 900_000 },
     const rd = await getRedis(stack.kubeConfig, NS, DB);
     assert.deepEqual(rd.spec.acl, acl);
     assert.equal(isPaused(rd), false);
+  });
+
+  it('a Redis with no ACL users before: refused with a rolling change; alone, live on its pod and loaded by a pod restarted after the provisioner mounted the secret', async () => {
+    const kc = stack.kubeConfig;
+    const name = 'plain-redis';
+    const pod = `${name}-0`;
+    await createDatabase(kc, NS, name, 'maxclients 500\n');
+    await waitDatabaseReady(kc, NS, name);
+    const core = kc.makeApiClient(CoreV1Api);
+    const auth = await secretData(kc, `${name}-auth`);
+    const plainTarget = async (): Promise<RedisTarget> => {
+      const ip = (await core.readNamespacedPod({ namespace: NS, name: pod })).status?.podIP ?? '';
+      return {
+        host: ip,
+        port: 6379,
+        password: auth?.['password'] ?? '',
+        ...(auth?.['username'] ? { username: auth['username'] } : {}),
+      };
+    };
+    const request = (opsName: string, applyConfig?: string) => ({
+      apiVersion: 'ops.kubedb.com/v1alpha1',
+      kind: 'RedisOpsRequest',
+      metadata: { name: opsName, namespace: NS },
+      spec: {
+        type: 'Reconfigure',
+        databaseRef: { name },
+        configuration: {
+          ...(applyConfig !== undefined ? { applyConfig: { 'redis.conf': applyConfig } } : {}),
+          auth: { syncACL: ['appUser ${k10} +get ~app:*'], secretRef: { name: 'new-acl-secret' } },
+        },
+      },
+    });
+
+    const refused = await run(request('rdops-first-acl-rolling', 'databases 20'), 'rdops-first-acl-rolling');
+    const failed = refused.status?.conditions?.find((c) => c.type === 'Failed');
+    assert.equal(failed?.reason, 'ACLSecretNotMounted', conditionText(refused));
+    assert.equal(await redis.aclGetUser(await plainTarget(), 'appUser'), undefined, 'nothing was changed');
+
+    const uid = await podUid(kc, NS, pod);
+    const ops = await run(request('rdops-first-acl'), 'rdops-first-acl');
+    assert.equal(ops.status?.phase, 'Successful', conditionText(ops));
+    assert.match(conditionText(ops), /no ACL users before: its pods load the secret at their next start/);
+    assert.equal(await podUid(kc, NS, pod), uid, 'no restart');
+    const ip = (await plainTarget()).host;
+    assert.equal(await asUser(ip, 'appUser', 'pass10', ['GET', 'app:x']), '(nil)', 'live on the pod');
+    assert.deepEqual((await getRedis(kc, NS, name)).spec.configuration?.acl?.rules, ['appUser ${k10} +get ~app:*']);
+
+    // After resume the provisioner mounts the ACL secret in the pod template (OnDelete: existing pods keep theirs).
+    const custom = kc.makeApiClient(CustomObjectsApi);
+    await waitFor(
+      'the ACL secret mounted in the PetSet template',
+      async () => {
+        const ps = (await custom.getNamespacedCustomObject({
+          group: PETSET_GROUP,
+          version: PETSET_VERSION,
+          namespace: NS,
+          plural: PETSET_PLURAL,
+          name,
+        })) as { spec?: { template?: { spec?: { volumes?: Array<{ secret?: { secretName?: string } }> } } } };
+        const volumes = ps.spec?.template?.spec?.volumes ?? [];
+        return volumes.some((v) => v.secret?.secretName?.startsWith(`${name}-acl-`)) ? true : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
+    await core.deleteNamespacedPod({ namespace: NS, name: pod });
+    await waitFor(
+      `${pod} recreated with appUser`,
+      async () => {
+        const p = await core.readNamespacedPod({ namespace: NS, name: pod });
+        const ready = p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+        if (p.metadata?.uid === uid || !ready || !p.status?.podIP) return undefined;
+        return (await asUser(p.status.podIP, 'appUser', 'pass10', ['GET', 'app:x'])) === '(nil)' ? true : undefined;
+      },
+      { timeoutMs: 120_000 },
+    );
   });
 
   it('no password in any log line, condition, annotation or event of these runs', async () => {
