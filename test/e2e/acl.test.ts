@@ -6,14 +6,14 @@
  * from the ACL secret. A placeholder with no key in the secret fails naming the key, with every pod's users unchanged
  * and the database resumed. `plan -f` of each request says first what the step then does (the ACL plan, or the same
  * Failed reason and message). A Redis with no ACL users before: the ACL change alone is live and a pod restarted after
- * the provisioner mounted the ACL secret loads it; with a rolling change it is refused. No password appears in any log line, condition, annotation, event or plan output.
+ * the provisioner mounted the ACL secret loads it; with a rolling change it is refused; a rolling change rolled back
+ * later keeps the ACL change. No password appears in any log line, condition, annotation, event or plan output.
  */
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import { Redis as IoRedis } from 'ioredis';
+import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { applyFile, applyObjects } from '../../infra/local/manifests.ts';
 import { followOpsRequest } from '../../infra/local/ops-progress.ts';
 import { PROJECT_ROOT } from '../../infra/local/serverless-config.ts';
@@ -33,71 +33,11 @@ import {
   waitDatabaseReady,
 } from './harness.ts';
 import { planCli, planFailure } from './live-apply-plan.ts';
+import { asUser, conditionText, DB, filesUnder, mayRead, NS, podIps, secretData } from './acl-support.ts';
 import type { PlanReport } from '../../cli/plan-view.ts';
 
 const examples = join(PROJECT_ROOT, 'examples', 'acl');
-const NS = 'demo';
-const DB = 'redis-instance';
 const PASSWORDS = ['pass1', 'pass2', 'pass3', 'pass4', 'updatePass1', 'pass10'];
-
-const decode = (v: string | undefined): string => Buffer.from(v ?? '', 'base64').toString('utf8');
-
-async function secretData(kc: KubeConfig, name: string): Promise<Record<string, string> | undefined> {
-  try {
-    const s = await kc.makeApiClient(CoreV1Api).readNamespacedSecret({ namespace: NS, name });
-    return Object.fromEntries(Object.entries(s.data ?? {}).map(([k, v]) => [k, decode(v)]));
-  } catch (err) {
-    if ((err as { code?: number }).code === 404) return undefined;
-    throw err;
-  }
-}
-
-async function podIps(kc: KubeConfig): Promise<Map<string, string>> {
-  const pods = await kc
-    .makeApiClient(CoreV1Api)
-    .listNamespacedPod({ namespace: NS, labelSelector: `app.kubernetes.io/instance=${DB}` });
-  return new Map(pods.items.map((p) => [p.metadata?.name ?? '', p.status?.podIP ?? '']));
-}
-
-/** The outcome of one command as `username`: its reply, or the error's first word (NOPERM, MOVED, WRONGPASS). */
-async function asUser(ip: string, username: string, password: string, command: string[]): Promise<string> {
-  const client = new IoRedis({
-    host: ip,
-    port: 6379,
-    username,
-    password,
-    lazyConnect: true,
-    // No INFO ready check nor CLIENT SETINFO: a user with only +get may run neither.
-    enableReadyCheck: false,
-    disableClientInfo: true,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-  });
-  // A refused AUTH reaches the 'error' listener; connect() then only says the connection closed.
-  let refused: Error | undefined;
-  client.on('error', (err: Error) => (refused ??= err));
-  try {
-    await client.connect();
-    const reply = await client.call(command[0]!, ...command.slice(1));
-    return reply === null ? '(nil)' : typeof reply === 'string' ? reply : JSON.stringify(reply);
-  } catch (err) {
-    return ((refused ?? (err as Error)).message.split(' ')[0] ?? 'error').replace(/:$/, '');
-  } finally {
-    client.disconnect();
-  }
-}
-
-/** A GET the ACL allowed: the value, nil, or (Cluster mode: ACLs are checked before the slot) MOVED. */
-const mayRead = (reply: string): boolean => reply === '(nil)' || reply === 'MOVED' || !/^[A-Z]+$/.test(reply);
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  return entries.filter((e) => e.isFile() && e.name.endsWith('.log')).map((e) => join(e.parentPath, e.name));
-}
-
-const conditionText = (ops: RedisOpsRequest) =>
-  (ops.status?.conditions ?? []).map((c) => `${c.type} ${c.status} ${c.reason ?? ''} ${c.message ?? ''}`).join('\n');
 
 describe('ACL reconfigure (KubeDB example, Cluster 3×2)', { timeout: 900_000 }, () => {
   let stack: Awaited<ReturnType<typeof startTestStack>>;
@@ -413,6 +353,40 @@ describe('ACL reconfigure (KubeDB example, Cluster 3×2)', { timeout: 900_000 },
       },
       { timeoutMs: 120_000 },
     );
+  });
+
+  it('a rolling config change rolled back by restart-pod keeps the ACL change of the same request, and says so', async () => {
+    const kc = stack.kubeConfig;
+    const name = 'plain-redis'; // has ACL users now (the test above), its pod mounts the ACL secret
+    // maxclients above any open-file limit: redis-server starts with a lower one, restart-pod rolls the config back.
+    const ops = await run(
+      {
+        apiVersion: 'ops.kubedb.com/v1alpha1',
+        kind: 'RedisOpsRequest',
+        metadata: { name: 'rdops-acl-rolled-back', namespace: NS },
+        spec: {
+          type: 'Reconfigure',
+          databaseRef: { name },
+          configuration: {
+            applyConfig: { 'redis.conf': 'maxclients 10000000' },
+            restart: 'true',
+            auth: { syncACL: ['appUser2 ${k10} +get ~app:*'], secretRef: { name: 'new-acl-secret' } },
+          },
+        },
+      },
+      'rdops-acl-rolled-back',
+    );
+    assert.equal(ops.status?.phase, 'Failed', conditionText(ops));
+    const failed = ops.status?.conditions?.find((c) => c.type === 'Failed');
+    assert.equal(failed?.reason, 'RolledBack');
+    assert.match(failed?.message ?? '', /the request's ACL change is kept \(applied and checked live on every pod/);
+    await waitDatabaseReady(kc, NS, name);
+    const p = await kc.makeApiClient(CoreV1Api).readNamespacedPod({ namespace: NS, name: `${name}-0` });
+    const ip = p.status?.podIP ?? '';
+    assert.equal(await asUser(ip, 'appUser2', 'pass10', ['GET', 'app:x']), '(nil)', 'the restarted pod has the user');
+    const rd = await getRedis(kc, NS, name);
+    assert.ok(rd.spec.configuration?.acl?.rules?.includes('appUser2 ${k10} +get ~app:*'), 'the ACL stays persisted');
+    assert.equal(isPaused(rd), false);
   });
 
   it('no password in any log line, condition, annotation or event of these runs', async () => {
