@@ -3,8 +3,8 @@
  * cluster with the steps' own code and nothing written (cli/read-only-deps.ts). The halt step's checks
  * (decideHalt, the ACL check), then apply-config's validation and plan (prepareAcl for configuration.auth, planRequest),
  * then the pod order the ACL change and the live or rolling path would take (aclPodOrder, liveTargets / restartOrder,
- * from roles observed on the wire). A request that would fail exits 1 with
- * the reason and message its Failed condition would carry.
+ * from roles observed on the wire). A request that would fail exits 1 with the reason and message its Failed
+ * condition would carry.
  */
 import { readFile } from 'node:fs/promises';
 import { parseAllDocuments } from 'yaml';
