@@ -47,7 +47,7 @@ export async function planRequest(ctx: PlanReadContext): Promise<PlannedRequest>
 }
 
 /** The database and the engine line that judges it: the catalog's engine version picks the directive table. */
-async function loadDatabase(ctx: PlanReadContext) {
+export async function loadDatabase(ctx: PlanReadContext) {
   const { ops, namespace: ns, deps } = ctx;
   const redis = await deps.kube.getRedis(ns, ops.spec.databaseRef.name);
   if (redis === undefined) {

@@ -5,7 +5,9 @@
  * marked RolledBack, and once the pod is Ready again with the previous
  * values the run ends Failed with the reason — the database keeps working. Pods restarted and verified earlier in
  * the same run keep the new values in memory until their next restart (they then read the restored config); the
- * final message names them, so nobody is surprised by a mixed state.
+ * final message names them, so nobody is surprised by a mixed state. An ACL change of the same request is kept
+ * (docs/adr/0012-acl-reconfigure.md): it was applied and checked live on every pod, and persisted, before the first
+ * restart — independent of the configuration that failed — and the message says so.
  */
 import { OpsRequestFailedError } from '../../errors.ts';
 import { isPodReadyCondition, OpsCondition } from '../../kubedb/constants.ts';
@@ -32,7 +34,7 @@ export async function startRollback(ctx: StepContext, podName: string, problem: 
       `pod ${ns}/${podName} failed with the new configuration (${problem}) and the previous configuration could not be restored: ${snapshot === undefined ? 'rollback snapshot missing' : 'Redis not found'}`,
     );
   }
-  const message = `pod ${ns}/${podName} could not run with the new configuration: ${problem}; the previous configuration was restored`;
+  const message = `pod ${ns}/${podName} could not run with the new configuration: ${problem}; the previous configuration was restored${aclKept(ops)}`;
   let current = ops;
   if (ops.metadata.annotations?.[ROLLBACK_ANNOTATION] === undefined) {
     const pod = await deps.kube.getPod(ns, podName);
@@ -108,3 +110,13 @@ async function runsPrevious(redis: Redis, podIP: string, plan: RestartPlan, deps
   // config either — it is often the very directive that made the new config fail — so it does not block.
   return !compareWithConfigGet(plan.previous, actual).some((m) => m.actual !== undefined);
 }
+
+/**
+ * The request's ACL change (UpdateAclSecret) stays: every pod took it and was checked before the roll began, the
+ * restarted pods loaded the same users from the ACL secret, and clients may use them already. Undoing it would be a
+ * second fan-out over every pod while one is failing, for users that have nothing to do with the configuration.
+ */
+const aclKept = (ops: RedisOpsRequest): string =>
+  isConditionTrue(ops.status?.conditions, OpsCondition.UpdateAclSecret)
+    ? "; the request's ACL change is kept (applied and checked live on every pod before the restarts, and persisted: UpdateAclSecret)"
+    : '';
