@@ -15,7 +15,7 @@ import type { StepContext } from '../context.ts';
 import { loadSnapshot, type LoadedSnapshot } from '../rollback-snapshot.ts';
 
 /** The parts of a step context a read-only plan needs (the CLI has no message). */
-type PlanReadContext = Pick<StepContext, 'ops' | 'namespace' | 'deps'>;
+export type PlanReadContext = Pick<StepContext, 'ops' | 'namespace' | 'deps'>;
 
 export interface PlannedRequest {
   redis: Redis;
