@@ -122,7 +122,7 @@ const listed = (what: string, users: readonly string[]): string[] =>
   users.length > 0 ? [`${what} ${users.join(', ')}`] : [];
 
 /** Which users changed, by name only: `added userName10; updated userName1; deleted userName2`. */
-export function aclSummary(plan: AclChangePlan): string {
+function aclSummary(plan: AclChangePlan): string {
   const parts = [...listed('added', plan.added), ...listed('updated', plan.updated), ...listed('deleted', plan.delete)];
   return parts.length > 0 ? parts.join('; ') : 'no user changed';
 }
