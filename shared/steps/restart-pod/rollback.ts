@@ -19,7 +19,7 @@ import { evictedAnnotation, ROLLBACK_ANNOTATION, type RestartPlan } from '../ann
 import { withOps, type StepContext } from '../context.ts';
 import { backoffDelaySeconds, FIRST_CHECK_DELAY_SECONDS, RESTART_CHECK_CAP_SECONDS, stepTimeoutMs } from '../timing.ts';
 import { updateOpsStatus, withConditions } from '../ops-status.ts';
-import { restoreConfiguration, savedSnapshot } from '../rollback-snapshot.ts';
+import { aclKeptNote, restoreConfiguration, savedSnapshot } from '../rollback-snapshot.ts';
 import { messageFor } from '../dispatch.ts';
 import { decideCheck } from './decide-check.ts';
 import { redisTarget } from './redis-target.ts';
@@ -34,7 +34,7 @@ export async function startRollback(ctx: StepContext, podName: string, problem: 
       `pod ${ns}/${podName} failed with the new configuration (${problem}) and the previous configuration could not be restored: ${snapshot === undefined ? 'rollback snapshot missing' : 'Redis not found'}`,
     );
   }
-  const message = `pod ${ns}/${podName} could not run with the new configuration: ${problem}; the previous configuration was restored${aclKept(ops)}`;
+  const message = `pod ${ns}/${podName} could not run with the new configuration: ${problem}; the previous configuration was restored${aclKeptNote(ops)}`;
   let current = ops;
   if (ops.metadata.annotations?.[ROLLBACK_ANNOTATION] === undefined) {
     const pod = await deps.kube.getPod(ns, podName);
@@ -110,13 +110,3 @@ async function runsPrevious(redis: Redis, podIP: string, plan: RestartPlan, deps
   // config either — it is often the very directive that made the new config fail — so it does not block.
   return !compareWithConfigGet(plan.previous, actual).some((m) => m.actual !== undefined);
 }
-
-/**
- * The request's ACL change (UpdateAclSecret) stays: every pod took it and was checked before the roll began, the
- * restarted pods loaded the same users from the ACL secret, and clients may use them already. Undoing it would be a
- * second fan-out over every pod while one is failing, for users that have nothing to do with the configuration.
- */
-const aclKept = (ops: RedisOpsRequest): string =>
-  isConditionTrue(ops.status?.conditions, OpsCondition.UpdateAclSecret)
-    ? "; the request's ACL change is kept (applied and checked live on every pod before the restarts, and persisted: UpdateAclSecret)"
-    : '';
