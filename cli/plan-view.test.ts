@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { planReconfigure, type ReconfigureRequest } from '../shared/config/plan-reconfigure.ts';
 import type { ObservedRole } from '../shared/redis/replies.ts';
-import { buildPlanReport, podActions, renderFailure, renderPlan } from './plan-view.ts';
+import {
+  aclPodActions,
+  buildAclOnlyReport,
+  buildPlanReport,
+  podActions,
+  renderFailure,
+  renderPlan,
+  type AclPlanView,
+} from './plan-view.ts';
 
 const roles: ObservedRole[] = [
   { pod: 'rc-shard0-0', role: 'master', shard: 0 },
@@ -123,5 +131,97 @@ void describe('plan view: what the functions would do, printed as kubectl prints
       }),
       'the ops request would end Failed (InvalidConfiguration): x',
     );
+  });
+});
+
+void describe('plan view: the ACL change (configuration.auth)', () => {
+  const acl: AclPlanView = {
+    added: ['userName10'],
+    updated: ['userName1'],
+    deleted: ['userName2'],
+    kept: ['userName3', 'userName4'],
+    persistedIn: 'secret rc-acl-123456 (user_acl.conf) and spec.acl (secretRef new-acl-secret)',
+    pods: aclPodActions({ mode: 'Cluster', order, roles }),
+  };
+
+  void it('ACL only: users by name, where they are persisted, every pod in order with the canary first; no config change', () => {
+    const r = buildAclOnlyReport({
+      opsRequest: 'demo/op',
+      database: 'demo/rc',
+      mode: 'Cluster',
+      line: 'Redis 7.2',
+      engineVersion: '7.2.4',
+      summary: 'ACL users changed live on 4 pod(s) (...); the request changes no configuration, so no pod restarts',
+      effectiveConfig: 'maxclients 500\n',
+      notes: [],
+      acl,
+    });
+    assert.equal(r.path, 'none');
+    assert.deepEqual(r.pods, []);
+    assert.deepEqual(
+      r.acl?.pods.map((p) => [p.pod, p.role]),
+      order.map((p) => [p, p.endsWith('1-0') || p.endsWith('0-1') ? 'replica' : 'primary']),
+    );
+    assert.match(r.acl?.pods[0]?.action ?? '', /^ACL SETUSER \/ DELUSER, ACL GETUSER verify \(canary/);
+    assert.match(r.acl?.pods[1]?.action ?? '', /compared with the canary$/);
+    const text = renderPlan(r);
+    assert.deepEqual(text.slice(1, 6), [
+      '',
+      'ACL change (configuration.auth), live before any configuration change, no restart:',
+      '  added: userName10; updated: userName1; deleted: userName2; kept: userName3, userName4',
+      '  persisted in secret rc-acl-123456 (user_acl.conf) and spec.acl (secretRef new-acl-secret)',
+      '',
+    ]);
+    assert.ok(text.includes('ACL pods, in order:'), text.join('\n'));
+    assert.ok(text.includes('  none: the effective configuration does not change'));
+    assert.ok(text.includes('Path: nothing to apply: the request changes no configuration (ACL users only)'));
+    assert.equal(text.at(-2), r.summary);
+  });
+
+  void it('with a configuration change: both sections, the ACL one first', () => {
+    const plan = planReconfigure({
+      current: { secretName: 's', secretConf: 'maxclients 500\n' },
+      request: { applyConfig: { 'redis.conf': 'hz 20' } },
+      configKey: 'redis.conf',
+      mode: 'Cluster',
+      distribution: 'Official',
+      version: { version: '7.2.4', distribution: 'Official' },
+    });
+    const pods = podActions({ path: plan.live.path, mode: 'Cluster', order, roles, strategy: 'failover' });
+    const r = buildPlanReport({
+      opsRequest: 'demo/op',
+      database: 'demo/rc',
+      mode: 'Cluster',
+      engineVersion: '7.2.4',
+      restart: undefined,
+      plan,
+      path: plan.live.path,
+      pods,
+      notes: [],
+      acl,
+    });
+    const text = renderPlan(r);
+    const aclAt = text.indexOf('ACL pods, in order:');
+    const configAt = text.indexOf('Configuration change (effective config):');
+    assert.ok(aclAt > 0 && aclAt < configAt, text.join('\n'));
+    assert.ok(text.includes('Pods, in order:'));
+  });
+
+  void it('a secretRef-only change touches no pod', () => {
+    const text = renderPlan(
+      buildAclOnlyReport({
+        opsRequest: 'demo/op',
+        database: 'demo/rc',
+        mode: 'Standalone',
+        line: 'Redis 7.2',
+        engineVersion: undefined,
+        summary: 's',
+        effectiveConfig: '',
+        notes: [],
+        acl: { ...acl, added: [], updated: [], deleted: [], pods: [] },
+      }),
+    );
+    assert.ok(text.includes('  no user changes on the pods (only the secretRef changes)'), text.join('\n'));
+    assert.ok(!text.includes('ACL pods, in order:'));
   });
 });

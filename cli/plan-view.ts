@@ -37,6 +37,8 @@ export interface PlanReport {
   pending: { directives: string[]; pods: string[] };
   /** What would happen before the plan runs (waiting for another ops request, for a Ready database). */
   notes: string[];
+  /** The request's ACL change (configuration.auth), done live before the configuration; absent without one. */
+  acl?: AclPlanView;
   previousEffectiveConfig: string;
   effectiveConfig: string;
 }
@@ -63,17 +65,57 @@ export function podActions(input: {
   const { path, mode, order, roles, strategy } = input;
   if (path === 'none') return [];
   return order.map((pod, i) => {
-    const observed = roles.find((r) => r.pod === pod);
-    const role: PlanPod['role'] =
-      mode === 'Standalone'
-        ? 'standalone'
-        : observed === undefined
-          ? 'unobserved'
-          : observed.role === 'master'
-            ? 'primary'
-            : 'replica';
-    const shard = observed?.shard !== undefined ? { shard: observed.shard } : {};
+    const { role, shard } = roleOf(pod, mode, roles);
     return { pod, role, ...shard, action: actionOf(pod, role, i === 0, input, [...roles], strategy) };
+  });
+}
+
+function roleOf(
+  pod: string,
+  mode: RedisMode,
+  roles: readonly ObservedRole[],
+): { role: PlanPod['role']; shard: { shard?: number } } {
+  const observed = roles.find((r) => r.pod === pod);
+  const role: PlanPod['role'] =
+    mode === 'Standalone'
+      ? 'standalone'
+      : observed === undefined
+        ? 'unobserved'
+        : observed.role === 'master'
+          ? 'primary'
+          : 'replica';
+  return { role, shard: observed?.shard !== undefined ? { shard: observed.shard } : {} };
+}
+
+/**
+ * The ACL part of a plan (configuration.auth, docs/adr/0012-acl-reconfigure.md): which users change, by name only —
+ * never a rule (a rule may hold a literal password), a hash or a secret's value — where they are persisted, and the
+ * pods in the order the step changes them live.
+ */
+export interface AclPlanView {
+  added: string[];
+  updated: string[];
+  deleted: string[];
+  kept: string[];
+  /** The operator's ACL secret and key, and the Redis's ACL field with the secretRef it will name. */
+  persistedIn: string;
+  /** Every pod, the canary first; empty when no user changes (a secretRef-only request). */
+  pods: PlanPod[];
+}
+
+/** The ACL pods in the step's order (replicas first, the first is the canary), each ACL SETUSER / DELUSER. */
+export function aclPodActions(input: {
+  mode: RedisMode;
+  order: readonly string[];
+  roles: readonly ObservedRole[];
+}): PlanPod[] {
+  return input.order.map((pod, i) => {
+    const { role, shard } = roleOf(pod, input.mode, input.roles);
+    const action =
+      i === 0
+        ? 'ACL SETUSER / DELUSER, ACL GETUSER verify (canary: the users are persisted only after it takes them)'
+        : 'ACL SETUSER / DELUSER, ACL GETUSER verify, compared with the canary';
+    return { pod, role, ...shard, action };
   });
 }
 
@@ -111,6 +153,7 @@ export function buildPlanReport(input: {
   path: ApplyPath;
   pods: PlanPod[];
   notes: string[];
+  acl?: AclPlanView;
 }): PlanReport {
   const { plan, path, pods } = input;
   const restart = input.restart ?? 'auto';
@@ -134,8 +177,45 @@ export function buildPlanReport(input: {
     pods,
     pending: { directives: pending ? plan.live.pending : [], pods: pending ? pods.map((p) => p.pod) : [] },
     notes: input.notes,
+    ...(input.acl !== undefined ? { acl: input.acl } : {}),
     previousEffectiveConfig: plan.previousEffectiveConfig,
     effectiveConfig: plan.effectiveConfig,
+  };
+}
+
+/**
+ * A request that changes only ACL users: nothing in the configuration changes and no pod restarts. `summary` is the
+ * step's own words (its RestartSkipped condition); `effectiveConfig` the configuration the pods keep.
+ */
+export function buildAclOnlyReport(input: {
+  opsRequest: string;
+  database: string;
+  mode: RedisMode;
+  line: string;
+  engineVersion: string | undefined;
+  summary: string;
+  effectiveConfig: string;
+  notes: string[];
+  acl: AclPlanView;
+}): PlanReport {
+  return {
+    kind: 'ReconfigurePlan',
+    opsRequest: input.opsRequest,
+    database: input.database,
+    mode: input.mode,
+    line: input.line,
+    ...(input.engineVersion !== undefined ? { engineVersion: input.engineVersion } : {}),
+    restart: 'auto',
+    path: 'none',
+    why: 'the request changes no configuration (ACL users only)',
+    summary: input.summary,
+    changes: [],
+    pods: [],
+    pending: { directives: [], pods: [] },
+    notes: input.notes,
+    acl: input.acl,
+    previousEffectiveConfig: input.effectiveConfig,
+    effectiveConfig: input.effectiveConfig,
   };
 }
 
@@ -157,6 +237,7 @@ export function renderPlan(r: PlanReport): string[] {
   const engine = r.engineVersion === undefined ? r.line : `${r.line}, engine ${r.engineVersion}`;
   const out = [`Plan for RedisOpsRequest ${r.opsRequest} on Redis ${r.database} (${r.mode}, judged as ${engine})`];
   for (const note of r.notes) out.push(`Note: ${note}`);
+  if (r.acl !== undefined) out.push('', ...renderAcl(r.acl));
   out.push('', 'Configuration change (effective config):');
   if (r.changes.length === 0) out.push('  none: the effective configuration does not change');
   else
@@ -173,13 +254,7 @@ export function renderPlan(r: PlanReport): string[] {
     );
   out.push('', `Path: ${PATH_WORDS[r.path]}: ${r.why}`);
   if (r.pods.length > 0) {
-    out.push('', 'Pods, in order:');
-    out.push(
-      ...table(
-        ['#', 'POD', 'ROLE', 'SHARD', 'ACTION'],
-        r.pods.map((p, i) => [String(i + 1), p.pod, p.role, p.shard === undefined ? '-' : String(p.shard), p.action]),
-      ),
-    );
+    out.push('', 'Pods, in order:', ...podTable(r.pods));
   }
   out.push(
     '',
@@ -188,6 +263,24 @@ export function renderPlan(r: PlanReport): string[] {
       : `Pending restart: ${r.pending.directives.join(', ')} persisted, not in effect on ${r.pending.pods.join(', ')} until each pod's next restart (RestartPending on the ops request and the Redis)`,
   );
   out.push('', r.summary, 'Nothing was changed (plan only).');
+  return out;
+}
+
+const podTable = (pods: readonly PlanPod[]): string[] =>
+  table(
+    ['#', 'POD', 'ROLE', 'SHARD', 'ACTION'],
+    pods.map((p, i) => [String(i + 1), p.pod, p.role, p.shard === undefined ? '-' : String(p.shard), p.action]),
+  );
+
+function renderAcl(acl: AclPlanView): string[] {
+  const users = (names: readonly string[]) => (names.length === 0 ? 'none' : names.join(', '));
+  const out = [
+    'ACL change (configuration.auth), live before any configuration change, no restart:',
+    `  added: ${users(acl.added)}; updated: ${users(acl.updated)}; deleted: ${users(acl.deleted)}; kept: ${users(acl.kept)}`,
+    `  persisted in ${acl.persistedIn}`,
+  ];
+  if (acl.pods.length === 0) out.push('  no user changes on the pods (only the secretRef changes)');
+  else out.push('', 'ACL pods, in order:', ...podTable(acl.pods));
   return out;
 }
 

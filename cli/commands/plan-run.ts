@@ -1,18 +1,22 @@
 /**
  * `plan -f <ops-request.yaml>` (cli/commands/plan.ts): what the functions would do for that ops request, read from the
  * cluster with the steps' own code and nothing written (cli/read-only-deps.ts). The halt step's checks
- * (decideHalt), then apply-config's validation and plan (planRequest), then the pod order the live or rolling path
- * would take (liveTargets / restartOrder, from roles observed on the wire). A request that would fail exits 1 with
- * the reason and message its Failed condition would carry.
+ * (decideHalt, the ACL check), then apply-config's validation and plan (prepareAcl for configuration.auth, planRequest),
+ * then the pod order the ACL change and the live or rolling path would take (aclPodOrder, liveTargets / restartOrder,
+ * from roles observed on the wire). A request that would fail exits 1 with the reason and message its Failed
+ * condition would carry.
  */
 import { readFile } from 'node:fs/promises';
 import { parseAllDocuments } from 'yaml';
 import { OpsRequestFailedError } from '../../shared/errors.ts';
 import { OPS_GROUP } from '../../shared/kubedb/constants.ts';
+import { asksForConfigChange } from '../../shared/kubedb/reconfigure-support.ts';
 import type { RedisOpsRequest } from '../../shared/kubedb/types.ts';
 import type { ApplyPath } from '../../shared/config/live-apply.ts';
 import { planTable } from '../../shared/config/plan-reconfigure.ts';
 import { RESTART_STRATEGY_ANNOTATION } from '../../shared/steps/annotations.ts';
+import { checkAclRequestOf } from '../../shared/steps/acl-request.ts';
+import { prepareAcl, refuseFirstAclWithRestart } from '../../shared/steps/apply-config/acl-plan.ts';
 import { liveTargets } from '../../shared/steps/apply-config/live-apply.ts';
 import { liveChange } from '../../shared/steps/apply-config/live-plan.ts';
 import { planRequest, type PlannedRequest } from '../../shared/steps/apply-config/plan-request.ts';
@@ -33,6 +37,7 @@ import {
   type PlanReport,
 } from '../plan-view.ts';
 import { readOnlyDeps } from '../read-only-deps.ts';
+import { aclOnlyReport, aclPlan } from './plan-acl.ts';
 
 /** The file's objects (every YAML document of it). */
 async function readObjects(path: string): Promise<unknown[]> {
@@ -98,10 +103,18 @@ async function planOps(ops: RedisOpsRequest, namespace: string, deps: StepDeps):
   const halt = decideHalt({ ops, redis, siblings: listed.filter((o) => !sameName(o)) });
   if (halt.kind === 'fail') return fail(halt.reason, halt.message);
   const notes = halt.kind === 'wait' ? [`it would wait first (${halt.reason}): ${halt.message}`] : [];
+  const ctx = { ops, namespace, deps };
   let planned: PlannedRequest;
   try {
-    planned = await planRequest({ ops, namespace, deps });
+    // halt's own ACL check, then apply-config's ACL plan (prepareAcl): the same refusals, in the same order.
+    if (redis !== undefined) await checkAclRequestOf(ops, redis, deps.kube);
+    const acl = await prepareAcl(ctx);
+    const aclView = acl === undefined ? undefined : await aclPlan(acl, deps, halt.kind === 'wait');
+    if (!asksForConfigChange(ops) && acl !== undefined && aclView !== undefined)
+      return { kind: 'plan', report: await aclOnlyReport(ctx, ref, acl, aclView, notes) };
+    planned = await planRequest(ctx);
     const { path, pods, note } = await podPlan(ops, planned, deps, halt.kind === 'wait');
+    refuseFirstAclWithRestart(acl, path === 'rolling', `${namespace}/${planned.redis.metadata.name}`);
     return {
       kind: 'plan',
       report: buildPlanReport({
@@ -113,7 +126,12 @@ async function planOps(ops: RedisOpsRequest, namespace: string, deps: StepDeps):
         plan: planned.plan,
         path,
         pods,
-        notes: [...(note !== undefined ? [note] : []), ...notes],
+        notes: [
+          ...(note !== undefined ? [note] : []),
+          ...(aclView?.note !== undefined ? [aclView.note] : []),
+          ...notes,
+        ],
+        ...(aclView !== undefined ? { acl: aclView.view } : {}),
       }),
     };
   } catch (err) {

@@ -15,6 +15,11 @@ export const AclReason = {
   SecretNotFound: 'ACLSecretNotFound',
   /** A pod is not Ready: every pod holds its own users, so none is changed. */
   ApplyFailed: 'ACLApplyFailed',
+  /**
+   * A Redis's first ACL users with a rolling restart in the same request: its pods do not mount the ACL secret yet,
+   * so a restarted pod would lose them (shared/steps/apply-config/acl-plan.ts refuseFirstAclWithRestart).
+   */
+  NotMounted: 'ACLSecretNotMounted',
 } as const;
 
 /** A rule that Redis's ACL SETUSER grammar would refuse (or that we cannot read). */

@@ -12,6 +12,7 @@ export { applyAclArgs, resetUser, type AclUserModel } from './model.ts';
 export {
   OPERATOR_USER,
   buildAclFile,
+  checkAclRequest,
   planAclChange,
   redisAclSpec,
   type AclChangePlan,

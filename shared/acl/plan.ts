@@ -100,6 +100,15 @@ export interface AclChangePlan {
   kept: string[];
 }
 
+/**
+ * The checks an ACL request gets that need no secret value (rules well-formed, the operator's user neither given a
+ * rule nor deleted, no user both synced and deleted, no user with two rules): run by halt before it pauses the
+ * database and by planAclChange. Throws AclRuleError, AclProtectedUserError or AclConflictError.
+ */
+export function checkAclRequest(request: AclChangeRequest, opts: AclOptions = {}): { sync: AclRule[]; del: string[] } {
+  return checkRequest(request, opts.operatorUser ?? OPERATOR_USER);
+}
+
 function checkRequest(request: AclChangeRequest, operatorUser: string): { sync: AclRule[]; del: string[] } {
   const sync = parseRules(request.syncACL ?? [], operatorUser, 'auth.syncACL');
   const del = [...new Set(request.deleteUsers ?? [])];

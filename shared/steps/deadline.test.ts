@@ -102,9 +102,22 @@ void describe('recovery past the deadline', () => {
   void it('the Failed message says whether the previous configuration was restored, and which pods keep the new one', () => {
     const verdict = { message: 'the whole-operation deadline of 30s … passed', restartedOnNew: ['rd-1'] };
     assert.equal(
-      deadlineFailureMessage(verdict, true),
+      deadlineFailureMessage(verdict, true, rolling()),
       'the whole-operation deadline of 30s … passed; the previous configuration was restored (rd-1 already ran the new configuration and keep it until their next restart)',
     );
-    assert.match(deadlineFailureMessage({ ...verdict, restartedOnNew: [] }, false), /the configuration is unchanged$/);
+    assert.match(
+      deadlineFailureMessage({ ...verdict, restartedOnNew: [] }, false, rolling()),
+      /the configuration is unchanged$/,
+    );
+  });
+
+  void it("a request that changed ACL users before the roll: the message says that change is kept, as restart-pod's rollback does", () => {
+    const verdict = { message: 'the whole-operation deadline of 30s … passed', restartedOnNew: ['rd-1'] };
+    const withAcl = rolling();
+    withAcl.status!.conditions!.push(trueCondition('UpdateAclSecret', '2026-01-01T00:00:04Z'));
+    assert.equal(
+      deadlineFailureMessage(verdict, true, withAcl),
+      "the whole-operation deadline of 30s … passed; the previous configuration was restored (rd-1 already ran the new configuration and keep it until their next restart); the request's ACL change is kept (applied and checked live on every pod before the restarts, and persisted: UpdateAclSecret)",
+    );
   });
 });

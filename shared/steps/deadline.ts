@@ -9,6 +9,7 @@ import { findCondition, isConditionTrue } from '../kubedb/conditions.ts';
 import { parseGoDuration } from '../kubernetes/duration.ts';
 import type { RedisOpsRequest } from '../kubedb/types.ts';
 import { ANNOTATION_PREFIX } from './annotations.ts';
+import { aclKeptNote } from './rollback-snapshot.ts';
 import type { Due } from './progress.ts';
 import { stepTimeoutMs } from './timing.ts';
 
@@ -94,11 +95,19 @@ function formatMinutes(ms: number): string {
   return Number.isInteger(minutes) ? `${minutes}m` : `${ms / 1000}s`;
 }
 
-/** The Failed condition's message: the deadline, and what was done about the configuration. */
+/**
+ * The Failed condition's message: the deadline, what was done about the configuration, and that the request's ACL
+ * change, when it was made, is kept (as on restart-pod's rollback: docs/adr/0012-acl-reconfigure.md).
+ */
 export function deadlineFailureMessage(
   verdict: { message: string; restartedOnNew: readonly string[] },
   restored: boolean,
+  ops: RedisOpsRequest,
 ): string {
+  return configurationOutcome(verdict, restored) + aclKeptNote(ops);
+}
+
+function configurationOutcome(verdict: { message: string; restartedOnNew: readonly string[] }, restored: boolean) {
   if (!restored) return `${verdict.message}; nothing had been written yet, the configuration is unchanged`;
   const kept =
     verdict.restartedOnNew.length > 0

@@ -4,7 +4,8 @@
  * restores it when a pod cannot start with the new config, and a redelivered apply-config plans from it (not from the
  * already-updated Redis), so replaying the step gives the same plan byte for byte. Written and read only here.
  */
-import { ConfigKey, managedConfigSecretName } from '../kubedb/constants.ts';
+import { ConfigKey, managedConfigSecretName, OpsCondition } from '../kubedb/constants.ts';
+import { isConditionTrue } from '../kubedb/conditions.ts';
 import type { Redis, RedisOpsRequest } from '../kubedb/types.ts';
 import type { CurrentConfig } from '../config/plan-reconfigure.ts';
 import { boundedName, labelValue } from '../kubernetes/names.ts';
@@ -134,3 +135,14 @@ export async function restoreConfiguration(ctx: StepContext, snapshot: Snapshot)
   });
   return redis;
 }
+
+/**
+ * A rollback of the configuration (restart-pod's, or recover's past the deadline) keeps the request's ACL change
+ * (UpdateAclSecret): every pod took it and was checked before the roll began, the restarted pods loaded the same
+ * users from the ACL secret, and clients may use them already. Undoing it would be a second fan-out over every pod
+ * while one is failing, for users that have nothing to do with the configuration. The Failed message says so.
+ */
+export const aclKeptNote = (ops: RedisOpsRequest): string =>
+  isConditionTrue(ops.status?.conditions, OpsCondition.UpdateAclSecret)
+    ? "; the request's ACL change is kept (applied and checked live on every pod before the restarts, and persisted: UpdateAclSecret)"
+    : '';

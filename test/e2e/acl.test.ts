@@ -4,86 +4,40 @@
  * the ops request): Successful without a restart; on every pod userName1 logs in with its new password and may GET
  * but not SET (nor read outside ~mykeys:*), userName10 exists, userName2 is gone; a restarted pod loads the same users
  * from the ACL secret. A placeholder with no key in the secret fails naming the key, with every pod's users unchanged
- * and the database resumed. No password appears in any log line, condition, annotation or event of these runs.
+ * and the database resumed. `plan -f` of each request says first what the step then does (the ACL plan, or the same
+ * Failed reason and message). A Redis with no ACL users before: the ACL change alone is live and a pod restarted after
+ * the provisioner mounted the ACL secret loads it; with a rolling change it is refused; a rolling change rolled back
+ * later keeps the ACL change. No password appears in any log line, condition, annotation, event or plan output.
  */
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { Redis as IoRedis } from 'ioredis';
+import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { applyFile, applyObjects } from '../../infra/local/manifests.ts';
 import { followOpsRequest } from '../../infra/local/ops-progress.ts';
 import { PROJECT_ROOT } from '../../infra/local/serverless-config.ts';
 import { waitFor } from '../../infra/local/wait.ts';
 import { RedisAdapter } from '../../shared/adapters/redis/redis-adapter.ts';
+import { PETSET_GROUP, PETSET_PLURAL, PETSET_VERSION } from '../../shared/kubedb/constants.ts';
 import type { RedisOpsRequest } from '../../shared/kubedb/types.ts';
 import type { RedisTarget } from '../../shared/steps/ports.ts';
-import { conditionTypes, getRedis, isPaused, startTestStack } from './harness.ts';
+import { parse } from 'yaml';
+import {
+  conditionTypes,
+  createDatabase,
+  getRedis,
+  isPaused,
+  podUid,
+  startTestStack,
+  waitDatabaseReady,
+} from './harness.ts';
+import { planCli, planFailure } from './live-apply-plan.ts';
+import { asUser, conditionText, DB, filesUnder, mayRead, NS, podIps, secretData } from './acl-support.ts';
+import type { PlanReport } from '../../cli/plan-view.ts';
 
 const examples = join(PROJECT_ROOT, 'examples', 'acl');
-const NS = 'demo';
-const DB = 'redis-instance';
 const PASSWORDS = ['pass1', 'pass2', 'pass3', 'pass4', 'updatePass1', 'pass10'];
-
-const decode = (v: string | undefined): string => Buffer.from(v ?? '', 'base64').toString('utf8');
-
-async function secretData(kc: KubeConfig, name: string): Promise<Record<string, string> | undefined> {
-  try {
-    const s = await kc.makeApiClient(CoreV1Api).readNamespacedSecret({ namespace: NS, name });
-    return Object.fromEntries(Object.entries(s.data ?? {}).map(([k, v]) => [k, decode(v)]));
-  } catch (err) {
-    if ((err as { code?: number }).code === 404) return undefined;
-    throw err;
-  }
-}
-
-async function podIps(kc: KubeConfig): Promise<Map<string, string>> {
-  const pods = await kc
-    .makeApiClient(CoreV1Api)
-    .listNamespacedPod({ namespace: NS, labelSelector: `app.kubernetes.io/instance=${DB}` });
-  return new Map(pods.items.map((p) => [p.metadata?.name ?? '', p.status?.podIP ?? '']));
-}
-
-/** The outcome of one command as `username`: its reply, or the error's first word (NOPERM, MOVED, WRONGPASS). */
-async function asUser(ip: string, username: string, password: string, command: string[]): Promise<string> {
-  const client = new IoRedis({
-    host: ip,
-    port: 6379,
-    username,
-    password,
-    lazyConnect: true,
-    // No INFO ready check nor CLIENT SETINFO: a user with only +get may run neither.
-    enableReadyCheck: false,
-    disableClientInfo: true,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-  });
-  // A refused AUTH reaches the 'error' listener; connect() then only says the connection closed.
-  let refused: Error | undefined;
-  client.on('error', (err: Error) => (refused ??= err));
-  try {
-    await client.connect();
-    const reply = await client.call(command[0]!, ...command.slice(1));
-    return reply === null ? '(nil)' : typeof reply === 'string' ? reply : JSON.stringify(reply);
-  } catch (err) {
-    return ((refused ?? (err as Error)).message.split(' ')[0] ?? 'error').replace(/:$/, '');
-  } finally {
-    client.disconnect();
-  }
-}
-
-/** A GET the ACL allowed: the value, nil, or (Cluster mode: ACLs are checked before the slot) MOVED. */
-const mayRead = (reply: string): boolean => reply === '(nil)' || reply === 'MOVED' || !/^[A-Z]+$/.test(reply);
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  return entries.filter((e) => e.isFile() && e.name.endsWith('.log')).map((e) => join(e.parentPath, e.name));
-}
-
-const conditionText = (ops: RedisOpsRequest) =>
-  (ops.status?.conditions ?? []).map((c) => `${c.type} ${c.status} ${c.reason ?? ''} ${c.message ?? ''}`).join('\n');
 
 describe('ACL reconfigure (KubeDB example, Cluster 3×2)', { timeout: 900_000 }, () => {
   let stack: Awaited<ReturnType<typeof startTestStack>>;
@@ -112,6 +66,26 @@ describe('ACL reconfigure (KubeDB example, Cluster 3×2)', { timeout: 900_000 },
     const ops = await followOpsRequest(stack.kubeConfig, NS, name, () => undefined, { timeoutMs: 300_000 });
     seen.push(conditionText(ops), JSON.stringify(ops.metadata.annotations ?? {}));
     return ops;
+  };
+
+  /** `plan -f` of KubeDB's example, as a user would first: what changes and where, and nothing changed. */
+  const planExample = async (): Promise<void> => {
+    const example = parse(await readFile(join(examples, '11-rd-ops.yaml'), 'utf8')) as { metadata: { name: string } };
+    const planned = await planCli(stack, example, '-o', 'json');
+    const text = await planCli(stack, example);
+    seen.push(planned.out, planned.err, text.out, text.err);
+    assert.equal(planned.code, 0, planned.err);
+    const report = JSON.parse(planned.out) as PlanReport;
+    assert.equal(report.path, 'none');
+    assert.deepEqual(
+      [report.acl?.added, report.acl?.updated, report.acl?.deleted, report.acl?.kept],
+      [['userName10'], ['userName1'], ['userName2'], ['userName3', 'userName4']],
+    );
+    assert.equal(report.acl?.pods.length, 6);
+    assert.match(report.acl?.pods[0]?.action ?? '', /canary/);
+    assert.equal(report.acl?.pods[0]?.role, 'replica');
+    assert.match(text.out, /ACL change \(configuration\.auth\), live before any configuration change, no restart/);
+    assert.match(text.out, /persisted in secret redis-instance-acl-\w{6} \(user_acl\.conf\) and spec\.acl/);
   };
 
   before(async () => {
@@ -150,6 +124,8 @@ describe('ACL reconfigure (KubeDB example, Cluster 3×2)', { timeout: 900_000 },
       );
     const uids = await podUids();
     await applyFile(kc, join(examples, '10-new-acl-secret.yaml'));
+    await planExample();
+    assert.deepEqual(await podUids(), uids, 'plan restarted nothing');
     const ops = await run('11-rd-ops.yaml', 'rdops');
     assert.equal(ops.status?.phase, 'Successful', conditionText(ops));
     const types = conditionTypes(ops);
@@ -221,29 +197,36 @@ describe('ACL reconfigure (KubeDB example, Cluster 3×2)', { timeout: 900_000 },
   it('a placeholder with no key in the secret: Failed naming it, every pod unchanged, the database resumed', async () => {
     const kc = stack.kubeConfig;
     const before = await aclLists();
-    const ops = await run(
-      {
-        apiVersion: 'ops.kubedb.com/v1alpha1',
-        kind: 'RedisOpsRequest',
-        metadata: { name: 'rdops-missing-key', namespace: NS },
-        spec: {
-          type: 'Reconfigure',
-          databaseRef: { name: DB },
-          configuration: {
-            auth: {
-              syncACL: ['userName10 ${k10} +@all', 'userName11 ${k11} +get ~mykeys:*'],
-              deleteUsers: ['userName3'],
-              secretRef: { name: 'new-acl-secret' },
-            },
+    const missingKey = {
+      apiVersion: 'ops.kubedb.com/v1alpha1',
+      kind: 'RedisOpsRequest',
+      metadata: { name: 'rdops-missing-key', namespace: NS },
+      spec: {
+        type: 'Reconfigure',
+        databaseRef: { name: DB },
+        configuration: {
+          auth: {
+            syncACL: ['userName10 ${k10} +@all', 'userName11 ${k11} +get ~mykeys:*'],
+            deleteUsers: ['userName3'],
+            secretRef: { name: 'new-acl-secret' },
           },
         },
       },
-      'rdops-missing-key',
-    );
+    };
+    // `plan -f` says so first: exit 1, with the reason and message the ops request ends Failed with.
+    const planned = await planCli(stack, missingKey, '-o', 'json');
+    seen.push(planned.out, planned.err);
+    assert.equal(planned.code, 1, planned.out);
+    const ops = await run(missingKey, 'rdops-missing-key');
     assert.equal(ops.status?.phase, 'Failed', conditionText(ops));
     const failed = ops.status?.conditions?.find((c) => c.type === 'Failed');
     assert.equal(failed?.status, 'False');
     assert.match(failed?.message ?? '', /userName11 refers to \$\{k11\}.*has no key k11/);
+    assert.deepEqual(
+      [planFailure(planned).reason, planFailure(planned).message],
+      [failed?.reason, failed?.message],
+      'plan said what the step did',
+    );
     assert.deepEqual(await aclLists(), before, 'every pod has the users it had');
     const rd = await getRedis(kc, NS, DB);
     assert.equal(isPaused(rd), false, 'resumed');
@@ -294,6 +277,115 @@ describe('ACL reconfigure (KubeDB example, Cluster 3×2)', { timeout: 900_000 },
     assert.deepEqual(await aclLists(), before, 'every pod has the users it had');
     const rd = await getRedis(stack.kubeConfig, NS, DB);
     assert.deepEqual(rd.spec.acl, acl);
+    assert.equal(isPaused(rd), false);
+  });
+
+  it('a Redis with no ACL users before: refused with a rolling change; alone, live on its pod and loaded by a pod restarted after the provisioner mounted the secret', async () => {
+    const kc = stack.kubeConfig;
+    const name = 'plain-redis';
+    const pod = `${name}-0`;
+    await createDatabase(kc, NS, name, 'maxclients 500\n');
+    await waitDatabaseReady(kc, NS, name);
+    const core = kc.makeApiClient(CoreV1Api);
+    const auth = await secretData(kc, `${name}-auth`);
+    const plainTarget = async (): Promise<RedisTarget> => {
+      const ip = (await core.readNamespacedPod({ namespace: NS, name: pod })).status?.podIP ?? '';
+      return {
+        host: ip,
+        port: 6379,
+        password: auth?.['password'] ?? '',
+        ...(auth?.['username'] ? { username: auth['username'] } : {}),
+      };
+    };
+    const request = (opsName: string, applyConfig?: string) => ({
+      apiVersion: 'ops.kubedb.com/v1alpha1',
+      kind: 'RedisOpsRequest',
+      metadata: { name: opsName, namespace: NS },
+      spec: {
+        type: 'Reconfigure',
+        databaseRef: { name },
+        configuration: {
+          ...(applyConfig !== undefined ? { applyConfig: { 'redis.conf': applyConfig } } : {}),
+          auth: { syncACL: ['appUser ${k10} +get ~app:*'], secretRef: { name: 'new-acl-secret' } },
+        },
+      },
+    });
+
+    const refused = await run(request('rdops-first-acl-rolling', 'databases 20'), 'rdops-first-acl-rolling');
+    const failed = refused.status?.conditions?.find((c) => c.type === 'Failed');
+    assert.equal(failed?.reason, 'ACLSecretNotMounted', conditionText(refused));
+    assert.equal(await redis.aclGetUser(await plainTarget(), 'appUser'), undefined, 'nothing was changed');
+
+    const uid = await podUid(kc, NS, pod);
+    const ops = await run(request('rdops-first-acl'), 'rdops-first-acl');
+    assert.equal(ops.status?.phase, 'Successful', conditionText(ops));
+    assert.match(conditionText(ops), /no ACL users before: its pods load the secret at their next start/);
+    assert.equal(await podUid(kc, NS, pod), uid, 'no restart');
+    const ip = (await plainTarget()).host;
+    assert.equal(await asUser(ip, 'appUser', 'pass10', ['GET', 'app:x']), '(nil)', 'live on the pod');
+    assert.deepEqual((await getRedis(kc, NS, name)).spec.configuration?.acl?.rules, ['appUser ${k10} +get ~app:*']);
+
+    // After resume the provisioner mounts the ACL secret in the pod template (OnDelete: existing pods keep theirs).
+    const custom = kc.makeApiClient(CustomObjectsApi);
+    await waitFor(
+      'the ACL secret mounted in the PetSet template',
+      async () => {
+        const ps = (await custom.getNamespacedCustomObject({
+          group: PETSET_GROUP,
+          version: PETSET_VERSION,
+          namespace: NS,
+          plural: PETSET_PLURAL,
+          name,
+        })) as { spec?: { template?: { spec?: { volumes?: Array<{ secret?: { secretName?: string } }> } } } };
+        const volumes = ps.spec?.template?.spec?.volumes ?? [];
+        return volumes.some((v) => v.secret?.secretName?.startsWith(`${name}-acl-`)) ? true : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
+    await core.deleteNamespacedPod({ namespace: NS, name: pod });
+    await waitFor(
+      `${pod} recreated with appUser`,
+      async () => {
+        const p = await core.readNamespacedPod({ namespace: NS, name: pod });
+        const ready = p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+        if (p.metadata?.uid === uid || !ready || !p.status?.podIP) return undefined;
+        return (await asUser(p.status.podIP, 'appUser', 'pass10', ['GET', 'app:x'])) === '(nil)' ? true : undefined;
+      },
+      { timeoutMs: 120_000 },
+    );
+  });
+
+  it('a rolling config change rolled back by restart-pod keeps the ACL change of the same request, and says so', async () => {
+    const kc = stack.kubeConfig;
+    const name = 'plain-redis'; // has ACL users now (the test above), its pod mounts the ACL secret
+    // maxclients above any open-file limit: redis-server starts with a lower one, restart-pod rolls the config back.
+    const ops = await run(
+      {
+        apiVersion: 'ops.kubedb.com/v1alpha1',
+        kind: 'RedisOpsRequest',
+        metadata: { name: 'rdops-acl-rolled-back', namespace: NS },
+        spec: {
+          type: 'Reconfigure',
+          databaseRef: { name },
+          configuration: {
+            applyConfig: { 'redis.conf': 'maxclients 10000000' },
+            restart: 'true',
+            auth: { syncACL: ['appUser2 ${k10} +get ~app:*'], secretRef: { name: 'new-acl-secret' } },
+          },
+        },
+      },
+      'rdops-acl-rolled-back',
+    );
+    assert.equal(ops.status?.phase, 'Failed', conditionText(ops));
+    const failed = ops.status?.conditions?.find((c) => c.type === 'Failed');
+    assert.equal(failed?.reason, 'RolledBack');
+    assert.match(failed?.message ?? '', /the request's ACL change is kept \(applied and checked live on every pod/);
+    await waitDatabaseReady(kc, NS, name);
+    const p = await kc.makeApiClient(CoreV1Api).readNamespacedPod({ namespace: NS, name: `${name}-0` });
+    const ip = p.status?.podIP ?? '';
+    assert.equal(await asUser(ip, 'appUser2', 'pass10', ['GET', 'app:x']), '(nil)', 'the restarted pod has the user');
+    const rd = await getRedis(kc, NS, name);
+    assert.ok(rd.spec.configuration?.acl?.rules?.includes('appUser2 ${k10} +get ~app:*'), 'the ACL stays persisted');
     assert.equal(isPaused(rd), false);
   });
 

@@ -87,6 +87,8 @@ export function testWorld(
   parts: {
     kube?: InMemoryKube;
     redis?: RedisPort;
+    /** A RecordingQueue of the test's own (e.g. a subclass that also logs in the test's order). */
+    queue?: RecordingQueue;
     clock?: ManualClock;
     log?: Logger;
     settings?: Partial<StepSettings>;
@@ -94,7 +96,7 @@ export function testWorld(
   } = {},
 ): TestWorld {
   const kube = parts.kube ?? new InMemoryKube();
-  const queue = new RecordingQueue();
+  const queue = parts.queue ?? new RecordingQueue();
   const events = new RecordingEvents();
   const clock = parts.clock ?? new ManualClock();
   const deps: StepDeps = {

@@ -43,13 +43,23 @@ export function opsRequest(
 }
 
 export function redis(
-  overrides: { phase?: string; conditions?: NonNullable<Redis['status']>['conditions']; halted?: boolean } = {},
+  overrides: {
+    phase?: string;
+    conditions?: NonNullable<Redis['status']>['conditions'];
+    halted?: boolean;
+    /** Merged over the default spec (version 8.2.2). */
+    spec?: Partial<Redis['spec']>;
+  } = {},
 ): Redis {
   return {
     apiVersion: 'kubedb.com/v1',
     kind: 'Redis',
     metadata: { name: 'sample-redis', namespace: 'demo', uid: 'redis-uid-123456', resourceVersion: '5', generation: 1 },
-    spec: { version: '8.2.2', ...(overrides.halted !== undefined ? { halted: overrides.halted } : {}) },
+    spec: {
+      version: '8.2.2',
+      ...(overrides.halted !== undefined ? { halted: overrides.halted } : {}),
+      ...overrides.spec,
+    },
     status: { phase: overrides.phase ?? 'Ready', conditions: overrides.conditions ?? [] },
   };
 }

@@ -4,17 +4,23 @@
  * the canary refusing persists nothing; a refused live config undoes the ACL change of the same request; a redelivered
  * step plans from the saved snapshot (same rules, same order). Messages never carry a password.
  * The ACL semantics themselves are checked on real redis-server (shared/adapters/redis/redis-adapter-acl.test.ts).
+ * The ports are test/support's typed fakes (InMemoryKube, scriptedRedis + aclPods): a step calling a method they
+ * lack fails to compile.
  */
-import { discardMetrics } from '../../observability/metrics.ts';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AclCommandRefusedError } from '../../acl/errors.ts';
-import { applyAclArgs } from '../../acl/model.ts';
+import type { RedisAclSpec } from '../../acl/plan.ts';
 import { OpsRequestFailedError, RedisCommandRefusedError } from '../../errors.ts';
 import type { Redis, RedisOpsRequest } from '../../kubedb/types.ts';
-import type { StepData } from '../../messages/step-message.ts';
-import type { AclUserReply } from '../../acl/verify.ts';
-import type { PodView, RedisTarget, SecretView, StepDeps } from '../ports.ts';
+import type { LogFields, Logger } from '../../logging.ts';
+import type { Step, StepDataInput } from '../../messages/step-message.ts';
+import type { EventInput, OwnerRef } from '../ports.ts';
+import { aclPods } from '../../../test/support/acl-pods.ts';
+import { RecordingQueue, scriptedRedis, testWorld } from '../../../test/support/fake-ports.ts';
+import { InMemoryKube } from '../../../test/support/in-memory-kube.ts';
+import { stepData } from '../../../test/support/messages.ts';
+import { opsRequest, redis, trueCondition } from '../../../test/support/objects.ts';
 import { runApplyConfig } from './apply-config-step.ts';
 
 const PODS = ['sample-redis-0', 'sample-redis-1', 'sample-redis-2'];
@@ -35,173 +41,164 @@ interface Options {
   refuseConfig?: boolean;
   /** Another configuration.auth than the default one. */
   auth?: { syncACL?: string[]; deleteUsers?: string[]; secretRef?: { name: string } };
+  /** The Redis has no ACL users (no spec.acl, no ACL secret, no users on the pods). */
+  noAclBefore?: boolean;
 }
 
-/** ACL SETUSER args per user per pod; ACL LIST shows `user <name> <args after the leading resets>`. */
+/** The in-memory KubePort, with the writes this test orders and reads recorded in its log (the rest is the fake's). */
+class RecordingKube extends InMemoryKube {
+  readonly #log: string[];
+  constructor(log: string[]) {
+    super();
+    this.#log = log;
+  }
+  override async putSecret(
+    namespace: string,
+    name: string,
+    data: Record<string, string>,
+    meta: { annotations?: Record<string, string>; labels?: Record<string, string>; owner?: OwnerRef },
+  ): Promise<void> {
+    this.#log.push(`putSecret ${name} ${Object.keys(data).join(',')}`);
+    return super.putSecret(namespace, name, data, meta);
+  }
+  override async writeRedisAcl(
+    r: Redis,
+    field: 'spec.acl' | 'spec.configuration.acl',
+    acl: RedisAclSpec | null,
+  ): Promise<Redis> {
+    this.#log.push(`writeRedisAcl ${field} ${JSON.stringify(acl)}`);
+    return super.writeRedisAcl(r, field, acl);
+  }
+  override async writeRedisConfiguration(
+    r: Redis,
+    c: { secretName?: string; inline?: Record<string, string> },
+  ): Promise<Redis> {
+    this.#log.push(`configuration ${JSON.stringify(c)}`);
+    return super.writeRedisConfiguration(r, c);
+  }
+  override async recordEvent(o: RedisOpsRequest, e: EventInput): Promise<void> {
+    this.#log.push(`event ${e.reason} ${e.message}`);
+    return super.recordEvent(o, e);
+  }
+}
+
+function recordingLogger(log: string[]): Logger {
+  const line = (m: string, f?: LogFields) => void log.push(`log ${m} ${JSON.stringify(f ?? {})}`);
+  const logger: Logger = { debug: line, info: line, warn: line, error: line, child: () => logger };
+  return logger;
+}
+
+/** ACL SETUSER args per user per pod (test/support/acl-pods.ts); the Redis, its secrets and pods in InMemoryKube. */
 function world(opts: Options = {}) {
   const log: string[] = [];
-  const users = new Map(PODS.map((p) => [p, new Map<string, string[]>()]));
-  const line = (args: string[]) => {
-    const rest = args.slice(1);
-    while (rest[0] === 'reset') rest.shift();
-    return `user ${args[0]} ${rest.join(' ')}`;
-  };
-  const pods: PodView[] = PODS.map((name) => ({
-    name,
-    uid: `uid-${name}`,
-    deleting: false,
-    ready: true,
-    podIP: ipOf(name),
-    restartCount: 0,
-  }));
-  const secrets = new Map<string, SecretView>();
-  const put = (name: string, data: Record<string, string>, annotations: Record<string, string> = {}) =>
-    secrets.set(name, { name, data: { ...secrets.get(name)?.data, ...data }, annotations });
-  put('sample-redis-auth', { username: 'default', password: 'operator-pw' });
-  put('old-acl', OLD);
-  put('new-acl', NEW);
-  put('sample-redis-acl-123456', {
-    'user_acl.conf': 'user app reset on #aa allkeys +@read\nuser gone reset on #bb allkeys +@read\nuser kept x\n',
-  });
-  put('sample-redis-123456', { 'default.conf': 'maxclients 500\n' });
-  for (const p of PODS) {
-    users.get(p)!.set('app', ['app', 'reset', 'on', '#aa', 'allkeys', '+@read']);
-    users.get(p)!.set('gone', ['gone', 'reset', 'on', '#bb', 'allkeys', '+@read']);
+  const kube = new RecordingKube(log);
+  for (const name of PODS) {
+    kube.addPod('demo', 'sample-redis', {
+      name,
+      uid: `uid-${name}`,
+      deleting: false,
+      ready: true,
+      podIP: ipOf(name),
+      restartCount: 0,
+    });
   }
-  let db: Redis = {
-    apiVersion: 'kubedb.com/v1',
-    kind: 'Redis',
-    metadata: { name: 'sample-redis', namespace: 'demo', uid: 'redis-uid-123456', resourceVersion: '5', generation: 1 },
-    status: { phase: 'Ready', conditions: [] },
-    spec: {
-      version: '7.2.4',
-      mode: 'Sentinel',
-      configuration: { secretName: 'user-config' },
-      acl: { rules: OLD_RULES, secretRef: { name: 'old-acl' } },
-    },
-  };
-  put('user-config', { 'redis.conf': 'maxclients 500\n' });
+  kube.addPetSet('demo', 'sample-redis', 'sample-redis');
+  kube.addSecret('demo', 'sample-redis-auth', { username: 'default', password: 'operator-pw' });
+  kube.addSecret('demo', 'old-acl', OLD);
+  kube.addSecret('demo', 'new-acl', NEW);
+  if (opts.noAclBefore !== true) {
+    kube.addSecret('demo', 'sample-redis-acl-123456', {
+      'user_acl.conf': 'user app reset on #aa allkeys +@read\nuser gone reset on #bb allkeys +@read\nuser kept x\n',
+    });
+  }
+  kube.addSecret('demo', 'sample-redis-123456', { 'default.conf': 'maxclients 500\n' });
+  kube.addSecret('demo', 'user-config', { 'redis.conf': 'maxclients 500\n' });
+  kube.addRedisVersion({ name: '7.2.4', distribution: 'Official', version: '7.2.4' });
+  kube.addRedis(
+    redis({
+      spec: {
+        version: '7.2.4',
+        mode: 'Sentinel',
+        configuration: { secretName: 'user-config' },
+        ...(opts.noAclBefore === true ? {} : { acl: { rules: OLD_RULES, secretRef: { name: 'old-acl' } } }),
+      },
+    }),
+  );
   const auth = opts.auth ?? {
     syncACL: ['app ${k1} ~app:* +get', 'new ${k9} +@all'],
     deleteUsers: ['gone'],
     secretRef: { name: 'new-acl' },
   };
-  let ops: RedisOpsRequest = {
-    apiVersion: 'ops.kubedb.com/v1alpha1',
-    kind: 'RedisOpsRequest',
-    metadata: { name: 'rdops-reconfigure', namespace: 'demo', uid: 'uid-rdops-reconfigure', generation: 1 },
-    spec: {
-      type: 'Reconfigure',
-      databaseRef: { name: 'sample-redis' },
-      configuration: {
-        auth,
-        ...(opts.applyConfig !== undefined ? { applyConfig: { 'redis.conf': opts.applyConfig } } : {}),
-      },
-    },
-    status: {
+  const ops = kube.addOpsRequest(
+    opsRequest({
       phase: 'Progressing',
-      conditions: ['Reconfigure', 'DatabasePauseSucceeded'].map((type) => ({
-        type,
-        status: 'True' as const,
-        reason: type,
-        message: type,
-        lastTransitionTime: '2026-01-01T00:00:00Z',
-      })),
-    },
-  };
-  const getUser = (pod: string, user: string): AclUserReply | undefined => {
-    const args = users.get(pod)!.get(user);
-    if (args === undefined) return undefined;
-    const m = applyAclArgs(user, args.slice(1));
-    return {
-      flags: [m.enabled ? 'on' : 'off', ...(m.nopass ? ['nopass'] : [])],
-      passwords: m.passwords,
-      commands: args.filter((a) => /^[+-]/.test(a)).join(' '),
-      keys: m.keys.join(' '),
-      channels: m.channels.join(' '),
-      selectors: [],
-    };
-  };
-  const deps = {
-    settings: { stallSeconds: 60, safetyNetSeconds: 5 },
-    now: () => new Date('2026-01-01T00:05:00Z'),
-    log: {
-      info: (m: string, f?: object) => void log.push(`log ${m} ${JSON.stringify(f ?? {})}`),
-      warn: (m: string, f?: object) => void log.push(`log ${m} ${JSON.stringify(f ?? {})}`),
-      error: (m: string, f?: object) => void log.push(`log ${m} ${JSON.stringify(f ?? {})}`),
-    },
-    events: { publish: async () => undefined },
-    queue: { send: async (step: string, d: StepData) => void log.push(`send ${step} ${JSON.stringify(d.outcome)}`) },
-    redis: {
-      info: async (t: RedisTarget) =>
-        podOf(t.host) === 'sample-redis-0'
-          ? 'role:master\n'
-          : `role:slave\nmaster_host:${ipOf('sample-redis-0')}\nmaster_link_status:up\n`,
-      aclList: async (t: RedisTarget) => [...users.get(podOf(t.host))!.values()].map(line),
-      aclSetUser: async (t: RedisTarget, args: readonly string[]) => {
-        const pod = podOf(t.host);
+      conditions: [trueCondition('Reconfigure'), trueCondition('DatabasePauseSucceeded')],
+      spec: {
+        configuration: {
+          auth,
+          ...(opts.applyConfig !== undefined ? { applyConfig: { 'redis.conf': opts.applyConfig } } : {}),
+        },
+      },
+    }),
+  );
+  const acl = aclPods(
+    PODS,
+    podOf,
+    opts.noAclBefore === true
+      ? []
+      : [
+          ['app', 'reset', 'on', '#aa', 'allkeys', '+@read'],
+          ['gone', 'reset', 'on', '#bb', 'allkeys', '+@read'],
+        ],
+    {
+      record: (l) => log.push(l),
+      beforeSetUser: (pod, args) => {
         if (pod === opts.refuseOn && args.includes('+@all')) {
           throw new AclCommandRefusedError('ACL SETUSER', args[0], "ERR Error in ACL SETUSER modifier '+@all': nope");
         }
-        log.push(`setuser ${pod} ${args[0]}`);
-        users.get(pod)!.set(args[0]!, [...args]);
       },
-      aclDelUser: async (t: RedisTarget, names: readonly string[]) => {
-        const pod = podOf(t.host);
-        log.push(`deluser ${pod} ${names.join(',')}`);
-        return names.filter((n) => users.get(pod)!.delete(n)).length;
+      beforeGetUser: (pod) => {
+        if (pod === opts.crashOn) throw new Error('bug');
       },
-      aclGetUser: async (t: RedisTarget, user: string) => {
-        if (podOf(t.host) === opts.crashOn) throw new Error('bug');
-        return getUser(podOf(t.host), user);
-      },
-      configSet: async (t: RedisTarget, args: string[]) => {
+    },
+  );
+  const queue = new (class extends RecordingQueue {
+    override async send(step: Step, d: StepDataInput, delaySeconds?: number): Promise<void> {
+      log.push(`send ${step} ${JSON.stringify(d.outcome)}`);
+      return super.send(step, d, delaySeconds);
+    }
+  })();
+  const { deps } = testWorld({
+    kube,
+    queue,
+    log: recordingLogger(log),
+    redis: scriptedRedis({
+      ...acl.port,
+      info: async (t) =>
+        podOf(t.host) === 'sample-redis-0'
+          ? 'role:master\n'
+          : `role:slave\nmaster_host:${ipOf('sample-redis-0')}\nmaster_link_status:up\n`,
+      configSet: async (t, args) => {
         if (opts.refuseConfig === true && args[1] !== '500')
           throw new RedisCommandRefusedError(`CONFIG SET refused by ${t.host}:6379: ERR invalid maxclients`);
         log.push(`configset ${podOf(t.host)} ${args.join(' ')}`);
       },
       configGet: async () => ({ maxclients: '600' }),
-    },
-    kube: {
-      getOpsRequest: async () => ops,
-      getRedis: async () => db,
-      getRedisVersion: async (name: string) => ({ name, distribution: 'Official', version: name }),
-      getSecret: async (_ns: string, name: string) => secrets.get(name),
-      putSecret: async (_ns: string, name: string, data: Record<string, string>, meta: { annotations?: object }) => {
-        log.push(`putSecret ${name} ${Object.keys(data).join(',')}`);
-        put(name, data, (meta.annotations ?? secrets.get(name)?.annotations ?? {}) as Record<string, string>);
-      },
-      writeRedisAcl: async (r: Redis, field: string, acl: object | null) => {
-        log.push(`writeRedisAcl ${field} ${JSON.stringify(acl)}`);
-        db = { ...r, spec: { ...r.spec, acl: acl } };
-        return db;
-      },
-      writeRedisConfiguration: async (r: Redis, c: object) => {
-        log.push(`configuration ${JSON.stringify(c)}`);
-        return r;
-      },
-      listDatabasePods: async () => pods,
-      annotatePetSetTemplates: async () => ['sample-redis'],
-      writeOpsAnnotations: async (o: RedisOpsRequest, a: Record<string, string>) =>
-        (ops = { ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, ...a } } }),
-      writeOpsStatus: async (o: RedisOpsRequest, status: NonNullable<RedisOpsRequest['status']>) =>
-        (ops = { ...o, status }),
-      recordEvent: async (_o: RedisOpsRequest, e: { reason: string; message: string }) =>
-        void log.push(`event ${e.reason} ${e.message}`),
-    },
-    metrics: discardMetrics,
-  } as unknown as StepDeps;
-  const data = {
-    version: 1,
-    clusterId: 'c',
-    namespace: 'demo',
-    opsRequest: { name: 'rdops-reconfigure', uid: 'uid-rdops-reconfigure' },
-    step: 'apply-config',
-    attempt: 0,
-    traceId: 't',
-  } as unknown as StepData;
-  const lists = () => new Map(PODS.map((p) => [p, [...users.get(p)!.values()].map(line).sort()]));
-  return { log, deps, data, ops: () => ops, db: () => db, secrets, lists };
+    }),
+  });
+  const data = stepData('apply-config', ops);
+  const secrets = {
+    get: (name: string) => kube.secrets.get(`demo/${name}`),
+  };
+  return {
+    log,
+    deps,
+    data,
+    ops: () => kube.opsRequest('demo', 'rdops-reconfigure'),
+    db: () => kube.redis('demo', 'sample-redis'),
+    secrets,
+    lists: () => acl.lists(),
+  };
 }
 
 const conditions = (ops: RedisOpsRequest) => (ops.status?.conditions ?? []).map((c) => `${c.type}: ${c.message}`);
@@ -359,5 +356,47 @@ void describe('apply-config: ACL change on every pod', () => {
       w.ops().status?.conditions?.some((c) => c.type === 'AclAppliedLive'),
       true,
     );
+  });
+  void it('a Redis with no ACL users before: live on every pod, spec.configuration.acl and the ACL secret written, the message says when pods load it', async () => {
+    const w = world({
+      noAclBefore: true,
+      auth: { syncACL: ['app ${k1} ~app:* +get'], secretRef: { name: 'new-acl' } },
+    });
+    await runApplyConfig(w.data, w.deps);
+    for (const list of w.lists().values())
+      assert.deepEqual(
+        list.map((l) => l.split(' ')[1]),
+        ['app'],
+      );
+    assert.deepEqual(w.db().spec.configuration?.acl, {
+      rules: ['app ${k1} ~app:* +get'],
+      secretRef: { name: 'new-acl' },
+    });
+    assert.match(w.secrets.get('sample-redis-acl-123456')?.data['user_acl.conf'] ?? '', /^user app reset on #/);
+    const persisted = conditions(w.ops()).find((c) => c.startsWith('UpdateAclSecret'));
+    assert.match(
+      persisted ?? '',
+      /no ACL users before: its pods load the secret at their next start once the provisioner has mounted it/,
+    );
+    assert.match(w.log.at(-1) ?? '', /^send resume \{"status":"Successful"/);
+  });
+
+  void it('a Redis with no ACL users before, with a rolling config change: Failed (ACLSecretNotMounted) before anything is touched', async () => {
+    const w = world({
+      noAclBefore: true,
+      applyConfig: 'databases 32',
+      auth: { syncACL: ['app ${k1} ~app:* +get'], secretRef: { name: 'new-acl' } },
+    });
+    const err = await failure(runApplyConfig(w.data, w.deps));
+    assert.equal(err.reason, 'ACLSecretNotMounted');
+    assert.match(err.message, /has no ACL users yet, so its pods do not mount the ACL secret sample-redis-acl-123456/);
+    assert.ok(!w.log.some((l) => /^(setuser|deluser|putSecret|writeRedisAcl|configuration)/.test(l)), w.log.join('\n'));
+  });
+
+  void it('a Redis with ACL users already, with a rolling config change: the ACL change first, then the roll is planned', async () => {
+    const w = world({ applyConfig: 'databases 32' });
+    await runApplyConfig(w.data, w.deps);
+    assert.ok(w.log.some((l) => l.startsWith('setuser')));
+    assert.match(w.log.at(-1) ?? '', /^send restart-pod/);
   });
 });

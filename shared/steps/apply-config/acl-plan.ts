@@ -10,7 +10,6 @@ import {
   ACL_SECRET_KEY,
   aclSecretName,
   AclReason,
-  OPERATOR_USER,
   planAclChange,
   redisAclSpec,
   type AclChangePlan,
@@ -20,8 +19,8 @@ import {
 import { OpsRequestFailedError } from '../../errors.ts';
 import { aclChangeOf } from '../../kubedb/reconfigure-support.ts';
 import type { Redis } from '../../kubedb/types.ts';
-import type { StepContext } from '../context.ts';
-import { credentials } from '../topology/observe.ts';
+import type { PlanReadContext } from './plan-request.ts';
+import { operatorUserOf } from '../acl-request.ts';
 import { loadAclSnapshot, type AclPrevious, type AclSnapshot } from './acl-snapshot.ts';
 
 export interface AclStep {
@@ -39,7 +38,7 @@ export interface AclStep {
 }
 
 /** The Redis's ACL users as they are now: the field its rules live in (the current API when it has none yet). */
-async function currentAcl(ctx: StepContext, redis: Redis, secretName: string): Promise<AclPrevious> {
+async function currentAcl(ctx: PlanReadContext, redis: Redis, secretName: string): Promise<AclPrevious> {
   const found = redisAclSpec(redis.spec);
   const secret = await ctx.deps.kube.getSecret(ctx.namespace, secretName);
   const file = secret?.data[ACL_SECRET_KEY];
@@ -55,7 +54,7 @@ async function currentAcl(ctx: StepContext, redis: Redis, secretName: string): P
  * previous one (KubeDB's guide: "uses ${k1} from new-acl-secret or the previous secret"), when it still exists.
  */
 async function placeholderSources(
-  ctx: StepContext,
+  ctx: PlanReadContext,
   requested: string | undefined,
   previous: string | undefined,
 ): Promise<AclSecretSource[]> {
@@ -83,9 +82,10 @@ const nonEmpty = (name: string | undefined): string | undefined =>
 
 /**
  * The ops request's ACL change, checked and planned; undefined when it asks for none. Reads only, the Redis
- * included (apply-config's configuration part reads it on its own: this runs first, for ACL-only requests too).
+ * included (apply-config's configuration part reads it on its own: this runs first, for ACL-only requests too), so
+ * `redis-reconfigure plan` runs it as well.
  */
-export async function prepareAcl(ctx: StepContext): Promise<AclStep | undefined> {
+export async function prepareAcl(ctx: PlanReadContext): Promise<AclStep | undefined> {
   const request = aclChangeOf(ctx.ops);
   if (request === undefined) return undefined;
   const name = ctx.ops.spec.databaseRef.name;
@@ -103,7 +103,7 @@ export async function prepareAcl(ctx: StepContext): Promise<AclStep | undefined>
   const previousRef = nonEmpty(previous.spec?.secretRef?.name);
   const sources = await placeholderSources(ctx, requestedRef, previousRef);
   // The user the functions (and KubeDB) authenticate as: its password is the auth secret's, never an ACL rule's.
-  const operatorUser = (await credentials(redis, ctx.deps)).username ?? OPERATOR_USER;
+  const operatorUser = await operatorUserOf(redis, ctx.deps.kube);
   const plan = planAclChange({ rules: previous.spec?.rules ?? [], file: previous.file }, request, sources, {
     operatorUser,
   });
@@ -122,18 +122,53 @@ const listed = (what: string, users: readonly string[]): string[] =>
   users.length > 0 ? [`${what} ${users.join(', ')}`] : [];
 
 /** Which users changed, by name only: `added userName10; updated userName1; deleted userName2`. */
-export function aclSummary(plan: AclChangePlan): string {
+function aclSummary(plan: AclChangePlan): string {
   const parts = [...listed('added', plan.added), ...listed('updated', plan.updated), ...listed('deleted', plan.delete)];
   return parts.length > 0 ? parts.join('; ') : 'no user changed';
 }
 
-/** UpdateAclSecret's message: where the new users are persisted (what a restarted pod loads). */
+/** Where the users are persisted: the operator's ACL secret and the Redis's ACL field (what a restarted pod loads). */
+export const aclPersistedIn = (step: AclStep): string =>
+  `secret ${step.secretName} (${ACL_SECRET_KEY}) and ${step.previous.field}` +
+  `${step.next.secretRef?.name !== undefined ? ` (secretRef ${step.next.secretRef.name})` : ''}`;
+
+/** UpdateAclSecret's message: where the new users are persisted, which changed. */
 export const updateAclSecretMessage = (step: AclStep): string =>
-  `ACL users persisted in secret ${step.secretName} (${ACL_SECRET_KEY}) and ${step.previous.field}` +
-  `${step.next.secretRef?.name !== undefined ? ` (secretRef ${step.next.secretRef.name})` : ''}: ${aclSummary(step.plan)}`;
+  `ACL users persisted in ${aclPersistedIn(step)}: ${aclSummary(step.plan)}` +
+  (firstAclUsers(step)
+    ? '; the Redis had no ACL users before: its pods load the secret at their next start once the provisioner has ' +
+      'mounted it, after this request'
+    : '');
+
+/** The Redis's first ACL users: its pods do not mount the ACL secret yet (refuseFirstAclWithRestart). */
+const firstAclUsers = (step: AclStep): boolean =>
+  (step.previous.spec?.rules ?? []).length === 0 && (step.next.rules ?? []).length > 0;
 
 /** AclAppliedLive's message: how the change reached the running pods. */
 export const aclAppliedLiveMessage = (plan: AclChangePlan, pods: readonly string[]): string =>
   changesUsers(plan)
     ? `ACL SETUSER / ACL DELUSER on ${pods.length} pod(s), each checked with ACL GETUSER, no restart: ${aclSummary(plan)}`
     : 'no ACL user changed on the pods (only the secretRef changed)';
+
+/** Why an ACL-only request restarts no pod (its RestartSkipped condition, and the plan command's summary). */
+export const aclOnlyReason = (plan: AclChangePlan, pods: readonly string[]): string =>
+  `ACL users changed live on ${pods.length} pod(s) (${aclSummary(plan)}); the request changes no configuration, so ` +
+  'no pod restarts';
+
+/**
+ * A Redis with no ACL users before this request (no rules in its ACL field) has pods that do not mount the ACL
+ * secret: the provisioner adds that volume to the pod template once the Redis has rules, and leaves a paused Redis
+ * alone. The change is made live on every pod (the users exist at once), and a pod restarted after resume loads them
+ * from the secret; but a pod restarted by this very request — a rolling configuration change — would start from the
+ * old template, without them. Refused before anything is touched (apply-config and `plan` alike).
+ */
+export function refuseFirstAclWithRestart(step: AclStep | undefined, restarts: boolean, database: string): void {
+  if (step === undefined || !restarts || !firstAclUsers(step)) return;
+  throw new OpsRequestFailedError(
+    AclReason.NotMounted,
+    `Redis ${database} has no ACL users yet, so its pods do not mount the ACL secret ${step.secretName} until the ` +
+      'provisioner adds it after this request; the rolling restart this request needs would start pods without ' +
+      'the new users. Apply the ACL change alone first (live, no restart), then the configuration change; nothing ' +
+      'was changed',
+  );
+}

@@ -11,6 +11,7 @@ import type { AclUserSnapshot, RedisAclSpec } from '../../acl/index.ts';
 import { boundedName } from '../../kubernetes/names.ts';
 import type { Redis, RedisOpsRequest } from '../../kubedb/types.ts';
 import type { StepContext } from '../context.ts';
+import type { PlanReadContext } from './plan-request.ts';
 import { OPS_UID_ANNOTATION, snapshotSecretMeta } from '../rollback-snapshot.ts';
 
 export interface AclPrevious {
@@ -33,7 +34,7 @@ const PREVIOUS_KEY = 'previous.json';
 const PODS_KEY = 'pods.json';
 
 /** The snapshot this ops request saved (same uid), else undefined. */
-export async function loadAclSnapshot(ctx: StepContext): Promise<AclSnapshot | undefined> {
+export async function loadAclSnapshot(ctx: PlanReadContext): Promise<AclSnapshot | undefined> {
   const secret = await ctx.deps.kube.getSecret(ctx.namespace, aclRollbackSecretName(ctx.ops));
   if (secret === undefined || secret.annotations[OPS_UID_ANNOTATION] !== ctx.ops.metadata.uid) return undefined;
   return {

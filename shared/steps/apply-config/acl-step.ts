@@ -11,7 +11,7 @@ import { ConfigKey, managedConfigSecretName, OpsCondition, OpsMessage } from '..
 import { PLAN_ANNOTATION, type RestartPlan } from '../annotations.ts';
 import { withOps, type StepContext } from '../context.ts';
 import { applyAcl, type AclApplied } from './acl-apply.ts';
-import { aclSummary, type AclStep } from './acl-plan.ts';
+import { aclOnlyReason, type AclStep } from './acl-plan.ts';
 import { addConditions, handOver } from './step-io.ts';
 
 /** The plan annotation of an ACL-only run: no pod to restart, nothing for CONFIG GET to check. */
@@ -19,9 +19,7 @@ function aclOnlyPlan(step: AclStep, pods: readonly string[], effectiveConfig: st
   return {
     version: 1,
     restart: false,
-    restartReason:
-      `ACL users changed live on ${pods.length} pod(s) (${aclSummary(step.plan)}); the request changes no ` +
-      'configuration, so no pod restarts',
+    restartReason: aclOnlyReason(step.plan, pods),
     pods: [],
     expected: [],
     previous: [],

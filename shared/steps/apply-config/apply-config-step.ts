@@ -21,7 +21,7 @@ import { applyLive } from './live-apply.ts';
 import { liveChange, liveConditions, livePlan, recordLiveApply } from './live-plan.ts';
 import { planRequest } from './plan-request.ts';
 import { restartOrder } from './restart-order.ts';
-import { prepareAcl } from './acl-plan.ts';
+import { prepareAcl, refuseFirstAclWithRestart } from './acl-plan.ts';
 import { applyAclFirst, runAclOnly, undoAclOnFailure } from './acl-step.ts';
 import { addConditions, handOver } from './step-io.ts';
 
@@ -36,6 +36,9 @@ export async function runApplyConfig(data: StepData, deps: StepDeps): Promise<vo
   // Every validation an ops request gets, before the first write (the rollback snapshot included): plan-request.ts.
   const { redis, managedName, previous, engine, plan, request } = await planRequest(ctx);
   const { snapshot } = previous;
+  const table = planTable(engine);
+  const change = liveChange(plan, snapshot.effectiveConfig, table);
+  refuseFirstAclWithRestart(acl, change === undefined && plan.restart.needed, `${ns}/${redis.metadata.name}`);
   await saveSnapshot(ctx, redis, previous);
   const aclApplied = await applyAclFirst(ctx, acl);
   ctx = aclApplied?.ctx ?? ctx;
@@ -50,8 +53,6 @@ export async function runApplyConfig(data: StepData, deps: StepDeps): Promise<vo
     await deps.kube.writeRedisConfiguration(redis, plan.next);
     ctx = await addConditions(ctx, [{ type: OpsCondition.PatchedSecret, message: OpsMessage.PatchedSecret }]);
   };
-  const table = planTable(engine);
-  const change = liveChange(plan, snapshot.effectiveConfig, table);
   let applied: { pods: string[] } | undefined;
   if (change !== undefined) {
     const unpersist = async () => void (await restoreConfiguration(ctx, snapshot));

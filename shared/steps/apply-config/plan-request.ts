@@ -15,7 +15,7 @@ import type { StepContext } from '../context.ts';
 import { loadSnapshot, type LoadedSnapshot } from '../rollback-snapshot.ts';
 
 /** The parts of a step context a read-only plan needs (the CLI has no message). */
-type PlanReadContext = Pick<StepContext, 'ops' | 'namespace' | 'deps'>;
+export type PlanReadContext = Pick<StepContext, 'ops' | 'namespace' | 'deps'>;
 
 export interface PlannedRequest {
   redis: Redis;
@@ -47,7 +47,7 @@ export async function planRequest(ctx: PlanReadContext): Promise<PlannedRequest>
 }
 
 /** The database and the engine line that judges it: the catalog's engine version picks the directive table. */
-async function loadDatabase(ctx: PlanReadContext) {
+export async function loadDatabase(ctx: PlanReadContext) {
   const { ops, namespace: ns, deps } = ctx;
   const redis = await deps.kube.getRedis(ns, ops.spec.databaseRef.name);
   if (redis === undefined) {

@@ -10,6 +10,7 @@ import { findCondition, setCondition } from '../../kubedb/conditions.ts';
 import type { Redis } from '../../kubedb/types.ts';
 import type { StepData } from '../../messages/step-message.ts';
 import type { StepDeps } from '../ports.ts';
+import { checkAclRequestOf } from '../acl-request.ts';
 import { loadStepContext, type StepContext } from '../context.ts';
 import { messageFor } from '../dispatch.ts';
 import { dueStep } from '../progress.ts';
@@ -25,6 +26,8 @@ export async function runHalt(data: StepData, deps: StepDeps): Promise<void> {
   const redis = await deps.kube.getRedis(namespace, ops.spec.databaseRef.name);
   const decision = decideHalt({ ops, redis, siblings: await deps.kube.listOpsRequests(namespace) });
   if (decision.kind === 'fail') throw new OpsRequestFailedError(decision.reason, decision.message);
+  // An ACL request that can never succeed is refused now, before the database is paused (or waited for).
+  await checkAclRequestOf(ops, redis as Redis, deps.kube);
   if (decision.kind === 'wait') return keepWaiting(ctx, decision);
   await pauseDatabase(ctx, redis as Redis);
   deps.log.info(`paused Redis ${namespace}/${ops.spec.databaseRef.name}`, { database: ops.spec.databaseRef.name });

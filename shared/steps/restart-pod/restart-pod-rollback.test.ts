@@ -33,7 +33,7 @@ class LoggingKube extends InMemoryKube {
   }
 }
 
-function world(pod: PodView, opts: { timeout?: string; reported?: Record<string, string> } = {}) {
+function world(pod: PodView, opts: { timeout?: string; reported?: Record<string, string>; acl?: boolean } = {}) {
   const evictedAt = '2026-01-01T00:00:00Z';
   const kube = new LoggingKube();
   const stored = kube.addOpsRequest(
@@ -47,6 +47,7 @@ function world(pod: PodView, opts: { timeout?: string; reported?: Record<string,
         'patchedSecret',
         'UpdatePetSets',
         'EvictPod--sample-redis-0',
+        ...(opts.acl === true ? ['UpdateAclSecret', 'AclAppliedLive'] : []),
       ].map((t) => trueCondition(t, evictedAt)),
     }),
   );
@@ -72,7 +73,7 @@ function world(pod: PodView, opts: { timeout?: string; reported?: Record<string,
   });
   const deps: StepDeps = { ...w.deps, queue };
   const data = stepData('restart-pod', stored, { pod: 'sample-redis-0', phase: 'check', attempt: 7 });
-  return { log: kube.log, deps, data, ops: () => kube.opsRequest(ns, stored.metadata.name) };
+  return { log: kube.log, kube, deps, data, ops: () => kube.opsRequest(ns, stored.metadata.name) };
 }
 
 void describe('restart-pod: a pod not healthy with the new config within spec.timeout', () => {
@@ -92,6 +93,23 @@ void describe('restart-pod: a pod not healthy with the new config within spec.ti
       /could not run with the new configuration: it did not come back Ready within 1m: pod not Ready; the previous configuration was restored/,
     );
     assert.equal(w.ops().metadata.annotations?.[ROLLBACK_ANNOTATION], rolledBack?.message);
+    assert.doesNotMatch(rolledBack?.message ?? '', /ACL/);
+  });
+
+  void it("keeps the same request's ACL change, and says so (ADR 0012)", async () => {
+    const w = world(
+      { name: 'sample-redis-0', uid: 'new-uid', deleting: false, ready: false, restartCount: 0 },
+      { acl: true },
+    );
+    await runRestartPod(w.data, w.deps);
+    const rolledBack = w.ops().status?.conditions?.find((c) => c.type === 'RolledBack');
+    assert.match(
+      rolledBack?.message ?? '',
+      /the previous configuration was restored; the request's ACL change is kept \(applied and checked live on every pod before the restarts, and persisted: UpdateAclSecret\)$/,
+    );
+    // Only the configuration is put back: no ACL secret, no ACL field (and no ACL command: the scripted Redis port
+    // answers CONFIG GET only, anything else would throw).
+    assert.ok(!w.kube.writes.some((x) => x.startsWith('writeRedisAcl') || /-acl-/.test(x)), w.kube.writes.join('\n'));
   });
 });
 

@@ -5,7 +5,9 @@
  * marked RolledBack, and once the pod is Ready again with the previous
  * values the run ends Failed with the reason — the database keeps working. Pods restarted and verified earlier in
  * the same run keep the new values in memory until their next restart (they then read the restored config); the
- * final message names them, so nobody is surprised by a mixed state.
+ * final message names them, so nobody is surprised by a mixed state. An ACL change of the same request is kept
+ * (docs/adr/0012-acl-reconfigure.md): it was applied and checked live on every pod, and persisted, before the first
+ * restart — independent of the configuration that failed — and the message says so.
  */
 import { OpsRequestFailedError } from '../../errors.ts';
 import { isPodReadyCondition, OpsCondition } from '../../kubedb/constants.ts';
@@ -17,7 +19,7 @@ import { evictedAnnotation, ROLLBACK_ANNOTATION, type RestartPlan } from '../ann
 import { withOps, type StepContext } from '../context.ts';
 import { stepTimeoutMs } from '../timing.ts';
 import { updateOpsStatus, withConditions } from '../ops-status.ts';
-import { restoreConfiguration, savedSnapshot } from '../rollback-snapshot.ts';
+import { aclKeptNote, restoreConfiguration, savedSnapshot } from '../rollback-snapshot.ts';
 import { messageFor } from '../dispatch.ts';
 import { decideCheck } from './decide-check.ts';
 import { firstCheckDelaySeconds, recheck } from './recheck.ts';
@@ -33,7 +35,7 @@ export async function startRollback(ctx: StepContext, podName: string, problem: 
       `pod ${ns}/${podName} failed with the new configuration (${problem}) and the previous configuration could not be restored: ${snapshot === undefined ? 'rollback snapshot missing' : 'Redis not found'}`,
     );
   }
-  const message = `pod ${ns}/${podName} could not run with the new configuration: ${problem}; the previous configuration was restored`;
+  const message = `pod ${ns}/${podName} could not run with the new configuration: ${problem}; the previous configuration was restored${aclKeptNote(ops)}`;
   let current = ops;
   if (ops.metadata.annotations?.[ROLLBACK_ANNOTATION] === undefined) {
     const pod = await deps.kube.getPod(ns, podName);

@@ -84,12 +84,11 @@ void describe("controllers: KubeDB's ACL example (Cluster 3×2, spec.acl)", () =
     const secret = aclSecretName(NAME, redis.metadata.uid!);
     await c.apis.core.createNamespacedSecret({ namespace: NS, body: example('new-acl-secret.yaml') });
     const decoded = (name: string, data: Record<string, string>) => ({ name: `${NS}/${name}`, data });
-    const spec = redis.spec as unknown as { acl: { rules: string[] } };
     const ops = example('rd-ops.yaml') as { spec: { configuration: { auth: Record<string, string[]> } } };
     const newData = (example('new-acl-secret.yaml') as { stringData: Record<string, string> }).stringData;
     const oldData = (example('old-acl-secret.yaml') as { stringData: Record<string, string> }).stringData;
     const plan = planAclChange(
-      { rules: spec.acl.rules, file: await readSecretKey(c.apis, NS, secret, ACL_SECRET_KEY) },
+      { rules: redis.spec.acl?.rules ?? [], file: await readSecretKey(c.apis, NS, secret, ACL_SECRET_KEY) },
       ops.spec.configuration.auth,
       [decoded('new-acl-secret', newData), decoded('old-acl-secret', oldData)],
     );
