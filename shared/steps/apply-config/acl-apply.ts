@@ -28,9 +28,7 @@ import { OpsRequestFailedError, UnavailableError } from '../../errors.ts';
 import { offshootSelectors, OpsCondition } from '../../kubedb/constants.ts';
 import type { Redis } from '../../kubedb/types.ts';
 import type { RedisTarget, StepDeps } from '../ports.ts';
-import { redisTarget } from '../restart-pod/redis-target.ts';
-import { observeTopology, type Topology } from '../topology/observe.ts';
-import { planRestartOrder } from '../topology/restart-plan.ts';
+import { everyPodInOrder, everyPodTarget } from '../topology/every-pod.ts';
 import type { StepContext } from '../context.ts';
 import { aclAppliedLiveMessage, changesUsers, updateAclSecretMessage, type AclStep } from './acl-plan.ts';
 import { saveAclSnapshot } from './acl-snapshot.ts';
@@ -49,31 +47,16 @@ export interface AclApplied {
   undo: () => Promise<string[]>;
 }
 
-/**
- * The pods in the ACL change's order, replicas first (the first is the canary), with the roles observed. Every pod
- * must be Ready: each one holds its own users. Reads only (the plan command shows this order too).
- */
-export async function aclPodOrder(redis: Redis, deps: StepDeps): Promise<{ order: string[]; topology: Topology }> {
-  const topology = await observeTopology(redis, deps);
-  const order = planRestartOrder(topology.mode, topology.roles);
-  const unreachable = topology.pods.filter((p) => !order.includes(p.name) || p.podIP === undefined).map((p) => p.name);
-  if (order.length === 0 || unreachable.length > 0) {
-    const which = unreachable.length > 0 ? `pods ${unreachable.sort().join(', ')} are not Ready` : 'no pod is Ready';
-    throw new OpsRequestFailedError(
-      AclReason.ApplyFailed,
-      `ACL users are per pod and every pod must take the change, but ${which}; nothing was changed`,
-    );
-  }
-  return { order, topology };
-}
-
-async function aclTargets(redis: Redis, deps: StepDeps): Promise<PodTarget[]> {
-  const { order, topology } = await aclPodOrder(redis, deps);
-  const byName = new Map(topology.pods.map((p) => [p.name, p]));
-  return Promise.all(
-    order.map(async (pod) => ({ pod, target: await redisTarget(redis, byName.get(pod)?.podIP ?? '', deps) })),
+const aclNotEveryPod = (which: string) =>
+  new OpsRequestFailedError(
+    AclReason.ApplyFailed,
+    `ACL users are per pod and every pod must take the change, but ${which}; nothing was changed`,
   );
-}
+
+/** The pods in the ACL change's order, replicas first (the first is the canary); every pod must be Ready. */
+export const aclPodOrder = (redis: Redis, deps: StepDeps) => everyPodInOrder(redis, deps, aclNotEveryPod);
+
+const aclTargets = (redis: Redis, deps: StepDeps) => everyPodTarget(redis, deps, aclNotEveryPod);
 
 type Users = Map<string, AclUserReply | undefined>;
 

@@ -15,9 +15,7 @@ import { OpsRequestFailedError, RedisCommandRefusedError, UnavailableError } fro
 import type { Redis } from '../../kubedb/types.ts';
 import { compareWithConfigGet } from '../../config/verify.ts';
 import type { StepDeps, RedisTarget } from '../ports.ts';
-import { observeTopology } from '../topology/observe.ts';
-import { planRestartOrder } from '../topology/restart-plan.ts';
-import { redisTarget } from '../restart-pod/redis-target.ts';
+import { everyPodTarget, type PodTarget } from '../topology/every-pod.ts';
 import { describeMismatches } from '../restart-pod/config-mismatch.ts';
 
 export interface LiveChange {
@@ -43,31 +41,17 @@ export interface LiveApplied {
   pods: string[];
 }
 
-interface PodTarget {
-  pod: string;
-  target: RedisTarget;
-}
-
-/**
- * Pods in live-apply order: replicas first (the first is the canary), primaries last. Every pod must be reachable.
- * Exported for `redis-reconfigure plan`, which shows this order and fails with the same message.
- */
-export async function liveTargets(redis: Redis, deps: StepDeps): Promise<PodTarget[]> {
-  const topology = await observeTopology(redis, deps);
-  const order = planRestartOrder(topology.mode, topology.roles);
-  const unreachable = topology.pods.filter((p) => !order.includes(p.name) || p.podIP === undefined).map((p) => p.name);
-  if (order.length === 0 || unreachable.length > 0) {
-    const which = unreachable.length > 0 ? `pods ${unreachable.sort().join(', ')} are not Ready` : 'no pod is Ready';
-    throw new OpsRequestFailedError(
-      'LiveApplyFailed',
-      `the configuration can be applied without a restart, but ${which}: every pod must take it; nothing was changed`,
-    );
-  }
-  const byName = new Map(topology.pods.map((p) => [p.name, p]));
-  return Promise.all(
-    order.map(async (pod) => ({ pod, target: await redisTarget(redis, byName.get(pod)?.podIP ?? '', deps) })),
+/** Pods in live-apply order, every one reachable; exported for `redis-reconfigure plan` (same order, same message). */
+export const liveTargets = (redis: Redis, deps: StepDeps): Promise<PodTarget[]> =>
+  everyPodTarget(
+    redis,
+    deps,
+    (which) =>
+      new OpsRequestFailedError(
+        'LiveApplyFailed',
+        `the configuration can be applied without a restart, but ${which}: every pod must take it; nothing was changed`,
+      ),
   );
-}
 
 async function configSet(target: RedisTarget, args: string[], atomic: boolean, deps: StepDeps): Promise<void> {
   if (atomic) return deps.redis.configSet(target, args);
