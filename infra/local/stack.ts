@@ -26,6 +26,7 @@ import {
   FORWARDER_NAMESPACE,
   FORWARDER_SERVICE_ACCOUNT,
   FUNCTIONS_GROUP,
+  ROLLOUT_GROUP,
 } from './shipped-manifests.ts';
 import { localIdentities } from './local-identities.ts';
 import { FAULT_VERBS } from './fault-verbs.ts';
@@ -133,7 +134,8 @@ async function startKubernetes(
     rbac,
     tokens: {
       [ids.admin]: 'admin',
-      [ids.functions]: { username: 'redis-reconfigure-functions', groups: [FUNCTIONS_GROUP] },
+      // One local identity for every function, the rollout function included (on AWS each has its own role).
+      [ids.functions]: { username: 'redis-reconfigure-functions', groups: [FUNCTIONS_GROUP, ROLLOUT_GROUP] },
     },
   });
   stops.push(() => api.stop());
