@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-unsafe-call -- API JSON is checked by the assertions */
 /**
  * The FleetRollout CRD (infra/k8s/fleet/crds) as a user meets it on the local API server, with the real kubectl:
  * apply the example, see the printer columns, patch the status subresource, and the schema refuses a wrong type.
