@@ -155,7 +155,7 @@ void describe('loadServerlessConfig', () => {
     );
   });
 
-  void it('reads the project serverless.yml: five functions, each on its own queue with ReportBatchItemFailures', () => {
+  void it('reads the project serverless.yml: six functions, each on its own queue with ReportBatchItemFailures', () => {
     const config = loadServerlessConfig({ stage: 'dev' });
     assert.deepEqual(
       config.functions.map((fn) => [
@@ -169,6 +169,7 @@ void describe('loadServerlessConfig', () => {
         ['restart-pod', 'RestartPodQueue', true],
         ['recover', 'RecoverQueue', true],
         ['resume', 'ResumeQueue', true],
+        ['rollout', 'RolloutQueue', true],
       ],
     );
   });
