@@ -39,7 +39,17 @@ interface Outcome {
   soakEndsAt?: number;
 }
 
-export function decideRollout(spec: FleetRolloutSpec, observed: ObservedRollout, now: Date): RolloutDecision {
+export interface DecideOptions {
+  /** The backstop look while ops requests run (default IN_FLIGHT_LOOK_SECONDS). */
+  inFlightLookSeconds?: number;
+}
+
+export function decideRollout(
+  spec: FleetRolloutSpec,
+  observed: ObservedRollout,
+  now: Date,
+  options: DecideOptions = {},
+): RolloutDecision {
   const prev = observed.status;
   const clusters = indexClusters(observed.clusters);
   const started = prev?.startedAt !== undefined;
@@ -60,7 +70,7 @@ export function decideRollout(spec: FleetRolloutSpec, observed: ObservedRollout,
     rollbackCreate: out.rollbackCreate,
     status,
     events,
-    nextLookSeconds: nextLook(out, now),
+    nextLookSeconds: nextLook(out, now, options.inFlightLookSeconds ?? IN_FLIGHT_LOOK_SECONDS),
   };
 }
 
@@ -189,12 +199,12 @@ function buildStatus(
   };
 }
 
-function nextLook(out: Outcome, now: Date): number | undefined {
+function nextLook(out: Outcome, now: Date, inFlightSeconds: number): number | undefined {
   if (out.soakEndsAt !== undefined) {
     const seconds = Math.ceil((out.soakEndsAt - now.getTime()) / 1000);
-    return Math.min(Math.max(seconds, 1), MAX_SOAK_LOOK_SECONDS);
+    return Math.min(Math.max(seconds, 1), MAX_SOAK_LOOK_SECONDS, inFlightSeconds);
   }
   const inFlight = out.targets.some((t) => t.state === 'Progressing' || t.rollback?.state === 'Progressing');
   const rollbackWaiting = out.targets.some((t) => t.rollback?.state === 'Pending');
-  return inFlight || rollbackWaiting ? IN_FLIGHT_LOOK_SECONDS : undefined;
+  return inFlight || rollbackWaiting ? inFlightSeconds : undefined;
 }

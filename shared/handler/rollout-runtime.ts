@@ -19,6 +19,8 @@ import type { RolloutDeps } from '../steps/rollout/ports.ts';
 const envSchema = z.object({
   QUEUE_URL_ROLLOUT: z.string().url(),
   EVENTS_TOPIC_ARN: z.string().default(''),
+  /** Seconds between looks while the rollout's ops requests run (a bound on how late a wave notices it is done). */
+  ROLLOUT_LOOK_SECONDS: z.coerce.number().int().min(1).max(900).default(30),
 });
 
 export function rolloutRuntime(env: NodeJS.ProcessEnv = process.env): { deps: RolloutDeps; log: Logger } {
@@ -49,6 +51,7 @@ export function rolloutRuntime(env: NodeJS.ProcessEnv = process.env): { deps: Ro
     events: new SnsRolloutPublisher(parsed.data.EVENTS_TOPIC_ARN.trim()),
     now: () => new Date(),
     log,
+    lookSeconds: parsed.data.ROLLOUT_LOOK_SECONDS,
   };
   return { deps, log };
 }

@@ -52,4 +52,6 @@ export interface RolloutDeps {
   events: RolloutEventPort;
   now: () => Date;
   log: Logger;
+  /** Seconds between looks while ops requests run (ROLLOUT_LOOK_SECONDS; default 30). */
+  lookSeconds?: number;
 }

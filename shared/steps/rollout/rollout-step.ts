@@ -27,7 +27,9 @@ export async function runRollout(data: RolloutData, deps: RolloutDeps): Promise<
   const identity: RolloutIdentity = { hubClusterId: data.clusterId, namespace: data.namespace, name: data.name, uid };
   const clusters = await observeClusters(deps, uid);
   const ref = { namespace: data.namespace, name: data.name, uid, generation: rollout.metadata.generation ?? 1 };
-  const decision = decideRollout(spec, { rollout: ref, status: rollout.status, clusters }, now);
+  const decision = decideRollout(spec, { rollout: ref, status: rollout.status, clusters }, now, {
+    ...(deps.lookSeconds !== undefined ? { inFlightLookSeconds: deps.lookSeconds } : {}),
+  });
   const look = planNextLook(decision.nextLookSeconds, rollout.status?.nextLookAt, data, now);
   await hub.writeRolloutStatus(rollout, { ...decision.status, nextLookAt: look.nextLookAt ?? null });
   await createAll(spec, identity, [...decision.create, ...decision.rollbackCreate], deps);
