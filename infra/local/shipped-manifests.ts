@@ -11,7 +11,8 @@ import { parse } from 'yaml';
 import { applyObjects, readManifests } from './manifests.ts';
 import { PROJECT_ROOT } from './serverless-config.ts';
 
-const NOT_SERVED_LOCALLY = new Set(['Deployment', 'PodDisruptionBudget']);
+// The local API server loads CRDs from their files at start (kube-apiserver/crds.ts), it does not serve the kind.
+const NOT_SERVED_LOCALLY = new Set(['Deployment', 'PodDisruptionBudget', 'CustomResourceDefinition']);
 
 async function kustomizationObjects(dir: string): Promise<KubernetesObject[]> {
   const k = parse(await readFile(join(dir, 'kustomization.yaml'), 'utf8')) as { resources?: string[] };
