@@ -196,4 +196,49 @@ describe('fleet rollouts over 3 clusters', { timeout: 600_000 }, () => {
       await rm(bogus, { force: true });
     }
   });
+
+  it('the rollout function stopped mid-wave (runner restarted): it resumes from the status, one ops request each', async () => {
+    const r = await createRollout(fleet.hub.kubeConfig, NS, 'restarted', {
+      databaseSelector: { labelSelector: { matchLabels: { engine: 'redis' } } },
+      configuration: conf('maxclients 5500'),
+      strategy: { maxConcurrency: 2 },
+    });
+    await waitRollout(fleet.hub.kubeConfig, NS, 'restarted', (s) => s.counts.succeeded >= 1, 'one done');
+    await fleet.restartRunner();
+    const end = await waitRollout(fleet.hub.kubeConfig, NS, 'restarted', (s) => FINISHED.includes(s.phase), 'finished');
+    assert.equal(end.phase, 'Completed', end.message);
+    assert.equal((await fleetOps(fleet, r.metadata.uid)).size, 5);
+    for (const [c, name] of redisOnes()) assert.equal(await maxclientsOf(c, name), '5500', `c${c + 1}/${name}`);
+  });
+
+  it('the soak catches a database that turns unhealthy: the rollout halts before the next wave', async () => {
+    const rdA = fleet.clusters[0]!.kubeConfig;
+    const setVersion = (version: string) =>
+      applyObjects(rdA, [
+        {
+          apiVersion: 'kubedb.com/v1',
+          kind: 'Redis',
+          metadata: { name: 'rd-a', namespace: 'demo' },
+          spec: { version },
+        },
+      ] as never);
+    const r = await createRollout(fleet.hub.kubeConfig, NS, 'soaked', {
+      databaseSelector: { labelSelector: { matchLabels: { engine: 'redis' } } },
+      configuration: conf('maxclients 6000'),
+      strategy: { canary: { count: 1 }, soak: '5m' },
+    });
+    await waitRollout(fleet.hub.kubeConfig, NS, 'soaked', (s) => s.phase === 'Soaking', 'soaking the canary');
+    // A spec the provisioner cannot serve (no such RedisVersion) turns the Redis NotReady/Critical: not healthy.
+    await setVersion('no-such-version');
+    try {
+      const end = await waitRollout(fleet.hub.kubeConfig, NS, 'soaked', (s) => s.phase === 'Halted', 'halted');
+      assert.deepEqual(
+        end.failed.map((f) => [f.cluster, f.name, f.reason]),
+        [['c1', 'rd-a', 'SoakUnhealthy']],
+      );
+      assert.equal((await fleetOps(fleet, r.metadata.uid)).size, 1, 'no wave after the failed soak');
+    } finally {
+      await setVersion('8.2.2');
+    }
+  });
 });
