@@ -7,13 +7,14 @@
 import { parseArgs } from 'node:util';
 import { preflight, PreflightError } from './preflight.ts';
 
-const USAGE = `usage: npm start [-- --cluster | --sentinel | --all]
+const USAGE = `usage: npm start [-- --cluster | --sentinel | --all | --fleet]
   (default)   Standalone: KubeDB's sample Redis and the three documented flows
   --cluster   also KubeDB's Redis Cluster example (3 shards × 2): replicas first, masters after CLUSTER FAILOVER
   --sentinel  also KubeDB's Sentinel example (3 sentinels, 3 Redis pods): primary after SENTINEL FAILOVER
-  --all       all of the above`;
+  --all       all of the above
+  --fleet     a fleet rollout over 3 local clusters: a canary that succeeds, then a wave (docs/fleet.md)`;
 
-function parseOptions(): { cluster: boolean; sentinel: boolean } | number {
+function parseOptions(): { cluster: boolean; sentinel: boolean; fleet: boolean } | number {
   let values;
   try {
     ({ values } = parseArgs({
@@ -21,6 +22,7 @@ function parseOptions(): { cluster: boolean; sentinel: boolean } | number {
         cluster: { type: 'boolean' },
         sentinel: { type: 'boolean' },
         all: { type: 'boolean' },
+        fleet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -35,6 +37,7 @@ function parseOptions(): { cluster: boolean; sentinel: boolean } | number {
   return {
     cluster: values.cluster === true || values.all === true,
     sentinel: values.sentinel === true || values.all === true,
+    fleet: values.fleet === true,
   };
 }
 
@@ -49,6 +52,10 @@ async function main(): Promise<number> {
     return 1;
   }
   // Loaded only now: --help and a bad switch answer before the build and without loading the stack.
+  if (options.fleet) {
+    const { runFleetDemo } = await import('./start-fleet-demo.ts');
+    return runFleetDemo();
+  }
   const { runDemo } = await import('./start-demo.ts');
   return runDemo(options);
 }
