@@ -87,6 +87,7 @@ export async function run(clusters = 10, perCluster = 10): Promise<Row[]> {
         Array.from({ length: perCluster }, (_, i) => waitDatabaseReady(c.kubeConfig, 'bench', `db-${i}`)),
       );
     await waitDatabaseReady(fleet.hub.kubeConfig, 'bench', 'solo');
+    await alone(fleet.hub.kubeConfig, 550); // warm-up: every function's first (cold) invocation is not the measure
     const single = await alone(fleet.hub.kubeConfig, 600);
     const all = await rollout(fleet, 'all-at-once', 1000, {});
     const waves = await rollout(fleet, 'canary-waves', 1100, { canary: { count: 5 }, waveSize: 25 });
