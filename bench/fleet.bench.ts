@@ -3,7 +3,8 @@
  * request), then one FleetRollout over every database with no canary and no concurrency limit, then the same change
  * with a canary of 5 and waves of 25. The ratio to the single database is the rollout's overhead; the per-database
  * ops request times show what the wall clock is spent on (the pipeline's own steps on a shared machine).
- * Usage: npx node bench/fleet.bench.ts [clusters] [databases per cluster]   (default: 10 10 — 100 databases)
+ * Usage: npx node bench/fleet.bench.ts [clusters] [databases per cluster] [environments per function]
+ *   (default: 10 10 and serverless.yml's local maximumConcurrency, 2 — 100 databases)
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -66,9 +67,15 @@ async function rollout(fleet: LocalFleet, name: string, value: number, strategy:
   };
 }
 
-export async function run(clusters = 10, perCluster = 10): Promise<Row[]> {
+export async function run(clusters = 10, perCluster = 10, concurrency?: number): Promise<Row[]> {
   const stateDir = await mkdtemp(join(tmpdir(), 'rr-bench-fleet-'));
-  const fleet = await startLocalFleet({ stateDir, clusters, resyncSeconds: 5, rolloutLookSeconds: 2 });
+  const fleet = await startLocalFleet({
+    stateDir,
+    clusters,
+    resyncSeconds: 5,
+    rolloutLookSeconds: 2,
+    ...(concurrency !== undefined ? { concurrency } : {}),
+  });
   try {
     for (const c of fleet.clusters) {
       for (let i = 0; i < perCluster; i++) await createDatabase(c.kubeConfig, 'bench', `db-${i}`, 'maxclients 500\n');
@@ -111,6 +118,6 @@ export async function run(clusters = 10, perCluster = 10): Promise<Row[]> {
 }
 
 if (import.meta.main) {
-  const [clusters, perCluster] = process.argv.slice(2).map(Number);
-  console.table(await run(clusters || undefined, perCluster || undefined));
+  const [clusters, perCluster, concurrency] = process.argv.slice(2).map(Number);
+  console.table(await run(clusters || undefined, perCluster || undefined, concurrency || undefined));
 }
