@@ -20,7 +20,14 @@ export async function startTestFleet(
   opts: Partial<LocalFleetOptions> = {},
 ): Promise<LocalFleet & { stateDir: string; cleanup(): Promise<void> }> {
   const stateDir = await mkdtemp(join(tmpdir(), 'rr-fleet-'));
-  const fleet = await startLocalFleet({ stateDir, clusters: 3, resyncSeconds: 5, stallSeconds: 10, ...opts });
+  let fleet: LocalFleet;
+  try {
+    fleet = await startLocalFleet({ stateDir, clusters: 3, resyncSeconds: 5, stallSeconds: 10, ...opts });
+  } catch (err) {
+    // startLocalFleet stopped what it started; the state dir is this helper's to remove.
+    await rm(stateDir, { recursive: true, force: true });
+    throw err;
+  }
   return Object.assign(fleet, {
     stateDir,
     cleanup: async () => {
