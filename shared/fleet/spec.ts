@@ -3,7 +3,7 @@
  * error names the field. What to change is the same `configuration` block a RedisOpsRequest has (applyConfig,
  * removeCustomConfig, restart) plus its timeout and apply; where and how fast is the selector and the strategy.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidFleetRolloutError } from './errors.ts';
 import { describeIssues } from '../messages/parse.ts';
 import { parseGoDuration } from '../kubernetes/duration.ts';

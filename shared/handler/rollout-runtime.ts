@@ -5,7 +5,7 @@
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SnsRolloutPublisher } from '../adapters/events/rollout-publisher.ts';
 import { clusterAccessFromEnv } from '../adapters/kube/cluster-access-from-env.ts';
 import { clusterRegistryFromEnv } from '../adapters/kube/cluster-registry-from-env.ts';

@@ -3,7 +3,7 @@
  * resumed, halted, aborted, completed, rolled back). `data` references the rollout; the id is the transition's own
  * deterministic id, so the same transition decided twice is one event (the FIFO topic deduplicates on it).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { cloudEventSchema } from './cloudevent.ts';
 import { ROLLOUT_EVENT_TYPES } from '../fleet/types.ts';
 

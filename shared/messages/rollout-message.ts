@@ -4,7 +4,7 @@
  * the rollout only, what to do is decided from its status and the member clusters.
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { cloudEventSchema } from './cloudevent.ts';
 import { InvalidMessageError } from '../errors.ts';
 import { describeIssues } from './parse.ts';
