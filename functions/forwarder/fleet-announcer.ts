@@ -19,7 +19,7 @@ type RolloutObject = KubeObject & { status?: { phase?: string } };
 
 const FINISHED = new Set(['Completed', 'Aborted', 'RolledBack']);
 
-export interface FleetAnnouncerOptions {
+interface FleetAnnouncerOptions {
   kc: KubeConfig;
   clusterId: string;
   queueUrl: string;
@@ -28,11 +28,11 @@ export interface FleetAnnouncerOptions {
   sqs?: SQSClient;
 }
 
-export interface FleetAnnouncer {
+interface FleetAnnouncer {
   stop(): Promise<void>;
 }
 
-export function startFleetAnnouncer(opts: FleetAnnouncerOptions): FleetAnnouncer {
+function startFleetAnnouncer(opts: FleetAnnouncerOptions): FleetAnnouncer {
   const sqs = opts.sqs ?? new SQSClient({});
   const known = new Map<string, RolloutObject>();
   const announce = async (o: RolloutObject): Promise<void> => {

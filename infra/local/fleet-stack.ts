@@ -21,7 +21,7 @@ export interface LocalFleetOptions extends Omit<LocalStackOptions, 'clusterId' |
   labelsFor?: (id: string, index: number) => Record<string, string>;
 }
 
-export interface LocalFleetCluster extends KubernetesSide {
+interface LocalFleetCluster extends KubernetesSide {
   id: string;
   labels: Record<string, string>;
   forwarder: ForwarderProcess;
@@ -37,7 +37,7 @@ export interface LocalFleet {
   stop(): Promise<void>;
 }
 
-export const fleetClusterId = (index: number): string => `c${index + 1}`;
+const fleetClusterId = (index: number): string => `c${index + 1}`;
 const defaultLabels = (_id: string, index: number): Record<string, string> => ({
   env: 'prod',
   region: `r${index + 1}`,

@@ -39,7 +39,7 @@ interface Outcome {
   soakEndsAt?: number;
 }
 
-export interface DecideOptions {
+interface DecideOptions {
   /** The backstop look while ops requests run (default IN_FLIGHT_LOOK_SECONDS). */
   inFlightLookSeconds?: number;
 }

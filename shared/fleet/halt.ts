@@ -30,10 +30,10 @@ const describe = (t: RolloutTarget | undefined): string =>
   t === undefined ? '' : t.namespace === '*' ? `cluster ${t.cluster}` : `${t.cluster}/${t.namespace}/${t.name}`;
 
 /** Changed by this rollout: succeeded, or succeeded and then caught unhealthy by the soak. */
-export const wasChanged = (t: RolloutTarget): boolean =>
+const wasChanged = (t: RolloutTarget): boolean =>
   t.state === 'Succeeded' || (t.state === 'Failed' && t.reason === 'SoakUnhealthy');
 
-export interface RollbackPlan {
+interface RollbackPlan {
   targets: RolloutTarget[];
   create: OpsRequestToCreate[];
   /** undefined while forward changes are still in flight or rollbacks run; then whether all of them succeeded. */

@@ -9,9 +9,9 @@ import { createHash } from 'node:crypto';
 export const MAX_NAME = 63;
 const HASH_LENGTH = 10;
 
-export type OpsPurpose = 'apply' | 'rollback';
+type OpsPurpose = 'apply' | 'rollback';
 
-export interface OpsIdentity {
+interface OpsIdentity {
   /** The rollout's uid: a rollout deleted and created again under the same name runs again. */
   rolloutUid: string;
   rollout: string;
@@ -36,7 +36,7 @@ export function labelValueFor(text: string): string {
   return `h-${shortHash(text)}`;
 }
 
-export function shortHash(text: string, length = HASH_LENGTH): string {
+function shortHash(text: string, length = HASH_LENGTH): string {
   return createHash('sha256').update(text).digest('hex').slice(0, length);
 }
 

@@ -25,7 +25,7 @@ export function findDatabase(
 
 type Outcome = { state: 'Succeeded' | 'Failed' | 'Progressing'; reason?: string; message?: string };
 
-export function outcomeOf(ops: ObservedOpsRequest): Outcome {
+function outcomeOf(ops: ObservedOpsRequest): Outcome {
   if (ops.phase === 'Successful') return { state: 'Succeeded' };
   if (FAILED_PHASES.has(ops.phase)) {
     return {

@@ -12,7 +12,7 @@ import type { FleetRolloutSpec } from './spec.ts';
 import type { ObservedCluster, ObservedDatabase, RolloutRef, RolloutTarget } from './types.ts';
 
 /** An unreachable cluster at planning time stands in the plan as one failed entry (its databases are unknown). */
-export const UNREACHABLE_PLACEHOLDER = '*';
+const UNREACHABLE_PLACEHOLDER = '*';
 
 export function selectedClusters(spec: FleetRolloutSpec, clusters: ObservedCluster[]): ObservedCluster[] {
   return clusters

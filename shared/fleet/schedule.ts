@@ -6,7 +6,7 @@
 import type { FleetRolloutSpec } from './spec.ts';
 import type { RolloutTarget } from './types.ts';
 
-export interface Limits {
+interface Limits {
   maxConcurrency: number | undefined;
   maxPerCluster: number | undefined;
 }

@@ -17,7 +17,7 @@ import type {
 } from './types.ts';
 
 /** Cap of the failed list in the status (the targets keep every reason; this is the summary users read). */
-export const MAX_FAILED_LISTED = 50;
+const MAX_FAILED_LISTED = 50;
 
 export function countsOf(targets: RolloutTarget[]): PhaseCounts {
   const c: PhaseCounts = { total: targets.length, pending: 0, progressing: 0, succeeded: 0, failed: 0, rolledBack: 0 };

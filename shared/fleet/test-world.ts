@@ -10,7 +10,7 @@ import type {
   RolloutDecision,
 } from './types.ts';
 
-export interface WorldCluster {
+interface WorldCluster {
   id: string;
   labels: Record<string, string>;
   reachable: boolean;

@@ -43,7 +43,7 @@ export function failUnstartable(targets: RolloutTarget[], wave: number, clusters
   });
 }
 
-export interface WaveStep {
+interface WaveStep {
   targets: RolloutTarget[];
   create: OpsRequestToCreate[];
 }

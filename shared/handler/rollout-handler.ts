@@ -14,7 +14,7 @@ import { runRollout } from '../steps/rollout/rollout-step.ts';
 import type { LambdaContext, SQSBatchResponse, SQSEvent, SQSRecord } from './lambda-types.ts';
 import { settleBySubject, subjectKey } from './process-batch.ts';
 
-export function processRolloutRecord(deps: RolloutDeps, log: Logger): (record: SQSRecord) => Promise<void> {
+function processRolloutRecord(deps: RolloutDeps, log: Logger): (record: SQSRecord) => Promise<void> {
   return async (record) => {
     const fields = { messageId: record.messageId, receiveCount: record.attributes['ApproximateReceiveCount'] };
     try {

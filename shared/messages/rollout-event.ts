@@ -24,4 +24,3 @@ export const rolloutEventDataSchema = z
   .strict();
 
 export const rolloutEventSchema = cloudEventSchema(rolloutEventDataSchema);
-export type RolloutEvent = z.infer<typeof rolloutEventSchema>;

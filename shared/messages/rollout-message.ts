@@ -5,11 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
-import { cloudEventSchema } from './cloudevent.ts';
+import { cloudEventSchema, dataschemaFor } from './cloudevent.ts';
 import { InvalidMessageError } from '../errors.ts';
 import { describeIssues } from './parse.ts';
 
-export const ROLLOUT_MESSAGE_VERSION = 1 as const;
+const ROLLOUT_MESSAGE_VERSION = 1 as const;
 export const ROLLOUT_MESSAGE_TYPE = `io.redis-reconfigure.fleet.rollout.v${ROLLOUT_MESSAGE_VERSION}`;
 
 export const rolloutDataSchema = z
@@ -34,11 +34,11 @@ export const rolloutDataSchema = z
 
 export type RolloutData = z.output<typeof rolloutDataSchema>;
 
-export const rolloutMessageSchema = cloudEventSchema(rolloutDataSchema).refine((m) => m.type === ROLLOUT_MESSAGE_TYPE, {
+const rolloutMessageSchema = cloudEventSchema(rolloutDataSchema).refine((m) => m.type === ROLLOUT_MESSAGE_TYPE, {
   path: ['type'],
   message: `must be ${ROLLOUT_MESSAGE_TYPE}`,
 });
-export type RolloutMessage = z.output<typeof rolloutMessageSchema>;
+type RolloutMessage = z.output<typeof rolloutMessageSchema>;
 
 export function newRolloutMessage(data: RolloutData, source: string, now: Date = new Date()): RolloutMessage {
   return rolloutMessageSchema.parse({
@@ -49,6 +49,7 @@ export function newRolloutMessage(data: RolloutData, source: string, now: Date =
     subject: `${data.clusterId}/${data.namespace}/${data.name}`,
     time: now.toISOString(),
     datacontenttype: 'application/json',
+    dataschema: dataschemaFor(ROLLOUT_MESSAGE_TYPE),
     data,
   });
 }

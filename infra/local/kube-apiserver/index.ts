@@ -78,7 +78,7 @@ export interface KubeApiServer {
 
 const DEFAULT_CRD_DIR = resolve(import.meta.dirname, '../../crds');
 /** The project's own FleetRollout CRD (served by every local cluster; on AWS only the hub has it). */
-export const FLEET_CRD_DIR = resolve(import.meta.dirname, '../../k8s/fleet/crds');
+const FLEET_CRD_DIR = resolve(import.meta.dirname, '../../k8s/fleet/crds');
 
 /** A random secret, kept in `<stateDir>/<file>` so that it survives restarts (tokens in kubeconfigs stay valid). */
 async function secretFor(stateDir: string | undefined, file: string): Promise<string> {

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { RolloutTransition } from '../../fleet/types.ts';
+import { dataschemaFor } from '../../messages/cloudevent.ts';
 import { rolloutEventSchema, rolloutEventTypeFor, ROLLOUT_EVENT_VERSION } from '../../messages/rollout-event.ts';
 import type { RolloutEventPort } from '../../steps/rollout/ports.ts';
 import { publishFailure } from './errors.ts';
@@ -15,14 +16,16 @@ import { isFifoTopicArn } from './sns-publisher.ts';
 type RolloutRefFields = Parameters<RolloutEventPort['publish']>[0];
 
 export function rolloutEvent(ref: RolloutRefFields, t: RolloutTransition, now: Date = new Date()) {
+  const type = rolloutEventTypeFor(t.type);
   return rolloutEventSchema.parse({
     specversion: '1.0',
     id: t.id,
     source: 'urn:redis-reconfigure:function:rollout',
-    type: rolloutEventTypeFor(t.type),
+    type,
     subject: `${ref.clusterId}/${ref.namespace}/${ref.name}`,
     time: now.toISOString(),
     datacontenttype: 'application/json',
+    dataschema: dataschemaFor(type),
     data: {
       version: ROLLOUT_EVENT_VERSION,
       clusterId: ref.clusterId,

@@ -8,7 +8,7 @@ import { ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secret
 import { UnavailableError } from '../../errors.ts';
 import type { ClusterRegistry, RegisteredCluster } from './cluster-registry.ts';
 
-export interface SecretsManagerRegistryOptions {
+interface SecretsManagerRegistryOptions {
   prefix: string;
   client?: SecretsManagerClient;
 }

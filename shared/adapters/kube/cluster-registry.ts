@@ -58,7 +58,7 @@ export class KubeconfigDirRegistry implements ClusterRegistry {
 }
 
 /** A cluster's labels must be a flat object of strings: a rollout selecting by labels must never half-read one. */
-export function parseLabels(text: string, where: string): Record<string, string> {
+function parseLabels(text: string, where: string): Record<string, string> {
   let json: unknown;
   try {
     json = JSON.parse(text);

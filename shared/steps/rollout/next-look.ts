@@ -6,7 +6,7 @@
  */
 import type { RolloutData } from '../../messages/rollout-message.ts';
 
-export interface LookPlan {
+interface LookPlan {
   /** Send a look this many seconds from now; undefined: none. */
   delaySeconds: number | undefined;
   /** status.nextLookAt after this wake. */

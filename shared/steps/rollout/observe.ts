@@ -33,7 +33,7 @@ export async function observeClusters(deps: RolloutDeps, rolloutUid: string): Pr
   );
 }
 
-export function databaseView(redis: Redis): ObservedDatabase {
+function databaseView(redis: Redis): ObservedDatabase {
   const secretName = redis.spec.configuration?.secretName ?? redis.spec.configSecret?.name;
   const inline = redis.spec.configuration?.inline;
   return {
@@ -51,7 +51,7 @@ export function databaseView(redis: Redis): ObservedDatabase {
 }
 
 /** Phase, and why a failed one failed: its last False condition (the pipeline's precise reason), else the last. */
-export function opsView(ops: RedisOpsRequest): ObservedOpsRequest {
+function opsView(ops: RedisOpsRequest): ObservedOpsRequest {
   const conditions = ops.status?.conditions ?? [];
   const why = conditions.findLast((c) => c.status === 'False') ?? conditions.at(-1);
   return {
