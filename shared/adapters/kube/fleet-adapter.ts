@@ -13,6 +13,8 @@ import type { FleetHubPort, FleetMemberPort, FleetRolloutObject } from '../../st
 import { isAlreadyExists, readOrUndefined, translateApiError, write } from './api-errors.ts';
 import { CustomObjectsRest, KubeRestClient, MERGE_PATCH } from './kube-rest.ts';
 
+/** Its own field manager, as the functions, the forwarder and the CLI have theirs: managedFields say who wrote. */
+const FIELD_MANAGER = 'redis-reconfigure-rollout';
 const rollouts = { group: FLEET_GROUP, version: FLEET_VERSION, plural: FLEET_PLURAL };
 const ops = { group: k.OPS_GROUP, version: k.OPS_VERSION, plural: k.OPS_PLURAL };
 const redises = { group: k.KUBEDB_GROUP, version: k.KUBEDB_VERSION, plural: k.REDIS_PLURAL };
@@ -21,7 +23,7 @@ export class FleetKubeAdapter implements FleetHubPort, FleetMemberPort {
   readonly #custom: CustomObjectsRest;
 
   constructor(kc: KubeConfig) {
-    this.#custom = new CustomObjectsRest(new KubeRestClient(kc));
+    this.#custom = new CustomObjectsRest(new KubeRestClient(kc, { fieldManager: FIELD_MANAGER }));
   }
 
   getRollout(namespace: string, name: string): Promise<FleetRolloutObject | undefined> {
