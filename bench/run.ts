@@ -12,6 +12,10 @@ const benches: Array<{ title: string; load: () => Promise<{ run: () => Promise<o
   { title: 'Kubernetes API server (local)', load: () => import('./kube-apiserver.bench.ts') },
   { title: 'Reconfigure end to end: 1 and 50 databases at once', load: () => import('./reconfigure.bench.ts') },
   {
+    title: 'Fleet rollout: 100 databases over 10 clusters vs one alone; canary 5 + waves of 25',
+    load: () => import('./fleet.bench.ts'),
+  },
+  {
     title: 'Rolling restart strategies: KubeDB order vs failover-aware (Cluster 3×2, Sentinel 3)',
     load: () => import('./topology-strategies.bench.ts'),
   },

@@ -99,7 +99,7 @@ describe('command line', () => {
       [
         ['redrive', 'nope', '--stage', 'x'],
         {},
-        /unknown queue "nope" \(one of: halt, apply-config, restart-pod, resume, recover\)/,
+        /unknown queue "nope" \(one of: halt, apply-config, restart-pod, resume, recover, rollout\)/,
       ],
       [['status'], { HOME: dir }, /no kubeconfig/],
       [['status', '--kubeconfig', kubeconfig, '--context', 'two'], {}, /--context two: no such context.*one/],

@@ -109,6 +109,7 @@ describe('redrive on the local SQS', { timeout: 120_000 }, () => {
         ['restart-pod', 0],
         ['resume', 0],
         ['recover', 0],
+        ['rollout', 0],
       ],
     );
   });

@@ -8,13 +8,14 @@
 import { parseArgs } from 'node:util';
 import { preflight, PreflightError } from './preflight.ts';
 
-const USAGE = `usage: npm start [-- --cluster | --sentinel | --all]
+const USAGE = `usage: npm start [-- --cluster | --sentinel | --all | --fleet]
   (default)   Standalone: KubeDB's sample Redis, the three documented flows, and a live apply (plan first)
   --cluster   also KubeDB's Redis Cluster example (3 shards × 2): its documented reconfigure, then a live apply on 6 pods
   --sentinel  also KubeDB's Sentinel example (3 sentinels, 3 Redis pods): its reconfigure, then a live apply
-  --all       all of the above`;
+  --all       all of the above
+  --fleet     a fleet rollout over 3 local clusters: a canary that succeeds, then a wave (docs/fleet.md)`;
 
-function parseOptions(): { cluster: boolean; sentinel: boolean } | number {
+function parseOptions(): { cluster: boolean; sentinel: boolean; fleet: boolean } | number {
   let values;
   try {
     ({ values } = parseArgs({
@@ -22,6 +23,7 @@ function parseOptions(): { cluster: boolean; sentinel: boolean } | number {
         cluster: { type: 'boolean' },
         sentinel: { type: 'boolean' },
         all: { type: 'boolean' },
+        fleet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -36,6 +38,7 @@ function parseOptions(): { cluster: boolean; sentinel: boolean } | number {
   return {
     cluster: values.cluster === true || values.all === true,
     sentinel: values.sentinel === true || values.all === true,
+    fleet: values.fleet === true,
   };
 }
 
@@ -50,6 +53,10 @@ async function main(): Promise<number> {
     return 1;
   }
   // Loaded only now: --help and a bad switch answer before the build and without loading the stack.
+  if (options.fleet) {
+    const { runFleetDemo } = await import('./start-fleet-demo.ts');
+    return runFleetDemo();
+  }
   const { runDemo } = await import('./start-demo.ts');
   return runDemo(options);
 }

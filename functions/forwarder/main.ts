@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { MisconfigurationError } from '../../shared/errors.ts';
 import { configFromEnv } from './config.ts';
 import { forwarderLogger, startForwarder } from './forwarder.ts';
+import { fleetAnnouncerFromEnv } from './fleet-announcer.ts';
 
 export { startForwarder, type Forwarder, type ForwarderDeps } from './forwarder.ts';
 export { configFromEnv, type ForwarderConfig } from './config.ts';
@@ -34,12 +35,14 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
       shutdown('fatal', 1);
     },
   });
+  // The hub of a fleet also announces FleetRollouts (ROLLOUT_QUEUE_URL set; docs/fleet.md).
+  const fleet = fleetAnnouncerFromEnv(env, config, log);
   let shuttingDown = false;
   const shutdown = (reason: string, exitCode: number): void => {
     if (shuttingDown) return;
     shuttingDown = true;
     log.info('shutting down', { reason });
-    forwarder.stop().then(
+    Promise.all([fleet?.stop(), forwarder.stop()]).then(
       () => process.exit(exitCode),
       (err: unknown) => {
         log.error('shutdown failed', { err });

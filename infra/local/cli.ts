@@ -12,8 +12,10 @@ import { FAULT_VERBS } from './fault-verbs.ts';
 import { PROJECT_ROOT } from './serverless-config.ts';
 import { preflight, PreflightError } from '../../scripts/preflight.ts';
 
-const USAGE = `usage: npm run local -- [--fresh] [--kubernetes-only] [--verbose] [fault switches]
+const USAGE = `usage: npm run local -- [--fresh] [--kubernetes-only] [--verbose] [--clusters <n>] [fault switches]
   --fresh            wipe .local/ first (objects, pod data, logs), after stopping the redis-servers a crashed run left
+  --clusters <n>     a local fleet of n clusters (2..20; c1 is the hub of FleetRollouts), state in .local/fleet/
+                     (docs/fleet.md); not with --kubernetes-only or fault switches
   --kubernetes-only  only the API server, controllers and kubelet (no SQS, runner, forwarder)
   --verbose          print function and forwarder output here instead of .local/logs/
   --pod-start-delay <duration>  e.g. 5s, 13s, 800ms: each pod waits this long in ContainerCreating before its first
@@ -43,6 +45,8 @@ interface CliOptions {
   faults: FaultPlan | undefined;
   /** --pod-start-delay in milliseconds; absent when not given. */
   podStartDelayMs?: number;
+  /** --clusters: a local fleet of that many clusters; absent when not given. */
+  clusters?: number;
 }
 
 const CODES: readonly FaultCode[] = [429, 500, 503];
@@ -91,6 +95,7 @@ const PARSE_OPTIONS = {
   'kubernetes-only': { type: 'boolean' },
   verbose: { type: 'boolean' },
   'pod-start-delay': { type: 'string' },
+  clusters: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   'fault-error-rate': { type: 'string', multiple: true },
   'fault-error-code': { type: 'string', multiple: true },
@@ -119,6 +124,7 @@ export function parseCliArgs(args: string[]): CliOptions {
     goneEverySeconds: seconds('fault-gone', values['fault-gone']),
     goneNextWatches: count('fault-gone-next', values['fault-gone-next']),
   });
+  const clusters = clusterCount(values.clusters, values['kubernetes-only'] === true || faults !== undefined);
   return {
     help: values.help === true,
     fresh: values.fresh === true,
@@ -126,7 +132,18 @@ export function parseCliArgs(args: string[]): CliOptions {
     verbose: values.verbose === true,
     faults,
     ...optional('podStartDelayMs', duration('pod-start-delay', values['pod-start-delay'])),
+    ...optional('clusters', clusters),
   };
+}
+
+/** A fleet runs the whole pipeline and no fault injector (each cluster would need its own plan). */
+function clusterCount(text: string | undefined, conflicting: boolean): number | undefined {
+  if (text === undefined) return undefined;
+  const n = wholeAtLeast(text, 1);
+  if (n === undefined || n > 20)
+    throw new UsageError(`--clusters ${text}: the value must be a whole number from 1 to 20`);
+  if (n > 1 && conflicting) throw new UsageError('--clusters cannot be combined with --kubernetes-only or --fault-*');
+  return n;
 }
 
 function addVerbFault(verbs: FaultPlan['verbs'], name: VerbSwitch, entry: string): void {
@@ -230,6 +247,10 @@ async function main(): Promise<void> {
     if (!(err instanceof PreflightError)) throw err;
     console.error(`npm run local: ${err.message}`); // the step's own output above says why
     process.exit(1);
+  }
+  if (cli.clusters !== undefined && cli.clusters > 1) {
+    const { runLocalFleet } = await import('./fleet-cli.ts');
+    return runLocalFleet({ clusters: cli.clusters, fresh: cli.fresh, verbose: cli.verbose });
   }
   const { startLocalStack } = await import('./stack.ts');
   const stateDir = join(PROJECT_ROOT, '.local');

@@ -22,6 +22,8 @@ interface ForwarderProcessOptions {
   identity?: string;
   /** Where its leader-election Lease lives (the shipped RBAC grants it in the forwarder's own namespace). */
   leaseNamespace?: string;
+  /** The hub of a fleet: also announce FleetRollouts to this queue. */
+  rolloutQueueUrl?: string;
 }
 
 export class ForwarderProcess {
@@ -56,6 +58,7 @@ export class ForwarderProcess {
         AWS_REGION: o.region,
         AWS_ACCESS_KEY_ID: 'local',
         AWS_SECRET_ACCESS_KEY: 'local',
+        ...(o.rolloutQueueUrl !== undefined ? { ROLLOUT_QUEUE_URL: o.rolloutQueueUrl } : {}),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

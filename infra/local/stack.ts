@@ -26,6 +26,7 @@ import {
   FORWARDER_NAMESPACE,
   FORWARDER_SERVICE_ACCOUNT,
   FUNCTIONS_GROUP,
+  ROLLOUT_GROUP,
 } from './shipped-manifests.ts';
 import { localIdentities } from './local-identities.ts';
 import { FAULT_VERBS } from './fault-verbs.ts';
@@ -115,18 +116,22 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-interface KubernetesSide {
+export interface KubernetesSide {
   api: KubeApiServer;
   kubeconfigPath: string;
   kubeConfig: KubeConfig;
   forwarderKubeconfigPath: string;
 }
 
-/** The API server, the kubeconfigs of its users, the controllers and kubelet, then the faults; each stop is pushed. */
-async function startKubernetes(
+/**
+ * The API server, the kubeconfigs of its users, the controllers and kubelet, then the faults; each stop is pushed.
+ * The functions' kubeconfig goes to `clustersDir/<clusterId>.kubeconfig` (shared by the clusters of a local fleet).
+ */
+export async function startKubernetes(
   opts: LocalStackOptions,
   clusterId: string,
   stops: Array<() => Promise<void>>,
+  clustersDir: string = join(opts.stateDir, 'clusters'),
 ): Promise<KubernetesSide> {
   const rbac = opts.rbac !== false;
   const ids = await localIdentities(join(opts.stateDir, 'apiserver'));
@@ -135,7 +140,8 @@ async function startKubernetes(
     rbac,
     tokens: {
       [ids.admin]: 'admin',
-      [ids.functions]: { username: 'redis-reconfigure-functions', groups: [FUNCTIONS_GROUP] },
+      // One local identity for every function, the rollout function included (on AWS each has its own role).
+      [ids.functions]: { username: 'redis-reconfigure-functions', groups: [FUNCTIONS_GROUP, ROLLOUT_GROUP] },
     },
   });
   stops.push(() => api.stop());
@@ -147,7 +153,7 @@ async function startKubernetes(
   const functionsKubeconfig = rbac
     ? api.kubeconfig({ token: ids.functions, user: 'redis-reconfigure-functions' })
     : api.kubeconfig();
-  await writeFile(join(opts.stateDir, 'clusters', `${clusterId}.kubeconfig`), functionsKubeconfig, { mode: 0o600 });
+  await writeFile(join(clustersDir, `${clusterId}.kubeconfig`), functionsKubeconfig, { mode: 0o600 });
   const forwarderKubeconfigPath = join(opts.stateDir, 'forwarder.kubeconfig');
   await writeFile(
     forwarderKubeconfigPath,
@@ -252,7 +258,7 @@ function forwarderQueueUrls(
  * `--fresh` after a crash: the redis-servers of the crashed run still run (they do not die with their parent) and are
  * known only by the pid files under the kubelet's stateDir, so they are killed before those files are wiped.
  */
-async function wipeState(stateDir: string): Promise<void> {
+export async function wipeState(stateDir: string): Promise<void> {
   await killStaleProcesses(kubeletStateDir(stateDir), makeLogger('local-stack'));
   await rm(stateDir, { recursive: true, force: true });
 }
@@ -263,7 +269,7 @@ const kubeletStateDir = (stateDir: string): string => join(stateDir, 'kubelet');
  * The SDK sends to a queue URL's own host, so pointing the functions at another SQS endpoint (a fault-injecting
  * proxy) means rewriting the queue URLs serverless.yml gives them (`!Ref <Queue>` environment values).
  */
-function queueUrlEnvVia(sqs: LocalSqs, endpoint: string): Record<string, string> {
+export function queueUrlEnvVia(sqs: LocalSqs, endpoint: string): Record<string, string> {
   if (endpoint === sqs.endpoint) return {};
   const env: Record<string, string> = {};
   for (const fn of loadServerlessConfig({ stage: 'local' }).functions) {

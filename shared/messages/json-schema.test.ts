@@ -9,6 +9,9 @@ import { eventJsonSchemas, schemaFileText } from './json-schema.ts';
 import { parseStepMessage } from './parse.ts';
 import { FUNCTION_STEPS, newStepMessage, type FunctionStep } from './step-message.ts';
 import { newTransitionEvent, transitionEventSchema } from './transition-event.ts';
+import { newRolloutMessage } from './rollout-message.ts';
+import { rolloutEvent } from '../adapters/events/rollout-publisher.ts';
+import { ROLLOUT_EVENT_TYPES } from '../fleet/types.ts';
 
 const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, validateFormats: false });
 const validators = new Map(
@@ -67,6 +70,28 @@ describe('published event schemas (docs/schemas)', () => {
       transition('Failed', 'False'),
     ])
       assert.ok(validate(e), e.type);
+    const look = newRolloutMessage(
+      {
+        version: 1,
+        clusterId: 'c1',
+        namespace: 'fleet',
+        name: 'raise',
+        reason: 'look',
+        lookAt: new Date().toISOString(),
+        traceId: 't',
+      },
+      'urn:t',
+    );
+    assert.ok(validate(look), ajv.errorsText(validators.get(look.type)?.errors));
+    assert.equal(look.dataschema, `urn:redis-reconfigure:schema:${look.type}`);
+    for (const type of ROLLOUT_EVENT_TYPES) {
+      const e = rolloutEvent(
+        { clusterId: 'c1', namespace: 'fleet', name: 'raise', uid: 'u-1' },
+        { type, id: `raise-${type}`, wave: 1, message: `${type}.` },
+      );
+      assert.ok(validate(e), `${type}: ${ajv.errorsText(validators.get(e.type)?.errors)}`);
+      assert.equal(e.dataschema, `urn:redis-reconfigure:schema:${e.type}`);
+    }
   });
 
   it('refuse what zod refuses: an unknown data field, a wrong type, restart-pod without its pod', () => {
@@ -79,6 +104,11 @@ describe('published event schemas (docs/schemas)', () => {
     const r = stepMessage('restart-pod');
     const { pod: _pod, ...withoutPod } = r.data;
     assert.equal(validate({ ...r, data: withoutPod }), false);
+    const started = rolloutEvent(
+      { clusterId: 'c1', namespace: 'fleet', name: 'raise', uid: 'u-1' },
+      { type: 'Started', id: 'raise-started', message: 'Started.' },
+    );
+    assert.equal(validate({ ...started, data: { ...started.data, transition: 'Completed' } }), false);
     const outcome = transition('Successful', 'True');
     assert.equal(
       validate({ ...outcome, data: { ...outcome.data, condition: { type: 'EvictPod--rd-0', status: 'True' } } }),

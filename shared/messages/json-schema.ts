@@ -12,6 +12,9 @@ import { cloudEventSchema, dataschemaFor, EXTENSION_NAME_PATTERN } from './cloud
 import { eventTypeFor, FUNCTION_STEPS, stepDataSchema, type FunctionStep } from './step-message.ts';
 import { TRANSITION_KINDS, transitionDataSchema, transitionTypeFor } from './transition-event.ts';
 import { DRIFT_EVENT_TYPE, driftDataSchema } from './drift-event.ts';
+import { ROLLOUT_MESSAGE_TYPE, rolloutDataSchema } from './rollout-message.ts';
+import { rolloutEventDataSchema, rolloutEventTypeFor } from './rollout-event.ts';
+import { ROLLOUT_EVENT_TYPES } from '../fleet/types.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -22,6 +25,10 @@ const DESCRIPTIONS = {
   outcome: 'A RedisOpsRequest ended: condition Successful (status True) or Failed (status False, reason says why).',
   drift:
     "A Redis's ConfigDrift condition changed: the pods and directives whose running value differs from the declared config (no values).",
+  rolloutMessage:
+    'A message on the rollout queue: "look at this FleetRollout" (an announcement from the hub forwarder, or the rollout\'s own delayed look; references only).',
+  rolloutEvent: (t: (typeof ROLLOUT_EVENT_TYPES)[number]) =>
+    `A fleet rollout's transition ${t} (references the FleetRollout on the hub; one event per transition, in order per rollout).`,
 } as const;
 
 function stepMessageSchemaFor(step: FunctionStep) {
@@ -77,6 +84,21 @@ export function eventJsonSchemas(): Record<string, JsonSchema> {
     DESCRIPTIONS.drift,
     cloudEventSchema(driftDataSchema).safeExtend({ type: z.literal(DRIFT_EVENT_TYPE) }),
   );
+  out[`${ROLLOUT_MESSAGE_TYPE}.json`] = publish(
+    ROLLOUT_MESSAGE_TYPE,
+    DESCRIPTIONS.rolloutMessage,
+    cloudEventSchema(rolloutDataSchema).safeExtend({ type: z.literal(ROLLOUT_MESSAGE_TYPE) }),
+  );
+  for (const transition of ROLLOUT_EVENT_TYPES) {
+    const type = rolloutEventTypeFor(transition);
+    // The publisher names the type after the transition (rollout-publisher.ts): the two always agree.
+    const data = rolloutEventDataSchema.extend({ transition: z.literal(transition) });
+    out[`${type}.json`] = publish(
+      type,
+      DESCRIPTIONS.rolloutEvent(transition),
+      cloudEventSchema(data).safeExtend({ type: z.literal(type) }),
+    );
+  }
   return out;
 }
 

@@ -51,6 +51,9 @@ describe('infra/k8s manifests', () => {
   it('every kustomization renders, with no wildcard anywhere in RBAC', () => {
     const dirs = kustomizationDirs();
     assert.deepEqual(dirs.map(rel).sort(), [
+      'infra/k8s/fleet/crds',
+      'infra/k8s/fleet/hub',
+      'infra/k8s/fleet/member',
       'infra/k8s/forwarder',
       'infra/k8s/forwarder-components/servicemonitor',
       'infra/k8s/forwarder-overlays/example-access-keys',

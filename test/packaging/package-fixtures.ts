@@ -35,6 +35,14 @@ export const FUNCTIONS = {
     timeout: 30,
   },
   resume: { logical: 'Resume', role: 'ResumeRole', input: 'ResumeQueue', sends: [], memory: 512, timeout: 30 },
+  rollout: {
+    logical: 'Rollout',
+    role: 'RolloutRole',
+    input: 'RolloutQueue',
+    sends: ['RolloutQueue'],
+    memory: 512,
+    timeout: 30,
+  },
 } as const;
 export type FunctionName = keyof typeof FUNCTIONS;
 /** The functions that read a work queue; the scheduled drift check (DRIFT) has none and is checked on its own. */

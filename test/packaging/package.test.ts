@@ -74,8 +74,9 @@ void describe('serverless package (osls, offline)', () => {
     for (const dir of outDirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  void it('declares six Lambda functions on nodejs24.x with their own memory, timeout and role', () => {
-    assert.equal(ofType(dev.Resources, 'AWS::Lambda::Function').length, 6);
+  void it('declares seven Lambda functions on nodejs24.x with their own memory, timeout and role', () => {
+    // The work-queue functions (NAMES) and the scheduled drift check (checked on its own below).
+    assert.equal(ofType(dev.Resources, 'AWS::Lambda::Function').length, NAMES.length + 1);
     assert.equal(dev.Resources.IamRoleLambdaExecution, undefined, 'no shared default role');
     for (const name of NAMES) {
       const props = functionOf(dev, name).Properties!;
@@ -103,7 +104,7 @@ void describe('serverless package (osls, offline)', () => {
       [variant, 25],
     ] as const) {
       const mappings = ofType(template.Resources, 'AWS::Lambda::EventSourceMapping');
-      assert.equal(mappings.length, 5);
+      assert.equal(mappings.length, NAMES.length);
       for (const fn of config.functions.filter((f) => f.sqsEvents.length > 0)) {
         const name = fn.name as FunctionName;
         const mapping = mappings.find(([, m]) => getAtt(m.Properties?.EventSourceArn) === FUNCTIONS[name].input);
@@ -173,9 +174,12 @@ void describe('serverless package (osls, offline)', () => {
 
   void it('adds only what the given parameters need: PutEvents on the bus, the kubeconfig secrets, VPC interfaces', () => {
     for (const name of NAMES) {
+      // The rollout publishes its own events on the topic only, and lists the cluster registry's secrets.
       const expected = [
         ...basePolicy(name, 'prod'),
-        `events:PutEvents → ${arnIn('events', 'event-bus/ops-bus')}`,
+        ...(name === 'rollout'
+          ? ['secretsmanager:ListSecrets → *']
+          : [`events:PutEvents → ${arnIn('events', 'event-bus/ops-bus')}`]),
         `secretsmanager:GetSecretValue → ${arnIn('secretsmanager', 'secret:fleet/kube/*')}`,
         `${EC2} → *`,
       ];
@@ -199,9 +203,12 @@ void describe('serverless package (osls, offline)', () => {
             actionsOf(s).every((a) => !a.includes('*')),
             `${roleId}: ${actionsOf(s).join(',')}`,
           );
+          // ListSecrets takes no resource-level restriction either (the fleet's cluster registry).
           if (resourcesOf(s).includes('*'))
             assert.ok(
-              actionsOf(s).every((a) => a.startsWith('ec2:')),
+              actionsOf(s).every(
+                (a) => a.startsWith('ec2:') || (roleId === 'RolloutRole' && a === 'secretsmanager:ListSecrets'),
+              ),
               `${roleId}: * on ${actionsOf(s).join(',')}`,
             );
         }
@@ -238,7 +245,7 @@ void describe('serverless package (osls, offline)', () => {
       const alarms = ofType(template.Resources, 'AWS::CloudWatch::Alarm').filter(
         ([, a]) => a.Properties?.MetricName === 'ApproximateNumberOfMessagesVisible',
       );
-      assert.equal(alarms.length, 5);
+      assert.equal(alarms.length, NAMES.length);
       for (const name of NAMES) {
         const dlq = FUNCTIONS[name].input.replace(/Queue$/, 'DLQ');
         const alarm = alarms.find(
@@ -315,9 +322,10 @@ void describe('serverless package (osls, offline)', () => {
     ];
     const envOf = (t: Template, name: FunctionName): Record<string, unknown> =>
       (functionOf(t, name).Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+    const rolloutKeys = ['CLUSTER_REGISTRY_SECRET_PREFIX', 'QUEUE_URL_ROLLOUT'];
     for (const name of NAMES) {
       const env = envOf(dev, name);
-      assert.deepEqual(Object.keys(env).sort(), keys, name);
+      assert.deepEqual(Object.keys(env).sort(), name === 'rollout' ? [...keys, ...rolloutKeys].sort() : keys, name);
       assert.deepEqual(env.EVENTS_TOPIC_ARN, { Ref: 'EventsTopic' });
       assert.deepEqual(env.QUEUE_URL_RESUME, { Ref: 'ResumeQueue' });
       assert.equal(env.POWERTOOLS_SERVICE_NAME, 'redis-reconfigure-dev');
@@ -390,5 +398,7 @@ void describe('serverless package (osls, offline)', () => {
     assert.equal(policy.Type, 'AWS::IAM::ManagedPolicy');
     assert.deepEqual(policySummary(policy), ['sqs:SendMessage → HaltQueue,RecoverQueue,RestartPodQueue']);
     assert.deepEqual(dev.Outputs?.ForwarderSendPolicyArn?.Value, { Ref: 'ForwarderSendPolicy' });
+    // The hub's forwarder announces fleet rollouts: a policy of its own, the rollout queue only.
+    assert.deepEqual(policySummary(dev.Resources.HubForwarderSendPolicy!), ['sqs:SendMessage → RolloutQueue']);
   });
 });

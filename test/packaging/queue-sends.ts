@@ -218,6 +218,14 @@ export const UNREACHABLE_SENDS: UnreachableSend[] = [
 ];
 
 /**
+ * Adapters that send to one queue only, whose URL is one environment variable (not the QueuePort's step → URL
+ * mapping): a function whose bundle holds the file can send to that variable's queue.
+ */
+export const SINGLE_QUEUE_ADAPTERS: Array<{ file: string; variable: string }> = [
+  { file: 'shared/adapters/queue/rollout-queue.ts', variable: 'QUEUE_URL_ROLLOUT' },
+];
+
+/**
  * Queue logical id → the send sites that reach it, for one function: its bundle's inputs, minus the unreachable
  * sends, through the step → variable mapping and the function's environment (`QUEUE_URL_X: { Ref: XQueue }`).
  */
@@ -247,5 +255,10 @@ export function queuesSentTo(
   }
   if (queues.size > 0 && (analysis.queueUrlMappingFile === undefined || !inputs.includes(analysis.queueUrlMappingFile)))
     problems.push(`${fn}: sends, but the step → queue URL mapping is not in its bundle`);
+  for (const adapter of SINGLE_QUEUE_ADAPTERS.filter((a) => inputs.includes(a.file))) {
+    const ref = (environment[adapter.variable] as { Ref?: unknown } | undefined)?.Ref;
+    if (typeof ref === 'string') queues.set(ref, [...(queues.get(ref) ?? []), adapter.file]);
+    else problems.push(`${fn}: bundles ${adapter.file}, but ${adapter.variable} is not a Ref in its environment`);
+  }
   return { queues, problems };
 }

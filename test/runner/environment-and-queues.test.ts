@@ -40,6 +40,8 @@ void describe('local SQS from the project serverless.yml', () => {
       'RestartPodQueue',
       'ResumeDLQ',
       'ResumeQueue',
+      'RolloutDLQ',
+      'RolloutQueue',
     ]);
     assert.equal(sqs.queueUrls.HaltQueue, `${sqs.endpoint}/000000000000/redis-reconfigure-ci-halt`);
     assert.equal(sqs.queueArns.ResumeDLQ, 'arn:aws:sqs:us-east-1:000000000000:redis-reconfigure-ci-resume-dlq');

@@ -155,7 +155,7 @@ void describe('loadServerlessConfig', () => {
     );
   });
 
-  void it('reads the project serverless.yml: five functions on their own queue with ReportBatchItemFailures, and the scheduled drift check', () => {
+  void it('reads the project serverless.yml: six functions on their own queue with ReportBatchItemFailures, and the scheduled drift check', () => {
     const config = loadServerlessConfig({ stage: 'dev' });
     assert.deepEqual(
       config.functions.map((fn) => [
@@ -171,6 +171,7 @@ void describe('loadServerlessConfig', () => {
         ['resume', 'ResumeQueue', true],
         // No queue: an EventBridge schedule invokes it on AWS; locally `redis-reconfigure drift` runs the same step.
         ['drift', undefined, undefined],
+        ['rollout', 'RolloutQueue', true],
       ],
     );
   });

@@ -77,6 +77,8 @@ export interface KubeApiServer {
 }
 
 const DEFAULT_CRD_DIR = resolve(import.meta.dirname, '../../crds');
+/** The project's own FleetRollout CRD (served by every local cluster; on AWS only the hub has it). */
+const FLEET_CRD_DIR = resolve(import.meta.dirname, '../../k8s/fleet/crds');
 
 /** A random secret, kept in `<stateDir>/<file>` so that it survives restarts (tokens in kubeconfigs stay valid). */
 async function secretFor(stateDir: string | undefined, file: string): Promise<string> {
@@ -143,7 +145,7 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
   const onError = opts.onError ?? ((err: unknown, what: string) => console.error(`[kube-apiserver] ${what}:`, err));
   const registry = new Registry();
   for (const t of BUILTIN_TYPES) registry.add(t);
-  for (const t of await loadCrdDirs(opts.crdDirs ?? [DEFAULT_CRD_DIR])) registry.add(t);
+  for (const t of await loadCrdDirs(opts.crdDirs ?? [DEFAULT_CRD_DIR, FLEET_CRD_DIR])) registry.add(t);
   const store = new ObjectStore(opts.watchHistory ?? 10_000);
   const { adminToken, authenticate, authorizer, saTokens } = await setUpAuth(opts, store, registry);
   if (opts.stateDir) await loadSnapshot(opts.stateDir, store);

@@ -16,7 +16,8 @@ import { KubeconfigDirAccess, type ClusterAccess } from './cluster-access.ts';
 import { clustersConfigSchema, EksTokenAccess, type CredentialsProvider } from './cluster-access-eks.ts';
 import { SecretsManagerAccess } from './cluster-access-secrets-manager.ts';
 
-const CLUSTER_ACCESS_MODES = ['kubeconfig-dir', 'eks', 'secrets-manager'] as const;
+export const CLUSTER_ACCESS_MODES = ['kubeconfig-dir', 'eks', 'secrets-manager'] as const;
+export type ClusterAccessMode = (typeof CLUSTER_ACCESS_MODES)[number];
 
 const jsonText = z.string().transform((text, ctx) => {
   try {

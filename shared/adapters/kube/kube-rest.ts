@@ -216,8 +216,13 @@ export class CustomObjectsRest {
     return this.#http.request({ method: 'GET', path: customPath(r), query: r });
   }
 
+  /** Every namespace at once (the fleet rollout's view of a member cluster). */
   listClusterCustomObject(r: CustomRef & QueryParams): Promise<unknown> {
     return this.#http.request({ method: 'GET', path: customPath(r), query: r });
+  }
+
+  createNamespacedCustomObject(r: CustomRef & { namespace: string; body: object } & QueryParams): Promise<unknown> {
+    return this.#http.request({ method: 'POST', path: customPath(r), query: r, body: r.body });
   }
 
   patchNamespacedCustomObject(

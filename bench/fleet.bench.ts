@@ -1,0 +1,123 @@
+/**
+ * Fleet rollout makespan on local clusters, side by side in one run: one database reconfigured alone (a plain ops
+ * request), then one FleetRollout over every database with no canary and no concurrency limit, then the same change
+ * with a canary of 5 and waves of 25. The ratio to the single database is the rollout's overhead; the per-database
+ * ops request times show what the wall clock is spent on (the pipeline's own steps on a shared machine).
+ * Usage: npx node bench/fleet.bench.ts [clusters] [databases per cluster] [environments per function]
+ *   (default: 10 10 and serverless.yml's local maximumConcurrency, 2 — 100 databases)
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { startLocalFleet, type LocalFleet } from '../infra/local/fleet-stack.ts';
+import { applyObjects } from '../infra/local/manifests.ts';
+import { followOpsRequest } from '../infra/local/ops-progress.ts';
+import type { RedisOpsRequest } from '../shared/kubedb/types.ts';
+import { createDatabase, reconfigure, waitDatabaseReady } from '../test/e2e/harness.ts';
+import { createRollout, fleetOps, waitRollout } from '../test/e2e/fleet-harness.ts';
+
+type Row = Record<string, string | number>;
+
+const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
+};
+
+/** An ops request's own duration: created → its last condition (seconds resolution, the API's timestamps). */
+function opsSeconds(o: RedisOpsRequest): number {
+  const last = (o.status?.conditions ?? []).map((c) => Date.parse(c.lastTransitionTime)).sort((a, b) => b - a)[0];
+  return last === undefined ? Number.NaN : (last - Date.parse(o.metadata.creationTimestamp ?? '')) / 1000;
+}
+
+async function alone(kc: KubeConfig, value: number): Promise<number> {
+  const t0 = performance.now();
+  const ops = reconfigure('bench', `alone-${value}`, 'solo', { applyConfig: { 'redis.conf': `maxclients ${value}` } });
+  await applyObjects(kc, [ops] as never);
+  const end = await followOpsRequest(kc, 'bench', ops.metadata.name, () => undefined, { timeoutMs: 300_000 });
+  if (end.status?.phase !== 'Successful') throw new Error(`the single database ended ${end.status?.phase}`);
+  return (performance.now() - t0) / 1000;
+}
+
+async function rollout(fleet: LocalFleet, name: string, value: number, strategy: object): Promise<Row> {
+  const t0 = performance.now();
+  const r = await createRollout(fleet.hub.kubeConfig, 'fleet', name, {
+    databaseSelector: { namespaces: ['bench'], labelSelector: { matchLabels: { role: 'member' } } },
+    configuration: { applyConfig: { 'redis.conf': `maxclients ${value}` } },
+    strategy,
+  });
+  const end = await waitRollout(
+    fleet.hub.kubeConfig,
+    'fleet',
+    name,
+    (s) => ['Completed', 'Halted', 'Aborted', 'RolledBack'].includes(s.phase),
+    'finished',
+    1_800_000,
+  );
+  const makespan = (performance.now() - t0) / 1000;
+  const durations = [...(await fleetOps(fleet, r.metadata.uid)).values()].map(opsSeconds);
+  return {
+    phase: end.phase,
+    databases: end.counts.total,
+    succeeded: end.counts.succeeded,
+    'makespan s': makespan.toFixed(1),
+    'ops p50 s': pct(durations, 50),
+    'ops p95 s': pct(durations, 95),
+    'ops max s': Math.max(...durations),
+  };
+}
+
+export async function run(clusters = 10, perCluster = 10, concurrency?: number): Promise<Row[]> {
+  const stateDir = await mkdtemp(join(tmpdir(), 'rr-bench-fleet-'));
+  const fleet = await startLocalFleet({
+    stateDir,
+    clusters,
+    resyncSeconds: 5,
+    rolloutLookSeconds: 2,
+    ...(concurrency !== undefined ? { concurrency } : {}),
+  });
+  try {
+    for (const c of fleet.clusters) {
+      for (let i = 0; i < perCluster; i++) await createDatabase(c.kubeConfig, 'bench', `db-${i}`, 'maxclients 500\n');
+      await applyObjects(
+        c.kubeConfig,
+        Array.from({ length: perCluster }, (_, i) => ({
+          apiVersion: 'kubedb.com/v1',
+          kind: 'Redis',
+          metadata: { name: `db-${i}`, namespace: 'bench', labels: { role: 'member' } },
+        })),
+      );
+    }
+    await createDatabase(fleet.hub.kubeConfig, 'bench', 'solo', 'maxclients 500\n');
+    for (const c of fleet.clusters)
+      await Promise.all(
+        Array.from({ length: perCluster }, (_, i) => waitDatabaseReady(c.kubeConfig, 'bench', `db-${i}`)),
+      );
+    await waitDatabaseReady(fleet.hub.kubeConfig, 'bench', 'solo');
+    await alone(fleet.hub.kubeConfig, 550); // warm-up: every function's first (cold) invocation is not the measure
+    const single = await alone(fleet.hub.kubeConfig, 600);
+    const all = await rollout(fleet, 'all-at-once', 1000, {});
+    const waves = await rollout(fleet, 'canary-waves', 1100, { canary: { count: 5 }, waveSize: 25 });
+    const singleAgain = await alone(fleet.hub.kubeConfig, 700);
+    const ratio = (row: Row): string => (Number(row['makespan s']) / single).toFixed(2);
+    return [
+      {
+        scenario: 'one database alone (ops request)',
+        databases: 1,
+        'makespan s': single.toFixed(1),
+        'vs alone': '1.00',
+      },
+      { scenario: `rollout, no canary, unlimited (${clusters} clusters)`, ...all, 'vs alone': ratio(all) },
+      { scenario: 'rollout, canary 5 + waves of 25', ...waves, 'vs alone': ratio(waves) },
+      { scenario: 'one database alone, again', databases: 1, 'makespan s': singleAgain.toFixed(1) },
+    ];
+  } finally {
+    await fleet.stop();
+    await rm(stateDir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.main) {
+  const [clusters, perCluster, concurrency] = process.argv.slice(2).map(Number);
+  console.table(await run(clusters || undefined, perCluster || undefined, concurrency || undefined));
+}

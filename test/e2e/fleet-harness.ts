@@ -1,0 +1,118 @@
+/**
+ * The end-to-end fleet: N local clusters (real API servers, real redis-server pods) against one SQS and one runner
+ * (infra/local/fleet-stack.ts), and what a user looks at: FleetRollouts on the hub, ops requests in the members.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { startLocalFleet, type LocalFleet, type LocalFleetOptions } from '../../infra/local/fleet-stack.ts';
+import { applyObjects } from '../../infra/local/manifests.ts';
+import { waitFor } from '../../infra/local/wait.ts';
+import { ROLLOUT_UID_LABEL } from '../../shared/fleet/labels.ts';
+import { FLEET_API_VERSION, FLEET_GROUP, FLEET_PLURAL, FLEET_VERSION } from '../../shared/fleet/spec.ts';
+import type { FleetRolloutStatus } from '../../shared/fleet/types.ts';
+import type { RedisOpsRequest } from '../../shared/kubedb/types.ts';
+import { newRolloutMessage } from '../../shared/messages/rollout-message.ts';
+
+export async function startTestFleet(
+  opts: Partial<LocalFleetOptions> = {},
+): Promise<LocalFleet & { stateDir: string; cleanup(): Promise<void> }> {
+  const stateDir = await mkdtemp(join(tmpdir(), 'rr-fleet-'));
+  let fleet: LocalFleet;
+  try {
+    fleet = await startLocalFleet({ stateDir, clusters: 3, resyncSeconds: 5, stallSeconds: 10, ...opts });
+  } catch (err) {
+    // startLocalFleet stopped what it started; the state dir is this helper's to remove.
+    await rm(stateDir, { recursive: true, force: true });
+    throw err;
+  }
+  return Object.assign(fleet, {
+    stateDir,
+    cleanup: async () => {
+      await fleet.stop();
+      await rm(stateDir, { recursive: true, force: true });
+    },
+  });
+}
+
+const rollouts = { group: FLEET_GROUP, version: FLEET_VERSION, plural: FLEET_PLURAL };
+
+export interface RolloutView {
+  metadata: { name: string; uid: string; generation: number };
+  status?: FleetRolloutStatus;
+}
+
+export async function createRollout(hub: KubeConfig, ns: string, name: string, spec: object): Promise<RolloutView> {
+  await applyObjects(hub, [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
+    { apiVersion: FLEET_API_VERSION, kind: 'FleetRollout', metadata: { name, namespace: ns }, spec } as never,
+  ]);
+  return getRollout(hub, ns, name);
+}
+
+export async function getRollout(hub: KubeConfig, ns: string, name: string): Promise<RolloutView> {
+  return (await hub
+    .makeApiClient(CustomObjectsApi)
+    .getNamespacedCustomObject({ ...rollouts, namespace: ns, name })) as RolloutView;
+}
+
+export async function patchRolloutSpec(hub: KubeConfig, ns: string, name: string, spec: object): Promise<void> {
+  await applyObjects(hub, [
+    { apiVersion: FLEET_API_VERSION, kind: 'FleetRollout', metadata: { name, namespace: ns }, spec } as never,
+  ]);
+}
+
+export async function waitRollout(
+  hub: KubeConfig,
+  ns: string,
+  name: string,
+  done: (s: FleetRolloutStatus) => boolean,
+  what: string,
+  timeoutMs = 120_000,
+): Promise<FleetRolloutStatus> {
+  return waitFor(
+    `FleetRollout ${ns}/${name}: ${what}`,
+    async () => {
+      const s = (await getRollout(hub, ns, name)).status;
+      return s?.phase !== undefined && done(s) ? s : undefined;
+    },
+    { timeoutMs, intervalMs: 250 },
+  );
+}
+
+/** The ops requests of a rollout in every cluster (by its uid label), as `<cluster>/<ns>/<name>` → phase. */
+export async function fleetOps(fleet: LocalFleet, uid: string): Promise<Map<string, RedisOpsRequest>> {
+  const out = new Map<string, RedisOpsRequest>();
+  for (const c of fleet.clusters) {
+    const list = (await c.kubeConfig.makeApiClient(CustomObjectsApi).listClusterCustomObject({
+      group: 'ops.kubedb.com',
+      version: 'v1alpha1',
+      plural: 'redisopsrequests',
+      labelSelector: `${ROLLOUT_UID_LABEL}=${uid}`,
+    })) as { items: RedisOpsRequest[] };
+    for (const o of list.items) out.set(`${c.id}/${o.metadata.namespace}/${o.metadata.name}`, o);
+  }
+  return out;
+}
+
+/** What a duplicated or replayed announcement looks like on the rollout queue. */
+export async function sendAnnouncement(fleet: LocalFleet, ns: string, name: string, uid: string): Promise<void> {
+  const sqs = new SQSClient({
+    endpoint: fleet.sqs.endpoint,
+    region: fleet.sqs.region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    const message = newRolloutMessage(
+      { version: 1, clusterId: fleet.hub.id, namespace: ns, name, uid, reason: 'announce', traceId: 'replay' },
+      'urn:test:replay',
+    );
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: fleet.sqs.queueUrls['RolloutQueue'], MessageBody: JSON.stringify(message) }),
+    );
+  } finally {
+    sqs.destroy();
+  }
+}
