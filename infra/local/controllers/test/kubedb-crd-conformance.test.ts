@@ -12,6 +12,7 @@
  * rules that matter for them here (secret keys and basic-auth contents; service ports naming a container port of the
  * pods the selector selects).
  */
+import { FLEET_API_VERSION, FLEET_KIND, parseFleetRolloutSpec } from '../../../../shared/fleet/spec.ts';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -253,6 +254,9 @@ void describe("the project's objects against KubeDB's real CRDs", () => {
       kinds.add(obj.kind ?? '');
       if (obj.apiVersion?.includes('kubedb.com/')) assertConforms(obj, file);
       else if (obj.kind === 'Secret') assertValidSecret(obj, file);
+      // The project's own API (examples/fleet): checked against its own schema here, its CRD in fleet-crd.test.ts.
+      else if (obj.apiVersion === FLEET_API_VERSION && obj.kind === FLEET_KIND)
+        parseFleetRolloutSpec((obj as { spec?: unknown }).spec);
       else assert.equal(obj.kind, 'Namespace', `${file}: a kind this test does not check`);
     }
     for (const k of ['Redis', 'RedisSentinel', 'RedisOpsRequest', 'Secret'])
