@@ -3,6 +3,7 @@
  * until Ctrl-C, so ops requests applied with `kubectl --kubeconfig .local/kubeconfig` are carried out. State lives in
  * .local/. The `--fault-*` switches drive the API server's fault injector (kube-apiserver/faults.ts) from outside.
  */
+import { stopOnSignals } from './shutdown.ts';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FaultCode, FaultVerb, VerbFault } from './kube-apiserver/index.ts';
@@ -263,21 +264,7 @@ async function main(): Promise<void> {
     ...(cli.faults ? { faults: cli.faults } : {}),
   });
   printNextSteps(stack, stateDir, cli.faults);
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    console.log('\nStopping the local stack...');
-    stack.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        console.error(err);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  stopOnSignals('the local stack', () => stack.stop());
 }
 
 // Run only as the script: tests import parseCliArgs.

@@ -1,4 +1,5 @@
 /** `npm run local -- --clusters <n>`: a local fleet kept up until Ctrl-C (docs/fleet.md), state in .local/fleet/. */
+import { stopOnSignals } from './shutdown.ts';
 import { join, relative } from 'node:path';
 import { startLocalFleet, type LocalFleet } from './fleet-stack.ts';
 import { PROJECT_ROOT } from './serverless-config.ts';
@@ -8,21 +9,7 @@ export const FLEET_STATE_DIR = join(PROJECT_ROOT, '.local', 'fleet');
 export async function runLocalFleet(opts: { clusters: number; fresh: boolean; verbose: boolean }): Promise<void> {
   const fleet = await startLocalFleet({ stateDir: FLEET_STATE_DIR, ...opts });
   printFleet(fleet);
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    console.log('\nStopping the local fleet...');
-    fleet.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        console.error(err);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  stopOnSignals('the local fleet', () => fleet.stop());
 }
 
 function printFleet(fleet: LocalFleet): void {

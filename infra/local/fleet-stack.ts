@@ -5,6 +5,7 @@
  * directory (`<stateDir>/clusters/<id>.kubeconfig` + `<id>.labels.json`), the user's kubeconfigs are
  * `<stateDir>/<id>/kubeconfig`. The single-cluster stack (stack.ts) is unchanged; this reuses its pieces.
  */
+import { startingIn } from './shutdown.ts';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ForwarderProcess } from './forwarder-process.ts';
@@ -45,14 +46,7 @@ const defaultLabels = (_id: string, index: number): Record<string, string> => ({
 
 export async function startLocalFleet(opts: LocalFleetOptions): Promise<LocalFleet> {
   if (opts.fresh === true) await wipeFleet(opts.stateDir);
-  const logDir = join(opts.stateDir, 'logs');
-  const clustersDir = join(opts.stateDir, 'clusters');
-  await mkdir(logDir, { recursive: true });
-  await mkdir(clustersDir, { recursive: true });
-  const stops: Array<() => Promise<void>> = [];
-  const stopAll = async (): Promise<void> => {
-    for (const stop of stops.reverse()) await stop();
-  };
+  const { logDir, clustersDir, stops, stopAll } = await startingIn(opts.stateDir);
   try {
     const ids = Array.from({ length: opts.clusters }, (_, i) => fleetClusterId(i));
     // One after the other: each API server bootstraps its RBAC and catalog; the kubelets share the machine.

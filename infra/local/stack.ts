@@ -3,7 +3,8 @@
  * KubeDB-like controllers and a kubelet running real redis-server pods, SQS (fauxqs) with the queues of
  * serverless.yml, the Lambda runner invoking the built bundles, and the forwarder as its own process.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { startingIn } from './shutdown.ts';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import {
@@ -180,14 +181,7 @@ export async function startKubernetes(
 export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
   const clusterId = opts.clusterId ?? 'local';
   if (opts.fresh === true) await wipeState(opts.stateDir);
-  const logDir = join(opts.stateDir, 'logs');
-  const clustersDir = join(opts.stateDir, 'clusters');
-  await mkdir(logDir, { recursive: true });
-  await mkdir(clustersDir, { recursive: true });
-  const stops: Array<() => Promise<void>> = [];
-  const stopAll = async (): Promise<void> => {
-    for (const stop of stops.reverse()) await stop();
-  };
+  const { logDir, clustersDir, stops, stopAll } = await startingIn(opts.stateDir);
   try {
     const { api, kubeconfigPath, kubeConfig, forwarderKubeconfigPath } = await startKubernetes(opts, clusterId, stops);
     const stack: LocalStack = { api, kubeconfigPath, kubeConfig, restartRunner: async () => undefined, stop: stopAll };
