@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Pod, Watch } from '@kubernetes/client-node';
 import type { Redis, RedisOpsRequest } from '../../shared/kubedb/types.ts';
 import { applyObjects } from '../../infra/local/manifests.ts';
 import { followOpsRequest } from '../../infra/local/ops-progress.ts';
@@ -125,4 +125,22 @@ export const conditionTypes = (ops: RedisOpsRequest): string[] => (ops.status?.c
 
 export async function podUid(kc: KubeConfig, ns: string, pod: string): Promise<string | undefined> {
   return (await kc.makeApiClient(CoreV1Api).readNamespacedPod({ namespace: ns, name: pod })).metadata?.uid;
+}
+
+/** Every distinct uid a pod name had while the watch ran: 2 means exactly one restart. */
+export async function watchPodUids(
+  kc: KubeConfig,
+  ns: string,
+  pod: string,
+): Promise<{ uids: Set<string>; stop(): void }> {
+  const uids = new Set<string>();
+  const req = await new Watch(kc).watch(
+    `/api/v1/namespaces/${ns}/pods`,
+    {},
+    (_type: string, obj: V1Pod) => {
+      if (obj.metadata?.name === pod && obj.metadata.uid !== undefined) uids.add(obj.metadata.uid);
+    },
+    () => undefined,
+  );
+  return { uids, stop: () => req.abort() };
 }

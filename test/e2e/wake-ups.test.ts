@@ -6,26 +6,19 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { type KubeConfig, type V1Pod, Watch } from '@kubernetes/client-node';
 import { applyObjects } from '../../infra/local/manifests.ts';
 import { followOpsRequest } from '../../infra/local/ops-progress.ts';
 import { waitFor } from '../../infra/local/wait.ts';
-import { createDatabase, getOps, maxclients, reconfigure, startTestStack, waitDatabaseReady } from './harness.ts';
+import {
+  createDatabase,
+  getOps,
+  maxclients,
+  reconfigure,
+  startTestStack,
+  waitDatabaseReady,
+  watchPodUids,
+} from './harness.ts';
 import { startDuplicatingSqsProxy, type DuplicatingProxy } from './duplicating-sqs-proxy.ts';
-
-/** Every distinct uid a pod name had while the watch ran: 2 means exactly one restart. */
-async function watchPodUids(kc: KubeConfig, ns: string, pod: string): Promise<{ uids: Set<string>; stop(): void }> {
-  const uids = new Set<string>();
-  const req = await new Watch(kc).watch(
-    `/api/v1/namespaces/${ns}/pods`,
-    {},
-    (_type: string, obj: V1Pod) => {
-      if (obj.metadata?.name === pod && obj.metadata.uid !== undefined) uids.add(obj.metadata.uid);
-    },
-    () => undefined,
-  );
-  return { uids, stop: () => req.abort() };
-}
 
 describe('wake-ups', { timeout: 600_000 }, () => {
   const cleanups: Array<() => Promise<void>> = [];
