@@ -12,7 +12,7 @@ import { ForwarderProcess } from './forwarder-process.ts';
 import { startLambdaRunner, type LambdaRunner } from './lambda-runner/index.ts';
 import { FORWARDER_NAMESPACE } from './shipped-manifests.ts';
 import { startLocalSqs, type LocalSqs } from './sqs/index.ts';
-import { startKubernetes, wipeState, type KubernetesSide, type LocalStackOptions } from './stack.ts';
+import { runnerOptionsFor, startKubernetes, wipeState, type KubernetesSide, type LocalStackOptions } from './stack.ts';
 
 export interface LocalFleetOptions extends Omit<LocalStackOptions, 'clusterId' | 'pipeline' | 'sqsEndpointFor'> {
   clusters: number;
@@ -61,18 +61,7 @@ export async function startLocalFleet(opts: LocalFleetOptions): Promise<LocalFle
     }
     const sqs = await startLocalSqs({ stage: 'local' });
     stops.push(() => sqs.stop());
-    const runnerOptions = {
-      stage: 'local',
-      sqs,
-      quiet: opts.verbose !== true,
-      ...(opts.verbose === true ? {} : { logDir }),
-      ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
-      env: {
-        KUBECONFIG_DIR: clustersDir,
-        STALL_SECONDS: String(opts.stallSeconds ?? 60),
-        AWS_ENDPOINT_URL_SQS: sqs.endpoint,
-      },
-    };
+    const runnerOptions = runnerOptionsFor(opts, sqs, sqs.endpoint, { logDir, clustersDir });
     let runner = startLambdaRunner(runnerOptions);
     stops.push(() => runner.stop());
     const url = (logicalId: string): string => {

@@ -190,20 +190,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const sqs = await startLocalSqs({ stage: 'local' });
     stops.push(() => sqs.stop());
     const clientEndpoint = opts.sqsEndpointFor !== undefined ? await opts.sqsEndpointFor(sqs.endpoint) : sqs.endpoint;
-    const runnerOptions = {
-      stage: 'local',
-      sqs,
-      quiet: opts.verbose !== true,
-      ...(opts.verbose === true ? {} : { logDir }),
-      ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
-      env: {
-        KUBECONFIG_DIR: clustersDir,
-        STALL_SECONDS: String(opts.stallSeconds ?? 60),
-        ...(opts.safetyNetSeconds !== undefined ? { SAFETY_NET_SECONDS: String(opts.safetyNetSeconds) } : {}),
-        AWS_ENDPOINT_URL_SQS: clientEndpoint,
-        ...queueUrlEnvVia(sqs, clientEndpoint),
-      },
-    };
+    const runnerOptions = runnerOptionsFor(opts, sqs, clientEndpoint, { logDir, clustersDir });
     stack.sqs = sqs;
     stack.runner = startLambdaRunner(runnerOptions);
     stops.push(() => stack.runner?.stop() ?? Promise.resolve());
@@ -263,7 +250,30 @@ const kubeletStateDir = (stateDir: string): string => join(stateDir, 'kubelet');
  * The SDK sends to a queue URL's own host, so pointing the functions at another SQS endpoint (a fault-injecting
  * proxy) means rewriting the queue URLs serverless.yml gives them (`!Ref <Queue>` environment values).
  */
-export function queueUrlEnvVia(sqs: LocalSqs, endpoint: string): Record<string, string> {
+/** The Lambda runner of a local stack or fleet: one SQS, the functions' kubeconfigs in clustersDir. */
+export function runnerOptionsFor(
+  opts: Pick<LocalStackOptions, 'verbose' | 'concurrency' | 'stallSeconds' | 'safetyNetSeconds'>,
+  sqs: LocalSqs,
+  clientEndpoint: string,
+  dirs: { logDir: string; clustersDir: string },
+) {
+  return {
+    stage: 'local',
+    sqs,
+    quiet: opts.verbose !== true,
+    ...(opts.verbose === true ? {} : { logDir: dirs.logDir }),
+    ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
+    env: {
+      KUBECONFIG_DIR: dirs.clustersDir,
+      STALL_SECONDS: String(opts.stallSeconds ?? 60),
+      ...(opts.safetyNetSeconds !== undefined ? { SAFETY_NET_SECONDS: String(opts.safetyNetSeconds) } : {}),
+      AWS_ENDPOINT_URL_SQS: clientEndpoint,
+      ...queueUrlEnvVia(sqs, clientEndpoint),
+    },
+  };
+}
+
+function queueUrlEnvVia(sqs: LocalSqs, endpoint: string): Record<string, string> {
   if (endpoint === sqs.endpoint) return {};
   const env: Record<string, string> = {};
   for (const fn of loadServerlessConfig({ stage: 'local' }).functions) {
