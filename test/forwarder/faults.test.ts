@@ -44,10 +44,20 @@ describe('forwarder: watch faults', () => {
     queueUrl = await createQueue(sqs, 'halt-faults');
     await createNamespace(kube, namespace);
     // A shorter backoff cap than production's 30 s keeps each case within seconds; the schedule itself is unit-tested.
-    forwarder = runForwarder(kube, sqs, forwarderConfig(queueUrl, { watchNamespaces: [namespace] }), {
-      watchBackoff: { initialMs: 100, maxMs: 1_000, factor: 2, jitter: 0.3 },
-      watchHealthyAfterMs: 2_000,
-    });
+    forwarder = runForwarder(
+      kube,
+      sqs,
+      forwarderConfig(queueUrl, {
+        watchNamespaces: [namespace],
+        // The faults below are counted on the ops request watch; the wake-up watches (pods, Redises; their own suite,
+        // wake-ups.test.ts) would add relists of their own when the server answers their re-watch 410.
+        wakeUps: false,
+      }),
+      {
+        watchBackoff: { initialMs: 100, maxMs: 1_000, factor: 2, jitter: 0.3 },
+        watchHealthyAfterMs: 2_000,
+      },
+    );
     await forwarder.ready;
   });
   afterEach(() => kube.server.faults.reset());
