@@ -29,6 +29,17 @@ const pct = (xs: number[], p: number): number => {
 const opsEnd = (o: RedisOpsRequest): number | undefined =>
   (o.status?.conditions ?? []).map((c) => Date.parse(c.lastTransitionTime)).sort((a, b) => b - a)[0];
 
+/** Seconds covered by at least one of the intervals (ms): the time some ops request of the rollout was running. */
+function coveredSeconds(intervals: Array<[number, number]>): number {
+  let covered = 0;
+  let reach = Number.NEGATIVE_INFINITY;
+  for (const [start, end] of [...intervals].sort((a, b) => a[0] - b[0])) {
+    if (end > reach) covered += end - Math.max(start, reach);
+    reach = Math.max(reach, end);
+  }
+  return covered / 1000;
+}
+
 /** An ops request's own duration: created → its last condition. */
 function opsSeconds(o: RedisOpsRequest): number {
   const last = opsEnd(o);
@@ -64,6 +75,9 @@ async function rollout(fleet: LocalFleet, name: string, value: number, strategy:
   const durations = ops.map(opsSeconds);
   // The rollout's own overhead: from the last ops request's end to the rollout's finishedAt (both 1 s resolution).
   const lastOpsEnd = Math.max(...ops.map((o) => opsEnd(o) ?? Number.NaN));
+  // ... and all of it: the time no ops request of the rollout ran (between waves, before the first, after the last).
+  const running = ops.map((o): [number, number] => [Date.parse(o.metadata.creationTimestamp ?? ''), opsEnd(o) ?? 0]);
+  const span = (Date.parse(end.finishedAt ?? '') - Date.parse(end.startedAt ?? '')) / 1000;
   return {
     phase: end.phase,
     databases: end.counts.total,
@@ -73,6 +87,7 @@ async function rollout(fleet: LocalFleet, name: string, value: number, strategy:
     'ops p95 s': pct(durations, 95),
     'ops max s': Math.max(...durations),
     'finished − last ops end s': ((Date.parse(end.finishedAt ?? '') - lastOpsEnd) / 1000).toFixed(0),
+    'no ops running s': (span - coveredSeconds(running)).toFixed(0),
   };
 }
 
