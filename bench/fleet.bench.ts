@@ -5,6 +5,7 @@
  * ops request times show what the wall clock is spent on (the pipeline's own steps on a shared machine).
  * Usage: npx node bench/fleet.bench.ts [clusters] [databases per cluster] [environments per function]
  *   (default: 10 10 and serverless.yml's local maximumConcurrency, 2 — 100 databases).
+ *   FLEET_BENCH_RESYNC_SECONDS sets the hub forwarder's resync (default 5).
  *   FLEET_BENCH_ONLY=waves runs only the canary + waves rollout (besides the single database it is compared to).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -96,8 +97,8 @@ export async function run(clusters = 10, perCluster = 10, concurrency?: number):
   const fleet = await startLocalFleet({
     stateDir,
     clusters,
-    resyncSeconds: 5,
-    rolloutLookSeconds: 2,
+    // The hub forwarder re-announces unfinished rollouts every resync: FLEET_BENCH_RESYNC_SECONDS=300 takes it away.
+    resyncSeconds: Number(process.env.FLEET_BENCH_RESYNC_SECONDS ?? 5),
     ...(concurrency !== undefined ? { concurrency } : {}),
   });
   try {

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { FLEET_GROUP, FLEET_PLURAL, FLEET_VERSION } from '../../shared/fleet/spec.ts';
 import type { Logger } from '../../shared/logging.ts';
 import { newRolloutMessage } from '../../shared/messages/rollout-message.ts';
+import { formatTraceparent, startTraceFor } from '../../shared/observability/trace-context.ts';
 import { kubeWatchSource } from '../../shared/adapters/kube/kube-watch-source.ts';
 import { ListWatch, type ListWatchEvent } from '../../shared/adapters/kube/list-watch.ts';
 import type { KubeObject } from '../../shared/adapters/kube/list-watch-source.ts';
@@ -39,9 +40,13 @@ function startFleetAnnouncer(opts: FleetAnnouncerOptions): FleetAnnouncer {
     const { namespace, name, uid } = o.metadata ?? {};
     if (namespace === undefined || name === undefined) return;
     const data = { version: 1 as const, clusterId: opts.clusterId, namespace, name, reason: 'announce' as const };
+    // One trace per rollout, its id derived from the uid (as an ops request's): every announcement joins it.
+    const trace = uid !== undefined ? startTraceFor(uid) : undefined;
     const message = newRolloutMessage(
-      { ...data, ...(uid !== undefined ? { uid } : {}), traceId: randomUUID() },
+      { ...data, ...(uid !== undefined ? { uid } : {}), traceId: trace?.traceId ?? randomUUID() },
       `urn:redis-reconfigure:forwarder:${opts.clusterId}`,
+      new Date(),
+      trace !== undefined ? { traceparent: formatTraceparent(trace) } : {},
     );
     await sqs.send(new SendMessageCommand({ QueueUrl: opts.queueUrl, MessageBody: JSON.stringify(message) }));
     opts.log.info('fleet rollout announced', { namespace, name });

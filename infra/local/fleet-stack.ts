@@ -12,11 +12,22 @@ import { ForwarderProcess } from './forwarder-process.ts';
 import { startLambdaRunner, type LambdaRunner } from './lambda-runner/index.ts';
 import { FORWARDER_NAMESPACE } from './shipped-manifests.ts';
 import { startLocalSqs, type LocalSqs } from './sqs/index.ts';
-import { runnerOptionsFor, startKubernetes, wipeState, type KubernetesSide, type LocalStackOptions } from './stack.ts';
+import {
+  forwarderQueueUrls,
+  queueUrlOf,
+  runnerOptionsFor,
+  startKubernetes,
+  wipeState,
+  type KubernetesSide,
+  type LocalStackOptions,
+} from './stack.ts';
 
 export interface LocalFleetOptions extends Omit<LocalStackOptions, 'clusterId' | 'pipeline' | 'sqsEndpointFor'> {
   clusters: number;
-  /** The rollout function's look interval while ops requests run (ROLLOUT_LOOK_SECONDS; default 2 locally). */
+  /**
+   * The rollout function's safety-net look while ops requests run (ROLLOUT_LOOK_SECONDS; the function's default,
+   * 300 s, when unset): the outcome events of its ops requests are what move a rollout along.
+   */
   rolloutLookSeconds?: number;
   /** Labels per cluster id (default: env=prod for every cluster, region=r<i>). */
   labelsFor?: (id: string, index: number) => Record<string, string>;
@@ -61,25 +72,19 @@ export async function startLocalFleet(opts: LocalFleetOptions): Promise<LocalFle
     }
     const sqs = await startLocalSqs({ stage: 'local' });
     stops.push(() => sqs.stop());
-    const runnerOptions = runnerOptionsFor(opts, sqs, sqs.endpoint, { logDir, clustersDir });
+    const runnerOptions = withRolloutLook(runnerOptionsFor(opts, sqs, sqs.endpoint, { logDir, clustersDir }), opts);
     let runner = startLambdaRunner(runnerOptions);
     stops.push(() => runner.stop());
-    const url = (logicalId: string): string => {
-      const u = sqs.queueUrls[logicalId];
-      if (u === undefined) throw new Error(`serverless.yml declares no ${logicalId}`);
-      return u;
-    };
     const clusters = sides.map((side, i): LocalFleetCluster => {
       const forwarder = new ForwarderProcess({
         clusterId: side.id,
         kubeconfigPath: side.forwarderKubeconfigPath,
         leaseNamespace: FORWARDER_NAMESPACE,
-        haltQueueUrl: url('HaltQueue'),
-        recoverQueueUrl: url('RecoverQueue'),
+        ...forwarderQueueUrls(sqs),
         sqsEndpoint: sqs.endpoint,
         region: sqs.region,
         resyncSeconds: opts.resyncSeconds ?? 30,
-        ...(i === 0 ? { rolloutQueueUrl: url('RolloutQueue') } : {}),
+        ...(i === 0 ? { rolloutQueueUrl: queueUrlOf(sqs, 'RolloutQueue') } : {}),
         ...(opts.verbose === true ? {} : { logFile: join(logDir, `forwarder-${side.id}.log`) }),
       });
       forwarder.start();
@@ -106,6 +111,12 @@ export async function startLocalFleet(opts: LocalFleetOptions): Promise<LocalFle
     await stopAll();
     throw err;
   }
+}
+
+/** The rollout function's look interval, when the fleet is given one, in the runner's environment. */
+function withRolloutLook<T extends { env: Record<string, string> }>(options: T, opts: LocalFleetOptions): T {
+  if (opts.rolloutLookSeconds === undefined) return options;
+  return { ...options, env: { ...options.env, ROLLOUT_LOOK_SECONDS: String(opts.rolloutLookSeconds) } };
 }
 
 /** `--fresh`: every cluster's leftover redis-servers are killed (by their pid files) before the state is wiped. */

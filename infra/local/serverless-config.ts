@@ -69,6 +69,17 @@ export interface TopicConfig {
   contentBasedDeduplication: boolean;
 }
 
+/**
+ * An `AWS::SNS::Subscription` of a queue to a topic the stack declares (the local stack subscribes it the same way).
+ * Attributes as the Subscribe API takes them: strings, the filter policy as JSON text.
+ */
+export interface SubscriptionConfig {
+  logicalId: string;
+  topicLogicalId: string;
+  queueLogicalId: string;
+  attributes: Record<string, string>;
+}
+
 export interface ServerlessConfig {
   path: string;
   service: string;
@@ -77,6 +88,7 @@ export interface ServerlessConfig {
   functions: FunctionConfig[];
   queues: QueueConfig[];
   topics: TopicConfig[];
+  subscriptions: SubscriptionConfig[];
   /** The whole document with variables resolved and tags as intrinsic objects. */
   document: Record<string, unknown>;
 }
@@ -250,6 +262,7 @@ export function loadServerlessConfig(options: LoadServerlessConfigOptions = {}):
     ),
     queues: toQueueConfigs(record(record(document.resources).Resources)),
     topics: toTopicConfigs(record(record(document.resources).Resources)),
+    subscriptions: toSubscriptionConfigs(record(record(document.resources).Resources)),
     document,
   };
 }
@@ -344,6 +357,30 @@ function toTopicConfigs(resources: Record<string, unknown>): TopicConfig[] {
           props.ContentBasedDeduplication === true || props.ContentBasedDeduplication === 'true',
       },
     ];
+  });
+}
+
+/** The SQS subscriptions; the properties CloudFormation passes on as subscription attributes, as the API spells them. */
+function toSubscriptionConfigs(resources: Record<string, unknown>): SubscriptionConfig[] {
+  return Object.entries(resources).flatMap(([logicalId, resource]): SubscriptionConfig[] => {
+    if (!isRecord(resource) || resource.Type !== 'AWS::SNS::Subscription') return [];
+    const props = record(resource.Properties ?? {});
+    const topicRef = isRecord(props.TopicArn) ? props.TopicArn.Ref : undefined;
+    const queueLogicalId = getAttResource(props.Endpoint);
+    if (props.Protocol !== 'sqs' || typeof topicRef !== 'string' || queueLogicalId === undefined)
+      throw new ServerlessConfigError(
+        `subscription ${logicalId}: only Protocol sqs with TopicArn !Ref <Topic> and Endpoint !GetAtt <Queue>.Arn`,
+      );
+    const attributes: Record<string, string> = {};
+    for (const name of ['RawMessageDelivery', 'FilterPolicyScope'] as const) {
+      const value = props[name];
+      if (typeof value === 'boolean') attributes[name] = String(value);
+      else if (value !== undefined) attributes[name] = stringOf(value, `${logicalId}.${name}`);
+    }
+    if (props.FilterPolicy !== undefined)
+      attributes.FilterPolicy =
+        typeof props.FilterPolicy === 'string' ? props.FilterPolicy : JSON.stringify(props.FilterPolicy);
+    return [{ logicalId, topicLogicalId: topicRef, queueLogicalId, attributes }];
   });
 }
 

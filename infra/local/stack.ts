@@ -218,20 +218,25 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   }
 }
 
-/** The queues the forwarder sends to (announcements: halt, recover; wake-ups: halt, restart-pod), via `endpoint`. */
-function forwarderQueueUrls(
+/** A queue of serverless.yml by logical id, its URL re-rooted on `endpoint` (the emulator's own by default). */
+export function queueUrlOf(sqs: LocalSqs, logicalId: string, endpoint: string = sqs.endpoint): string {
+  const found = sqs.queueUrls[logicalId];
+  if (found === undefined) throw new Error(`serverless.yml declares no ${logicalId}`);
+  return found.replace(sqs.endpoint, endpoint);
+}
+
+/**
+ * The queues every forwarder sends to (announcements: halt, recover; wake-ups: halt, restart-pod), via `endpoint`:
+ * the single-cluster stack's and each of a local fleet's.
+ */
+export function forwarderQueueUrls(
   sqs: LocalSqs,
-  endpoint: string,
+  endpoint: string = sqs.endpoint,
 ): { haltQueueUrl: string; recoverQueueUrl: string; restartPodQueueUrl: string } {
-  const url = (name: string): string => {
-    const found = sqs.queueUrls[name];
-    if (found === undefined) throw new Error(`serverless.yml declares no ${name}`);
-    return found.replace(sqs.endpoint, endpoint);
-  };
   return {
-    haltQueueUrl: url('HaltQueue'),
-    recoverQueueUrl: url('RecoverQueue'),
-    restartPodQueueUrl: url('RestartPodQueue'),
+    haltQueueUrl: queueUrlOf(sqs, 'HaltQueue', endpoint),
+    recoverQueueUrl: queueUrlOf(sqs, 'RecoverQueue', endpoint),
+    restartPodQueueUrl: queueUrlOf(sqs, 'RestartPodQueue', endpoint),
   };
 }
 

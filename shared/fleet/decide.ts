@@ -9,14 +9,15 @@ import { indexClusters, refreshRollback, refreshTarget, type ClusterIndex } from
 import { planTargets, waveCount } from './plan.ts';
 import type { FleetRolloutSpec } from './spec.ts';
 import { clusterCounts, conditionsFor, countsOf, failedList, transitionsOf } from './status.ts';
-import type {
-  FleetRolloutStatus,
-  ObservedRollout,
-  OpsRequestToCreate,
-  RolloutDecision,
-  RolloutPhase,
-  RolloutTarget,
-  WaveRecord,
+import {
+  FINISHED_ROLLOUT_PHASES,
+  type FleetRolloutStatus,
+  type ObservedRollout,
+  type OpsRequestToCreate,
+  type RolloutDecision,
+  type RolloutPhase,
+  type RolloutTarget,
+  type WaveRecord,
 } from './types.ts';
 import { currentWaveIndex, failUnstartable, soakCheck, startWave, waveFinished } from './waves.ts';
 
@@ -24,8 +25,6 @@ import { currentWaveIndex, failUnstartable, soakCheck, startWave, waveFinished }
 export const IN_FLIGHT_LOOK_SECONDS = 30;
 /** Longest wait between two looks during a soak (health is re-checked at each). */
 export const MAX_SOAK_LOOK_SECONDS = 60;
-
-const TERMINAL: ReadonlySet<RolloutPhase> = new Set(['Completed', 'Aborted', 'RolledBack']);
 
 interface Outcome {
   phase: RolloutPhase;
@@ -83,7 +82,7 @@ function outcome(
   now: Date,
 ): Outcome {
   const base = { ...state, create: [], rollbackCreate: [] };
-  if (prev !== undefined && TERMINAL.has(prev.phase)) {
+  if (prev !== undefined && FINISHED_ROLLOUT_PHASES.has(prev.phase)) {
     return { ...base, phase: prev.phase, reason: prev.conditions.at(-1)?.reason ?? prev.phase, message: prev.message };
   }
   if (spec.abort) return { ...base, phase: 'Aborted', reason: 'AbortedByUser', message: 'aborted: spec.abort is true' };
@@ -179,7 +178,7 @@ function buildStatus(
 ): FleetRolloutStatus {
   const nowIso = now.toISOString();
   const current = currentWaveIndex(out.waves) ?? Math.max(out.waves.length - 1, 0);
-  const finished = TERMINAL.has(out.phase);
+  const finished = FINISHED_ROLLOUT_PHASES.has(out.phase);
   return {
     phase: out.phase,
     observedGeneration: observed.rollout.generation,

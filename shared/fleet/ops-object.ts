@@ -3,6 +3,7 @@ import * as k from '../kubedb/constants.ts';
 import type { RedisOpsRequest } from '../kubedb/types.ts';
 import { PURPOSE_LABEL, ROLLOUT_LABEL, ROLLOUT_REF_ANNOTATION, ROLLOUT_UID_LABEL } from './labels.ts';
 import { labelValueFor } from './names.ts';
+import { formatRolloutRef } from './rollout-ref.ts';
 import type { FleetRolloutSpec } from './spec.ts';
 import type { OpsRequestToCreate } from './types.ts';
 
@@ -29,7 +30,13 @@ export function opsRequestObject(
         [ROLLOUT_UID_LABEL]: rollout.uid,
         [PURPOSE_LABEL]: op.purpose,
       },
-      annotations: { [ROLLOUT_REF_ANNOTATION]: `${rollout.hubClusterId}/${rollout.namespace}/${rollout.name}` },
+      annotations: {
+        [ROLLOUT_REF_ANNOTATION]: formatRolloutRef({
+          clusterId: rollout.hubClusterId,
+          namespace: rollout.namespace,
+          name: rollout.name,
+        }),
+      },
     },
     spec: {
       type: 'Reconfigure',

@@ -16,6 +16,8 @@ export const ROLLOUT_PHASES = [
   'RolledBack',
 ] as const;
 export type RolloutPhase = (typeof ROLLOUT_PHASES)[number];
+/** A rollout in one of these is done for good: nothing more is decided for it. */
+export const FINISHED_ROLLOUT_PHASES: ReadonlySet<RolloutPhase> = new Set(['Completed', 'Aborted', 'RolledBack']);
 
 /** The Redis's spec.configuration (+ the legacy spec.configSecret) as the rollout saw it before changing anything. */
 export interface PreviousConfiguration {

@@ -19,8 +19,11 @@ import type { RolloutDeps } from '../steps/rollout/ports.ts';
 const envSchema = z.object({
   QUEUE_URL_ROLLOUT: z.string().url(),
   EVENTS_TOPIC_ARN: z.string().default(''),
-  /** Seconds between looks while the rollout's ops requests run (a bound on how late a wave notices it is done). */
-  ROLLOUT_LOOK_SECONDS: z.coerce.number().int().min(1).max(900).default(30),
+  /**
+   * Seconds between looks while the rollout's ops requests run: only the safety net (ADR 0015) — their outcome events
+   * wake the rollout as each ends, so this bounds how late a wave is noticed only when an event is lost.
+   */
+  ROLLOUT_LOOK_SECONDS: z.coerce.number().int().min(1).max(900).default(300),
 });
 
 export function rolloutRuntime(env: NodeJS.ProcessEnv = process.env): { deps: RolloutDeps; log: Logger } {

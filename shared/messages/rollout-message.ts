@@ -1,11 +1,11 @@
 /**
  * The rollout function's message: "look at this FleetRollout" — from the hub's forwarder (announcement, resync) or
- * from the rollout itself (its delayed next look). The same CloudEvents envelope as the step messages; `data` names
+ * from the rollout itself (its delayed next look). Its queue also receives step outcome events (rollout-wake.ts). The same CloudEvents envelope as the step messages; `data` names
  * the rollout only, what to do is decided from its status and the member clusters.
  */
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
-import { cloudEventSchema, dataschemaFor } from './cloudevent.ts';
+import { cloudEventSchema, dataschemaFor, traceExtensions, type TraceExtensions } from './cloudevent.ts';
 import { InvalidMessageError } from '../errors.ts';
 import { describeIssues } from './parse.ts';
 
@@ -40,8 +40,15 @@ const rolloutMessageSchema = cloudEventSchema(rolloutDataSchema).refine((m) => m
 });
 type RolloutMessage = z.output<typeof rolloutMessageSchema>;
 
-export function newRolloutMessage(data: RolloutData, source: string, now: Date = new Date()): RolloutMessage {
+/** The hop's trace context rides along as CloudEvents extensions, as on every step message. */
+export function newRolloutMessage(
+  data: RolloutData,
+  source: string,
+  now: Date = new Date(),
+  trace: TraceExtensions = {},
+): RolloutMessage {
   return rolloutMessageSchema.parse({
+    ...traceExtensions(trace),
     specversion: '1.0',
     id: randomUUID(),
     source,
@@ -54,13 +61,7 @@ export function newRolloutMessage(data: RolloutData, source: string, now: Date =
   });
 }
 
-export function parseRolloutMessage(body: string): RolloutMessage {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch (err) {
-    throw new InvalidMessageError(`body is not JSON: ${(err as Error).message}`);
-  }
+export function parseRolloutMessage(json: unknown): RolloutMessage {
   const result = rolloutMessageSchema.safeParse(json);
   if (!result.success) throw new InvalidMessageError(describeIssues(result.error));
   return result.data;

@@ -14,6 +14,9 @@ export const TRANSITION_KINDS = ['condition', 'outcome'] as const;
 export const transitionTypeFor = (kind: (typeof TRANSITION_KINDS)[number]): string =>
   `io.redis-reconfigure.opsrequest.${kind}.v${TRANSITION_EVENT_VERSION}`;
 
+/** The event type of an ops request's final condition (Successful or Failed). */
+export const OUTCOME_EVENT_TYPE = transitionTypeFor('outcome');
+
 export const transitionDataSchema = z
   .object({
     version: z.literal(TRANSITION_EVENT_VERSION),
@@ -32,6 +35,18 @@ export const transitionDataSchema = z
         message: z.string().max(4096).optional(),
       })
       .strict(),
+    /**
+     * The FleetRollout that made the ops request (its rollout-ref annotation and rollout-uid label), absent for one
+     * made by hand. Added in place (optional, so version 1 still reads): the rollout queue subscribes to the outcome
+     * events that carry it (SNS attribute `rollout`), which is how a finished ops request wakes its rollout.
+     */
+    rollout: z
+      .object({
+        ref: z.string().min(1).max(512),
+        uid: z.string().min(1).max(64),
+      })
+      .strict()
+      .optional(),
     /** Position of this transition in the ops request's story (index of the condition), for ordering consumers. */
     sequence: z.number().int().min(0),
     traceId: z.string().min(1),

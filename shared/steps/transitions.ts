@@ -10,6 +10,7 @@
  * succeeded, failed, rolled back, live applies, pod restarts): counted where they are written, a replayed step that
  * writes nothing new counts nothing.
  */
+import { rolloutFieldOf } from '../fleet/rollout-ref.ts';
 import type { Condition, RedisOpsRequest } from '../kubedb/types.ts';
 import { errorFields } from '../logging.ts';
 import { newTransitionEvent } from '../messages/transition-event.ts';
@@ -27,6 +28,7 @@ export async function publishTransitions(
   const { data, deps } = ctx;
   const previous = new Map((before.status?.conditions ?? []).map((c) => [c.type, fingerprint(c)]));
   const conditions = after.status?.conditions ?? [];
+  const rollout = rolloutFieldOf(after.metadata);
   for (const [sequence, c] of conditions.entries()) {
     if (previous.get(c.type) === fingerprint(c)) continue;
     const pod = POD_CONDITION.exec(c.type)?.[1] ?? data.pod;
@@ -47,6 +49,7 @@ export async function publishTransitions(
           ...(c.reason !== undefined ? { reason: c.reason } : {}),
           ...(c.message !== undefined ? { message: c.message } : {}),
         },
+        ...rollout,
         sequence,
         traceId: data.traceId,
       },

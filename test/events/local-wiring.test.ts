@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { publisherFromEnv, SnsEventPublisher } from '../../shared/adapters/events/index.ts';
-import { transitionEventSchema } from '../../shared/messages/transition-event.ts';
+import { transitionEventSchema, type TransitionEvent } from '../../shared/messages/transition-event.ts';
 import { loadServerlessConfig, resolveEnvironment } from '../../infra/local/serverless-config.ts';
 import { startLocalSqs, type LocalSqs } from '../../infra/local/sqs/index.ts';
 import { bodyOf, receive, transition } from './helpers.ts';
@@ -51,5 +51,22 @@ void describe('local wiring of the events topic', () => {
     }
     const [message] = await receive(sqs.client, queueUrl, 1);
     assert.deepEqual(transitionEventSchema.parse(bodyOf(message!)), event);
+  });
+
+  void it('subscribes the rollout queue as serverless.yml does: only outcome events of ops requests a rollout made', async () => {
+    const publisher = new SnsEventPublisher(sqs.sns, sqs.topicArns.EventsTopic!);
+    const rollout = { ref: 'c1/fleet/r1', uid: '3f1c2a9e-0000-4000-8000-00000000000f' };
+    const withRollout = (e: TransitionEvent): TransitionEvent => ({ ...e, data: { ...e.data, rollout } });
+    const outcome = transition({ uid: 'u-1', type: 'Successful', phase: 'Successful', sequence: 5 });
+    await publisher.publish(transition({ uid: 'u-0', type: 'Successful', phase: 'Successful' })); // made by hand
+    await publisher.publish(withRollout(transition({ uid: 'u-1' }))); // not an outcome
+    await publisher.publish(withRollout(outcome));
+    // The FIFO topic delivers to the standard queue: the one selected event, raw, its attributes along.
+    const queueUrl = sqs.queueUrls.RolloutQueue!;
+    const [message, ...more] = await receive(sqs.client, queueUrl, 1);
+    assert.deepEqual(transitionEventSchema.parse(bodyOf(message!)).data.rollout, rollout);
+    assert.equal(message!.MessageAttributes?.rollout?.StringValue, 'c1/fleet/r1');
+    assert.deepEqual(more, []);
+    await assert.rejects(receive(sqs.client, queueUrl, 1, 2_000), /received 0 of 1/, 'nothing else was let through');
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Local SQS and SNS: the fauxqs emulator over HTTP on loopback, with exactly the queues, DLQs, redrive policies and
- * SNS topics that serverless.yml declares. Clients use the real AWS SDK pointed at `endpoint` (both services).
+ * Local SQS and SNS: the fauxqs emulator over HTTP on loopback, with exactly the queues, DLQs, redrive policies,
+ * SNS topics and subscriptions that serverless.yml declares. Clients use the real AWS SDK pointed at `endpoint` (both services).
  */
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
@@ -8,7 +8,7 @@ import { loadServerlessConfig, type QueueConfig, type TopicConfig } from '../ser
 import { createLocalSnsClient, createLocalSqsClient } from './client.ts';
 import { createQueues } from './create-queues.ts';
 import { startSqsEmulator } from './emulator.ts';
-import { createTopics, subscribeQueue, type SubscribeQueueOptions } from './topics.ts';
+import { createTopics, subscribeDeclared, subscribeQueue, type SubscribeQueueOptions } from './topics.ts';
 
 export { createLocalSnsClient, createLocalSqsClient, LOCAL_CREDENTIALS } from './client.ts';
 export { creationOrder, localQueueUrl, queueAttributes, QueueSetupError } from './create-queues.ts';
@@ -61,6 +61,7 @@ export async function startLocalSqs(options: StartLocalSqsOptions = {}): Promise
   try {
     const refs = await createQueues(client, config.queues, emulator.endpoint);
     const topicArns = await createTopics(sns, config.topics);
+    await subscribeDeclared(sns, config.subscriptions, topicArns, refs.queueArns);
     const context = { sqs: client, sns, endpoint: emulator.endpoint, topics: config.topics, topicArns };
     return {
       endpoint: emulator.endpoint,

@@ -4,7 +4,7 @@
  */
 import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { TopicConfig } from '../serverless-config.ts';
+import type { SubscriptionConfig, TopicConfig } from '../serverless-config.ts';
 import { localQueueUrl, QueueSetupError } from './create-queues.ts';
 
 export class TopicSetupError extends Error {
@@ -27,6 +27,30 @@ export async function createTopics(client: SNSClient, topics: TopicConfig[]): Pr
     topicArns[topic.logicalId] = created.TopicArn;
   }
   return topicArns;
+}
+
+/**
+ * The subscriptions serverless.yml declares, made as CloudFormation makes them: the queue's ARN subscribed to the
+ * topic with the declared attributes (raw delivery, filter policy). fauxqs checks no queue policy, so the
+ * AWS::SQS::QueuePolicy that lets the topic send has nothing to be checked against locally.
+ */
+export async function subscribeDeclared(
+  sns: SNSClient,
+  subscriptions: SubscriptionConfig[],
+  topicArns: Record<string, string>,
+  queueArns: Record<string, string>,
+): Promise<void> {
+  for (const sub of subscriptions) {
+    const topicArn = topicArns[sub.topicLogicalId];
+    const queueArn = queueArns[sub.queueLogicalId];
+    if (topicArn === undefined || queueArn === undefined)
+      throw new TopicSetupError(
+        `subscription ${sub.logicalId}: no topic ${sub.topicLogicalId} or queue ${sub.queueLogicalId}`,
+      );
+    await sns.send(
+      new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn, Attributes: sub.attributes }),
+    );
+  }
 }
 
 export interface SubscribeQueueOptions {

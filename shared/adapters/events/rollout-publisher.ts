@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { RolloutTransition } from '../../fleet/types.ts';
-import { dataschemaFor } from '../../messages/cloudevent.ts';
+import { dataschemaFor, traceExtensions, type TraceExtensions } from '../../messages/cloudevent.ts';
 import { rolloutEventSchema, rolloutEventTypeFor, ROLLOUT_EVENT_VERSION } from '../../messages/rollout-event.ts';
 import type { RolloutEventPort } from '../../steps/rollout/ports.ts';
 import { publishFailure } from './errors.ts';
@@ -15,9 +15,15 @@ import { isFifoTopicArn } from './sns-publisher.ts';
 
 type RolloutRefFields = Parameters<RolloutEventPort['publish']>[0];
 
-export function rolloutEvent(ref: RolloutRefFields, t: RolloutTransition, now: Date = new Date()) {
+export function rolloutEvent(
+  ref: RolloutRefFields,
+  t: RolloutTransition,
+  now: Date = new Date(),
+  trace: TraceExtensions = {},
+) {
   const type = rolloutEventTypeFor(t.type);
   return rolloutEventSchema.parse({
+    ...traceExtensions(trace),
     specversion: '1.0',
     id: t.id,
     source: 'urn:redis-reconfigure:function:rollout',
@@ -47,9 +53,9 @@ export class SnsRolloutPublisher implements RolloutEventPort {
     this.#client = topicArn === '' ? undefined : (client ?? new SNSClient({ maxAttempts: 3 }));
   }
 
-  async publish(ref: RolloutRefFields, t: RolloutTransition): Promise<void> {
+  async publish(ref: RolloutRefFields, t: RolloutTransition, trace: TraceExtensions = {}): Promise<void> {
     if (this.#client === undefined) return;
-    const event = rolloutEvent(ref, t);
+    const event = rolloutEvent(ref, t, new Date(), trace);
     const fifo = isFifoTopicArn(this.#topicArn);
     const command = new PublishCommand({
       TopicArn: this.#topicArn,

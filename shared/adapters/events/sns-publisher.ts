@@ -17,17 +17,20 @@ import { publishFailure } from './errors.ts';
 export const isFifoTopicArn = (topicArn: string): boolean => topicArn.endsWith('.fifo');
 
 /**
- * At most 8 attributes: with raw message delivery SNS hands them to SQS, which accepts 10 per message, so a
- * subscriber keeps room for its own. Empty values are left out (SNS rejects an empty attribute value).
+ * At most 9 attributes: with raw message delivery SNS hands them to SQS, which accepts 10 per message. `rollout`
+ * (the FleetRollout's ref, only on the events of an ops request a rollout made) is what the rollout queue's
+ * subscription filters on (serverless.yml, RolloutEventsSubscription). Empty values are left out (SNS rejects an
+ * empty attribute value).
  */
 export function snsMessageAttributes(event: BusEvent): Record<string, MessageAttributeValue> {
   // A drift event is about the Redis's ConfigDrift condition: filtered on like a transition's condition.
   const condition = isDriftEvent(event)
-    ? { phase: '', conditionType: 'ConfigDrift', conditionStatus: event.data.status }
+    ? { phase: '', conditionType: 'ConfigDrift', conditionStatus: event.data.status, rollout: '' }
     : {
         phase: event.data.phase,
         conditionType: event.data.condition.type,
         conditionStatus: event.data.condition.status,
+        rollout: event.data.rollout?.ref ?? '',
       };
   const attributes: Record<string, string> = {
     'cloudevents.specversion': event.specversion,

@@ -1,5 +1,6 @@
 /** RolloutQueuePort over SQS: the rollout's own next look, a delayed message on its queue (never a sleep). */
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { TraceExtensions } from '../../messages/cloudevent.ts';
 import { newRolloutMessage, type RolloutData } from '../../messages/rollout-message.ts';
 import type { RolloutQueuePort } from '../../steps/rollout/ports.ts';
 
@@ -17,8 +18,8 @@ export class SqsRolloutQueue implements RolloutQueuePort {
     this.#source = source;
   }
 
-  async sendLook(data: RolloutData, delaySeconds: number): Promise<void> {
-    const message = newRolloutMessage(data, this.#source);
+  async sendLook(data: RolloutData, delaySeconds: number, trace: TraceExtensions = {}): Promise<void> {
+    const message = newRolloutMessage(data, this.#source, new Date(), trace);
     await this.#client.send(
       new SendMessageCommand({
         QueueUrl: this.#url,

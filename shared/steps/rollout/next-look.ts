@@ -4,7 +4,7 @@
  * none, and a look from a superseded chain (its lookAt is not the recorded one) does not re-send itself. A lost look
  * is made good by the hub forwarder's next re-announcement (nextLookAt then lies in the past).
  */
-import type { RolloutData } from '../../messages/rollout-message.ts';
+import type { RolloutWake } from '../../messages/rollout-wake.ts';
 
 interface LookPlan {
   /** Send a look this many seconds from now; undefined: none. */
@@ -16,7 +16,7 @@ interface LookPlan {
 export function planNextLook(
   wanted: number | undefined,
   recorded: string | undefined,
-  data: RolloutData,
+  data: Pick<RolloutWake['data'], 'reason' | 'lookAt'>,
   now: Date,
 ): LookPlan {
   const recordedMs = recorded === undefined ? Number.NaN : Date.parse(recorded);

@@ -8,6 +8,7 @@ import type { RegisteredCluster } from '../../adapters/kube/cluster-registry.ts'
 import type { FleetRolloutStatus, RolloutTransition } from '../../fleet/types.ts';
 import type { ObjectMeta, Redis, RedisOpsRequest } from '../../kubedb/types.ts';
 import type { Logger } from '../../logging.ts';
+import type { TraceExtensions } from '../../messages/cloudevent.ts';
 import type { RolloutData } from '../../messages/rollout-message.ts';
 
 export interface FleetRolloutObject {
@@ -33,14 +34,15 @@ export interface FleetMemberPort {
 }
 
 export interface RolloutQueuePort {
-  /** The rollout's next look, DelaySeconds later (≤ 900, SQS's cap). */
-  sendLook(data: RolloutData, delaySeconds: number): Promise<void>;
+  /** The rollout's next look, DelaySeconds later (≤ 900, SQS's cap), carrying the sending hop's trace context. */
+  sendLook(data: RolloutData, delaySeconds: number, trace?: TraceExtensions): Promise<void>;
 }
 
 export interface RolloutEventPort {
   publish(
     rollout: { clusterId: string; namespace: string; name: string; uid: string },
     t: RolloutTransition,
+    trace?: TraceExtensions,
   ): Promise<void>;
 }
 
@@ -52,6 +54,9 @@ export interface RolloutDeps {
   events: RolloutEventPort;
   now: () => Date;
   log: Logger;
-  /** Seconds between looks while ops requests run (ROLLOUT_LOOK_SECONDS; default 30). */
+  /**
+   * Seconds between looks while ops requests run (ROLLOUT_LOOK_SECONDS; default 300): the safety net — their outcome
+   * events wake the rollout as they end, the hub forwarder's re-announcements make good a lost one.
+   */
   lookSeconds?: number;
 }

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { createLogger } from '../../logging.ts';
 import type { Redis, RedisOpsRequest } from '../../kubedb/types.ts';
 import type { RolloutData } from '../../messages/rollout-message.ts';
-import { UnavailableError } from '../../errors.ts';
+import { ConflictError, UnavailableError } from '../../errors.ts';
 import { ROLLOUT_UID_LABEL } from '../../fleet/labels.ts';
 import type { FleetMemberPort, FleetRolloutObject, RolloutDeps } from './ports.ts';
 import { runRollout } from './rollout-step.ts';
@@ -167,5 +167,65 @@ describe('runRollout', () => {
     const f = fleet(change);
     await runRollout({ ...f.announce, reason: 'look', uid: 'another' }, f.deps);
     assert.deepEqual(f.journal, []);
+  });
+
+  describe('woken by an outcome event of one of its ops requests', () => {
+    const outcome = (f: ReturnType<typeof fleet>) => ({ ...f.announce, uid: 'uid-1', reason: 'ops-outcome' as const });
+    const endedOf = (f: ReturnType<typeof fleet>) => {
+      const op = f.members.get('c1')!.ops[0]!;
+      return { cluster: 'c1', namespace: 'demo', name: op.metadata.name, phase: 'Successful' };
+    };
+
+    it('looks when the status does not know the end yet, and moves the rollout on', async () => {
+      const f = fleet({ ...change, strategy: { canary: { count: 1 } } });
+      await runRollout(f.announce, f.deps);
+      f.members.get('c1')!.settle();
+      await runRollout(outcome(f), f.deps, { ended: endedOf(f) });
+      assert.equal(f.rollout.status?.targets.find((t) => t.canary)?.state, 'Succeeded');
+      assert.equal(f.members.get('c1')!.ops.length + f.members.get('c2')!.ops.length, 4, 'the next wave created');
+    });
+
+    it('skips the look when the status already records that ops request as ended (a burst)', async () => {
+      const f = fleet({ ...change, strategy: { canary: { count: 1 } } });
+      await runRollout(f.announce, f.deps);
+      f.members.get('c1')!.settle();
+      await runRollout(outcome(f), f.deps, { ended: endedOf(f) });
+      const journal = f.journal.length;
+      await runRollout(outcome(f), f.deps, { ended: endedOf(f) });
+      assert.equal(f.journal.length, journal, 'no status write, no create: nothing new to decide');
+      await runRollout(outcome(f), f.deps, { ended: endedOf(f), redelivered: true });
+      assert.equal(f.journal[journal], 'status', 'a redelivered event (its look may have died) looks in full');
+    });
+
+    it('does nothing for a finished rollout', async () => {
+      const f = fleet(change);
+      await runRollout(f.announce, f.deps);
+      for (const m of f.members.values()) m.settle();
+      await runRollout(f.looks.at(-1)!.data, f.deps);
+      assert.equal(f.rollout.status?.phase, 'Completed');
+      const journal = f.journal.length;
+      await runRollout(outcome(f), f.deps, { ended: { ...endedOf(f), name: 'someone-else' } });
+      assert.equal(f.journal.length, journal);
+    });
+
+    it('a status written meanwhile by another look (409): re-reads and decides again, creating once', async () => {
+      const f = fleet(change);
+      const hub = await f.deps.hub('c1');
+      let conflicts = 1;
+      const deps: RolloutDeps = {
+        ...f.deps,
+        hub: async () => ({
+          getRollout: (ns, name) => hub.getRollout(ns, name),
+          writeRolloutStatus: async (r, status) => {
+            if (conflicts-- > 0) throw new ConflictError('the object has been modified');
+            return hub.writeRolloutStatus(r, status);
+          },
+        }),
+      };
+      await runRollout(f.announce, deps);
+      assert.equal(f.rollout.status?.phase, 'Progressing');
+      assert.equal(f.members.get('c1')!.ops.length + f.members.get('c2')!.ops.length, 4);
+      assert.equal(f.journal.filter((j) => j.startsWith('create')).length, 4, 'each ops request created once');
+    });
   });
 });

@@ -10,17 +10,46 @@ import { opsRequestObject, type RolloutIdentity } from '../../fleet/ops-object.t
 import { parseFleetRolloutSpec, type FleetRolloutSpec } from '../../fleet/spec.ts';
 import type { OpsRequestToCreate, RolloutDecision } from '../../fleet/types.ts';
 import { errorFields } from '../../logging.ts';
-import type { RolloutData } from '../../messages/rollout-message.ts';
+import type { EndedOpsRequest, RolloutWake } from '../../messages/rollout-wake.ts';
+import { ConflictError } from '../../errors.ts';
+import { FINISHED_ROLLOUT_PHASES } from '../../fleet/types.ts';
+import { MAX_CONFLICT_RETRIES } from '../timing.ts';
+import { endedAlreadyRecorded } from './ended-known.ts';
 import { planNextLook } from './next-look.ts';
 import { observeClusters } from './observe.ts';
 import type { FleetHubPort, FleetRolloutObject, RolloutDeps } from './ports.ts';
 
-export async function runRollout(data: RolloutData, deps: RolloutDeps): Promise<void> {
+type WakeData = RolloutWake['data'];
+
+/** What woke the look besides its data: an ops request's end (an outcome event), and whether this is a redelivery. */
+interface WakeCause {
+  ended?: EndedOpsRequest;
+  redelivered?: boolean;
+}
+
+/**
+ * Looks run concurrently for one rollout when step events of many ops requests arrive in different batches: the
+ * status write is guarded by the resourceVersion, so the loser re-reads and decides again (client-go's
+ * RetryOnConflict), before it has created anything.
+ */
+export async function runRollout(data: WakeData, deps: RolloutDeps, cause: WakeCause = {}): Promise<void> {
   const hub = await deps.hub(data.clusterId);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await lookOnce(data, hub, deps, cause);
+    } catch (err) {
+      if (!(err instanceof ConflictError) || attempt >= MAX_CONFLICT_RETRIES) throw err;
+      deps.log.info('fleet rollout status written by another look meanwhile; deciding again', { attempt });
+    }
+  }
+}
+
+async function lookOnce(data: WakeData, hub: FleetHubPort, deps: RolloutDeps, cause: WakeCause): Promise<void> {
   const rollout = await hub.getRollout(data.namespace, data.name);
   if (rollout === undefined) return deps.log.info('fleet rollout gone; nothing to do');
   const uid = rollout.metadata.uid ?? '';
   if (data.uid !== undefined && data.uid !== uid) return deps.log.info('a look for an earlier rollout of that name');
+  if (cause.ended !== undefined && wokenForNothing(cause.ended, rollout, cause.redelivered === true, deps)) return;
   const spec = await parsedSpec(rollout, hub, deps);
   if (spec === undefined) return;
   const now = deps.now();
@@ -47,6 +76,24 @@ export async function runRollout(data: RolloutData, deps: RolloutDeps): Promise<
     rollbacks: decision.rollbackCreate.length,
     nextLookSeconds: look.delaySeconds,
   });
+}
+
+/** An outcome event for a finished rollout, or for an ops request whose end the status already records: a no-op. */
+function wokenForNothing(
+  ended: EndedOpsRequest,
+  rollout: FleetRolloutObject,
+  redelivered: boolean,
+  deps: RolloutDeps,
+): boolean {
+  const phase = rollout.status?.phase;
+  const fields = { endedOpsRequest: `${ended.cluster}/${ended.namespace}/${ended.name}`, endedPhase: ended.phase };
+  if (phase !== undefined && FINISHED_ROLLOUT_PHASES.has(phase)) {
+    deps.log.info('an ops request of a finished fleet rollout ended; nothing to do', { ...fields, phase });
+    return true;
+  }
+  if (!endedAlreadyRecorded(ended, rollout.status, redelivered)) return false;
+  deps.log.info('the status already records that ops request as ended; no look needed', fields);
+  return true;
 }
 
 /** An invalid spec is the user's to fix: said in the status (the edit wakes the rollout again), nothing done. */
