@@ -208,6 +208,17 @@ describe('runRollout', () => {
       assert.equal(f.journal.length, journal);
     });
 
+    it('an aborted rollout with ops requests still running still counts their ends', async () => {
+      const f = fleet({ ...change }); // its own spec object: the test sets abort on it
+      await runRollout(f.announce, f.deps);
+      (f.rollout.spec as { abort?: boolean }).abort = true;
+      await runRollout(f.announce, f.deps);
+      assert.equal(f.rollout.status?.phase, 'Aborted');
+      f.members.get('c1')!.settle();
+      await runRollout(outcome(f), f.deps, { ended: endedOf(f) });
+      assert.equal(f.rollout.status?.targets.find((t) => t.cluster === 'c1')?.state, 'Succeeded');
+    });
+
     it('a status written meanwhile by another look (409): re-reads and decides again, creating once', async () => {
       const f = fleet(change);
       const hub = await f.deps.hub('c1');

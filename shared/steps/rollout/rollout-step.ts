@@ -78,7 +78,7 @@ async function lookOnce(data: WakeData, hub: FleetHubPort, deps: RolloutDeps, ca
   });
 }
 
-/** An outcome event for a finished rollout, or for an ops request whose end the status already records: a no-op. */
+/** An outcome event for a finished rollout (nothing in flight), or for an ops request whose end the status already records: a no-op. */
 function wokenForNothing(
   ended: EndedOpsRequest,
   rollout: FleetRolloutObject,
@@ -87,7 +87,11 @@ function wokenForNothing(
 ): boolean {
   const phase = rollout.status?.phase;
   const fields = { endedOpsRequest: `${ended.cluster}/${ended.namespace}/${ended.name}`, endedPhase: ended.phase };
-  if (phase !== undefined && FINISHED_ROLLOUT_PHASES.has(phase)) {
+  // Aborted with ops requests still running is not done: their ends are counted in the status, so they are looked at.
+  const inFlight = (rollout.status?.targets ?? []).some(
+    (t) => t.state === 'Progressing' || t.rollback?.state === 'Progressing',
+  );
+  if (phase !== undefined && FINISHED_ROLLOUT_PHASES.has(phase) && !inFlight) {
     deps.log.info('an ops request of a finished fleet rollout ended; nothing to do', { ...fields, phase });
     return true;
   }
