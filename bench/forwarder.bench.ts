@@ -5,9 +5,11 @@
  * - live: the forwarder is up and watching, N ops requests are created at once (concurrency 32), time from the first
  *   create to N sent (the API server's create rate alone is printed beside it: the forwarder cannot beat it).
  * Sent = the forwarder's own `forwarder_messages_sent_total` (/metrics), checked against the queue's message count.
- * RSS: the forwarder process's VmHWM (peak resident set) from /proc. Loopback only; every wait is bounded.
+ * RSS: the forwarder process's VmHWM (peak resident set) from /proc; CPU: its user + system time from /proc (a figure
+ * that a loaded machine disturbs less than wall time). Loopback only; every wait is bounded.
  *
- * Run: `npx node bench/forwarder.bench.ts [N]` (default 10,000).
+ * Run: `npx node bench/forwarder.bench.ts [N]` (default 10,000). FORWARDER_BENCH_BUNDLE=<file> runs another build of
+ * the forwarder (e.g. a copy of the bundle before a change, for a before/after in one run).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -28,10 +30,11 @@ export interface Row {
   'API creates/s': number | string;
   seconds: number;
   'peak RSS MB': number;
+  'CPU s': number;
   'queue messages': number;
 }
 
-const BUNDLE = resolve(PROJECT_ROOT, 'dist/forwarder/index.mjs');
+const BUNDLE = resolve(process.env.FORWARDER_BENCH_BUNDLE ?? resolve(PROJECT_ROOT, 'dist/forwarder/index.mjs'));
 const CONCURRENCY = 32;
 const DEADLINE_MS = 300_000;
 
@@ -137,6 +140,13 @@ async function peakRssMb(pid: number): Promise<number> {
   return Math.round(kb / 102.4) / 10;
 }
 
+/** User + system CPU seconds of a process so far (/proc/<pid>/stat fields 14 and 15, in clock ticks of 1/100 s). */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Math.round(Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 async function queueCount(sqs: Sqs, queueUrl: string): Promise<number> {
   const out = await sqs.client.send(
     new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
@@ -195,6 +205,7 @@ async function scenario(name: 'backlog' | 'live', n: number, dir: string): Promi
       'API creates/s': typeof createRate === 'number' ? Math.round(createRate) : createRate,
       seconds: Math.round(seconds * 100) / 100,
       'peak RSS MB': await peakRssMb(forwarder.child.pid!),
+      'CPU s': await cpuSeconds(forwarder.child.pid!),
       'queue messages': await queueCount(sqs, queueUrl),
     };
   } finally {

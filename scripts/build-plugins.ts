@@ -26,8 +26,8 @@ export const clientNodeSideEffectFree: esbuild.Plugin = {
 const CLIENT_NODE_RESOLVING = Symbol('client-node-resolving');
 
 /**
- * Lambda bundles talk to the API server through shared/adapters/kube/kube-rest.ts (node:https), never through
- * client-node's fetch transport; KubeConfig still imports undici's fetch, Agent and ProxyAgent for it (~0.7 MB).
+ * Lambda bundles and the forwarder talk to the API server through shared/adapters/kube/kube-rest.ts (node:https, its
+ * watches through kube-rest-watch.ts), never through client-node's fetch transport; KubeConfig still imports undici's fetch, Agent and ProxyAgent for it (~0.7 MB).
  * This stand-in keeps them out and fails loudly, naming the reason, if a function ever reaches them.
  */
 export const undiciUnavailable: esbuild.Plugin = {
@@ -44,7 +44,7 @@ export { Unavailable as Agent, Unavailable as ProxyAgent };`,
   },
 };
 export const UNDICI_MESSAGE =
-  "undici is not bundled into the Lambda functions: call the API through shared/adapters/kube/kube-rest.ts, not client-node's generated API";
+  "undici is not bundled into the functions or the forwarder: call the API through shared/adapters/kube/kube-rest.ts, not client-node's generated API";
 
 /**
  * `import http from 'node:http'` (client-node's KubeConfig, and any ESM module) builds node:http's ESM facade, which
