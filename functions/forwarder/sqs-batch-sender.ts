@@ -58,7 +58,7 @@ export function sqsSendBatch(client: SQSClient, queueUrl: string): SendBatch {
 }
 
 /** Batches in flight per sender: 16 × 10 messages per round trip is ~8,000 messages/s at a 20 ms SendMessageBatch. */
-export const MAX_IN_FLIGHT_BATCHES = 16;
+const MAX_IN_FLIGHT_BATCHES = 16;
 
 export const SEND_RETRY_BACKOFF: BackoffPolicy = { initialMs: 100, maxMs: 5_000, factor: 2, jitter: 0.3 };
 

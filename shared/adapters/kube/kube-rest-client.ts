@@ -186,7 +186,7 @@ export class KubeRestClient {
 }
 
 /** An open streaming response (`KubeRestClient.stream`). */
-export interface OpenStream {
+interface OpenStream {
   response: http.IncomingMessage;
   /** Ends the request and its connection (the response then emits 'close'). */
   abort: () => void;
