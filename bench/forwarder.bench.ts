@@ -30,6 +30,8 @@ export interface Row {
   'API creates/s': number | string;
   seconds: number;
   'peak RSS MB': number;
+  /** Live only: resident set once started and synced, before the first create (the idle forwarder). */
+  'idle RSS MB': number | string;
   'CPU s': number;
   'queue messages': number;
 }
@@ -126,6 +128,22 @@ async function waitSent(f: Running, n: number): Promise<number> {
   }
 }
 
+/** Polls /readyz (bounded) until the forwarder has listed and is watching. */
+async function waitReady(f: Running, deadline: number): Promise<void> {
+  for (;;) {
+    const url = f.metricsUrl();
+    if (
+      url !== undefined &&
+      (await fetch(`${url}/readyz`)
+        .then((r) => r.ok)
+        .catch(() => false))
+    )
+      return;
+    if (Date.now() > deadline) throw new Error('the forwarder did not become ready in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** The NODE_OPTIONS the shipped Deployment gives the forwarder (its V8 heap limit). */
 async function deploymentNodeOptions(): Promise<string> {
   const yaml = await readFile(resolve(PROJECT_ROOT, 'infra/k8s/forwarder/base/deployment.yaml'), 'utf8');
@@ -134,9 +152,9 @@ async function deploymentNodeOptions(): Promise<string> {
   return value;
 }
 
-async function peakRssMb(pid: number): Promise<number> {
+async function rssMb(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
+  const kb = Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
   return Math.round(kb / 102.4) / 10;
 }
 
@@ -183,6 +201,7 @@ async function scenario(name: 'backlog' | 'live', n: number, dir: string): Promi
       AWS_SECRET_ACCESS_KEY: 'test',
     };
     let createRate: number | string = '-';
+    let idleRss: number | string = '-';
     let started: number;
     if (name === 'backlog') {
       createRate = await createMany(server, agent, namespace, n);
@@ -193,6 +212,8 @@ async function scenario(name: 'backlog' | 'live', n: number, dir: string): Promi
       const running = forwarder;
       const deadline = Date.now() + 60_000;
       while (running.metricsUrl() === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await waitReady(running, deadline);
+      idleRss = await rssMb(running.child.pid!, 'VmRSS');
       started = performance.now();
       createRate = await createMany(server, agent, namespace, n);
     }
@@ -204,7 +225,8 @@ async function scenario(name: 'backlog' | 'live', n: number, dir: string): Promi
       'events/s': Math.round(n / seconds),
       'API creates/s': typeof createRate === 'number' ? Math.round(createRate) : createRate,
       seconds: Math.round(seconds * 100) / 100,
-      'peak RSS MB': await peakRssMb(forwarder.child.pid!),
+      'peak RSS MB': await rssMb(forwarder.child.pid!, 'VmHWM'),
+      'idle RSS MB': idleRss,
       'CPU s': await cpuSeconds(forwarder.child.pid!),
       'queue messages': await queueCount(sqs, queueUrl),
     };

@@ -134,14 +134,18 @@ export async function buildBundles(options: BuildOptions = {}): Promise<BundleRe
   const problems = [
     ...overBudget(lambdas ?? [], options.lambdaBudgetBytes ?? LAMBDA_BUDGET_BYTES),
     ...overBudget(forwarder ?? [], options.forwarderBudgetBytes ?? FORWARDER_BUDGET_BYTES),
-    ...[...(lambdas ?? []), ...(forwarder ?? [])].flatMap((r) =>
-      r.generatedApi
-        ? [`${r.bundle} bundles client-node's generated API: call the API through shared/adapters/kube/kube-rest.ts`]
-        : [],
-    ),
+    ...generatedApiUsers([...(lambdas ?? []), ...(forwarder ?? [])]),
   ];
   if (problems.length > 0) throw new BuildError(problems.join('\n'));
   return [...(lambdas ?? []), ...(forwarder ?? [])].sort((a, b) => a.bundle.localeCompare(b.bundle));
+}
+
+function generatedApiUsers(reports: BundleReport[]): string[] {
+  return reports.flatMap((r) =>
+    r.generatedApi
+      ? [`${r.bundle} bundles client-node's generated API: call the API through shared/adapters/kube/kube-rest.ts`]
+      : [],
+  );
 }
 
 function overBudget(reports: BundleReport[], budget: number): string[] {
