@@ -130,14 +130,16 @@ export async function buildBundles(options: BuildOptions = {}): Promise<BundleRe
     s.status === 'rejected' ? [s.reason instanceof Error ? s.reason.message : String(s.reason)] : [],
   );
   if (failures.length > 0) throw new BuildError(failures.join('\n'));
-  const [lambdas, forwarder] = settled.map((s) => (s.status === 'fulfilled' ? reportsFrom(s.value, root, outdir) : []));
+  const [lambdas = [], forwarder = []] = settled.map((s) =>
+    s.status === 'fulfilled' ? reportsFrom(s.value, root, outdir) : [],
+  );
   const problems = [
-    ...overBudget(lambdas ?? [], options.lambdaBudgetBytes ?? LAMBDA_BUDGET_BYTES),
-    ...overBudget(forwarder ?? [], options.forwarderBudgetBytes ?? FORWARDER_BUDGET_BYTES),
-    ...generatedApiUsers([...(lambdas ?? []), ...(forwarder ?? [])]),
+    ...overBudget(lambdas, options.lambdaBudgetBytes ?? LAMBDA_BUDGET_BYTES),
+    ...overBudget(forwarder, options.forwarderBudgetBytes ?? FORWARDER_BUDGET_BYTES),
+    ...generatedApiUsers([...lambdas, ...forwarder]),
   ];
   if (problems.length > 0) throw new BuildError(problems.join('\n'));
-  return [...(lambdas ?? []), ...(forwarder ?? [])].sort((a, b) => a.bundle.localeCompare(b.bundle));
+  return [...lambdas, ...forwarder].sort((a, b) => a.bundle.localeCompare(b.bundle));
 }
 
 function generatedApiUsers(reports: BundleReport[]): string[] {
