@@ -75,6 +75,22 @@ void describe('RestWatch over the local API server', () => {
     }
   });
 
+  void it('a callback that throws ends the stream with its error (not an uncaught exception)', async () => {
+    const ended: unknown[] = [];
+    const boom = new Error('handler bug');
+    await new RestWatch(loadKubeConfig({ yaml: s.kubeconfig() })).watch(
+      CM,
+      { resourceVersion: '0' },
+      () => {
+        throw boom;
+      },
+      (err) => void ended.push(err),
+    );
+    await raw(s, 'POST', CM, { metadata: { name: 'c' }, data: { v: '1' } });
+    await eventually(() => ended.length === 1, 'done');
+    assert.equal(ended[0], boom);
+  });
+
   void it('an HTTP error ends it at once with ApiException (the status code)', async () => {
     const { seen } = await open(s, { resourceVersion: '0' }, '/apis/example.com/v1/nothings');
     await eventually(() => seen.ended.length === 1, 'done');

@@ -55,6 +55,8 @@ const QUERY_KEYS: ReadonlyArray<keyof QueryParams> = [
   'resourceVersionMatch',
 ];
 
+const STREAM_RESPONSE_TIMEOUT_MS = 30_000;
+
 interface Call {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT';
   path: string;
@@ -118,6 +120,8 @@ export class KubeRestClient {
     const transport = url.protocol === 'http:' ? httpLib : httpsLib;
     return new Promise((resolve, reject) => {
       const req = transport.request(url, request, (res) => {
+        // From here on the stream may be quiet for long (its reader judges that); only the wait for it is bounded.
+        req.setTimeout(0);
         const status = res.statusCode ?? 0;
         if (status >= 200 && status <= 299) {
           res.setEncoding('utf8');
@@ -132,6 +136,11 @@ export class KubeRestClient {
           reject(new ApiException(status, `GET ${call.path}`, body, headersOf(res)));
         });
       });
+      // An API server that accepts the connection but never answers would leave the watch pending for good (client-node's
+      // Watch bounds this with the same 30 s).
+      req.setTimeout(STREAM_RESPONSE_TIMEOUT_MS, () =>
+        req.destroy(new Error(`GET ${call.path}: no response in ${STREAM_RESPONSE_TIMEOUT_MS} ms`)),
+      );
       req.on('error', reject);
       req.end();
     });

@@ -11,8 +11,9 @@
  * - a line that is not JSON ends the stream with an error instead of being skipped silently: skipping would lose
  *   that event for good once a later event moves the resourceVersion past it; a re-watch from the last
  *   resourceVersion (what the ListWatch does on an error) gets it again;
- * - no 30 s no-bytes abort of its own: a quiet stream is the ListWatch's `silenceTimeoutMs` to judge, and a real API
- *   server sends a bookmark only about once a minute.
+ * - a callback that throws ends the stream with that error (client-node's Watch dropped it);
+ * - no 30 s no-bytes abort of an open stream: a quiet stream is the ListWatch's `silenceTimeoutMs` to judge, and a
+ *   real API server sends a bookmark only about once a minute. The wait for the response is bounded (30 s) as there.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeRestClient, type QueryParams } from './kube-rest-client.ts';
@@ -50,8 +51,14 @@ export class RestWatch implements WatchStream {
       readLines(open.response, (line) => {
         if (ended) return;
         const event = parseEvent(line);
-        if (event instanceof Error) end(event);
-        else callback(event.type, event.object);
+        if (event instanceof Error) return end(event);
+        // A callback that throws ends this stream with its error (the ListWatch logs it and re-watches) rather than
+        // escaping from a stream listener as an uncaught exception; client-node's Watch dropped it silently.
+        try {
+          callback(event.type, event.object);
+        } catch (err) {
+          end(err);
+        }
       });
       open.response.on('error', end);
       open.response.on('close', () => end(null));
