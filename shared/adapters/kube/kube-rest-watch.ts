@@ -7,7 +7,7 @@
  *
  * The stream is read line by line as it arrives (the API server sends one JSON event per line,
  * https://kubernetes.io/docs/reference/using-api/api-concepts/#efficient-detection-of-changes): only the current
- * line is held, never the stream. Two deliberate differences from client-node's Watch:
+ * line is held, never the stream. Deliberate differences from client-node's Watch:
  * - a line that is not JSON ends the stream with an error instead of being skipped silently: skipping would lose
  *   that event for good once a later event moves the resourceVersion past it; a re-watch from the last
  *   resourceVersion (what the ListWatch does on an error) gets it again;

@@ -51,7 +51,7 @@ interface WatchSourceSpec<T> {
   timeoutSeconds?: number;
 }
 
-/** A source over client-node's Watch and a (paged) LIST. */
+/** A source over a WatchStream (RestWatch or client-node's Watch) and a (paged) LIST. */
 export function watchSource<T extends KubeObject>(spec: WatchSourceSpec<T>): ListWatchSource<T> {
   return {
     async list(transform): Promise<ListResult<T>> {
