@@ -63,7 +63,10 @@ export async function startLocalFleet(opts: LocalFleetOptions): Promise<LocalFle
     stops.push(() => sqs.stop());
     // The functions and the forwarders send through the same endpoint (a fault-injecting proxy, if one is asked for).
     const clientEndpoint = opts.sqsEndpointFor !== undefined ? await opts.sqsEndpointFor(sqs.endpoint) : sqs.endpoint;
-    const runnerOptions = runnerOptionsFor(opts, sqs, clientEndpoint, { logDir, clustersDir });
+    const common = runnerOptionsFor(opts, sqs, clientEndpoint, { logDir, clustersDir });
+    // Without it the rollout function looked every 30 s (its default for AWS), not the 2 s the docs and bench say.
+    const lookSeconds = String(opts.rolloutLookSeconds ?? 2);
+    const runnerOptions = { ...common, env: { ...common.env, ROLLOUT_LOOK_SECONDS: lookSeconds } };
     let runner = startLambdaRunner(runnerOptions);
     stops.push(() => runner.stop());
     const url = (logicalId: string): string => {

@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { InvocationEndEvent } from '../../infra/local/lambda-runner/index.ts';
+import type { InvocationEndEvent, InvocationStartEvent } from '../../infra/local/lambda-runner/index.ts';
 import { applyObjects } from '../../infra/local/manifests.ts';
 import { configGetOnPod } from '../../infra/local/redis-query.ts';
 import { waitFor } from '../../infra/local/wait.ts';
@@ -148,6 +148,18 @@ describe('fleet rollouts under faults', { timeout: 600_000 }, () => {
   it('every message twice and replayed late: same end state, one ops request each, one event per transition', async () => {
     const subscriber = await f().sqs.subscribeQueue('EventsTopic', 'rollout-twice');
     const duplicatedBefore = proxy!.duplicated();
+    // How often each of this rollout's messages (CloudEvent id) reached the rollout function, by reason.
+    const deliveries = new Map<string, { reason: string; count: number }>();
+    const onStart = (e: InvocationStartEvent) => {
+      if (e.functionName !== 'rollout') return;
+      for (const body of e.bodies) {
+        const m = JSON.parse(body) as { id: string; data: { name: string; reason: string } };
+        if (m.data.name !== 'twice') continue;
+        const seen = deliveries.get(m.id) ?? { reason: m.data.reason, count: 0 };
+        deliveries.set(m.id, { ...seen, count: seen.count + 1 });
+      }
+    };
+    f().runner.on('invocation-start', onStart);
     const r = await createRollout(f().hub.kubeConfig, NS, 'twice', {
       databaseSelector: { namespaces: ['demo'] },
       configuration: { applyConfig: { 'redis.conf': 'maxclients 3200' } },
@@ -171,6 +183,11 @@ describe('fleet rollouts under faults', { timeout: 600_000 }, () => {
       ['Completed', undefined],
     ]);
     assert.equal(new Set(events.map((e) => e.id)).size, events.length);
+    f().runner.off('invocation-start', onStart);
+    for (const reason of ['announce', 'look']) {
+      const twice = [...deliveries.values()].filter((d) => d.reason === reason && d.count >= 2);
+      assert.ok(twice.length > 0, `a ${reason} delivered more than once: ${JSON.stringify([...deliveries.values()])}`);
+    }
     const still = await getRollout(f().hub.kubeConfig, NS, 'twice');
     assert.equal(still.status?.phase, 'Completed');
     assert.equal((await fleetOps(f(), r.metadata.uid)).size, 3);
