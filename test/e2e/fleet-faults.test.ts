@@ -77,10 +77,14 @@ describe('fleet rollouts under faults', { timeout: 600_000 }, () => {
 
   it('killed at its timeout between the status write and the creates: it resumes, one ops request each', async () => {
     const timeouts: InvocationEndEvent[] = [];
+    const received: InvocationStartEvent[] = [];
     const onEnd = (e: InvocationEndEvent) => {
       if (e.functionName === 'rollout' && e.outcome === 'timeout') timeouts.push(e);
     };
-    f().runner.on('invocation-end', onEnd);
+    const onStart = (e: InvocationStartEvent) => {
+      if (e.functionName === 'rollout') received.push(e);
+    };
+    f().runner.on('invocation-end', onEnd).on('invocation-start', onStart);
     const subscriber = await f().sqs.subscribeQueue('EventsTopic', 'rollout-killed');
     // Longer than the rollout's 10 s timeout (serverless.yml, stage local), so the environment dies first; the
     // held creates are then aborted (their client is gone) and never stored.
@@ -105,6 +109,16 @@ describe('fleet rollouts under faults', { timeout: 600_000 }, () => {
         'no c2 ops request while its creates hang',
       );
       c2.reset();
+      // As with Lambda, the killed batch's records were not deleted: they come back after the visibility timeout.
+      const killed = new Set(timeouts[0]!.failedMessageIds);
+      await waitFor(
+        'a record of the killed batch delivered again',
+        async () => {
+          const again = received.filter((e) => e.requestId !== timeouts[0]!.requestId);
+          return again.some((e) => e.messageIds.some((id) => killed.has(id))) ? true : undefined;
+        },
+        { timeoutMs: 60_000 },
+      );
       const end = await waitRollout(f().hub.kubeConfig, NS, 'killed', (s) => FINISHED.includes(s.phase), 'finished');
       assert.equal(end.phase, 'Completed', end.message);
       assert.deepEqual(end.counts, { total: 3, pending: 0, progressing: 0, succeeded: 3, failed: 0, rolledBack: 0 });
@@ -125,7 +139,7 @@ describe('fleet rollouts under faults', { timeout: 600_000 }, () => {
       ]);
     } finally {
       c2.reset();
-      f().runner.off('invocation-end', onEnd);
+      f().runner.off('invocation-end', onEnd).off('invocation-start', onStart);
     }
   });
 
