@@ -125,17 +125,24 @@ async function runOne(
   const started = performance.now();
   const startedAt = Date.now();
   await applyObjects(kc, [annotated] as never);
-  const done = await followOpsRequest(kc, 'demo', annotated.metadata.name, () => undefined, { timeoutMs: 900_000 });
+  // A run that does not finish is a result too (KubeDB's order can leave a Sentinel database with two primaries, see
+  // docs/benchmarks.md): it is reported as such, and it is the last run on that database.
+  const done = await followOpsRequest(kc, 'demo', annotated.metadata.name, () => undefined, {
+    timeoutMs: RUN_TIMEOUT_MS,
+  }).catch((err: unknown) => {
+    console.error(`${mode} ${strategy}: ${(err as Error).message}`);
+    return undefined;
+  });
   const totalMs = performance.now() - started;
-  await waitDatabaseReady(kc, 'demo', db);
+  if (done !== undefined) await waitDatabaseReady(kc, 'demo', db);
   const report = await probe.stop();
   const after = await podUids(kc, db);
   console.log(`${mode} ${strategy}: per pod, seconds since the ops request was created`);
-  console.table(podTimeline(done, startedAt, after));
+  if (done !== undefined) console.table(podTimeline(done, startedAt, after));
   return {
     topology: mode === 'cluster' ? 'Cluster 3×2' : 'Sentinel 3 + 3',
     strategy: strategy === 'kubedb' ? '(a) KubeDB order' : '(b) failover-aware',
-    phase: done.status?.phase ?? '?',
+    phase: done?.status?.phase ?? `not finished in ${RUN_TIMEOUT_MS / 1000} s`,
     'total s': (totalMs / 1000).toFixed(1),
     'longest unavailable ms': Math.round(report.longestUnavailableMs),
     'total unavailable ms': Math.round(report.totalUnavailableMs),
@@ -145,6 +152,9 @@ async function runOne(
     'pods restarted': [...before].filter(([pod, p]) => after.get(pod)?.uid !== p.uid).length,
   };
 }
+
+/** Each run takes under a minute on this machine, loaded; four minutes means it will not finish. */
+const RUN_TIMEOUT_MS = 240_000;
 
 /** KubeDB's sentinel-mode start script sleeps 5 s before anything else (on-start.sh): a pod restart takes that long. */
 const KUBEDB_SENTINEL_START_SLEEP_MS = 5000;
@@ -165,8 +175,9 @@ export async function run(): Promise<Row[]> {
       await applyFile(kc, join(PROJECT_ROOT, 'examples/sentinel', f));
     rows.push(await runOne(kc, 'cluster', 'kubedb', 4100));
     rows.push(await runOne(kc, 'cluster', 'failover', 4200));
-    rows.push(await runOne(kc, 'sentinel', 'kubedb', 4300));
+    // Sentinel: ours first — KubeDB's order can leave the database with two primaries (docs/benchmarks.md).
     rows.push(await runOne(kc, 'sentinel', 'failover', 4400));
+    rows.push(await runOne(kc, 'sentinel', 'kubedb', 4300));
   } finally {
     await stack.stop();
     await rm(stateDir, { recursive: true, force: true });
