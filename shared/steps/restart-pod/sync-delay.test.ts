@@ -61,12 +61,13 @@ void describe('sync delay around a replica restart', () => {
     const w = world('5');
     await skipSyncDelay(w.ctx(), redis, 'rd-1', primary);
     assert.equal(w.live.delay, '0');
-    await skipSyncDelay(w.ctx(), redis, 'rd-1', primary); // a redelivered evict: the 0 is never taken as the value
+    await skipSyncDelay(w.ctx(), redis, 'rd-1', primary); // a redelivered evict: 0 again, never recorded as the value
     await restoreSyncDelay(w.ctx(), () => Promise.resolve(redis), 'rd-1');
     await restoreSyncDelay(w.ctx(), () => Promise.resolve(redis), 'rd-1'); // a redelivered check: same value again
     assert.equal(w.live.delay, '5');
     assert.deepEqual(w.live.calls, [
       'GET 10.0.0.10',
+      'SET 10.0.0.10 repl-diskless-sync-delay 0',
       'SET 10.0.0.10 repl-diskless-sync-delay 0',
       'SET 10.0.0.10 repl-diskless-sync-delay 5',
       'SET 10.0.0.10 repl-diskless-sync-delay 5',

@@ -32,8 +32,13 @@ export async function skipSyncDelay(
 ): Promise<StepContext['ops']> {
   const { deps } = ctx;
   const key = syncDelayAnnotation(replicaPod);
-  if (ctx.ops.metadata.annotations?.[key] !== undefined || primary.podIP === undefined) return ctx.ops;
+  if (primary.podIP === undefined) return ctx.ops;
   const target = await redisTarget(redis, primary.podIP, deps);
+  // Recorded by an earlier delivery, which may have stopped before its CONFIG SET: set the 0 again, record nothing.
+  if (ctx.ops.metadata.annotations?.[key] !== undefined) {
+    await deps.redis.configSet(target, [SYNC_DELAY, '0']);
+    return ctx.ops;
+  }
   const value = (await deps.redis.configGet(target, [SYNC_DELAY]))[SYNC_DELAY];
   if (value === undefined || value === '0') return ctx.ops;
   const record: z.infer<typeof recordSchema> = { primary: primary.name, uid: primary.uid, value };
