@@ -16,6 +16,7 @@ import { followOpsRequest } from '../infra/local/ops-progress.ts';
 import type { RedisOpsRequest } from '../shared/kubedb/types.ts';
 import { createDatabase, reconfigure, waitDatabaseReady } from '../test/e2e/harness.ts';
 import { createRollout, fleetOps, waitRollout } from '../test/e2e/fleet-harness.ts';
+import { startCpuAccount } from './cpu-accounting.ts';
 
 type Row = Record<string, string | number>;
 
@@ -67,7 +68,11 @@ async function rollout(fleet: LocalFleet, name: string, value: number, strategy:
   };
 }
 
+/** CPU seconds by consumer during the last run's all-at-once rollout (bench/cpu-accounting.ts). */
+export const cpuRows: Row[] = [];
+
 export async function run(clusters = 10, perCluster = 10, concurrency?: number): Promise<Row[]> {
+  cpuRows.length = 0;
   const stateDir = await mkdtemp(join(tmpdir(), 'rr-bench-fleet-'));
   const fleet = await startLocalFleet({
     stateDir,
@@ -96,7 +101,10 @@ export async function run(clusters = 10, perCluster = 10, concurrency?: number):
     await waitDatabaseReady(fleet.hub.kubeConfig, 'bench', 'solo');
     await alone(fleet.hub.kubeConfig, 550); // warm-up: every function's first (cold) invocation is not the measure
     const single = await alone(fleet.hub.kubeConfig, 600);
+    // Where the CPU of the all-at-once rollout goes: which floor the machine's two cores set (docs/benchmarks.md).
+    const account = startCpuAccount(fleet.runner);
     const all = await rollout(fleet, 'all-at-once', 1000, {});
+    cpuRows.push(...account.stop());
     const waves = await rollout(fleet, 'canary-waves', 1100, { canary: { count: 5 }, waveSize: 25 });
     const singleAgain = await alone(fleet.hub.kubeConfig, 700);
     const ratio = (row: Row): string => (Number(row['makespan s']) / single).toFixed(2);
@@ -120,4 +128,5 @@ export async function run(clusters = 10, perCluster = 10, concurrency?: number):
 if (import.meta.main) {
   const [clusters, perCluster, concurrency] = process.argv.slice(2).map(Number);
   console.table(await run(clusters || undefined, perCluster || undefined, concurrency || undefined));
+  console.table(cpuRows);
 }
