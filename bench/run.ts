@@ -10,6 +10,14 @@ const benches: Array<{ title: string; load: () => Promise<{ run: () => Promise<o
     load: () => import('./p1.bench.ts'),
   },
   { title: 'Kubernetes API server (local)', load: () => import('./kube-apiserver.bench.ts') },
+  {
+    title: 'Warm invocation CPU: client operations alone (Kubernetes GET, SQS send, Redis with/without reuse)',
+    load: () => import('./warm-ops.bench.ts'),
+  },
+  {
+    title: 'Warm invocation CPU per function (live Reconfigures, one database)',
+    load: () => import('./warm-cost.bench.ts'),
+  },
   { title: 'Reconfigure end to end: 1 and 50 databases at once', load: () => import('./reconfigure.bench.ts') },
   {
     title: 'Fleet rollout: 100 databases over 10 clusters vs one alone; canary 5 + waves of 25',

@@ -82,11 +82,7 @@ async function selfTimeByOrigin(profile: Profile, grouped: boolean): Promise<Map
   return byOrigin;
 }
 
-export async function breakdown(
-  dir: string,
-  top = 12,
-  grouped = true,
-): Promise<Array<Record<string, string | number>>> {
+async function breakdown(dir: string, top = 12, grouped = true): Promise<Array<Record<string, string | number>>> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.cpuprofile') && !f.endsWith('-1.cpuprofile'));
   const perFunction = new Map<string, { n: number; ms: Map<string, number> }>();
   for (const file of files) {
