@@ -7,6 +7,11 @@ const benches: Array<{ name: string; title: string }> = [
   { name: 'forwarder', title: 'Forwarder alone: ops requests → SQS messages, events/s and RSS' },
   { name: 'p1', title: 'P1: one Standalone database, 5 s and 0 s pod start: total vs floor, steps, queue hops' },
   { name: 'kube-apiserver', title: 'Kubernetes API server (local)' },
+  {
+    name: 'warm-ops',
+    title: 'Warm invocation CPU: client operations alone (Kubernetes GET, SQS send, Redis with/without reuse)',
+  },
+  { name: 'warm-cost', title: 'Warm invocation CPU per function (live Reconfigures, one database)' },
   { name: 'reconfigure', title: 'Reconfigure end to end: 1 and 50 databases at once' },
   { name: 'fleet', title: 'Fleet rollout: 100 databases over 10 clusters vs one alone; canary 5 + waves of 25' },
   {
