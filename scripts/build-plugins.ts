@@ -88,3 +88,33 @@ export const jsonByParse: esbuild.Plugin = {
     });
   },
 };
+
+/**
+ * `debug` (ioredis's logging, and the proxy agents' client-node pulls in) costs each cold start its set-up even when no
+ * DEBUG namespace is enabled: it tries `require('supports-color')` (a failed resolution), and each `debug(namespace)`
+ * asks `tty.isatty(process.stderr.fd)`, which builds process.stderr. This stand-in is the real module when DEBUG is
+ * set when the bundle is imported (so `DEBUG=ioredis:*` still works on a Lambda) and a no-op otherwise.
+ */
+export const debugWhenEnabled: esbuild.Plugin = {
+  name: 'debug-when-enabled',
+  setup(build) {
+    build.onResolve({ filter: /^debug$/ }, (args) =>
+      // The stand-in's own require() of the real module goes to esbuild's resolution.
+      args.namespace === 'debug-when-enabled' ? undefined : { path: args.resolveDir, namespace: 'debug-when-enabled' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'debug-when-enabled' }, (args) => ({
+      loader: 'js',
+      resolveDir: args.path,
+      contents: DEBUG_STAND_IN,
+    }));
+  },
+};
+const DEBUG_STAND_IN = `function createDebug(namespace) {
+  const debug = () => {};
+  return Object.assign(debug, { namespace, enabled: false, useColors: false, color: 0, diff: 0, log: () => {},
+    destroy: () => false, extend: (sub, delimiter = ':') => createDebug(namespace + delimiter + sub) });
+}
+Object.assign(createDebug, { enable: () => {}, disable: () => '', enabled: () => false, names: [], skips: [],
+  formatters: {}, humanize: String, coerce: (v) => v, selectColor: () => 0 });
+createDebug.debug = createDebug.default = createDebug;
+module.exports = process.env.DEBUG ? require('debug') : createDebug;`;
