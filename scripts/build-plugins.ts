@@ -1,4 +1,5 @@
 /** esbuild plugins of scripts/build.ts: what keeps client-node's unused parts out of the bundles. */
+import { readFile } from 'node:fs/promises';
 import type * as esbuild from 'esbuild';
 
 /**
@@ -67,3 +68,53 @@ export const nodeHttpByRequire: esbuild.Plugin = {
     }));
   },
 };
+
+/**
+ * esbuild turns an imported .json file into a JavaScript object literal; V8 parses the same data as a JSON string
+ * (`JSON.parse('…')`) faster than as a literal, which it must parse as code and then evaluate (V8's "cost of
+ * JavaScript" guidance: worth it from ~10 KB). ioredis's command table, @ioredis/commands' commands.json (~40 KB),
+ * is one such file in every bundle that talks to Redis, evaluated at import.
+ */
+const JSON_BY_PARSE_MIN_BYTES = 10_000;
+export const jsonByParse: esbuild.Plugin = {
+  name: 'json-by-parse',
+  setup(build) {
+    build.onLoad({ filter: /\.json$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      // A small file (client-node's package.json) gains nothing: esbuild's own JSON loader keeps it.
+      if (text.length < JSON_BY_PARSE_MIN_BYTES) return undefined;
+      const minified = JSON.stringify(JSON.parse(text));
+      return { loader: 'js', contents: `module.exports = JSON.parse(${JSON.stringify(minified)});` };
+    });
+  },
+};
+
+/**
+ * `debug` (ioredis's logging, and the proxy agents' client-node pulls in) costs each cold start its set-up even when no
+ * DEBUG namespace is enabled: it tries `require('supports-color')` (a failed resolution), and each `debug(namespace)`
+ * asks `tty.isatty(process.stderr.fd)`, which builds process.stderr. This stand-in is the real module when DEBUG is
+ * set when the bundle is imported (so `DEBUG=ioredis:*` still works on a Lambda) and a no-op otherwise.
+ */
+export const debugWhenEnabled: esbuild.Plugin = {
+  name: 'debug-when-enabled',
+  setup(build) {
+    build.onResolve({ filter: /^debug$/ }, (args) =>
+      // The stand-in's own require() of the real module goes to esbuild's resolution.
+      args.namespace === 'debug-when-enabled' ? undefined : { path: args.resolveDir, namespace: 'debug-when-enabled' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'debug-when-enabled' }, (args) => ({
+      loader: 'js',
+      resolveDir: args.path,
+      contents: DEBUG_STAND_IN,
+    }));
+  },
+};
+const DEBUG_STAND_IN = `function createDebug(namespace) {
+  const debug = () => {};
+  return Object.assign(debug, { namespace, enabled: false, useColors: false, color: 0, diff: 0, log: () => {},
+    destroy: () => false, extend: (sub, delimiter = ':') => createDebug(namespace + delimiter + sub) });
+}
+Object.assign(createDebug, { enable: () => {}, disable: () => '', enabled: () => false, names: [], skips: [],
+  formatters: {}, humanize: String, coerce: (v) => v, selectColor: () => 0 });
+createDebug.debug = createDebug.default = createDebug;
+module.exports = process.env.DEBUG ? require('debug') : createDebug;`;

@@ -13,7 +13,13 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { loadServerlessConfig, PROJECT_ROOT } from '../infra/local/serverless-config.ts';
-import { clientNodeSideEffectFree, nodeHttpByRequire, undiciUnavailable } from './build-plugins.ts';
+import {
+  clientNodeSideEffectFree,
+  debugWhenEnabled,
+  jsonByParse,
+  nodeHttpByRequire,
+  undiciUnavailable,
+} from './build-plugins.ts';
 
 export class BuildError extends Error {
   override name = 'BuildError';
@@ -108,7 +114,7 @@ export async function buildBundles(options: BuildOptions = {}): Promise<BundleRe
       entryPoints: lambdaEntries,
       outdir,
       external: ['@aws-sdk/*', '@smithy/*'],
-      plugins: [clientNodeSideEffectFree, undiciUnavailable, nodeHttpByRequire],
+      plugins: [clientNodeSideEffectFree, undiciUnavailable, nodeHttpByRequire, jsonByParse, debugWhenEnabled],
     }),
   ];
   if (options.forwarder !== false) {

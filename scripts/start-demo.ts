@@ -11,6 +11,7 @@ import { applyFile } from '../infra/local/manifests.ts';
 import { followOpsRequest, formatProgress } from '../infra/local/ops-progress.ts';
 import { configGetOnPod } from '../infra/local/redis-query.ts';
 import { waitFor } from '../infra/local/wait.ts';
+import { afterReadyLine, watchPodReadiness, type PodReadyClock } from '../infra/local/pod-ready-clock.ts';
 import { PROJECT_ROOT } from '../infra/local/serverless-config.ts';
 import { run as runCli } from '../cli/main.ts';
 import { traceIdFor } from '../shared/observability/trace-context.ts';
@@ -34,6 +35,12 @@ const flows = [
     files: ['13-rdops-remove-config.yaml'],
     name: 'rdops-remove-config',
     expect: '10000',
+  },
+  {
+    title: 'Restart the pod as KubeDB does (restart: "true", applyConfig maxclients 4000)',
+    files: ['15-rdops-restart.yaml'],
+    name: 'rdops-restart',
+    expect: '4000',
   },
 ];
 
@@ -115,23 +122,32 @@ async function standaloneDemo(kc: KubeConfig): Promise<number> {
     `  Ready. CONFIG GET maxclients on demo/sample-redis-0 → ${await configGetOnPod(kc, 'demo', 'sample-redis-0', 'sample-redis', 'maxclients')}\n`,
   );
   let failures = 0;
-  for (const flow of flows) {
-    console.log(`== ${flow.title}`);
-    const started = Date.now();
-    for (const f of flow.files) await applyFile(kc, join(examples, f));
-    const ops = await followOpsRequest(kc, 'demo', flow.name, (line) => console.log(formatProgress(line)), {
-      timeoutMs: 300_000,
-    });
-    const value = await configGetOnPod(kc, 'demo', 'sample-redis-0', 'sample-redis', 'maxclients');
-    const ok = ops.status?.phase === 'Successful' && value === flow.expect;
-    if (!ok) failures++;
-    console.log(
-      `  → ${flow.name}: ${ops.status?.phase} in ${((Date.now() - started) / 1000).toFixed(1)} s; CONFIG GET maxclients → ${value} (expected ${flow.expect}) ${ok ? '✔' : '✘'}`,
-    );
-    // One trace per ops request (docs/operations.md): its id follows the run through every function's log.
-    console.log(`    its log lines: grep ${traceIdFor(ops.metadata.uid ?? '')} ${STATE_DIR}/logs/*.log\n`);
+  const clock = await watchPodReadiness(kc, 'demo', 'sample-redis');
+  try {
+    for (const flow of flows) failures += await standaloneFlow(kc, clock, flow);
+  } finally {
+    await clock.stop();
   }
   return failures;
+}
+
+async function standaloneFlow(kc: KubeConfig, clock: PodReadyClock, flow: (typeof flows)[number]): Promise<number> {
+  console.log(`== ${flow.title}`);
+  const started = Date.now();
+  for (const f of flow.files) await applyFile(kc, join(examples, f));
+  const ops = await followOpsRequest(kc, 'demo', flow.name, (line) => console.log(formatProgress(line)), {
+    timeoutMs: 300_000,
+  });
+  const finishedAt = Date.now();
+  const value = await configGetOnPod(kc, 'demo', 'sample-redis-0', 'sample-redis', 'maxclients');
+  const ok = ops.status?.phase === 'Successful' && value === flow.expect;
+  console.log(
+    `  → ${flow.name}: ${ops.status?.phase} in ${((finishedAt - started) / 1000).toFixed(1)} s; CONFIG GET maxclients → ${value} (expected ${flow.expect}) ${ok ? '✔' : '✘'}`,
+  );
+  console.log(`    ${afterReadyLine(clock, started, finishedAt, ops.status?.phase ?? '')}`);
+  // One trace per ops request (docs/operations.md): its id follows the run through every function's log.
+  console.log(`    its log lines: grep ${traceIdFor(ops.metadata.uid ?? '')} ${STATE_DIR}/logs/*.log\n`);
+  return ok ? 0 : 1;
 }
 
 /** Create a topology from KubeDB's example, reconfigure it, and read maxclients back from every pod. */
@@ -147,11 +163,18 @@ async function topologyDemo(
   );
   for (const f of files) await applyFile(kc, join(PROJECT_ROOT, 'examples', dir, f));
   await waitRedisReady(kc, db, 180_000);
+  const clock = await watchPodReadiness(kc, 'demo', db);
   const started = Date.now();
-  await applyFile(kc, join(PROJECT_ROOT, 'examples', dir, `10-${opsName}.yaml`));
-  const ops = await followOpsRequest(kc, 'demo', opsName, (line) => console.log(formatProgress(line)), {
-    timeoutMs: 600_000,
-  });
+  let ops, finishedAt;
+  try {
+    await applyFile(kc, join(PROJECT_ROOT, 'examples', dir, `10-${opsName}.yaml`));
+    ops = await followOpsRequest(kc, 'demo', opsName, (line) => console.log(formatProgress(line)), {
+      timeoutMs: 600_000,
+    });
+    finishedAt = Date.now();
+  } finally {
+    await clock.stop();
+  }
   const pods = await kc
     .makeApiClient(CoreV1Api)
     .listNamespacedPod({ namespace: 'demo', labelSelector: `app.kubernetes.io/instance=${db}` });
@@ -163,8 +186,9 @@ async function topologyDemo(
   }
   const ok = ops.status?.phase === 'Successful' && wrong === 0;
   console.log(
-    `  → ${opsName}: ${ops.status?.phase} in ${((Date.now() - started) / 1000).toFixed(1)} s ${ok ? '✔' : '✘'}\n`,
+    `  → ${opsName}: ${ops.status?.phase} in ${((finishedAt - started) / 1000).toFixed(1)} s ${ok ? '✔' : '✘'}`,
   );
+  console.log(`    ${afterReadyLine(clock, started, finishedAt, ops.status?.phase ?? '')}\n`);
   return ok ? 0 : 1;
 }
 
@@ -201,6 +225,7 @@ async function liveDemo(
   const ops = await followOpsRequest(kc, 'demo', opsName, (line) => console.log(formatProgress(line)), {
     timeoutMs: 300_000,
   });
+  const finishedAt = Date.now();
   const after = await podUids(kc, db);
   const restarted = [...before].filter(([pod, uid]) => after.get(pod) !== uid).map(([pod]) => pod);
   let wrong = 0;
@@ -211,7 +236,7 @@ async function liveDemo(
   }
   const ok = planned === 0 && ops.status?.phase === 'Successful' && wrong === 0 && restarted.length === 0;
   console.log(
-    `  → ${opsName}: ${ops.status?.phase} in ${((Date.now() - started) / 1000).toFixed(1)} s; pods restarted: ${restarted.length === 0 ? 'none' : restarted.join(', ')} ${ok ? '✔' : '✘'}\n`,
+    `  → ${opsName}: ${ops.status?.phase} in ${((finishedAt - started) / 1000).toFixed(1)} s; pods restarted: ${restarted.length === 0 ? 'none' : restarted.join(', ')} ${ok ? '✔' : '✘'}\n`,
   );
   return ok ? 0 : 1;
 }

@@ -14,7 +14,7 @@ import { FORWARDER_NAMESPACE } from './shipped-manifests.ts';
 import { startLocalSqs, type LocalSqs } from './sqs/index.ts';
 import { runnerOptionsFor, startKubernetes, wipeState, type KubernetesSide, type LocalStackOptions } from './stack.ts';
 
-export interface LocalFleetOptions extends Omit<LocalStackOptions, 'clusterId' | 'pipeline' | 'sqsEndpointFor'> {
+export interface LocalFleetOptions extends Omit<LocalStackOptions, 'clusterId' | 'pipeline'> {
   clusters: number;
   /** The rollout function's look interval while ops requests run (ROLLOUT_LOOK_SECONDS; default 2 locally). */
   rolloutLookSeconds?: number;
@@ -61,13 +61,19 @@ export async function startLocalFleet(opts: LocalFleetOptions): Promise<LocalFle
     }
     const sqs = await startLocalSqs({ stage: 'local' });
     stops.push(() => sqs.stop());
-    const runnerOptions = runnerOptionsFor(opts, sqs, sqs.endpoint, { logDir, clustersDir });
+    // The functions and the forwarders send through the same endpoint (a fault-injecting proxy, if one is asked for).
+    const clientEndpoint = opts.sqsEndpointFor !== undefined ? await opts.sqsEndpointFor(sqs.endpoint) : sqs.endpoint;
+    const common = runnerOptionsFor(opts, sqs, clientEndpoint, { logDir, clustersDir });
+    // Without it the rollout function looked every 30 s (its default for AWS), not the 2 s the docs and bench say.
+    const lookSeconds = String(opts.rolloutLookSeconds ?? 2);
+    const runnerOptions = { ...common, env: { ...common.env, ROLLOUT_LOOK_SECONDS: lookSeconds } };
     let runner = startLambdaRunner(runnerOptions);
     stops.push(() => runner.stop());
     const url = (logicalId: string): string => {
       const u = sqs.queueUrls[logicalId];
       if (u === undefined) throw new Error(`serverless.yml declares no ${logicalId}`);
-      return u;
+      // The SDK sends to a queue URL's own host: the URL is re-rooted on the client endpoint.
+      return u.replace(sqs.endpoint, clientEndpoint);
     };
     const clusters = sides.map((side, i): LocalFleetCluster => {
       const forwarder = new ForwarderProcess({
@@ -76,7 +82,7 @@ export async function startLocalFleet(opts: LocalFleetOptions): Promise<LocalFle
         leaseNamespace: FORWARDER_NAMESPACE,
         haltQueueUrl: url('HaltQueue'),
         recoverQueueUrl: url('RecoverQueue'),
-        sqsEndpoint: sqs.endpoint,
+        sqsEndpoint: clientEndpoint,
         region: sqs.region,
         resyncSeconds: opts.resyncSeconds ?? 30,
         ...(i === 0 ? { rolloutQueueUrl: url('RolloutQueue') } : {}),
