@@ -35,6 +35,7 @@ const FUNCTION_ENV = {
   QUEUE_URL_APPLY_CONFIG: 'http://127.0.0.1:1/000000000000/apply-config',
   QUEUE_URL_RESTART_POD: 'http://127.0.0.1:1/000000000000/restart-pod',
   QUEUE_URL_RESUME: 'http://127.0.0.1:1/000000000000/resume',
+  QUEUE_URL_ROLLOUT: 'http://127.0.0.1:1/000000000000/rollout',
   AWS_REGION: 'eu-west-1',
 };
 

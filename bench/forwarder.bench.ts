@@ -5,9 +5,11 @@
  * - live: the forwarder is up and watching, N ops requests are created at once (concurrency 32), time from the first
  *   create to N sent (the API server's create rate alone is printed beside it: the forwarder cannot beat it).
  * Sent = the forwarder's own `forwarder_messages_sent_total` (/metrics), checked against the queue's message count.
- * RSS: the forwarder process's VmHWM (peak resident set) from /proc. Loopback only; every wait is bounded.
+ * RSS: the forwarder process's VmHWM (peak resident set) from /proc; CPU: its user + system time from /proc (a figure
+ * that a loaded machine disturbs less than wall time). Loopback only; every wait is bounded.
  *
- * Run: `npx node bench/forwarder.bench.ts [N]` (default 10,000).
+ * Run: `npx node bench/forwarder.bench.ts [N]` (default 10,000). FORWARDER_BENCH_BUNDLE=<file> runs another build of
+ * the forwarder (e.g. a copy of the bundle before a change, for a before/after in one run).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -28,10 +30,13 @@ export interface Row {
   'API creates/s': number | string;
   seconds: number;
   'peak RSS MB': number;
+  /** Live only: resident set once started and synced, before the first create (the idle forwarder). */
+  'idle RSS MB': number | string;
+  'CPU s': number;
   'queue messages': number;
 }
 
-const BUNDLE = resolve(PROJECT_ROOT, 'dist/forwarder/index.mjs');
+const BUNDLE = resolve(process.env.FORWARDER_BENCH_BUNDLE ?? resolve(PROJECT_ROOT, 'dist/forwarder/index.mjs'));
 const CONCURRENCY = 32;
 const DEADLINE_MS = 300_000;
 
@@ -123,6 +128,22 @@ async function waitSent(f: Running, n: number): Promise<number> {
   }
 }
 
+/** Polls /readyz (bounded) until the forwarder has listed and is watching. */
+async function waitReady(f: Running, deadline: number): Promise<void> {
+  for (;;) {
+    const url = f.metricsUrl();
+    if (
+      url !== undefined &&
+      (await fetch(`${url}/readyz`)
+        .then((r) => r.ok)
+        .catch(() => false))
+    )
+      return;
+    if (Date.now() > deadline) throw new Error('the forwarder did not become ready in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** The NODE_OPTIONS the shipped Deployment gives the forwarder (its V8 heap limit). */
 async function deploymentNodeOptions(): Promise<string> {
   const yaml = await readFile(resolve(PROJECT_ROOT, 'infra/k8s/forwarder/base/deployment.yaml'), 'utf8');
@@ -131,10 +152,17 @@ async function deploymentNodeOptions(): Promise<string> {
   return value;
 }
 
-async function peakRssMb(pid: number): Promise<number> {
+async function rssMb(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
+  const kb = Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
   return Math.round(kb / 102.4) / 10;
+}
+
+/** User + system CPU seconds of a process so far (/proc/<pid>/stat fields 14 and 15, in clock ticks of 1/100 s). */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Math.round(Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function queueCount(sqs: Sqs, queueUrl: string): Promise<number> {
@@ -173,6 +201,7 @@ async function scenario(name: 'backlog' | 'live', n: number, dir: string): Promi
       AWS_SECRET_ACCESS_KEY: 'test',
     };
     let createRate: number | string = '-';
+    let idleRss: number | string = '-';
     let started: number;
     if (name === 'backlog') {
       createRate = await createMany(server, agent, namespace, n);
@@ -183,6 +212,8 @@ async function scenario(name: 'backlog' | 'live', n: number, dir: string): Promi
       const running = forwarder;
       const deadline = Date.now() + 60_000;
       while (running.metricsUrl() === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await waitReady(running, deadline);
+      idleRss = await rssMb(running.child.pid!, 'VmRSS');
       started = performance.now();
       createRate = await createMany(server, agent, namespace, n);
     }
@@ -194,7 +225,9 @@ async function scenario(name: 'backlog' | 'live', n: number, dir: string): Promi
       'events/s': Math.round(n / seconds),
       'API creates/s': typeof createRate === 'number' ? Math.round(createRate) : createRate,
       seconds: Math.round(seconds * 100) / 100,
-      'peak RSS MB': await peakRssMb(forwarder.child.pid!),
+      'peak RSS MB': await rssMb(forwarder.child.pid!, 'VmHWM'),
+      'idle RSS MB': idleRss,
+      'CPU s': await cpuSeconds(forwarder.child.pid!),
       'queue messages': await queueCount(sqs, queueUrl),
     };
   } finally {

@@ -1,4 +1,5 @@
 /** esbuild plugins of scripts/build.ts: what keeps client-node's unused parts out of the bundles. */
+import { readFile } from 'node:fs/promises';
 import type * as esbuild from 'esbuild';
 
 /**
@@ -26,8 +27,8 @@ export const clientNodeSideEffectFree: esbuild.Plugin = {
 const CLIENT_NODE_RESOLVING = Symbol('client-node-resolving');
 
 /**
- * Lambda bundles talk to the API server through shared/adapters/kube/kube-rest.ts (node:https), never through
- * client-node's fetch transport; KubeConfig still imports undici's fetch, Agent and ProxyAgent for it (~0.7 MB).
+ * Lambda bundles and the forwarder talk to the API server through shared/adapters/kube/kube-rest.ts (node:https, its
+ * watches through kube-rest-watch.ts), never through client-node's fetch transport; KubeConfig still imports undici's fetch, Agent and ProxyAgent for it (~0.7 MB).
  * This stand-in keeps them out and fails loudly, naming the reason, if a function ever reaches them.
  */
 export const undiciUnavailable: esbuild.Plugin = {
@@ -44,7 +45,7 @@ export { Unavailable as Agent, Unavailable as ProxyAgent };`,
   },
 };
 export const UNDICI_MESSAGE =
-  "undici is not bundled into the Lambda functions: call the API through shared/adapters/kube/kube-rest.ts, not client-node's generated API";
+  "undici is not bundled into the functions or the forwarder: call the API through shared/adapters/kube/kube-rest.ts, not client-node's generated API";
 
 /**
  * `import http from 'node:http'` (client-node's KubeConfig, and any ESM module) builds node:http's ESM facade, which
@@ -67,3 +68,53 @@ export const nodeHttpByRequire: esbuild.Plugin = {
     }));
   },
 };
+
+/**
+ * esbuild turns an imported .json file into a JavaScript object literal; V8 parses the same data as a JSON string
+ * (`JSON.parse('…')`) faster than as a literal, which it must parse as code and then evaluate (V8's "cost of
+ * JavaScript" guidance: worth it from ~10 KB). ioredis's command table, @ioredis/commands' commands.json (~40 KB),
+ * is one such file in every bundle that talks to Redis, evaluated at import.
+ */
+const JSON_BY_PARSE_MIN_BYTES = 10_000;
+export const jsonByParse: esbuild.Plugin = {
+  name: 'json-by-parse',
+  setup(build) {
+    build.onLoad({ filter: /\.json$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      // A small file (client-node's package.json) gains nothing: esbuild's own JSON loader keeps it.
+      if (text.length < JSON_BY_PARSE_MIN_BYTES) return undefined;
+      const minified = JSON.stringify(JSON.parse(text));
+      return { loader: 'js', contents: `module.exports = JSON.parse(${JSON.stringify(minified)});` };
+    });
+  },
+};
+
+/**
+ * `debug` (ioredis's logging, and the proxy agents' client-node pulls in) costs each cold start its set-up even when no
+ * DEBUG namespace is enabled: it tries `require('supports-color')` (a failed resolution), and each `debug(namespace)`
+ * asks `tty.isatty(process.stderr.fd)`, which builds process.stderr. This stand-in is the real module when DEBUG is
+ * set when the bundle is imported (so `DEBUG=ioredis:*` still works on a Lambda) and a no-op otherwise.
+ */
+export const debugWhenEnabled: esbuild.Plugin = {
+  name: 'debug-when-enabled',
+  setup(build) {
+    build.onResolve({ filter: /^debug$/ }, (args) =>
+      // The stand-in's own require() of the real module goes to esbuild's resolution.
+      args.namespace === 'debug-when-enabled' ? undefined : { path: args.resolveDir, namespace: 'debug-when-enabled' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'debug-when-enabled' }, (args) => ({
+      loader: 'js',
+      resolveDir: args.path,
+      contents: DEBUG_STAND_IN,
+    }));
+  },
+};
+const DEBUG_STAND_IN = `function createDebug(namespace) {
+  const debug = () => {};
+  return Object.assign(debug, { namespace, enabled: false, useColors: false, color: 0, diff: 0, log: () => {},
+    destroy: () => false, extend: (sub, delimiter = ':') => createDebug(namespace + delimiter + sub) });
+}
+Object.assign(createDebug, { enable: () => {}, disable: () => '', enabled: () => false, names: [], skips: [],
+  formatters: {}, humanize: String, coerce: (v) => v, selectColor: () => 0 });
+createDebug.debug = createDebug.default = createDebug;
+module.exports = process.env.DEBUG ? require('debug') : createDebug;`;

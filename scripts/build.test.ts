@@ -3,6 +3,7 @@
  * inside the forwarder's, and fails loudly. Runs on a throwaway project (node_modules linked from this one).
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,6 +103,37 @@ void describe('scripts/build.ts', () => {
       return true;
     });
   });
+});
+
+void it('a Lambda bundle honours DEBUG as the debug module does, and skips its set-up when DEBUG is unset', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'build-test-debug-'));
+  after(() => rmSync(root, { recursive: true, force: true }));
+  writeProject(root, {
+    'serverless.yml': SERVERLESS_YML,
+    'functions/alpha/handler.ts': `import createDebug from 'debug';
+const log = createDebug('fixture');
+log('hello from %s', 'fixture');
+// inspectOpts: a property of the real module only (the stand-in when DEBUG is unset has none).
+export const handler = async (): Promise<string> => String(log.enabled) + ' ' + String('inspectOpts' in createDebug);
+`,
+    'functions/beta-two/handler.ts': 'export const handler = async (): Promise<number> => 2;\n',
+  });
+  await buildBundles({ root, forwarder: false });
+  const run = (env: NodeJS.ProcessEnv): { result: string; stderr: string } => {
+    const script = `const { handler } = await import(${JSON.stringify(join(root, 'dist', 'alpha', 'index.mjs'))});
+process.stdout.write(String(await handler()));`;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, DEBUG: '', ...env },
+      encoding: 'utf8',
+    });
+    assert.equal(child.status, 0, child.stderr);
+    return { result: child.stdout, stderr: child.stderr };
+  };
+  const enabled = run({ DEBUG: 'fixture' });
+  assert.equal(enabled.result, 'true true', 'DEBUG=fixture: the real module, the namespace enabled');
+  assert.match(enabled.stderr, /fixture hello from fixture/);
+  assert.deepEqual(run({ DEBUG: 'other' }), { result: 'false true', stderr: '' });
+  assert.deepEqual(run({}), { result: 'false false', stderr: '' }, 'DEBUG unset: the no-op stand-in');
 });
 
 /** The project's own bundles (built into a temp dir): the 1 MB budget and what each function carries. */

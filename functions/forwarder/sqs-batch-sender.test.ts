@@ -131,6 +131,37 @@ describe('SqsBatchSender', () => {
     assert.equal(s2.pending, 0);
   });
 
+  it('keeps at most maxInFlight batches with SQS; the backlog goes out as they settle, partial batch last', async () => {
+    const clock = new FakeClock();
+    const answers: Array<() => void> = [];
+    const calls: number[] = [];
+    const s = new SqsBatchSender({
+      send: (entries) => {
+        calls.push(entries.length);
+        return new Promise((resolve) => answers.push(() => resolve([])));
+      },
+      clock,
+      maxInFlight: 2,
+    });
+    for (let i = 0; i < 45; i++) s.enqueue(msg(i));
+    await settle();
+    assert.deepEqual(calls, [10, 10], 'two batches in flight, the rest pending');
+    assert.equal(s.pending, 25);
+    await clock.advance(1_000);
+    assert.deepEqual(calls, [10, 10], 'the linger does not widen the window');
+    answers.shift()!();
+    await settle();
+    assert.deepEqual(calls, [10, 10, 10]);
+    const flushed = s.flush();
+    while (answers.length > 0) {
+      answers.shift()!();
+      await settle();
+    }
+    await flushed;
+    assert.deepEqual(calls, [10, 10, 10, 10, 5]);
+    assert.equal(s.pending, 0);
+  });
+
   it('discardPending drops what was not handed to SQS yet', async () => {
     const clock = new FakeClock();
     const queue = fakeQueue();

@@ -5,6 +5,11 @@
  * SendMessageBatch succeeds or fails per entry: failed entries are retried with backoff a bounded number of times,
  * then counted and logged with the ops request's subject. A message is never dropped silently, and nothing is lost
  * for good either: the next resync announces every live ops request again.
+ *
+ * At most `maxInFlight` batches are with SQS at a time (a window, retries included); the rest wait in `pending` as
+ * plain strings. Without the window, a backlog (the first list of 10,000 ops requests) became 1,000 concurrent SDK
+ * calls, each holding its serialized request, signature and socket wait: the bulk of the forwarder's peak memory
+ * (docs/benchmarks.md, "Forwarder alone"). A full window is also the backpressure on a slow or failing queue.
  */
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { Backoff, type BackoffPolicy } from '../../shared/time/backoff.ts';
@@ -52,12 +57,17 @@ export function sqsSendBatch(client: SQSClient, queueUrl: string): SendBatch {
   };
 }
 
+/** Batches in flight per sender: 16 × 10 messages per round trip is ~8,000 messages/s at a 20 ms SendMessageBatch. */
+const MAX_IN_FLIGHT_BATCHES = 16;
+
 export const SEND_RETRY_BACKOFF: BackoffPolicy = { initialMs: 100, maxMs: 5_000, factor: 2, jitter: 0.3 };
 
 export interface SqsBatchSenderOptions {
   send: SendBatch;
   clock?: Clock;
   lingerMs?: number;
+  /** Batches with SQS at once (default MAX_IN_FLIGHT_BATCHES). */
+  maxInFlight?: number;
   /** Attempts per message, including the first. */
   maxAttempts?: number;
   retryBackoff?: BackoffPolicy;
@@ -72,10 +82,13 @@ export class SqsBatchSender {
   readonly #clock: Clock;
   readonly #lingerMs: number;
   readonly #maxAttempts: number;
+  readonly #maxInFlight: number;
   readonly #opts: SqsBatchSenderOptions;
   readonly #log: Logger;
   #pending: OutgoingMessage[] = [];
   #linger: TimerHandle | undefined;
+  /** A partial batch may go: its linger is over, or a flush asked for everything. Reset once nothing is pending. */
+  #partialDue = false;
   readonly #inFlight = new Set<Promise<void>>();
   /** Aborted when a bounded drain runs out of time: retries stop waiting and give up. */
   readonly #giveUp = new AbortController();
@@ -86,6 +99,7 @@ export class SqsBatchSender {
     this.#clock = opts.clock ?? systemClock;
     this.#lingerMs = opts.lingerMs ?? 50;
     this.#maxAttempts = opts.maxAttempts ?? 5;
+    this.#maxInFlight = opts.maxInFlight ?? MAX_IN_FLIGHT_BATCHES;
     this.#log = opts.logger ?? silentLogger;
   }
 
@@ -99,13 +113,13 @@ export class SqsBatchSender {
 
   enqueue(message: OutgoingMessage): void {
     this.#pending.push(message);
-    if (this.#pending.length >= SQS_MAX_BATCH) this.#dispatch();
-    else this.#linger ??= this.#clock.setTimer(this.#lingerMs, () => this.#dispatch());
+    this.#pump();
   }
 
   /** Sends everything pending now and waits until every batch (with its retries) has settled. */
   async flush(): Promise<void> {
-    this.#dispatch();
+    this.#partialDue = true;
+    this.#pump();
     while (this.#inFlight.size > 0) await Promise.all([...this.#inFlight]);
   }
 
@@ -127,18 +141,36 @@ export class SqsBatchSender {
   discardPending(): number {
     this.#linger?.cancel();
     this.#linger = undefined;
+    this.#partialDue = false;
     const dropped = this.#pending.length;
     this.#pending = [];
     return dropped;
   }
 
-  #dispatch(): void {
-    this.#linger?.cancel();
-    this.#linger = undefined;
-    while (this.#pending.length > 0) {
+  /**
+   * Hands batches to SQS while the window has room: full ones at once, a partial one once its linger is over.
+   * Called on every enqueue, at the linger's end and whenever a batch settles (which frees a slot).
+   */
+  #pump(): void {
+    while (this.#pending.length > 0 && this.#inFlight.size < this.#maxInFlight) {
+      if (this.#pending.length < SQS_MAX_BATCH && !this.#partialDue) break;
       const batch = this.#pending.splice(0, SQS_MAX_BATCH);
-      const sending: Promise<void> = this.#sendWithRetries(batch).finally(() => this.#inFlight.delete(sending));
+      const sending: Promise<void> = this.#sendWithRetries(batch).finally(() => {
+        this.#inFlight.delete(sending);
+        this.#pump();
+      });
       this.#inFlight.add(sending);
+    }
+    if (this.#pending.length === 0) {
+      this.#partialDue = false;
+      this.#linger?.cancel();
+      this.#linger = undefined;
+    } else if (!this.#partialDue) {
+      this.#linger ??= this.#clock.setTimer(this.#lingerMs, () => {
+        this.#linger = undefined;
+        this.#partialDue = true;
+        this.#pump();
+      });
     }
   }
 

@@ -22,11 +22,11 @@ import {
   type LocalStackOptions,
 } from './stack.ts';
 
-export interface LocalFleetOptions extends Omit<LocalStackOptions, 'clusterId' | 'pipeline' | 'sqsEndpointFor'> {
+export interface LocalFleetOptions extends Omit<LocalStackOptions, 'clusterId' | 'pipeline'> {
   clusters: number;
   /**
-   * The rollout function's safety-net look while ops requests run (ROLLOUT_LOOK_SECONDS; the function's default,
-   * 300 s, when unset): the outcome events of its ops requests are what move a rollout along.
+   * The rollout function's safety-net look while ops requests run (ROLLOUT_LOOK_SECONDS; default 2 locally, 300 s on
+   * AWS): the outcome events of its ops requests are what move a rollout along.
    */
   rolloutLookSeconds?: number;
   /** Labels per cluster id (default: env=prod for every cluster, region=r<i>). */
@@ -72,7 +72,12 @@ export async function startLocalFleet(opts: LocalFleetOptions): Promise<LocalFle
     }
     const sqs = await startLocalSqs({ stage: 'local' });
     stops.push(() => sqs.stop());
-    const runnerOptions = withRolloutLook(runnerOptionsFor(opts, sqs, sqs.endpoint, { logDir, clustersDir }), opts);
+    // The functions and the forwarders send through the same endpoint (a fault-injecting proxy, if one is asked for).
+    const clientEndpoint = opts.sqsEndpointFor !== undefined ? await opts.sqsEndpointFor(sqs.endpoint) : sqs.endpoint;
+    const common = runnerOptionsFor(opts, sqs, clientEndpoint, { logDir, clustersDir });
+    // Locally the safety-net look defaults to 2 s (the function's own default, for AWS, is 300 s).
+    const lookSeconds = String(opts.rolloutLookSeconds ?? 2);
+    const runnerOptions = { ...common, env: { ...common.env, ROLLOUT_LOOK_SECONDS: lookSeconds } };
     let runner = startLambdaRunner(runnerOptions);
     stops.push(() => runner.stop());
     const clusters = sides.map((side, i): LocalFleetCluster => {
@@ -80,11 +85,11 @@ export async function startLocalFleet(opts: LocalFleetOptions): Promise<LocalFle
         clusterId: side.id,
         kubeconfigPath: side.forwarderKubeconfigPath,
         leaseNamespace: FORWARDER_NAMESPACE,
-        ...forwarderQueueUrls(sqs),
-        sqsEndpoint: sqs.endpoint,
+        ...forwarderQueueUrls(sqs, clientEndpoint),
+        sqsEndpoint: clientEndpoint,
         region: sqs.region,
         resyncSeconds: opts.resyncSeconds ?? 30,
-        ...(i === 0 ? { rolloutQueueUrl: queueUrlOf(sqs, 'RolloutQueue') } : {}),
+        ...(i === 0 ? { rolloutQueueUrl: queueUrlOf(sqs, 'RolloutQueue', clientEndpoint) } : {}),
         ...(opts.verbose === true ? {} : { logFile: join(logDir, `forwarder-${side.id}.log`) }),
       });
       forwarder.start();
@@ -111,12 +116,6 @@ export async function startLocalFleet(opts: LocalFleetOptions): Promise<LocalFle
     await stopAll();
     throw err;
   }
-}
-
-/** The rollout function's look interval, when the fleet is given one, in the runner's environment. */
-function withRolloutLook<T extends { env: Record<string, string> }>(options: T, opts: LocalFleetOptions): T {
-  if (opts.rolloutLookSeconds === undefined) return options;
-  return { ...options, env: { ...options.env, ROLLOUT_LOOK_SECONDS: String(opts.rolloutLookSeconds) } };
 }
 
 /** `--fresh`: every cluster's leftover redis-servers are killed (by their pid files) before the state is wiped. */

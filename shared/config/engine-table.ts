@@ -84,6 +84,10 @@ function decodeRow(row: string): RedisConfigFlag {
 /**
  * A line's table from base-36 indices into the shared pool of rows and command names: the ten lines share most of
  * their ~200 rows, and storing each once keeps the function bundles small (scripts/build.ts budgets).
+ *
+ * The rows and commands are decoded at first use, per line: a reconfigure judges against one line (its RedisVersion),
+ * and decoding all ten at import cost every cold start ~6 ms CPU (docs/benchmarks.md, 2026-12-03). The head (label,
+ * distribution, version) is there at once: versions.ts picks a line by it without decoding any.
  */
 export function decodeTable(
   head: Omit<EngineTable, 'flags' | 'commands'>,
@@ -98,9 +102,36 @@ export function decodeTable(
       if (item === undefined) throw new RangeError(`${head.label}: no pooled entry ${ref}`);
       return item;
     });
+  let flags: readonly RedisConfigFlag[] | undefined;
+  let commandNames: readonly string[] | undefined;
   return {
     ...head,
-    flags: pick(rows, rowRefs).map(decodeRow),
-    commands: pick(commands, commandRefs),
+    get flags() {
+      return (flags ??= pick(rows, rowRefs).map(decodeRow));
+    },
+    get commands() {
+      return (commandNames ??= pick(commands, commandRefs));
+    },
   };
 }
+
+/**
+ * Every (name, alias) pair of the pooled rows, without decoding a line: the pool holds each row of every line once, so
+ * this is what scanning every line's table finds (flags.ts builds the alias map from it at import).
+ */
+export function pooledAliasPairs(rows: readonly string[]): Array<{ name: string; alias: string }> {
+  const pairs: Array<{ name: string; alias: string }> = [];
+  for (const row of rows) {
+    const nameEnd = row.indexOf('\t');
+    const aliasEnd = row.indexOf('\t', nameEnd + 1);
+    if (aliasEnd === nameEnd + 1) continue;
+    pairs.push({ name: row.slice(0, nameEnd), alias: row.slice(nameEnd + 1, aliasEnd) });
+  }
+  return pairs;
+}
+
+/** The names of the pooled rows that carry a flag macro (e.g. SENSITIVE_CONFIG) in any line. */
+export const pooledNamesWithFlag = (rows: readonly string[], flag: string): string[] =>
+  rows.flatMap((row) =>
+    row.includes(flag) && decodeRow(row).flags.includes(flag) ? [row.slice(0, row.indexOf('\t'))] : [],
+  );

@@ -12,6 +12,8 @@ import {
   ENGINE_TABLES,
   canonicalDirectiveName,
   defaultRuntimeValue,
+  hasFlag,
+  isSecretDirective,
   lookupFlag,
   numericSpec,
   tableHasCommand,
@@ -64,6 +66,35 @@ void describe('directive tables per engine line', () => {
         if (f.type === 'Enum') assert.ok(f.enumValues.length > 0, `${t.label} enum values for ${f.name}`);
         if (NUMERIC_TYPES.has(f.type)) assert.ok(numericSpec(f.name, t), `${t.label} bounds for ${f.name}`);
       }
+  });
+
+  void it('the alias map and the secret directives built from the pool equal those of every decoded line', () => {
+    // The scan over every line's decoded rows that flags.ts did before it read the pool (one decoded line at import).
+    const known72 = new Set(table('Redis 7.2').flags.map((f) => f.name));
+    const aliases = new Map<string, string>();
+    for (const f of table('Redis 7.2').flags) if (f.alias) aliases.set(f.alias, f.name);
+    for (const t of ENGINE_TABLES)
+      for (const f of t.flags) {
+        if (!f.alias || known72.has(f.name)) continue;
+        if (known72.has(f.alias)) aliases.set(f.name, f.alias);
+        else aliases.set(f.alias, f.name);
+      }
+    const spellings = ENGINE_TABLES.flatMap((t) => t.flags.flatMap((f) => (f.alias ? [f.name, f.alias] : [f.name])));
+    for (const s of spellings) assert.equal(canonicalDirectiveName(s), aliases.get(s) ?? s, s);
+    const secretByLines = (name: string): boolean =>
+      ['user', 'tls-key-file-pass', 'tls-client-key-file-pass'].includes(canonicalDirectiveName(name)) ||
+      ENGINE_TABLES.some((t) => {
+        const flag = lookupFlag(canonicalDirectiveName(name), t);
+        return flag !== undefined && hasFlag(flag, 'SENSITIVE_CONFIG');
+      });
+    for (const s of spellings) assert.equal(isSecretDirective(s), secretByLines(s), s);
+    assert.ok(isSecretDirective('requirepass') && isSecretDirective('primaryauth') && !isSecretDirective('maxmemory'));
+  });
+
+  void it('decodes a line once, at first use', () => {
+    const t = table('Valkey 8.1');
+    assert.equal(t.flags, t.flags);
+    assert.equal(t.commands, t.commands);
   });
 
   void it('resolves aliases and line-specific names', () => {

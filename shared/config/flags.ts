@@ -7,7 +7,14 @@
  * Valkey 8 `masterauth` → `primaryauth`, Redis 7.4 `server_cpulist` → `server-cpulist`). Merging and diffing use
  * canonical names; a directive keeps its own spelling for rendering (Redis 6.2 knows only the ziplist spellings).
  */
-import type { Distribution, EngineTable, RedisConfigFlag } from './engine-table.ts';
+import {
+  pooledAliasPairs,
+  pooledNamesWithFlag,
+  type Distribution,
+  type EngineTable,
+  type RedisConfigFlag,
+} from './engine-table.ts';
+import { FLAG_ROWS } from './flag-pool.generated.ts';
 import { TABLE as REDIS_6_2 } from './flags-redis-6.2.generated.ts';
 import { TABLE as REDIS_7_0 } from './flags-redis-7.0.generated.ts';
 import { TABLE as REDIS_7_2 } from './flags-redis-7.2.generated.ts';
@@ -63,18 +70,19 @@ function indexOf(table: EngineTable): TableIndex {
   return index;
 }
 
-/** spelling → canonical (7.2) name, and canonical → every spelling of any line. */
+/**
+ * spelling → canonical (7.2) name, and canonical → every spelling of any line. Built from the pool's (name, alias)
+ * pairs, which are every line's, so that only Redis 7.2's table is decoded here (engine-table.ts decodeTable).
+ */
 const ALIASES = new Map<string, string>();
 const SPELLINGS = new Map<string, Set<string>>();
 {
   const known72 = new Set(REDIS_7_2.flags.map((f) => f.name));
   for (const f of REDIS_7_2.flags) if (f.alias) ALIASES.set(f.alias, f.name);
-  for (const table of ENGINE_TABLES) {
-    for (const f of table.flags) {
-      if (!f.alias || known72.has(f.name)) continue;
-      if (known72.has(f.alias)) ALIASES.set(f.name, f.alias);
-      else ALIASES.set(f.alias, f.name);
-    }
+  for (const f of pooledAliasPairs(FLAG_ROWS)) {
+    if (known72.has(f.name)) continue;
+    if (known72.has(f.alias)) ALIASES.set(f.name, f.alias);
+    else ALIASES.set(f.alias, f.name);
   }
   for (const [spelling, canonical] of ALIASES) {
     const set = SPELLINGS.get(canonical) ?? new Set([canonical]);
@@ -141,14 +149,15 @@ export const isOutsideTable = (flag: RedisConfigFlag): boolean => flag.type === 
  */
 const SECRET_WITHOUT_FLAG: ReadonlySet<string> = new Set(['user', 'tls-key-file-pass', 'tls-client-key-file-pass']);
 
+/** Canonical names of the directives that are SENSITIVE_CONFIG in any line: from the pool, no line decoded. */
+let sensitiveDirectives: ReadonlySet<string> | undefined;
+
 /** Whether a directive's arguments may be a secret (never to be shown in a message, status, event or log). */
 export function isSecretDirective(name: string): boolean {
   const canonical = canonicalDirectiveName(name);
   if (SECRET_WITHOUT_FLAG.has(canonical)) return true;
-  return ENGINE_TABLES.some((t) => {
-    const flag = lookupFlag(canonical, t);
-    return flag !== undefined && hasFlag(flag, 'SENSITIVE_CONFIG');
-  });
+  sensitiveDirectives ??= new Set(pooledNamesWithFlag(FLAG_ROWS, 'SENSITIVE_CONFIG').map(canonicalDirectiveName));
+  return sensitiveDirectives.has(canonical);
 }
 
 /** C limits of the bounds columns (LP64: long == long long == ssize_t). */

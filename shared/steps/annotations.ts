@@ -16,6 +16,11 @@ const perPodAnnotation = (marker: string, pod: string): string =>
 export const evictedAnnotation = (pod: string): string => perPodAnnotation('evicted', pod);
 /** `failover-issued.<pod>` = when the last failover of that primary was sent (ISO time): re-sent only well after. */
 export const failoverIssuedAnnotation = (pod: string): string => perPodAnnotation('failover-issued', pod);
+/**
+ * `sync-delay.<pod>` = the `repl-diskless-sync-delay` its primary had before that pod's restart, to put back once it
+ * is verified (JSON: primary, its uid, value; restart-pod/sync-delay.ts).
+ */
+export const syncDelayAnnotation = (pod: string): string => perPodAnnotation('sync-delay', pod);
 /** Set when a pod failed with the new config and the previous config was restored. */
 export const ROLLBACK_ANNOTATION = `${ANNOTATION_PREFIX}/rolled-back`;
 /** `failover` (default) or `kubedb`: restart primaries without a prior failover, as KubeDB does (for comparison). */

@@ -5,7 +5,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { startLocalFleet, type LocalFleet, type LocalFleetOptions } from '../../infra/local/fleet-stack.ts';
 import { applyObjects } from '../../infra/local/manifests.ts';
@@ -14,6 +20,7 @@ import { ROLLOUT_UID_LABEL } from '../../shared/fleet/labels.ts';
 import { FLEET_API_VERSION, FLEET_GROUP, FLEET_PLURAL, FLEET_VERSION } from '../../shared/fleet/spec.ts';
 import type { FleetRolloutStatus } from '../../shared/fleet/types.ts';
 import type { RedisOpsRequest } from '../../shared/kubedb/types.ts';
+import { rolloutEventSchema } from '../../shared/messages/rollout-event.ts';
 import { newRolloutMessage } from '../../shared/messages/rollout-message.ts';
 
 export async function startTestFleet(
@@ -115,4 +122,48 @@ export async function sendAnnouncement(fleet: LocalFleet, ns: string, name: stri
   } finally {
     sqs.destroy();
   }
+}
+
+/** Messages waiting on one of the fleet's queues (by logical id, e.g. `RolloutDLQ`). */
+export async function queueDepth(fleet: LocalFleet, logicalId: string): Promise<number> {
+  const read = await fleet.sqs.client.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: fleet.sqs.queueUrls[logicalId],
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  const n = (name: 'ApproximateNumberOfMessages' | 'ApproximateNumberOfMessagesNotVisible') =>
+    Number(read.Attributes?.[name] ?? 0);
+  return n('ApproximateNumberOfMessages') + n('ApproximateNumberOfMessagesNotVisible');
+}
+
+/**
+ * The rollout events of rollout `uid` on a queue subscribed to the events topic, in the order received, once the
+ * queue has stayed empty for `quietMs` (so events published late, e.g. by a replayed look, are counted too).
+ */
+export async function drainRolloutEvents(
+  fleet: LocalFleet,
+  queueUrl: string,
+  uid: string,
+  quietMs: number,
+): Promise<Array<ReturnType<typeof rolloutEventSchema.parse>>> {
+  const events: Array<ReturnType<typeof rolloutEventSchema.parse>> = [];
+  let lastSeen = Date.now();
+  while (Date.now() - lastSeen < quietMs) {
+    const r = await fleet.sqs.client.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    for (const m of r.Messages ?? []) {
+      lastSeen = Date.now();
+      const body = JSON.parse(m.Body ?? '') as { type?: string };
+      // The step events share the topic; only the rollout's are parsed (and must parse).
+      if (body.type?.startsWith('io.redis-reconfigure.fleet.') === true) {
+        const event = rolloutEventSchema.parse(body);
+        if (event.data.rollout.uid === uid) events.push(event);
+      }
+      // FIFO: the next message of a group is delivered only once this one is deleted.
+      await fleet.sqs.client.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }));
+    }
+  }
+  return events;
 }

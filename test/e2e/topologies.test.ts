@@ -90,8 +90,11 @@ describe('Cluster and Sentinel topologies', { timeout: 600_000 }, () => {
     assert.deepEqual(evictions.slice(3).sort(), mastersBefore, 'masters restarted last');
     for (const m of mastersBefore)
       assert.ok(conditionTypes(ops).includes(`FailoverPrimary--${m}`), `failover before restarting ${m}`);
-    for (const pod of ips.keys())
+    for (const pod of ips.keys()) {
       assert.equal(await configGetOnPod(kc, 'demo', pod, 'redis-cluster', 'maxclients'), '3000', pod);
+      // Set to 0 on a primary while its replica restarted (docs/adr/0017): every pod has its own value back.
+      assert.equal(await configGetOnPod(kc, 'demo', pod, 'redis-cluster', 'repl-diskless-sync-delay'), '5', pod);
+    }
     await waitDatabaseReady(kc, 'demo', 'redis-cluster');
     assert.equal(isPaused(await getRedis(kc, 'demo', 'redis-cluster')), false);
     assert.equal(report.lostAcknowledgedWrites, 0, JSON.stringify(report));
@@ -122,6 +125,8 @@ describe('Cluster and Sentinel topologies', { timeout: 600_000 }, () => {
     await waitDatabaseReady(kc, 'demo', 'redis-cluster');
     for (const pod of (await podIps(kc, 'demo', 'redis-cluster')).keys()) {
       assert.equal(await configGetOnPod(kc, 'demo', pod, 'redis-cluster', 'maxclients'), '3000', pod);
+      // The failed replica's primary was not restarted: the rollback gave it its own sync delay back.
+      assert.equal(await configGetOnPod(kc, 'demo', pod, 'redis-cluster', 'repl-diskless-sync-delay'), '5', pod);
     }
   });
 

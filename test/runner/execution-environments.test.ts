@@ -64,6 +64,19 @@ void describe('lambda runner: execution environments', () => {
     assert.equal(new Set(fixture.records().map((l) => l.initId)).size, 2);
   });
 
+  void it('reports the CPU the handler used, not the time it waited (REPORT "CPU:")', async () => {
+    await fixture.send('SlowQueue', JSON.stringify({ sleepMs: 300 }));
+    await fixture.send('SlowQueue', JSON.stringify({ cpuMs: 150 }));
+    const ends: InvocationEndEvent[] = [];
+    fixture.startRunner({ functions: ['slow'], concurrency: 1 }).on('invocation-end', (e) => ends.push(e));
+
+    await waitFor('2 invocations', () => ends.length === 2);
+    const waited = ends.find((e) => e.durationMs >= 300 && (e.cpuMs ?? Infinity) < 100);
+    const computed = ends.find((e) => (e.cpuMs ?? 0) >= 150);
+    assert.ok(waited, `a 300 ms sleep costs little CPU: ${JSON.stringify(ends.map((e) => [e.durationMs, e.cpuMs]))}`);
+    assert.ok(computed, `150 ms of computing shows as ≥ 150 ms CPU: ${JSON.stringify(ends.map((e) => e.cpuMs))}`);
+  });
+
   void it('the concurrency option overrides serverless.yml', async () => {
     for (let i = 0; i < 3; i++) await fixture.send('SlowQueue', JSON.stringify({ sleepMs: 100 }));
     const starts: InvocationStartEvent[] = [];

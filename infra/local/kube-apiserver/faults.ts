@@ -15,6 +15,11 @@ export interface VerbFault {
   failNext?: number;
   code?: FaultCode;
   latencyMs?: number;
+  /**
+   * Only requests on these resources (plural names, e.g. `redisopsrequests`) are slowed or failed; default every
+   * resource. A slow admission webhook or an overloaded etcd range hits some resources and not others.
+   */
+  resources?: string[];
 }
 
 const REASONS: Record<FaultCode, string> = { 429: 'TooManyRequests', 500: 'InternalError', 503: 'ServiceUnavailable' };
@@ -69,10 +74,11 @@ export class FaultInjector {
     return true;
   }
 
-  /** Applies latency, then throws the injected error if this request must fail. */
-  async before(verb: FaultVerb): Promise<void> {
+  /** Applies latency, then throws the injected error if this request (on `resource`, a plural name) must fail. */
+  async before(verb: FaultVerb, resource?: string): Promise<void> {
     const f = this.faults.get(verb);
     if (!f) return;
+    if (f.resources !== undefined && (resource === undefined || !f.resources.includes(resource))) return;
     if (f.latencyMs) await new Promise((r) => setTimeout(r, f.latencyMs));
     let fail = false;
     if (f.failNext && f.failNext > 0) {

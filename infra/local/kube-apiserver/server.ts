@@ -145,13 +145,19 @@ async function route(deps: ServerDeps, req: IncomingMessage, res: ServerResponse
   }
   const verb = verbOf(req.method ?? 'GET', route, url.searchParams);
   authorize(deps, resourceAttributes(user!, route, verb, url.searchParams, url.pathname));
-  if (verb !== 'deletecollection') await deps.faults.before(verb);
+  if (verb !== 'deletecollection') await deps.faults.before(verb, route.type.plural);
   await handleResource(deps, req, res, route, url.searchParams, verb);
 }
 
 export function requestListener(deps: ServerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     route(deps, req, res).catch((err: unknown) => {
+      if (clientWentAway(req, err)) {
+        // The client closed its connection before its body was read (e.g. a Lambda environment ended at its timeout
+        // mid-request): kube-apiserver cancels the request's context and writes nothing; there is no one to answer.
+        res.destroy();
+        return;
+      }
       if (res.headersSent) {
         deps.onError(err, `${req.method} ${req.url} after response started`);
         res.destroy();
@@ -173,3 +179,7 @@ export function requestListener(deps: ServerDeps): (req: IncomingMessage, res: S
     });
   };
 }
+
+/** Node's "aborted" error on reading the body of a request whose connection is gone. */
+const clientWentAway = (req: IncomingMessage, err: unknown): boolean =>
+  req.destroyed && err instanceof Error && 'code' in err && err.code === 'ECONNRESET';

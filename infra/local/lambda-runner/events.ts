@@ -28,6 +28,11 @@ export interface InvocationEndEvent {
   failedMessageIds: string[];
   /** Handler time, excluding the init phase (Lambda's REPORT "Duration"). */
   durationMs: number;
+  /**
+   * The environment thread's CPU (user + system) while the handler ran, when it replied (not on timeout or crash):
+   * what a Lambda process would be billed for beyond waiting on I/O.
+   */
+  cpuMs?: number;
   /** Cold starts only: time to start the environment and import the bundle (Lambda's "Init Duration"). */
   initDurationMs?: number;
   error?: SerializedError;

@@ -9,9 +9,9 @@ import { Worker } from 'node:worker_threads';
 import type { InvokeReply, SerializedError, WorkerConfig, WorkerReply } from './worker-protocol.ts';
 
 export type InvocationResult =
-  | { status: 'ok'; response: unknown }
+  | { status: 'ok'; response: unknown; cpuMs: number }
   /** The handler threw / rejected (phase `invoke`) or the bundle failed to load (phase `init`). */
-  | { status: 'error'; phase: 'init' | 'invoke'; error: SerializedError }
+  | { status: 'error'; phase: 'init' | 'invoke'; error: SerializedError; cpuMs?: number }
   | { status: 'timeout' }
   /** The worker died (uncaught exception, unhandled rejection, out of memory, process.exit, terminated by stop). */
   | { status: 'crashed'; error: SerializedError };
@@ -175,8 +175,8 @@ export class ExecutionEnvironment {
 
 function toResult(reply: InvokeReply): InvocationResult {
   return reply.ok
-    ? { status: 'ok', response: reply.response }
-    : { status: 'error', phase: 'invoke', error: reply.error };
+    ? { status: 'ok', response: reply.response, cpuMs: reply.cpuMs }
+    : { status: 'error', phase: 'invoke', error: reply.error, cpuMs: reply.cpuMs };
 }
 
 function forwardLines(stream: Readable, onLine: (line: string) => void): void {

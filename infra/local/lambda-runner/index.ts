@@ -252,6 +252,10 @@ function createEnvironment(
     memoryLimitInMB: fn.memorySize,
     logGroupName: `/aws/lambda/${fn.functionName}`,
     logStreamName,
+    // A diagnostic of the runner's own process, not part of any function's environment (cpu-profile.ts).
+    ...(process.env['LAMBDA_RUNNER_CPU_PROFILE_DIR']
+      ? { cpuProfileDir: process.env['LAMBDA_RUNNER_CPU_PROFILE_DIR'] }
+      : {}),
   };
   return new ExecutionEnvironment({
     config,
@@ -270,9 +274,10 @@ function attachOutput(emitter: EventEmitter, sinkFor: Sink): void {
   emitter.on('invocation-end', (event: InvocationEndEvent) => {
     const error = event.error ? ` ${event.error.name}: ${event.error.message}` : '';
     const init = event.initDurationMs === undefined ? '' : `Init Duration: ${event.initDurationMs.toFixed(1)} ms `;
+    const cpu = event.cpuMs === undefined ? '' : `CPU: ${event.cpuMs.toFixed(1)} ms `;
     write(
       { functionName: event.functionName, stream: 'stdout' },
-      `REPORT RequestId: ${event.requestId} Duration: ${event.durationMs.toFixed(1)} ms ${init}` +
+      `REPORT RequestId: ${event.requestId} Duration: ${event.durationMs.toFixed(1)} ms ${init}${cpu}` +
         `Records: ${event.okCount} ok, ${event.failedCount} failed (${event.outcome})${error}`,
     );
   });

@@ -134,6 +134,7 @@ async function invokeBatch(context: PollerContext, messages: Message[]): Promise
   };
   if (settlement.error) end.error = settlement.error;
   if (initDurationMs !== undefined) end.initDurationMs = initDurationMs;
+  if ('cpuMs' in result && result.cpuMs !== undefined) end.cpuMs = result.cpuMs;
   context.emit('invocation-end', end);
 }
 

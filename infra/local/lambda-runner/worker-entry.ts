@@ -4,6 +4,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
+import { invocationProfiler, type InvocationProfiler } from './cpu-profile.ts';
 import {
   serializeError,
   type InitReply,
@@ -41,28 +42,45 @@ function lambdaContext(request: InvokeRequest): Record<string, unknown> {
   };
 }
 
-async function invoke(handler: Handler, request: InvokeRequest): Promise<InvokeReply> {
+async function invoke(handler: Handler, request: InvokeRequest, profiler: InvocationProfiler): Promise<InvokeReply> {
+  // The thread's own CPU, not the process's: the runner's other environments share this process. Measured inside
+  // the profiler's window, so that writing a profile is not counted.
+  let cpuMs = 0;
+  const timed = async (): Promise<unknown> => {
+    const before = process.threadCpuUsage();
+    try {
+      return await handler(request.event, lambdaContext(request));
+    } finally {
+      const used = process.threadCpuUsage(before);
+      cpuMs = (used.user + used.system) / 1000;
+    }
+  };
   try {
-    const response = await handler(request.event, lambdaContext(request));
+    const response = await profiler.around(timed);
     // Lambda returns the response as JSON: what cannot be serialized does not reach the event-source mapping.
     const json = response === undefined ? undefined : JSON.stringify(response);
     return {
       type: 'result',
       requestId: request.requestId,
+      cpuMs,
       ok: true,
       response: json === undefined ? null : (JSON.parse(json) as unknown),
     };
   } catch (error) {
-    return { type: 'result', requestId: request.requestId, ok: false, error: serializeError(error) };
+    return { type: 'result', requestId: request.requestId, cpuMs, ok: false, error: serializeError(error) };
   }
 }
 
 // Init phase: import the bundle as soon as the environment starts, before the first invocation's clock runs.
 try {
   const handler = await importHandler();
+  const profiler = await invocationProfiler(
+    config.cpuProfileDir,
+    `${config.functionName}-${config.logStreamName.slice(-8)}`,
+  );
   port.on('message', (request: InvokeRequest) => {
     // invoke() never rejects (every error becomes a reply), so this promise cannot fail unobserved.
-    void invoke(handler, request).then((reply) => port.postMessage(reply));
+    void invoke(handler, request, profiler).then((reply) => port.postMessage(reply));
   });
   port.postMessage({ type: 'ready' } satisfies InitReply);
 } catch (error) {

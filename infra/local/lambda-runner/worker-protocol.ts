@@ -9,6 +9,8 @@ export interface WorkerConfig {
   memoryLimitInMB: number;
   logGroupName: string;
   logStreamName: string;
+  /** Write a CPU profile of every invocation here (cpu-profile.ts); unset = no profiling. */
+  cpuProfileDir?: string;
 }
 
 export interface InvokeRequest {
@@ -24,9 +26,10 @@ export interface SerializedError {
   stack?: string;
 }
 
+/** `cpuMs`: this environment's thread CPU (user + system) while the handler ran, as a Lambda process's would be. */
 export type InvokeReply =
-  | { type: 'result'; requestId: string; ok: true; response: unknown }
-  | { type: 'result'; requestId: string; ok: false; error: SerializedError };
+  | { type: 'result'; requestId: string; cpuMs: number; ok: true; response: unknown }
+  | { type: 'result'; requestId: string; cpuMs: number; ok: false; error: SerializedError };
 
 /** Sent once, when the bundle is imported (Lambda's init phase, which has its own time budget). */
 export type InitReply = { type: 'ready' } | { type: 'init-error'; error: SerializedError };

@@ -15,21 +15,10 @@
  * Connections are kept alive (one agent per KubeConfig, i.e. per cluster and credential set): a warm Lambda reuses its
  * TLS session across invocations instead of paying a handshake per call.
  */
-import type * as http from 'node:http';
-import type * as https from 'node:https';
-import { createRequire } from 'node:module';
-import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
-import { ApiException } from '@kubernetes/client-node/dist/gen/apis/exception.js';
 import type { CoreV1Event, V1Eviction, V1Pod, V1PodList, V1Secret } from '@kubernetes/client-node';
+import type { KubeRestClient, QueryParams } from './kube-rest-client.ts';
 
-/**
- * node:http(s) through require(), not `import`: an ESM import builds the built-in's ESM facade, which reads every
- * export — node:http's lazy undici-backed ones (WebSocket, EventSource, ...) included — and so loads Node's bundled
- * undici at cold start (~20 ms CPU; ~30 ms for both modules, measured with --cpu-prof); require() leaves them lazy.
- */
-const nodeRequire = createRequire(import.meta.url);
-const httpLib = nodeRequire('node:http') as typeof http;
-const httpsLib = nodeRequire('node:https') as typeof https;
+export { KubeRestClient } from './kube-rest-client.ts';
 
 /** RFC 7386 merge patch (what every patch of the functions is). */
 export const MERGE_PATCH = 'application/merge-patch+json';
@@ -39,151 +28,7 @@ export interface PatchOptions {
   contentType: string;
 }
 
-/** Query parameters the API server understands on the calls below (list options, write options). */
-interface QueryParams {
-  labelSelector?: string;
-  fieldSelector?: string;
-  limit?: number;
-  _continue?: string;
-  resourceVersion?: string;
-  fieldManager?: string;
-  fieldValidation?: string;
-  dryRun?: string;
-  force?: boolean;
-  pretty?: string;
-}
-const QUERY_KEYS: ReadonlyArray<keyof QueryParams> = [
-  'labelSelector',
-  'fieldSelector',
-  'limit',
-  '_continue',
-  'resourceVersion',
-  'fieldManager',
-  'fieldValidation',
-  'dryRun',
-  'force',
-  'pretty',
-];
-
-interface Call {
-  method: 'GET' | 'POST' | 'PATCH';
-  path: string;
-  query?: QueryParams;
-  body?: unknown;
-  contentType?: string;
-}
-
 const seg = (s: string): string => encodeURIComponent(s);
-
-function queryString(query: QueryParams | undefined): string {
-  if (query === undefined) return '';
-  const params = new URLSearchParams();
-  for (const key of QUERY_KEYS) {
-    const value = query[key];
-    // client-node sends `_continue` as `continue` (the generated name avoids the JS keyword).
-    if (value !== undefined) params.set(key === '_continue' ? 'continue' : key, String(value));
-  }
-  const text = params.toString();
-  return text === '' ? '' : `?${text}`;
-}
-
-function parseBody(text: string): unknown {
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
-/**
- * One HTTP client per KubeConfig: builds the keep-alive agent from the first request's TLS options. With a
- * `fieldManager`, every write (POST, PATCH) names it, so the API server's managedFields say which fields this client
- * set (https://kubernetes.io/docs/reference/using-api/server-side-apply/#managers); a call's own value wins.
- */
-export class KubeRestClient {
-  readonly #kc: KubeConfig;
-  readonly #fieldManager: string | undefined;
-  #agent: http.Agent | undefined;
-
-  constructor(kc: KubeConfig, opts: { fieldManager?: string } = {}) {
-    this.#kc = kc;
-    this.#fieldManager = opts.fieldManager;
-  }
-
-  async request<T>(call: Call): Promise<T> {
-    const cluster = this.#kc.getCurrentCluster();
-    if (cluster === null) throw new Error('the kubeconfig has no current cluster');
-    const query =
-      call.method !== 'GET' && this.#fieldManager !== undefined
-        ? { ...call.query, fieldManager: call.query?.fieldManager ?? this.#fieldManager }
-        : call.query;
-    const url = new URL(cluster.server.replace(/\/+$/, '') + call.path + queryString(query));
-    const opts: https.RequestOptions = { headers: {} };
-    // Auth headers (bearer, exec, custom authenticators), CA, client cert/key, skipTLSVerify, tls-server-name.
-    await this.#kc.applyToHTTPSOptions(opts);
-    const payload = call.body === undefined ? undefined : JSON.stringify(call.body);
-    // applyToHTTPSOptions only ever assigns header fields on the object it was given.
-    const headers: http.OutgoingHttpHeaders = {
-      ...(opts.headers as http.OutgoingHttpHeaders),
-      Accept: 'application/json',
-    };
-    if (payload !== undefined) {
-      headers['Content-Type'] = call.contentType ?? 'application/json';
-      headers['Content-Length'] = Buffer.byteLength(payload);
-    }
-    const agent = cluster.proxyUrl ? (opts.agent as http.Agent) : this.#agentFor(url, opts);
-    const request = { method: call.method, headers, agent, ...(opts.auth !== undefined ? { auth: opts.auth } : {}) };
-    const { status, text, responseHeaders } = await send(url, request, payload);
-    const body = parseBody(text);
-    if (status < 200 || status > 299)
-      throw new ApiException(status, `${call.method} ${call.path}`, body, responseHeaders);
-    return body as T;
-  }
-
-  /** client-node's own agent has keepAlive off; ours keeps the connection (and TLS session) between calls. */
-  #agentFor(url: URL, opts: https.RequestOptions): http.Agent {
-    if (this.#agent !== undefined) return this.#agent;
-    if (url.protocol === 'http:') {
-      this.#agent = new httpLib.Agent({ keepAlive: true });
-      return this.#agent;
-    }
-    const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } = opts;
-    this.#agent = new httpsLib.Agent({
-      keepAlive: true,
-      ca,
-      cert,
-      key,
-      pfx,
-      passphrase,
-      rejectUnauthorized,
-      servername,
-    });
-    return this.#agent;
-  }
-}
-
-function send(
-  url: URL,
-  opts: { method: string; headers: http.OutgoingHttpHeaders; agent: http.Agent; auth?: string | null },
-  payload: string | undefined,
-): Promise<{ status: number; text: string; responseHeaders: Record<string, string> }> {
-  const transport = url.protocol === 'http:' ? httpLib : httpsLib;
-  return new Promise((resolve, reject) => {
-    const req = transport.request(url, opts, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', reject);
-      res.on('end', () => {
-        const responseHeaders: Record<string, string> = {};
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) responseHeaders[k] = String(v);
-        resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), responseHeaders });
-      });
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
 
 interface CustomRef {
   group: string;

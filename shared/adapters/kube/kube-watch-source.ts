@@ -1,10 +1,12 @@
 /**
- * ListWatchSource adapters over `@kubernetes/client-node`'s `Watch` for the stream, and a LIST given by the caller
- * (`watchSource`) or the small REST layer's paged LIST (kube-rest.ts: not client-node's generated API, which would
- * pull every model into the forwarder's bundle) of a custom resource (`kubeWatchSource`) or of pods (`podWatchSource`).
+ * ListWatchSource adapters: a WatchStream for the stream — client-node's `Watch` (the local controllers) or
+ * kube-rest-watch.ts's RestWatch (the forwarder: no undici) — and a LIST given by the caller (`watchSource`) or the
+ * small REST layer's paged LIST (kube-rest.ts: not client-node's generated API, which would pull every model into the
+ * forwarder's bundle) of a custom resource (`kubeWatchSource`) or of pods (`podWatchSource`).
  */
-import { Watch, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { CoreV1Rest, CustomObjectsRest, KubeRestClient } from './kube-rest.ts';
+import { RestWatch } from './kube-rest-watch.ts';
 import type { KubeObject, ListResult, ListWatchSource, RawWatchEvent, WatchHandle } from './list-watch-source.ts';
 
 interface CustomResourceRef {
@@ -28,8 +30,18 @@ export interface ListPage<T> {
 
 const WATCH_TYPES = new Set(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR']);
 
+/** What opens one watch stream: client-node's `Watch.watch` signature, which RestWatch implements too. */
+export interface WatchStream {
+  watch(
+    path: string,
+    params: Record<string, string | number | boolean>,
+    callback: (type: string, object: unknown) => void,
+    done: (err: unknown) => void,
+  ): Promise<{ abort(): void }>;
+}
+
 interface WatchSourceSpec<T> {
-  watch: Watch;
+  watch: WatchStream;
   /** The collection's path, e.g. /api/v1/pods or /apis/kubedb.com/v1/redises. */
   path: string;
   /** One page of the LIST (`cont` = the previous page's `continue` token). */
@@ -39,16 +51,17 @@ interface WatchSourceSpec<T> {
   timeoutSeconds?: number;
 }
 
-/** A source over client-node's Watch and a (paged) LIST. */
+/** A source over a WatchStream (RestWatch or client-node's Watch) and a (paged) LIST. */
 export function watchSource<T extends KubeObject>(spec: WatchSourceSpec<T>): ListWatchSource<T> {
   return {
-    async list(): Promise<ListResult<T>> {
+    async list(transform): Promise<ListResult<T>> {
       const items: T[] = [];
       let resourceVersion: string | undefined;
       let cont: string | undefined;
       do {
+        // Only the slim copies are kept: a page's whole objects are garbage as soon as the next page is asked for.
         const page = await spec.listPage(cont);
-        for (const item of page.items ?? []) items.push(item);
+        for (const item of page.items ?? []) items.push(transform(item));
         resourceVersion ??= page.metadata?.resourceVersion;
         cont = page.metadata?.continue === '' ? undefined : page.metadata?.continue;
       } while (cont !== undefined);
@@ -101,7 +114,7 @@ export function kubeWatchSource<T extends KubeObject>(kc: KubeConfig, ref: Custo
         : await api.listNamespacedCustomObject({ ...common, namespace: ref.namespace });
     return page as ListPage<T>;
   };
-  return watchSource<T>({ watch: new Watch(kc), path, listPage, labelSelector: ref.labelSelector });
+  return watchSource<T>({ watch: new RestWatch(kc), path, listPage, labelSelector: ref.labelSelector });
 }
 
 /** Pods (core/v1) with a label selector, all namespaces or one: CoreV1Api's paged LIST. */
@@ -120,5 +133,5 @@ export function podWatchSource<T extends KubeObject>(
         : await api.listNamespacedPod({ ...common, namespace: ref.namespace });
     return page as ListPage<T>;
   };
-  return watchSource<T>({ watch: new Watch(kc), path, listPage, labelSelector: ref.labelSelector });
+  return watchSource<T>({ watch: new RestWatch(kc), path, listPage, labelSelector: ref.labelSelector });
 }

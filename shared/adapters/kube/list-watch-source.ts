@@ -46,7 +46,11 @@ export interface WatchOptions {
 }
 
 export interface ListWatchSource<T> {
-  list(): Promise<ListResult<T>>;
+  /**
+   * The whole collection, each item passed through `transform` as it is read (the ListWatch's slimming), so a paged
+   * LIST of many objects never holds more than one page of whole objects.
+   */
+  list(transform: (object: T) => T): Promise<ListResult<T>>;
   /**
    * Opens a watch from `resourceVersion` with bookmarks. `onEnd` is called once when the stream ends: `undefined`
    * for a clean end, else the error (an HTTP 410 carries `statusCode: 410` or `code: 410`).

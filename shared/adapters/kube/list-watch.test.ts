@@ -35,13 +35,13 @@ class MemorySource implements ListWatchSource<KubeObject> {
     return o;
   }
 
-  async list(): Promise<ListResult<KubeObject>> {
+  async list(transform: (o: KubeObject) => KubeObject): Promise<ListResult<KubeObject>> {
     this.listCalls++;
     if (this.failLists > 0) {
       this.failLists--;
       throw Object.assign(new Error('injected'), { code: 500 });
     }
-    return { items: [...this.objects.values()], resourceVersion: String(this.rv) };
+    return { items: [...this.objects.values()].map(transform), resourceVersion: String(this.rv) };
   }
 
   async watch(

@@ -164,7 +164,7 @@ export class ListWatch<T extends KubeObject> {
     this.#phase = 'listing';
     let result;
     try {
-      result = await this.#source.list();
+      result = await this.#source.list(this.#transform);
     } catch (err) {
       if (session !== this.#session) return;
       const delayMs = this.#backoff.next();
@@ -178,12 +178,11 @@ export class ListWatch<T extends KubeObject> {
     void this.#watch();
   }
 
-  /** Diffs a (re)list against the cache, as the informer's Replace does, then reports `synced`. */
+  /** Diffs a (re)list (objects already transformed) against the cache, as the informer's Replace does, then reports `synced`. */
   #applyList(items: Iterable<T>): void {
     if (this.#lists++ > 0) this.#opts.onRelist?.();
     const seen = new Set<string>();
-    for (const item of items) {
-      const object = this.#transform(item);
+    for (const object of items) {
       const key = keyOf(object);
       seen.add(key);
       const old = this.#cache.get(key);
@@ -264,7 +263,7 @@ export class ListWatch<T extends KubeObject> {
       return;
     }
     if (type === 'DELETED') initial.delete(keyOf(object));
-    else initial.set(keyOf(object), object);
+    else initial.set(keyOf(object), this.#transform(object));
   }
 
   #onEnd(session: number, err: unknown): void {

@@ -28,6 +28,7 @@ import { decideCheck } from './decide-check.ts';
 import { firstCheckDelaySeconds, recheck } from './recheck.ts';
 import { redisTarget } from './redis-target.ts';
 import { checkRollback, startRollback } from './rollback.ts';
+import { restoreSyncDelay, skipSyncDelay } from './sync-delay.ts';
 import { afterRestart, beforeEviction } from './topology-gates.ts';
 
 export async function runRestartPod(data: StepData, deps: StepDeps): Promise<void> {
@@ -60,11 +61,13 @@ async function evict(ctx: StepContext, podName: string): Promise<void> {
   let current = ctx.ops;
   let recorded = current.metadata.annotations?.[evictedAnnotation(podName)];
   if (recorded === undefined) {
-    const gate = await beforeEviction(ctx, await databaseOf(ctx), podName);
+    const redis = await databaseOf(ctx);
+    const gate = await beforeEviction(ctx, redis, podName);
     if (gate.kind === 'wait') {
       deps.log.info(`waiting before evicting pod ${podName}: ${gate.why}`, { pod: podName, why: gate.why });
       return recheck(ctx, 'evict', 'fast');
     }
+    if (gate.primary !== undefined) current = await skipSyncDelay(ctx, redis, podName, gate.primary);
     recorded = pod?.uid ?? 'absent';
     current = await deps.kube.writeOpsAnnotations(current, { [evictedAnnotation(podName)]: recorded });
   }
@@ -152,6 +155,7 @@ async function verifyRestartedPod(
 
 async function podVerified(ctx: StepContext, podName: string, plan: RestartPlan): Promise<void> {
   const { deps } = ctx;
+  await restoreSyncDelay(ctx, () => databaseOf(ctx), podName);
   const next = plan.pods[plan.pods.indexOf(podName) + 1];
   deps.log.info(`pod ${podName} is Ready with the new configuration`, { pod: podName, next: next ?? 'resume' });
   const conditions = [

@@ -22,6 +22,7 @@ import { updateOpsStatus, withConditions } from '../ops-status.ts';
 import { aclKeptNote, restoreConfiguration, savedSnapshot } from '../rollback-snapshot.ts';
 import { messageFor } from '../dispatch.ts';
 import { decideCheck } from './decide-check.ts';
+import { restoreSyncDelay } from './sync-delay.ts';
 import { firstCheckDelaySeconds, recheck } from './recheck.ts';
 import { redisTarget } from './redis-target.ts';
 
@@ -84,6 +85,8 @@ export async function checkRollback(ctx: StepContext, plan: RestartPlan): Promis
     if (redis === undefined || !(await runsPrevious(redis, decision.podIP, plan, deps)))
       return recheck(ctx, 'check', 'fast');
   }
+  if (redis !== undefined)
+    for (const podName of plan.pods) await restoreSyncDelay(ctx, () => Promise.resolve(redis), podName);
   const mixed =
     verifiedOnNew.length > 0
       ? ` (${verifiedOnNew.join(', ')} already ran the new configuration and keep it until their next restart)`

@@ -10,7 +10,7 @@ import { findCondition } from '../../kubedb/conditions.ts';
 import type { Redis, RedisOpsRequest } from '../../kubedb/types.ts';
 import { parseInfo, parseInfoReplication } from '../../redis/replies.ts';
 import { redisMode } from '../../kubedb/topology.ts';
-import type { StepDeps } from '../ports.ts';
+import type { PodView, StepDeps } from '../ports.ts';
 import { withOps, type StepContext } from '../context.ts';
 import { failoverIssuedAnnotation, RESTART_STRATEGY_ANNOTATION } from '../annotations.ts';
 import { updateOpsStatus, withConditions } from '../ops-status.ts';
@@ -21,7 +21,8 @@ import { redisTarget } from './redis-target.ts';
 import { failoverCandidate } from '../topology/restart-plan.ts';
 import { continueSentinelHandover, startSentinelHandover, type HandoverStart } from './sentinel-handover.ts';
 
-type GateResult = { kind: 'go' } | { kind: 'wait'; why: string };
+/** `primary`: the pod a replica about to be evicted follows (failover-aware order only: sync-delay.ts). */
+type GateResult = { kind: 'go'; primary?: PodView } | { kind: 'wait'; why: string };
 
 function failIfPastDeadline(ops: RedisOpsRequest, what: string, since: Date | undefined, now: Date): void {
   if (since !== undefined && now.getTime() - since.getTime() > stepTimeoutMs(ops)) {
@@ -55,7 +56,8 @@ export async function beforeEviction(ctx: StepContext, redis: Redis, podName: st
     );
     return { kind: 'wait', why: topology.problems.join('; ') };
   }
-  return { kind: 'go' };
+  const primary = role?.role === 'replica' ? topology.pods.find((p) => p.name === role.masterPod) : undefined;
+  return strategy !== 'kubedb' && primary !== undefined ? { kind: 'go', primary } : { kind: 'go' };
 }
 
 const failoverStarted = (ops: RedisOpsRequest, podName: string): boolean =>

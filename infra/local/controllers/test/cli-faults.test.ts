@@ -137,6 +137,15 @@ void describe('injectFaults', () => {
     await faults.before('patch');
   });
 
+  void it('a fault narrowed to resources leaves the requests on other resources (and failNext) alone', async () => {
+    const faults = new FaultInjector();
+    faults.set('create', { failNext: 1, resources: ['redisopsrequests'] });
+    await faults.before('create', 'pods');
+    await faults.before('create');
+    await assert.rejects(faults.before('create', 'redisopsrequests'), { code: 500 });
+    await faults.before('create', 'redisopsrequests');
+  });
+
   void it('drops or ends every open watch periodically until stopped, and fails the next watch requests with 410', async () => {
     const faults = new FaultInjector();
     const watch = fakeWatch(faults);
