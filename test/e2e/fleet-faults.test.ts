@@ -143,21 +143,13 @@ describe('fleet rollouts under faults', { timeout: 600_000 }, () => {
     }
   });
 
-  it(
-    'the transitions the killed invocation decided are published by the one that resumes',
-    {
-      todo:
-        'product bug: runRollout (shared/steps/rollout/rollout-step.ts) publishes after the creates, so the Started ' +
-        'event decided by an invocation killed after its status write is never published (not this branch to fix)',
-    },
-    () => {
-      assert.deepEqual(killedEvents, [
-        ['Started', undefined],
-        ['WaveCompleted', 0],
-        ['Completed', undefined],
-      ]);
-    },
-  );
+  it('the transitions the killed invocation decided are published by the one that resumes', () => {
+    assert.deepEqual(killedEvents, [
+      ['Started', undefined],
+      ['WaveCompleted', 0],
+      ['Completed', undefined],
+    ]);
+  });
 
   it('every message twice and replayed late: same end state, one ops request each, one event per transition', async () => {
     const subscriber = await f().sqs.subscribeQueue('EventsTopic', 'rollout-twice');

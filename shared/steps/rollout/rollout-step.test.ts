@@ -142,6 +142,19 @@ describe('runRollout', () => {
     assert.equal(f.rollout.status?.nextLookAt, undefined);
   });
 
+  it('a look that dies at its creates has already published what it decided; the next one creates, once', async () => {
+    const f = fleet({ ...change, strategy: { canary: { count: 1 } } });
+    const c1 = f.members.get('c1')!;
+    const create = c1.createOpsRequest.bind(c1);
+    c1.createOpsRequest = () => Promise.reject(new Error('killed at the create (the function timed out)'));
+    await assert.rejects(runRollout(f.announce, f.deps), /killed at the create/);
+    assert.deepEqual(f.events, ['Started'], 'published before the status that records it was written');
+    assert.equal(f.rollout.status?.phase, 'Progressing');
+    c1.createOpsRequest = create;
+    await runRollout(f.announce, f.deps);
+    assert.equal(c1.ops.length, 1);
+  });
+
   it('an unreachable member fails its databases, the others go on', async () => {
     const f = fleet({ ...change, strategy: { failureBudget: { maxFailures: 1 } } });
     f.members.get('c2')!.down = true;

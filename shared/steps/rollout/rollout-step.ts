@@ -60,9 +60,14 @@ async function lookOnce(data: WakeData, hub: FleetHubPort, deps: RolloutDeps, ca
     ...(deps.lookSeconds !== undefined ? { inFlightLookSeconds: deps.lookSeconds } : {}),
   });
   const look = planNextLook(decision.nextLookSeconds, rollout.status?.nextLookAt, data, now);
+  // The transitions are published before the status that records them is written: a look killed after its write
+  // (at a create that hangs, say) would otherwise lose them for good, since the next look starts from that status.
+  // They are facts of what was observed (an ops request's end is sticky), so a look that loses the write race decides
+  // them again, and their ids are deterministic: a transition published twice is one event for a consumer
+  // (deduplicated by the FIFO topic, by id for everyone else — docs/events.md).
+  await publishAll(identity, decision, deps);
   await hub.writeRolloutStatus(rollout, { ...decision.status, nextLookAt: look.nextLookAt ?? null });
   await createAll(spec, identity, [...decision.create, ...decision.rollbackCreate], deps);
-  await publishAll(identity, decision, deps);
   if (look.delaySeconds !== undefined) {
     await deps.queue.sendLook(
       { ...data, uid, reason: 'look', ...(look.nextLookAt !== undefined ? { lookAt: look.nextLookAt } : {}) },
