@@ -23,11 +23,11 @@ import {
   queueDepth,
   startTestFleet,
   waitRollout,
+  SETTLED,
 } from './fleet-harness.ts';
 import { configSecret, waitDatabaseReady } from './harness.ts';
 
 const NS = 'faults';
-const FINISHED = ['Completed', 'Halted', 'Aborted', 'RolledBack'];
 const DATABASES: Array<[cluster: number, name: string]> = [
   [0, 'rd-a'],
   [1, 'rd-a'],
@@ -119,7 +119,7 @@ describe('fleet rollouts under faults', { timeout: 600_000 }, () => {
         },
         { timeoutMs: 60_000 },
       );
-      const end = await waitRollout(f().hub.kubeConfig, NS, 'killed', (s) => FINISHED.includes(s.phase), 'finished');
+      const end = await waitRollout(f().hub.kubeConfig, NS, 'killed', (s) => SETTLED.includes(s.phase), 'finished');
       assert.equal(end.phase, 'Completed', end.message);
       assert.deepEqual(end.counts, { total: 3, pending: 0, progressing: 0, succeeded: 3, failed: 0, rolledBack: 0 });
       const ops = await fleetOps(f(), r.metadata.uid);
@@ -171,7 +171,7 @@ describe('fleet rollouts under faults', { timeout: 600_000 }, () => {
       configuration: { applyConfig: { 'redis.conf': 'maxclients 3200' } },
       strategy: { canary: { count: 1 }, waveSize: 2 },
     });
-    const end = await waitRollout(f().hub.kubeConfig, NS, 'twice', (s) => FINISHED.includes(s.phase), 'finished');
+    const end = await waitRollout(f().hub.kubeConfig, NS, 'twice', (s) => SETTLED.includes(s.phase), 'finished');
     assert.equal(end.phase, 'Completed', end.message);
     assert.deepEqual(end.counts, { total: 3, pending: 0, progressing: 0, succeeded: 3, failed: 0, rolledBack: 0 });
     const ops = await fleetOps(f(), r.metadata.uid);

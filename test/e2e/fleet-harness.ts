@@ -18,10 +18,13 @@ import { applyObjects } from '../../infra/local/manifests.ts';
 import { waitFor } from '../../infra/local/wait.ts';
 import { ROLLOUT_UID_LABEL } from '../../shared/fleet/labels.ts';
 import { FLEET_API_VERSION, FLEET_GROUP, FLEET_PLURAL, FLEET_VERSION } from '../../shared/fleet/spec.ts';
-import type { FleetRolloutStatus } from '../../shared/fleet/types.ts';
+import { FINISHED_ROLLOUT_PHASES, type FleetRolloutStatus } from '../../shared/fleet/types.ts';
 import type { RedisOpsRequest } from '../../shared/kubedb/types.ts';
 import { rolloutEventSchema } from '../../shared/messages/rollout-event.ts';
 import { newRolloutMessage } from '../../shared/messages/rollout-message.ts';
+
+/** The phases a rollout stops moving in: finished, or Halted (what is in flight has ended, nothing new starts). */
+export const SETTLED: readonly string[] = [...FINISHED_ROLLOUT_PHASES, 'Halted'];
 
 export async function startTestFleet(
   opts: Partial<LocalFleetOptions> = {},

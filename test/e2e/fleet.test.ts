@@ -20,10 +20,10 @@ import {
   sendAnnouncement,
   startTestFleet,
   waitRollout,
+  SETTLED,
 } from './fleet-harness.ts';
 
 const NS = 'fleet';
-const FINISHED = ['Completed', 'Halted', 'Aborted', 'RolledBack'];
 const conf = (line: string) => ({ applyConfig: { 'redis.conf': line } });
 
 async function database(kc: KubeConfig, name: string, engine: 'redis' | 'valkey'): Promise<void> {
@@ -73,7 +73,7 @@ describe('fleet rollouts over 3 clusters', { timeout: 600_000 }, () => {
     });
     await waitRollout(fleet.hub.kubeConfig, NS, 'raise', (s) => s.counts.progressing > 0, 'running');
     for (let i = 0; i < 5; i++) await sendAnnouncement(fleet, NS, 'raise', r.metadata.uid);
-    const end = await waitRollout(fleet.hub.kubeConfig, NS, 'raise', (s) => FINISHED.includes(s.phase), 'finished');
+    const end = await waitRollout(fleet.hub.kubeConfig, NS, 'raise', (s) => SETTLED.includes(s.phase), 'finished');
     assert.equal(end.phase, 'Completed', end.message);
     assert.deepEqual(end.counts, { total: 5, pending: 0, progressing: 0, succeeded: 5, failed: 0, rolledBack: 0 });
     assert.equal(end.wave, '3/3');
@@ -184,7 +184,7 @@ describe('fleet rollouts over 3 clusters', { timeout: 600_000 }, () => {
         configuration: conf('maxclients 5000'),
         strategy: { failureBudget: { maxFailures: 1 } },
       });
-      const end = await waitRollout(fleet.hub.kubeConfig, NS, 'with-c9', (s) => FINISHED.includes(s.phase), 'finished');
+      const end = await waitRollout(fleet.hub.kubeConfig, NS, 'with-c9', (s) => SETTLED.includes(s.phase), 'finished');
       assert.equal(end.phase, 'Completed', end.message);
       assert.deepEqual(
         end.failed.map((f) => [f.cluster, f.reason]),
@@ -205,7 +205,7 @@ describe('fleet rollouts over 3 clusters', { timeout: 600_000 }, () => {
     });
     await waitRollout(fleet.hub.kubeConfig, NS, 'restarted', (s) => s.counts.succeeded >= 1, 'one done');
     await fleet.restartRunner();
-    const end = await waitRollout(fleet.hub.kubeConfig, NS, 'restarted', (s) => FINISHED.includes(s.phase), 'finished');
+    const end = await waitRollout(fleet.hub.kubeConfig, NS, 'restarted', (s) => SETTLED.includes(s.phase), 'finished');
     assert.equal(end.phase, 'Completed', end.message);
     assert.equal((await fleetOps(fleet, r.metadata.uid)).size, 5);
     for (const [c, name] of redisOnes()) assert.equal(await maxclientsOf(c, name), '5500', `c${c + 1}/${name}`);

@@ -52,11 +52,21 @@ async function killRecorded(pidFile: string, stateDir: string, log: Logger): Pro
   // pid 0 or -1 would signal a whole process group.
   if (Number.isInteger(pid) && pid > 1 && (await runsFrom(pid, stateDir))) {
     log.warn('killing redis-server left by a previous kubelet run', { pid, pidFile });
-    process.kill(pid, 'SIGKILL');
-    killed = pid;
+    if (killIfAlive(pid)) killed = pid;
   }
   await rm(pidFile, { force: true });
   return killed;
+}
+
+/** SIGKILL; false when the process ended on its own between the check and the signal (ESRCH: what we wanted). */
+function killIfAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 'SIGKILL');
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw err;
+  }
 }
 
 /**
