@@ -5,25 +5,13 @@
 import { DELAY_ATTRIBUTE } from '../adapters/queue/sqs-queue.ts';
 import type { CorrelationFields } from '../logging.ts';
 import type { StepData, StepMessage } from '../messages/step-message.ts';
-import {
-  isTraceId,
-  newSpanId,
-  parseTraceparent,
-  traceIdFor,
-  type TraceContext,
-} from '../observability/trace-context.ts';
+import { continuedTrace, type TraceContext } from '../observability/trace-context.ts';
 import type { SQSRecord } from './lambda-types.ts';
 
-/**
- * The span a record continues: its `traceparent`. A message without one (sent before the extension existed, or by
- * hand) still joins its ops request's trace — the trace id is derived from the uid as the forwarder does — under a
- * synthetic parent span id (OpenTelemetry takes a span's trace id from its parent; a root span would get a random one).
- */
+/** The span a record continues: its `traceparent`, else its ops request's trace (continuedTrace). */
 export function parentTraceOf(message: StepMessage): TraceContext {
-  const parent = parseTraceparent(message.traceparent);
-  if (parent !== undefined) return parent;
   const { traceId, opsRequest } = message.data;
-  return { traceId: isTraceId(traceId) ? traceId : traceIdFor(opsRequest.uid), spanId: newSpanId(), sampled: true };
+  return continuedTrace(message.traceparent, traceId, opsRequest.uid);
 }
 
 /**

@@ -16,14 +16,7 @@ import { classifyError } from '../errors.ts';
 import { errorFields, type Logger } from '../logging.ts';
 import { traceExtensions, type TraceExtensions } from '../messages/cloudevent.ts';
 import { parseRolloutWake, rolloutKeyOf, type RolloutWake } from '../messages/rollout-wake.ts';
-import {
-  formatTraceparent,
-  isTraceId,
-  newSpanId,
-  parseTraceparent,
-  traceIdFor,
-  type TraceContext,
-} from '../observability/trace-context.ts';
+import { continuedTrace, formatTraceparent, type TraceContext } from '../observability/trace-context.ts';
 import { startHop, type Hop } from '../observability/tracing.ts';
 import type { RolloutDeps } from '../steps/rollout/ports.ts';
 import { runRollout } from '../steps/rollout/rollout-step.ts';
@@ -32,10 +25,8 @@ import { settleBySubject } from './process-batch.ts';
 
 /** A rollout message continues the trace it names; an outcome event (another trace) starts a span in the rollout's. */
 export function rolloutParentTrace(wake: RolloutWake): TraceContext {
-  const parent = wake.ended === undefined ? parseTraceparent(wake.traceparent) : undefined;
-  if (parent !== undefined) return parent;
   const { traceId, uid } = wake.data;
-  return { traceId: isTraceId(traceId) ? traceId : traceIdFor(uid ?? traceId), spanId: newSpanId(), sampled: true };
+  return continuedTrace(wake.ended === undefined ? wake.traceparent : undefined, traceId, uid ?? traceId);
 }
 
 /** The ports of one record: what the look sends carries this hop's trace context. */

@@ -36,7 +36,7 @@ export function parseTraceparent(value: string | undefined): TraceContext | unde
 export const formatTraceparent = (tc: TraceContext): string =>
   `00-${tc.traceId}-${tc.spanId}-${tc.sampled ? '01' : '00'}`;
 
-export const isTraceId = (value: string): boolean => /^[0-9a-f]{32}$/.test(value) && !ALL_ZERO.test(value);
+const isTraceId = (value: string): boolean => /^[0-9a-f]{32}$/.test(value) && !ALL_ZERO.test(value);
 
 /**
  * The trace id of an ops request. A Kubernetes uid is a UUID, whose 32 hex digits are exactly a W3C trace id — so an
@@ -64,3 +64,18 @@ export const startTraceFor = (uid: string): TraceContext => ({
   spanId: newSpanId(),
   sampled: true,
 });
+
+/**
+ * The span a message continues: its `traceparent`. A message without one (sent before the extension existed, or by
+ * hand) still joins its run's trace — the trace id it carries, or the one derived from `uid` — under a synthetic
+ * parent span id (OpenTelemetry takes a span's trace id from its parent; a root span would get a random one).
+ */
+export function continuedTrace(traceparent: string | undefined, traceId: string, uid: string): TraceContext {
+  return (
+    parseTraceparent(traceparent) ?? {
+      traceId: isTraceId(traceId) ? traceId : traceIdFor(uid),
+      spanId: newSpanId(),
+      sampled: true,
+    }
+  );
+}
